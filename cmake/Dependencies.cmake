@@ -1,0 +1,40 @@
+# Finds every library the project links against. A missing one stops the configure
+# step with the Debian package that provides it (scripts/setup installs them all).
+find_package(PkgConfig)
+if(NOT PKG_CONFIG_FOUND)
+  message(FATAL_ERROR "pkg-config not found: install the Debian package 'pkg-config' (or run scripts/setup)")
+endif()
+
+function(hamail_require_pkg target module debian_package)
+  pkg_check_modules(${target} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${target}_FOUND)
+    message(FATAL_ERROR "library '${module}' not found: install the Debian package '${debian_package}' (or run scripts/setup)")
+  endif()
+  message(STATUS "found ${module} ${${target}_VERSION}")
+endfunction()
+
+hamail_require_pkg(LIBUV      libuv            libuv1-dev)
+hamail_require_pkg(CPG        libcpg           libcpg-dev)
+hamail_require_pkg(QUORUM     libquorum        libquorum-dev)
+hamail_require_pkg(VOTEQUORUM libvotequorum    libvotequorum-dev)
+hamail_require_pkg(CMAP       libcmap          libcmap-dev)
+hamail_require_pkg(NL3        libnl-3.0        libnl-3-dev)
+hamail_require_pkg(NLROUTE3   libnl-route-3.0  libnl-route-3-dev)
+hamail_require_pkg(YAMLCPP    yaml-cpp         libyaml-cpp-dev)
+
+find_package(OpenSSL 3 QUIET)
+if(NOT OPENSSL_FOUND)
+  message(FATAL_ERROR "OpenSSL 3 not found: install the Debian package 'libssl-dev' (or run scripts/setup)")
+endif()
+
+find_package(nlohmann_json 3 QUIET)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "nlohmann_json not found: install the Debian package 'nlohmann-json3-dev' (or run scripts/setup)")
+endif()
+
+if(HAMAIL_TESTS)
+  find_package(GTest QUIET)
+  if(NOT GTest_FOUND)
+    message(FATAL_ERROR "GoogleTest not found: install the Debian packages 'libgtest-dev libgmock-dev' (or run scripts/setup)")
+  endif()
+endif()
