@@ -1,0 +1,553 @@
+#include "cluster_config_loader.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "yaml_reader.h"
+
+namespace hamail::config {
+namespace {
+
+bool is_ip_address(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_ipv6(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_name(const std::string& s) {
+  static const std::regex re("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  return std::regex_match(s, re);
+}
+
+bool is_absolute_path(const std::string& s) { return !s.empty() && s[0] == '/'; }
+
+const std::vector<std::string> kOnFail = {"restart", "standby", "fence", "block", "stop"};
+const std::vector<std::string> kOps = {"monitor", "start", "stop", "promote", "demote"};
+
+OnFail parse_on_fail(const std::string& s) {
+  if (s == "standby") return OnFail::standby;
+  if (s == "fence") return OnFail::fence;
+  if (s == "block") return OnFail::block;
+  if (s == "stop") return OnFail::stop;
+  return OnFail::restart;
+}
+
+class Loader {
+ public:
+  explicit Loader(const std::string& file) : sink_(file) {}
+
+  ConfigLoad run(const YAML::Node& root) {
+    ConfigLoad out;
+    cfg_.source_file = sink_.file();
+    MapReader top(sink_, root, "");
+    if (top.valid()) {
+      read_cluster(top.child("cluster", Need::required), "cluster");
+      read_nodes(top.child("nodes", Need::required), "nodes", top);
+      read_quorum(top.child("quorum"), "quorum");
+      read_timing(top.child("timing"), "timing");
+      read_stonith(top.child("stonith"), "stonith");
+      read_volumes(top.child("volumes"), "volumes");
+      read_defaults(top.child("defaults"), "defaults");
+      read_groups(top.child("groups"), "groups");
+      read_connectivity(top.child("connectivity"), "connectivity");
+      read_control(top.child("control"), "control");
+      read_logging(top.child("logging"), "logging");
+      top.finish();
+      cross_check(root);
+    }
+    out.errors = sink_.errors();
+    out.warnings = warnings_;
+    if (out.errors.empty()) out.config = std::move(cfg_);
+    return out;
+  }
+
+  ErrorSink& sink() { return sink_; }
+
+ private:
+  void read_cluster(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto v = r.string("name", Need::required)) {
+      if (!is_name(*v)) sink_.add(r.child("name"), r.key_path("name"), "cluster name must be letters, digits, '-', '_' or '.' (at most 63)");
+      cfg_.name = *v;
+    }
+    YAML::Node c = r.child("crypto");
+    if (c.IsDefined()) {
+      MapReader cr(sink_, c, r.key_path("crypto"));
+      if (auto v = cr.choice("cipher", {"none", "aes128", "aes192", "aes256"})) cfg_.crypto.cipher = *v;
+      if (auto v = cr.choice("hash", {"none", "md5", "sha1", "sha256", "sha384", "sha512"})) cfg_.crypto.hash = *v;
+      if (auto v = cr.string("authkey")) {
+        if (!is_absolute_path(*v)) sink_.add(cr.child("authkey"), cr.key_path("authkey"), "expected an absolute path");
+        cfg_.crypto.authkey = *v;
+      }
+      cr.finish();
+      if (cfg_.crypto.cipher != "none" && cfg_.crypto.hash == "none")
+        sink_.add(c, cr.key_path("hash"), "a cipher needs a hash (corosync refuses cipher without hash)");
+    }
+    if (!cfg_.crypto.enabled()) warnings_.push_back("cluster.crypto: corosync traffic is not encrypted or authenticated");
+    r.finish();
+  }
+
+  void read_nodes(const YAML::Node& n, const std::string& path, MapReader&) {
+    for_each_item(sink_, n, path, [&](const YAML::Node& item, const std::string& p) {
+      MapReader r(sink_, item, p);
+      if (!r.valid()) return;
+      NodeConfig node;
+      node.name = r.string("name", Need::required).value_or("");
+      if (!node.name.empty() && !is_name(node.name))
+        sink_.add(r.child("name"), r.key_path("name"), "node name must be a host name (letters, digits, '-', '_', '.')");
+      node.id = static_cast<std::uint32_t>(r.integer("id", 1, 65535).value_or(cfg_.nodes.size() + 1));
+      if (auto rings = r.string_list("ring_addrs", Need::required)) {
+        if (rings->empty() || rings->size() > 8)
+          sink_.add(r.child("ring_addrs"), r.key_path("ring_addrs"), "expected 1 to 8 addresses (one per corosync link)");
+        YAML::Node rn = r.child("ring_addrs");
+        for (std::size_t i = 0; i < rings->size(); ++i) {
+          if (!is_ip_address((*rings)[i]))
+            sink_.add(rn[i], r.key_path("ring_addrs") + "[" + std::to_string(i) + "]",
+                      "'" + (*rings)[i] + "' is not an IPv4 or IPv6 address");
+        }
+        node.ring_addrs = *rings;
+      }
+      node.replication_addr = address(r, "replication_addr", Need::optional);
+      node.public_addr = address(r, "public_addr", Need::optional);
+      r.finish();
+      node_nodes_.push_back(item);
+      cfg_.nodes.push_back(std::move(node));
+    });
+    if (n.IsSequence() && n.size() == 0) sink_.add(n, path, "at least one node is required");
+  }
+
+  std::string address(MapReader& r, const std::string& key, Need need) {
+    auto v = r.string(key, need);
+    if (!v) return "";
+    if (!is_ip_address(*v)) {
+      sink_.add(r.child(key), r.key_path(key), "'" + *v + "' is not an IPv4 or IPv6 address");
+      return "";
+    }
+    return *v;
+  }
+
+  void read_quorum(const YAML::Node& n, const std::string& path) {
+    quorum_node_ = n;
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto v = r.boolean("two_node")) {
+      cfg_.quorum.two_node = *v;
+      two_node_explicit_ = true;
+    }
+    if (auto v = r.boolean("wait_for_all")) cfg_.quorum.wait_for_all = *v;
+    YAML::Node q = r.child("qdevice");
+    if (q.IsDefined()) {
+      MapReader qr(sink_, q, r.key_path("qdevice"));
+      if (qr.valid()) {
+        QdeviceConfig qd;
+        qd.host = qr.string("host", Need::required).value_or("");
+        qd.port = static_cast<int>(qr.integer("port", 1, 65535).value_or(qd.port));
+        if (auto v = qr.choice("algorithm", {"ffsplit", "lms"})) qd.algorithm = *v;
+        if (auto v = qr.choice("tls", {"on", "off", "required"})) qd.tls = *v;
+        qr.finish();
+        cfg_.quorum.qdevice = qd;
+      }
+    }
+    r.finish();
+  }
+
+  void read_timing(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto v = r.duration("token")) {
+      if (v->count() < 200 || v->count() > 120000)
+        sink_.add(r.child("token"), r.key_path("token"), "token must be between 200ms and 120s");
+      cfg_.timing.token = *v;
+    }
+    if (auto v = r.duration("consensus")) {
+      cfg_.timing.consensus = *v;
+      if (*v <= cfg_.timing.token)
+        sink_.add(r.child("consensus"), r.key_path("consensus"), "consensus must be longer than token");
+    }
+    if (auto v = r.duration("join")) cfg_.timing.join = *v;
+    if (auto v = r.integer("token_retransmits_before_loss", 1, 100)) cfg_.timing.token_retransmits_before_loss = static_cast<int>(*v);
+    r.finish();
+  }
+
+  void read_stonith(const YAML::Node& n, const std::string& path) {
+    stonith_node_ = n;
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto v = r.boolean("enabled")) cfg_.stonith.enabled = *v;
+    if (auto v = r.duration("timeout")) cfg_.stonith.timeout = *v;
+    for_each_item(sink_, r.child("devices"), r.key_path("devices"), [&](const YAML::Node& item, const std::string& p) {
+      MapReader d(sink_, item, p);
+      if (!d.valid()) return;
+      StonithDevice dev;
+      dev.name = d.string("name", Need::required).value_or("");
+      dev.agent = d.string("agent", Need::required).value_or("");
+      if (!dev.agent.empty() && dev.agent.rfind("fence_", 0) != 0)
+        sink_.add(d.child("agent"), d.key_path("agent"), "expected a fence-agents program name such as fence_ipmilan");
+      dev.hosts = d.string_list("hosts", Need::required).value_or(std::vector<std::string>{});
+      dev.params = d.string_map("params").value_or(std::map<std::string, std::string>{});
+      d.finish();
+      device_nodes_.push_back(item);
+      cfg_.stonith.devices.push_back(std::move(dev));
+    });
+    r.finish();
+  }
+
+  void read_volumes(const YAML::Node& n, const std::string& path) {
+    for_each_item(sink_, n, path, [&](const YAML::Node& item, const std::string& p) {
+      MapReader r(sink_, item, p);
+      if (!r.valid()) return;
+      VolumeConfig v;
+      v.name = r.string("name", Need::required).value_or("");
+      if (!v.name.empty() && !is_name(v.name)) sink_.add(r.child("name"), r.key_path("name"), "volume name must be letters, digits, '-', '_' or '.'");
+      v.device = path_value(r, "device", Need::required);
+      if (auto m = r.string("meta")) {
+        if (*m != "internal" && !is_absolute_path(*m))
+          sink_.add(r.child("meta"), r.key_path("meta"), "expected 'internal' or an absolute path");
+        v.meta = *m;
+      }
+      v.size_bytes = r.size("size");
+      if (auto pr = r.choice("protocol", {"A", "B", "C"})) v.protocol = (*pr)[0];
+      v.port = static_cast<int>(r.integer("port", 1, 65535).value_or(v.port));
+      v.secret_file = path_value(r, "secret_file", Need::required);
+      if (auto rate = r.size("resync_rate")) v.resync_rate_bytes = *rate;
+      v.nbd_socket = path_value(r, "nbd_socket", Need::optional);
+      if (v.nbd_socket.empty()) v.nbd_socket = "/run/drbd-lite/" + v.name + ".nbd";
+      r.finish();
+      volume_nodes_.push_back(item);
+      cfg_.volumes.push_back(std::move(v));
+    });
+  }
+
+  std::string path_value(MapReader& r, const std::string& key, Need need) {
+    auto v = r.string(key, need);
+    if (!v) return "";
+    if (!is_absolute_path(*v)) sink_.add(r.child(key), r.key_path(key), "expected an absolute path, found '" + *v + "'");
+    return *v;
+  }
+
+  void read_defaults(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto v = r.choice("no_quorum_policy", {"stop", "freeze", "ignore"}))
+      cfg_.defaults.no_quorum_policy = *v == "freeze" ? NoQuorumPolicy::freeze
+                                       : *v == "ignore" ? NoQuorumPolicy::ignore
+                                                        : NoQuorumPolicy::stop;
+    if (auto v = r.integer("stickiness", 0, 1000000)) cfg_.defaults.stickiness = static_cast<int>(*v);
+    if (auto v = r.integer("migration_threshold", 0, 1000000)) cfg_.defaults.migration_threshold = static_cast<int>(*v);
+    if (auto v = r.duration("failure_timeout")) cfg_.defaults.failure_timeout = *v;
+    if (auto v = r.choice("on_fail", kOnFail)) cfg_.defaults.on_fail = parse_on_fail(*v);
+    r.finish();
+  }
+
+  void read_groups(const YAML::Node& n, const std::string& path) {
+    for_each_item(sink_, n, path, [&](const YAML::Node& item, const std::string& p) {
+      MapReader r(sink_, item, p);
+      if (!r.valid()) return;
+      GroupConfig g;
+      g.name = r.string("name", Need::required).value_or("");
+      if (!g.name.empty() && !is_name(g.name)) sink_.add(r.child("name"), r.key_path("name"), "group name must be letters, digits, '-', '_' or '.'");
+      g.preferred_node = r.string("preferred_node");
+      g.auto_failback = r.boolean("auto_failback").value_or(false);
+      if (auto v = r.integer("stickiness", 0, 1000000)) g.stickiness = static_cast<int>(*v);
+      if (auto v = r.integer("migration_threshold", 0, 1000000)) g.migration_threshold = static_cast<int>(*v);
+      g.failure_timeout = r.duration("failure_timeout");
+      YAML::Node res = r.child("resources", Need::required);
+      for_each_item(sink_, res, r.key_path("resources"), [&](const YAML::Node& ri, const std::string& rp) {
+        read_resource(ri, rp, g);
+      });
+      if (res.IsSequence() && res.size() == 0) sink_.add(res, r.key_path("resources"), "a group needs at least one resource");
+      r.finish();
+      group_nodes_.push_back(item);
+      cfg_.groups.push_back(std::move(g));
+    });
+  }
+
+  void read_resource(const YAML::Node& n, const std::string& path, GroupConfig& g) {
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    ResourceConfig res;
+    res.name = r.string("name", Need::required).value_or("");
+    if (!res.name.empty() && !is_name(res.name)) sink_.add(r.child("name"), r.key_path("name"), "resource name must be letters, digits, '-', '_' or '.'");
+    if (auto a = r.string("agent", Need::required)) {
+      static const std::regex ocf("ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+");
+      static const std::regex lsb("lsb:[A-Za-z0-9_.@-]+");
+      static const std::regex sysd("systemd:[A-Za-z0-9_.@:-]+");
+      if (!std::regex_match(*a, ocf) && !std::regex_match(*a, lsb) && !std::regex_match(*a, sysd))
+        sink_.add(r.child("agent"), r.key_path("agent"),
+                  "expected ocf:PROVIDER:TYPE, lsb:NAME or systemd:UNIT, found '" + *a + "'");
+      res.agent = *a;
+    }
+    res.params = r.string_map("params").value_or(std::map<std::string, std::string>{});
+    res.promotable = r.boolean("promotable").value_or(false);
+    YAML::Node ops = r.child("ops");
+    if (ops.IsDefined()) {
+      MapReader o(sink_, ops, r.key_path("ops"));
+      for (const auto& name : kOps) {
+        YAML::Node on = o.child(name);
+        if (!on.IsDefined()) continue;
+        MapReader opr(sink_, on, o.key_path(name));
+        if (!opr.valid()) continue;
+        Operation op;
+        op.name = name;
+        if (auto v = opr.duration("interval")) {
+          if (name != "monitor" && v->count() != 0)
+            sink_.add(opr.child("interval"), opr.key_path("interval"), "only monitor can recur (have an interval)");
+          op.interval = *v;
+        }
+        if (auto v = opr.duration("timeout")) {
+          if (v->count() == 0) sink_.add(opr.child("timeout"), opr.key_path("timeout"), "timeout must be above zero");
+          op.timeout = *v;
+        }
+        if (auto v = opr.choice("on_fail", kOnFail)) {
+          op.on_fail = parse_on_fail(*v);
+          if (op.on_fail == OnFail::fence) fence_on_fail_.push_back({opr.child("on_fail"), opr.key_path("on_fail")});
+        }
+        opr.finish();
+        if ((name == "promote" || name == "demote") && !res.promotable)
+          sink_.add(on, o.key_path(name), "promote/demote need 'promotable: true' on the resource");
+        res.ops.push_back(op);
+      }
+      o.finish();
+    }
+    r.finish();
+    resource_nodes_.push_back({n, path});
+    g.resources.push_back(std::move(res));
+  }
+
+  void read_connectivity(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto t = r.string_list("targets")) {
+      YAML::Node tn = r.child("targets");
+      for (std::size_t i = 0; i < t->size(); ++i) {
+        if (!is_ip_address((*t)[i]))
+          sink_.add(tn[i], r.key_path("targets") + "[" + std::to_string(i) + "]", "'" + (*t)[i] + "' is not an IPv4 or IPv6 address");
+      }
+      cfg_.connectivity.targets = *t;
+    }
+    if (auto v = r.duration("interval")) cfg_.connectivity.interval = *v;
+    if (auto v = r.integer("failures", 1, 100)) cfg_.connectivity.failures = static_cast<int>(*v);
+    r.finish();
+  }
+
+  void read_control(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (auto s = path_value(r, "socket", Need::optional); !s.empty()) cfg_.control.socket = s;
+    if (auto g = r.string("group")) cfg_.control.group = *g;
+    r.finish();
+  }
+
+  void read_logging(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    cfg_.logging.file = path_value(r, "file", Need::optional);
+    if (auto v = r.choice("level", {"debug", "info", "warning", "error"})) cfg_.logging.level = *v;
+    r.finish();
+  }
+
+  void cross_check(const YAML::Node& root) {
+    // Const views: yaml-cpp's non-const operator[] may insert keys.
+    const auto& node_nodes = node_nodes_;
+    const auto& device_nodes = device_nodes_;
+    const auto& volume_nodes = volume_nodes_;
+    const auto& group_nodes = group_nodes_;
+    const auto& resource_nodes = resource_nodes_;
+    const YAML::Node& quorum_node = quorum_node_;
+    // Nodes: unique names, ids and addresses; same number of links everywhere.
+    std::map<std::string, std::size_t> names, addrs;
+    std::map<std::uint32_t, std::size_t> ids;
+    for (std::size_t i = 0; i < cfg_.nodes.size(); ++i) {
+      const NodeConfig& n = cfg_.nodes[i];
+      std::string p = "nodes[" + std::to_string(i) + "]";
+      const YAML::Node& yn = node_nodes[i];
+      if (!n.name.empty() && !names.emplace(n.name, i).second)
+        sink_.add(yn["name"], p + ".name", "duplicate node name '" + n.name + "' (also nodes[" + std::to_string(names[n.name]) + "])");
+      if (!ids.emplace(n.id, i).second)
+        sink_.add(yn["id"].IsDefined() ? yn["id"] : yn, p + ".id", "duplicate node id " + std::to_string(n.id) + " (also nodes[" + std::to_string(ids[n.id]) + "])");
+      std::vector<std::string> own = n.ring_addrs;
+      if (!n.replication_addr.empty()) own.push_back(n.replication_addr);
+      for (const auto& a : own) {
+        auto [it, fresh] = addrs.emplace(a, i);
+        if (!fresh && it->second != i)
+          sink_.add(yn, p, "address " + a + " is also used by nodes[" + std::to_string(it->second) + "]");
+      }
+      if (i > 0 && !cfg_.nodes[0].ring_addrs.empty() && !n.ring_addrs.empty() && n.ring_addrs.size() != cfg_.nodes[0].ring_addrs.size())
+        sink_.add(yn["ring_addrs"], p + ".ring_addrs",
+                  "every node needs the same number of ring addresses (nodes[0] has " +
+                      std::to_string(cfg_.nodes[0].ring_addrs.size()) + ")");
+      for (std::size_t l = 0; l < n.ring_addrs.size() && i > 0 && l < cfg_.nodes[0].ring_addrs.size(); ++l) {
+        if (is_ipv6(n.ring_addrs[l]) != is_ipv6(cfg_.nodes[0].ring_addrs[l]))
+          sink_.add(yn["ring_addrs"], p + ".ring_addrs[" + std::to_string(l) + "]", "link " + std::to_string(l) + " mixes IPv4 and IPv6 between nodes");
+      }
+    }
+
+    // Quorum: two_node means exactly two nodes, and excludes a qdevice.
+    if (!two_node_explicit_ && cfg_.nodes.size() != 2) cfg_.quorum.two_node = false;
+    if (cfg_.quorum.qdevice && !two_node_explicit_) cfg_.quorum.two_node = false;
+    if (cfg_.quorum.two_node && cfg_.nodes.size() != 2)
+      sink_.add(quorum_node_.IsDefined() ? quorum_node["two_node"] : root["nodes"], "quorum.two_node",
+                "two_node needs exactly 2 nodes, found " + std::to_string(cfg_.nodes.size()));
+    if (cfg_.quorum.two_node && cfg_.quorum.qdevice)
+      sink_.add(quorum_node["qdevice"], "quorum.qdevice", "two_node and a qdevice exclude each other: set two_node: false");
+
+    // Fencing: devices name real nodes; every node can be fenced when enabled.
+    std::set<std::string> fenceable, device_names;
+    for (std::size_t i = 0; i < cfg_.stonith.devices.size(); ++i) {
+      const auto& d = cfg_.stonith.devices[i];
+      std::string p = "stonith.devices[" + std::to_string(i) + "]";
+      if (!d.name.empty() && !device_names.insert(d.name).second)
+        sink_.add(device_nodes[i]["name"], p + ".name", "duplicate stonith device name '" + d.name + "'");
+      for (std::size_t h = 0; h < d.hosts.size(); ++h) {
+        if (!names.count(d.hosts[h]))
+          sink_.add(device_nodes[i]["hosts"][h], p + ".hosts[" + std::to_string(h) + "]", unknown_node_message(d.hosts[h]));
+        fenceable.insert(d.hosts[h]);
+      }
+    }
+    if (cfg_.stonith.enabled) {
+      for (const auto& [n_name, index] : names) {
+        if (!fenceable.count(n_name))
+          sink_.add(stonith_node_.IsDefined() ? stonith_node_ : root, "stonith.devices",
+                    "no stonith device can fence node '" + n_name + "' (or set stonith.enabled: false)");
+      }
+    } else {
+      warnings_.push_back("stonith.enabled is false: a lost node is NOT fenced; two nodes may run the same resources after a split");
+      for (const auto& [at, path] : fence_on_fail_)
+        sink_.add(at, path, "on_fail: fence needs stonith.enabled: true");
+    }
+
+    // Volumes: unique names and ports.
+    std::set<std::string> volume_names;
+    std::set<int> ports;
+    for (std::size_t i = 0; i < cfg_.volumes.size(); ++i) {
+      const auto& v = cfg_.volumes[i];
+      std::string p = "volumes[" + std::to_string(i) + "]";
+      if (!v.name.empty() && !volume_names.insert(v.name).second)
+        sink_.add(volume_nodes[i]["name"], p + ".name", "duplicate volume name '" + v.name + "'");
+      if (!ports.insert(v.port).second)
+        sink_.add(volume_nodes[i]["port"].IsDefined() ? volume_nodes[i]["port"] : volume_nodes[i], p + ".port",
+                  "port " + std::to_string(v.port) + " is used by another volume");
+    }
+    if (!cfg_.volumes.empty()) {
+      for (std::size_t i = 0; i < cfg_.nodes.size(); ++i) {
+        if (cfg_.nodes[i].replication_addr.empty())
+          sink_.add(node_nodes[i], "nodes[" + std::to_string(i) + "].replication_addr",
+                    "missing required key 'replication_addr' (volumes are configured)");
+      }
+    }
+
+    // Groups and resources: one namespace of names; preferred node exists.
+    std::map<std::string, std::string> ids_seen;
+    std::size_t r_index = 0;
+    for (std::size_t i = 0; i < cfg_.groups.size(); ++i) {
+      const auto& g = cfg_.groups[i];
+      std::string p = "groups[" + std::to_string(i) + "]";
+      if (!g.name.empty() && !ids_seen.emplace(g.name, p).second)
+        sink_.add(group_nodes[i]["name"], p + ".name", "name '" + g.name + "' is already used by " + ids_seen[g.name]);
+      if (g.preferred_node && !names.count(*g.preferred_node))
+        sink_.add(group_nodes[i]["preferred_node"], p + ".preferred_node", unknown_node_message(*g.preferred_node));
+      for (const auto& res : g.resources) {
+        const auto& [rn, rp] = resource_nodes[r_index++];
+        if (!res.name.empty() && !ids_seen.emplace(res.name, rp).second)
+          sink_.add(rn["name"], rp + ".name", "name '" + res.name + "' is already used by " + ids_seen[res.name]);
+      }
+    }
+  }
+
+  std::string unknown_node_message(const std::string& name) const {
+    std::vector<std::string> known;
+    for (const auto& n : cfg_.nodes) known.push_back(n.name);
+    std::string msg = "no node named '" + name + "'";
+    if (auto s = closest_match(name, known)) msg += " (did you mean '" + *s + "'?)";
+    return msg;
+  }
+
+  ErrorSink sink_;
+  ClusterConfig cfg_;
+  std::vector<std::string> warnings_;
+  bool two_node_explicit_ = false;
+  YAML::Node quorum_node_, stonith_node_;
+  std::vector<YAML::Node> node_nodes_, device_nodes_, volume_nodes_, group_nodes_;
+  std::vector<std::pair<YAML::Node, std::string>> resource_nodes_;
+  std::vector<std::pair<YAML::Node, std::string>> fence_on_fail_;
+};
+
+}  // namespace
+
+ConfigLoad parse_cluster_config(const std::string& text, const std::string& file_name) {
+  Loader loader(file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    ConfigLoad out;
+    out.errors.push_back(ConfigError{file_name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                     e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax error: " + e.msg});
+    return out;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    ConfigLoad out;
+    out.errors.push_back(ConfigError{file_name, 0, 0, "", "the file is empty"});
+    return out;
+  }
+  return loader.run(root);
+}
+
+ConfigLoad load_cluster_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    ConfigLoad out;
+    out.errors.push_back(ConfigError{path, 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)});
+    return out;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_cluster_config(ss.str(), path);
+}
+
+const NodeConfig* ClusterConfig::find_node(const std::string& n) const {
+  for (const auto& node : nodes) {
+    if (node.name == n) return &node;
+  }
+  return nullptr;
+}
+
+std::string to_string(OnFail f) {
+  switch (f) {
+    case OnFail::restart: return "restart";
+    case OnFail::standby: return "standby";
+    case OnFail::fence: return "fence";
+    case OnFail::block: return "block";
+    case OnFail::stop: return "stop";
+  }
+  return "?";
+}
+
+std::string to_string(NoQuorumPolicy p) {
+  switch (p) {
+    case NoQuorumPolicy::stop: return "stop";
+    case NoQuorumPolicy::freeze: return "freeze";
+    case NoQuorumPolicy::ignore: return "ignore";
+  }
+  return "?";
+}
+
+}  // namespace hamail::config
