@@ -1,0 +1,114 @@
+"""Drives scripts/halab from Python lab tests: bring the lab up and down, run commands in
+lab hosts, inject faults, and wait on conditions with deadlines (never sleep-and-hope)."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HALAB = os.path.join(REPO, "scripts", "halab")
+
+
+class LabError(AssertionError):
+    pass
+
+
+class Lab:
+    def __init__(self, name="halabtest"):
+        self.name = name
+        self.root = f"/var/lib/{name}"
+        self.env = dict(os.environ, HALAB_NAME=name)
+
+    def run(self, *args, check=True, timeout=120):
+        p = subprocess.run([HALAB, *args], env=self.env, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise LabError(f"halab {' '.join(args)} failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+        return p
+
+    def up(self, *opts):
+        if os.geteuid() != 0:
+            raise LabError("the lab needs root (namespaces, veth, mounts): run the tests as root")
+        self.run("down", check=False)
+        return self.run("up", *opts, timeout=180)
+
+    def down(self):
+        return self.run("down")
+
+    def exec(self, host, *cmd, check=True, timeout=30):
+        return self.run("exec", host, *cmd, check=check, timeout=timeout)
+
+    def membership(self, node):
+        """This node's view through the real libquorum/libcpg, or None when corosync does not answer."""
+        p = self.exec(node, "corosync-membership-probe", "--timeout-ms", "1500", check=False)
+        if p.returncode != 0:
+            return None
+        return json.loads(p.stdout)
+
+    def wait_for(self, what, predicate, timeout):
+        """Polls predicate() until it returns a true value; returns (value, seconds taken)."""
+        start = time.monotonic()
+        last = None
+        while time.monotonic() - start < timeout:
+            last = predicate()
+            if last:
+                return last, time.monotonic() - start
+            time.sleep(0.1)
+        raise LabError(f"timed out after {timeout}s waiting for {what} (last: {last})")
+
+    def wait_members(self, node, members, timeout, quorate=True):
+        def check():
+            m = self.membership(node)
+            if m and m["members"] == members and m["totem_members"] == members and m["quorate"] == quorate:
+                return m
+            return None
+        return self.wait_for(f"{node} to see members {members} quorate={quorate}", check, timeout)
+
+    def save_logs(self, dest):
+        if os.path.isdir(self.root):
+            shutil.copytree(self.root, dest, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("authkey", "*.sock"))
+
+    def init_pid(self, host):
+        try:
+            with open(f"{self.root}/{host}/init.pid") as f:
+                return int(f.read())
+        except OSError:
+            return None
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def leftovers(name):
+    """Everything a lab called `name` may leave behind; empty when it is fully gone."""
+    found = []
+    netns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    found += [f"netns {l.split()[0]}" for l in netns.splitlines() if l.startswith(name + "-")]
+    if os.path.exists(f"/var/lib/{name}"):
+        found.append(f"directory /var/lib/{name}")
+    for cg in ("/sys/fs/cgroup/freezer", "/sys/fs/cgroup"):
+        if os.path.isdir(cg):
+            found += [f"cgroup {cg}/{d}" for d in os.listdir(cg) if d.startswith(name + "-")]
+    with open("/proc/self/mounts") as f:
+        found += [f"mount {l.split()[1]}" for l in f if f"/var/lib/{name}" in l]
+    losetup = subprocess.run(["losetup", "-n", "-O", "NAME,BACK-FILE", "-l"], capture_output=True, text=True).stdout
+    found += [f"loop {l}" for l in losetup.splitlines() if f"/var/lib/{name}/" in l]
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"/var/lib/{name}/" in cmd or f"HALAB_NAME={name}" in cmd:
+            found.append(f"process {pid}: {cmd.strip()}")
+    return found

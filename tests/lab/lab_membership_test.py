@@ -1,0 +1,129 @@
+"""Lab: the two-node lab on real Corosync. Membership and quorum are read through the
+real libquorum/libcpg (corosync-membership-probe), never by parsing tool output."""
+
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from halab import Lab, leftovers, pid_alive  # noqa: E402
+
+TOKEN_S = 1.0          # conf/lab/cluster.yaml timing.token
+DETECT_S = 10.0        # bound for "within the token timeout" (token + consensus + knet), generous for a loaded CI
+
+
+class LabMembership(unittest.TestCase):
+    lab = Lab("halabtest")
+
+    @classmethod
+    def setUpClass(cls):
+        start = time.monotonic()
+        cls.lab.up()
+        print(f"halab up: {time.monotonic() - start:.1f}s", file=sys.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lab.save_logs(os.environ.get("HALAB_TEST_LOGS", "/tmp/halabtest-logs"))
+        cls.lab.down()
+
+    def setUp(self):
+        # Every test starts from the healthy lab: both nodes on, all links up.
+        for node in ("node1", "node2"):
+            self.lab.run("thaw", node, check=False)
+            if not self.lab.init_pid(node):
+                self.lab.run("poweron", node)
+        self.lab.run("heal")
+        for node in ("node1", "node2"):
+            self.lab.wait_members(node, [1, 2], timeout=30)
+
+    def test_01_up_forms_quorate_two_node_membership(self):
+        for node, nodeid in (("node1", 1), ("node2", 2)):
+            m = self.lab.membership(node)
+            self.assertIsNotNone(m, f"{node}: corosync not answering")
+            self.assertEqual(m["nodeid"], nodeid)
+            self.assertEqual(m["members"], [1, 2])
+            self.assertTrue(m["quorate"])
+        self.assertEqual(self.lab.exec("node1", "hostname").stdout.strip(), "node1")
+        self.assertEqual(self.lab.exec("node2", "hostname").stdout.strip(), "node2")
+
+    def test_02_cut_cluster_link_each_side_alone_then_heal(self):
+        self.lab.run("cut", "node1", "cluster")
+        _, t1 = self.lab.wait_members("node1", [1], timeout=DETECT_S)
+        _, t2 = self.lab.wait_members("node2", [2], timeout=DETECT_S)
+        print(f"cut cluster link: node1 alone after {t1:.1f}s, node2 after {t2:.1f}s (token {TOKEN_S}s)",
+              file=sys.stderr)
+        # Other links are untouched: the client still reaches both nodes on the public network.
+        for addr in ("10.201.1.11", "10.201.1.12"):
+            self.lab.exec("client", "ping", "-c", "1", "-W", "2", addr)
+        self.lab.run("heal")
+        self.lab.wait_members("node1", [1, 2], timeout=30)
+        self.lab.wait_members("node2", [1, 2], timeout=30)
+
+    def test_03_cut_all_links_isolates_node(self):
+        self.lab.run("cut", "node2", "all")
+        self.lab.wait_members("node1", [1], timeout=DETECT_S)
+        self.lab.wait_members("node2", [2], timeout=DETECT_S)
+        p = self.lab.exec("client", "ping", "-c", "1", "-W", "1", "10.201.1.12", check=False)
+        self.assertNotEqual(p.returncode, 0, "node2 still reachable on the public network after cut all")
+
+    def test_04_poweroff_survivor_sees_one_then_poweron(self):
+        pid = self.lab.init_pid("node2")
+        self.assertIsNotNone(pid)
+        self.lab.run("poweroff", "node2")
+        self.assertFalse(pid_alive(pid), "node2's init survived poweroff")
+        _, t = self.lab.wait_members("node1", [1], timeout=DETECT_S)
+        print(f"poweroff node2: node1 alone after {t:.1f}s", file=sys.stderr)
+        self.assertIsNone(self.lab.membership("node2") if self.lab.init_pid("node2") else None)
+        p = self.lab.exec("node2", "true", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("powered off", p.stderr)
+        self.lab.run("poweron", "node2")
+        self.lab.wait_members("node1", [1, 2], timeout=30)
+        self.lab.wait_members("node2", [1, 2], timeout=30)
+
+    def test_05_freeze_then_thaw(self):
+        self.lab.run("freeze", "node2")
+        self.assertIn("node2  frozen", self.lab.run("status").stdout)
+        _, t = self.lab.wait_members("node1", [1], timeout=DETECT_S)
+        print(f"freeze node2: node1 alone after {t:.1f}s", file=sys.stderr)
+        self.lab.run("thaw", "node2")
+        # The paused node comes back by itself: same processes, no restart.
+        pid = self.lab.init_pid("node2")
+        self.lab.wait_members("node2", [1, 2], timeout=30)
+        self.lab.wait_members("node1", [1, 2], timeout=30)
+        self.assertEqual(pid, self.lab.init_pid("node2"))
+
+
+class LabQnetd(unittest.TestCase):
+    lab = Lab("halabtestq")
+
+    def test_qnetd_breaks_the_tie_on_a_split(self):
+        self.lab.up("--qnetd")
+        try:
+            for node in ("node1", "node2"):
+                self.lab.wait_members(node, [1, 2], timeout=30)
+            self.lab.run("cut", "node1", "cluster")
+            # ffsplit: the partition with the lowest node id keeps the qdevice vote.
+            self.lab.wait_members("node1", [1], timeout=DETECT_S + 10, quorate=True)
+            self.lab.wait_members("node2", [2], timeout=DETECT_S + 10, quorate=False)
+        finally:
+            self.lab.save_logs(os.environ.get("HALAB_TEST_LOGS", "/tmp/halabtestq-logs"))
+            self.lab.down()
+
+
+class LabDownLeavesNothing(unittest.TestCase):
+    def test_down_leaves_nothing_behind(self):
+        lab = Lab("halabtestd")
+        lab.up()
+        lab.run("freeze", "node1")       # down must also cope with a frozen node,
+        lab.run("poweroff", "node2")     # a powered-off one,
+        lab.exec("client", "sh", "-c", "sleep 300 >/dev/null 2>&1 &")  # and stray client processes
+        self.assertTrue(leftovers("halabtestd"))
+        lab.down()
+        self.assertEqual(leftovers("halabtestd"), [])
+        lab.down()  # idempotent
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
