@@ -27,6 +27,11 @@ if(NOT OPENSSL_FOUND)
   message(FATAL_ERROR "OpenSSL 3 not found: install the Debian package 'libssl-dev' (or run scripts/setup)")
 endif()
 
+find_package(nlohmann_json 3 QUIET)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "nlohmann_json not found: install the Debian package 'nlohmann-json3-dev' (or run scripts/setup)")
+endif()
+
 if(HAMAIL_TESTS)
   find_package(GTest QUIET)
   if(NOT GTest_FOUND)

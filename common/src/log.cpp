@@ -48,7 +48,7 @@ std::string logfmt_value(std::string_view value) {
   return out;
 }
 
-static std::string utc_timestamp() {
+std::string utc_timestamp() {
   using namespace std::chrono;
   auto now = system_clock::now();
   auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;

@@ -17,6 +17,9 @@ enum class LogLevel { debug, info, warning, error };
 
 std::string_view to_string(LogLevel level);
 
+// Now, as "2026-11-26T14:08:51.123Z" (UTC, milliseconds): the ts of every record.
+std::string utc_timestamp();
+
 // Quotes a logfmt value when it holds spaces, quotes, '=' or control characters.
 std::string logfmt_value(std::string_view value);
 

@@ -1,0 +1,136 @@
+// drbdlite: the operator's CLI for drbd-lite, in the spirit of drbdadm. Talks to the
+// local drbdlited over its control socket.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/control_client.h"
+
+namespace {
+
+using nlohmann::json;
+
+const char* kUsage =
+    "usage: drbdlite [--runtime-dir DIR] COMMAND ...\n"
+    "  create-md VOL [--force]        write fresh metadata on the lower device\n"
+    "  up VOL | down VOL              attach + connect | disconnect + detach\n"
+    "  primary VOL [--force]          promote (--force: this node's data becomes authoritative)\n"
+    "  secondary VOL                  demote\n"
+    "  connect VOL [--discard-my-data]  (re)connect; after a split brain, on the node that loses\n"
+    "  disconnect VOL                 go StandAlone\n"
+    "  invalidate VOL                 discard this node's data: full resync from the peer\n"
+    "  verify VOL                     online verify against the peer\n"
+    "  status [VOL] [--json]          roles, connection and disk states, sync progress\n"
+    "  events [--json]                stream state changes, one line each\n";
+
+std::string kib_text(std::uint64_t kib) { return std::to_string(kib) + " KiB"; }
+
+void print_status(const json& v) {
+  std::cout << v.value("volume", "?");
+  if (!v.value("up", false)) {
+    std::cout << " unconfigured (down)\n";
+    return;
+  }
+  std::cout << " role:" << v.value("role", "?") << "\n";
+  std::cout << "  disk:" << v.value("disk", "?") << "\n";
+  std::string conn = v.value("connection", "?");
+  std::cout << "  " << v.value("peer", "peer") << " role:" << v.value("peer_role", "?") << " connection:" << conn << "\n";
+  std::cout << "    peer-disk:" << v.value("peer_disk", "?");
+  std::uint64_t total = v.value("sync_total_kib", 0ull), done = v.value("sync_done_kib", 0ull);
+  if ((conn == "SyncSource" || conn == "SyncTarget" || conn == "VerifyS" || conn == "VerifyT") && total > 0) {
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.2f", 100.0 * static_cast<double>(done) / static_cast<double>(total));
+    std::cout << " done:" << pct << " (" << done << "/" << total << " KiB, "
+              << v.value("sync_rate_kib_per_s", 0ull) / 1024 << " MiB/s)";
+  }
+  std::cout << "\n";
+  std::cout << "    out-of-sync:" << kib_text(v.value("out_of_sync_kib", 0ull)) << " protocol:" << v.value("protocol", "C")
+            << "\n";
+  if (v.contains("last_error")) std::cout << "    last-error: " << v["last_error"].get<std::string>() << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string runtime_dir = "/run/drbd-lite";
+  bool as_json = false, force = false, discard = false;
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--runtime-dir" && i + 1 < args.size()) runtime_dir = args[++i];
+    else if (a == "--json") as_json = true;
+    else if (a == "--force") force = true;
+    else if (a == "--discard-my-data") discard = true;
+    else if (a == "-h" || a == "--help") { std::cout << kUsage; return 0; }
+    else if (!a.empty() && a[0] == '-') { std::cerr << "drbdlite: unknown option '" << a << "'\n" << kUsage; return 2; }
+    else words.push_back(a);
+  }
+  if (words.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string cmd = words[0];
+  static const std::vector<std::string> volume_cmds = {"create-md", "up", "down", "primary", "secondary", "connect",
+                                                       "disconnect", "invalidate", "verify"};
+  bool needs_volume = std::find(volume_cmds.begin(), volume_cmds.end(), cmd) != volume_cmds.end();
+  if (!needs_volume && cmd != "status" && cmd != "events") {
+    std::cerr << "drbdlite: unknown command '" << cmd << "'\n" << kUsage;
+    return 2;
+  }
+  if (needs_volume && words.size() != 2) {
+    std::cerr << "drbdlite: " << cmd << " needs exactly one volume name\n" << kUsage;
+    return 2;
+  }
+  if ((force && cmd != "primary" && cmd != "create-md") || (discard && cmd != "connect")) {
+    std::cerr << "drbdlite: option not valid for " << cmd << "\n";
+    return 2;
+  }
+  auto client = hamail::drbdlite::ControlClient::connect(runtime_dir + "/control.sock");
+  if (!client) {
+    std::cerr << "drbdlite: " << client.error() << "\n";
+    return 1;
+  }
+  json req = {{"cmd", cmd}};
+  if (words.size() > 1) req["volume"] = words[1];
+  if (force) req["force"] = true;
+  if (discard) req["discard_my_data"] = true;
+  auto reply = client->call(req);
+  if (!reply) {
+    std::cerr << "drbdlite: " << reply.error() << "\n";
+    return 1;
+  }
+  if (!reply->value("ok", false)) {
+    std::cerr << "drbdlite: " << reply->value("error", "failed") << "\n";
+    return 1;
+  }
+  if (cmd == "status") {
+    if (as_json) {
+      std::cout << (*reply)["volumes"].dump(2) << "\n";
+    } else {
+      for (const auto& v : (*reply)["volumes"]) print_status(v);
+    }
+    return 0;
+  }
+  if (cmd == "events") {
+    hamail::Status st = client->stream([&](const json& ev) {
+      if (as_json) {
+        std::cout << ev.dump() << std::endl;
+      } else {
+        std::cout << ev.value("ts", "") << " " << ev.value("event", "?");
+        for (auto& [k, val] : ev.items())
+          if (k != "ts" && k != "event") std::cout << " " << k << ":" << (val.is_string() ? val.get<std::string>() : val.dump());
+        std::cout << std::endl;
+      }
+      return true;
+    });
+    if (!st) {
+      std::cerr << "drbdlite: " << st.message() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  return 0;
+}

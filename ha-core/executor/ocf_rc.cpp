@@ -1,0 +1,64 @@
+#include "executor/ocf_rc.h"
+
+namespace hamail::executor {
+
+std::string_view to_string(OcfRc rc) {
+  switch (rc) {
+    case OcfRc::success: return "ok";
+    case OcfRc::err_generic: return "error";
+    case OcfRc::err_args: return "invalid parameter";
+    case OcfRc::unimplemented: return "unimplemented feature";
+    case OcfRc::err_perm: return "insufficient privileges";
+    case OcfRc::not_installed: return "not installed";
+    case OcfRc::not_configured: return "not configured";
+    case OcfRc::not_running: return "not running";
+    case OcfRc::running_promoted: return "promoted";
+    case OcfRc::failed_promoted: return "promoted (failed)";
+  }
+  return "error";
+}
+
+std::string_view to_string(Classification c) {
+  switch (c) {
+    case Classification::success: return "success";
+    case Classification::not_running: return "not_running";
+    case Classification::soft_error: return "soft_error";
+    case Classification::hard_error: return "hard_error";
+    case Classification::fatal_error: return "fatal_error";
+  }
+  return "soft_error";
+}
+
+OcfRc ocf_rc_from_exit_code(int exit_code) {
+  if (exit_code < 0 || exit_code > 9) return OcfRc::err_generic;
+  return static_cast<OcfRc>(exit_code);
+}
+
+Classification classify(Action action, std::uint64_t interval_ms, OcfRc rc, bool timed_out) {
+  if (timed_out) return Classification::soft_error;
+  bool monitor = action == Action::monitor;
+  bool probe = monitor && interval_ms == 0;
+  switch (rc) {
+    case OcfRc::success:
+      return Classification::success;
+    case OcfRc::not_running:
+      return monitor ? Classification::not_running : Classification::soft_error;
+    case OcfRc::running_promoted:
+      return monitor ? Classification::success : Classification::soft_error;
+    case OcfRc::not_installed:
+      // Pacemaker: software that is not installed here cannot be running here.
+      return probe ? Classification::not_running : Classification::hard_error;
+    case OcfRc::err_args:
+    case OcfRc::unimplemented:
+    case OcfRc::err_perm:
+      return Classification::hard_error;
+    case OcfRc::not_configured:
+      return Classification::fatal_error;
+    case OcfRc::err_generic:
+    case OcfRc::failed_promoted:
+      return Classification::soft_error;
+  }
+  return Classification::soft_error;
+}
+
+}  // namespace hamail::executor
