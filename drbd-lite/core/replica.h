@@ -49,6 +49,9 @@ struct AppCompletion {
 };
 
 struct Outbox {
+  // When set, frames go to the peer at once, before the core goes on with (slow) local
+  // disk I/O, so the peer works in parallel; otherwise they collect in `frames`.
+  std::function<void(std::string&&)> transmit;
   std::vector<std::string> frames;                     // to the peer, in order
   std::vector<AppCompletion> completed;
   std::vector<ReplicaEvent> events;

@@ -163,21 +163,23 @@ void Replica::app_flush(std::uint64_t request, Outbox& out) {
     out.completed.push_back({request, Status::ok()});
     return;
   }
+  const bool replicate = hello_received_ && replicating_state(conn_) && peer_disk_ != DiskState::failed;
+  std::uint64_t seq = 0;
+  if (replicate) {
+    // The peer flushes (after every write sent so far) while this node flushes too.
+    seq = next_seq_++;
+    pending_flushes_[seq] = request;
+    send(wire::Flush{seq}, out);
+  }
   Status st = disk_.flush();
   if (!st) {
     fail_disk("flush: " + st.message(), out);
+    pending_flushes_.erase(seq);
     out.completed.push_back({request, Error{"local flush failed: " + st.message()}});
     return;
   }
   unflushed_writes_ = false;
-  const bool replicate = hello_received_ && replicating_state(conn_) && peer_disk_ != DiskState::failed;
-  if (!replicate) {
-    out.completed.push_back({request, Status::ok()});
-    return;
-  }
-  std::uint64_t seq = next_seq_++;
-  pending_flushes_[seq] = request;
-  send(wire::Flush{seq}, out);  // after every write sent so far: the peer flushes them too
+  if (!replicate) out.completed.push_back({request, Status::ok()});
 }
 
 void Replica::on_flush_ack(const wire::FlushAck& a, Outbox& out) {

@@ -14,7 +14,7 @@ std::string host_of(const std::string& peer) {
 PeerLink::PeerLink(uv::EventLoop& loop, const Logger& log, PeerLinkConfig cfg, tls::TlsContext server_ctx,
                    tls::TlsContext client_ctx, Callbacks cb)
     : loop_(loop), log_(log), cfg_(std::move(cfg)), server_ctx_(std::move(server_ctx)),
-      client_ctx_(std::move(client_ctx)), cb_(std::move(cb)), retry_(loop) {}
+      client_ctx_(std::move(client_ctx)), cb_(std::move(cb)), retry_(loop), failure_(loop) {}
 
 PeerLink::~PeerLink() { stop(); }
 
@@ -45,6 +45,7 @@ Status PeerLink::start() {
 void PeerLink::stop() {
   running_ = false;
   retry_.stop();
+  failure_.stop();
   connecting_.reset();
   listener_.reset();
   if (tls_) {
@@ -158,7 +159,15 @@ void PeerLink::drop(const std::string& reason) {
 Status PeerLink::send(std::string frame) {
   if (!tls_ || !ready_) return Error{"replication link is down"};
   Status st = tls_->write(std::move(frame));
-  if (!st) lose("send failed: " + st.message());
+  if (!st) {
+    // The caller may be in the middle of a Replica call: report the loss from the loop.
+    ready_ = false;
+    std::string reason = "send failed: " + st.message();
+    failure_.start(0, [this, reason] {
+      ready_ = true;  // lose() reports on_down only for a connection that was up
+      lose(reason);
+    });
+  }
   return st;
 }
 

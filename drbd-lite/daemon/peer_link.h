@@ -69,6 +69,7 @@ class PeerLink {
   bool running_ = false;
   wire::FrameReader reader_;
   uv::Timer retry_;
+  uv::Timer failure_;  // reports a send failure on the next loop turn
   std::string last_dial_error_;
 };
 

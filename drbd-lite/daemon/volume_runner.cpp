@@ -69,7 +69,7 @@ Status VolumeRunner::up() {
   rc.node = setup_.node;
   rc.protocol = setup_.volume.protocol;
   rc.resync_rate_bytes = setup_.volume.resync_rate_bytes;
-  Outbox out;
+  Outbox out = outbox();
   AttachedMetadata& md = attached->second;
   replica_ = std::make_unique<Replica>(rc, *disk_, md.sb, std::move(md.bitmap), std::move(md.al), random_id, out);
   log_.info("volume_attached")
@@ -86,24 +86,24 @@ Status VolumeRunner::up() {
   lc.dialer = setup_.node < setup_.peer_node;
   PeerLink::Callbacks cb;
   cb.on_up = [this] {
-    Outbox o;
+    Outbox o = outbox();
     replica_->link_up(o);
     execute(o);
   };
   cb.on_message = [this](wire::Message m) {
-    Outbox o;
+    Outbox o = outbox();
     replica_->receive(std::move(m), o);
     execute(o);
   };
   cb.on_down = [this](const std::string& reason) {
-    Outbox o;
+    Outbox o = outbox();
     replica_->link_down(reason, o);
     execute(o);
   };
   link_ = std::make_unique<PeerLink>(loop_, log_, lc, std::move(*server_ctx), std::move(*client_ctx), std::move(cb));
   clock_.start(10, [this] {
     if (!replica_) return;
-    Outbox o;
+    Outbox o = outbox();
     replica_->tick(loop_.now_ms(), o);
     execute(o);
   }, 10);
@@ -117,6 +117,14 @@ Status VolumeRunner::up() {
   return Status::ok();
 }
 
+Outbox VolumeRunner::outbox() {
+  Outbox out;
+  out.transmit = [this](std::string&& frame) {
+    if (link_ && link_->up()) (void)link_->send(std::move(frame));  // a failure drops the link later
+  };
+  return out;
+}
+
 Status VolumeRunner::terminate() {
   stop_export();  // NBD clients are cut off: the daemon is stopping
   return down();
@@ -127,7 +135,7 @@ Status VolumeRunner::down() {
   if (nbd_ && nbd_->connection_count() > 0)
     return Error{name() + " is in use by " + std::to_string(nbd_->connection_count()) +
                  " NBD client(s): disconnect them first"};
-  Outbox out;
+  Outbox out = outbox();
   Status st = replica_->shutdown(out);
   execute(out);
   if (!st) return Error{name() + ": " + st.message()};
@@ -144,7 +152,7 @@ Status VolumeRunner::down() {
 template <class F>
 Status VolumeRunner::command(F f) {
   if (!replica_) return Error{name() + " is down: run `drbdlite up " + name() + "` first"};
-  Outbox out;
+  Outbox out = outbox();
   Status st = f(*replica_, out);
   execute(out);
   return st;
@@ -292,7 +300,7 @@ void VolumeRunner::write(std::uint64_t off, std::string data, bool fua, Done don
   if (!replica_) return done(Error{"volume " + name() + " is down"});
   std::uint64_t req = next_request_++;
   io_waiting_[req] = std::move(done);
-  Outbox out;
+  Outbox out = outbox();
   replica_->app_write(req, off, std::move(data), fua, out);
   execute(out);
 }
@@ -301,7 +309,7 @@ void VolumeRunner::flush(Done done) {
   if (!replica_) return done(Error{"volume " + name() + " is down"});
   std::uint64_t req = next_request_++;
   io_waiting_[req] = std::move(done);
-  Outbox out;
+  Outbox out = outbox();
   replica_->app_flush(req, out);
   execute(out);
 }
@@ -316,7 +324,7 @@ void VolumeRunner::write_zeroes(std::uint64_t off, std::uint32_t len, bool, bool
   auto split = std::make_shared<SplitRequest>();
   split->done = std::move(done);
   split->remaining = (len + kMaxDiscardPiece - 1) / kMaxDiscardPiece;
-  Outbox out;
+  Outbox out = outbox();
   for (std::uint64_t pos = off; pos < off + len; pos += kMaxDiscardPiece) {
     auto piece = static_cast<std::uint32_t>(std::min<std::uint64_t>(kMaxDiscardPiece, off + len - pos));
     std::uint64_t req = next_request_++;

@@ -64,6 +64,7 @@ class VolumeRunner : public nbd::BlockBackend {
   void write_zeroes(std::uint64_t off, std::uint32_t len, bool may_punch, bool fua, Done done) override;
 
  private:
+  Outbox outbox();  // sends frames at once over the link
   void execute(Outbox& out);
   template <class F>
   Status command(F f);

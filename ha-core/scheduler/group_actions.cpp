@@ -56,7 +56,7 @@ GroupActions plan_group_actions(const GroupActionInput& in) {
   auto reason_for = [&](std::size_t i, const std::string& own) {
     if (arriving) return in.group_reason + in.start_warning;
     if (i == restart_from) return recovery;
-    if (i > restart_from) return "restart after " + members[restart_from].name + " (group order)";
+    if (i > restart_from) return "restart: " + members[restart_from].name + " before it in group " + in.group.name + " recovers";
     return own;
   };
 

@@ -117,7 +117,15 @@ PlacementDecision place_group(const config::ClusterConfig& cfg, const config::Gr
   }
 
   const std::string& target = *d.target;
-  if (d.current && *d.current == target) return d;  // stays: nothing to explain
+  if (d.current && *d.current == target) {  // stays: say why only when it is not where it would prefer
+    bool wants_preferred = group.auto_failback || stickiness(cfg, group) == 0;
+    if (wants_preferred && group.preferred_node && *group.preferred_node != target && !switchover) {
+      std::optional<std::string> why = why_not(cfg, group, state, unavailable, *group.preferred_node);
+      d.why = "stays off preferred node " + *group.preferred_node + ": " +
+              (why ? *why : *group.preferred_node + " has lost connectivity");
+    }
+    return d;
+  }
 
   if (switchover) {
     d.why = "switchover requested";

@@ -22,7 +22,7 @@ std::vector<std::string> active_nodes(const config::ClusterConfig& cfg, const co
 struct PlacementDecision {
   std::optional<std::string> current;  // where it runs now (first of active_nodes)
   std::optional<std::string> target;   // where it runs after the transition
-  std::string why;                     // why it starts, moves or stops (empty: it stays)
+  std::string why;                     // why it starts, moves, stops or stays off its preferred node
   std::string switchover_note;         // a refused or no-op switchover, explained
 };
 

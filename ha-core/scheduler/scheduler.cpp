@@ -88,7 +88,8 @@ std::map<std::string, std::string> unavailable_nodes(const config::ClusterConfig
     if (ns.status == NodeStatus::offline) {
       out[n.name] = n.name + " is offline";
     } else if (ns.status == NodeStatus::unclean) {
-      out[n.name] = n.name + " is unclean (lost, not fenced)";
+      out[n.name] = n.name + (fencing.fenced.count(n.name) ? " was lost (unclean) and is fenced first"
+                                                            : " was lost (unclean)");
     } else if (fencing.fenced.count(n.name)) {
       out[n.name] = n.name + " is being fenced: " + failures.fence_nodes.at(n.name);
     } else if (ns.standby) {
@@ -103,7 +104,17 @@ std::map<std::string, std::string> unavailable_nodes(const config::ClusterConfig
 std::string group_reason(const config::GroupConfig& g, const PlacementDecision& d) {
   if (!d.target) return "group " + g.name + " stops: " + d.why;
   if (!d.current) return "group " + g.name + " starts on " + *d.target + ": " + d.why;
+  if (*d.current == *d.target) return "group " + g.name + " runs on " + *d.target + " only";
   return "group " + g.name + " moves " + *d.current + " -> " + *d.target + ": " + d.why;
+}
+
+// Nodes other than `target` where the group is active (a group runs on one node only).
+std::vector<std::string> extra_nodes(const std::vector<std::string>& active, const std::optional<std::string>& target) {
+  std::vector<std::string> out;
+  for (const auto& n : active) {
+    if (!target || n != *target) out.push_back(n);
+  }
+  return out;
 }
 
 }  // namespace
@@ -193,12 +204,20 @@ Result<Transition> schedule(const config::ClusterConfig& cfg, const ClusterState
     }
     if (!d.switchover_note.empty()) t.notes.push_back(d.switchover_note);
 
+    std::vector<std::string> active = active_nodes(cfg, g, state);
     std::string warning;
-    for (const auto& n : active_nodes(cfg, g, state)) {
+    for (const auto& n : active) {
       if (fencing.unfenced_unclean.count(n) && d.target && *d.target != n)
-        warning += " WARNING: " + n + " was NOT fenced (stonith disabled) and may still run " + g.name;
+        warning += "; WARNING: " + n + " was NOT fenced (stonith disabled) and may still run " + g.name;
     }
-    GroupActions acts = plan_group_actions({cfg, g, state, d.current, d.target, reachable, group_reason(g, d), warning});
+    std::string reason = group_reason(g, d);
+    if (d.target && d.current == d.target && active.size() > 1) {
+      std::string elsewhere;
+      for (const auto& n : extra_nodes(active, d.target)) elsewhere += (elsewhere.empty() ? "" : ", ") + n;
+      d.why += (d.why.empty() ? "" : "; ") + std::string("also active on ") + elsewhere + ": stopped there";
+      reason += ": also active on " + elsewhere;
+    }
+    GroupActions acts = plan_group_actions({cfg, g, state, d.current, d.target, reachable, reason, warning});
     stops.insert(stops.end(), acts.stops.begin(), acts.stops.end());
     starts.insert(starts.end(), acts.starts.begin(), acts.starts.end());
 

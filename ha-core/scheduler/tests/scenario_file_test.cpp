@@ -17,7 +17,7 @@ TEST(SchedulerScenarioFile, ReadsEveryStateField) {
   resources:
     node2: {mail-vip: started, mail-volume: promoted, mail-fs: stop_failed, smtpd: unknown}
   failures:
-    - {resource: smtpd, node: node1, count: 2, last: 1h30m, operation: start}
+    - {resource: smtpd, node: node1, count: 2, last: 90m, operation: start}
   switchover: {group: mail, to: other}
 )"), "t.yaml");
   ASSERT_TRUE(sc.is_ok()) << sc.error();
@@ -47,7 +47,7 @@ TEST(SchedulerScenarioFile, ReportsBadValuesWithLineAndKey) {
   quorum: true
 )"), "t.yaml");
   ASSERT_FALSE(sc.is_ok());
-  EXPECT_NE(sc.error().find("t.yaml:19:12: state.nodes.node1: expected online, offline or unclean, found 'onlin'"),
+  EXPECT_NE(sc.error().find("t.yaml:18:12: state.nodes.node1: expected online, offline or unclean, found 'onlin'"),
             std::string::npos) << sc.error();
   EXPECT_NE(sc.error().find("state.resources.node1.mail-vip: expected stopped, started"), std::string::npos) << sc.error();
   EXPECT_NE(sc.error().find("unknown key 'quorum'"), std::string::npos) << sc.error();
