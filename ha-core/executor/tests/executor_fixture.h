@@ -112,10 +112,18 @@ class ExecutorTest : public ::testing::Test {
         res, action, [&](const ActionResult& r) { result = r; }, timeout_ms);
     EXPECT_TRUE(st) << st.message();
     if (!st) return {};
-    EXPECT_TRUE(run_until(
-        *loop_, [&] { return result.has_value(); }, deadline_ms))
+    EXPECT_TRUE(wait_for([&] { return result.has_value(); }, deadline_ms))
         << to_string(action) << " of " << res << " not reported";
     return result.value_or(ActionResult{});
+  }
+
+  // Runs the loop until `done()` holds, at most `deadline_ms`. A 5 ms ticker keeps the
+  // loop waking: some conditions (a file an agent wrote, a process gone, a result
+  // delivered from a timer callback under UV_RUN_ONCE) do not wake the loop by themselves.
+  bool wait_for(const std::function<bool()>& done, std::uint64_t deadline_ms = 10000) {
+    uv::Timer ticker(*loop_);
+    ticker.start(5, [] {}, 5);
+    return run_until(*loop_, done, deadline_ms);
   }
 
   std::vector<std::string> action_result_lines() const {
