@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/control_client.h"
+#include "hamail/common/control_client.h"
 
 namespace {
 
@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
     std::cerr << "drbdlite: option not valid for " << cmd << "\n";
     return 2;
   }
-  auto client = hamail::drbdlite::ControlClient::connect(runtime_dir + "/control.sock");
+  auto client = hamail::ControlClient::connect({runtime_dir + "/control.sock", "drbdlited",
+                                                 "start it, e.g. `drbdlited --config FILE`", ""});
   if (!client) {
     std::cerr << "drbdlite: " << client.error() << "\n";
     return 1;

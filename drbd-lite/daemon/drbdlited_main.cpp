@@ -12,7 +12,7 @@
 #include <memory>
 
 #include "config/cluster_config_loader.h"
-#include "daemon/control_server.h"
+#include "hamail/common/control_server.h"
 #include "daemon/volume_runner.h"
 #include "hamail/common/log.h"
 #include "hamail/common/uv/event_loop.h"
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   std::filesystem::permissions(o.runtime_dir, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
                                                   std::filesystem::perms::group_exec, ec);
 
-  std::unique_ptr<hamail::drbdlite::ControlServer> control;
+  std::unique_ptr<hamail::ControlServer> control;
   std::map<std::string, std::unique_ptr<hamail::drbdlite::VolumeRunner>> volumes;
   auto publish = [&control](const json& ev) {
     if (control) control->publish(ev);
@@ -125,19 +125,23 @@ int main(int argc, char** argv) {
     volumes[v.name] = std::make_unique<hamail::drbdlite::VolumeRunner>(**loop, log, s, publish);
   }
 
-  auto handler = [&](const json& req) -> json {
+  auto handler = [&](const json& req, hamail::ControlSession& session) -> std::optional<json> {
     std::string cmd = req["cmd"];
+    if (cmd == "events") {
+      session.subscribe();
+      return json{{"ok", true}};
+    }
     if (cmd == "status") {
       json list = json::array();
       std::string want = req.value("volume", "");
       for (auto& [name, v] : volumes)
         if (want.empty() || want == name) list.push_back(v->status());
-      if (!want.empty() && list.empty()) return {{"ok", false}, {"error", "no volume named '" + want + "' in " + o.config}};
-      return {{"ok", true}, {"volumes", list}};
+      if (!want.empty() && list.empty()) return json{{"ok", false}, {"error", "no volume named '" + want + "' in " + o.config}};
+      return json{{"ok", true}, {"volumes", list}};
     }
     std::string name = req.value("volume", "");
     auto it = volumes.find(name);
-    if (it == volumes.end()) return {{"ok", false}, {"error", "no volume named '" + name + "' in " + o.config}};
+    if (it == volumes.end()) return json{{"ok", false}, {"error", "no volume named '" + name + "' in " + o.config}};
     auto& v = *it->second;
     bool force = req.value("force", false);
     log.info("command").kv("cmd", cmd).kv("volume", name).kv("force", force);
@@ -150,9 +154,9 @@ int main(int argc, char** argv) {
     if (cmd == "disconnect") return volume_reply(v, v.disconnect());
     if (cmd == "invalidate") return volume_reply(v, v.invalidate());
     if (cmd == "verify") return volume_reply(v, v.verify());
-    return {{"ok", false}, {"error", "unknown command '" + cmd + "'"}};
+    return json{{"ok", false}, {"error", "unknown command '" + cmd + "'"}};
   };
-  auto ctl = hamail::drbdlite::ControlServer::listen(**loop, log, o.runtime_dir + "/control.sock", handler);
+  auto ctl = hamail::ControlServer::listen(**loop, log, o.runtime_dir + "/control.sock", handler);
   if (!ctl) {
     std::cerr << "drbdlited: " << ctl.error() << "\n";
     return 1;

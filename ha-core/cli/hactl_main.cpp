@@ -1,28 +1,38 @@
-// hactl: the operator's command-line interface to the cluster.
+// hactl: the operator's command-line interface to the cluster: offline `config`
+// commands on cluster.yaml, and the commands that talk to hacored's control socket.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "config_commands.h"
-
-namespace {
-
-void usage(std::ostream& o) {
-  o << "usage: hactl COMMAND ...\n"
-       "  config validate FILE     check cluster.yaml; prints OK or every error (file:line:col: key: what)\n"
-       "  config corosync FILE     print the corosync.conf generated from cluster.yaml\n";
-}
-
-}  // namespace
+#include "daemon_commands.h"
+#include "invocation.h"
+#include "usage.h"
 
 int main(int argc, char** argv) {
+  using namespace hamail::hactl;
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-    usage(args.empty() ? std::cerr : std::cout);
-    return args.empty() ? 2 : 0;
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
   }
-  if (args[0] == "config") return hamail::hactl::run_config_command({args.begin() + 1, args.end()});
-  std::cerr << "hactl: unknown command '" << args[0] << "'\n";
-  usage(std::cerr);
-  return 2;
+  if (args[0] == "help" || std::any_of(args.begin(), args.end(), [](const std::string& a) {
+        return a == "-h" || a == "--help";
+      })) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (args[0] == "config") return run_config_command({args.begin() + 1, args.end()});
+  auto inv = parse_invocation(args, now_epoch_ms());
+  if (!inv) {
+    std::cerr << "hactl: " << inv.error() << "\n" << kUsage;
+    return 2;
+  }
+  try {
+    return run_daemon_command(*inv, std::cout, std::cerr);
+  } catch (const nlohmann::json::exception& e) {  // a field of an unexpected type in a reply or event
+    std::cerr << "hactl: unexpected data from hacored: " << e.what() << "\n";
+    return 1;
+  }
 }

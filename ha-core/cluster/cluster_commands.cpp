@@ -78,9 +78,8 @@ Result<json> ClusterCore::command(const json& req, std::int64_t now_ms) {
 }
 
 json ClusterCore::shutdown_request(std::int64_t now_ms) const {
-  json m = message("set_standby", now_ms);
+  json m = message("leaving", now_ms);  // a transient standby: its groups move away first
   m["node"] = me_;
-  m["on"] = true;
   return m;
 }
 

@@ -529,6 +529,7 @@ void ClusterCore::apply(const json& m, std::int64_t now_ms, Effects& fx) {
     state_ = SharedState::from_json(m.value("state", json::object()), state_);
   } else if (t == "leaving") {
     state_.leaving.insert(m.value("node", ""));
+    event(fx, ts, "node_shutting_down", {{"node", m.value("node", "")}});
   } else if (t == "quorum") {
     // informational: a node's own quorum change, so the event shows on every node
   }
@@ -585,6 +586,8 @@ void ClusterCore::maybe_schedule(std::int64_t now_ms, Effects& fx) {
   cs.quorate = quorate_;
   cs.maintenance = state_.maintenance;
   cs.nodes = state_.nodes;
+  for (const auto& n : state_.leaving)
+    if (cs.nodes.count(n)) cs.nodes[n].standby = true;  // shutting down: move its groups away
   cs.resources = state_.resources;
   cs.failures = state_.failures;
   if (state_.switchover) {

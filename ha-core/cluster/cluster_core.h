@@ -63,7 +63,8 @@ class ClusterCore {
 
   // Operator commands (hactl): a message to multicast, or an error naming what is wrong.
   Result<json> command(const json& request, std::int64_t now_ms);
-  // Clean shutdown: put this node in standby (its groups move away); done() when nothing runs here.
+  // Clean shutdown: announce it (its groups move away, as with standby); then wait
+  // until runs_nothing_here() before leaving the group.
   json shutdown_request(std::int64_t now_ms) const;
   bool runs_nothing_here() const;
 

@@ -1,0 +1,17 @@
+// render_status(): the human view of hacored's status JSON, in the spirit of
+// `crm_mon -1`: cluster summary and loud banners, nodes, groups with per-node resource
+// states, failed actions, fencing history. Pure; tolerant of missing fields.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace hamail::hactl {
+
+std::string render_status(const nlohmann::json& status);
+
+// 412 -> "0.41 s"; shared by status, switchover and event texts.
+std::string seconds_text(std::int64_t ms);
+
+}  // namespace hamail::hactl

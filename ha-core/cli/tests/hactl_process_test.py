@@ -1,0 +1,291 @@
+"""Process tests: the real hactl binary (env HACTL) against fake_hacored.FakeHacored on a
+unix socket in a temporary directory. Each class is one ctest entry (label unit)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_hacored import FakeHacored  # noqa: E402
+
+HACTL = os.environ.get("HACTL", os.path.join(os.path.dirname(__file__), "../../../build/hactl/bin/hactl"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, "sample_status.json")) as f:
+    SAMPLE_STATUS = json.load(f)
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class HactlCase(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="hactl-")
+        self.sock = os.path.join(self.dir, "hacored.sock")
+        self.fake = FakeHacored(self.sock, SAMPLE_STATUS).start()
+
+    def tearDown(self):
+        self.fake.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def hactl(self, *args, socket=True, timeout=10):
+        argv = [HACTL] + (["--socket", self.sock] if socket else []) + list(args)
+        start = time.time()
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        p.elapsed = time.time() - start
+        return p
+
+    def requests(self, cmd=None):
+        return [r for r in self.fake.requests if cmd is None or r.get("cmd") == cmd]
+
+
+class StatusTest(HactlCase):
+    def test_text(self):
+        p = self.hactl("status")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = p.stdout
+        self.assertIn("Cluster: halab   DC: node1   quorum: yes   this node: node1", out)
+        self.assertIn("*** STONITH IS DISABLED", out)
+        self.assertIn("  node2 (id 2): online (probing), standby", out)
+        self.assertIn("    smtpd   (ocf:hamail:smtpd)  failed on node1   fail count: node1=1 node2=2", out)
+        self.assertIn("  smtpd monitor on node1: not running (exit code 7) (rc 7)", out)
+        self.assertIn("  node2: fenced at 2026-11-26T14:00:00.000Z", out)
+        self.assertIn("Last transition: 3 done, 8 actions in 0.41 s", out)
+        self.assertEqual(self.fake.requests, [{"cmd": "status"}])
+
+    def test_json_prints_the_status_object(self):
+        p = self.hactl("status", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout), SAMPLE_STATUS)
+
+    def test_maintenance_banner(self):
+        self.fake.status = dict(SAMPLE_STATUS, maintenance=True)
+        p = self.hactl("status")
+        self.assertIn("*** MAINTENANCE MODE", p.stdout)
+
+    def test_socket_from_config_file(self):
+        cfg = os.path.join(self.dir, "cluster.yaml")
+        with open(cfg, "w") as f:
+            f.write("name: halab\ncontrol:\n  socket: %s\n  group: haclient\n" % self.sock)
+        p = self.hactl("--config", cfg, "status", socket=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Cluster: halab", p.stdout)
+
+    def test_daemon_error_reply(self):
+        self.fake.handlers["status"] = lambda req: {"ok": False, "error": "this node is not in the cluster group yet"}
+        p = self.hactl("status")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, "hactl: this node is not in the cluster group yet\n")
+
+
+class SwitchoverTest(HactlCase):
+    def accept(self, req):
+        return {"ok": True, "id": 123, "group": req.get("group", "mail"), "to": req.get("to", "node2")}
+
+    def test_without_wait_prints_the_accepted_request(self):
+        self.fake.handlers["switchover"] = self.accept
+        p = self.hactl("switchover", "mail", "--to", "node2")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("switchover of mail to node2 accepted (id 123)", p.stdout)
+        self.assertEqual(self.requests(), [{"cmd": "switchover", "group": "mail", "to": "node2"}])
+
+    def test_wait_success(self):
+        # Events of an earlier switchover sit in the history (less than a second old).
+        self.fake.emit("switchover_phase", group="mail", phase="stop vip on node2", ok=True, elapsed_ms=5,
+                       ts_ms=now_ms() - 300)
+        self.fake.emit("switchover_end", id=99, group="mail", to="node1", duration_ms=10, ts_ms=now_ms() - 200)
+        self.fake.handlers["switchover"] = self.accept
+
+        def run(req, reply):
+            time.sleep(0.05)
+            self.fake.emit("switchover_begin", id=123, group="mail", **{"from": "node1"}, to="node2")
+            self.fake.emit("switchover_phase", group="web", phase="stop httpd on node1", ok=True, elapsed_ms=50)
+            self.fake.emit("switchover_phase", group="mail", phase="stop smtpd on node1", ok=True, elapsed_ms=120)
+            time.sleep(0.05)
+            self.fake.emit("switchover_phase", group="mail", phase="start vip on node2", ok=True, elapsed_ms=560)
+            self.fake.emit("switchover_end", id=7, group="other", to="node2", duration_ms=1)
+            self.fake.emit("switchover_end", id=123, group="mail", to="node2", duration_ms=1234, reason="")
+        self.fake.after["switchover"] = run
+        t0 = now_ms()
+        p = self.hactl("switchover", "--wait")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.splitlines(), [
+            "switchover of mail to node2 accepted (id 123), waiting up to 60.00 s",
+            "moving mail from node1 to node2",
+            "  stop smtpd on node1 ... ok (0.12 s)",
+            "  start vip on node2 ... ok (0.56 s)",
+            "switched over mail to node2 in 1.23 s",
+        ])
+        # The event stream was opened first, from a second ago, then the switchover was sent.
+        reqs = self.fake.requests
+        self.assertEqual([r["cmd"] for r in reqs], ["events", "switchover"])
+        self.assertEqual(reqs[0]["follow"], True)
+        self.assertAlmostEqual(reqs[0]["since_ms"], t0 - 1000, delta=1000)
+        self.assertEqual(reqs[1], {"cmd": "switchover"})
+
+    def test_wait_failure(self):
+        self.fake.handlers["switchover"] = self.accept
+
+        def run(req, reply):
+            self.fake.emit("switchover_begin", id=123, group="mail", **{"from": "node1"}, to="node2")
+            self.fake.emit("switchover_phase", group="mail", phase="start vip on node2", ok=False, elapsed_ms=2000)
+            self.fake.emit("switchover_failed", id=123, group="mail", reason="vip failed to start on node2")
+        self.fake.after["switchover"] = run
+        p = self.hactl("switchover", "mail", "--to", "node2", "--wait")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("  start vip on node2 ... FAILED (2.00 s)", p.stdout)
+        self.assertEqual(p.stderr, "hactl: switchover of mail to node2 failed: vip failed to start on node2 "
+                                   "(see hactl status)\n")
+
+    def test_wait_timeout(self):
+        self.fake.handlers["switchover"] = self.accept
+        p = self.hactl("switchover", "--wait", "--timeout", "0.5")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("after 0.50 s: the group may still be moving", p.stderr)
+        self.assertLess(p.elapsed, 5)
+
+    def test_refused(self):
+        self.fake.handlers["switchover"] = lambda req: {
+            "ok": False, "error": "cannot switch over to node2: it is in standby (hactl unstandby node2)"}
+        for extra in ([], ["--wait"]):
+            p = self.hactl("switchover", "--to", "node2", *extra)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(p.stderr,
+                             "hactl: cannot switch over to node2: it is in standby (hactl unstandby node2)\n")
+
+    def test_clear(self):
+        p = self.hactl("switchover", "mail", "--clear")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.requests(), [{"cmd": "switchover", "group": "mail", "clear": True}])
+
+
+class RequestTest(HactlCase):
+    def test_requests_are_sent_as_specified(self):
+        cases = [
+            (["standby", "node2"], {"cmd": "standby", "node": "node2"}),
+            (["unstandby", "node2"], {"cmd": "unstandby", "node": "node2"}),
+            (["maintenance", "on"], {"cmd": "maintenance", "on": True}),
+            (["maintenance", "off"], {"cmd": "maintenance", "on": False}),
+            (["resource", "cleanup"], {"cmd": "cleanup"}),
+            (["resource", "cleanup", "smtpd"], {"cmd": "cleanup", "resource": "smtpd"}),
+            (["resource", "restart", "smtpd"], {"cmd": "restart", "resource": "smtpd"}),
+        ]
+        for args, want in cases:
+            before = len(self.fake.requests)
+            p = self.hactl(*args)
+            self.assertEqual(p.returncode, 0, (args, p.stderr))
+            self.assertTrue(p.stdout.strip(), args)
+            self.assertEqual(self.fake.requests[before:], [want], args)
+
+    def test_refusal_is_reported(self):
+        self.fake.handlers["restart"] = lambda req: {"ok": False, "error": "resource smtpd is not running: nothing to restart"}
+        p = self.hactl("resource", "restart", "smtpd")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, "hactl: resource smtpd is not running: nothing to restart\n")
+
+
+class ErrorTest(HactlCase):
+    def test_daemon_not_running(self):
+        self.fake.stop()
+        p = self.hactl("status")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, "hactl: hacored is not running (no daemon at %s)\n" % self.sock)
+
+    def test_permission_denied_names_the_group(self):
+        if os.geteuid() != 0 or not shutil.which("setpriv"):
+            self.skipTest("needs root and setpriv to run hactl as nobody")
+        os.chmod(self.dir, 0o755)
+        os.chmod(self.sock, 0o660)
+        cfg = os.path.join(self.dir, "cluster.yaml")
+        with open(cfg, "w") as f:
+            f.write("control:\n  socket: %s\n  group: haclient\n" % self.sock)
+        os.chmod(cfg, 0o644)
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", HACTL, "--config", cfg,
+                            "status"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stderr, "hactl: permission denied on %s: run as root or a member of group haclient\n"
+                         % self.sock)
+
+    def test_missing_explicit_config(self):
+        p = self.hactl("--config", os.path.join(self.dir, "nope.yaml"), "status", socket=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nope.yaml: no such file", p.stderr)
+
+    def test_bad_arguments_exit_2_with_usage(self):
+        cases = [
+            ([], None),
+            (["frobnicate"], "hactl: unknown command 'frobnicate'"),
+            (["status", "--bogus"], "hactl: unknown option '--bogus'"),
+            (["standby"], "hactl: standby needs a NODE"),
+            (["maintenance", "maybe"], "hactl: maintenance needs 'on' or 'off', got 'maybe'"),
+            (["switchover", "--wait", "--timeout", "soon"], "hactl: --timeout needs a number of seconds"),
+            (["switchover", "--wait", "--timeout"], "hactl: --timeout needs a value"),
+            (["resource", "restart"], "hactl: resource restart needs a RESOURCE"),
+            (["events", "--since", "yesterday"], "hactl: --since 'yesterday': expected"),
+            (["config"], "usage: hactl config validate FILE"),
+        ]
+        for args, msg in cases:
+            p = self.hactl(*args, socket=False)
+            self.assertEqual(p.returncode, 2, args)
+            if msg:
+                self.assertTrue(p.stderr.startswith(msg), (args, p.stderr))
+            self.assertIn("usage: hactl", p.stderr, args)
+        self.assertEqual(self.fake.requests, [])
+
+    def test_help(self):
+        p = self.hactl("--help", socket=False)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("switchover [GROUP] [--to NODE] [--wait] [--timeout S]", p.stdout)
+
+
+class EventsTest(HactlCase):
+    def test_history_text_and_json(self):
+        self.fake.emit("node_joined", node="node2", ts_ms=1795702131000)
+        self.fake.emit("failover_end", group="mail", to="node2", duration_ms=2315, ts_ms=1795702131123,
+                       **{"from": "node1"})
+        p = self.hactl("events")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.splitlines(), [
+            "2026-11-26T14:08:51.000Z node_joined node=node2",
+            "2026-11-26T14:08:51.123Z failover_end group=mail from=node1 to=node2 duration_ms=2315",
+        ])
+        self.assertEqual(self.fake.requests, [{"cmd": "events", "follow": False}])
+        p = self.hactl("events", "--json")
+        self.assertEqual([json.loads(line) for line in p.stdout.splitlines()], self.fake.history)
+
+    def test_since(self):
+        t0 = now_ms()
+        self.hactl("events", "--since", "10m")
+        self.hactl("events", "--since", "2026-11-26T14:08:51.123Z")
+        self.hactl("events", "--since", "1795702131123")
+        since = [r["since_ms"] for r in self.fake.requests]
+        self.assertAlmostEqual(since[0], t0 - 600000, delta=5000)
+        self.assertEqual(since[1:], [1795702131123, 1795702131123])
+
+    def test_follow_prints_live_events(self):
+        self.fake.emit("node_joined", node="node2")
+
+        def later():
+            self.fake.wait_for_requests(1)
+            time.sleep(0.2)
+            self.fake.emit("quorum_lost", node="node1")
+            time.sleep(0.2)
+            self.fake.stop()  # the daemon goes away: hactl says so
+        import threading
+        threading.Thread(target=later, daemon=True).start()
+        p = self.hactl("events", "--follow")
+        lines = p.stdout.splitlines()
+        self.assertEqual(len(lines), 2, p.stdout)
+        self.assertIn(" node_joined node=node2", lines[0])
+        self.assertIn(" quorum_lost node=node1", lines[1])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("hactl: hacored closed the event stream", p.stderr)
+        self.assertEqual(self.fake.requests, [{"cmd": "events", "follow": True}])
+
+
+if __name__ == "__main__":
+    unittest.main()
