@@ -106,6 +106,7 @@ void ClusterCore::set_status(const std::string& resource, const std::string& nod
 
 void ClusterCore::on_group_membership(const std::vector<std::string>& members, std::int64_t now_ms, Effects& fx) {
   std::set<std::string> now(members.begin(), members.end());
+  const std::set<std::string> before = state_.members;
   std::set<std::string> joined, left;
   for (const auto& n : now)
     if (!state_.members.count(n)) joined.insert(n);
@@ -144,11 +145,20 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, s
     event(fx, now_ms, "node_joined", {{"node", n}});
   }
   if (state_.transition && (!left.empty() || !joined.empty()))
-    abort_transition("membership changed", now_ms, fx);  // identical on every node: same order
+    abort_transition("membership changed", now_ms, fx, false);  // identical on every node: same order
   if (!joined.empty() && joined_) {
     // Everyone reports what runs locally again, so the DC schedules from facts.
     start_probes(fx);
-    if (is_dc() && !(joined.size() == 1 && *joined.begin() == me_)) {
+    // The senior member (lowest id among those already in the group) hands its state
+    // and history to the newcomers; a node that just (re)started has nothing to give.
+    std::optional<std::string> senior;
+    std::uint32_t senior_id = 0;
+    for (const auto& n : cfg_.nodes)
+      if (before.count(n.name) && now.count(n.name) && (!senior || n.id < senior_id)) {
+        senior = n.name;
+        senior_id = n.id;
+      }
+    if (senior == me_) {
       json m = message("state_sync", now_ms);
       m["state"] = state_.to_json();
       fx.broadcast.push_back(m);
@@ -269,7 +279,7 @@ void ClusterCore::request_next_action(std::int64_t now_ms, Effects& fx) {
   t.waiting = true;  // the DC's own bookkeeping; every node sets it when applying the request
 }
 
-void ClusterCore::abort_transition(const std::string& reason, std::int64_t ts, Effects& fx) {
+void ClusterCore::abort_transition(const std::string& reason, std::int64_t ts, Effects& fx, bool back_off) {
   if (!state_.transition) return;
   const auto& t = *state_.transition;
   event(fx, ts, "transition_aborted",
@@ -278,6 +288,10 @@ void ClusterCore::abort_transition(const std::string& reason, std::int64_t ts, E
   state_.last_transition = json{{"id", t.id}, {"result", "aborted: " + reason}, {"actions", t.actions.size()},
                                 {"duration_ms", ts - t.started_ms}, {"ended", iso(ts)}};
   state_.transition.reset();
+  if (!back_off) {
+    next_schedule_ms_ = 0;  // new facts (membership): plan again at once
+    return;
+  }
   ++failed_transitions_;
   // Back off before the next attempt: 1 s, 2 s, 4 s ... at most 60 s (a repeating failure
   // must not spin); any later success resets it.
@@ -538,10 +552,15 @@ void ClusterCore::apply(const json& m, std::int64_t now_ms, Effects& fx) {
 // ---- scheduling (DC) ---------------------------------------------------------------------
 
 std::optional<std::string> ClusterCore::group_node(const config::GroupConfig& g) const {
+  // Where it runs among the members; a lost (unclean) node only when nowhere else.
+  std::optional<std::string> elsewhere;
   for (const auto& r : g.resources)
     for (const auto& [key, st] : state_.resources)
-      if (key.first == r.name && scheduler::is_active(st)) return key.second;
-  return std::nullopt;
+      if (key.first == r.name && scheduler::is_active(st)) {
+        if (state_.members.count(key.second)) return key.second;
+        if (!elsewhere) elsewhere = key.second;
+      }
+  return elsewhere;
 }
 
 bool ClusterCore::group_running_on(const config::GroupConfig& g, const std::string& node) const {

@@ -79,7 +79,7 @@ class ClusterCore {
   void event(Effects& fx, std::int64_t ts_ms, const std::string& name, json fields);
   void apply(const json& m, std::int64_t now_ms, Effects& fx);
   void apply_action_result(const json& m, std::int64_t ts, Effects& fx);
-  void abort_transition(const std::string& reason, std::int64_t ts, Effects& fx);
+  void abort_transition(const std::string& reason, std::int64_t ts, Effects& fx, bool back_off = true);
   void finish_transition(std::int64_t ts, Effects& fx);
   void maybe_schedule(std::int64_t now_ms, Effects& fx);
   void request_next_action(std::int64_t now_ms, Effects& fx);

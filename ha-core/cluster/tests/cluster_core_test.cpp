@@ -231,6 +231,30 @@ TEST_F(Sim, NodeLossFailsOverWithATimedFailover) {
   EXPECT_TRUE(warned);
 }
 
+TEST_F(Sim, ARestartedLowerIdNodeLearnsTheClusterHistoryInsteadOfWipingIt) {
+  membership({"node1", "node2"});
+  settle();
+  ASSERT_TRUE(command("node1", {{"cmd", "switchover"}}));
+  settle();
+  ASSERT_TRUE(command("node2", {{"cmd", "standby"}, {"node", "node1"}}));
+  settle();
+  // node1 (the lowest id, so the DC once back) crashes and restarts with an empty state.
+  membership({"node2"});
+  for (auto it = truth_.begin(); it != truth_.end();) it = it->first.second == "node1" ? truth_.erase(it) : std::next(it);
+  settle();
+  cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");
+  membership({"node1", "node2"});
+  settle();
+  EXPECT_TRUE(cores_["node1"]->is_dc());
+  EXPECT_TRUE(cores_["node1"]->state().nodes.at("node1").standby) << "operator flag lost";
+  bool has_switchover = false;
+  for (const auto& e : cores_["node1"]->state().events)
+    if (e["event"] == "switchover_end") has_switchover = true;
+  EXPECT_TRUE(has_switchover) << "the restarted node did not get the cluster's history";
+  EXPECT_EQ(running_on("node2").size(), 3u);
+  EXPECT_TRUE(running_on("node1").empty());
+}
+
 TEST_F(Sim, MonitorFailureRestartsInPlaceThenMovesAtTheThreshold) {
   membership({"node1", "node2"});
   settle();
