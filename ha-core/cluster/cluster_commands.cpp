@@ -77,6 +77,14 @@ Result<json> ClusterCore::command(const json& req, std::int64_t now_ms) {
   return Error{"unknown command '" + cmd + "'"};
 }
 
+json ClusterCore::connectivity_report(bool ok, std::int64_t now_ms) const {
+  json m = message("connectivity", now_ms);
+  m["node"] = me_;
+  m["ok"] = ok;
+  m["targets"] = cfg_.connectivity.targets;
+  return m;
+}
+
 json ClusterCore::shutdown_request(std::int64_t now_ms) const {
   json m = message("leaving", now_ms);  // a transient standby: its groups move away first
   m["node"] = me_;

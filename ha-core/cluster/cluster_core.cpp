@@ -544,6 +544,14 @@ void ClusterCore::apply(const json& m, std::int64_t now_ms, Effects& fx) {
   } else if (t == "leaving") {
     state_.leaving.insert(m.value("node", ""));
     event(fx, ts, "node_shutting_down", {{"node", m.value("node", "")}});
+  } else if (t == "connectivity") {
+    std::string node = m.value("node", "");
+    if (!state_.nodes.count(node)) return;
+    bool ok = m.value("ok", true);
+    if (state_.nodes[node].connectivity_ok == ok) return;
+    state_.nodes[node].connectivity_ok = ok;
+    event(fx, ts, ok ? "connectivity_regained" : "connectivity_lost",
+          {{"node", node}, {"targets", m.value("targets", json::array())}});
   } else if (t == "quorum") {
     // informational: a node's own quorum change, so the event shows on every node
   }

@@ -66,6 +66,8 @@ class ClusterCore {
   // Clean shutdown: announce it (its groups move away, as with standby); then wait
   // until runs_nothing_here() before leaving the group.
   json shutdown_request(std::int64_t now_ms) const;
+  // This node's reachability of its ping targets changed (see ConnectivityTracker).
+  json connectivity_report(bool ok, std::int64_t now_ms) const;
   bool runs_nothing_here() const;
 
   json status() const;

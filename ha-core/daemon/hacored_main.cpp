@@ -13,6 +13,8 @@
 #include <memory>
 
 #include "cluster/cluster_core.h"
+#include "cluster/connectivity.h"
+#include "hamail/common/uv/child_process.h"
 #include "config/cluster_config_loader.h"
 #include "corosync/membership_source.h"
 #include "daemon/cpg_channel.h"
@@ -303,6 +305,42 @@ int main(int argc, char** argv) {
     return 1;
   }
   control = std::move(*ctl);
+
+  // Connectivity (ipfail): ping the targets every interval; report changes (with hysteresis).
+  hamail::cluster::ConnectivityTracker reach(cfg.connectivity.failures);
+  hamail::uv::Timer ping_timer(loop);
+  std::vector<std::unique_ptr<hamail::uv::ChildProcess>> pings;
+  int ping_answers = 0, ping_pending = 0;
+  std::function<void()> ping_round = [&] {
+    if (ping_pending > 0) return;  // the previous round is still running: bounded, one at a time
+    pings.clear();
+    ping_answers = 0;
+    for (const auto& target : cfg.connectivity.targets) {
+      hamail::uv::ChildOptions co;
+      co.argv = {"/usr/bin/ping", "-n", "-q", "-c", "1", "-W", "1", target};
+      co.env = {"PATH=/usr/bin:/bin", "LC_ALL=C"};
+      co.timeout_ms = 3000;
+      co.max_output_bytes = 4096;
+      auto child = hamail::uv::ChildProcess::spawn(loop, co, [&](const hamail::uv::ChildResult& r) {
+        if (r.exit_code == 0) ++ping_answers;
+        if (--ping_pending > 0) return;
+        if (auto changed = reach.round(ping_answers > 0)) {
+          log.warning(*changed ? "connectivity_regained_local" : "connectivity_lost_local")
+              .kv("targets", json(cfg.connectivity.targets).dump());
+          (void)cpg->send(core.connectivity_report(*changed, wall_ms()).dump());
+        }
+      });
+      if (!child) {
+        log.error("ping_failed").kv("target", target).kv("error", child.error());
+        continue;
+      }
+      ++ping_pending;
+      pings.push_back(std::move(*child));
+    }
+  };
+  if (!cfg.connectivity.targets.empty())
+    ping_timer.start(static_cast<std::uint64_t>(cfg.connectivity.interval.count()), ping_round,
+                     static_cast<std::uint64_t>(cfg.connectivity.interval.count()));
 
   hamail::uv::Timer clock(loop);
   clock.start(200, [&] {

@@ -130,6 +130,25 @@ class LabHacored(unittest.TestCase):
         failed = self.status("node2")["failed_actions"]
         self.assertTrue(any(f["resource"] == "demo-b" and f["rc"] == 7 for f in failed), failed)
 
+    def test_5_losing_the_public_network_moves_the_group(self):
+        self.hactl("node1", "resource", "cleanup")
+        s = self.status("node1")
+        active = s["groups"][0]["node"]
+        other = "node2" if active == "node1" else "node1"
+        self.group_on("node1", active, timeout=30)
+        self.lab.run("cut", active, "public")
+        try:
+            _, t = self.group_on(other, other, timeout=30)
+            print(f"public link of {active} cut: group running on {other} after {t:.1f}s", file=sys.stderr)
+            names = [e["event"] for e in self.events(other)]
+            self.assertIn("connectivity_lost", names)
+        finally:
+            self.lab.run("heal")
+        # Regained connectivity does not bounce the group back.
+        self.lab.wait_for("connectivity regained", lambda: any(
+            e["event"] == "connectivity_regained" for e in self.events(other)), 30)
+        self.group_on(other, other, timeout=10)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cluster/cluster_core.h"
+#include "cluster/connectivity.h"
 #include "config/cluster_config_loader.h"
 
 namespace hamail::cluster {
@@ -308,6 +309,51 @@ TEST_F(Sim, CommandsNameWhatIsWrong) {
   EXPECT_EQ(command("node1", {{"cmd", "switchover"}, {"to", "node1"}}).message(), "group mail already runs on node1");
   EXPECT_EQ(command("node1", {{"cmd", "restart"}, {"resource", "nope"}}).message(), "no resource named 'nope'");
   EXPECT_EQ(command("node1", {{"cmd", "frob"}}).message(), "unknown command 'frob'");
+}
+
+}  // namespace
+}  // namespace hamail::cluster
+
+namespace hamail::cluster {
+namespace {
+
+TEST(ConnectivityTracker, FlipsOnlyAfterThresholdRoundsInARow) {
+  ConnectivityTracker t(3);
+  EXPECT_TRUE(t.ok());
+  EXPECT_EQ(t.round(false), std::nullopt);
+  EXPECT_EQ(t.round(false), std::nullopt);
+  EXPECT_EQ(t.round(true), std::nullopt);  // a single answer resets the streak
+  EXPECT_EQ(t.round(false), std::nullopt);
+  EXPECT_EQ(t.round(false), std::nullopt);
+  EXPECT_EQ(t.round(false), std::optional<bool>(false));
+  EXPECT_FALSE(t.ok());
+  // Flapping does not bring it back either.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(t.round(i % 2 == 0), std::nullopt);
+  }
+  EXPECT_EQ(t.round(true), std::nullopt);
+  EXPECT_EQ(t.round(true), std::nullopt);
+  EXPECT_EQ(t.round(true), std::optional<bool>(true));
+}
+
+}  // namespace
+}  // namespace hamail::cluster
+
+namespace hamail::cluster {
+namespace {
+
+TEST_F(Sim, LosingConnectivityMovesTheGroupToTheNodeThatStillHasIt) {
+  membership({"node1", "node2"});
+  settle();
+  cpg_.push_back(cores_["node1"]->connectivity_report(false, now_));
+  settle();
+  EXPECT_TRUE(running_on("node1").empty());
+  EXPECT_EQ(running_on("node2").size(), 3u);
+  EXPECT_TRUE(has_event("node2", "connectivity_lost"));
+  // Regained: the group stays where it is (stickiness), nothing bounces back.
+  cpg_.push_back(cores_["node1"]->connectivity_report(true, now_));
+  settle();
+  EXPECT_EQ(running_on("node2").size(), 3u);
 }
 
 }  // namespace
