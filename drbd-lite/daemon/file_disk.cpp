@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "meta/metadata_layout.h"
@@ -22,6 +23,19 @@ Result<int> open_device(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return Error{"cannot open " + path + ": " + errno_text(errno)};
   return fd;
+}
+
+// The data device and the metadata device (the same descriptor for internal metadata).
+Result<std::pair<int, int>> open_devices(const DiskPaths& paths) {
+  auto data_fd = open_device(paths.lower);
+  if (!data_fd) return Error{data_fd.error()};
+  if (!paths.meta) return std::make_pair(*data_fd, *data_fd);
+  auto m = open_device(*paths.meta);
+  if (!m) {
+    ::close(*data_fd);
+    return Error{m.error()};
+  }
+  return std::make_pair(*data_fd, *m);
 }
 
 Status pread_all(int fd, void* buf, std::size_t len, std::uint64_t off, const std::string& what) {
@@ -74,17 +88,10 @@ FileDisk::~FileDisk() {
 }
 
 Status FileDisk::create_metadata(const DiskPaths& paths, std::uint64_t device_id, bool force) {
-  auto data_fd = open_device(paths.lower);
-  if (!data_fd) return Error{data_fd.error()};
-  int meta_fd = *data_fd;
-  if (paths.meta) {
-    auto m = open_device(*paths.meta);
-    if (!m) {
-      ::close(*data_fd);
-      return Error{m.error()};
-    }
-    meta_fd = *m;
-  }
+  auto fds = open_devices(paths);
+  if (!fds) return Error{fds.error()};
+  auto data_fd = std::optional<int>(fds->first);
+  int meta_fd = fds->second;
   auto close_all = [&] {
     if (meta_fd != *data_fd) ::close(meta_fd);
     ::close(*data_fd);
@@ -135,20 +142,12 @@ Status FileDisk::create_metadata(const DiskPaths& paths, std::uint64_t device_id
 }
 
 Result<std::pair<std::unique_ptr<FileDisk>, AttachedMetadata>> FileDisk::attach(const DiskPaths& paths) {
-  auto data_fd = open_device(paths.lower);
-  if (!data_fd) return Error{data_fd.error()};
-  int meta_fd = *data_fd;
-  if (paths.meta) {
-    auto m = open_device(*paths.meta);
-    if (!m) {
-      ::close(*data_fd);
-      return Error{m.error()};
-    }
-    meta_fd = *m;
-  }
+  auto fds = open_devices(paths);
+  if (!fds) return Error{fds.error()};
+  auto [data_fd, meta_fd] = *fds;
   std::string meta_path = paths.meta.value_or(paths.lower);
-  std::unique_ptr<FileDisk> disk(new FileDisk(*data_fd, meta_fd, paths.lower, meta_path, {}, 0));
-  auto lower_bytes = device_size(*data_fd, paths.lower);
+  std::unique_ptr<FileDisk> disk(new FileDisk(data_fd, meta_fd, paths.lower, meta_path, {}, 0));
+  auto lower_bytes = device_size(data_fd, paths.lower);
   if (!lower_bytes) return Error{lower_bytes.error()};
   auto meta_bytes = device_size(meta_fd, meta_path);
   if (!meta_bytes) return Error{meta_bytes.error()};

@@ -146,6 +146,15 @@ int main(int argc, char** argv) {
   std::unique_ptr<hamail::hacore::CpgChannel> cpg;
   bool stopping = false;
 
+  auto monitor_interval = [&cfg](const std::string& res) -> std::uint64_t {
+    for (const auto& g : cfg.groups)
+      for (const auto& r : g.resources)
+        if (r.name == res)
+          for (const auto& op : r.ops)
+            if (op.name == "monitor") return static_cast<std::uint64_t>(op.interval.count());
+    return 0;
+  };
+
   // Carries out what the core decided. Results come back later through the loop.
   std::function<void(Effects&)> run_effects = [&](Effects& fx) {
     for (auto& e : fx.events) {
@@ -157,21 +166,10 @@ int main(int argc, char** argv) {
       if (auto st = cpg->send(m.dump()); !st) log.error("cpg_send_failed").kv("error", st.message());
     }
     for (auto& res : fx.stop_monitors) {
-      std::uint64_t interval = 0;
-      for (const auto& g : cfg.groups)
-        for (const auto& r : g.resources)
-          if (r.name == res)
-            for (const auto& op : r.ops)
-              if (op.name == "monitor") interval = static_cast<std::uint64_t>(op.interval.count());
-      if (interval) (void)executor.cancel_monitor(res, interval);
+      if (auto interval = monitor_interval(res)) (void)executor.cancel_monitor(res, interval);
     }
     for (auto& res : fx.start_monitors) {
-      std::uint64_t interval = 0;
-      for (const auto& g : cfg.groups)
-        for (const auto& r : g.resources)
-          if (r.name == res)
-            for (const auto& op : r.ops)
-              if (op.name == "monitor") interval = static_cast<std::uint64_t>(op.interval.count());
+      std::uint64_t interval = monitor_interval(res);
       if (!interval) continue;
       auto st = executor.start_monitor(res, interval, [&, res](const hamail::executor::MonitorEvent& ev) {
         Effects out;
