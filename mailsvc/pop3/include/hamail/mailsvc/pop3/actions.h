@@ -1,0 +1,32 @@
+// What the POP3 session asks of its shell (start TLS, check credentials and open the
+// maildrop) and the answers it takes back. At most one action is outstanding.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "hamail/mailsvc/pop3/maildrop.h"
+
+namespace hamail::mailsvc::pop3 {
+
+// "+OK Begin TLS negotiation" was sent: handshake, then call tls_started().
+struct StartTls {};
+// Check the credentials and open + lock the user's maildrop, then call auth_result().
+struct Authenticate {
+  std::string mechanism;  // "USER" (USER/PASS) or "PLAIN"
+  std::string user;
+  std::string password;
+};
+using Action = std::variant<StartTls, Authenticate>;
+
+struct AuthAnswer {
+  enum class Kind { ok, bad_credentials, locked, temporary_failure };
+  Kind kind = Kind::bad_credentials;
+  std::unique_ptr<Maildrop> maildrop;  // set when kind == ok
+
+  static AuthAnswer ok(std::unique_ptr<Maildrop> m) { return {Kind::ok, std::move(m)}; }
+  static AuthAnswer failed(Kind k) { return {k, nullptr}; }
+};
+
+}  // namespace hamail::mailsvc::pop3

@@ -1,0 +1,38 @@
+// The DATA phase byte by byte (RFC 5321 4.5.2): removes dot-stuffing and finds the
+// end at CRLF.CRLF only, so "\n.\n" or "\r\n.\n" never ends a message early (no SMTP
+// smuggling). A bare LF is stored as CRLF and does not start a line for dot rules.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hamail::mailsvc::smtp {
+
+class DataReader {
+ public:
+  // Data beyond `max_size` octets is counted, not kept; the message is then refused.
+  explicit DataReader(std::uint64_t max_size) : max_size_(max_size) {}
+
+  // Returns true when this byte completed the terminating CRLF.CRLF.
+  bool push(char c);
+
+  const std::string& data() const { return data_; }
+  std::string take_data() { return std::move(data_); }
+  std::uint64_t size() const { return size_; }  // octets after unstuffing, kept or not
+  bool too_big() const { return size_ > max_size_; }
+  std::uint64_t bare_lf_count() const { return bare_lf_; }
+
+ private:
+  enum class State { text, cr, dot, dot_cr };
+  void emit(char c);
+  void text_byte(char c);
+
+  std::uint64_t max_size_;
+  std::string data_;
+  std::uint64_t size_ = 0;
+  std::uint64_t bare_lf_ = 0;
+  State state_ = State::text;
+  bool line_start_ = true;  // the DATA command's CRLF precedes the first byte
+};
+
+}  // namespace hamail::mailsvc::smtp

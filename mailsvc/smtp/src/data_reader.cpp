@@ -1,0 +1,75 @@
+#include "hamail/mailsvc/smtp/data_reader.h"
+
+namespace hamail::mailsvc::smtp {
+
+void DataReader::emit(char c) {
+  ++size_;
+  if (size_ <= max_size_) data_.push_back(c);
+}
+
+void DataReader::text_byte(char c) {
+  if (c == '\r') {
+    state_ = State::cr;
+  } else if (c == '\n') {
+    ++bare_lf_;  // stored as CRLF; the next byte is not a line start for dot rules
+    emit('\r');
+    emit('\n');
+    line_start_ = false;
+  } else if (c == '.' && line_start_) {
+    state_ = State::dot;
+  } else {
+    emit(c);
+    line_start_ = false;
+  }
+}
+
+bool DataReader::push(char c) {
+  switch (state_) {
+    case State::text:
+      text_byte(c);
+      return false;
+    case State::cr:
+      if (c == '\n') {
+        emit('\r');
+        emit('\n');
+        line_start_ = true;
+        state_ = State::text;
+      } else if (c == '\r') {
+        emit('\r');  // a bare CR is data; stay waiting for the LF
+        line_start_ = false;
+      } else {
+        emit('\r');
+        line_start_ = false;
+        state_ = State::text;
+        text_byte(c);
+      }
+      return false;
+    case State::dot:
+      if (c == '\r') {
+        state_ = State::dot_cr;
+      } else if (c == '\n') {
+        emit('.');  // ".\n" is not the end: keep the dot, nothing is lost
+        line_start_ = false;
+        state_ = State::text;
+        text_byte(c);
+      } else {
+        // The leading dot of a stuffed line is removed (RFC 5321 4.5.2).
+        line_start_ = false;
+        state_ = State::text;
+        emit(c);
+      }
+      return false;
+    case State::dot_cr:
+      if (c == '\n') {
+        state_ = State::text;
+        return true;
+      }
+      emit('.');  // ".\r" then something else: keep both, like any other data
+      line_start_ = false;
+      state_ = State::cr;
+      return push(c);
+  }
+  return false;
+}
+
+}  // namespace hamail::mailsvc::smtp

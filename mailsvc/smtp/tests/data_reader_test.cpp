@@ -1,0 +1,89 @@
+// The DATA phase: dot-unstuffing, the CRLF.CRLF end only, bare LF and CR kept as data,
+// the size limit, and the same result for every split of the input.
+#include "hamail/mailsvc/smtp/data_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace hamail::mailsvc::smtp {
+namespace {
+
+struct Read {
+  bool ended = false;
+  std::size_t consumed = 0;
+  std::string data;
+};
+
+Read read_all(std::string_view in, std::uint64_t max = 1 << 20) {
+  DataReader r(max);
+  Read out;
+  for (char c : in) {
+    ++out.consumed;
+    if (r.push(c)) {
+      out.ended = true;
+      break;
+    }
+  }
+  out.data = r.data();
+  return out;
+}
+
+TEST(SmtpDataReader, EndsAtDotLine) {
+  auto r = read_all("Subject: x\r\n\r\nhello\r\n.\r\nMAIL FROM");
+  EXPECT_TRUE(r.ended);
+  EXPECT_EQ(r.data, "Subject: x\r\n\r\nhello\r\n");
+  EXPECT_EQ(r.consumed, std::string("Subject: x\r\n\r\nhello\r\n.\r\n").size());
+}
+
+TEST(SmtpDataReader, EmptyMessage) {
+  auto r = read_all(".\r\n");
+  EXPECT_TRUE(r.ended);
+  EXPECT_EQ(r.data, "");
+}
+
+TEST(SmtpDataReader, Unstuffing) {
+  auto r = read_all("..\r\n...x\r\n.y\r\na.b\r\n.\r\n");
+  EXPECT_TRUE(r.ended);
+  EXPECT_EQ(r.data, ".\r\n..x\r\ny\r\na.b\r\n");
+}
+
+TEST(SmtpDataReader, NoSmugglingWithBareLf) {
+  // None of these ends the message; all bytes are kept (bare LF stored as CRLF).
+  auto r = read_all("a\n.\nb\r\n.\nc\n.\r\nd\r\n.\r\n");
+  EXPECT_TRUE(r.ended);
+  EXPECT_EQ(r.data, "a\r\n.\r\nb\r\n.\r\nc\r\n.\r\nd\r\n");
+}
+
+TEST(SmtpDataReader, BareCrIsData) {
+  auto r = read_all("a\rb\r\r\n.\rx\r\n.\r\n");
+  EXPECT_TRUE(r.ended);
+  EXPECT_EQ(r.data, "a\rb\r\r\n.\rx\r\n");
+}
+
+TEST(SmtpDataReader, NotEndedWithoutFinalCrlf) {
+  EXPECT_FALSE(read_all("abc\r\n.").ended);
+  EXPECT_FALSE(read_all("abc\r\n.\r").ended);
+  EXPECT_FALSE(read_all("abc.\r\n").ended);
+}
+
+TEST(SmtpDataReader, SizeLimitCountsButDoesNotKeep) {
+  DataReader r(5);
+  std::string in = "0123456789\r\n.\r\n";
+  bool ended = false;
+  for (char c : in) ended = r.push(c);
+  EXPECT_TRUE(ended);
+  EXPECT_TRUE(r.too_big());
+  EXPECT_EQ(r.size(), 12u);
+  EXPECT_EQ(r.data().size(), 5u);
+}
+
+TEST(SmtpDataReader, ExactlyAtLimitIsFine) {
+  DataReader r(7);
+  for (char c : std::string("hello\r\n.\r\n")) r.push(c);
+  EXPECT_FALSE(r.too_big());
+  EXPECT_EQ(r.data(), "hello\r\n");
+}
+
+}  // namespace
+}  // namespace hamail::mailsvc::smtp
