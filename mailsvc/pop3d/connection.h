@@ -1,0 +1,59 @@
+// One POP3 client connection: the socket (plain, upgraded by STLS, or implicit TLS)
+// around a Pop3Session. It sends the session's bytes, performs its actions, closes
+// when asked, on an idle timeout or when the peer goes away, then calls on_done once.
+// Destroying it drops the session and so the maildrop lock (never commits).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hamail/common/log.h"
+#include "hamail/common/uv/event_loop.h"
+#include "hamail/common/uv/stream.h"
+#include "hamail/common/uv/timer.h"
+#include "hamail/mailsvc/pop3/session.h"
+#include "hamail/tls/tls_context.h"
+#include "hamail/tls/tls_stream.h"
+#include "pop3d_config.h"
+
+namespace hamail::mailsvc::pop3d {
+
+class Connection {
+ public:
+  using OnDone = std::function<void()>;
+
+  Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, const Logger& log,
+             ListenerTls mode, std::string session_id, OnDone on_done);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void start(std::unique_ptr<uv::Stream> stream);
+
+ private:
+  void on_data(std::string_view data);
+  void handle(pop3::Output out);
+  Status write(std::string bytes);
+  void start_tls();
+  void finish(std::string_view reason, const std::string& error = {});
+  void touch();
+
+  uv::EventLoop& loop_;
+  const Pop3dConfig& cfg_;
+  const tls::TlsContext& tls_;
+  const Logger& log_;
+  ListenerTls mode_;
+  std::string id_;
+  OnDone on_done_;
+  std::string peer_;
+  pop3::Pop3Session session_;
+  std::unique_ptr<uv::Stream> plain_;
+  std::unique_ptr<tls::TlsStream> secure_;
+  uv::Timer idle_;
+  bool closing_ = false;
+  bool done_ = false;
+};
+
+}  // namespace hamail::mailsvc::pop3d

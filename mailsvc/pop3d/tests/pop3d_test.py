@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+"""pop3d against Python's poplib on loopback: one case per run (argv[1]), each with
+its own mail root and pop3d on free ports; every wait has a deadline."""
+import os
+import poplib
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+POP3D = os.environ["POP3D_BIN"]
+ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
+USER, PASSWORD = "alice@example.org", "correct horse battery"
+TIMEOUT = 10
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tls_ctx():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+class Env:
+    def __init__(self, tmp):
+        self.root = os.path.join(tmp, "mail")
+        self.etc = os.path.join(self.root, "etc")
+        os.makedirs(self.etc)
+        self.plain_port, self.tls_port = free_port(), free_port()
+        self.config = os.path.join(tmp, "pop3d.yaml")
+        self.log_path = os.path.join(tmp, "pop3d.log")
+        self.proc = None
+        self.counter = 0
+        with open(self.config, "w") as f:
+            f.write(f"""mail_root: {self.root}
+hostname: localhost
+tls:
+  cert: {tmp}/cert.pem
+  key: {tmp}/key.pem
+listeners:
+  - {{tls: starttls, address: 127.0.0.1, port: {self.plain_port}}}
+  - {{tls: implicit, address: 127.0.0.1, port: {self.tls_port}}}
+""")
+        self.admin("domain", "add", "example.org")
+        self.admin("user", "add", USER, "--password-stdin", stdin=PASSWORD + "\n")
+        self.maildir = os.path.join(self.root, "maildirs/example.org/alice/Maildir")
+        for d in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(self.maildir, d), exist_ok=True)
+
+    def admin(self, *args, stdin=""):
+        r = subprocess.run([ADMIN, "--dir", self.etc, *args], input=stdin, text=True, capture_output=True,
+                           timeout=TIMEOUT)
+        assert r.returncode == 0, f"mailsvc-admin {args}: {r.stderr}"
+
+    def deliver(self, text):
+        self.counter += 1
+        name = f"1700000000.M{self.counter:06d}P1Q{self.counter}.test"
+        with open(os.path.join(self.maildir, "tmp", name), "wb") as f:
+            f.write(text.encode())
+        os.rename(os.path.join(self.maildir, "tmp", name), os.path.join(self.maildir, "new", name))
+        return name
+
+    def files(self):
+        return sorted(os.listdir(os.path.join(self.maildir, "new")) + os.listdir(os.path.join(self.maildir, "cur")))
+
+    def start(self):
+        self.log = open(self.log_path, "a")
+        self.proc = subprocess.Popen([POP3D, "--config", self.config], stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + TIMEOUT
+        for port in (self.plain_port, self.tls_port):
+            while True:
+                assert self.proc.poll() is None, "pop3d exited:\n" + self.log_text()
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "pop3d not listening:\n" + self.log_text()
+                    time.sleep(0.05)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            rc = self.proc.wait(timeout=TIMEOUT)
+            assert rc == 0, f"pop3d exited {rc}:\n" + self.log_text()
+        self.proc = None
+        self.log.close()
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def plain(self):
+        return poplib.POP3("127.0.0.1", self.plain_port, timeout=TIMEOUT)
+
+    def login_stls(self, user=USER, password=PASSWORD):
+        p = self.plain()
+        p.stls(context=tls_ctx())
+        p.user(user)
+        p.pass_(password)
+        return p
+
+    def login_retry_in_use(self):
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                return self.login_stls()
+            except poplib.error_proto as e:
+                assert b"[IN-USE]" in e.args[0] and time.monotonic() < deadline, e
+                time.sleep(0.05)
+
+
+def expect_err(fn, *args):
+    try:
+        fn(*args)
+    except poplib.error_proto as e:
+        return e.args[0]
+    raise AssertionError(f"{fn.__name__}{args}: expected -ERR")
+
+
+MESSAGES = [
+    "From: bob@example.org\r\nSubject: one\r\n\r\nhello\r\n",
+    "From: carol@example.org\nSubject: two (LF only)\n\n.leading dot\nline 2\nline 3\n",
+    "From: dave@example.org\r\nSubject: three\r\n\r\nbody a\r\nbody b\r\nbody c\r\n",
+]
+
+
+def crlf(m):
+    return m.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def case_stls_retrieve(env):
+    for m in MESSAGES:
+        env.deliver(m)
+    env.start()
+    assert "event=tls_self_signed_generated" in env.log_text()
+    p = env.login_stls()
+    count, octets = p.stat()
+    assert count == 3 and octets == sum(len(crlf(m)) for m in MESSAGES), (count, octets)
+    _, listing, _ = p.list()
+    assert [int(l.split()[1]) for l in listing] == [len(crlf(m)) for m in MESSAGES], listing
+    _, uidls, _ = p.uidl()
+    uids = [l.split()[1].decode() for l in uidls]
+    assert len(set(uids)) == 3 and all(len(u) == 16 for u in uids), uids
+    for i, m in enumerate(MESSAGES, 1):
+        _, lines, _ = p.retr(i)
+        assert [l.decode() for l in lines] == crlf(m).split("\r\n")[:-1], (i, lines)
+    _, lines, _ = p.top(3, 1)
+    assert [l.decode() for l in lines] == ["From: dave@example.org", "Subject: three", "", "body a"], lines
+    p.quit()
+    env.stop()
+    log = env.log_text()
+    assert f"event=message_read" in log and f"user={USER}" in log and f"uidl={uids[1]}" in log, log
+    assert "event=session_end" in log and "reason=session_closed" in log, log
+
+
+def case_plaintext_refused(env):
+    env.start()
+    p = env.plain()
+    err = expect_err(p.user, USER)
+    assert b"STLS" in err or b"TLS" in err, err
+    err = expect_err(p.pass_, PASSWORD)
+    p.quit()
+    caps = env.plain().capa()
+    assert "STLS" in caps, caps
+
+
+def case_bad_credentials(env):
+    env.start()
+    errs = []
+    for user, pw in ((USER, "wrong"), ("nobody@example.org", PASSWORD)):
+        p = env.plain()
+        p.stls(context=tls_ctx())
+        p.user(user)
+        errs.append(expect_err(p.pass_, pw))
+        p.quit()
+    assert errs[0] == errs[1] and errs[0].startswith(b"-ERR"), errs
+
+
+def case_dele(env):
+    names = [env.deliver(m) for m in MESSAGES]
+    env.start()
+    p = env.login_stls()
+    p.dele(1)
+    p.close()  # disconnect without QUIT: nothing removed
+    p = env.login_retry_in_use()
+    assert p.stat()[0] == 3
+    assert env.files() == sorted(names)
+    p.dele(2)
+    p.quit()
+    assert env.files() == sorted([names[0], names[2]]), env.files()
+    p = env.login_retry_in_use()
+    assert p.stat()[0] == 2
+    p.quit()
+    assert "event=message_deleted" in env.log_text()
+
+
+def case_uidl_restart(env):
+    for m in MESSAGES:
+        env.deliver(m)
+    env.start()
+    p = env.login_stls()
+    before = p.uidl()[1]
+    p.quit()
+    env.stop()
+    env.start()
+    p = env.login_stls()
+    assert p.uidl()[1] == before, (before, p.uidl()[1])
+    p.quit()
+
+
+def case_in_use(env):
+    env.deliver(MESSAGES[0])
+    env.start()
+    first = env.login_stls()
+    second = env.plain()
+    second.stls(context=tls_ctx())
+    second.user(USER)
+    err = expect_err(second.pass_, PASSWORD)
+    assert err.startswith(b"-ERR [IN-USE]"), err
+    second.quit()
+    first.close()  # lock released on disconnect too
+    p = env.login_retry_in_use()
+    assert p.stat()[0] == 1
+    p.quit()
+
+
+def case_implicit_tls(env):
+    env.deliver(MESSAGES[0])
+    env.start()
+    p = poplib.POP3_SSL("127.0.0.1", env.tls_port, context=tls_ctx(), timeout=TIMEOUT)
+    p.user(USER)
+    p.pass_(PASSWORD)
+    assert p.stat()[0] == 1
+    assert p.retr(1)[1][-1] == b"hello"
+    p.quit()
+
+
+def case_bad_config(env):
+    with open(env.config, "a") as f:
+        f.write("alow_plaintext_auth: true\n")
+    r = subprocess.run([POP3D, "--config", env.config, "--check"], capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 1 and "alow_plaintext_auth" in r.stderr and "allow_plaintext_auth" in r.stderr, r.stderr
+
+
+CASES = {n[len("case_"):]: f for n, f in globals().items() if n.startswith("case_")}
+
+
+def main():
+    name = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix="pop3d-test-") as tmp:
+        env = Env(tmp)
+        try:
+            CASES[name](env)
+        except BaseException:
+            if os.path.exists(env.log_path):
+                print("--- pop3d log ---\n" + env.log_text(), file=sys.stderr)
+            raise
+        finally:
+            if env.proc:
+                env.stop()
+    print(f"{name}: ok")
+
+
+if __name__ == "__main__":
+    main()

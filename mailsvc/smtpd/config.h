@@ -1,0 +1,46 @@
+// smtpd's YAML configuration: where the mail lives (mail_root), the listeners (role,
+// address, port), the TLS certificate and the limits. Strict: unknown keys and bad
+// values are errors naming file:line:column and the key.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hamail/common/result.h"
+#include "hamail/mailsvc/smtp/config.h"
+
+namespace hamail::mailsvc::smtpd {
+
+struct ListenerConfig {
+  smtp::PortRole role = smtp::PortRole::mx;
+  std::string address;
+  std::uint16_t port = 0;
+};
+
+struct SmtpdConfig {
+  std::string mail_root;  // etc/ (users db), maildirs/<domain>/<user>/Maildir, queue/
+  std::string hostname = "localhost";
+  std::vector<ListenerConfig> listeners;
+  std::string tls_cert;  // default mail_root/tls/cert.pem; generated when absent
+  std::string tls_key;   // default mail_root/tls/key.pem
+  std::uint64_t max_message_size = 35ull << 20;
+  std::size_t max_recipients = 100;
+  int max_errors = 10;
+  std::size_t max_connections = 200;
+  std::uint64_t idle_timeout_ms = 300000;
+  bool allow_plaintext_auth = false;  // tests and trusted networks only
+
+  std::string users_dir() const { return mail_root + "/etc"; }
+  std::string queue_dir() const { return mail_root + "/queue"; }
+  std::string maildirs_dir() const { return mail_root + "/maildirs"; }
+};
+
+// Every error of the file, one per line ("smtpd.yaml:3:7: listeners[0].port: ...").
+Result<SmtpdConfig> load_smtpd_config(const std::string& path);
+Result<SmtpdConfig> parse_smtpd_config(const std::string& text, const std::string& file);
+
+const char* to_string(smtp::PortRole role);
+
+}  // namespace hamail::mailsvc::smtpd

@@ -1,0 +1,60 @@
+// One client connection: the libuv/TLS shell around a SmtpSession. Feeds received bytes
+// to the session, sends its replies, performs its actions through the Mailer (STARTTLS
+// upgrades the stream in place) and closes on the session's request or when idle.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hamail/common/log.h"
+#include "hamail/common/uv/stream.h"
+#include "hamail/common/uv/timer.h"
+#include "hamail/mailsvc/smtp/session.h"
+#include "hamail/tls/tls_context.h"
+#include "hamail/tls/tls_stream.h"
+#include "smtpd/mailer.h"
+
+namespace hamail::mailsvc::smtpd {
+
+class Connection {
+ public:
+  using OnDone = std::function<void(std::uint64_t id)>;  // the owner destroys it later, not inside
+
+  Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
+             const tls::TlsContext& tls, Mailer& mailer, const Logger& log, std::unique_ptr<uv::Stream> stream,
+             OnDone on_done);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void start();
+
+ private:
+  void on_data(std::string_view data);
+  void on_end(Status s);
+  void handle(smtp::Output out);
+  void begin_tls();
+  void write(std::string bytes);
+  void finish(std::string_view reason);
+  void touch();
+
+  uv::EventLoop& loop_;
+  std::uint64_t id_;
+  smtp::PortRole role_;
+  std::uint64_t idle_timeout_ms_;
+  const tls::TlsContext& tls_ctx_;
+  Mailer& mailer_;
+  const Logger& log_;
+  std::unique_ptr<uv::Stream> plain_;
+  std::unique_ptr<tls::TlsStream> tls_;
+  uv::Timer idle_;
+  smtp::SmtpSession session_;
+  OnDone on_done_;
+  std::string peer_;
+  std::string client_ip_;
+  bool done_ = false;
+  bool closing_ = false;
+};
+
+}  // namespace hamail::mailsvc::smtpd

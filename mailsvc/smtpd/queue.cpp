@@ -1,0 +1,156 @@
+#include "smtpd/queue.h"
+
+#include <dirent.h>
+#include <sys/random.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+
+#include "store/fs.h"
+
+namespace hamail::mailsvc::smtpd {
+
+using store::sys_error;
+
+const char* to_string(QueuedRecipient::State s) {
+  switch (s) {
+    case QueuedRecipient::State::pending: return "pending";
+    case QueuedRecipient::State::done: return "done";
+    case QueuedRecipient::State::remote: return "remote";
+    case QueuedRecipient::State::failed: return "failed";
+  }
+  return "?";
+}
+
+bool QueueEnvelope::has_state(QueuedRecipient::State s) const {
+  return std::any_of(recipients.begin(), recipients.end(), [&](const auto& r) { return r.state == s; });
+}
+
+std::string serialize_envelope(const QueueEnvelope& env) {
+  std::string out = "hamail-queue v1\n";
+  out += "id " + env.id + "\n";
+  out += "message_id " + env.message_id + "\n";
+  out += "from " + env.from + "\n";
+  out += "auth_user " + env.auth_user + "\n";
+  for (const auto& r : env.rcpt_to) out += "rcpt_to " + r + "\n";
+  for (const auto& r : env.recipients) out += std::string("rcpt ") + to_string(r.state) + " " + r.address + "\n";
+  return out;
+}
+
+Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& file) {
+  QueueEnvelope env;
+  std::size_t line_no = 0;
+  bool header = false;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    if (nl == std::string_view::npos) return Error{file + ": truncated (no newline at the end)"};
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl + 1);
+    ++line_no;
+    auto where = file + ":" + std::to_string(line_no) + ": ";
+    if (line_no == 1) {
+      if (line != "hamail-queue v1") return Error{where + "expected 'hamail-queue v1'"};
+      header = true;
+      continue;
+    }
+    auto sp = line.find(' ');
+    if (sp == std::string_view::npos) return Error{where + "expected 'key value'"};
+    std::string_view key = line.substr(0, sp), value = line.substr(sp + 1);
+    if (key == "id") env.id = value;
+    else if (key == "message_id") env.message_id = value;
+    else if (key == "from") env.from = value;
+    else if (key == "auth_user") env.auth_user = value;
+    else if (key == "rcpt_to") env.rcpt_to.emplace_back(value);
+    else if (key == "rcpt") {
+      auto sp2 = value.find(' ');
+      if (sp2 == std::string_view::npos) return Error{where + "expected 'rcpt STATE ADDRESS'"};
+      std::string_view st = value.substr(0, sp2);
+      QueuedRecipient r;
+      r.address = value.substr(sp2 + 1);
+      if (st == "pending") r.state = QueuedRecipient::State::pending;
+      else if (st == "done") r.state = QueuedRecipient::State::done;
+      else if (st == "remote") r.state = QueuedRecipient::State::remote;
+      else if (st == "failed") r.state = QueuedRecipient::State::failed;
+      else return Error{where + "unknown recipient state '" + std::string(st) + "'"};
+      env.recipients.push_back(std::move(r));
+    } else {
+      return Error{where + "unknown key '" + std::string(key) + "'"};
+    }
+  }
+  if (!header) return Error{file + ": empty"};
+  if (env.id.empty()) return Error{file + ": no id"};
+  return env;
+}
+
+Status Queue::init() const { return store::make_directory(dir_, 0700); }
+
+Status Queue::store(const QueueEnvelope& env, std::string_view message) const {
+  if (auto s = store::replace_file_atomically(msg_path(env.id), std::string(message), 0600); !s) return s;
+  return update(env);
+}
+
+Status Queue::update(const QueueEnvelope& env) const {
+  return store::replace_file_atomically(env_path(env.id), serialize_envelope(env), 0600);
+}
+
+Status Queue::remove(const std::string& id) const {
+  if (::unlink(env_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", env_path(id), errno);
+  if (auto s = store::fsync_directory(dir_); !s) return s;
+  return remove_orphan(id);
+}
+
+Status Queue::remove_orphan(const std::string& id) const {
+  if (::unlink(msg_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", msg_path(id), errno);
+  return store::fsync_directory(dir_);
+}
+
+Result<QueueEnvelope> Queue::load(const std::string& id) const {
+  auto text = store::read_file_bounded(env_path(id), kMaxEnvelopeBytes);
+  if (!text) return Error{text.error()};
+  return parse_envelope(*text, env_path(id));
+}
+
+Result<std::string> Queue::read_message(const std::string& id, std::size_t max_bytes) const {
+  return store::read_file_bounded(msg_path(id), max_bytes);
+}
+
+Result<std::vector<std::string>> Queue::list(std::vector<std::string>* orphans) const {
+  DIR* d = ::opendir(dir_.c_str());
+  if (!d) return sys_error("opendir", dir_, errno);
+  std::vector<std::string> envs, msgs;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    auto ends = [&](const char* suf) {
+      std::string s = suf;
+      return name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+    };
+    if (name.find('.') != name.rfind('.') || name[0] == '.') continue;  // temporaries, dot files
+    if (ends(".env")) envs.push_back(name.substr(0, name.size() - 4));
+    else if (ends(".msg")) msgs.push_back(name.substr(0, name.size() - 4));
+  }
+  ::closedir(d);
+  std::sort(envs.begin(), envs.end());
+  std::sort(msgs.begin(), msgs.end());
+  if (orphans) {
+    orphans->clear();
+    std::set_difference(msgs.begin(), msgs.end(), envs.begin(), envs.end(), std::back_inserter(*orphans));
+  }
+  return envs;
+}
+
+std::string new_queue_id(unsigned counter) {
+  timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  std::uint32_t rnd = 0;
+  if (::getrandom(&rnd, sizeof rnd, 0) != sizeof rnd) rnd = static_cast<std::uint32_t>(tv.tv_usec) * 2654435761u;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%09llX%05lX%04X%04X%08X", static_cast<unsigned long long>(tv.tv_sec),
+                static_cast<unsigned long>(tv.tv_usec), static_cast<unsigned>(::getpid() & 0xffff),
+                counter & 0xffffu, rnd);
+  return buf;
+}
+
+}  // namespace hamail::mailsvc::smtpd

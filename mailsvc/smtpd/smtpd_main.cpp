@@ -1,0 +1,108 @@
+// smtpd: the SMTP daemon (mx, submission, submissions) of the mail stack.
+//   smtpd --config /etc/hamail/smtpd.yaml
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "hamail/common/log.h"
+#include "hamail/common/uv/event_loop.h"
+#include "hamail/common/uv/signals.h"
+#include "hamail/tls/self_signed.h"
+#include "hamail/tls/tls_context.h"
+#include "smtpd/config.h"
+#include "smtpd/mailer.h"
+#include "smtpd/server.h"
+#include "store/fs.h"
+
+using namespace hamail;
+using namespace hamail::mailsvc::smtpd;
+
+namespace {
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+Result<tls::TlsContext> load_tls(const SmtpdConfig& c, const Logger& log) {
+  bool have_cert = mailsvc::store::path_exists(c.tls_cert), have_key = mailsvc::store::path_exists(c.tls_key);
+  if (!have_cert && !have_key) {
+    for (const auto& p : {parent_dir(c.tls_cert), c.tls_cert, c.tls_key}) {
+      if (auto s = mailsvc::store::make_directory(parent_dir(p), 0700); !s) return Error{s.message()};  // mail_root, then tls/
+    }
+    tls::SelfSignedOptions o;
+    o.cert_path = c.tls_cert;
+    o.key_path = c.tls_key;
+    o.common_name = c.hostname;
+    o.dns_names = {c.hostname};
+    if (c.hostname != "localhost") o.dns_names.push_back("localhost");
+    if (auto s = tls::generate_self_signed(o); !s) return Error{"generating a self-signed certificate: " + s.message()};
+    log.warning("tls_self_signed_generated").kv("cert", c.tls_cert).kv("key", c.tls_key)
+        .kv("note", "replace with a certificate from a CA for production");
+  } else if (!have_cert || !have_key) {
+    return Error{"TLS: only one of " + c.tls_cert + " and " + c.tls_key + " exists; provide both or neither"};
+  }
+  return tls::TlsContext::cert_server(c.tls_cert, c.tls_key);
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: smtpd --config FILE [--debug]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool debug = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
+    else if (std::strcmp(argv[i], "--debug") == 0) debug = true;
+    else return usage();
+  }
+  if (config_path.empty()) return usage();
+
+  Logger log("smtpd", debug ? LogLevel::debug : LogLevel::info);
+  auto config = load_smtpd_config(config_path);
+  if (!config) {
+    log.error("config_invalid").kv("error", config.error());
+    return 1;
+  }
+  auto tls = load_tls(*config, log);
+  if (!tls) {
+    log.error("startup_failed").kv("error", tls.error());
+    return 1;
+  }
+  Mailer mailer(*config, log);
+  if (auto s = mailer.init(); !s) {
+    log.error("startup_failed").kv("error", s.message());
+    return 1;
+  }
+  mailer.run_queue();  // crash recovery before taking new mail
+
+  auto loop = uv::EventLoop::create();
+  if (!loop) {
+    log.error("startup_failed").kv("error", loop.error());
+    return 1;
+  }
+  uv::EventLoop& ev = **loop;
+  {
+    Server server(ev, *config, std::move(*tls), mailer, log);
+    if (auto s = server.listen(); !s) {
+      log.error("startup_failed").kv("error", s.message());
+      return 1;
+    }
+    auto signals = uv::Signals::watch(ev, {SIGTERM, SIGINT}, [&](int sig) {
+      log.info("stopping").kv("signal", sig);
+      ev.stop();
+    });
+    if (!signals) {
+      log.error("startup_failed").kv("error", signals.error());
+      return 1;
+    }
+    log.info("started").kv("hostname", config->hostname).kv("mail_root", config->mail_root);
+    ev.run();
+  }
+  return 0;
+}
