@@ -177,6 +177,29 @@ def main():
         assert len(maildir_messages(root, "alice")) == before + 1
         print("ok: kill -9 after 250, restart: delivered exactly once")
 
+        # 6. kill -9 during DATA, before the 250: nothing half-delivered, nothing queued.
+        queue = os.path.join(root, "mail", "queue")
+        def queued():  # the remote recipient of step 3 stays queued on purpose
+            return sorted(n for n in os.listdir(queue) if n.endswith((".msg", ".env"))) if os.path.isdir(queue) else []
+        queued_before = queued()
+        before = len(maildir_messages(root, "alice"))
+        with socket.create_connection(("127.0.0.1", srv.mx), timeout=DEADLINE) as s:
+            f = s.makefile("rb")
+            assert f.readline().startswith(b"220")
+            for line, code in ((b"EHLO client.test", b"250 "), (b"MAIL FROM:<bob@other.net>", b"250"),
+                               (b"RCPT TO:<alice@example.org>", b"250"), (b"DATA", b"354")):
+                s.sendall(line + b"\r\n")
+                reply = f.readline()
+                while reply[3:4] == b"-":
+                    reply = f.readline()
+                assert reply.startswith(code[:3]), (line, reply)
+            s.sendall(b"Subject: half\r\n\r\nhalf a message that never ends\r\n")
+            srv.kill9()
+        srv.start()  # listening again: the startup queue scan has run
+        assert len(maildir_messages(root, "alice")) == before, "a message without its 250 was delivered"
+        assert queued() == queued_before, (queued(), queued_before)
+        print("ok: kill -9 during DATA: nothing delivered, nothing queued")
+
         logtext = open(f"{root}/smtpd.log", errors="replace").read()
         for key in ("queue_id=", "message_id=", "from=", "to=", "status=delivered", "remote delivery not implemented yet"):
             assert key in logtext, key
