@@ -118,7 +118,7 @@ std::optional<std::chrono::milliseconds> MapReader::duration(const std::string& 
   YAML::Node n = scalar(key, need, "a duration");
   if (!n.IsDefined()) return std::nullopt;
   auto d = parse_duration(n.Scalar());
-  if (!d) sink_.add(n, key_path(key), "expected a duration such as 500ms, 3s, 2m or 1h, found '" + n.Scalar() + "'");
+  if (!d) sink_.add(n, key_path(key), "expected a duration such as 500ms, 3s, 2m, 1h or 5d, found '" + n.Scalar() + "'");
   return d;
 }
 
@@ -240,6 +240,7 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   else if (unit == "s") factor = 1000;
   else if (unit == "m" || unit == "min") factor = 60'000;
   else if (unit == "h") factor = 3'600'000;
+  else if (unit == "d") factor = 86'400'000;
   else return std::nullopt;
   if (*v > std::numeric_limits<std::int64_t>::max() / factor / 1000) return std::nullopt;
   return std::chrono::milliseconds(static_cast<std::int64_t>(*v * factor));

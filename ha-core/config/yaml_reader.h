@@ -79,7 +79,7 @@ class MapReader {
 void for_each_item(ErrorSink& sink, const YAML::Node& list, const std::string& path,
                    const std::function<void(const YAML::Node&, const std::string&)>& each);
 
-// "10s", "500ms", "2m", "1h" -> milliseconds.
+// "10s", "500ms", "2m", "1h", "5d" -> milliseconds.
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
 // "4096", "64K", "100M", "1G", "2T" (also KiB/MiB/GiB/TiB) -> bytes (binary units).
 std::optional<std::uint64_t> parse_size(const std::string& text);

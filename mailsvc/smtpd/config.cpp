@@ -1,5 +1,8 @@
 #include "smtpd/config.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +25,21 @@ smtp::PortRole role_of(const std::string& s) {
   if (s == "submission") return smtp::PortRole::submission;
   if (s == "submissions") return smtp::PortRole::submissions;
   return smtp::PortRole::mx;
+}
+
+// "127.0.0.1" or "127.0.0.1:5353".
+Result<outbound::DnsServerOverride> parse_dns_server(const std::string& v) {
+  outbound::DnsServerOverride d;
+  auto colon = v.find(':');
+  d.ip = v.substr(0, colon);
+  in_addr a{};
+  if (::inet_pton(AF_INET, d.ip.c_str(), &a) != 1) return Error{"'" + v + "' is not an IPv4 address[:port]"};
+  if (colon != std::string::npos) {
+    auto port = config::parse_size(v.substr(colon + 1));
+    if (!port || *port == 0 || *port > 65535) return Error{"'" + v + "': bad port"};
+    d.port = static_cast<std::uint16_t>(*port);
+  }
+  return d;
 }
 
 }  // namespace
@@ -70,6 +88,40 @@ Result<SmtpdConfig> parse_smtpd_config(const std::string& text, const std::strin
         if (auto v = m.duration("idle_timeout")) c.idle_timeout_ms = static_cast<std::uint64_t>(v->count());
         if (auto v = m.boolean("allow_plaintext_auth")) c.allow_plaintext_auth = *v;
         m.finish();
+      }
+    }
+    if (YAML::Node d = top.child("delivery"); d.IsDefined()) {
+      config::MapReader m(sink, d, "delivery");
+      if (m.valid()) {
+        DeliveryConfig& dc = c.delivery;
+        auto bad = [&](const std::string& key, const std::string& msg) { sink.add(d[key], m.key_path(key), msg); };
+        if (auto v = m.string("relay_host")) {
+          auto hop = outbound::parse_relay_host(*v);
+          if (hop) dc.relay = *hop;
+          else bad("relay_host", hop.error());
+        }
+        if (auto v = m.string("dns_server")) {
+          auto srv = parse_dns_server(*v);
+          if (srv) dc.dns_server = *srv;
+          else bad("dns_server", srv.error());
+        }
+        if (auto v = m.choice("tls", {"none", "may", "encrypt", "verify"})) {
+          dc.tls = *v == "none" ? smtp::ClientTlsPolicy::none
+                   : *v == "may" ? smtp::ClientTlsPolicy::may
+                                 : smtp::ClientTlsPolicy::encrypt;
+          dc.tls_verify = *v == "verify";
+        }
+        if (auto v = m.string("tls_ca")) dc.tls_ca = *v;
+        if (auto v = m.duration("min_backoff")) dc.retry.min_backoff_s = std::max<std::uint64_t>(1, v->count() / 1000);
+        if (auto v = m.duration("max_backoff")) dc.retry.max_backoff_s = std::max<std::uint64_t>(1, v->count() / 1000);
+        if (auto v = m.duration("queue_lifetime")) dc.retry.queue_lifetime_s = std::max<std::uint64_t>(1, v->count() / 1000);
+        if (auto v = m.duration("connect_timeout")) dc.connect_timeout_ms = std::max<std::uint64_t>(100, v->count());
+        if (auto v = m.duration("command_timeout")) dc.command_timeout_ms = std::max<std::uint64_t>(100, v->count());
+        if (auto v = m.integer("max_parallel", 1, 1000)) dc.max_parallel = static_cast<std::size_t>(*v);
+        if (auto v = m.integer("io_threads", 1, 128)) dc.io_threads = static_cast<unsigned>(*v);
+        m.finish();
+        if (dc.retry.max_backoff_s < dc.retry.min_backoff_s)
+          bad(d["max_backoff"].IsDefined() ? "max_backoff" : "min_backoff", "max_backoff must not be shorter than min_backoff");
       }
     }
     top.finish();

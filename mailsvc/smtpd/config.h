@@ -5,11 +5,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hamail/common/result.h"
+#include "hamail/mailsvc/smtp/client_session.h"
 #include "hamail/mailsvc/smtp/config.h"
+#include "outbound/mail_resolver.h"
+#include "outbound/next_hop.h"
+#include "outbound/retry_schedule.h"
 
 namespace hamail::mailsvc::smtpd {
 
@@ -17,6 +22,20 @@ struct ListenerConfig {
   smtp::PortRole role = smtp::PortRole::mx;
   std::string address;
   std::uint16_t port = 0;
+};
+
+// How queued mail leaves: to a relay host or the recipients' MX, with retries.
+struct DeliveryConfig {
+  std::optional<outbound::NextHop> relay;         // relay_host; absent: MX lookup per domain
+  std::optional<outbound::DnsServerOverride> dns_server;  // absent: /etc/resolv.conf
+  smtp::ClientTlsPolicy tls = smtp::ClientTlsPolicy::may;
+  bool tls_verify = false;                         // tls: verify (encrypt + certificate and name checked)
+  std::string tls_ca;                              // for verify; empty: the system's CA store
+  outbound::RetryPolicy retry;                     // min/max backoff, queue lifetime
+  std::uint64_t connect_timeout_ms = 30000;
+  std::uint64_t command_timeout_ms = 300000;       // per reply (RFC 5321 4.5.3.2 suggests 5-10 min)
+  std::size_t max_parallel = 20;                   // delivery attempts in flight
+  unsigned io_threads = 8;                         // the pool doing fsync, hashing, DNS
 };
 
 struct SmtpdConfig {
@@ -31,6 +50,7 @@ struct SmtpdConfig {
   std::size_t max_connections = 200;
   std::uint64_t idle_timeout_ms = 300000;
   bool allow_plaintext_auth = false;  // tests and trusted networks only
+  DeliveryConfig delivery;
 
   std::string users_dir() const { return mail_root + "/etc"; }
   std::string queue_dir() const { return mail_root + "/queue"; }

@@ -19,7 +19,7 @@ std::string client_ip_of(const std::string& peer) {
 }  // namespace
 
 Connection::Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
-                       const tls::TlsContext& tls, Mailer& mailer, const Logger& log,
+                       const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
                        std::unique_ptr<uv::Stream> stream, OnDone on_done)
     : loop_(loop),
       id_(id),
@@ -27,6 +27,7 @@ Connection::Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig c
       idle_timeout_ms_(idle_timeout_ms),
       tls_ctx_(tls),
       mailer_(mailer),
+      runner_(runner),
       log_(log),
       plain_(std::move(stream)),
       idle_(loop),
@@ -91,18 +92,25 @@ void Connection::handle(smtp::Output out) {
         begin_tls();
         return;
       }
+      const Mailer& mailer = mailer_;
       if (auto* c = std::get_if<smtp::CheckRecipient>(&action)) {
-        out = session_.recipient_checked(mailer_.check_recipient(role_, *c));
+        perform<smtp::RecipientVerdict>([&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
+                                        [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
       } else if (auto* a = std::get_if<smtp::Authenticate>(&action)) {
-        out = session_.auth_result(mailer_.authenticate(*a, peer_));
+        perform<smtp::AuthVerdict>([&mailer, a = std::move(*a), peer = peer_] { return mailer.authenticate(a, peer); },
+                                   [this](smtp::AuthVerdict v) { return session_.auth_result(v); });
       } else if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
-        Accepted acc = mailer_.accept(role_, *m, client_ip_);
-        out = session_.message_stored(acc.result);
-        write(std::move(out.bytes));  // the 250 goes out before delivery starts
-        out.bytes.clear();
-        if (acc.queued) mailer_.deliver(std::move(*acc.queued));
+        perform<Accepted>(
+            [&mailer, role = role_, m = std::move(*m), ip = client_ip_, id = runner_.next_queue_id()] {
+              return mailer.accept(role, m, ip, id);
+            },
+            [this](Accepted acc) {
+              smtp::Output o = session_.message_stored(acc.result);
+              if (acc.queued) runner_.submit(std::move(*acc.queued));
+              return o;
+            });
       }
-      continue;
+      return;
     }
     if (out.close) {
       closing_ = true;
@@ -112,6 +120,28 @@ void Connection::handle(smtp::Output out) {
     }
     return;
   }
+}
+
+template <class T>
+void Connection::perform(std::function<T()> work, std::function<smtp::Output(T)> answer) {
+  pause();
+  auto w = uv::run_blocking<T>(loop_, std::move(work), [this, answer = std::move(answer)](T result) {
+    smtp::Output out = answer(std::move(result));
+    handle(std::move(out));
+    if (!done_ && !session_.waiting()) resume();
+  });
+  if (!w) return finish("cannot run blocking work: " + w.error());
+  work_ = std::move(*w);
+}
+
+void Connection::pause() {
+  if (tls_) tls_->pause_reading();
+  else if (plain_) plain_->pause_reading();
+}
+
+void Connection::resume() {
+  Status s = tls_ ? tls_->resume_reading() : plain_ ? plain_->resume_reading() : Status();
+  if (!s) finish("resume failed: " + s.message());
 }
 
 void Connection::begin_tls() {

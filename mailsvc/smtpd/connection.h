@@ -1,6 +1,7 @@
 // One client connection: the libuv/TLS shell around a SmtpSession. Feeds received bytes
-// to the session, sends its replies, performs its actions through the Mailer (STARTTLS
-// upgrades the stream in place) and closes on the session's request or when idle.
+// to the session, sends its replies, performs its actions through the Mailer on a pool
+// thread (reading paused meanwhile; STARTTLS upgrades the stream in place), hands
+// acknowledged messages to the QueueRunner and closes on request or when idle.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +10,14 @@
 #include <string>
 
 #include "hamail/common/log.h"
+#include "hamail/common/uv/blocking_work.h"
 #include "hamail/common/uv/stream.h"
 #include "hamail/common/uv/timer.h"
 #include "hamail/mailsvc/smtp/session.h"
 #include "hamail/tls/tls_context.h"
 #include "hamail/tls/tls_stream.h"
 #include "smtpd/mailer.h"
+#include "smtpd/queue_runner.h"
 
 namespace hamail::mailsvc::smtpd {
 
@@ -23,8 +26,8 @@ class Connection {
   using OnDone = std::function<void(std::uint64_t id)>;  // the owner destroys it later, not inside
 
   Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
-             const tls::TlsContext& tls, Mailer& mailer, const Logger& log, std::unique_ptr<uv::Stream> stream,
-             OnDone on_done);
+             const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
+             std::unique_ptr<uv::Stream> stream, OnDone on_done);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -34,6 +37,11 @@ class Connection {
   void on_data(std::string_view data);
   void on_end(Status s);
   void handle(smtp::Output out);
+  // Runs `work` on a pool thread, then feeds its answer to the session.
+  template <class T>
+  void perform(std::function<T()> work, std::function<smtp::Output(T)> answer);
+  void pause();
+  void resume();
   void begin_tls();
   void write(std::string bytes);
   void finish(std::string_view reason);
@@ -44,8 +52,10 @@ class Connection {
   smtp::PortRole role_;
   std::uint64_t idle_timeout_ms_;
   const tls::TlsContext& tls_ctx_;
-  Mailer& mailer_;
+  const Mailer& mailer_;
+  QueueRunner& runner_;
   const Logger& log_;
+  std::unique_ptr<uv::BlockingWork> work_;
   std::unique_ptr<uv::Stream> plain_;
   std::unique_ptr<tls::TlsStream> tls_;
   uv::Timer idle_;

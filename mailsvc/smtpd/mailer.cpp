@@ -10,15 +10,12 @@
 
 namespace hamail::mailsvc::smtpd {
 
-namespace {
-
-std::string join(const std::vector<std::string>& v) {
+std::string join_addresses(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
   return out;
 }
 
-// The value of the first "Message-ID:" field of the header section, or "-".
 std::string find_message_id(std::string_view msg) {
   std::size_t pos = 0;
   while (pos < msg.size()) {
@@ -39,6 +36,8 @@ std::string find_message_id(std::string_view msg) {
   }
   return "-";
 }
+
+namespace {
 
 int utc_offset_minutes(std::time_t t) {
   std::tm tm{};
@@ -89,40 +88,53 @@ smtp::AuthVerdict Mailer::authenticate(const smtp::Authenticate& a, const std::s
   return *ok ? smtp::AuthVerdict::ok : smtp::AuthVerdict::bad_credentials;
 }
 
-Accepted Mailer::accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip) {
-  const auto& e = m.envelope;
+Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::string& from,
+                                    const std::vector<std::string>& rcpt_to) const {
   auto db = users::UserDb::load(config_.users_dir());
-  if (!db) {
-    log_.error("userdb_failed").kv("error", db.error());
-    return {smtp::StoreResult{smtp::StoreResult::Kind::temporary_failure, {}}, std::nullopt};
-  }
+  if (!db) return Error{"user database: " + db.error()};
   QueueEnvelope env;
-  env.id = new_queue_id(++counter_);
-  env.from = e.mail_from;
-  env.auth_user = e.auth_user;
-  env.rcpt_to = e.recipients;
-  for (const auto& rcpt : e.recipients) {
-    auto add = [&](QueuedRecipient::State st, const std::string& a) {
-      for (const auto& r : env.recipients)
-        if (r.address == a) return;
-      env.recipients.push_back({st, a});
-    };
+  env.id = queue_id;
+  env.from = from;
+  env.rcpt_to = rcpt_to;
+  auto add = [&](QueuedRecipient::State st, const std::string& a) {
+    for (const auto& r : env.recipients)
+      if (r.address == a) return;
+    QueuedRecipient r{st, a, {}, {}, {}};
+    if (st == QueuedRecipient::State::failed) {
+      r.status = "5.1.1";
+      r.diagnostic = "x-hamail; alias target <" + a + "> is not a local user";
+    }
+    env.recipients.push_back(std::move(r));
+  };
+  for (const auto& rcpt : rcpt_to) {
     auto addr = users::normalize_address(rcpt);
     if (!addr) {
       add(QueuedRecipient::State::remote, rcpt);
       continue;
     }
     auto finals = db->aliases.expand(*addr);
-    if (!finals) {
-      log_.error("alias_failed").kv("queue_id", env.id).kv("to", *addr).kv("error", finals.error());
-      return {smtp::StoreResult{smtp::StoreResult::Kind::temporary_failure, {}}, std::nullopt};
-    }
+    if (!finals) return Error{"alias expansion of " + *addr + ": " + finals.error()};
     for (const auto& f : *finals) {
       if (!db->domains.contains(users::domain_of(f))) add(QueuedRecipient::State::remote, f);
       else if (db->users.find(f)) add(QueuedRecipient::State::pending, f);
       else add(QueuedRecipient::State::failed, f);
     }
   }
+  env.arrival = std::time(nullptr);
+  return env;
+}
+
+Accepted Mailer::accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip,
+                        const std::string& queue_id) const {
+  const auto& e = m.envelope;
+  auto routed = route(queue_id, e.mail_from, e.recipients);
+  if (!routed) {
+    log_.error("routing_failed").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))
+        .kv("status", "tempfail").kv("error", routed.error());
+    return {smtp::StoreResult{smtp::StoreResult::Kind::temporary_failure, {}}, std::nullopt};
+  }
+  QueueEnvelope env = std::move(*routed);
+  env.auth_user = e.auth_user;
 
   std::time_t now = std::time(nullptr);
   int offset = utc_offset_minutes(now);
@@ -142,98 +154,24 @@ Accepted Mailer::accept(smtp::PortRole role, const smtp::MessageComplete& m, con
 
   if (auto s = queue_.store(env, message); !s) {
     log_.error("queue_failed").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
-        .kv("to", join(env.rcpt_to)).kv("status", "tempfail").kv("error", s.message());
+        .kv("to", join_addresses(env.rcpt_to)).kv("status", "tempfail").kv("error", s.message());
     return {smtp::StoreResult{smtp::StoreResult::Kind::temporary_failure, {}}, std::nullopt};
   }
   log_.info("queued").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
-      .kv("to", join(env.rcpt_to)).kv("status", "queued").kv("size", static_cast<unsigned long>(message.size()))
+      .kv("to", join_addresses(env.rcpt_to)).kv("status", "queued").kv("size", static_cast<unsigned long>(message.size()))
       .kv("client", client_ip).kv("auth_user", e.auth_user);
   return {smtp::StoreResult::ok(env.id), std::move(env)};
 }
 
-std::string Mailer::maildir_of(const std::string& address) const {
-  auto at = address.rfind('@');
-  return config_.maildirs_dir() + "/" + address.substr(at + 1) + "/" + address.substr(0, at) + "/Maildir";
-}
-
-void Mailer::deliver(QueueEnvelope env) const {
-  std::optional<std::string> message;
-  bool changed = false;
-  for (auto& r : env.recipients) {
-    auto rec = [&](LogLevel lvl, std::string_view event, std::string_view status) {
-      LogRecord l(&log_, lvl, event);
-      l.kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from).kv("to", r.address)
-          .kv("status", status);
-      return;
-    };
-    if (r.state == QueuedRecipient::State::remote) {
-      log_.warning("remote_deferred").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
-          .kv("to", r.address).kv("status", "deferred").kv("reason", "remote delivery not implemented yet");
-      continue;
-    }
-    if (r.state == QueuedRecipient::State::failed) {
-      rec(LogLevel::error, "no_such_user", "failed");  // accepted via an alias to a missing user
-      r.state = QueuedRecipient::State::done;         // nothing more can be done (no bounces yet)
-      changed = true;
-      continue;
-    }
-    if (r.state != QueuedRecipient::State::pending) continue;
-    if (!message) {
-      auto m = queue_.read_message(env.id, config_.max_message_size + (1u << 20));
-      if (!m) {
-        log_.error("delivery_failed").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
-            .kv("to", r.address).kv("status", "deferred").kv("error", m.error());
-        return;
-      }
-      message = std::move(*m);
-    }
-    auto md = store::Maildir::create(maildir_of(r.address));
-    Result<std::string> name = md ? md->deliver(*message) : Result<std::string>(Error{md.error()});
-    if (!name) {
-      log_.error("delivery_failed").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
-          .kv("to", r.address).kv("status", "deferred").kv("error", name.error());
-      continue;
-    }
-    r.state = QueuedRecipient::State::done;
-    changed = true;
-    // Progress first, so a crash after this line does not deliver this recipient again.
-    if (auto s = queue_.update(env); !s) {
-      log_.error("queue_update_failed").kv("queue_id", env.id).kv("error", s.message());
-      return;
-    }
-    log_.info("delivered").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
-        .kv("to", r.address).kv("status", "delivered").kv("file", *name);
-  }
-  if (!env.has_state(QueuedRecipient::State::pending) && !env.has_state(QueuedRecipient::State::remote)) {
-    if (auto s = queue_.remove(env.id); !s) log_.error("queue_remove_failed").kv("queue_id", env.id).kv("error", s.message());
-    else log_.debug("dequeued").kv("queue_id", env.id);
-  } else if (changed) {
-    (void)queue_.update(env);
-  }
-}
-
-void Mailer::run_queue() const {
-  std::vector<std::string> orphans;
-  auto ids = queue_.list(&orphans);
-  if (!ids) {
-    log_.error("queue_list_failed").kv("error", ids.error());
-    return;
-  }
-  for (const auto& id : orphans) {
-    log_.warning("unacknowledged_removed").kv("queue_id", id).kv("status", "discarded")
-        .kv("reason", "message file without envelope: the client never got a 250");
-    (void)queue_.remove_orphan(id);
-  }
-  for (const auto& id : *ids) {
-    auto env = queue_.load(id);
-    if (!env) {
-      log_.error("queue_load_failed").kv("queue_id", id).kv("error", env.error());
-      continue;
-    }
-    log_.info("queue_recovered").kv("queue_id", id).kv("message_id", env->message_id).kv("from", env->from)
-        .kv("to", join(env->rcpt_to)).kv("status", "queued");
-    deliver(std::move(*env));
-  }
+Result<QueueEnvelope> Mailer::enqueue_own(const std::string& queue_id, const std::string& from, const std::string& to,
+                                          const std::string& message) const {
+  auto env = route(queue_id, from, {to});
+  if (!env) return Error{env.error()};
+  env->message_id = find_message_id(message);
+  if (auto s = queue_.store(*env, message); !s) return Error{s.message()};
+  log_.info("queued").kv("queue_id", env->id).kv("message_id", env->message_id).kv("from", from).kv("to", to)
+      .kv("status", "queued").kv("size", static_cast<unsigned long>(message.size())).kv("client", "local");
+  return env;
 }
 
 }  // namespace hamail::mailsvc::smtpd

@@ -1,12 +1,13 @@
 // What smtpd does for the SMTP session's actions, without any socket: recipient checks
 // and authentication against the user database (re-read each time, so mailsvc-admin
-// changes apply at once), queueing an accepted message durably, then local delivery
-// into Maildirs with per-recipient progress in the queue, and the startup queue run.
+// changes apply at once) and queueing an accepted message durably. Every method blocks
+// (files, fsync, password hashes) and is safe to call from several pool threads at once.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hamail/common/log.h"
 #include "hamail/mailsvc/smtp/actions.h"
@@ -26,24 +27,33 @@ class Mailer {
   Mailer(const SmtpdConfig& config, const Logger& log) : config_(config), log_(log), queue_(config.queue_dir()) {}
 
   Status init() const { return queue_.init(); }
+  const Queue& queue() const { return queue_; }
 
   smtp::RecipientVerdict check_recipient(smtp::PortRole role, const smtp::CheckRecipient& c) const;
   smtp::AuthVerdict authenticate(const smtp::Authenticate& a, const std::string& peer) const;
-  Accepted accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip);
-
-  // Delivers the pending local recipients; removes the queue files when none is left
-  // pending or remote. Failures stay pending (retried at the next queue run).
-  void deliver(QueueEnvelope env) const;
-  // Startup: removes unacknowledged .msg files, delivers every queued message.
-  void run_queue() const;
+  // Stores the message (Received added; Message-ID/Date for submissions) under
+  // `queue_id` (made on the loop thread: new_queue_id()).
+  Accepted accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip,
+                  const std::string& queue_id) const;
+  // Queues a message this server writes itself (a bounce): from `from` to `to`,
+  // routed like a received one. Returns the stored envelope.
+  Result<QueueEnvelope> enqueue_own(const std::string& queue_id, const std::string& from, const std::string& to,
+                                    const std::string& message) const;
 
  private:
-  std::string maildir_of(const std::string& address) const;
+  // The envelope's final recipients: aliases expanded, each pending (local user),
+  // remote (other domain) or failed (local domain, no such user).
+  Result<QueueEnvelope> route(const std::string& queue_id, const std::string& from,
+                              const std::vector<std::string>& rcpt_to) const;
 
   const SmtpdConfig& config_;
   const Logger& log_;
   Queue queue_;
-  unsigned counter_ = 0;
 };
+
+// Comma-joined, for log records.
+std::string join_addresses(const std::vector<std::string>& v);
+// The value of the first "Message-ID:" field of the header section, or "-".
+std::string find_message_id(std::string_view msg);
 
 }  // namespace hamail::mailsvc::smtpd

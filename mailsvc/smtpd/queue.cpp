@@ -21,6 +21,7 @@ const char* to_string(QueuedRecipient::State s) {
     case QueuedRecipient::State::done: return "done";
     case QueuedRecipient::State::remote: return "remote";
     case QueuedRecipient::State::failed: return "failed";
+    case QueuedRecipient::State::bounced: return "bounced";
   }
   return "?";
 }
@@ -29,6 +30,27 @@ bool QueueEnvelope::has_state(QueuedRecipient::State s) const {
   return std::any_of(recipients.begin(), recipients.end(), [&](const auto& r) { return r.state == s; });
 }
 
+namespace {
+
+std::string one_field(std::string_view v) {
+  std::string out(v.substr(0, 2000));
+  for (auto& c : out)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return out;
+}
+
+Result<std::int64_t> parse_number(std::string_view v, const std::string& where) {
+  std::int64_t n = 0;
+  if (v.empty() || v.size() > 18) return Error{where + "expected a number, got '" + std::string(v) + "'"};
+  for (char c : v) {
+    if (c < '0' || c > '9') return Error{where + "expected a number, got '" + std::string(v) + "'"};
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
 std::string serialize_envelope(const QueueEnvelope& env) {
   std::string out = "hamail-queue v1\n";
   out += "id " + env.id + "\n";
@@ -36,7 +58,15 @@ std::string serialize_envelope(const QueueEnvelope& env) {
   out += "from " + env.from + "\n";
   out += "auth_user " + env.auth_user + "\n";
   for (const auto& r : env.rcpt_to) out += "rcpt_to " + r + "\n";
-  for (const auto& r : env.recipients) out += std::string("rcpt ") + to_string(r.state) + " " + r.address + "\n";
+  out += "arrival " + std::to_string(env.arrival) + "\n";
+  out += "attempts " + std::to_string(env.attempts) + "\n";
+  out += "last_attempt " + std::to_string(env.last_attempt) + "\n";
+  for (const auto& r : env.recipients) {
+    out += std::string("rcpt ") + to_string(r.state) + " " + one_field(r.address);
+    if (!r.status.empty() || !r.remote_mta.empty() || !r.diagnostic.empty())
+      out += "\t" + one_field(r.status) + "\t" + one_field(r.remote_mta) + "\t" + one_field(r.diagnostic);
+    out += "\n";
+  }
   return out;
 }
 
@@ -64,16 +94,34 @@ Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& f
     else if (key == "from") env.from = value;
     else if (key == "auth_user") env.auth_user = value;
     else if (key == "rcpt_to") env.rcpt_to.emplace_back(value);
-    else if (key == "rcpt") {
+    else if (key == "arrival" || key == "attempts" || key == "last_attempt") {
+      auto n = parse_number(value, where + std::string(key) + ": ");
+      if (!n) return Error{n.error()};
+      if (key == "arrival") env.arrival = *n;
+      else if (key == "last_attempt") env.last_attempt = *n;
+      else env.attempts = static_cast<unsigned>(std::min<std::int64_t>(*n, 1000000));
+    } else if (key == "rcpt") {
       auto sp2 = value.find(' ');
       if (sp2 == std::string_view::npos) return Error{where + "expected 'rcpt STATE ADDRESS'"};
       std::string_view st = value.substr(0, sp2);
       QueuedRecipient r;
-      r.address = value.substr(sp2 + 1);
+      std::string_view rest = value.substr(sp2 + 1);
+      auto tab = rest.find('\t');
+      r.address = rest.substr(0, tab);
+      if (tab != std::string_view::npos) {
+        std::string_view f = rest.substr(tab + 1);
+        auto t1 = f.find('\t');
+        auto t2 = t1 == std::string_view::npos ? t1 : f.find('\t', t1 + 1);
+        if (t2 == std::string_view::npos) return Error{where + "expected 'rcpt STATE ADDRESS<TAB>STATUS<TAB>MTA<TAB>TEXT'"};
+        r.status = f.substr(0, t1);
+        r.remote_mta = f.substr(t1 + 1, t2 - t1 - 1);
+        r.diagnostic = f.substr(t2 + 1);
+      }
       if (st == "pending") r.state = QueuedRecipient::State::pending;
       else if (st == "done") r.state = QueuedRecipient::State::done;
       else if (st == "remote") r.state = QueuedRecipient::State::remote;
       else if (st == "failed") r.state = QueuedRecipient::State::failed;
+      else if (st == "bounced") r.state = QueuedRecipient::State::bounced;
       else return Error{where + "unknown recipient state '" + std::string(st) + "'"};
       env.recipients.push_back(std::move(r));
     } else {

@@ -4,6 +4,7 @@
 // acknowledged (no 250) and is removed at startup. Removal takes .env first.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,10 +13,16 @@
 
 namespace hamail::mailsvc::smtpd {
 
+// pending: local, not yet delivered; remote: for another domain, not yet delivered;
+// done: delivered; failed: will not be delivered, the sender not yet told (a bounce is
+// due); bounced: the sender was told (or there is nobody to tell: null sender).
 struct QueuedRecipient {
-  enum class State { pending, done, remote, failed };
+  enum class State { pending, done, remote, failed, bounced };
   State state = State::pending;
-  std::string address;  // final address (aliases already expanded)
+  std::string address;     // final address (aliases already expanded)
+  std::string status;      // the last enhanced status ("5.1.1", "4.4.1"), may be empty
+  std::string remote_mta;  // the host that gave it, may be empty
+  std::string diagnostic;  // "smtp; 550 5.1.1 ..." or "x-hamail; ...", one line
 };
 
 const char* to_string(QueuedRecipient::State s);
@@ -27,11 +34,15 @@ struct QueueEnvelope {
   std::string auth_user;
   std::vector<std::string> rcpt_to;  // the envelope's RCPT TO, for logs
   std::vector<QueuedRecipient> recipients;
+  std::int64_t arrival = 0;     // unix seconds the 250 was given (queue lifetime counts from it)
+  unsigned attempts = 0;        // delivery attempts that left something deferred
+  std::int64_t last_attempt = 0;
 
   bool has_state(QueuedRecipient::State s) const;
 };
 
-// "hamail-queue v1" then "key value" lines; "rcpt STATE ADDRESS".
+// "hamail-queue v1" then "key value" lines; "rcpt STATE ADDRESS" optionally followed by
+// TAB STATUS TAB REMOTE_MTA TAB DIAGNOSTIC (tabs and line ends in them become spaces).
 std::string serialize_envelope(const QueueEnvelope& env);
 Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& file);
 

@@ -14,13 +14,15 @@
 #include "smtpd/config.h"
 #include "smtpd/connection.h"
 #include "smtpd/mailer.h"
+#include "smtpd/queue_runner.h"
 
 namespace hamail::mailsvc::smtpd {
 
 class Server {
  public:
-  Server(uv::EventLoop& loop, const SmtpdConfig& config, tls::TlsContext tls, Mailer& mailer, const Logger& log)
-      : loop_(loop), config_(config), tls_(std::move(tls)), mailer_(mailer), log_(log), reaper_(loop) {}
+  Server(uv::EventLoop& loop, const SmtpdConfig& config, tls::TlsContext tls, const Mailer& mailer,
+         QueueRunner& runner, const Logger& log)
+      : loop_(loop), config_(config), tls_(std::move(tls)), mailer_(mailer), runner_(runner), log_(log), reaper_(loop) {}
 
   Status listen();  // every listener, or the first error naming its address
 
@@ -31,7 +33,8 @@ class Server {
   uv::EventLoop& loop_;
   const SmtpdConfig& config_;
   tls::TlsContext tls_;
-  Mailer& mailer_;
+  const Mailer& mailer_;
+  QueueRunner& runner_;
   const Logger& log_;
   std::vector<std::unique_ptr<uv::StreamServer>> listeners_;
   std::map<std::uint64_t, std::unique_ptr<Connection>> connections_;

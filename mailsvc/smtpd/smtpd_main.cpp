@@ -1,6 +1,7 @@
 // smtpd: the SMTP daemon (mx, submission, submissions) of the mail stack.
 //   smtpd --config /etc/hamail/smtpd.yaml
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -12,6 +13,7 @@
 #include "hamail/tls/tls_context.h"
 #include "smtpd/config.h"
 #include "smtpd/mailer.h"
+#include "smtpd/queue_runner.h"
 #include "smtpd/server.h"
 #include "store/fs.h"
 
@@ -79,7 +81,14 @@ int main(int argc, char** argv) {
     log.error("startup_failed").kv("error", s.message());
     return 1;
   }
-  mailer.run_queue();  // crash recovery before taking new mail
+  auto client_tls = config->delivery.tls_verify ? tls::TlsContext::cert_client(true, config->delivery.tls_ca)
+                                                : tls::TlsContext::cert_client(false);
+  if (!client_tls) {
+    log.error("startup_failed").kv("error", "delivery TLS: " + client_tls.error());
+    return 1;
+  }
+  // Fsyncs, password hashes and DNS lookups run on libuv's pool; read at its first use.
+  ::setenv("UV_THREADPOOL_SIZE", std::to_string(config->delivery.io_threads).c_str(), 1);
 
   auto loop = uv::EventLoop::create();
   if (!loop) {
@@ -88,7 +97,9 @@ int main(int argc, char** argv) {
   }
   uv::EventLoop& ev = **loop;
   {
-    Server server(ev, *config, std::move(*tls), mailer, log);
+    QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
+    runner.recover();  // crash and failover recovery before taking new mail
+    Server server(ev, *config, std::move(*tls), mailer, runner, log);
     if (auto s = server.listen(); !s) {
       log.error("startup_failed").kv("error", s.message());
       return 1;

@@ -103,7 +103,7 @@ TEST(ClusterConfig, UnknownKeyFarFromAnyGetsNoSuggestion) {
 
 TEST(ClusterConfig, WrongTypeNamesKeyAndExpectation) {
   expect_single_error(kValid + "timing:\n  token: fast\n",
-                      "c.yaml:13:10: timing.token: expected a duration such as 500ms, 3s, 2m or 1h, found 'fast'");
+                      "c.yaml:13:10: timing.token: expected a duration such as 500ms, 3s, 2m, 1h or 5d, found 'fast'");
 }
 
 TEST(ClusterConfig, MappingWhereScalarExpected) {

@@ -10,12 +10,13 @@ TEST(ParseDuration, AcceptsUnits) {
   EXPECT_EQ(parse_duration("3s")->count(), 3000);
   EXPECT_EQ(parse_duration("2m")->count(), 120000);
   EXPECT_EQ(parse_duration("1h")->count(), 3600000);
+  EXPECT_EQ(parse_duration("5d")->count(), 5ll * 86400000);
 }
 
 TEST(ParseDuration, RejectsMissingOrUnknownUnitAndOverflow) {
   EXPECT_FALSE(parse_duration("500"));
   EXPECT_FALSE(parse_duration("5 s"));
-  EXPECT_FALSE(parse_duration("5d"));
+  EXPECT_FALSE(parse_duration("5w"));
   EXPECT_FALSE(parse_duration("-5s"));
   EXPECT_FALSE(parse_duration(""));
   EXPECT_FALSE(parse_duration("99999999999999999999999s"));

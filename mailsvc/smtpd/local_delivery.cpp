@@ -1,0 +1,53 @@
+#include "smtpd/local_delivery.h"
+
+#include <optional>
+
+#include "store/maildir.h"
+
+namespace hamail::mailsvc::smtpd {
+
+std::string maildir_of(const SmtpdConfig& config, const std::string& address) {
+  auto at = address.rfind('@');
+  return config.maildirs_dir() + "/" + address.substr(at + 1) + "/" + address.substr(0, at) + "/Maildir";
+}
+
+bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope& env, const Logger& log) {
+  std::optional<std::string> message;
+  for (auto& r : env.recipients) {
+    if (r.state != QueuedRecipient::State::pending) continue;
+    auto defer = [&](const std::string& error) {
+      r.status = "4.3.0";
+      r.remote_mta.clear();
+      r.diagnostic = "x-hamail; local delivery failed: " + error;
+      log.error("delivery_failed").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
+          .kv("to", r.address).kv("status", "deferred").kv("error", error);
+    };
+    if (!message) {
+      auto m = queue.read_message(env.id, config.max_message_size + (1u << 20));
+      if (!m) {
+        defer(m.error());
+        return false;
+      }
+      message = std::move(*m);
+    }
+    auto md = store::Maildir::create(maildir_of(config, r.address));
+    Result<std::string> name = md ? md->deliver(*message) : Result<std::string>(Error{md.error()});
+    if (!name) {
+      defer(name.error());
+      continue;
+    }
+    r.state = QueuedRecipient::State::done;
+    r.status = "2.0.0";
+    r.diagnostic.clear();
+    // Progress first, so a crash after this line does not deliver this recipient again.
+    if (auto s = queue.update(env); !s) {
+      log.error("queue_update_failed").kv("queue_id", env.id).kv("error", s.message());
+      return false;
+    }
+    log.info("delivered").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
+        .kv("to", r.address).kv("status", "delivered").kv("relay", "local").kv("file", *name);
+  }
+  return true;
+}
+
+}  // namespace hamail::mailsvc::smtpd

@@ -1,0 +1,57 @@
+#include <gtest/gtest.h>
+
+#include "smtpd/config.h"
+
+namespace hamail::mailsvc::smtpd {
+namespace {
+
+const std::string kBase = "mail_root: /srv/mail\nlisteners:\n  - {role: mx, address: 127.0.0.1, port: 25}\n";
+
+TEST(SmtpdConfig, DeliveryDefaultsAreMxLookupWithOpportunisticTls) {
+  auto c = parse_smtpd_config(kBase, "smtpd.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->delivery.relay);
+  EXPECT_FALSE(c->delivery.dns_server);
+  EXPECT_EQ(c->delivery.tls, smtp::ClientTlsPolicy::may);
+  EXPECT_EQ(c->delivery.retry.queue_lifetime_s, 5u * 86400);
+}
+
+TEST(SmtpdConfig, ReadsTheDeliverySection) {
+  auto c = parse_smtpd_config(kBase +
+                                  "delivery:\n  relay_host: '[10.0.0.1]:587'\n  dns_server: 127.0.0.1:5353\n"
+                                  "  tls: verify\n  min_backoff: 30s\n  max_backoff: 1h\n  queue_lifetime: 2d\n"
+                                  "  connect_timeout: 5s\n  command_timeout: 2m\n  max_parallel: 4\n  io_threads: 16\n",
+                              "smtpd.yaml");
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_TRUE(c->delivery.relay);
+  EXPECT_EQ(c->delivery.relay->host, "10.0.0.1");
+  EXPECT_EQ(c->delivery.relay->port, 587);
+  EXPECT_FALSE(c->delivery.relay->mx_lookup);
+  ASSERT_TRUE(c->delivery.dns_server);
+  EXPECT_EQ(c->delivery.dns_server->port, 5353);
+  EXPECT_EQ(c->delivery.tls, smtp::ClientTlsPolicy::encrypt);
+  EXPECT_TRUE(c->delivery.tls_verify);
+  EXPECT_EQ(c->delivery.retry.min_backoff_s, 30u);
+  EXPECT_EQ(c->delivery.retry.max_backoff_s, 3600u);
+  EXPECT_EQ(c->delivery.retry.queue_lifetime_s, 2u * 86400);
+  EXPECT_EQ(c->delivery.connect_timeout_ms, 5000u);
+  EXPECT_EQ(c->delivery.max_parallel, 4u);
+  EXPECT_EQ(c->delivery.io_threads, 16u);
+}
+
+TEST(SmtpdConfig, DeliveryErrorsNameLineAndKey) {
+  auto c = parse_smtpd_config(kBase + "delivery:\n  relay_host: 'smtp.example.org:99999'\n  dns_server: resolver\n"
+                                      "  tls: sometimes\n  retries: 3\n  min_backoff: 2h\n  max_backoff: 1h\n",
+                              "smtpd.yaml");
+  ASSERT_FALSE(c);
+  const auto& e = c.error();
+  EXPECT_NE(e.find("smtpd.yaml:5:15: delivery.relay_host:"), std::string::npos) << e;
+  EXPECT_NE(e.find("bad port"), std::string::npos) << e;
+  EXPECT_NE(e.find("delivery.dns_server: 'resolver' is not an IPv4 address[:port]"), std::string::npos) << e;
+  EXPECT_NE(e.find("delivery.tls: 'sometimes' is not one of"), std::string::npos) << e;
+  EXPECT_NE(e.find("delivery.retries"), std::string::npos) << e;
+  EXPECT_NE(e.find("delivery.max_backoff: max_backoff must not be shorter than min_backoff"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace hamail::mailsvc::smtpd
