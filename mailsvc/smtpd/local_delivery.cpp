@@ -40,7 +40,10 @@ bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope&
     r.status = "2.0.0";
     r.diagnostic.clear();
     // Progress first, so a crash after this line does not deliver this recipient again.
-    if (auto s = queue.update(env); !s) {
+    // Not for the last one: the files are removed next (end_attempt), the same guarantee.
+    bool last = !env.has_state(QueuedRecipient::State::pending) && !env.has_state(QueuedRecipient::State::remote) &&
+                !env.has_state(QueuedRecipient::State::failed);
+    if (auto s = last ? Status::ok() : queue.update(env); !s) {
       log.error("queue_update_failed").kv("queue_id", env.id).kv("error", s.message());
       return false;
     }

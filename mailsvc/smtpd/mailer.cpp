@@ -52,7 +52,7 @@ bool is_local_user(const users::UserDb& db, const std::string& addr) {
 }  // namespace
 
 smtp::RecipientVerdict Mailer::check_recipient(smtp::PortRole role, const smtp::CheckRecipient& c) const {
-  auto db = users::UserDb::load(config_.users_dir());
+  auto db = users_.get();
   if (!db) {
     log_.error("userdb_failed").kv("error", db.error());
     return smtp::RecipientVerdict::temporary_failure;
@@ -60,26 +60,26 @@ smtp::RecipientVerdict Mailer::check_recipient(smtp::PortRole role, const smtp::
   auto addr = users::normalize_address(c.address);
   bool local_domain = false, exists = false;
   if (addr) {
-    local_domain = db->domains.contains(users::domain_of(*addr));
-    exists = local_domain && is_local_user(*db, *addr);
+    local_domain = (*db)->domains.contains(users::domain_of(*addr));
+    exists = local_domain && is_local_user(**db, *addr);
   } else {
     // Not storable here (e.g. a quoted local part): never a local user.
     auto at = c.address.rfind('@');
     if (at != std::string::npos) {
       auto d = users::normalize_domain(c.address.substr(at + 1));
-      local_domain = d && db->domains.contains(*d);
+      local_domain = d && (*db)->domains.contains(*d);
     }
   }
   return smtp::recipient_policy(role, !c.auth_user.empty(), local_domain, exists);
 }
 
 smtp::AuthVerdict Mailer::authenticate(const smtp::Authenticate& a, const std::string& peer) const {
-  auto db = users::UserDb::load(config_.users_dir());
+  auto db = users_.get();
   if (!db) {
     log_.error("userdb_failed").kv("error", db.error());
     return smtp::AuthVerdict::temporary_failure;
   }
-  auto ok = db->authenticate(a.user, a.password);
+  auto ok = (*db)->authenticate(a.user, a.password);
   if (!ok) {
     log_.error("auth_error").kv("user", a.user).kv("peer", peer).kv("error", ok.error());
     return smtp::AuthVerdict::temporary_failure;
@@ -90,7 +90,7 @@ smtp::AuthVerdict Mailer::authenticate(const smtp::Authenticate& a, const std::s
 
 Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::string& from,
                                     const std::vector<std::string>& rcpt_to) const {
-  auto db = users::UserDb::load(config_.users_dir());
+  auto db = users_.get();
   if (!db) return Error{"user database: " + db.error()};
   QueueEnvelope env;
   env.id = queue_id;
@@ -112,11 +112,11 @@ Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::stri
       add(QueuedRecipient::State::remote, rcpt);
       continue;
     }
-    auto finals = db->aliases.expand(*addr);
+    auto finals = (*db)->aliases.expand(*addr);
     if (!finals) return Error{"alias expansion of " + *addr + ": " + finals.error()};
     for (const auto& f : *finals) {
-      if (!db->domains.contains(users::domain_of(f))) add(QueuedRecipient::State::remote, f);
-      else if (db->users.find(f)) add(QueuedRecipient::State::pending, f);
+      if (!(*db)->domains.contains(users::domain_of(f))) add(QueuedRecipient::State::remote, f);
+      else if ((*db)->users.find(f)) add(QueuedRecipient::State::pending, f);
       else add(QueuedRecipient::State::failed, f);
     }
   }

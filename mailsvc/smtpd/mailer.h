@@ -14,6 +14,7 @@
 #include "hamail/mailsvc/smtp/config.h"
 #include "smtpd/config.h"
 #include "smtpd/queue.h"
+#include "users/user_db_cache.h"
 
 namespace hamail::mailsvc::smtpd {
 
@@ -24,7 +25,8 @@ struct Accepted {
 
 class Mailer {
  public:
-  Mailer(const SmtpdConfig& config, const Logger& log) : config_(config), log_(log), queue_(config.queue_dir()) {}
+  Mailer(const SmtpdConfig& config, const Logger& log)
+      : config_(config), log_(log), queue_(config.queue_dir()), users_(config.users_dir()) {}
 
   Status init() const { return queue_.init(); }
   const Queue& queue() const { return queue_; }
@@ -49,6 +51,7 @@ class Mailer {
   const SmtpdConfig& config_;
   const Logger& log_;
   Queue queue_;
+  users::UserDbCache users_;  // re-read when mailsvc-admin changed a file
 };
 
 // Comma-joined, for log records.

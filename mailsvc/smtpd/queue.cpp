@@ -136,8 +136,14 @@ Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& f
 Status Queue::init() const { return store::make_directory(dir_, 0700); }
 
 Status Queue::store(const QueueEnvelope& env, std::string_view message) const {
-  if (auto s = store::replace_file_atomically(msg_path(env.id), std::string(message), 0600); !s) return s;
-  return update(env);
+  // Both renames become durable with the one directory fsync; until then a crash may
+  // leave either file alone, which recovery discards (no 250 was sent).
+  if (auto s = store::replace_file(msg_path(env.id), std::string(message), 0600); !s) return s;
+  if (auto s = store::replace_file(env_path(env.id), serialize_envelope(env), 0600); !s) {
+    (void)::unlink(msg_path(env.id).c_str());
+    return s;
+  }
+  return store::fsync_directory(dir_);
 }
 
 Status Queue::update(const QueueEnvelope& env) const {
@@ -147,11 +153,14 @@ Status Queue::update(const QueueEnvelope& env) const {
 Status Queue::remove(const std::string& id) const {
   if (::unlink(env_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", env_path(id), errno);
   if (auto s = store::fsync_directory(dir_); !s) return s;
-  return remove_orphan(id);
+  // No second fsync: a .msg left by a crash here has no .env and goes at the next start.
+  if (::unlink(msg_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", msg_path(id), errno);
+  return Status::ok();
 }
 
 Status Queue::remove_orphan(const std::string& id) const {
-  if (::unlink(msg_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", msg_path(id), errno);
+  for (const auto& p : {env_path(id), msg_path(id)})
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) return sys_error("unlink", p, errno);
   return store::fsync_directory(dir_);
 }
 
@@ -182,11 +191,13 @@ Result<std::vector<std::string>> Queue::list(std::vector<std::string>* orphans) 
   ::closedir(d);
   std::sort(envs.begin(), envs.end());
   std::sort(msgs.begin(), msgs.end());
+  std::vector<std::string> complete;
+  std::set_intersection(envs.begin(), envs.end(), msgs.begin(), msgs.end(), std::back_inserter(complete));
   if (orphans) {
     orphans->clear();
-    std::set_difference(msgs.begin(), msgs.end(), envs.begin(), envs.end(), std::back_inserter(*orphans));
+    std::set_symmetric_difference(msgs.begin(), msgs.end(), envs.begin(), envs.end(), std::back_inserter(*orphans));
   }
-  return envs;
+  return complete;
 }
 
 std::string new_queue_id(unsigned counter) {

@@ -1,7 +1,7 @@
 // The on-disk queue: mail_root/queue/<id>.msg (the message as delivered, headers added)
-// and <id>.env (envelope + per-recipient progress). Both are written tmp + fsync +
-// rename + fsync dir, .msg first: a .msg without .env is a transaction that was never
-// acknowledged (no 250) and is removed at startup. Removal takes .env first.
+// and <id>.env (envelope + per-recipient progress). Stored as two tmp + fsync + rename,
+// then one fsync of the directory before the 250: a lone .msg or .env is a transaction
+// that was never acknowledged and is removed at startup. Removal takes .env first.
 #pragma once
 
 #include <cstdint>
@@ -62,9 +62,9 @@ class Queue {
   Result<QueueEnvelope> load(const std::string& id) const;
   Result<std::string> read_message(const std::string& id, std::size_t max_bytes) const;
 
-  // Ids with an .env file, sorted. `orphans` gets the ids of .msg files without one.
+  // Ids with both files, sorted. `orphans` gets the ids that have only one of them.
   Result<std::vector<std::string>> list(std::vector<std::string>* orphans) const;
-  Status remove_orphan(const std::string& id) const;
+  Status remove_orphan(const std::string& id) const;  // whichever of the two exists
 
  private:
   std::string dir_;

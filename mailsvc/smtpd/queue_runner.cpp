@@ -106,6 +106,12 @@ AttemptEnd end_attempt(const SmtpdConfig& config, const Mailer& mailer, QueueEnv
   return end;
 }
 
+struct QueueRunner::LocalPhase {
+  QueueEnvelope env;
+  std::optional<std::string> message;  // when remote recipients wait and it could be read
+  std::optional<AttemptEnd> end;       // no remote recipient: the attempt already ended
+};
+
 QueueRunner::QueueRunner(uv::EventLoop& loop, const SmtpdConfig& config, const Mailer& mailer,
                          tls::TlsContext client_tls, const Logger& log)
     : loop_(loop), config_(config), mailer_(mailer), client_tls_(std::move(client_tls)), log_(log), tick_(loop) {
@@ -121,7 +127,7 @@ void QueueRunner::recover() {
   }
   for (const auto& id : orphans) {
     log_.warning("unacknowledged_removed").kv("queue_id", id).kv("status", "discarded")
-        .kv("reason", "message file without envelope: the client never got a 250");
+        .kv("reason", "message or envelope file alone: the client never got a 250");
     (void)mailer_.queue().remove_orphan(id);
   }
   for (const auto& id : *ids) {
@@ -170,14 +176,16 @@ void QueueRunner::begin(const std::string& id) {
   const Logger& log = log_;
   auto work = uv::run_blocking<LocalPhase>(
       loop_,
-      [&config, &mailer, &log, env = e.env]() mutable {
+      [&config, &mailer, &log, env = e.env, bounce_id = next_queue_id()]() mutable {
         LocalPhase p;
         deliver_local(config, mailer.queue(), env, log);
-        if (env.has_state(State::remote)) {
-          auto m = mailer.queue().read_message(env.id, config.max_message_size + (1u << 20));
-          if (m) p.message = std::move(*m);
-          else log.error("queue_read_failed").kv("queue_id", env.id).kv("error", m.error());
+        if (!env.has_state(State::remote)) {
+          p.end = end_attempt(config, mailer, std::move(env), std::time(nullptr), bounce_id, log);
+          return p;
         }
+        auto m = mailer.queue().read_message(env.id, config.max_message_size + (1u << 20));
+        if (m) p.message = std::move(*m);
+        else log.error("queue_read_failed").kv("queue_id", env.id).kv("error", m.error());
         p.env = std::move(env);
         return p;
       },
@@ -190,8 +198,9 @@ void QueueRunner::local_done(const std::string& id, LocalPhase phase) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
   Entry& e = it->second;
+  if (phase.end) return ended(id, std::move(*phase.end));
   e.env = std::move(phase.env);
-  if (!e.env.has_state(State::remote) || !phase.message) return finish(id);
+  if (!phase.message) return finish(id);
   e.message = std::move(*phase.message);
 
   // One transaction per next hop: the relay host takes everything, else one per domain.
@@ -268,25 +277,27 @@ void QueueRunner::finish(const std::string& id) {
       [&config, &mailer, &log, env = e.env, bounce_id]() mutable {
         return end_attempt(config, mailer, std::move(env), std::time(nullptr), bounce_id, log);
       },
-      [this, id](AttemptEnd end) {
-        auto it2 = entries_.find(id);
-        if (it2 == entries_.end()) return;
-        --busy_;
-        if (end.removed) {
-          entries_.erase(it2);
-        } else {
-          Entry& en = it2->second;
-          en.env = std::move(end.env);
-          en.busy = false;
-          en.work.reset();  // safe: this callback no longer needs it (BlockingWork detached itself)
-          en.remote.clear();
-          en.due_ms = loop_.now_ms() + outbound::next_delay_s(config_.delivery.retry, en.env.attempts) * 1000;
-        }
-        if (end.bounce) submit(std::move(*end.bounce));
-        pump();
-      });
+      [this, id](AttemptEnd end) { ended(id, std::move(end)); });
   if (!work) return fail_attempt(id, work.error());
   e.work = std::move(*work);
+}
+
+void QueueRunner::ended(const std::string& id, AttemptEnd end) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  --busy_;
+  if (end.removed) {
+    entries_.erase(it);  // also the finished BlockingWork that called us: it detached itself
+  } else {
+    Entry& e = it->second;
+    e.env = std::move(end.env);
+    e.busy = false;
+    e.work.reset();
+    e.remote.clear();
+    e.due_ms = loop_.now_ms() + outbound::next_delay_s(config_.delivery.retry, e.env.attempts) * 1000;
+  }
+  if (end.bounce) submit(std::move(*end.bounce));
+  pump();
 }
 
 void QueueRunner::fail_attempt(const std::string& id, const std::string& why) {

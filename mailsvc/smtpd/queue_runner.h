@@ -24,6 +24,19 @@
 
 namespace hamail::mailsvc::smtpd {
 
+// The end of one attempt, on a pool thread: recipients past the queue lifetime fail
+// (4.4.7), failed ones are bounced to the sender (one DSN, queued as `bounce_id`; none
+// for the null sender), the envelope is rewritten, or the files removed when no
+// recipient is left. Returns the updated envelope and the queued bounce, if any.
+struct AttemptEnd {
+  QueueEnvelope env;
+  bool removed = false;
+  std::optional<QueueEnvelope> bounce;
+};
+AttemptEnd end_attempt(const SmtpdConfig& config, const Mailer& mailer, QueueEnvelope env, std::int64_t now,
+                       const std::string& bounce_id, const Logger& log);
+
+// What the local phase of an attempt hands back to the loop.
 class QueueRunner {
  public:
   QueueRunner(uv::EventLoop& loop, const SmtpdConfig& config, const Mailer& mailer, tls::TlsContext client_tls,
@@ -52,14 +65,12 @@ class QueueRunner {
     std::vector<std::unique_ptr<RemoteDelivery>> remote;
     std::size_t remote_left = 0;
   };
-  struct LocalPhase {
-    QueueEnvelope env;
-    std::optional<std::string> message;  // when remote recipients wait and it could be read
-  };
+  struct LocalPhase;
 
   void pump();
   void begin(const std::string& id);
   void local_done(const std::string& id, LocalPhase phase);
+  void ended(const std::string& id, AttemptEnd end);
   void remote_done(const std::string& id, std::vector<std::size_t> recipients, RemoteOutcome outcome);
   void finish(const std::string& id);
   void fail_attempt(const std::string& id, const std::string& why);
@@ -74,17 +85,5 @@ class QueueRunner {
   uv::Timer tick_;
   unsigned counter_ = 0;
 };
-
-// The end of one attempt, on a pool thread: recipients past the queue lifetime fail
-// (4.4.7), failed ones are bounced to the sender (one DSN, queued as `bounce_id`; none
-// for the null sender), the envelope is rewritten, or the files removed when no
-// recipient is left. Returns the updated envelope and the queued bounce, if any.
-struct AttemptEnd {
-  QueueEnvelope env;
-  bool removed = false;
-  std::optional<QueueEnvelope> bounce;
-};
-AttemptEnd end_attempt(const SmtpdConfig& config, const Mailer& mailer, QueueEnvelope env, std::int64_t now,
-                       const std::string& bounce_id, const Logger& log);
 
 }  // namespace hamail::mailsvc::smtpd

@@ -109,6 +109,11 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
 }
 
 Status replace_file_atomically(const std::string& path, const std::string& contents, mode_t mode) {
+  if (Status s = replace_file(path, contents, mode); !s) return s;
+  return fsync_directory(dir_of(path));
+}
+
+Status replace_file(const std::string& path, const std::string& contents, mode_t mode) {
   std::random_device rd;
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
   int fd = open_retry(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
@@ -138,7 +143,7 @@ Status replace_file_atomically(const std::string& path, const std::string& conte
     ::unlink(tmp.c_str());
     return sys_error("rename " + tmp + " to", path, err);
   }
-  return fsync_directory(dir_of(path));
+  return Status::ok();
 }
 
 }  // namespace hamail::mailsvc::store

@@ -31,6 +31,11 @@ Result<std::string> read_file_bounded(const std::string& path, std::size_t max_b
 // Writes all of data to fd (retrying short writes and EINTR); path is for the error.
 Status write_all(int fd, std::string_view data, const std::string& path);
 
+// Replaces path with contents atomically (tmp + fsync + rename), with exactly the given
+// mode; the rename itself is durable only after fsync_directory() of its directory, so
+// several files can share that one fsync.
+Status replace_file(const std::string& path, const std::string& contents, mode_t mode);
+
 // Replaces path with contents atomically and durably, with exactly the given mode.
 // The old file is never truncated in place: readers see the old or the new contents.
 // When path exists, its owner and group are kept where permitted.

@@ -48,15 +48,16 @@ struct StreamState : detail::HandleState {
   }
 
   static void on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
-    auto* s = from<StreamState>(h->data);
-    *buf = uv_buf_init(s->read_buffer.data(), static_cast<unsigned>(s->read_buffer.size()));
+    auto& b = from<StreamState>(h->data)->event_loop().read_buffer();
+    if (b.empty()) b.resize(kReadBufferBytes);
+    *buf = uv_buf_init(b.data(), static_cast<unsigned>(b.size()));
   }
 
-  static void on_read(uv_stream_t* st, ssize_t n, const uv_buf_t*) {
+  static void on_read(uv_stream_t* st, ssize_t n, const uv_buf_t* buf) {
     auto* s = from<StreamState>(st->data);
     if (n > 0) {
       std::shared_ptr<StreamCallbacks> keep = s->callbacks;
-      if (keep->on_data) keep->on_data(std::string_view(s->read_buffer.data(), static_cast<std::size_t>(n)));
+      if (keep->on_data) keep->on_data(std::string_view(buf->base, static_cast<std::size_t>(n)));
     } else if (n == UV_EOF) {
       s->end(Status::ok());
     } else if (n < 0) {
@@ -70,7 +71,6 @@ struct StreamState : detail::HandleState {
   std::size_t write_limit = Stream::kDefaultWriteLimit;
   std::size_t pending_bytes = 0;
   std::shared_ptr<StreamCallbacks> callbacks;
-  std::vector<char> read_buffer;  // allocated when reading starts
   bool ended = false;
   bool shut_down = false;
   std::string broken;                   // the error that ended the stream, if any
@@ -202,7 +202,6 @@ Status Stream::start_reading(OnData on_data, OnEnd on_end) {
   if (!state_) return Error{"read from " + peer_ + ": stream is closed"};
   StreamState* s = stream_state(state_);
   s->callbacks = std::make_shared<StreamCallbacks>(StreamCallbacks{std::move(on_data), std::move(on_end)});
-  if (s->read_buffer.empty()) s->read_buffer.resize(kReadBufferBytes);
   return resume_reading();
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "hamail/common/result.h"
 
@@ -43,6 +44,9 @@ class EventLoop {
   // For adapters that need a raw libuv call. Handles created on it directly are
   // closed (without a close callback) when the loop is destroyed.
   uv_loop_t* raw() { return &loop_; }
+  // The buffer every Stream on this loop reads into (one read at a time, handed to the
+  // callback and not kept), so an idle connection holds no read buffer of its own.
+  std::vector<char>& read_buffer() { return read_buffer_; }
 
  private:
   friend class detail::HandleState;
@@ -53,6 +57,7 @@ class EventLoop {
   // when the loop is destroyed first.
   std::unordered_set<detail::HandleState*> states_;
   bool destroying_ = false;
+  std::vector<char> read_buffer_;
 };
 
 }  // namespace hamail::uv
