@@ -79,9 +79,21 @@ void Connection::handle(pop3::Output out) {
       start_tls();
       return;
     }
-    const auto& auth = std::get<pop3::Authenticate>(*out.action);
-    out = session_.auth_result(authenticate(cfg_, log_, auth, id_));
-    continue;
+    // The password hash and the maildrop scan block: a pool thread does them while
+    // this connection stops reading (the session buffers nothing meanwhile).
+    set_reading(false);
+    auto work = uv::run_blocking<pop3::AuthAnswer>(
+        loop_,
+        [&cfg = cfg_, &log = log_, auth = std::get<pop3::Authenticate>(*out.action), id = id_] {
+          return authenticate(cfg, log, auth, id);
+        },
+        [this](pop3::AuthAnswer answer) {
+          handle(session_.auth_result(std::move(answer)));
+          if (!done_ && !closing_) set_reading(true);
+        });
+    if (!work) return finish("auth_failed", work.error());
+    auth_work_ = std::move(*work);
+    return;
   }
   if (out.close && !closing_) {
     closing_ = true;
@@ -89,6 +101,16 @@ void Connection::handle(pop3::Output out) {
     if (plain_) (void)plain_->shutdown();
     idle_.start(kCloseGraceMs, [this] { finish("quit"); });
   }
+}
+
+void Connection::set_reading(bool on) {
+  if (!on) {
+    if (secure_) secure_->pause_reading();
+    else if (plain_) plain_->pause_reading();
+    return;
+  }
+  Status s = secure_ ? secure_->resume_reading() : plain_ ? plain_->resume_reading() : Status();
+  if (!s) finish("read_failed", s.message());
 }
 
 void Connection::start_tls() {

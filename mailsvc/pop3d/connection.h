@@ -1,5 +1,6 @@
 // One POP3 client connection: the socket (plain, upgraded by STLS, or implicit TLS)
-// around a Pop3Session. It sends the session's bytes, performs its actions, closes
+// around a Pop3Session. It sends the session's bytes, performs its actions (the login
+// on a pool thread: password hash, maildrop lock and scan), closes
 // when asked, on an idle timeout or when the peer goes away, then calls on_done once.
 // Destroying it drops the session and so the maildrop lock (never commits).
 #pragma once
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "hamail/common/log.h"
+#include "hamail/common/uv/blocking_work.h"
 #include "hamail/common/uv/event_loop.h"
 #include "hamail/common/uv/stream.h"
 #include "hamail/common/uv/timer.h"
@@ -37,6 +39,7 @@ class Connection {
   void handle(pop3::Output out);
   Status write(std::string bytes);
   void start_tls();
+  void set_reading(bool on);  // paused while the password is checked on a pool thread
   void finish(std::string_view reason, const std::string& error = {});
   void touch();
 
@@ -49,6 +52,7 @@ class Connection {
   OnDone on_done_;
   std::string peer_;
   pop3::Pop3Session session_;
+  std::unique_ptr<uv::BlockingWork> auth_work_;  // the password check in flight
   std::unique_ptr<uv::Stream> plain_;
   std::unique_ptr<tls::TlsStream> secure_;
   uv::Timer idle_;

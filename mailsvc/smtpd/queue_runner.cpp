@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "outbound/dsn.h"
+#include "outbound/recipient_domains.h"
 #include "outbound/retry_schedule.h"
 #include "smtpd/local_delivery.h"
 
@@ -17,13 +18,6 @@ int utc_offset_minutes(std::time_t t) {
   std::tm tm{};
   ::localtime_r(&t, &tm);
   return static_cast<int>(tm.tm_gmtoff / 60);
-}
-
-std::string lower_domain(const std::string& address) {
-  auto at = address.rfind('@');
-  std::string d = at == std::string::npos ? std::string() : address.substr(at + 1);
-  for (auto& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return d;
 }
 
 bool outstanding(const QueueEnvelope& env) { return env.has_state(State::pending) || env.has_state(State::remote); }
@@ -207,7 +201,7 @@ void QueueRunner::local_done(const std::string& id, LocalPhase phase) {
   std::map<std::string, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < e.env.recipients.size(); ++i) {
     const auto& r = e.env.recipients[i];
-    if (r.state == State::remote) groups[config_.delivery.relay ? std::string() : lower_domain(r.address)].push_back(i);
+    if (r.state == State::remote) groups[config_.delivery.relay ? std::string() : outbound::domain_of_address(r.address)].push_back(i);
   }
   e.remote_left = groups.size();
   for (auto& [domain, indexes] : groups) {

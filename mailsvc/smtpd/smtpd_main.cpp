@@ -1,5 +1,5 @@
 // smtpd: the SMTP daemon (mx, submission, submissions) of the mail stack.
-//   smtpd --config /etc/hamail/smtpd.yaml
+//   smtpd --config /etc/hamail/smtpd.yaml [--debug] [--check: validate the file and exit]
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -49,7 +49,7 @@ Result<tls::TlsContext> load_tls(const SmtpdConfig& c, const Logger& log) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: smtpd --config FILE [--debug]\n");
+  std::fprintf(stderr, "usage: smtpd --config FILE [--debug] [--check]\n");
   return 2;
 }
 
@@ -57,10 +57,11 @@ int usage() {
 
 int main(int argc, char** argv) {
   std::string config_path;
-  bool debug = false;
+  bool debug = false, check = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
     else if (std::strcmp(argv[i], "--debug") == 0) debug = true;
+    else if (std::strcmp(argv[i], "--check") == 0) check = true;
     else return usage();
   }
   if (config_path.empty()) return usage();
@@ -68,8 +69,13 @@ int main(int argc, char** argv) {
   Logger log("smtpd", debug ? LogLevel::debug : LogLevel::info);
   auto config = load_smtpd_config(config_path);
   if (!config) {
-    log.error("config_invalid").kv("error", config.error());
+    if (check) std::fprintf(stderr, "%s\n", config.error().c_str());
+    else log.error("config_invalid").kv("error", config.error());
     return 1;
+  }
+  if (check) {
+    std::printf("%s: ok\n", config_path.c_str());
+    return 0;
   }
   auto tls = load_tls(*config, log);
   if (!tls) {

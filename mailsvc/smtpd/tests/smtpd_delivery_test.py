@@ -7,6 +7,7 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   mx_lookup          (own network namespace) A finds B through a fake DNS server's MX record
   submissions        implicit TLS on the submissions port (465 role) with smtplib.SMTP_SSL
   swaks              swaks: mx delivery, STARTTLS + AUTH submission, relay refused on mx
+  bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
 import glob, os, shutil, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
 
@@ -313,7 +314,24 @@ def case_swaks(top):
     return [a]
 
 
+def case_bad_config(top):
+    conf = os.path.join(top, "smtpd.yaml")
+    with open(conf, "w") as f:
+        f.write("mail_root: /srv/mail\nlisteners:\n  - {role: mx, address: 127.0.0.1, port: 25}\n"
+                "delivery:\n  relay_host: '[10.0.0.1]:587'\n  max_paralel: 4\n")
+    r = subprocess.run([SMTPD, "--config", conf, "--check"], capture_output=True, text=True, timeout=DEADLINE)
+    assert r.returncode == 1, r
+    assert "smtpd.yaml:6:3: delivery.max_paralel" in r.stderr and "max_parallel" in r.stderr, r.stderr
+    with open(conf, "w") as f:
+        f.write("mail_root: /srv/mail\nlisteners:\n  - {role: mx, address: 127.0.0.1, port: 25}\n")
+    r = subprocess.run([SMTPD, "--config", conf, "--check"], capture_output=True, text=True, timeout=DEADLINE)
+    assert r.returncode == 0 and r.stdout.strip().endswith(": ok"), r
+    print("ok: --check names file:line:column, the key and a suggestion")
+    return []
+
+
 CASES = {
+    "bad_config": case_bad_config,
     "relay_retry": case_relay_retry,
     "bounce_permanent": case_bounce_permanent,
     "bounce_expired": case_bounce_expired,
