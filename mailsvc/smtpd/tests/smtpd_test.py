@@ -3,32 +3,19 @@
 STARTTLS + AUTH PLAIN on submission, wrong password, kill -9 after the 250, long line."""
 import glob, os, shutil, signal, smtplib, socket, ssl, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
+import mail_test_util as util  # noqa: E402
+from mail_test_util import can_connect, free_port, wait_until  # noqa: E402
+
 SMTPD = os.environ["SMTPD_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 DEADLINE = 10
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def wait_until(pred, what, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
-def can_connect(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 class Smtpd:
@@ -60,8 +47,7 @@ class Smtpd:
 
 
 def admin(etc, *args, stdin=None):
-    subprocess.run([ADMIN, "--dir", etc, *args], input=stdin, check=True, timeout=DEADLINE,
-                   capture_output=True, text=True)
+    util.admin(ADMIN, etc, *args, stdin=stdin, timeout=DEADLINE)
 
 
 def maildir_messages(root, user, domain="example.org"):
