@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Runs in the lab's client, against SERVER (a lab address only):
+  send SERVER RCPT TAG COUNT RATE DEADLINE_S
+      sends COUNT numbered messages ("Subject: TAG-N") to RCPT through SERVER:25 at about
+      RATE per second, one SMTP transaction each. A message that is not acknowledged (refused
+      connection, timeout, 4xx, connection lost before the 250) is sent again, bounded by the
+      deadline. Prints one JSON line per acknowledged message ({"n", "t"}: seconds since the
+      start) and a final {"done": ...} line.
+  fetch SERVER USER PASSWORD
+      POP3 with STLS on SERVER:110: prints {"messages": [{"uidl", "subject"}, ...]}."""
+import json
+import poplib
+import smtplib
+import ssl
+import sys
+import time
+
+
+def fetch(server, user, password):
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # the lab's self-signed certificate
+    c = poplib.POP3(server, 110, timeout=10)
+    c.stls(context=ctx)
+    c.user(user)
+    c.pass_(password)
+    out = []
+    for line in c.uidl()[1]:
+        num, uidl = line.decode().split()
+        lines = c.top(int(num), 0)[1]
+        subject = next((l.decode()[9:] for l in lines if l.lower().startswith(b"subject: ")), "")
+        out.append({"uidl": uidl, "subject": subject})
+    c.quit()
+    print(json.dumps({"messages": out}))
+
+
+def send(server, rcpt, tag, count, rate, deadline_s):
+    start = time.monotonic()
+    deadline = start + deadline_s
+    retries = 0
+    n = 0
+    while n < count and time.monotonic() < deadline:
+        body = (f"From: client@outside.test\r\nTo: {rcpt}\r\nSubject: {tag}-{n}\r\n\r\n"
+                f"message {n} of the failover test\r\n")
+        t0 = time.monotonic()
+        c = None
+        try:
+            c = smtplib.SMTP(server, 25, timeout=3)
+            c.sendmail("client@outside.test", [rcpt], body)  # returns only after the 250
+        except (OSError, smtplib.SMTPException):
+            retries += 1
+            time.sleep(0.1)
+            continue
+        finally:
+            if c is not None:
+                try:
+                    c.quit()  # the server may be gone by now: the 250 already counts
+                except (OSError, smtplib.SMTPException):
+                    c.close()
+        print(json.dumps({"n": n, "t": round(time.monotonic() - start, 3), "latency": round(time.monotonic() - t0, 3)}),
+              flush=True)
+        n += 1
+        time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - t0)))
+    print(json.dumps({"done": n == count, "acked": n, "retries": retries,
+                      "elapsed": round(time.monotonic() - start, 3)}), flush=True)
+
+
+def main():
+    if len(sys.argv) < 3 or not sys.argv[2].startswith("10.201."):
+        sys.exit("usage: mail_client.py send|fetch SERVER ... (SERVER: a lab address, 10.201.x.x)")
+    if sys.argv[1] == "send" and len(sys.argv) == 8:
+        send(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7]))
+    elif sys.argv[1] == "fetch" and len(sys.argv) == 5:
+        fetch(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD")
+
+
+if __name__ == "__main__":
+    main()
