@@ -100,6 +100,11 @@ void Connection::handle(smtp::Output out) {
         perform<smtp::AuthVerdict>([&mailer, a = std::move(*a), peer = peer_] { return mailer.authenticate(a, peer); },
                                    [this](smtp::AuthVerdict v) { return session_.auth_result(v); });
       } else if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
+        if (runner_.queued() >= runner_.max_queued()) {
+          log_.error("queue_full").kv("peer", peer_).kv("status", "tempfail")
+              .kv("queued", static_cast<unsigned long>(runner_.queued()));
+          return handle(session_.message_stored({smtp::StoreResult::Kind::insufficient_storage, {}}));
+        }
         perform<Accepted>(
             [&mailer, role = role_, m = std::move(*m), ip = client_ip_, id = runner_.next_queue_id()] {
               return mailer.accept(role, m, ip, id);

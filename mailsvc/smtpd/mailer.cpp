@@ -1,5 +1,7 @@
 #include "smtpd/mailer.h"
 
+#include <sys/statvfs.h>
+
 #include <ctime>
 
 #include "hamail/mailsvc/smtp/headers.h"
@@ -127,6 +129,14 @@ Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::stri
 Accepted Mailer::accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip,
                         const std::string& queue_id) const {
   const auto& e = m.envelope;
+  struct statvfs fs {};
+  if (::statvfs(config_.queue_dir().c_str(), &fs) == 0 &&
+      static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < config_.queue_min_free + m.data.size() * 2) {
+    log_.error("queue_full").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))
+        .kv("status", "tempfail").kv("reason", "less free space under the queue than limits.queue_min_free")
+        .kv("free_bytes", static_cast<unsigned long>(fs.f_bavail * fs.f_frsize));
+    return {smtp::StoreResult{smtp::StoreResult::Kind::insufficient_storage, {}}, std::nullopt};
+  }
   auto routed = route(queue_id, e.mail_from, e.recipients);
   if (!routed) {
     log_.error("routing_failed").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))

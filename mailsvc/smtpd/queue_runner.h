@@ -54,6 +54,7 @@ class QueueRunner {
   std::string next_queue_id() { return new_queue_id(++counter_); }
 
   std::size_t queued() const { return entries_.size(); }
+  std::size_t max_queued() const { return config_.max_queued; }  // new mail beyond it: 452 4.3.1
 
  private:
   struct Entry {

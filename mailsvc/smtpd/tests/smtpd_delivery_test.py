@@ -7,6 +7,7 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   mx_lookup          (own network namespace) A finds B through a fake DNS server's MX record
   submissions        implicit TLS on the submissions port (465 role) with smtplib.SMTP_SSL
   swaks              swaks: mx delivery, STARTTLS + AUTH submission, relay refused on mx
+  queue_limits       452 4.3.1 when the queue is full (max_queued) or the disk is (queue_min_free)
   bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
 import glob, os, shutil, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
@@ -30,7 +31,7 @@ PASSWORD = "s3cret-pw"
 class Smtpd:
     """One smtpd with its own mail_root, users and ports."""
 
-    def __init__(self, top, name, domain, users, delivery="", mx_port=None):
+    def __init__(self, top, name, domain, users, delivery="", mx_port=None, limits=""):
         self.root = os.path.join(top, name)
         self.domain = domain
         self.mx = mx_port or free_port()
@@ -46,6 +47,7 @@ class Smtpd:
                     f"  - {{role: mx, address: 127.0.0.1, port: {self.mx}}}\n"
                     f"  - {{role: submission, address: 127.0.0.1, port: {self.sub}}}\n"
                     f"  - {{role: submissions, address: 127.0.0.1, port: {self.subs}}}\n"
+                    f"limits:\n  max_errors: 50\n{limits}"
                     f"delivery:\n{delivery}")
         self.logpath = os.path.join(self.root, "smtpd.log")
         self.log = open(self.logpath, "ab")
@@ -309,7 +311,38 @@ def case_bad_config(top):
     print("ok: --check names file:line:column, the key and a suggestion")
 
 
+def case_queue_limits(top):
+    # max_queued 1: a message waiting for a relay that is down fills the queue.
+    a = Smtpd(top, "a", "example.org", ["alice"], fast_retry(f"[127.0.0.1]:{free_port()}"), limits="  max_queued: 1\n")
+    b = Smtpd(top, "b", "example.org", ["alice"], "  min_backoff: 1h\n", limits="  queue_min_free: 1000T\n")
+    try:
+        a.start()
+        a.submit(["bob@remote.test"], "waits")
+        wait_until(lambda: "status=deferred" in a.logtext(), "the first message deferred")
+        try:
+            a.submit(["bob@remote.test"], "one too many")
+            raise AssertionError("accepted beyond max_queued")
+        except smtplib.SMTPDataError as e:
+            assert e.smtp_code == 452 and b"4.3.1" in e.smtp_error, e
+        assert len(a.queue()) == 1, a.queue()
+        b.start()
+        with smtplib.SMTP("127.0.0.1", b.mx, timeout=DEADLINE) as c:
+            try:
+                c.sendmail("x@other.net", ["alice@example.org"], "Subject: no room\r\n\r\nx\r\n")
+                raise AssertionError("accepted without free space")
+            except smtplib.SMTPDataError as e:
+                assert e.smtp_code == 452 and b"4.3.1" in e.smtp_error, e
+            assert c.noop()[0] == 250, "the session goes on"
+        assert b.queue() == [] and b.messages("alice") == []
+        assert "event=queue_full" in a.logtext() and "event=queue_full" in b.logtext()
+        print("ok: 452 4.3.1 beyond max_queued and below queue_min_free, nothing stored")
+    finally:
+        a.stop()
+        b.stop()
+
+
 CASES = {
+    "queue_limits": case_queue_limits,
     "bad_config": case_bad_config,
     "relay_retry": case_relay_retry,
     "bounce_permanent": case_bounce_permanent,
