@@ -2,6 +2,8 @@
 
 #include <sys/statvfs.h>
 
+#include <strings.h>
+
 #include <ctime>
 
 #include "hamail/mailsvc/smtp/headers.h"
@@ -37,6 +39,19 @@ std::string find_message_id(std::string_view msg) {
     pos = eol + 2;
   }
   return "-";
+}
+
+std::size_t count_received_headers(std::string_view msg) {
+  std::size_t n = 0, pos = 0;
+  while (pos < msg.size()) {
+    auto eol = msg.find("\r\n", pos);
+    if (eol == std::string_view::npos) eol = msg.size();
+    std::string_view line = msg.substr(pos, eol - pos);
+    if (line.empty()) break;  // end of the header section
+    if (line.size() >= 9 && ::strncasecmp(line.data(), "received:", 9) == 0) ++n;
+    pos = eol + 2;
+  }
+  return n;
 }
 
 namespace {
@@ -129,6 +144,12 @@ Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::stri
 Accepted Mailer::accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip,
                         const std::string& queue_id) const {
   const auto& e = m.envelope;
+  if (std::size_t hops = count_received_headers(m.data); hops >= kMaxHops) {
+    log_.warning("too_many_hops").kv("queue_id", queue_id).kv("message_id", find_message_id(m.data))
+        .kv("from", e.mail_from).kv("to", join_addresses(e.recipients)).kv("status", "rejected")
+        .kv("hops", static_cast<unsigned long>(hops)).kv("client", client_ip);
+    return {smtp::StoreResult{smtp::StoreResult::Kind::too_many_hops, {}}, std::nullopt};
+  }
   struct statvfs fs {};
   if (::statvfs(config_.queue_dir().c_str(), &fs) == 0 &&
       static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < config_.queue_min_free + m.data.size() * 2) {

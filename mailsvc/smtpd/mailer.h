@@ -25,6 +25,10 @@ struct Accepted {
 
 class Mailer {
  public:
+  // A message that already passed this many MTAs is refused (554 5.4.6): a mail loop
+  // between two misconfigured servers ends here (Postfix's hopcount_limit).
+  static constexpr std::size_t kMaxHops = 50;
+
   Mailer(const SmtpdConfig& config, const Logger& log)
       : config_(config), log_(log), queue_(config.queue_dir()), users_(config.users_dir()) {}
 
@@ -56,6 +60,8 @@ class Mailer {
 
 // Comma-joined, for log records.
 std::string join_addresses(const std::vector<std::string>& v);
+// "Received:" fields in the header section.
+std::size_t count_received_headers(std::string_view msg);
 // The value of the first "Message-ID:" field of the header section, or "-".
 std::string find_message_id(std::string_view msg);
 

@@ -276,6 +276,9 @@ Output SmtpSession::message_stored(const StoreResult& result) {
     case StoreResult::Kind::rejected:
       send(reply(554, "5.3.0", "Message rejected"));
       break;
+    case StoreResult::Kind::too_many_hops:
+      send(reply(554, "5.4.6", "Too many hops: mail loop?"));
+      break;
   }
   process();
   return take();

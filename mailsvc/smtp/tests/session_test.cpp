@@ -127,6 +127,7 @@ TEST(SmtpSession, StoreFailures) {
       {StoreResult::Kind::temporary_failure, "451 4.3.0 Temporary failure storing the message, try again later\r\n"},
       {StoreResult::Kind::insufficient_storage, "452 4.3.1 Insufficient system storage\r\n"},
       {StoreResult::Kind::rejected, "554 5.3.0 Message rejected\r\n"},
+      {StoreResult::Kind::too_many_hops, "554 5.4.6 Too many hops: mail loop?\r\n"},
   };
   for (const auto& c : cases) {
     SmtpSession s(test::mx_config());

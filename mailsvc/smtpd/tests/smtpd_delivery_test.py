@@ -334,8 +334,17 @@ def case_queue_limits(top):
                 assert e.smtp_code == 452 and b"4.3.1" in e.smtp_error, e
             assert c.noop()[0] == 250, "the session goes on"
         assert b.queue() == [] and b.messages("alice") == []
+        hops = "".join(f"Received: from hop{i}.test by hop{i + 1}.test; Thu, 26 Nov 2026 10:00:00 +0000\r\n"
+                       for i in range(50))
+        with smtplib.SMTP("127.0.0.1", b.mx, timeout=DEADLINE) as c:  # the hop count comes first
+            try:
+                c.sendmail("x@other.net", ["alice@example.org"], hops + "Subject: loop\r\n\r\nx\r\n")
+                raise AssertionError("a message with 50 Received fields was accepted")
+            except smtplib.SMTPDataError as e:
+                assert e.smtp_code == 554 and b"5.4.6" in e.smtp_error, e
+        assert "event=too_many_hops" in b.logtext()
         assert "event=queue_full" in a.logtext() and "event=queue_full" in b.logtext()
-        print("ok: 452 4.3.1 beyond max_queued and below queue_min_free, nothing stored")
+        print("ok: 452 4.3.1 beyond max_queued and below queue_min_free, 554 5.4.6 for a loop, nothing stored")
     finally:
         a.stop()
         b.stop()

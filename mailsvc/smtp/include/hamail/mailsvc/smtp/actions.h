@@ -56,7 +56,7 @@ enum class RecipientVerdict {
 };
 
 struct StoreResult {
-  enum class Kind { stored, temporary_failure, insufficient_storage, rejected };
+  enum class Kind { stored, temporary_failure, insufficient_storage, rejected, too_many_hops };
   Kind kind = Kind::stored;
   std::string queue_id;  // for "250 2.0.0 Ok: queued as ID"
   static StoreResult ok(std::string id) { return {Kind::stored, std::move(id)}; }
