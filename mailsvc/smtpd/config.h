@@ -51,7 +51,9 @@ struct SmtpdConfig {
   std::uint64_t idle_timeout_ms = 300000;
   bool allow_plaintext_auth = false;  // tests and trusted networks only
   std::size_t max_queued = 100000;           // messages in the queue; beyond: 452 4.3.1
-  std::uint64_t queue_min_free = 256ull << 20;  // free bytes under queue/; below: 452 4.3.1
+  // Free bytes under queue/ below which new mail gets 452 4.3.1; never less than 1.5 x
+  // max_message_size (Postfix's rule), plus the message itself.
+  std::uint64_t queue_min_free = 0;
   DeliveryConfig delivery;
 
   std::string users_dir() const { return mail_root + "/etc"; }

@@ -4,6 +4,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "hamail/mailsvc/smtp/headers.h"
@@ -151,10 +152,10 @@ Accepted Mailer::accept(smtp::PortRole role, const smtp::MessageComplete& m, con
     return {smtp::StoreResult{smtp::StoreResult::Kind::too_many_hops, {}}, std::nullopt};
   }
   struct statvfs fs {};
-  if (::statvfs(config_.queue_dir().c_str(), &fs) == 0 &&
-      static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < config_.queue_min_free + m.data.size() * 2) {
+  std::uint64_t need = std::max(config_.queue_min_free, config_.max_message_size / 2 * 3) + m.data.size() * 2;
+  if (::statvfs(config_.queue_dir().c_str(), &fs) == 0 && static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < need) {
     log_.error("queue_full").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))
-        .kv("status", "tempfail").kv("reason", "less free space under the queue than limits.queue_min_free")
+        .kv("status", "tempfail").kv("reason", "less free space under the queue than limits.queue_min_free (at least 1.5 x max_message_size)")
         .kv("free_bytes", static_cast<unsigned long>(fs.f_bavail * fs.f_frsize));
     return {smtp::StoreResult{smtp::StoreResult::Kind::insufficient_storage, {}}, std::nullopt};
   }
