@@ -113,7 +113,8 @@ void RemoteDelivery::try_next() {
   smtp::ClientTransaction t = transaction_;
   t.recipients.clear();
   for (auto i : open_) t.recipients.push_back(transaction_.recipients[i]);
-  session_ = std::make_unique<smtp::SmtpClientSession>(std::move(t), config_.delivery.tls);
+  session_ = std::make_unique<smtp::SmtpClientSession>(std::move(t),
+                                                       clear_ ? smtp::ClientTlsPolicy::none : config_.delivery.tls);
   if (session_->done()) return end_host("nothing to send");
   arm_timer(config_.delivery.connect_timeout_ms);
   auto pc = uv::connect_tcp(loop_, c.address, c.port,
@@ -195,15 +196,28 @@ void RemoteDelivery::end_host(std::string reason) {
   // Recipients still undecided go to the next host only when this one never took part in
   // the transaction (connection, greeting, EHLO, STARTTLS): a RCPT or DATA answer stands.
   std::vector<std::size_t> again;
+  bool tls_broke = false;
   for (std::size_t k = 0; k < got.size() && k < open_.size(); ++k) {
     std::size_t i = open_[k];
     results_[i] = got[k];
     const auto& st = got[k].stage;
     bool host_problem = st == "connection" || st == "greeting" || st == "ehlo" || st == "starttls";
     if (got[k].outcome == smtp::RecipientOutcome::deferred && host_problem) again.push_back(i);
+    tls_broke = tls_broke || (got[k].outcome == smtp::RecipientOutcome::deferred && st == "starttls");
   }
+  // Opportunistic TLS (may) whose handshake failed: the same host once more in clear, as
+  // Postfix does; encrypt and verify never fall back.
+  bool retry_clear = tls_broke && !clear_ && config_.delivery.tls == smtp::ClientTlsPolicy::may &&
+                     !config_.delivery.tls_verify;
   log_.debug("remote_session_end").kv("queue_id", queue_id_).kv("relay", remote_mta_).kv("reason", reason)
-      .kv("tls", session_->tls_active()).kv("retry_next_host", !again.empty());
+      .kv("tls", session_->tls_active()).kv("retry_in_clear", retry_clear)
+      .kv("retry_next_host", !again.empty() && !retry_clear);
+  if (retry_clear) {
+    log_.warning("tls_failed_retry_in_clear").kv("queue_id", queue_id_).kv("relay", remote_mta_)
+        .kv("reason", session_->last_reply().to_string());
+    --next_host_;
+  }
+  clear_ = retry_clear;
   open_ = std::move(again);
   // Not from inside the stream's callback: the streams are reset in try_next.
   timer_.start(0, [this] { try_next(); });

@@ -79,6 +79,7 @@ class RemoteDelivery {
   std::unique_ptr<smtp::SmtpClientSession> session_;
   uv::Timer timer_;
   bool host_over_ = false;  // this host's session ended; the next one starts from a timer
+  bool clear_ = false;      // this session retries a host in clear after its TLS handshake failed
   bool done_ = false;
 };
 

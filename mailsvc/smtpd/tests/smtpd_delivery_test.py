@@ -8,6 +8,7 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   submissions        implicit TLS on the submissions port (465 role) with smtplib.SMTP_SSL
   swaks              swaks: mx delivery, STARTTLS + AUTH submission, relay refused on mx
   queue_limits       452 4.3.1 when the queue is full (max_queued) or the disk is (queue_min_free)
+  tls_fallback       a relay whose TLS handshake breaks: tls=may resends in clear, encrypt never
   bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
 import glob, os, shutil, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
@@ -350,7 +351,96 @@ def case_queue_limits(top):
         b.stop()
 
 
+class BrokenTlsRelay(threading.Thread):
+    """An SMTP server on 127.0.0.1 that offers STARTTLS, answers the handshake with bytes
+    that are not TLS, and takes a transaction in clear. Records what it received."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = False
+        self.messages, self.starttls = [], 0
+
+    def run(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            with conn:
+                try:
+                    self.serve(conn)
+                except OSError:
+                    pass
+
+    def serve(self, conn):
+        conn.settimeout(5)
+        f = conn.makefile("rb")
+        conn.sendall(b"220 broken.test ESMTP\r\n")
+        data, lines = False, []
+        for _ in range(10000):
+            line = f.readline()
+            if not line:
+                return
+            if data:
+                if line == b".\r\n":
+                    self.messages.append(b"".join(lines))
+                    conn.sendall(b"250 2.0.0 ok\r\n")
+                    data, lines = False, []
+                else:
+                    lines.append(line)
+                continue
+            cmd = line[:4].upper()
+            if cmd == b"EHLO":
+                conn.sendall(b"250-broken.test\r\n250-STARTTLS\r\n250 PIPELINING\r\n")
+            elif cmd == b"STAR":
+                self.starttls += 1
+                conn.sendall(b"220 2.0.0 go ahead\r\n" + b"this is not a TLS record\r\n" * 8)
+                return
+            elif cmd in (b"MAIL", b"RCPT"):
+                conn.sendall(b"250 2.1.0 ok\r\n")
+            elif cmd == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                data = True
+            elif cmd == b"QUIT":
+                conn.sendall(b"221 2.0.0 bye\r\n")
+                return
+            else:
+                conn.sendall(b"502 5.5.1 no\r\n")
+
+
+def case_tls_fallback(top):
+    relay = BrokenTlsRelay()
+    relay.start()
+    may = Smtpd(top, "may", "example.org", ["alice"], fast_retry(f"[127.0.0.1]:{relay.port}"))
+    enc = Smtpd(top, "enc", "example.org", ["alice"], fast_retry(f"[127.0.0.1]:{relay.port}") + "  tls: encrypt\n")
+    try:
+        enc.start()
+        enc.submit(["bob@remote.test"], "must be encrypted")
+        wait_until(lambda: enc.logtext().count("status=deferred") >= 2, "encrypt: deferred, retried")
+        assert relay.messages == [], "tls: encrypt never sends in clear"
+        assert "tls_failed_retry_in_clear" not in enc.logtext()
+        enc.stop()
+        may.start()
+        may.submit(["bob@remote.test"], "clear is fine")
+        wait_until(lambda: len(relay.messages) == 1, "may: delivered in clear after the failed handshake")
+        wait_until(lambda: may.queue() == [], "queue emptied")
+        assert b"Subject: clear is fine" in relay.messages[0]
+        assert "event=tls_failed_retry_in_clear" in may.logtext() and relay.starttls >= 3
+        print("ok: STARTTLS handshake broken: tls=may retries the host in clear, tls=encrypt keeps deferring")
+    finally:
+        may.stop()
+        enc.stop()
+        relay.stopping = True
+        relay.join(timeout=5)
+
+
 CASES = {
+    "tls_fallback": case_tls_fallback,
     "queue_limits": case_queue_limits,
     "bad_config": case_bad_config,
     "relay_retry": case_relay_retry,
