@@ -36,13 +36,7 @@ class LabMailFailover(unittest.TestCase):
         cls.lab.up()
         cls.write_mail_configs()
         cls.agents = storage.Agents(cls.lab)
-        cls.lab.wait_for("hacored to accept maintenance on",
-                         lambda: cls.lab.exec("node1", "hactl", "maintenance", "on", check=False).returncode == 0, 30)
-        cls.lab.wait_for("maintenance on and no transition running", cls.quiet, 60)
-        storage.prepare_volume(cls.lab)
-        storage.mkfs_through_agent(cls.lab, cls.agents, "node1")
-        cls.lab.exec("node1", "hactl", "resource", "cleanup")
-        cls.lab.exec("node1", "hactl", "maintenance", "off")
+        storage.start_group_on_fresh_volume(cls.lab, cls.agents)
 
     @classmethod
     def write_mail_configs(cls):
@@ -60,28 +54,12 @@ class LabMailFailover(unittest.TestCase):
                     "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 110}\n")
 
     @classmethod
-    def quiet(cls):
-        s = cls.status("node1")
-        return s and s["maintenance"] and not s.get("transition")
-
-    @classmethod
     def tearDownClass(cls):
         cls.lab.save_logs(os.environ.get("HALAB_TEST_LOGS", "/tmp/halabtestmail-logs"))
         cls.lab.down()
 
-    @classmethod
-    def status(cls, node):
-        p = cls.lab.exec(node, "hactl", "status", "--json", check=False)
-        return json.loads(p.stdout) if p.returncode == 0 else None
-
     def group_on(self, asker, where, timeout):
-        def check():
-            s = self.status(asker)
-            if not s or s.get("transition") or s["groups"][0]["node"] != where:
-                return None
-            res = {r["name"]: r["on"].get(where) for r in s["groups"][0]["resources"]}
-            return s if res == WANT else None
-        return self.lab.wait_for(f"{asker} to see group mail running on {where}", check, timeout)
+        return storage.wait_group_on(self.lab, asker, where, WANT, timeout)
 
     def client(self, *args, timeout=60):
         return self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, timeout=timeout)

@@ -17,6 +17,8 @@ import storage  # noqa: E402
 from storage import MNT, say  # noqa: E402
 
 GROUP = ["demo-volume", "demo-fs", "demo-app"]
+WANT = {"demo-vip": "started", "demo-volume": "promoted", "demo-fs": "started", "demo-app": "started",
+        "demo-web": "started"}
 
 
 class LabStorageGroup(unittest.TestCase):
@@ -33,20 +35,7 @@ class LabStorageGroup(unittest.TestCase):
         if not os.path.isdir(f"{cls.lab.root}/ocf/resource.d/hamail"):
             raise AssertionError(f"{cls.lab.root}/ocf/resource.d/hamail missing: the build has no ocf/ tree")
         cls.agents = storage.Agents(cls.lab)
-        # hacored tries the group at once and fails (no metadata yet, nothing is started):
-        # maintenance stops it while the volume is prepared, cleanup + maintenance off starts it.
-        cls.lab.wait_for("hacored to accept maintenance on",
-                         lambda: cls.lab.exec("node1", "hactl", "maintenance", "on", check=False).returncode == 0, 30)
-        cls.lab.wait_for("maintenance on and no transition running", cls.quiet, 60)
-        storage.prepare_volume(cls.lab)
-        storage.mkfs_through_agent(cls.lab, cls.agents, "node1")
-        cls.lab.exec("node1", "hactl", "resource", "cleanup")
-        cls.lab.exec("node1", "hactl", "maintenance", "off")
-
-    @classmethod
-    def quiet(cls):
-        s = cls.status("node1")
-        return s and s["maintenance"] and not s.get("transition")
+        storage.start_group_on_fresh_volume(cls.lab, cls.agents)
 
     @classmethod
     def tearDownClass(cls):
@@ -55,22 +44,8 @@ class LabStorageGroup(unittest.TestCase):
         cls.lab.save_logs(os.environ.get("HALAB_TEST_LOGS", "/tmp/halabtestsg-logs"))
         cls.lab.down()
 
-    @classmethod
-    def status(cls, node):
-        p = cls.lab.exec(node, "hactl", "status", "--json", check=False)
-        return json.loads(p.stdout) if p.returncode == 0 else None
-
     def group_on(self, asker, where, timeout):
-        want = {"demo-vip": "started", "demo-volume": "promoted", "demo-fs": "started", "demo-app": "started",
-                "demo-web": "started"}
-
-        def check():
-            s = self.status(asker)
-            if not s or s.get("transition") or s["groups"][0]["node"] != where:
-                return None
-            res = {r["name"]: r["on"].get(where) for r in s["groups"][0]["resources"]}
-            return s if res == want else None
-        return self.lab.wait_for(f"{asker} to see group demo running on {where}", check, timeout)
+        return storage.wait_group_on(self.lab, asker, where, WANT, timeout)
 
     def mounted_with_files(self, node):
         findmnt = self.lab.exec(node, "findmnt", "-n", "-o", "SOURCE,FSTYPE", MNT, check=False)

@@ -26,6 +26,9 @@ import tempfile
 import time
 import shutil
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mailsvc", "tests"))
+from mail_test_util import can_connect, free_port, wait_until  # noqa: E402
+
 SMTPD = os.environ["SMTPD_BIN"]
 POP3D = os.environ["POP3D_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
@@ -33,29 +36,6 @@ AGENT = os.environ["MAILSVC_AGENT"]
 USER, PASSWORD = "alice@example.org", "correct horse battery"
 DEADLINE = 15       # seconds for any wait in this test
 ACTION_MS = 20000   # OCF_RESKEY_CRM_meta_timeout given to each agent action (ocf-tester's value)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def can_connect(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        return True
-    except OSError:
-        return False
-
-
-def wait_until(pred, what, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def gone(pid):
