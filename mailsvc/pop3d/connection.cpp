@@ -79,21 +79,23 @@ void Connection::handle(pop3::Output out) {
       start_tls();
       return;
     }
-    // The password hash and the maildrop scan block: a pool thread does them while
-    // this connection stops reading (the session buffers nothing meanwhile).
-    set_reading(false);
-    auto work = uv::run_blocking<pop3::AuthAnswer>(
-        loop_,
+    // The disk and the password hash block: a pool thread does them while this
+    // connection stops reading; the session holds pipelined commands meanwhile.
+    if (auto* r = std::get_if<pop3::ReadMessage>(&*out.action)) {
+      return perform<Result<std::string>>([md = session_.maildrop(), i = r->index] { return md->read(i); },
+                                          [this](Result<std::string> body) {
+                                            return session_.message_read(std::move(body));
+                                          });
+    }
+    if (auto* c = std::get_if<pop3::CommitDeletions>(&*out.action)) {
+      return perform<Status>([md = session_.maildrop(), idx = c->indexes] { return md->commit_deletions(idx); },
+                             [this](Status st) { return session_.deletions_committed(std::move(st)); });
+    }
+    return perform<pop3::AuthAnswer>(
         [&cfg = cfg_, &log = log_, auth = std::get<pop3::Authenticate>(*out.action), id = id_] {
           return authenticate(cfg, log, auth, id);
         },
-        [this](pop3::AuthAnswer answer) {
-          handle(session_.auth_result(std::move(answer)));
-          if (!done_ && !closing_) set_reading(true);
-        });
-    if (!work) return finish("auth_failed", work.error());
-    auth_work_ = std::move(*work);
-    return;
+        [this](pop3::AuthAnswer answer) { return session_.auth_result(std::move(answer)); });
   }
   if (out.close && !closing_) {
     closing_ = true;
@@ -101,6 +103,17 @@ void Connection::handle(pop3::Output out) {
     if (plain_) (void)plain_->shutdown();
     idle_.start(kCloseGraceMs, [this] { finish("quit"); });
   }
+}
+
+template <class T>
+void Connection::perform(std::function<T()> work, std::function<pop3::Output(T)> answer) {
+  set_reading(false);
+  auto w = uv::run_blocking<T>(loop_, std::move(work), [this, answer = std::move(answer)](T result) {
+    handle(answer(std::move(result)));
+    if (!done_ && !closing_ && !session_.waiting()) set_reading(true);
+  });
+  if (!w) return finish("blocking_work_failed", w.error());
+  work_ = std::move(*w);
 }
 
 void Connection::set_reading(bool on) {

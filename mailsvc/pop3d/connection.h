@@ -1,6 +1,6 @@
 // One POP3 client connection: the socket (plain, upgraded by STLS, or implicit TLS)
-// around a Pop3Session. It sends the session's bytes, performs its actions (the login
-// on a pool thread: password hash, maildrop lock and scan), closes
+// around a Pop3Session. It sends the session's bytes, performs its actions on a pool
+// thread (login: password hash, maildrop lock and scan; message reads; deletions), closes
 // when asked, on an idle timeout or when the peer goes away, then calls on_done once.
 // Destroying it drops the session and so the maildrop lock (never commits).
 #pragma once
@@ -39,7 +39,10 @@ class Connection {
   void handle(pop3::Output out);
   Status write(std::string bytes);
   void start_tls();
-  void set_reading(bool on);  // paused while the password is checked on a pool thread
+  void set_reading(bool on);  // paused while an action runs on a pool thread
+  // Runs the session's action `work` on a pool thread, then feeds `answer`'s output back.
+  template <class T>
+  void perform(std::function<T()> work, std::function<pop3::Output(T)> answer);
   void finish(std::string_view reason, const std::string& error = {});
   void touch();
 
@@ -52,7 +55,7 @@ class Connection {
   OnDone on_done_;
   std::string peer_;
   pop3::Pop3Session session_;
-  std::unique_ptr<uv::BlockingWork> auth_work_;  // the password check in flight
+  std::unique_ptr<uv::BlockingWork> work_;  // the action in flight (login, RETR/TOP read, QUIT commit)
   std::unique_ptr<uv::Stream> plain_;
   std::unique_ptr<tls::TlsStream> secure_;
   uv::Timer idle_;

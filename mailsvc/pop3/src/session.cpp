@@ -135,13 +135,26 @@ void Pop3Session::cmd_quit() {
   std::vector<std::size_t> gone;
   for (std::size_t i = 0; i < deleted_.size(); ++i)
     if (deleted_[i]) gone.push_back(i);
-  Status st = gone.empty() ? Status::ok() : maildrop_->commit_deletions(gone);
-  if (st.is_ok()) {
-    ok(config_.hostname + " hamail POP3 server signing off (" + std::to_string(gone.size()) + " messages deleted)");
+  if (gone.empty()) {
+    ok(config_.hostname + " hamail POP3 server signing off (0 messages deleted)");
+    return close();
+  }
+  waiting_ = Waiting::commit;
+  out_.action = CommitDeletions{std::move(gone)};
+}
+
+Output Pop3Session::deletions_committed(Status status) {
+  if (waiting_ != Waiting::commit) return {};
+  waiting_ = Waiting::none;
+  std::size_t n = 0;
+  for (bool d : deleted_) n += d ? 1 : 0;
+  if (status.is_ok()) {
+    ok(config_.hostname + " hamail POP3 server signing off (" + std::to_string(n) + " messages deleted)");
   } else {
-    out_.bytes += "-ERR [SYS/TEMP] Some deleted messages not removed: " + st.message() + "\r\n";
+    out_.bytes += "-ERR [SYS/TEMP] Some deleted messages not removed: " + status.message() + "\r\n";
   }
   close();
+  return take();
 }
 
 void Pop3Session::authorization_command(const std::string& verb, std::string_view arg) {
@@ -287,12 +300,25 @@ std::optional<std::size_t> Pop3Session::message_arg(std::string_view arg) {
 }
 
 void Pop3Session::send_message(std::size_t index, std::optional<std::uint64_t> top_lines) {
-  auto body = maildrop_->read(index);
-  if (!body) return err("[SYS/TEMP] Cannot read message: " + body.error());
-  if (top_lines) ok("");
-  else ok(std::to_string(maildrop_->messages()[index].size) + " octets");
-  out_.bytes += dot_stuff(*body, top_lines);
-  out_.bytes += ".\r\n";
+  pending_top_ = top_lines;
+  pending_index_ = index;
+  waiting_ = Waiting::read;
+  out_.action = ReadMessage{index};
+}
+
+Output Pop3Session::message_read(Result<std::string> body) {
+  if (waiting_ != Waiting::read) return {};
+  waiting_ = Waiting::none;
+  if (!body) {
+    err("[SYS/TEMP] Cannot read message: " + body.error());
+  } else {
+    if (pending_top_) ok("");
+    else ok(std::to_string(maildrop_->messages()[pending_index_].size) + " octets");
+    out_.bytes += dot_stuff(*body, pending_top_);
+    out_.bytes += ".\r\n";
+  }
+  process();
+  return take();
 }
 
 void Pop3Session::transaction_command(const std::string& verb, std::string_view arg) {

@@ -79,6 +79,14 @@ inline std::string drive(Pop3Session& s, FakeShell& shell, std::string_view inpu
         o = s.tls_started();
         continue;
       }
+      if (auto* r = std::get_if<ReadMessage>(&a)) {
+        o = s.message_read(s.maildrop()->read(r->index));
+        continue;
+      }
+      if (auto* c = std::get_if<CommitDeletions>(&a)) {
+        o = s.deletions_committed(s.maildrop()->commit_deletions(c->indexes));
+        continue;
+      }
       auto& au = std::get<Authenticate>(a);
       shell.auths.push_back(au);
       auto it = shell.passwords.find(au.user);

@@ -215,3 +215,50 @@ TEST(Pop3Session, UnboundedPipeliningIsCutOff) {
 
 }  // namespace
 }  // namespace hamail::mailsvc::pop3
+
+namespace hamail::mailsvc::pop3 {
+namespace {
+
+// The shell does the disk work (possibly on another thread): RETR and QUIT-with-deletions
+// are actions, and what was pipelined behind them waits for their answers.
+TEST(Pop3Session, ReadAndCommitAreActionsThatHoldPipelinedCommands) {
+  FakeShell shell;
+  Pop3Session s(test::tls_config());
+  (void)s.start();
+  ASSERT_EQ(drive(s, shell, kLogin), kLoginReply);
+  Output o = s.feed("RETR 1\r\nSTAT\r\nDELE 2\r\nQUIT\r\n");
+  EXPECT_EQ(o.bytes, "");
+  ASSERT_TRUE(o.action);
+  auto* read = std::get_if<ReadMessage>(&*o.action);
+  ASSERT_NE(read, nullptr);
+  EXPECT_EQ(read->index, 0u);
+  EXPECT_EQ(s.deletions_committed(Status::ok()).bytes, "") << "an answer that does not match is ignored";
+
+  std::shared_ptr<Maildrop> kept = s.maildrop();  // what a worker thread would hold
+  o = s.message_read(kept->read(read->index));
+  EXPECT_EQ(o.bytes, "+OK 23 octets\r\nSubject: one\r\n\r\nhello\r\n.\r\n+OK 3 121\r\n+OK Message 2 deleted\r\n");
+  ASSERT_TRUE(o.action);
+  auto* commit = std::get_if<CommitDeletions>(&*o.action);
+  ASSERT_NE(commit, nullptr);
+  EXPECT_EQ(commit->indexes, std::vector<std::size_t>{1});
+  EXPECT_EQ(shell.rec.commits, 0) << "nothing is removed before the shell does it";
+  o = s.deletions_committed(kept->commit_deletions(commit->indexes));
+  EXPECT_EQ(o.bytes, "+OK pop.example.org hamail POP3 server signing off (1 messages deleted)\r\n");
+  EXPECT_TRUE(o.close);
+  EXPECT_FALSE(shell.rec.released) << "the worker's reference keeps the maildrop (and its lock)";
+  kept.reset();
+  EXPECT_TRUE(shell.rec.released);
+}
+
+TEST(Pop3Session, AFailedReadIsAnErrorAndTheSessionGoesOn) {
+  FakeShell shell;
+  Pop3Session s(test::tls_config());
+  (void)s.start();
+  ASSERT_EQ(drive(s, shell, kLogin), kLoginReply);
+  Output o = s.feed("RETR 3\r\nNOOP\r\n");
+  ASSERT_TRUE(o.action && std::holds_alternative<ReadMessage>(*o.action));
+  EXPECT_EQ(s.message_read(Error{"EIO"}).bytes, "-ERR [SYS/TEMP] Cannot read message: EIO\r\n+OK\r\n");
+}
+
+}  // namespace
+}  // namespace hamail::mailsvc::pop3

@@ -1,10 +1,12 @@
 // What the POP3 session asks of its shell (start TLS, check credentials and open the
-// maildrop) and the answers it takes back. At most one action is outstanding.
+// maildrop, read a message, commit the deletions at QUIT) and the answers it takes back.
+// At most one action is outstanding; the disk work may run on another thread.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "hamail/mailsvc/pop3/maildrop.h"
 
@@ -18,7 +20,16 @@ struct Authenticate {
   std::string user;
   std::string password;
 };
-using Action = std::variant<StartTls, Authenticate>;
+// Read message `index` (0-based) of Pop3Session::maildrop(), then call message_read().
+struct ReadMessage {
+  std::size_t index;
+};
+// QUIT in TRANSACTION: remove these messages (0-based, ascending) through
+// Pop3Session::maildrop(), then call deletions_committed().
+struct CommitDeletions {
+  std::vector<std::size_t> indexes;
+};
+using Action = std::variant<StartTls, Authenticate, ReadMessage, CommitDeletions>;
 
 struct AuthAnswer {
   enum class Kind { ok, bad_credentials, locked, temporary_failure };

@@ -38,6 +38,12 @@ class Pop3Session {
   // Answers to the outstanding action; a call that does not match it returns nothing.
   Output tls_started();
   Output auth_result(AuthAnswer answer);
+  Output message_read(Result<std::string> body);
+  Output deletions_committed(Status status);
+
+  // The open maildrop (TRANSACTION and UPDATE), shared so that a read or commit running
+  // on another thread keeps it (and its lock) alive even if the session goes away.
+  std::shared_ptr<Maildrop> maildrop() const { return maildrop_; }
 
   Pop3State state() const { return state_; }
   bool waiting() const { return waiting_ != Waiting::none; }
@@ -45,7 +51,7 @@ class Pop3Session {
   const std::string& user() const { return user_; }
 
  private:
-  enum class Waiting { none, tls, auth };
+  enum class Waiting { none, tls, auth, read, commit };
 
   Output take();
   void process();
@@ -84,7 +90,9 @@ class Pop3Session {
   std::string pending_user_;  // after USER, until PASS
   std::string auth_user_;     // being checked
   std::string user_;          // logged in
-  std::unique_ptr<Maildrop> maildrop_;
+  std::shared_ptr<Maildrop> maildrop_;
+  std::optional<std::uint64_t> pending_top_;  // the RETR (nullopt) or TOP n being read
+  std::size_t pending_index_ = 0;
   std::vector<bool> deleted_;
 };
 
