@@ -149,6 +149,18 @@ void QueueRunner::submit(QueueEnvelope env) {
   if (busy_ < config_.delivery.max_parallel) begin(id);
 }
 
+void QueueRunner::flush() {
+  std::size_t n = 0;
+  for (auto& [id, e] : entries_) {
+    if (e.busy) continue;
+    e.due_ms = loop_.now_ms();
+    ++n;
+  }
+  log_.info("queue_flush").kv("messages", static_cast<unsigned long>(n))
+      .kv("in_flight", static_cast<unsigned long>(busy_));
+  pump();
+}
+
 void QueueRunner::pump() {
   std::uint64_t now = loop_.now_ms();
   std::vector<std::string> due;

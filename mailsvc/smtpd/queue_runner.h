@@ -50,6 +50,8 @@ class QueueRunner {
   void recover();
   // A message just acknowledged with 250: its first attempt starts now.
   void submit(QueueEnvelope env);
+  // Every waiting message is attempted now, whatever its backoff (SIGUSR1, postqueue -f).
+  void flush();
   // A fresh queue id (loop thread only).
   std::string next_queue_id() { return new_queue_id(++counter_); }
 

@@ -1,5 +1,6 @@
 // smtpd: the SMTP daemon (mx, submission, submissions) of the mail stack.
 //   smtpd --config /etc/hamail/smtpd.yaml [--debug] [--check: validate the file and exit]
+// SIGTERM/SIGINT: stop; SIGUSR1: attempt every queued message now (postqueue -f).
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -110,7 +111,8 @@ int main(int argc, char** argv) {
       log.error("startup_failed").kv("error", s.message());
       return 1;
     }
-    auto signals = uv::Signals::watch(ev, {SIGTERM, SIGINT}, [&](int sig) {
+    auto signals = uv::Signals::watch(ev, {SIGTERM, SIGINT, SIGUSR1}, [&](int sig) {
+      if (sig == SIGUSR1) return runner.flush();  // like postqueue -f
       log.info("stopping").kv("signal", sig);
       ev.stop();
     });

@@ -9,9 +9,10 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   swaks              swaks: mx delivery, STARTTLS + AUTH submission, relay refused on mx
   queue_limits       452 4.3.1 when the queue is full (max_queued) or the disk is (queue_min_free)
   tls_fallback       a relay whose TLS handshake breaks: tls=may resends in clear, encrypt never
+  queue_tool_flush   mailsvc-queue lists a deferred message; SIGUSR1 (postqueue -f) delivers it now
   bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
-import glob, os, shutil, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
+import glob, json, os, shutil, signal, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import mail_test_util as util  # noqa: E402
@@ -439,7 +440,41 @@ def case_tls_fallback(top):
         relay.join(timeout=5)
 
 
+def case_queue_tool_flush(top):
+    b_port = free_port()
+    # A long backoff: only the flush (SIGUSR1, postqueue -f) can make A try again soon.
+    a = Smtpd(top, "a", "example.org", ["alice"],
+              f"  relay_host: '[127.0.0.1]:{b_port}'\n  min_backoff: 1h\n  connect_timeout: 2s\n")
+    b = Smtpd(top, "b", "remote.test", ["bob"], mx_port=b_port, delivery="  min_backoff: 1h\n")
+    queue_bin = os.environ["MAILSVC_QUEUE_BIN"]
+    try:
+        a.start()
+        a.submit(["bob@remote.test", "carol@remote.test"], "flush me")
+        wait_until(lambda: a.logtext().count("status=deferred") >= 2, "both recipients deferred")
+        r = subprocess.run([queue_bin, "--config", a.conf, "--json"], capture_output=True, text=True, timeout=DEADLINE)
+        assert r.returncode == 0, r
+        listed = json.loads(r.stdout)
+        assert len(listed) == 1 and listed[0]["from"] == "alice@example.org" and listed[0]["attempts"] == 1, listed
+        states = {x["address"]: (x["state"], x["status"], x["diagnostic"]) for x in listed[0]["recipients"]}
+        assert states["bob@remote.test"][0] == "remote" and states["bob@remote.test"][1].startswith("4."), states
+        assert "connect" in states["bob@remote.test"][2] or "refused" in states["bob@remote.test"][2], states
+        text = subprocess.run([queue_bin, "--config", a.conf], capture_output=True, text=True, timeout=DEADLINE).stdout
+        assert listed[0]["id"] in text and "remote bob@remote.test" in text and "-- 1 message(s)" in text, text
+        b.start()
+        a.proc.send_signal(signal.SIGUSR1)
+        wait_until(lambda: len(b.messages("bob")) == 1, "delivery right after the flush")
+        wait_until(lambda: a.queue() == [], "A's queue emptied")
+        assert "event=queue_flush" in a.logtext()
+        r = subprocess.run([queue_bin, "--config", a.conf, "--json"], capture_output=True, text=True, timeout=DEADLINE)
+        assert json.loads(r.stdout) == [], r.stdout
+        print("ok: mailsvc-queue lists the deferred message with its last error; SIGUSR1 delivers it now")
+    finally:
+        a.stop()
+        b.stop()
+
+
 CASES = {
+    "queue_tool_flush": case_queue_tool_flush,
     "tls_fallback": case_tls_fallback,
     "queue_limits": case_queue_limits,
     "bad_config": case_bad_config,
