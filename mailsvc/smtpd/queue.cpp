@@ -1,6 +1,7 @@
 #include "smtpd/queue.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/random.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -133,16 +134,24 @@ Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& f
   return env;
 }
 
+namespace {
+
+// The envelope at the head of a .msg file: up to the first empty line.
+Result<std::pair<std::string, std::size_t>> split_head(const std::string& text, const std::string& path) {
+  auto end = text.find("\n\n");
+  if (end == std::string::npos || end > Queue::kMaxEnvelopeBytes)
+    return Error{path + ": no envelope at the head of the file"};
+  return std::make_pair(text.substr(0, end + 1), end + 2);
+}
+
+}  // namespace
+
 Status Queue::init() const { return store::make_directory(dir_, 0700); }
 
 Status Queue::store(const QueueEnvelope& env, std::string_view message) const {
-  // Both renames become durable with the one directory fsync; until then a crash may
-  // leave either file alone, which recovery discards (no 250 was sent).
-  if (auto s = store::replace_file(msg_path(env.id), std::string(message), 0600); !s) return s;
-  if (auto s = store::replace_file(env_path(env.id), serialize_envelope(env), 0600); !s) {
-    (void)::unlink(msg_path(env.id).c_str());
-    return s;
-  }
+  std::string text = serialize_envelope(env) + "\n";
+  text.append(message);
+  if (auto s = store::replace_file(msg_path(env.id), text, 0600); !s) return s;
   return store::fsync_directory(dir_);
 }
 
@@ -151,10 +160,10 @@ Status Queue::update(const QueueEnvelope& env) const {
 }
 
 Status Queue::remove(const std::string& id) const {
-  if (::unlink(env_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", env_path(id), errno);
-  if (auto s = store::fsync_directory(dir_); !s) return s;
-  // No second fsync: a .msg left by a crash here has no .env and goes at the next start.
   if (::unlink(msg_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", msg_path(id), errno);
+  if (auto s = store::fsync_directory(dir_); !s) return s;
+  // No second fsync: a .env left by a crash here has no .msg and goes at the next start.
+  if (::unlink(env_path(id).c_str()) != 0 && errno != ENOENT) return sys_error("unlink", env_path(id), errno);
   return Status::ok();
 }
 
@@ -165,13 +174,30 @@ Status Queue::remove_orphan(const std::string& id) const {
 }
 
 Result<QueueEnvelope> Queue::load(const std::string& id) const {
-  auto text = store::read_file_bounded(env_path(id), kMaxEnvelopeBytes);
-  if (!text) return Error{text.error()};
-  return parse_envelope(*text, env_path(id));
+  if (store::path_exists(env_path(id))) {
+    auto text = store::read_file_bounded(env_path(id), kMaxEnvelopeBytes);
+    if (!text) return Error{text.error()};
+    return parse_envelope(*text, env_path(id));
+  }
+  int fd = ::open(msg_path(id).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error("open", msg_path(id), errno);
+  std::string head(kMaxEnvelopeBytes + 2, '\0');
+  ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+  int err = errno;
+  ::close(fd);
+  if (n < 0) return sys_error("read", msg_path(id), err);
+  head.resize(static_cast<std::size_t>(n));
+  auto split = split_head(head, msg_path(id));
+  if (!split) return Error{split.error()};
+  return parse_envelope(split->first, msg_path(id));
 }
 
 Result<std::string> Queue::read_message(const std::string& id, std::size_t max_bytes) const {
-  return store::read_file_bounded(msg_path(id), max_bytes);
+  auto text = store::read_file_bounded(msg_path(id), max_bytes + kMaxEnvelopeBytes);
+  if (!text) return Error{text.error()};
+  auto split = split_head(*text, msg_path(id));
+  if (!split) return Error{split.error()};
+  return text->substr(split->second);
 }
 
 Result<std::vector<std::string>> Queue::list(std::vector<std::string>* orphans) const {
@@ -191,13 +217,11 @@ Result<std::vector<std::string>> Queue::list(std::vector<std::string>* orphans) 
   ::closedir(d);
   std::sort(envs.begin(), envs.end());
   std::sort(msgs.begin(), msgs.end());
-  std::vector<std::string> complete;
-  std::set_intersection(envs.begin(), envs.end(), msgs.begin(), msgs.end(), std::back_inserter(complete));
   if (orphans) {
     orphans->clear();
-    std::set_symmetric_difference(msgs.begin(), msgs.end(), envs.begin(), envs.end(), std::back_inserter(*orphans));
+    std::set_difference(envs.begin(), envs.end(), msgs.begin(), msgs.end(), std::back_inserter(*orphans));
   }
-  return complete;
+  return msgs;
 }
 
 std::string new_queue_id(unsigned counter) {

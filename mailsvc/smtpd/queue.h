@@ -1,7 +1,8 @@
-// The on-disk queue: mail_root/queue/<id>.msg (the message as delivered, headers added)
-// and <id>.env (envelope + per-recipient progress). Stored as two tmp + fsync + rename,
-// then one fsync of the directory before the 250: a lone .msg or .env is a transaction
-// that was never acknowledged and is removed at startup. Removal takes .env first.
+// The on-disk queue: mail_root/queue/<id>.msg = the envelope, an empty line, then the
+// message as delivered (headers added): one tmp + fsync + rename and one fsync of the
+// directory before the 250. <id>.env = the envelope again, written when it changes
+// (per-recipient progress, attempts); it overrides the copy in .msg. Removal takes .msg
+// first (then fsync): a lone .env is what is left of a removed message, dropped at startup.
 #pragma once
 
 #include <cstdint>
@@ -56,15 +57,15 @@ class Queue {
   std::string msg_path(const std::string& id) const { return dir_ + "/" + id + ".msg"; }
   std::string env_path(const std::string& id) const { return dir_ + "/" + id + ".env"; }
 
-  Status store(const QueueEnvelope& env, std::string_view message) const;
-  Status update(const QueueEnvelope& env) const;  // rewrites .env atomically
+  Status store(const QueueEnvelope& env, std::string_view message) const;  // durable on return
+  Status update(const QueueEnvelope& env) const;  // rewrites .env atomically and durably
   Status remove(const std::string& id) const;
   Result<QueueEnvelope> load(const std::string& id) const;
-  Result<std::string> read_message(const std::string& id, std::size_t max_bytes) const;
+  Result<std::string> read_message(const std::string& id, std::size_t max_bytes) const;  // without the envelope
 
-  // Ids with both files, sorted. `orphans` gets the ids that have only one of them.
+  // Ids with a .msg, sorted. `orphans` gets the ids with only a .env.
   Result<std::vector<std::string>> list(std::vector<std::string>* orphans) const;
-  Status remove_orphan(const std::string& id) const;  // whichever of the two exists
+  Status remove_orphan(const std::string& id) const;
 
  private:
   std::string dir_;

@@ -120,8 +120,8 @@ void QueueRunner::recover() {
     return;
   }
   for (const auto& id : orphans) {
-    log_.warning("unacknowledged_removed").kv("queue_id", id).kv("status", "discarded")
-        .kv("reason", "message or envelope file alone: the client never got a 250");
+    log_.info("orphan_envelope_removed").kv("queue_id", id).kv("status", "discarded")
+        .kv("reason", "envelope without its message: left by a removal");
     (void)mailer_.queue().remove_orphan(id);
   }
   for (const auto& id : *ids) {

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     auto env = queue.load(id);
     if (!env) {  // delivered and removed meanwhile, or damaged: say so, list the rest
       struct stat st {};
-      if (::stat(queue.env_path(id).c_str(), &st) == 0) {
+      if (::stat(queue.msg_path(id).c_str(), &st) == 0) {
         std::fprintf(stderr, "mailsvc-queue: %s\n", env.error().c_str());
         rc = 1;
       }

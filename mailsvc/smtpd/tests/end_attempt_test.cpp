@@ -43,7 +43,7 @@ class EndAttempt : public ::testing::Test {
     EXPECT_TRUE(mailer_->queue().store(env, "Subject: hello\r\nX-Secret-Body: no\r\n\r\nthe body\r\n"));
     return env;
   }
-  bool in_queue(const std::string& id) { return fs::exists(mailer_->queue().env_path(id)); }
+  bool in_queue(const std::string& id) { return fs::exists(mailer_->queue().msg_path(id)); }
 
   std::string root_;
   SmtpdConfig config_;

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include "smtpd/queue.h"
 
 namespace hamail::mailsvc::smtpd {
@@ -65,6 +69,74 @@ TEST(QueueEnvelope, ErrorsNameFileAndLine) {
   e = parse_envelope("hamail-queue v1\nid X\nrcpt remote a@b.c", "q.env");
   ASSERT_FALSE(e);
   EXPECT_NE(e.error().find("truncated"), std::string::npos) << e.error();
+}
+
+}  // namespace
+}  // namespace hamail::mailsvc::smtpd
+
+namespace hamail::mailsvc::smtpd {
+namespace {
+
+class QueueFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/hamail-queue-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(QueueFiles, OneFileUntilTheEnvelopeChanges) {
+  Queue q(dir_);
+  ASSERT_TRUE(q.init());
+  QueueEnvelope env;
+  env.id = "Q1";
+  env.from = "";
+  env.recipients = {{QueuedRecipient::State::pending, "a@x.org", "", "", ""},
+                    {QueuedRecipient::State::remote, "b@y.org", "", "", ""}};
+  const std::string message = "Subject: s\r\n\r\nline one\r\n\r\nafter an empty line\r\n";
+  ASSERT_TRUE(q.store(env, message));
+  EXPECT_TRUE(std::filesystem::exists(q.msg_path("Q1")));
+  EXPECT_FALSE(std::filesystem::exists(q.env_path("Q1"))) << "the 250 needs one file";
+
+  auto loaded = q.load("Q1");
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(loaded->from, "");
+  ASSERT_EQ(loaded->recipients.size(), 2u);
+  auto body = q.read_message("Q1", 1 << 20);
+  ASSERT_TRUE(body) << body.error();
+  EXPECT_EQ(*body, message) << "the envelope is not part of the message";
+
+  env.recipients[0].state = QueuedRecipient::State::done;
+  ASSERT_TRUE(q.update(env));
+  loaded = q.load("Q1");
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->recipients[0].state, QueuedRecipient::State::done) << ".env overrides the copy in .msg";
+  EXPECT_EQ(*q.read_message("Q1", 1 << 20), message);
+
+  std::vector<std::string> orphans;
+  EXPECT_EQ(*q.list(&orphans), std::vector<std::string>{"Q1"});
+  EXPECT_TRUE(orphans.empty());
+  ASSERT_TRUE(q.remove("Q1"));
+  EXPECT_TRUE(q.list(&orphans)->empty());
+  EXPECT_FALSE(std::filesystem::exists(q.env_path("Q1")));
+}
+
+TEST_F(QueueFiles, ALoneEnvelopeIsAnOrphanAndABrokenHeadAnError) {
+  Queue q(dir_);
+  ASSERT_TRUE(q.init());
+  std::ofstream(q.env_path("GONE")) << "hamail-queue v1\nid GONE\n";   // a crash during remove()
+  std::ofstream(q.msg_path("BAD")) << "Subject: no envelope here\r\n";  // not written by store()
+  std::vector<std::string> orphans;
+  EXPECT_EQ(*q.list(&orphans), std::vector<std::string>{"BAD"});
+  EXPECT_EQ(orphans, std::vector<std::string>{"GONE"});
+  ASSERT_TRUE(q.remove_orphan("GONE"));
+  EXPECT_FALSE(std::filesystem::exists(q.env_path("GONE")));
+  auto bad = q.load("BAD");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("BAD.msg: no envelope at the head of the file"), std::string::npos) << bad.error();
 }
 
 }  // namespace

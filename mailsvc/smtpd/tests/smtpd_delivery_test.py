@@ -69,7 +69,7 @@ class Smtpd:
         return sorted(glob.glob(d + "/new/*") + glob.glob(d + "/cur/*"))
 
     def queue(self):
-        return sorted(glob.glob(f"{self.root}/mail/queue/*.env"))
+        return sorted(glob.glob(f"{self.root}/mail/queue/*.msg"))
 
     def logtext(self):
         return open(self.logpath, errors="replace").read()

@@ -124,8 +124,8 @@ def main():
         wait_until(lambda: len(maildir_messages(root, "alice")) == 3, "submission delivery")
         sub = [open(p, "rb").read() for p in maildir_messages(root, "alice") if b"submitted" in open(p, "rb").read()]
         assert sub and b"Message-ID: <" in sub[0] and b"\r\nDate: " in sub[0], sub
-        envs = glob.glob(f"{root}/mail/queue/*.env")
-        assert len(envs) == 1 and "rcpt remote friend@remote.net" in open(envs[0]).read(), envs
+        queued = glob.glob(f"{root}/mail/queue/*.msg")
+        assert len(queued) == 1 and "rcpt remote friend@remote.net" in open(queued[0], errors="replace").read(), queued
         print("ok: STARTTLS, AUTH PLAIN, same 535 for wrong password and unknown user, remote kept queued")
 
         # 4. malformed input: a 2000-byte line gets an error reply; the server keeps serving.
