@@ -7,6 +7,7 @@
 #include "outbound/recipient_domains.h"
 #include "outbound/retry_schedule.h"
 #include "smtpd/local_delivery.h"
+#include "store/fs.h"
 
 namespace hamail::mailsvc::smtpd {
 
@@ -85,7 +86,11 @@ AttemptEnd end_attempt(const SmtpdConfig& config, const Mailer& mailer, QueueEnv
     }
   }
 
-  if (outstanding(env) || env.has_state(State::failed)) {
+  if (!store::path_exists(mailer.queue().msg_path(env.id))) {  // deleted during the attempt
+    log.info("queue_entry_gone").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
+        .kv("status", "deleted");
+    end.removed = true;
+  } else if (outstanding(env) || env.has_state(State::failed)) {
     ++env.attempts;
     env.last_attempt = now;
     if (auto s = mailer.queue().update(env); !s)
@@ -184,6 +189,12 @@ void QueueRunner::begin(const std::string& id) {
       loop_,
       [&config, &mailer, &log, env = e.env, bounce_id = next_queue_id()]() mutable {
         LocalPhase p;
+        if (!store::path_exists(mailer.queue().msg_path(env.id))) {  // mailsvc-queue delete
+          log.info("queue_entry_gone").kv("queue_id", env.id).kv("message_id", env.message_id)
+              .kv("from", env.from).kv("status", "deleted");
+          p.end = AttemptEnd{std::move(env), true, std::nullopt};
+          return p;
+        }
         deliver_local(config, mailer.queue(), env, log);
         if (!env.has_state(State::remote)) {
           p.end = end_attempt(config, mailer, std::move(env), std::time(nullptr), bounce_id, log);

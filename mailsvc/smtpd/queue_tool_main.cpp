@@ -1,6 +1,9 @@
-// mailsvc-queue: what is waiting in smtpd's queue (Postfix's mailq), read from the files.
-//   mailsvc-queue --config /etc/hamail/smtpd.yaml [--json]
-// To retry everything now (postqueue -f): kill -USR1 the running smtpd.
+// mailsvc-queue: what is waiting in smtpd's queue (Postfix's mailq), read from the files,
+// and deleting a message from it (postsuper -d; no bounce is sent).
+//   mailsvc-queue --config /etc/hamail/smtpd.yaml [list] [--json]
+//   mailsvc-queue --config /etc/hamail/smtpd.yaml delete QUEUE_ID...
+// To retry everything now (postqueue -f): kill -USR1 the running smtpd. A running smtpd
+// notices a deleted message at its next attempt and forgets it.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -15,19 +18,23 @@
 using namespace hamail::mailsvc::smtpd;
 
 int main(int argc, char** argv) {
+  const char* usage = "usage: mailsvc-queue --config FILE [list] [--json] | delete QUEUE_ID...\n";
   std::string config_path;
-  bool json = false;
+  bool json = false, remove = false;
+  std::vector<std::string> ids_to_delete;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
     else if (std::strcmp(argv[i], "--json") == 0) json = true;
-    else if (std::strcmp(argv[i], "list") == 0) continue;
+    else if (std::strcmp(argv[i], "list") == 0 && !remove) continue;
+    else if (std::strcmp(argv[i], "delete") == 0) remove = true;
+    else if (remove && argv[i][0] != '-') ids_to_delete.emplace_back(argv[i]);
     else {
-      std::fprintf(stderr, "usage: mailsvc-queue --config FILE [list] [--json]\n");
+      std::fputs(usage, stderr);
       return 2;
     }
   }
-  if (config_path.empty()) {
-    std::fprintf(stderr, "usage: mailsvc-queue --config FILE [list] [--json]\n");
+  if (config_path.empty() || (remove && ids_to_delete.empty())) {
+    std::fputs(usage, stderr);
     return 2;
   }
   auto config = load_smtpd_config(config_path);
@@ -36,6 +43,26 @@ int main(int argc, char** argv) {
     return 1;
   }
   Queue queue(config->queue_dir());
+  if (remove) {
+    int rc = 0;
+    for (const auto& id : ids_to_delete) {
+      bool valid = !id.empty() && id.size() <= 64 &&
+                   id.find_first_not_of("0123456789ABCDEFabcdef") == std::string::npos;
+      struct stat st {};
+      if (!valid || ::stat(queue.msg_path(id).c_str(), &st) != 0) {
+        std::fprintf(stderr, "mailsvc-queue: %s: no such queued message\n", id.c_str());
+        rc = 1;
+        continue;
+      }
+      if (auto s = queue.remove(id); !s) {
+        std::fprintf(stderr, "mailsvc-queue: %s: %s\n", id.c_str(), s.message().c_str());
+        rc = 1;
+        continue;
+      }
+      std::printf("%s: deleted\n", id.c_str());
+    }
+    return rc;
+  }
   auto ids = queue.list(nullptr);
   if (!ids) {
     std::fprintf(stderr, "mailsvc-queue: %s\n", ids.error().c_str());

@@ -9,7 +9,7 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   swaks              swaks: mx delivery, STARTTLS + AUTH submission, relay refused on mx
   queue_limits       452 4.3.1 when the queue is full (max_queued) or the disk is (queue_min_free)
   tls_fallback       a relay whose TLS handshake breaks: tls=may resends in clear, encrypt never
-  queue_tool_flush   mailsvc-queue lists a deferred message; SIGUSR1 (postqueue -f) delivers it now
+  queue_tool_flush   mailsvc-queue lists deferred mail and deletes one; SIGUSR1 (postqueue -f) delivers the rest
   bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
 import glob, json, os, shutil, signal, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
@@ -447,27 +447,39 @@ def case_queue_tool_flush(top):
               f"  relay_host: '[127.0.0.1]:{b_port}'\n  min_backoff: 1h\n  connect_timeout: 2s\n")
     b = Smtpd(top, "b", "remote.test", ["bob"], mx_port=b_port, delivery="  min_backoff: 1h\n")
     queue_bin = os.environ["MAILSVC_QUEUE_BIN"]
+
+    def tool(*args):
+        return subprocess.run([queue_bin, "--config", a.conf, *args], capture_output=True, text=True, timeout=DEADLINE)
     try:
         a.start()
         a.submit(["bob@remote.test", "carol@remote.test"], "flush me")
-        wait_until(lambda: a.logtext().count("status=deferred") >= 2, "both recipients deferred")
-        r = subprocess.run([queue_bin, "--config", a.conf, "--json"], capture_output=True, text=True, timeout=DEADLINE)
-        assert r.returncode == 0, r
-        listed = json.loads(r.stdout)
-        assert len(listed) == 1 and listed[0]["from"] == "alice@example.org" and listed[0]["attempts"] == 1, listed
-        states = {x["address"]: (x["state"], x["status"], x["diagnostic"]) for x in listed[0]["recipients"]}
+        a.submit(["bob@remote.test"], "delete me")
+        wait_until(lambda: a.logtext().count("status=deferred") >= 3, "every recipient deferred")
+        listed = json.loads(tool("--json").stdout)
+        assert len(listed) == 2, listed
+        first = next(m for m in listed if len(m["recipients"]) == 2)
+        doomed = next(m for m in listed if len(m["recipients"]) == 1)
+        assert first["from"] == "alice@example.org" and first["attempts"] == 1, first
+        states = {x["address"]: (x["state"], x["status"], x["diagnostic"]) for x in first["recipients"]}
         assert states["bob@remote.test"][0] == "remote" and states["bob@remote.test"][1].startswith("4."), states
         assert "connect" in states["bob@remote.test"][2] or "refused" in states["bob@remote.test"][2], states
-        text = subprocess.run([queue_bin, "--config", a.conf], capture_output=True, text=True, timeout=DEADLINE).stdout
-        assert listed[0]["id"] in text and "remote bob@remote.test" in text and "-- 1 message(s)" in text, text
+        text = tool().stdout
+        assert first["id"] in text and "remote bob@remote.test" in text and "-- 2 message(s)" in text, text
+        r = tool("delete", doomed["id"])
+        assert r.returncode == 0 and "deleted" in r.stdout, r
+        r = tool("delete", "0123ABCD")
+        assert r.returncode == 1 and "no such queued message" in r.stderr, r
+        assert [m["id"] for m in json.loads(tool("--json").stdout)] == [first["id"]]
         b.start()
         a.proc.send_signal(signal.SIGUSR1)
         wait_until(lambda: len(b.messages("bob")) == 1, "delivery right after the flush")
         wait_until(lambda: a.queue() == [], "A's queue emptied")
+        wait_until(lambda: "event=queue_entry_gone" in a.logtext(), "A forgetting the deleted message")
+        time.sleep(0.5)
+        assert len(b.messages("bob")) == 1 and b"Subject: flush me" in read(b.messages("bob")[0])
         assert "event=queue_flush" in a.logtext()
-        r = subprocess.run([queue_bin, "--config", a.conf, "--json"], capture_output=True, text=True, timeout=DEADLINE)
-        assert json.loads(r.stdout) == [], r.stdout
-        print("ok: mailsvc-queue lists the deferred message with its last error; SIGUSR1 delivers it now")
+        assert json.loads(tool("--json").stdout) == []
+        print("ok: mailsvc-queue lists deferred mail with its last error and deletes one; SIGUSR1 delivers the rest now")
     finally:
         a.stop()
         b.stop()
