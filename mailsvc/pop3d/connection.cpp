@@ -24,7 +24,7 @@ pop3::Pop3Config session_config(const Pop3dConfig& cfg, ListenerTls mode) {
 Connection::Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, const Logger& log,
                        ListenerTls mode, std::string session_id, OnDone on_done)
     : loop_(loop), cfg_(cfg), tls_(tls), log_(log), mode_(mode), id_(std::move(session_id)),
-      on_done_(std::move(on_done)), session_(session_config(cfg, mode)), idle_(loop) {}
+      on_done_(std::move(on_done)), session_(session_config(cfg, mode)), idle_(loop), auth_delay_(loop) {}
 
 Connection::~Connection() = default;
 
@@ -95,7 +95,16 @@ void Connection::handle(pop3::Output out) {
         [&cfg = cfg_, &log = log_, auth = std::get<pop3::Authenticate>(*out.action), id = id_] {
           return authenticate(cfg, log, auth, id);
         },
-        [this](pop3::AuthAnswer answer) { return session_.auth_result(std::move(answer)); });
+        [this](pop3::AuthAnswer answer) {
+          if (answer.kind != pop3::AuthAnswer::Kind::bad_credentials || cfg_.auth_failure_delay_ms == 0)
+            return session_.auth_result(std::move(answer));
+          // Slows password guessing: the -ERR comes later, reading stays paused meanwhile.
+          auth_delay_.start(cfg_.auth_failure_delay_ms, [this] {
+            handle(session_.auth_result(pop3::AuthAnswer::failed(pop3::AuthAnswer::Kind::bad_credentials)));
+            if (!done_ && !closing_ && !session_.waiting()) set_reading(true);
+          });
+          return pop3::Output{};
+        });
   }
   if (out.close && !closing_) {
     closing_ = true;
@@ -146,6 +155,7 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   if (done_) return;
   done_ = true;
   idle_.stop();
+  auth_delay_.stop();
   // After QUIT (or max_errors) the session closed: how the peer then hangs up (often
   // without a TLS close_notify) is not an error.
   std::string err = closing_ ? std::string() : error;

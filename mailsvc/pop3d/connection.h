@@ -59,6 +59,7 @@ class Connection {
   std::unique_ptr<uv::Stream> plain_;
   std::unique_ptr<tls::TlsStream> secure_;
   uv::Timer idle_;
+  uv::Timer auth_delay_;  // holds a failed login's answer
   bool closing_ = false;
   bool done_ = false;
 };

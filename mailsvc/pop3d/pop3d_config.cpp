@@ -55,6 +55,7 @@ Result<Pop3dConfig> parse_pop3d_config(const std::string& text, const std::strin
     if (auto v = r.boolean("allow_plaintext_auth")) cfg.allow_plaintext_auth = *v;
     if (auto v = r.size("max_message_bytes")) cfg.max_message_bytes = *v;
     if (auto v = r.duration("idle_timeout")) cfg.idle_timeout_ms = static_cast<std::uint64_t>(v->count());
+    if (auto v = r.duration("auth_failure_delay")) cfg.auth_failure_delay_ms = static_cast<std::uint64_t>(v->count());
     YAML::Node tls = r.child("tls", config::Need::required);
     if (tls.IsDefined()) {
       config::MapReader t(sink, tls, "tls");

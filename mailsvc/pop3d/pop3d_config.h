@@ -28,6 +28,7 @@ struct Pop3dConfig {
   bool allow_plaintext_auth = false;
   std::uint64_t max_message_bytes = 64u << 20;  // RETR refuses larger files
   std::uint64_t idle_timeout_ms = 600000;       // RFC 1939 autologout: at least 10 minutes
+  std::uint64_t auth_failure_delay_ms = 2000;   // a failed login is answered this much later (Dovecot: 2 s)
 
   std::string users_dir() const { return mail_root + "/etc"; }
 };

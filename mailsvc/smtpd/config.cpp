@@ -86,6 +86,7 @@ Result<SmtpdConfig> parse_smtpd_config(const std::string& text, const std::strin
         if (auto v = m.integer("max_errors", 1, 1000)) c.max_errors = static_cast<int>(*v);
         if (auto v = m.integer("max_connections", 1, 100000)) c.max_connections = static_cast<std::size_t>(*v);
         if (auto v = m.duration("idle_timeout")) c.idle_timeout_ms = static_cast<std::uint64_t>(v->count());
+        if (auto v = m.duration("auth_failure_delay")) c.auth_failure_delay_ms = static_cast<std::uint64_t>(v->count());
         if (auto v = m.boolean("allow_plaintext_auth")) c.allow_plaintext_auth = *v;
         if (auto v = m.integer("max_queued", 1, 100000000)) c.max_queued = static_cast<std::size_t>(*v);
         if (auto v = m.size("queue_min_free")) c.queue_min_free = *v;

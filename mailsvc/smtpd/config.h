@@ -49,6 +49,7 @@ struct SmtpdConfig {
   int max_errors = 10;
   std::size_t max_connections = 200;
   std::uint64_t idle_timeout_ms = 300000;
+  std::uint64_t auth_failure_delay_ms = 2000;  // a failed AUTH is answered this much later (Dovecot: 2 s)
   bool allow_plaintext_auth = false;  // tests and trusted networks only
   std::size_t max_queued = 100000;           // messages in the queue; beyond: 452 4.3.1
   // Free bytes under queue/ below which new mail gets 452 4.3.1; never less than 1.5 x

@@ -19,12 +19,14 @@ std::string client_ip_of(const std::string& peer) {
 }  // namespace
 
 Connection::Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
-                       const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
+                       std::uint64_t auth_failure_delay_ms, const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
                        std::unique_ptr<uv::Stream> stream, OnDone on_done)
     : loop_(loop),
       id_(id),
       role_(config.role),
       idle_timeout_ms_(idle_timeout_ms),
+      auth_failure_delay_ms_(auth_failure_delay_ms),
+      auth_delay_(loop),
       tls_ctx_(tls),
       mailer_(mailer),
       runner_(runner),
@@ -98,7 +100,15 @@ void Connection::handle(smtp::Output out) {
                                         [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
       } else if (auto* a = std::get_if<smtp::Authenticate>(&action)) {
         perform<smtp::AuthVerdict>([&mailer, a = std::move(*a), peer = peer_] { return mailer.authenticate(a, peer); },
-                                   [this](smtp::AuthVerdict v) { return session_.auth_result(v); });
+                                   [this](smtp::AuthVerdict v) {
+                                     if (v != smtp::AuthVerdict::bad_credentials || auth_failure_delay_ms_ == 0)
+                                       return session_.auth_result(v);
+                                     auth_delay_.start(auth_failure_delay_ms_, [this, v] {
+                                       handle(session_.auth_result(v));
+                                       if (!done_ && !session_.waiting()) resume();
+                                     });
+                                     return smtp::Output{};  // the session still waits: reading stays paused
+                                   });
       } else if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
         if (runner_.queued() >= runner_.max_queued()) {
           log_.error("queue_full").kv("peer", peer_).kv("status", "tempfail")
@@ -167,6 +177,7 @@ void Connection::finish(std::string_view reason) {
   if (done_) return;
   done_ = true;
   idle_.stop();
+  auth_delay_.stop();
   log_.debug("disconnect").kv("peer", peer_).kv("reason", reason);
   if (tls_) tls_->close();
   if (plain_) plain_->close();

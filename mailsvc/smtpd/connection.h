@@ -26,6 +26,7 @@ class Connection {
   using OnDone = std::function<void(std::uint64_t id)>;  // the owner destroys it later, not inside
 
   Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
+             std::uint64_t auth_failure_delay_ms,
              const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
              std::unique_ptr<uv::Stream> stream, OnDone on_done);
   Connection(const Connection&) = delete;
@@ -51,6 +52,8 @@ class Connection {
   std::uint64_t id_;
   smtp::PortRole role_;
   std::uint64_t idle_timeout_ms_;
+  std::uint64_t auth_failure_delay_ms_;
+  uv::Timer auth_delay_;  // holds a failed AUTH's answer (slows password guessing)
   const tls::TlsContext& tls_ctx_;
   const Mailer& mailer_;
   QueueRunner& runner_;

@@ -33,7 +33,8 @@ void Server::accept(const ListenerConfig& l, Result<std::unique_ptr<uv::Stream>>
   sc.tls_configured = true;
   sc.allow_plaintext_auth = config_.allow_plaintext_auth;
   std::uint64_t id = next_id_++;
-  auto c = std::make_unique<Connection>(loop_, id, sc, config_.idle_timeout_ms, tls_, mailer_, runner_, log_, std::move(*s),
+  auto c = std::make_unique<Connection>(loop_, id, sc, config_.idle_timeout_ms, config_.auth_failure_delay_ms, tls_,
+                                        mailer_, runner_, log_, std::move(*s),
                                         [this](std::uint64_t done_id) { done(done_id); });
   Connection* raw = c.get();
   connections_.emplace(id, std::move(c));

@@ -48,6 +48,7 @@ tls:
 listeners:
   - {{tls: starttls, address: 127.0.0.1, port: {self.plain_port}}}
   - {{tls: implicit, address: 127.0.0.1, port: {self.tls_port}}}
+auth_failure_delay: 300ms
 """)
         self.admin("domain", "add", "example.org")
         self.admin("user", "add", USER, "--password-stdin", stdin=PASSWORD + "\n")
@@ -179,9 +180,12 @@ def case_bad_credentials(env):
         p = env.plain()
         p.stls(context=tls_ctx())
         p.user(user)
+        t0 = time.monotonic()
         errs.append(expect_err(p.pass_, pw))
+        assert time.monotonic() - t0 >= 0.3, "a failed login is answered after auth_failure_delay"
         p.quit()
     assert errs[0] == errs[1] and errs[0].startswith(b"-ERR"), errs
+
 
 
 def case_dele(env):

@@ -26,7 +26,7 @@ class Smtpd:
             f.write(f"mail_root: {root}/mail\nhostname: mx.example.org\nlisteners:\n"
                     f"  - {{role: mx, address: 127.0.0.1, port: {self.mx}}}\n"
                     f"  - {{role: submission, address: 127.0.0.1, port: {self.sub}}}\n"
-                    "limits:\n  max_errors: 50\n"
+                    "limits:\n  max_errors: 50\n  auth_failure_delay: 300ms\n"
                     # remote mail goes to a closed loopback port: it stays queued, no DNS
                     f"delivery: {{relay_host: '[127.0.0.1]:{free_port()}', min_backoff: 1h}}\n")
         self.log = open(os.path.join(root, "smtpd.log"), "ab")
@@ -110,11 +110,13 @@ def main():
         for user, pw in [("alice@example.org", "wrong"), ("ghost@example.org", "s3cret-pw")]:
             with smtplib.SMTP("127.0.0.1", srv.sub, timeout=DEADLINE) as c:
                 c.starttls(context=ctx)
+                t0 = time.monotonic()
                 try:
                     c.login(user, pw)
                     raise AssertionError("bad credentials accepted")
                 except smtplib.SMTPAuthenticationError as e:
                     replies.append((e.smtp_code, e.smtp_error))
+                assert time.monotonic() - t0 >= 0.3, "a failed AUTH is answered after auth_failure_delay"
         assert replies[0] == replies[1] and replies[0][0] == 535, replies
         with smtplib.SMTP("127.0.0.1", srv.sub, timeout=DEADLINE) as c:
             c.starttls(context=ctx)
