@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "hamail/common/control_client.h"
+#include "hamail/control/control_client.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Replica: construction, operator commands, state changes and metadata persistence.
-#include "core/replica.h"
+#include "hamail/drbdlite/core/replica.h"
 
 #include <cassert>
 

@@ -5,7 +5,7 @@
 //   blocks are marked out of sync for the next resync.
 #include <cerrno>
 
-#include "core/replica.h"
+#include "hamail/drbdlite/core/replica.h"
 
 namespace hamail::drbdlite {
 namespace {

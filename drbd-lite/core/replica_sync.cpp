@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/replica.h"
+#include "hamail/drbdlite/core/replica.h"
 
 namespace hamail::drbdlite {
 namespace {

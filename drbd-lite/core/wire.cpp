@@ -1,4 +1,4 @@
-#include "wire.h"
+#include "hamail/drbdlite/core/wire.h"
 
 #include <bit>
 #include <cstring>

@@ -11,12 +11,12 @@
 #include <map>
 #include <memory>
 
-#include "config/cluster_config_loader.h"
-#include "hamail/common/control_server.h"
-#include "daemon/volume_runner.h"
-#include "hamail/common/log.h"
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/signals.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
+#include "hamail/control/control_server.h"
+#include "hamail/drbdlite/daemon/volume_runner.h"
+#include "hamail/base/log.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/signals.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "daemon/file_disk.h"
+#include "hamail/drbdlite/daemon/file_disk.h"
 
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "meta/metadata_layout.h"
+#include "hamail/drbdlite/meta/metadata_layout.h"
 
 namespace hamail::drbdlite {
 namespace {

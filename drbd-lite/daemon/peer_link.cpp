@@ -1,4 +1,4 @@
-#include "daemon/peer_link.h"
+#include "hamail/drbdlite/daemon/peer_link.h"
 
 namespace hamail::drbdlite {
 namespace {
@@ -140,7 +140,7 @@ void PeerLink::drop(const std::string& reason) {
   if (!tls_) return;
   // Send what is queued (a refusal), then close; the peer sees EOF after it.
   tls_->pause_reading();  // nothing more is read from this connection
-  tls_->shutdown();
+  (void)tls_->shutdown();  // closing anyway: a failed shutdown changes nothing
   auto* raw = tls_.release();
   bool was_ready = ready_;
   ready_ = false;

@@ -1,4 +1,4 @@
-#include "daemon/volume_runner.h"
+#include "hamail/drbdlite/daemon/volume_runner.h"
 
 #include <openssl/rand.h>
 #include <sys/stat.h>

@@ -1,12 +1,12 @@
-#include "meta/al_record.h"
+#include "hamail/drbdlite/meta/al_record.h"
 
 #include <algorithm>
 #include <cassert>
 #include <string_view>
 
-#include "meta/crc32c.h"
-#include "meta/hex.h"
-#include "meta/le_bytes.h"
+#include "hamail/drbdlite/meta/crc32c.h"
+#include "hamail/drbdlite/meta/hex.h"
+#include "hamail/drbdlite/meta/le_bytes.h"
 
 namespace hamail::drbdlite::meta {
 namespace {

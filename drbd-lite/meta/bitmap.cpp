@@ -1,11 +1,11 @@
-#include "meta/bitmap.h"
+#include "hamail/drbdlite/meta/bitmap.h"
 
 #include <algorithm>
 #include <bit>
 #include <cassert>
 #include <string>
 
-#include "meta/le_bytes.h"
+#include "hamail/drbdlite/meta/le_bytes.h"
 
 namespace hamail::drbdlite::meta {
 namespace {

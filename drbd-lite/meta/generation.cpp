@@ -1,9 +1,9 @@
-#include "meta/generation.h"
+#include "hamail/drbdlite/meta/generation.h"
 
 #include <cassert>
 #include <cstdio>
 
-#include "meta/hex.h"
+#include "hamail/drbdlite/meta/hex.h"
 
 namespace hamail::drbdlite::meta {
 namespace {

@@ -1,11 +1,11 @@
-#include "meta/superblock.h"
+#include "hamail/drbdlite/meta/superblock.h"
 
 #include <string>
 #include <string_view>
 
-#include "meta/crc32c.h"
-#include "meta/hex.h"
-#include "meta/le_bytes.h"
+#include "hamail/drbdlite/meta/crc32c.h"
+#include "hamail/drbdlite/meta/hex.h"
+#include "hamail/drbdlite/meta/le_bytes.h"
 
 namespace hamail::drbdlite::meta {
 namespace {

@@ -1,9 +1,9 @@
-#include "config_commands.h"
+#include "hamail/hacore/cli/config_commands.h"
 
 #include <iostream>
 
-#include "config/cluster_config_loader.h"
-#include "config/corosync_conf.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
+#include "hamail/hacore/config/corosync_conf.h"
 
 namespace hamail::hactl {
 

@@ -1,4 +1,4 @@
-#include "control_target.h"
+#include "hamail/hacore/cli/control_target.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,10 +1,10 @@
-#include "daemon_commands.h"
+#include "hamail/hacore/cli/daemon_commands.h"
 
 #include <iostream>
 
-#include "control_target.h"
-#include "event_text.h"
-#include "status_text.h"
+#include "hamail/hacore/cli/control_target.h"
+#include "hamail/hacore/cli/event_text.h"
+#include "hamail/hacore/cli/status_text.h"
 
 namespace hamail::hactl {
 

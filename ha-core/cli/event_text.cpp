@@ -1,10 +1,10 @@
-#include "event_text.h"
+#include "hamail/hacore/cli/event_text.h"
 
 #include <algorithm>
 #include <array>
 #include <string_view>
 
-#include "hamail/common/log.h"
+#include "hamail/base/log.h"
 
 namespace hamail::hactl {
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "config_commands.h"
-#include "daemon_commands.h"
-#include "invocation.h"
-#include "usage.h"
+#include "hamail/hacore/cli/config_commands.h"
+#include "hamail/hacore/cli/daemon_commands.h"
+#include "hamail/hacore/cli/invocation.h"
+#include "hamail/hacore/cli/usage.h"
 
 int main(int argc, char** argv) {
   using namespace hamail::hactl;

@@ -1,8 +1,8 @@
-#include "invocation.h"
+#include "hamail/hacore/cli/invocation.h"
 
 #include <set>
 
-#include "since.h"
+#include "hamail/hacore/cli/since.h"
 
 namespace hamail::hactl {
 

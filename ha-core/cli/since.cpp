@@ -1,4 +1,4 @@
-#include "since.h"
+#include "hamail/hacore/cli/since.h"
 
 #include <cctype>
 #include <chrono>

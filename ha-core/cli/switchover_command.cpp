@@ -3,8 +3,8 @@
 // event of this switchover can be missed, then followed until it ends or times out.
 #include <iostream>
 
-#include "daemon_commands.h"
-#include "switchover_watch.h"
+#include "hamail/hacore/cli/daemon_commands.h"
+#include "hamail/hacore/cli/switchover_watch.h"
 
 namespace hamail::hactl {
 

@@ -1,6 +1,6 @@
-#include "switchover_watch.h"
+#include "hamail/hacore/cli/switchover_watch.h"
 
-#include "status_text.h"
+#include "hamail/hacore/cli/status_text.h"
 
 namespace hamail::hactl {
 

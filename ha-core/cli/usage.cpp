@@ -1,4 +1,4 @@
-#include "usage.h"
+#include "hamail/hacore/cli/usage.h"
 
 namespace hamail::hactl {
 

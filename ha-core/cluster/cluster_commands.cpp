@@ -1,6 +1,6 @@
 // ClusterCore: operator commands (validated here, applied everywhere through CPG) and
 // the status view for `hactl status`.
-#include "cluster/cluster_core.h"
+#include "hamail/hacore/cluster/cluster_core.h"
 
 namespace hamail::cluster {
 

@@ -1,10 +1,11 @@
-#include "cluster/cluster_core.h"
+#include "hamail/hacore/cluster/cluster_core.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "hamail/common/log.h"
-#include "scheduler/scheduler.h"
+#include "hamail/base/log.h"
+#include "hamail/base/ocf.h"
+#include "hamail/hacore/scheduler/scheduler.h"
 
 namespace hamail::cluster {
 namespace {
@@ -13,13 +14,14 @@ using scheduler::ActionKind;
 using scheduler::NodeStatus;
 using scheduler::ResourceStatus;
 
-constexpr int kOcfNotRunning = 7, kOcfRunningPromoted = 8, kOcfNotInstalled = 5;
-
 ResourceStatus observed_status(int rc) {
-  if (rc == 0) return ResourceStatus::started;
-  if (rc == kOcfRunningPromoted) return ResourceStatus::promoted;
-  if (rc == kOcfNotRunning || rc == kOcfNotInstalled) return ResourceStatus::stopped;
-  return ResourceStatus::failed;
+  switch (ocf_rc_from_exit_code(rc)) {
+    case OcfRc::success: return ResourceStatus::started;
+    case OcfRc::running_promoted: return ResourceStatus::promoted;
+    case OcfRc::not_running:
+    case OcfRc::not_installed: return ResourceStatus::stopped;
+    default: return ResourceStatus::failed;
+  }
 }
 
 std::string iso(std::int64_t ms) {

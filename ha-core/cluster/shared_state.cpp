@@ -1,4 +1,4 @@
-#include "cluster/shared_state.h"
+#include "hamail/hacore/cluster/shared_state.h"
 
 namespace hamail::cluster {
 

@@ -1,4 +1,4 @@
-#include "cluster_config_loader.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
 
 #include <arpa/inet.h>
 
@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "yaml_reader.h"
+#include "hamail/base/yaml_reader.h"
 
 namespace hamail::config {
 namespace {

@@ -1,4 +1,4 @@
-#include "corosync_conf.h"
+#include "hamail/hacore/config/corosync_conf.h"
 
 #include <sstream>
 

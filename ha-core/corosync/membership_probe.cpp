@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "membership_source.h"
+#include "hamail/hacore/corosync/membership_source.h"
 
 namespace {
 

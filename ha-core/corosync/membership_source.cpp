@@ -1,4 +1,4 @@
-#include "membership_source.h"
+#include "hamail/hacore/corosync/membership_source.h"
 
 #include <corosync/corotypes.h>
 #include <corosync/cpg.h>

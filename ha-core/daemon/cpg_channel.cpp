@@ -1,4 +1,4 @@
-#include "daemon/cpg_channel.h"
+#include "hamail/hacore/daemon/cpg_channel.h"
 
 #include <corosync/cpg.h>
 #include <sys/uio.h>
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "corosync/membership_source.h"
+#include "hamail/hacore/corosync/membership_source.h"
 
 namespace hamail::hacore {
 namespace {

@@ -12,19 +12,19 @@
 #include <iostream>
 #include <memory>
 
-#include "cluster/cluster_core.h"
-#include "cluster/connectivity.h"
-#include "hamail/common/uv/child_process.h"
-#include "config/cluster_config_loader.h"
-#include "corosync/membership_source.h"
-#include "daemon/cpg_channel.h"
-#include "executor/executor.h"
-#include "hamail/common/control_server.h"
-#include "hamail/common/log.h"
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/fd_watcher.h"
-#include "hamail/common/uv/signals.h"
-#include "hamail/common/uv/timer.h"
+#include "hamail/hacore/cluster/cluster_core.h"
+#include "hamail/hacore/cluster/connectivity.h"
+#include "hamail/uv/child_process.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
+#include "hamail/hacore/corosync/membership_source.h"
+#include "hamail/hacore/daemon/cpg_channel.h"
+#include "hamail/hacore/executor/executor.h"
+#include "hamail/control/control_server.h"
+#include "hamail/base/log.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/fd_watcher.h"
+#include "hamail/uv/signals.h"
+#include "hamail/uv/timer.h"
 
 namespace {
 

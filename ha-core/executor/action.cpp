@@ -1,4 +1,4 @@
-#include "executor/action.h"
+#include "hamail/hacore/executor/action.h"
 
 #include <array>
 #include <utility>

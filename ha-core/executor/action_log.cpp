@@ -1,4 +1,4 @@
-#include "executor/action_log.h"
+#include "hamail/hacore/executor/action_log.h"
 
 namespace hamail::executor {
 namespace {

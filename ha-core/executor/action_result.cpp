@@ -1,7 +1,7 @@
-#include "executor/action_result.h"
+#include "hamail/hacore/executor/action_result.h"
 
-#include "executor/exit_mapping.h"
-#include "executor/ocf_environment.h"
+#include "hamail/hacore/executor/exit_mapping.h"
+#include "hamail/hacore/executor/ocf_environment.h"
 
 namespace hamail::executor {
 namespace {

@@ -1,6 +1,6 @@
-#include "executor/agent_command.h"
+#include "hamail/hacore/executor/agent_command.h"
 
-#include "executor/ocf_environment.h"
+#include "hamail/hacore/executor/ocf_environment.h"
 
 namespace hamail::executor {
 namespace {

@@ -1,4 +1,4 @@
-#include "executor/agent_spec.h"
+#include "hamail/hacore/executor/agent_spec.h"
 
 #include <vector>
 

@@ -1,8 +1,8 @@
-#include "executor/executor.h"
+#include "hamail/hacore/executor/executor.h"
 
-#include "executor/action_log.h"
-#include "executor/agent_command.h"
-#include "executor/ocf_environment.h"
+#include "hamail/hacore/executor/action_log.h"
+#include "hamail/hacore/executor/agent_command.h"
+#include "hamail/hacore/executor/ocf_environment.h"
 
 namespace hamail::executor {
 namespace {

@@ -1,4 +1,4 @@
-#include "executor/exit_mapping.h"
+#include "hamail/hacore/executor/exit_mapping.h"
 
 namespace hamail::executor {
 namespace {

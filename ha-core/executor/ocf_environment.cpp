@@ -1,4 +1,4 @@
-#include "executor/ocf_environment.h"
+#include "hamail/hacore/executor/ocf_environment.h"
 
 #include <map>
 

@@ -1,22 +1,6 @@
-#include "executor/ocf_rc.h"
+#include "hamail/hacore/executor/ocf_rc.h"
 
 namespace hamail::executor {
-
-std::string_view to_string(OcfRc rc) {
-  switch (rc) {
-    case OcfRc::success: return "ok";
-    case OcfRc::err_generic: return "error";
-    case OcfRc::err_args: return "invalid parameter";
-    case OcfRc::unimplemented: return "unimplemented feature";
-    case OcfRc::err_perm: return "insufficient privileges";
-    case OcfRc::not_installed: return "not installed";
-    case OcfRc::not_configured: return "not configured";
-    case OcfRc::not_running: return "not running";
-    case OcfRc::running_promoted: return "promoted";
-    case OcfRc::failed_promoted: return "promoted (failed)";
-  }
-  return "error";
-}
 
 std::string_view to_string(Classification c) {
   switch (c) {
@@ -27,11 +11,6 @@ std::string_view to_string(Classification c) {
     case Classification::fatal_error: return "fatal_error";
   }
   return "soft_error";
-}
-
-OcfRc ocf_rc_from_exit_code(int exit_code) {
-  if (exit_code < 0 || exit_code > 9) return OcfRc::err_generic;
-  return static_cast<OcfRc>(exit_code);
 }
 
 Classification classify(Action action, std::uint64_t interval_ms, OcfRc rc, bool timed_out) {

@@ -1,4 +1,4 @@
-#include "executor/program_check.h"
+#include "hamail/hacore/executor/program_check.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

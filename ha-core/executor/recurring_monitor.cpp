@@ -1,6 +1,6 @@
-#include "executor/recurring_monitor.h"
+#include "hamail/hacore/executor/recurring_monitor.h"
 
-#include "executor/action_log.h"
+#include "hamail/hacore/executor/action_log.h"
 
 namespace hamail::executor {
 

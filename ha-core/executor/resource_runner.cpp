@@ -1,7 +1,7 @@
-#include "executor/resource_runner.h"
+#include "hamail/hacore/executor/resource_runner.h"
 
-#include "executor/agent_command.h"
-#include "executor/program_check.h"
+#include "hamail/hacore/executor/agent_command.h"
+#include "hamail/hacore/executor/program_check.h"
 
 namespace hamail::executor {
 

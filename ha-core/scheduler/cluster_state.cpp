@@ -1,4 +1,4 @@
-#include "cluster_state.h"
+#include "hamail/hacore/scheduler/cluster_state.h"
 
 namespace hamail::scheduler {
 

@@ -1,4 +1,4 @@
-#include "failure_policy.h"
+#include "hamail/hacore/scheduler/failure_policy.h"
 
 namespace hamail::scheduler {
 namespace {

@@ -1,6 +1,6 @@
-#include "group_actions.h"
+#include "hamail/hacore/scheduler/group_actions.h"
 
-#include "failure_policy.h"
+#include "hamail/hacore/scheduler/failure_policy.h"
 
 namespace hamail::scheduler {
 namespace {

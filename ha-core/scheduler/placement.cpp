@@ -1,8 +1,8 @@
-#include "placement.h"
+#include "hamail/hacore/scheduler/placement.h"
 
 #include <algorithm>
 
-#include "failure_policy.h"
+#include "hamail/hacore/scheduler/failure_policy.h"
 
 namespace hamail::scheduler {
 namespace {

@@ -1,13 +1,13 @@
-#include "scenario_file.h"
+#include "hamail/hacore/scheduler/scenario_file.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include "config/cluster_config_loader.h"
-#include "config/yaml_reader.h"
-#include "scheduler.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
+#include "hamail/base/yaml_reader.h"
+#include "hamail/hacore/scheduler/scheduler.h"
 
 namespace hamail::scheduler {
 namespace {

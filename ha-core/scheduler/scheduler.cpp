@@ -1,11 +1,11 @@
-#include "scheduler.h"
+#include "hamail/hacore/scheduler/scheduler.h"
 
 #include <map>
 #include <set>
 
-#include "failure_policy.h"
-#include "group_actions.h"
-#include "placement.h"
+#include "hamail/hacore/scheduler/failure_policy.h"
+#include "hamail/hacore/scheduler/group_actions.h"
+#include "hamail/hacore/scheduler/placement.h"
 
 namespace hamail::scheduler {
 namespace {

@@ -1,4 +1,4 @@
-#include "transition.h"
+#include "hamail/hacore/scheduler/transition.h"
 
 namespace hamail::scheduler {
 

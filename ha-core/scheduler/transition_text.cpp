@@ -1,4 +1,4 @@
-#include "transition_text.h"
+#include "hamail/hacore/scheduler/transition_text.h"
 
 namespace hamail::scheduler {
 namespace {

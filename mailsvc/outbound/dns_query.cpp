@@ -1,4 +1,4 @@
-#include "outbound/dns_query.h"
+#include "hamail/mailsvc/outbound/dns_query.h"
 
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
@@ -12,7 +12,7 @@
 #include <chrono>
 #include <system_error>
 
-#include "outbound/quote.h"
+#include "hamail/mailsvc/outbound/quote.h"
 
 namespace hamail::mailsvc::outbound {
 namespace {

@@ -1,10 +1,10 @@
-#include "outbound/domain_name.h"
+#include "hamail/mailsvc/outbound/domain_name.h"
 
 #include <arpa/inet.h>
 
 #include <cctype>
 
-#include "outbound/quote.h"
+#include "hamail/mailsvc/outbound/quote.h"
 
 namespace hamail::mailsvc::outbound {
 namespace {

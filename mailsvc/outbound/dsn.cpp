@@ -1,10 +1,10 @@
-#include "outbound/dsn.h"
+#include "hamail/mailsvc/outbound/dsn.h"
 
 #include <cctype>
 #include <cstdio>
 
 #include "hamail/mailsvc/smtp/headers.h"
-#include "outbound/mail_text.h"
+#include "hamail/mailsvc/outbound/mail_text.h"
 
 namespace hamail::mailsvc::outbound {
 namespace {

@@ -1,11 +1,11 @@
-#include "outbound/mail_resolver.h"
+#include "hamail/mailsvc/outbound/mail_resolver.h"
 
 #include <algorithm>
 #include <unordered_set>
 #include <utility>
 
-#include "outbound/domain_name.h"
-#include "outbound/quote.h"
+#include "hamail/mailsvc/outbound/domain_name.h"
+#include "hamail/mailsvc/outbound/quote.h"
 
 namespace hamail::mailsvc::outbound {
 namespace {

@@ -1,4 +1,4 @@
-#include "outbound/mail_text.h"
+#include "hamail/mailsvc/outbound/mail_text.h"
 
 namespace hamail::mailsvc::outbound {
 

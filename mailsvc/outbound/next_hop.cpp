@@ -1,9 +1,9 @@
-#include "outbound/next_hop.h"
+#include "hamail/mailsvc/outbound/next_hop.h"
 
 #include <cctype>
 
-#include "outbound/domain_name.h"
-#include "outbound/quote.h"
+#include "hamail/mailsvc/outbound/domain_name.h"
+#include "hamail/mailsvc/outbound/quote.h"
 
 namespace hamail::mailsvc::outbound {
 namespace {

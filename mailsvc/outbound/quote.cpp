@@ -1,4 +1,4 @@
-#include "outbound/quote.h"
+#include "hamail/mailsvc/outbound/quote.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "outbound/retry_schedule.h"
+#include "hamail/mailsvc/outbound/retry_schedule.h"
 
 #include <string>
 

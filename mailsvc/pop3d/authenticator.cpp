@@ -1,10 +1,10 @@
-#include "authenticator.h"
+#include "hamail/mailsvc/pop3d/authenticator.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "store_maildrop.h"
-#include "users/user_db.h"
+#include "hamail/mailsvc/pop3d/store_maildrop.h"
+#include "hamail/mailsvc/users/user_db.h"
 
 namespace hamail::mailsvc::pop3d {
 

@@ -1,8 +1,8 @@
-#include "connection.h"
+#include "hamail/mailsvc/pop3d/connection.h"
 
 #include <variant>
 
-#include "authenticator.h"
+#include "hamail/mailsvc/pop3d/authenticator.h"
 
 namespace hamail::mailsvc::pop3d {
 

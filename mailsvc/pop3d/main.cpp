@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "hamail/common/log.h"
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/signals.h"
-#include "server.h"
-#include "tls_setup.h"
+#include "hamail/base/log.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/signals.h"
+#include "hamail/mailsvc/pop3d/server.h"
+#include "hamail/mailsvc/pop3d/tls_setup.h"
 
 using namespace hamail;
 using namespace hamail::mailsvc::pop3d;

@@ -1,4 +1,4 @@
-#include "pop3d_config.h"
+#include "hamail/mailsvc/pop3d/pop3d_config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/yaml_reader.h"
+#include "hamail/base/yaml_reader.h"
 
 namespace hamail::mailsvc::pop3d {
 

@@ -1,4 +1,4 @@
-#include "server.h"
+#include "hamail/mailsvc/pop3d/server.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "store_maildrop.h"
+#include "hamail/mailsvc/pop3d/store_maildrop.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <unordered_map>
 
-#include "store/fs.h"
+#include "hamail/mailsvc/store/fs.h"
 
 namespace hamail::mailsvc::pop3d {
 

@@ -1,7 +1,7 @@
-#include "tls_setup.h"
+#include "hamail/mailsvc/pop3d/tls_setup.h"
 
 #include "hamail/tls/self_signed.h"
-#include "store/fs.h"
+#include "hamail/mailsvc/store/fs.h"
 
 namespace hamail::mailsvc::pop3d {
 

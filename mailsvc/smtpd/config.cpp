@@ -1,4 +1,4 @@
-#include "smtpd/config.h"
+#include "hamail/mailsvc/smtpd/config.h"
 
 #include <arpa/inet.h>
 
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/yaml_reader.h"
+#include "hamail/base/yaml_reader.h"
 
 namespace hamail::mailsvc::smtpd {
 

@@ -1,4 +1,4 @@
-#include "smtpd/connection.h"
+#include "hamail/mailsvc/smtpd/connection.h"
 
 #include <type_traits>
 #include <variant>

@@ -1,8 +1,8 @@
-#include "smtpd/local_delivery.h"
+#include "hamail/mailsvc/smtpd/local_delivery.h"
 
 #include <optional>
 
-#include "store/maildir.h"
+#include "hamail/mailsvc/store/maildir.h"
 
 namespace hamail::mailsvc::smtpd {
 

@@ -1,4 +1,4 @@
-#include "smtpd/mailer.h"
+#include "hamail/mailsvc/smtpd/mailer.h"
 
 #include <sys/statvfs.h>
 
@@ -9,9 +9,9 @@
 
 #include "hamail/mailsvc/smtp/headers.h"
 #include "hamail/mailsvc/smtp/recipient_policy.h"
-#include "store/maildir.h"
-#include "users/address.h"
-#include "users/user_db.h"
+#include "hamail/mailsvc/store/maildir.h"
+#include "hamail/mailsvc/users/address.h"
+#include "hamail/mailsvc/users/user_db.h"
 
 namespace hamail::mailsvc::smtpd {
 

@@ -1,4 +1,4 @@
-#include "smtpd/queue.h"
+#include "hamail/mailsvc/smtpd/queue.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "store/fs.h"
+#include "hamail/mailsvc/store/fs.h"
 
 namespace hamail::mailsvc::smtpd {
 

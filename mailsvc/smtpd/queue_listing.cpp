@@ -1,4 +1,4 @@
-#include "smtpd/queue_listing.h"
+#include "hamail/mailsvc/smtpd/queue_listing.h"
 
 #include <ctime>
 

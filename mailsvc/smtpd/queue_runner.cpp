@@ -1,13 +1,13 @@
-#include "smtpd/queue_runner.h"
+#include "hamail/mailsvc/smtpd/queue_runner.h"
 
 #include <algorithm>
 #include <ctime>
 
-#include "outbound/dsn.h"
-#include "outbound/recipient_domains.h"
-#include "outbound/retry_schedule.h"
-#include "smtpd/local_delivery.h"
-#include "store/fs.h"
+#include "hamail/mailsvc/outbound/dsn.h"
+#include "hamail/mailsvc/outbound/recipient_domains.h"
+#include "hamail/mailsvc/outbound/retry_schedule.h"
+#include "hamail/mailsvc/smtpd/local_delivery.h"
+#include "hamail/mailsvc/store/fs.h"
 
 namespace hamail::mailsvc::smtpd {
 

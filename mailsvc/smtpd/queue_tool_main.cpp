@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "smtpd/config.h"
-#include "smtpd/queue.h"
-#include "smtpd/queue_listing.h"
+#include "hamail/mailsvc/smtpd/config.h"
+#include "hamail/mailsvc/smtpd/queue.h"
+#include "hamail/mailsvc/smtpd/queue_listing.h"
 
 using namespace hamail::mailsvc::smtpd;
 

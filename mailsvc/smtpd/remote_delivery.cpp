@@ -1,4 +1,4 @@
-#include "smtpd/remote_delivery.h"
+#include "hamail/mailsvc/smtpd/remote_delivery.h"
 
 #include <arpa/inet.h>
 

@@ -1,4 +1,4 @@
-#include "smtpd/server.h"
+#include "hamail/mailsvc/smtpd/server.h"
 
 namespace hamail::mailsvc::smtpd {
 

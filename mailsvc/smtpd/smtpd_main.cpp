@@ -7,16 +7,16 @@
 #include <cstring>
 #include <string>
 
-#include "hamail/common/log.h"
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/signals.h"
+#include "hamail/base/log.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/signals.h"
 #include "hamail/tls/self_signed.h"
 #include "hamail/tls/tls_context.h"
-#include "smtpd/config.h"
-#include "smtpd/mailer.h"
-#include "smtpd/queue_runner.h"
-#include "smtpd/server.h"
-#include "store/fs.h"
+#include "hamail/mailsvc/smtpd/config.h"
+#include "hamail/mailsvc/smtpd/mailer.h"
+#include "hamail/mailsvc/smtpd/queue_runner.h"
+#include "hamail/mailsvc/smtpd/server.h"
+#include "hamail/mailsvc/store/fs.h"
 
 using namespace hamail;
 using namespace hamail::mailsvc::smtpd;

@@ -1,4 +1,4 @@
-#include "store/delivery.h"
+#include "hamail/mailsvc/store/delivery.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <utility>
 
-#include "store/fs.h"
+#include "hamail/mailsvc/store/fs.h"
 
 namespace hamail::mailsvc::store {
 

@@ -1,4 +1,4 @@
-#include "store/fs.h"
+#include "hamail/mailsvc/store/fs.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

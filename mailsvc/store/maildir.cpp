@@ -1,4 +1,4 @@
-#include "store/maildir.h"
+#include "hamail/mailsvc/store/maildir.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 #include <ctime>
 #include <random>
 
-#include "store/fs.h"
-#include "store/maildir_name.h"
+#include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/store/maildir_name.h"
 
 namespace hamail::mailsvc::store {
 

@@ -1,4 +1,4 @@
-#include "store/unique_name.h"
+#include "hamail/mailsvc/store/unique_name.h"
 
 #include <cstdio>
 

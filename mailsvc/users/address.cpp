@@ -1,4 +1,4 @@
-#include "users/address.h"
+#include "hamail/mailsvc/users/address.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "users/admin.h"
+#include "hamail/mailsvc/users/admin.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -12,10 +12,10 @@
 #include <ostream>
 #include <variant>
 
-#include "store/fs.h"
-#include "users/address.h"
-#include "users/password_hash.h"
-#include "users/user_db.h"
+#include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/users/address.h"
+#include "hamail/mailsvc/users/password_hash.h"
+#include "hamail/mailsvc/users/user_db.h"
 
 namespace hamail::mailsvc::users {
 

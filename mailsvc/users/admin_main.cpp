@@ -1,8 +1,8 @@
 // mailsvc-admin: manage the mail users, aliases and local domains (see users/admin.h).
 #include <iostream>
 
-#include "users/admin.h"
-#include "users/tty_prompt.h"
+#include "hamail/mailsvc/users/admin.h"
+#include "hamail/mailsvc/users/tty_prompt.h"
 
 int main(int argc, char** argv) {
   using namespace hamail::mailsvc::users;

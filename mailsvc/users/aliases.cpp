@@ -1,11 +1,11 @@
-#include "users/aliases.h"
+#include "hamail/mailsvc/users/aliases.h"
 
 #include <algorithm>
 #include <unordered_map>
 
-#include "store/fs.h"
-#include "users/address.h"
-#include "users/text_lines.h"
+#include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/users/address.h"
+#include "hamail/mailsvc/users/text_lines.h"
 
 namespace hamail::mailsvc::users {
 

@@ -1,10 +1,10 @@
-#include "users/passwd_file.h"
+#include "hamail/mailsvc/users/passwd_file.h"
 
 #include <unordered_map>
 
-#include "store/fs.h"
-#include "users/address.h"
-#include "users/text_lines.h"
+#include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/users/address.h"
+#include "hamail/mailsvc/users/text_lines.h"
 
 namespace hamail::mailsvc::users {
 

@@ -1,4 +1,4 @@
-#include "users/password_hash.h"
+#include "hamail/mailsvc/users/password_hash.h"
 
 #include <crypt.h>
 #include <string.h>

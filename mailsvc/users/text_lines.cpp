@@ -1,4 +1,4 @@
-#include "users/text_lines.h"
+#include "hamail/mailsvc/users/text_lines.h"
 
 namespace hamail::mailsvc::users {
 

@@ -1,4 +1,4 @@
-#include "users/tty_prompt.h"
+#include "hamail/mailsvc/users/tty_prompt.h"
 
 #include <fcntl.h>
 #include <termios.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "users/password_hash.h"
+#include "hamail/mailsvc/users/password_hash.h"
 
 namespace hamail::mailsvc::users {
 

@@ -1,7 +1,7 @@
-#include "users/user_db.h"
+#include "hamail/mailsvc/users/user_db.h"
 
-#include "users/address.h"
-#include "users/password_hash.h"
+#include "hamail/mailsvc/users/address.h"
+#include "hamail/mailsvc/users/password_hash.h"
 
 namespace hamail::mailsvc::users {
 

@@ -1,4 +1,4 @@
-#include "users/user_db_cache.h"
+#include "hamail/mailsvc/users/user_db_cache.h"
 
 namespace hamail::mailsvc::users {
 

@@ -11,7 +11,7 @@ namespace hamail::vip {
 
 namespace {
 
-Outcome generic(std::string reason) { return {kOcfErrGeneric, std::move(reason)}; }
+Outcome generic(std::string reason) { return {OcfRc::err_generic, std::move(reason)}; }
 
 std::string where(const VipParams& p) { return p.ip.to_string() + "/" + std::to_string(p.prefix); }
 
@@ -21,7 +21,7 @@ struct Target {
   Outcome failure;
 };
 
-Target resolve_nic(Netlink& nl, const VipParams& p, int missing_rc) {
+Target resolve_nic(Netlink& nl, const VipParams& p, OcfRc missing_rc) {
   if (!p.nic.empty()) {
     auto l = nl.link_by_name(p.nic);
     if (!l) return {std::nullopt, generic(l.error())};
@@ -42,12 +42,12 @@ Target resolve_nic(Netlink& nl, const VipParams& p, int missing_rc) {
 
 Outcome label_check(const VipParams& p, const LinkInfo& link) {
   if (!p.label.empty() && p.label.rfind(link.name, 0) != 0)
-    return {kOcfErrConfigured, "label '" + p.label + "' must start with the interface name '" + link.name + "'"};
+    return {OcfRc::not_configured, "label '" + p.label + "' must start with the interface name '" + link.name + "'"};
   return {};
 }
 
 Outcome failed_socket(const std::string& error) {
-  return {RawSocket::is_permission_error(error) ? kOcfErrPerm : kOcfErrGeneric, error};
+  return {RawSocket::is_permission_error(error) ? OcfRc::err_perm : OcfRc::err_generic, error};
 }
 
 }  // namespace
@@ -55,10 +55,10 @@ Outcome failed_socket(const std::string& error) {
 Outcome vip_start(const VipParams& p) {
   auto nl = Netlink::open();
   if (!nl) return generic(nl.error());
-  Target t = resolve_nic(*nl, p, kOcfErrGeneric);
+  Target t = resolve_nic(*nl, p, OcfRc::err_generic);
   if (!t.link) return t.failure;
   const LinkInfo& link = *t.link;
-  if (Outcome o = label_check(p, link); o.rc != kOcfSuccess) return o;
+  if (Outcome o = label_check(p, link); o.rc != OcfRc::success) return o;
   if (!link.admin_up || !link.running)
     return generic("cannot start " + where(p) + ": " + link.name + " is " + (link.admin_up ? "up without carrier" : "down"));
   auto sock = open_link_socket(link, p.ip);
@@ -71,7 +71,7 @@ Outcome vip_start(const VipParams& p) {
                      " (another machine holds it): refusing to start a duplicate address");
   }
   if (Status s = nl->add_address(link, p.ip, p.prefix, p.label); !s)
-    return {s.message().find("Operation not permitted") != std::string::npos ? kOcfErrPerm : kOcfErrGeneric,
+    return {s.message().find("Operation not permitted") != std::string::npos ? OcfRc::err_perm : OcfRc::err_generic,
             s.message()};
   if (Status s = announce(*sock, link, p); !s) return failed_socket("address added, but announcing it failed: " + s.message());
   return {};
@@ -102,16 +102,16 @@ Outcome vip_monitor(const VipParams& p) {
   if (!p.nic.empty()) {
     auto l = nl->link_by_name(p.nic);
     if (!l) return generic(l.error());
-    if (!*l) return {kOcfNotRunning, ""};
+    if (!*l) return {OcfRc::not_running, ""};
     ifindex = (*l)->ifindex;
   }
   auto all = nl->addresses(p.ip.family);
   if (!all) return generic(all.error());
   auto here = find_address(*all, p.ip, ifindex);
-  if (!here) return {kOcfNotRunning, ""};
+  if (!here) return {OcfRc::not_running, ""};
   auto link = nl->link_by_index(here->ifindex);
   if (!link) return generic(link.error());
-  if (!*link) return {kOcfNotRunning, ""};
+  if (!*link) return {OcfRc::not_running, ""};
   if (!(*link)->admin_up || !(*link)->running)
     return generic(p.ip.to_string() + " is configured on " + (*link)->name + " but " + (*link)->name +
                    ((*link)->admin_up ? " has no carrier" : " is down"));
@@ -121,7 +121,7 @@ Outcome vip_monitor(const VipParams& p) {
 Outcome vip_validate(const VipParams& p) {
   auto nl = Netlink::open();
   if (!nl) return generic(nl.error());
-  Target t = resolve_nic(*nl, p, kOcfErrConfigured);
+  Target t = resolve_nic(*nl, p, OcfRc::not_configured);
   if (!t.link) return t.failure;
   return label_check(p, *t.link);
 }

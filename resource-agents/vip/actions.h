@@ -2,8 +2,8 @@
 // returns an OCF outcome; nothing throws.
 #pragma once
 
-#include "ocf.h"
-#include "vip_params.h"
+#include "hamail/agents/vip/ocf.h"
+#include "hamail/agents/vip/vip_params.h"
 
 namespace hamail::vip {
 

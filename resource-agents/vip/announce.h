@@ -3,10 +3,10 @@
 // follow from a short-lived detached child, spaced, bounded by count * interval.
 #pragma once
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 #include "netlink.h"
 #include "raw_socket.h"
-#include "vip_params.h"
+#include "hamail/agents/vip/vip_params.h"
 
 namespace hamail::vip {
 

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 #include "netlink.h"
 #include "raw_socket.h"
 

@@ -1,5 +1,5 @@
 // IpAddress: inet_pton/inet_ntop and prefix comparison.
-#include "ip_address.h"
+#include "hamail/agents/vip/ip_address.h"
 
 #include <arpa/inet.h>
 

@@ -6,13 +6,15 @@
 #include <string>
 
 #include "actions.h"
-#include "meta_data.h"
+#include "hamail/agents/vip/meta_data.h"
 
 extern char** environ;
 
 namespace {
 
 using namespace hamail::vip;
+using hamail::code;
+using hamail::OcfRc;
 
 std::map<std::string, std::string> ocf_params() {
   std::map<std::string, std::string> out;
@@ -31,7 +33,7 @@ std::map<std::string, std::string> ocf_params() {
 
 int finish(const Outcome& o) {
   if (!o.reason.empty()) std::fprintf(stderr, "ocf-exit-reason:%s\n", o.reason.c_str());
-  return o.rc;
+  return code(o.rc);
 }
 
 void usage(FILE* to) {
@@ -44,23 +46,23 @@ void usage(FILE* to) {
 int main(int argc, char** argv) {
   if (argc != 2) {
     usage(stderr);
-    return kOcfErrArgs;
+    return code(OcfRc::err_args);
   }
   std::string action = argv[1];
   if (action == "meta-data") {
     std::fputs(meta_data_xml().c_str(), stdout);
-    return kOcfSuccess;
+    return code(OcfRc::success);
   }
   if (action == "usage" || action == "help" || action == "--help") {
     usage(stdout);
-    return kOcfSuccess;
+    return code(OcfRc::success);
   }
   if (action != "start" && action != "stop" && action != "monitor" && action != "status" && action != "validate-all") {
     std::fprintf(stderr, "vip: action '%s' is not implemented\n", action.c_str());
-    return kOcfErrUnimplemented;
+    return code(OcfRc::unimplemented);
   }
   auto params = parse_vip_params(ocf_params());
-  if (!params) return finish({kOcfErrConfigured, "invalid parameters: " + params.error()});
+  if (!params) return finish({OcfRc::not_configured, "invalid parameters: " + params.error()});
   if (action == "start") return finish(vip_start(*params));
   if (action == "stop") return finish(vip_stop(*params));
   if (action == "validate-all") return finish(vip_validate(*params));

@@ -1,5 +1,5 @@
 // meta_data_xml(): the text `vip meta-data` prints.
-#include "meta_data.h"
+#include "hamail/agents/vip/meta_data.h"
 
 namespace hamail::vip {
 

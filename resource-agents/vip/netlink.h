@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "hamail/common/result.h"
-#include "ip_address.h"
-#include "packets.h"
+#include "hamail/base/result.h"
+#include "hamail/agents/vip/ip_address.h"
+#include "hamail/agents/vip/packets.h"
 
 struct nl_sock;
 

@@ -1,6 +1,6 @@
 // Frame builders and the conflict parser: fixed offsets, checked lengths, no allocation
 // beyond the frame itself.
-#include "packets.h"
+#include "hamail/agents/vip/packets.h"
 
 #include <arpa/inet.h>
 

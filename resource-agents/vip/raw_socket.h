@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "hamail/common/result.h"
-#include "packets.h"
+#include "hamail/base/result.h"
+#include "hamail/agents/vip/packets.h"
 
 namespace hamail::vip {
 

@@ -1,5 +1,5 @@
 // parse_vip_params(): strict parsing of the agent's parameters, all errors at once.
-#include "vip_params.h"
+#include "hamail/agents/vip/vip_params.h"
 
 #include <algorithm>
 #include <charconv>

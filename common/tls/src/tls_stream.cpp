@@ -1,6 +1,6 @@
 #include "hamail/tls/tls_stream.h"
 
-#include "hamail/common/uv/timer.h"
+#include "hamail/uv/timer.h"
 
 namespace hamail::tls {
 namespace {

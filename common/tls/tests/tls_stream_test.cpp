@@ -3,10 +3,10 @@
 #include <optional>
 #include <vector>
 
-#include "hamail/common/uv/stream.h"
+#include "hamail/uv/stream.h"
 #include "hamail/tls/tls_stream.h"
 #include "tls_test_util.h"
-#include "uv_test_util.h"
+#include "../../uv/tests/uv_test_util.h"
 
 namespace hamail::tls {
 namespace {

@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 
-#include "core/replica.h"
-#include "meta/metadata_layout.h"
+#include "hamail/drbdlite/core/replica.h"
+#include "hamail/drbdlite/meta/metadata_layout.h"
 
 namespace hamail::drbdlite {
 namespace {

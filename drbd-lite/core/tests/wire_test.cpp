@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "core/wire.h"
+#include "hamail/drbdlite/core/wire.h"
 
 namespace hamail::drbdlite::wire {
 namespace {

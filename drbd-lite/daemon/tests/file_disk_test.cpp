@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "daemon/file_disk.h"
+#include "hamail/drbdlite/daemon/file_disk.h"
 
 namespace hamail::drbdlite {
 namespace {

@@ -1,4 +1,4 @@
-#include "meta/activity_log.h"
+#include "hamail/drbdlite/meta/activity_log.h"
 
 #include <gtest/gtest.h>
 

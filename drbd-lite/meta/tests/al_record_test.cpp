@@ -1,4 +1,4 @@
-#include "meta/al_record.h"
+#include "hamail/drbdlite/meta/al_record.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "meta/bitmap.h"
+#include "hamail/drbdlite/meta/bitmap.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "meta/crc32c.h"
+#include "hamail/drbdlite/meta/crc32c.h"
 
 #include <gtest/gtest.h>
 

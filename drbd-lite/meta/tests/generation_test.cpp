@@ -1,4 +1,4 @@
-#include "meta/generation.h"
+#include "hamail/drbdlite/meta/generation.h"
 
 #include <gtest/gtest.h>
 

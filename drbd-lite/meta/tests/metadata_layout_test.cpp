@@ -1,4 +1,4 @@
-#include "meta/metadata_layout.h"
+#include "hamail/drbdlite/meta/metadata_layout.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-#include "meta/superblock.h"
+#include "hamail/drbdlite/meta/superblock.h"
 
 #include <gtest/gtest.h>
 
-#include "meta/crc32c.h"
-#include "meta/le_bytes.h"
+#include "hamail/drbdlite/meta/crc32c.h"
+#include "hamail/drbdlite/meta/le_bytes.h"
 
 namespace hamail::drbdlite::meta {
 namespace {

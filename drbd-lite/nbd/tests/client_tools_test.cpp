@@ -12,7 +12,7 @@
 #include <random>
 #include <sstream>
 
-#include "hamail/common/uv/child_process.h"
+#include "hamail/uv/child_process.h"
 #include "hamail/drbdlite/nbd/file_backend.h"
 #include "hamail/drbdlite/nbd/server.h"
 #include "test_util.h"

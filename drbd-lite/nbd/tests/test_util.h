@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/stream.h"
-#include "hamail/common/uv/timer.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/stream.h"
+#include "hamail/uv/timer.h"
 #include "hamail/drbdlite/nbd/block_backend.h"
 #include "hamail/drbdlite/nbd/protocol.h"
 #include "hamail/drbdlite/nbd/wire.h"

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <string>
 
-#include "hamail/common/log.h"
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/signals.h"
+#include "hamail/base/log.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/signals.h"
 #include "hamail/drbdlite/nbd/file_backend.h"
 #include "hamail/drbdlite/nbd/server.h"
 

@@ -1,4 +1,4 @@
-#include "event_text.h"
+#include "hamail/hacore/cli/event_text.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "invocation.h"
+#include "hamail/hacore/cli/invocation.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "switchover_watch.h"
+#include "hamail/hacore/cli/switchover_watch.h"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "cluster/cluster_core.h"
-#include "cluster/connectivity.h"
-#include "config/cluster_config_loader.h"
+#include "hamail/hacore/cluster/cluster_core.h"
+#include "hamail/hacore/cluster/connectivity.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
 
 namespace hamail::cluster {
 namespace {

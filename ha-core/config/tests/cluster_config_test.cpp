@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "config/cluster_config_loader.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
 
 namespace hamail::config {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "config/cluster_config_loader.h"
-#include "config/corosync_conf.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
+#include "hamail/hacore/config/corosync_conf.h"
 
 namespace hamail::config {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "executor/action_log.h"
-#include "executor/action_result.h"
+#include "hamail/hacore/executor/action_log.h"
+#include "hamail/hacore/executor/action_result.h"
 
 namespace hamail::executor {
 namespace {

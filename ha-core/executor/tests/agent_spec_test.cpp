@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "executor/action.h"
-#include "executor/agent_spec.h"
+#include "hamail/hacore/executor/action.h"
+#include "hamail/hacore/executor/agent_spec.h"
 
 namespace hamail::executor {
 namespace {

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "executor/executor.h"
-#include "uv_test_util.h"
+#include "hamail/hacore/executor/executor.h"
+#include "../../../common/uv/tests/uv_test_util.h"
 
 namespace hamail::executor::testing {
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "executor/exit_mapping.h"
-#include "executor/ocf_rc.h"
+#include "hamail/hacore/executor/exit_mapping.h"
+#include "hamail/hacore/executor/ocf_rc.h"
 
 namespace hamail::executor {
 namespace {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/scenario_file.h"
-#include "scheduler/scheduler.h"
-#include "scheduler/transition_text.h"
+#include "hamail/hacore/scheduler/scenario_file.h"
+#include "hamail/hacore/scheduler/scheduler.h"
+#include "hamail/hacore/scheduler/transition_text.h"
 #include "transition_invariants.h"
 
 namespace hamail::scheduler {

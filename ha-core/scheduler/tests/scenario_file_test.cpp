@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "scheduler/scenario_file.h"
+#include "hamail/hacore/scheduler/scenario_file.h"
 #include "test_cluster.h"
 
 namespace hamail::scheduler {

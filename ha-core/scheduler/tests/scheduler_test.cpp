@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "scheduler/scenario_file.h"
-#include "scheduler/scheduler.h"
-#include "scheduler/transition_text.h"
+#include "hamail/hacore/scheduler/scenario_file.h"
+#include "hamail/hacore/scheduler/scheduler.h"
+#include "hamail/hacore/scheduler/transition_text.h"
 #include "test_cluster.h"
 
 namespace hamail::scheduler {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/cluster_state.h"
-#include "scheduler/transition.h"
-#include "config/cluster_config.h"
+#include "hamail/hacore/scheduler/cluster_state.h"
+#include "hamail/hacore/scheduler/transition.h"
+#include "hamail/hacore/config/cluster_config.h"
 
 namespace hamail::scheduler {
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <string>
 
-#include "scheduler/scenario_file.h"
-#include "scheduler/scheduler.h"
-#include "scheduler/transition_text.h"
+#include "hamail/hacore/scheduler/scenario_file.h"
+#include "hamail/hacore/scheduler/scheduler.h"
+#include "hamail/hacore/scheduler/transition_text.h"
 
 int main(int argc, char** argv) {
   if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {

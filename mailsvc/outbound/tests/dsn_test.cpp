@@ -1,4 +1,4 @@
-#include "outbound/dsn.h"
+#include "hamail/mailsvc/outbound/dsn.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "outbound/mail_resolver.h"
+#include "hamail/mailsvc/outbound/mail_resolver.h"
 
 #include <gtest/gtest.h>
 

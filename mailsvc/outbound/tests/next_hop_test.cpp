@@ -1,8 +1,8 @@
-#include "outbound/next_hop.h"
+#include "hamail/mailsvc/outbound/next_hop.h"
 
 #include <gtest/gtest.h>
 
-#include "outbound/domain_name.h"
+#include "hamail/mailsvc/outbound/domain_name.h"
 
 namespace hamail::mailsvc::outbound {
 namespace {

@@ -1,4 +1,4 @@
-#include "outbound/recipient_domains.h"
+#include "hamail/mailsvc/outbound/recipient_domains.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "smtpd/config.h"
+#include "hamail/mailsvc/smtpd/config.h"
 
 namespace hamail::mailsvc::smtpd {
 namespace {

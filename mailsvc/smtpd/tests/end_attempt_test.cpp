@@ -7,7 +7,7 @@
 #include <fstream>
 #include <optional>
 
-#include "smtpd/queue_runner.h"
+#include "hamail/mailsvc/smtpd/queue_runner.h"
 
 namespace hamail::mailsvc::smtpd {
 namespace {

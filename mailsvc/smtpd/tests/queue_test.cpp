@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "smtpd/queue.h"
+#include "hamail/mailsvc/smtpd/queue.h"
 
 namespace hamail::mailsvc::smtpd {
 namespace {

@@ -1,4 +1,4 @@
-#include "store/fs.h"
+#include "hamail/mailsvc/store/fs.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

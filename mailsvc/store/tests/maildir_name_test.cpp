@@ -1,4 +1,4 @@
-#include "store/maildir_name.h"
+#include "hamail/mailsvc/store/maildir_name.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "store/maildir.h"
+#include "hamail/mailsvc/store/maildir.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,8 +7,8 @@
 #include <fstream>
 #include <set>
 
-#include "store/fs.h"
-#include "store/maildir_name.h"
+#include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/store/maildir_name.h"
 #include "temp_dir.h"
 
 namespace hamail::mailsvc::store {

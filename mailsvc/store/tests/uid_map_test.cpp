@@ -1,4 +1,4 @@
-#include "store/uid_map.h"
+#include "hamail/mailsvc/store/uid_map.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "users/admin.h"
+#include "hamail/mailsvc/users/admin.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,10 +7,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "store/fs.h"
-#include "temp_dir.h"
-#include "users/password_hash.h"
-#include "users/user_db.h"
+#include "hamail/mailsvc/store/fs.h"
+#include "../../store/tests/temp_dir.h"
+#include "hamail/mailsvc/users/password_hash.h"
+#include "hamail/mailsvc/users/user_db.h"
 
 namespace hamail::mailsvc::users {
 namespace {

@@ -1,4 +1,4 @@
-#include "users/aliases.h"
+#include "hamail/mailsvc/users/aliases.h"
 
 #include <gtest/gtest.h>
 

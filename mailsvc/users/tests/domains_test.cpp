@@ -1,4 +1,4 @@
-#include "users/domains.h"
+#include "hamail/mailsvc/users/domains.h"
 
 #include <gtest/gtest.h>
 

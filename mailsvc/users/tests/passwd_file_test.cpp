@@ -1,4 +1,4 @@
-#include "users/passwd_file.h"
+#include "hamail/mailsvc/users/passwd_file.h"
 
 #include <gtest/gtest.h>
 

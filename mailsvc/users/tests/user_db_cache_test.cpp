@@ -1,12 +1,12 @@
-#include "users/user_db_cache.h"
+#include "hamail/mailsvc/users/user_db_cache.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <fstream>
 
-#include "temp_dir.h"
-#include "users/password_hash.h"
+#include "../../store/tests/temp_dir.h"
+#include "hamail/mailsvc/users/password_hash.h"
 
 namespace hamail::mailsvc::users {
 namespace {

@@ -1,11 +1,11 @@
-#include "users/user_db.h"
+#include "hamail/mailsvc/users/user_db.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "temp_dir.h"
-#include "users/password_hash.h"
+#include "../../store/tests/temp_dir.h"
+#include "hamail/mailsvc/users/password_hash.h"
 
 namespace hamail::mailsvc::users {
 namespace {

@@ -2,7 +2,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
-#include "ip_address.h"
+#include "hamail/agents/vip/ip_address.h"
 
 using namespace hamail::vip;
 

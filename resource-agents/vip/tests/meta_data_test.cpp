@@ -1,7 +1,7 @@
 // meta-data names the agent and every parameter it parses.
 #include <gtest/gtest.h>
 
-#include "meta_data.h"
+#include "hamail/agents/vip/meta_data.h"
 
 TEST(VipMetaData, NamesEveryParameter) {
   std::string xml = hamail::vip::meta_data_xml();

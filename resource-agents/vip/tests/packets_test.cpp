@@ -2,7 +2,7 @@
 // advertisement (checksums computed independently), and conflict detection.
 #include <gtest/gtest.h>
 
-#include "packets.h"
+#include "hamail/agents/vip/packets.h"
 
 using namespace hamail::vip;
 using Bytes = std::vector<std::uint8_t>;

@@ -1,7 +1,7 @@
 // parse_vip_params(): defaults per family, each parameter's syntax, all errors at once.
 #include <gtest/gtest.h>
 
-#include "vip_params.h"
+#include "hamail/agents/vip/vip_params.h"
 
 using namespace hamail::vip;
 using Params = std::map<std::string, std::string>;

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 
 namespace hamail::tls {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 #include "hamail/tls/secret.h"
 
 namespace hamail::tls {

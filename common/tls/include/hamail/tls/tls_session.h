@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 #include "hamail/tls/tls_context.h"
 
 namespace hamail::tls {

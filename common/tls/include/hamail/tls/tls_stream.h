@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/stream.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/stream.h"
 #include "hamail/tls/tls_context.h"
 #include "hamail/tls/tls_session.h"
 

@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 
 namespace hamail::drbdlite::nbd {
 

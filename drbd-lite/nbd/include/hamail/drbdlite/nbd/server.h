@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "hamail/common/log.h"
-#include "hamail/common/uv/event_loop.h"
-#include "hamail/common/uv/stream.h"
-#include "hamail/common/uv/timer.h"
+#include "hamail/base/log.h"
+#include "hamail/uv/event_loop.h"
+#include "hamail/uv/stream.h"
+#include "hamail/uv/timer.h"
 #include "hamail/drbdlite/nbd/block_backend.h"
 #include "hamail/drbdlite/nbd/server_codec.h"
 

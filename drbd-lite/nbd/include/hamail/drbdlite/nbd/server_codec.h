@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 #include "hamail/drbdlite/nbd/protocol.h"
 
 namespace hamail::drbdlite::nbd {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 
 namespace hamail::mailsvc::smtp {
 

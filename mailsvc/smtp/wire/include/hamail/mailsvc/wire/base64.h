@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 
 namespace hamail::mailsvc::wire {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <variant>
 
-#include "hamail/common/result.h"
+#include "hamail/base/result.h"
 
 namespace hamail::mailsvc::wire {
 

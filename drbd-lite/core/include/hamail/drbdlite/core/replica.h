@@ -1,0 +1,237 @@
+// Replica: the sans-IO state machine of one volume on one node. It takes events
+// (operator commands, application I/O, link up/down, peer messages, clock ticks) and
+// produces an Outbox (frames for the peer, completed application requests, state-change
+// events). Local disk I/O goes through LocalDisk, synchronously and in order.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hamail/drbdlite/core/local_disk.h"
+#include "hamail/drbdlite/core/states.h"
+#include "hamail/drbdlite/core/wire.h"
+#include "hamail/base/result.h"
+#include "hamail/drbdlite/meta/activity_log.h"
+#include "hamail/drbdlite/meta/bitmap.h"
+#include "hamail/drbdlite/meta/generation.h"
+#include "hamail/drbdlite/meta/superblock.h"
+
+namespace hamail::drbdlite {
+
+struct ReplicaConfig {
+  std::string volume;
+  std::string node;
+  char protocol = 'C';                                 // A: ack when sent, B: when received, C: when on both disks
+  std::uint64_t resync_rate_bytes = 100ull << 20;      // per second
+  std::uint32_t resync_chunk_bytes = 128u << 10;       // one rs_data message at most
+  std::uint32_t resync_window_bytes = 4u << 20;        // resync bytes in flight
+  std::uint32_t verify_chunk_bytes = 256u << 10;
+  std::uint32_t verify_window = 8;                     // verify requests in flight
+  std::uint32_t max_pending_writes = 1024;             // replicated writes awaiting the peer's ack
+  std::uint64_t ping_interval_ms = 1000;
+  std::uint64_t peer_timeout_ms = 6000;                // no frame from the peer this long: drop the link
+};
+
+// A state change or notable fact, for the log and `drbdlite events`.
+struct ReplicaEvent {
+  std::string name;                                    // e.g. "role", "conn", "disk", "peer-disk", "split-brain"
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+struct AppCompletion {
+  std::uint64_t request = 0;
+  Status status;
+};
+
+struct Outbox {
+  // When set, frames go to the peer at once, before the core goes on with (slow) local
+  // disk I/O, so the peer works in parallel; otherwise they collect in `frames`.
+  std::function<void(std::string&&)> transmit;
+  std::vector<std::string> frames;                     // to the peer, in order
+  std::vector<AppCompletion> completed;
+  std::vector<ReplicaEvent> events;
+  std::optional<std::string> drop_link;                // close the link, with the reason
+};
+
+struct ReplicaStatus {
+  std::string volume;
+  Role role = Role::secondary;
+  Role peer_role = Role::unknown;
+  ConnState conn = ConnState::standalone;
+  DiskState disk = DiskState::diskless;
+  DiskState peer_disk = DiskState::dunknown;
+  char protocol = 'C';
+  std::uint64_t size_bytes = 0;
+  std::uint64_t out_of_sync_bytes = 0;
+  std::uint64_t sync_total_bytes = 0;                  // this resync's (or verify's) total
+  std::uint64_t sync_done_bytes = 0;
+  double sync_rate_bytes_per_s = 0;
+  std::uint64_t verify_mismatch_bytes = 0;
+  std::uint64_t writes_replicated = 0;
+  std::uint64_t resync_blocks_sent = 0;                // 4 KiB blocks sent or received by resync, since start
+  std::uint64_t resync_blocks_received = 0;
+  meta::GenerationIds gen;
+  std::string peer_node;
+  std::string last_error;
+};
+
+class Replica {
+ public:
+  using RandomId = std::function<std::uint64_t()>;
+
+  // Attaches to metadata already read and validated by the caller. A superblock still
+  // flagged PrimaryUnclean means this node crashed while Primary: its activity-log
+  // extents are marked out of sync (pass the recovered AL in `al`).
+  Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::Bitmap bm, meta::ActivityLog al,
+          RandomId random_id, Outbox& out);
+
+  // Operator commands.
+  Status promote(bool force, Outbox& out);
+  Status demote(Outbox& out);
+  void connect(bool discard_my_data, Outbox& out);
+  void disconnect(Outbox& out);
+  Status invalidate(Outbox& out);
+  Status start_verify(Outbox& out);
+  // Clean shutdown (`down`): persists the bitmap and the superblock.
+  Status shutdown(Outbox& out);
+
+  // Transport.
+  void link_up(Outbox& out);
+  void link_down(const std::string& reason, Outbox& out);
+  void receive(wire::Message m, Outbox& out);
+  void tick(std::uint64_t now_ms, Outbox& out);
+
+  // Application I/O (the NBD export). Reads are local; writes replicate.
+  Status io_allowed() const;
+  Result<std::string> app_read(std::uint64_t offset, std::uint32_t length);
+  void app_write(std::uint64_t request, std::uint64_t offset, std::string data, bool fua, Outbox& out);
+  void app_flush(std::uint64_t request, Outbox& out);
+  void app_discard(std::uint64_t request, std::uint64_t offset, std::uint32_t length, bool zeroes, bool fua,
+                   Outbox& out);
+
+  ReplicaStatus status() const;
+  bool wants_link() const { return conn_ != ConnState::standalone; }
+  bool link_established() const { return hello_received_; }
+  Role role() const { return role_; }
+  ConnState conn() const { return conn_; }
+  DiskState disk() const { return disk_state_; }
+  const meta::Bitmap& bitmap() const { return bm_; }
+  std::uint64_t size() const { return sb_.layout.data_bytes; }
+
+ private:
+  struct PendingWrite {
+    std::uint64_t request = 0;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    bool app_done = false;
+    bool is_discard = false;
+    std::uint64_t sent_ms = 0;
+  };
+  struct DeferredWrite {
+    std::uint64_t request = 0;
+    std::uint64_t offset = 0;
+    std::string data;
+    std::uint32_t discard_length = 0;                  // > 0: a discard
+    bool zeroes = false;
+    bool fua = false;
+  };
+
+  void set_role(Role r, Outbox& out);
+  void set_conn(ConnState c, Outbox& out);
+  void set_disk(DiskState d, Outbox& out);
+  void set_peer(Role r, DiskState d, Outbox& out);
+  void send(const wire::Message& m, Outbox& out);
+  void event(Outbox& out, std::string name, std::vector<std::pair<std::string, std::string>> fields);
+  Status persist_superblock();
+  Status persist_bitmap(bool all_dirty);
+  void fail_disk(const std::string& what, Outbox& out);
+  void refuse_peer(const std::string& reason, Outbox& out);
+  wire::Hello make_hello() const;
+  void update_superblock_flags();
+
+  // Writes.
+  void submit_write(DeferredWrite w, Outbox& out);
+  void drain_deferred(Outbox& out);
+  void complete_write(std::uint64_t seq, bool peer_acked, Outbox& out);
+  void on_peer_write(wire::Write& w, Outbox& out);
+  void on_peer_discard(const wire::Discard& d, Outbox& out);
+  void on_write_ack(const wire::WriteAck& a, Outbox& out);
+  void on_flush_ack(const wire::FlushAck& a, Outbox& out);
+  void abandon_in_flight(Outbox& out);
+
+  // Connect, resync, verify.
+  void on_hello(const wire::Hello& h, Outbox& out);
+  void send_bitmap(Outbox& out);
+  void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
+  void on_bitmap_done(Outbox& out);
+  void begin_resync(Outbox& out);
+  void pump_resync(Outbox& out);
+  void on_rs_data(wire::RsData& d, Outbox& out);
+  void on_rs_ack(const wire::RsAck& a, Outbox& out);
+  void finish_resync_source(Outbox& out);
+  void on_rs_done(Outbox& out);
+  void pump_verify(Outbox& out);
+  void on_verify_req(const wire::VerifyReq& r, Outbox& out);
+  void on_verify_reply(const wire::VerifyReply& r, Outbox& out);
+  void finish_verify(Outbox& out);
+
+  ReplicaConfig cfg_;
+  LocalDisk& disk_;
+  meta::Superblock sb_;
+  meta::Bitmap bm_;
+  meta::ActivityLog al_;
+  RandomId random_id_;
+
+  Role role_ = Role::secondary;
+  ConnState conn_ = ConnState::standalone;
+  DiskState disk_state_ = DiskState::attaching;
+  Role peer_role_ = Role::unknown;
+  DiskState peer_disk_ = DiskState::dunknown;
+  std::string peer_node_;
+  meta::GenerationIds peer_gen_;
+  bool peer_crashed_primary_ = false;
+  bool discard_my_data_ = false;
+  bool crashed_primary_ = false;                       // this node crashed while Primary (AL extents marked)
+  bool hello_sent_ = false;
+  bool hello_received_ = false;
+  std::string last_error_;
+
+  // Replication of application writes.
+  std::uint64_t next_seq_ = 1;
+  std::map<std::uint64_t, PendingWrite> pending_;      // by seq, awaiting the peer's write_ack
+  std::map<std::uint64_t, std::uint64_t> pending_flushes_;  // flush seq -> request
+  std::deque<DeferredWrite> deferred_;                 // waiting for an AL slot or a pending slot
+  bool unflushed_writes_ = false;
+  std::uint64_t writes_replicated_ = 0;
+
+  // Bitmap exchange and resync.
+  enum class SyncPlan { none, source, target };
+  SyncPlan plan_ = SyncPlan::none;
+  std::vector<std::uint8_t> peer_bitmap_bytes_;
+  bool bitmap_sent_ = false;
+  bool peer_bitmap_done_ = false;
+  std::uint64_t rs_cursor_ = 0;                        // next block to look at
+  std::map<std::uint64_t, std::uint64_t> rs_in_flight_;  // offset -> length
+  std::uint64_t rs_in_flight_bytes_ = 0;
+  std::uint64_t rs_total_ = 0, rs_done_ = 0, rs_start_ms_ = 0;
+  double rs_tokens_ = 0;
+  std::uint64_t rs_blocks_sent_ = 0, rs_blocks_received_ = 0;
+
+  // Verify.
+  std::uint64_t verify_cursor_ = 0;
+  std::uint32_t verify_in_flight_ = 0;
+  std::uint64_t verify_done_bytes_ = 0, verify_mismatch_ = 0;
+
+  // Clock.
+  std::uint64_t now_ms_ = 0;
+  std::uint64_t last_tick_ms_ = 0;
+  std::uint64_t last_rx_ms_ = 0;
+  std::uint64_t last_ping_ms_ = 0;
+};
+
+}  // namespace hamail::drbdlite

@@ -1,0 +1,77 @@
+// SharedState: what every node of the cluster agrees on, because each applies the
+// same CPG messages and membership changes in the same (agreed) order: nodes and
+// their flags, where each resource runs, failures, the running transition, operator
+// requests and a bounded history (events, failed actions, transitions).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hamail/hacore/scheduler/cluster_state.h"
+#include "hamail/hacore/scheduler/transition.h"
+
+namespace hamail::cluster {
+
+using nlohmann::json;
+
+inline constexpr std::size_t kMaxEvents = 2000;
+inline constexpr std::size_t kMaxFailedActions = 50;
+
+// The transition the DC is executing, one action after the other.
+struct RunningTransition {
+  std::uint64_t id = 0;
+  std::vector<scheduler::Action> actions;
+  std::size_t next = 0;              // index of the action requested or to request
+  bool waiting = false;              // a request is out, its result not yet applied
+  std::int64_t started_ms = 0;
+  std::string trigger;
+};
+
+// A group that lost its node: when it runs again, the failover ends.
+struct Failover {
+  std::string from;
+  std::int64_t lost_ms = 0;
+};
+
+struct Switchover {
+  std::uint64_t id = 0;
+  std::string group;
+  std::optional<std::string> target;  // resolved when the request is applied
+  std::string from;                   // where the group ran then
+  std::int64_t requested_ms = 0;
+  bool done = false;                  // completed, kept as a visible standing placement
+};
+
+struct SharedState {
+  std::map<std::string, scheduler::NodeState> nodes;
+  std::set<std::string> members;     // nodes whose hacored is in the CPG group
+  std::set<std::string> probed;      // members that reported their local resources since joining
+  std::set<std::string> leaving;     // announced a clean shutdown
+  std::map<scheduler::ResourceOnNode, scheduler::ResourceStatus> resources;
+  std::map<scheduler::ResourceOnNode, scheduler::FailureRecord> failures;
+  bool maintenance = false;
+  std::optional<Switchover> switchover;
+  std::optional<RunningTransition> transition;
+  std::uint64_t last_transition_id = 0;
+  std::map<std::string, Failover> failovers;  // by group
+  std::deque<json> events;
+  std::deque<json> failed_actions;
+  std::optional<json> last_transition;        // id, actions, result, duration_ms
+  std::deque<json> fencing_history;
+
+  void add_event(json e);
+  json to_json() const;                       // the whole state (state_sync, status)
+  static SharedState from_json(const json& j, const SharedState& fallback);
+};
+
+std::optional<scheduler::ResourceStatus> resource_status_from(const std::string& s);
+std::optional<scheduler::ActionKind> action_kind_from(const std::string& s);
+
+}  // namespace hamail::cluster

@@ -1,0 +1,23 @@
+// Answers the POP3 session's Authenticate action: checks the password against the
+// user database (mail_root/etc, re-read per attempt so mailsvc-admin changes apply at
+// once) and opens + locks the user's maildir, mail_root/maildirs/<domain>/<user>/Maildir.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hamail/base/log.h"
+#include "hamail/mailsvc/pop3/actions.h"
+#include "hamail/mailsvc/pop3d/pop3d_config.h"
+
+namespace hamail::mailsvc::pop3d {
+
+// "alice@example.org" -> mail_root/maildirs/example.org/alice/Maildir; nothing for a
+// name that is not a plain lower-cased local@domain without '/' or a leading '.'.
+std::optional<std::string> maildir_path(const std::string& mail_root, std::string_view address);
+
+pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const pop3::Authenticate& request,
+                              const std::string& session_id);
+
+}  // namespace hamail::mailsvc::pop3d

@@ -1,0 +1,68 @@
+// What smtpd does for the SMTP session's actions, without any socket: recipient checks
+// and authentication against the user database (re-read each time, so mailsvc-admin
+// changes apply at once) and queueing an accepted message durably. Every method blocks
+// (files, fsync, password hashes) and is safe to call from several pool threads at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hamail/base/log.h"
+#include "hamail/mailsvc/smtp/actions.h"
+#include "hamail/mailsvc/smtp/config.h"
+#include "hamail/mailsvc/smtpd/config.h"
+#include "hamail/mailsvc/smtpd/queue.h"
+#include "hamail/mailsvc/users/user_db_cache.h"
+
+namespace hamail::mailsvc::smtpd {
+
+struct Accepted {
+  smtp::StoreResult result;
+  std::optional<QueueEnvelope> queued;  // set when stored: deliver it after the 250 is sent
+};
+
+class Mailer {
+ public:
+  // A message that already passed this many MTAs is refused (554 5.4.6): a mail loop
+  // between two misconfigured servers ends here (Postfix's hopcount_limit).
+  static constexpr std::size_t kMaxHops = 50;
+
+  Mailer(const SmtpdConfig& config, const Logger& log)
+      : config_(config), log_(log), queue_(config.queue_dir()), users_(config.users_dir()) {}
+
+  Status init() const { return queue_.init(); }
+  const Queue& queue() const { return queue_; }
+
+  smtp::RecipientVerdict check_recipient(smtp::PortRole role, const smtp::CheckRecipient& c) const;
+  smtp::AuthVerdict authenticate(const smtp::Authenticate& a, const std::string& peer) const;
+  // Stores the message (Received added; Message-ID/Date for submissions) under
+  // `queue_id` (made on the loop thread: new_queue_id()).
+  Accepted accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip,
+                  const std::string& queue_id) const;
+  // Queues a message this server writes itself (a bounce): from `from` to `to`,
+  // routed like a received one. Returns the stored envelope.
+  Result<QueueEnvelope> enqueue_own(const std::string& queue_id, const std::string& from, const std::string& to,
+                                    const std::string& message) const;
+
+ private:
+  // The envelope's final recipients: aliases expanded, each pending (local user),
+  // remote (other domain) or failed (local domain, no such user).
+  Result<QueueEnvelope> route(const std::string& queue_id, const std::string& from,
+                              const std::vector<std::string>& rcpt_to) const;
+
+  const SmtpdConfig& config_;
+  const Logger& log_;
+  Queue queue_;
+  users::UserDbCache users_;  // re-read when mailsvc-admin changed a file
+};
+
+// Comma-joined, for log records.
+std::string join_addresses(const std::vector<std::string>& v);
+// "Received:" fields in the header section.
+std::size_t count_received_headers(std::string_view msg);
+// The value of the first "Message-ID:" field of the header section, or "-".
+std::string find_message_id(std::string_view msg);
+
+}  // namespace hamail::mailsvc::smtpd

@@ -1,0 +1,77 @@
+// The on-disk queue: mail_root/queue/<id>.msg = the envelope, an empty line, then the
+// message as delivered (headers added): one tmp + fsync + rename and one fsync of the
+// directory before the 250. <id>.env = the envelope again, written when it changes
+// (per-recipient progress, attempts); it overrides the copy in .msg. Removal takes .msg
+// first (then fsync): a lone .env is what is left of a removed message, dropped at startup.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hamail/base/result.h"
+
+namespace hamail::mailsvc::smtpd {
+
+// pending: local, not yet delivered; remote: for another domain, not yet delivered;
+// done: delivered; failed: will not be delivered, the sender not yet told (a bounce is
+// due); bounced: the sender was told (or there is nobody to tell: null sender).
+struct QueuedRecipient {
+  enum class State { pending, done, remote, failed, bounced };
+  State state = State::pending;
+  std::string address;     // final address (aliases already expanded)
+  std::string status;      // the last enhanced status ("5.1.1", "4.4.1"), may be empty
+  std::string remote_mta;  // the host that gave it, may be empty
+  std::string diagnostic;  // "smtp; 550 5.1.1 ..." or "x-hamail; ...", one line
+};
+
+const char* to_string(QueuedRecipient::State s);
+
+struct QueueEnvelope {
+  std::string id;
+  std::string message_id;  // "-" when the message has none
+  std::string from;        // empty: the null reverse path
+  std::string auth_user;
+  std::vector<std::string> rcpt_to;  // the envelope's RCPT TO, for logs
+  std::vector<QueuedRecipient> recipients;
+  std::int64_t arrival = 0;     // unix seconds the 250 was given (queue lifetime counts from it)
+  unsigned attempts = 0;        // delivery attempts that left something deferred
+  std::int64_t last_attempt = 0;
+
+  bool has_state(QueuedRecipient::State s) const;
+};
+
+// "hamail-queue v1" then "key value" lines; "rcpt STATE ADDRESS" optionally followed by
+// TAB STATUS TAB REMOTE_MTA TAB DIAGNOSTIC (tabs and line ends in them become spaces).
+std::string serialize_envelope(const QueueEnvelope& env);
+Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& file);
+
+class Queue {
+ public:
+  static constexpr std::size_t kMaxEnvelopeBytes = 1u << 20;
+
+  explicit Queue(std::string dir) : dir_(std::move(dir)) {}
+  Status init() const;  // creates the directory (0700)
+
+  std::string msg_path(const std::string& id) const { return dir_ + "/" + id + ".msg"; }
+  std::string env_path(const std::string& id) const { return dir_ + "/" + id + ".env"; }
+
+  Status store(const QueueEnvelope& env, std::string_view message) const;  // durable on return
+  Status update(const QueueEnvelope& env) const;  // rewrites .env atomically and durably
+  Status remove(const std::string& id) const;
+  Result<QueueEnvelope> load(const std::string& id) const;
+  Result<std::string> read_message(const std::string& id, std::size_t max_bytes) const;  // without the envelope
+
+  // Ids with a .msg, sorted. `orphans` gets the ids with only a .env.
+  Result<std::vector<std::string>> list(std::vector<std::string>* orphans) const;
+  Status remove_orphan(const std::string& id) const;
+
+ private:
+  std::string dir_;
+};
+
+// A new queue id: 16 hex digits of time, pid, a counter and randomness.
+std::string new_queue_id(unsigned counter);
+
+}  // namespace hamail::mailsvc::smtpd

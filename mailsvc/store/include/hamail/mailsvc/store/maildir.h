@@ -1,0 +1,71 @@
+// A Maildir (tmp/ new/ cur/) with Maildir++ folders (".Sent", ".Archive.2024"): deliver
+// crash-safely, list with sizes, read (bounded), delete, flag (new/ -> cur/ ":2,S"),
+// and keep the `hamail-uids` UID map in step with the messages for IMAP/POP3 UIDL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hamail/base/result.h"
+#include "hamail/mailsvc/store/delivery.h"
+#include "hamail/mailsvc/store/uid_map.h"
+#include "hamail/mailsvc/store/unique_name.h"
+
+namespace hamail::mailsvc::store {
+
+struct MessageInfo {
+  std::string name;      // file name in new/ or cur/
+  std::string base;      // the stable part of the name (before ':')
+  std::string flags;     // letters after ":2," (empty in new/)
+  bool in_new = false;
+  std::uint64_t size = 0;
+};
+
+class Maildir {
+ public:
+  static constexpr const char* kUidFile = "hamail-uids";
+  static constexpr std::size_t kMaxUidFileBytes = 64u << 20;
+
+  // Creates path (and missing parents, mode 0700) with tmp/ new/ cur/; fine if it exists.
+  static Result<Maildir> create(const std::string& path);
+  // Opens an existing Maildir; an error names the missing subdirectory.
+  static Result<Maildir> open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+
+  // Maildir++ folders: name "Sent" or "Archive.2024" lives in "<path>/.<name>".
+  Result<Maildir> create_folder(std::string_view name) const;
+  Result<Maildir> folder(std::string_view name) const;
+  Result<std::vector<std::string>> list_folders() const;  // names without the dot, sorted
+
+  Result<Delivery> begin_delivery();
+  Result<std::string> deliver(std::string_view message);  // returns the name in new/
+
+  // Messages in new/ and cur/, sorted by base (oldest first for our names).
+  Result<std::vector<MessageInfo>> list() const;
+  // name may be the current file name, an older name of it (other flags) or its base.
+  Result<MessageInfo> find(std::string_view name) const;
+  Result<std::string> read(std::string_view name, std::size_t max_bytes) const;
+  Status remove(std::string_view name);
+  // Moves the message to cur/ with exactly these flags; returns its new file name.
+  Result<std::string> set_flags(std::string_view name, std::string_view flags);
+
+  // Under a lock on "hamail-uids.lock": loads the UID map (a fresh one with
+  // UIDVALIDITY = now if absent), syncs it with list(), saves it atomically if changed.
+  Result<UidMap> sync_uids();
+
+ private:
+  Maildir(std::string path, UniqueNameGenerator names) : path_(std::move(path)), names_(std::move(names)) {}
+  static Result<Maildir> open_checked(const std::string& path);
+
+  std::string path_;
+  UniqueNameGenerator names_;
+};
+
+// A folder name is non-empty, has no '/', no leading, trailing or doubled '.', no
+// space or control character.
+Status check_folder_name(std::string_view name);
+
+}  // namespace hamail::mailsvc::store
