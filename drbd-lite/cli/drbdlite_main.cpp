@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hamail/control/control_client.h"
+#include "hamail/drbdlite/config/drbd_config.h"
 
 namespace {
 
@@ -23,7 +24,8 @@ const char* kUsage =
     "  invalidate VOL                 discard this node's data: full resync from the peer\n"
     "  verify VOL                     online verify against the peer\n"
     "  status [VOL] [--json]          roles, connection and disk states, sync progress\n"
-    "  events [--json]                stream state changes, one line each\n";
+    "  events [--json]                stream state changes, one line each\n"
+    "  config check FILE              check drbd-lite's sections of cluster.yaml (no daemon needed)\n";
 
 std::string kib_text(std::uint64_t kib) { return std::to_string(kib) + " KiB"; }
 
@@ -51,6 +53,20 @@ void print_status(const json& v) {
   if (v.contains("last_error")) std::cout << "    last-error: " << v["last_error"].get<std::string>() << "\n";
 }
 
+// `drbdlite config check FILE`: errors as file:line:column: key: message, exit 1; else
+// "OK: FILE: N volumes" (hactl config validate runs it for the volumes: section).
+int config_check(const std::vector<std::string>& words) {
+  if (words.size() != 3 || words[1] != "check") {
+    std::cerr << "usage: drbdlite config check FILE\n";
+    return 2;
+  }
+  auto load = hamail::drbdlite::load_drbd_config(words[2]);
+  for (const auto& e : load.errors) std::cerr << e.to_string() << "\n";
+  if (!load.config) return 1;
+  std::cout << "OK: " << words[2] << ": " << load.config->volumes.size() << " volumes\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +89,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string cmd = words[0];
+  if (cmd == "config") return config_check(words);
   static const std::vector<std::string> volume_cmds = {"create-md", "up", "down", "primary", "secondary", "connect",
                                                        "disconnect", "invalidate", "verify"};
   bool needs_volume = std::find(volume_cmds.begin(), volume_cmds.end(), cmd) != volume_cmds.end();

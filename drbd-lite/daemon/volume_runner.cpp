@@ -35,7 +35,7 @@ VolumeRunner::~VolumeRunner() {
   if (replica_) (void)down();
 }
 
-static DiskPaths paths_of(const config::VolumeConfig& v) {
+static DiskPaths paths_of(const VolumeConfig& v) {
   DiskPaths p;
   p.lower = v.device;
   if (v.meta != "internal") p.meta = v.meta;
@@ -202,14 +202,14 @@ Status VolumeRunner::verify() {
 Status VolumeRunner::start_export() {
   if (nbd_) return Status::ok();
   std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(setup_.nbd_socket).parent_path(), ec);
+  std::filesystem::create_directories(std::filesystem::path(setup_.volume.nbd_socket).parent_path(), ec);
   nbd::ServerOptions opts;
   opts.export_info.name = name();
   opts.export_info.description = "drbd-lite volume " + name();
-  auto srv = nbd::NbdServer::listen_unix(loop_, setup_.nbd_socket, 0660, *this, log_, opts);
+  auto srv = nbd::NbdServer::listen_unix(loop_, setup_.volume.nbd_socket, 0660, *this, log_, opts);
   if (!srv) return Error{name() + ": promoted, but the NBD export failed: " + srv.error()};
   nbd_ = std::move(*srv);
-  log_.info("nbd_export_started").kv("volume", name()).kv("socket", setup_.nbd_socket);
+  log_.info("nbd_export_started").kv("volume", name()).kv("socket", setup_.volume.nbd_socket);
   return Status::ok();
 }
 
@@ -276,7 +276,7 @@ nlohmann::json VolumeRunner::status() const {
   j["resync_blocks_received"] = s.resync_blocks_received;
   j["generation"] = s.gen.to_string();
   j["link_up"] = link_ && link_->up();
-  j["nbd_socket"] = nbd_ ? setup_.nbd_socket : "";
+  j["nbd_socket"] = nbd_ ? setup_.volume.nbd_socket : "";
   j["nbd_clients"] = nbd_ ? nbd_->connection_count() : 0;
   if (!s.last_error.empty()) j["last_error"] = s.last_error;
   return j;

@@ -1,34 +1,12 @@
 #include "hamail/hacore/config/cluster_config_loader.h"
 
-#include <arpa/inet.h>
-
-#include <cstring>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "hamail/base/yaml_reader.h"
 
 namespace hamail::config {
 namespace {
-
-bool is_ip_address(const std::string& s) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
-
-bool is_ipv6(const std::string& s) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
-
-bool is_name(const std::string& s) {
-  static const std::regex re("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  return std::regex_match(s, re);
-}
-
-bool is_absolute_path(const std::string& s) { return !s.empty() && s[0] == '/'; }
 
 const std::vector<std::string> kOnFail = {"restart", "standby", "fence", "block", "stop"};
 const std::vector<std::string> kOps = {"monitor", "start", "stop", "promote", "demote"};
@@ -55,7 +33,7 @@ class Loader {
       read_quorum(top.child("quorum"), "quorum");
       read_timing(top.child("timing"), "timing");
       read_stonith(top.child("stonith"), "stonith");
-      read_volumes(top.child("volumes"), "volumes");
+      (void)top.child("volumes");  // drbd-lite's section: read and checked by drbd-lite's own loader
       read_defaults(top.child("defaults"), "defaults");
       read_groups(top.child("groups"), "groups");
       read_connectivity(top.child("connectivity"), "connectivity");
@@ -78,7 +56,7 @@ class Loader {
     MapReader r(sink_, n, path);
     if (!r.valid()) return;
     if (auto v = r.string("name", Need::required)) {
-      if (!is_name(*v)) sink_.add(r.child("name"), r.key_path("name"), "cluster name must be letters, digits, '-', '_' or '.' (at most 63)");
+      if (!is_plain_name(*v)) sink_.add(r.child("name"), r.key_path("name"), "cluster name must be letters, digits, '-', '_' or '.' (at most 63)");
       cfg_.name = *v;
     }
     YAML::Node c = r.child("crypto");
@@ -104,7 +82,7 @@ class Loader {
       if (!r.valid()) return;
       NodeConfig node;
       node.name = r.string("name", Need::required).value_or("");
-      if (!node.name.empty() && !is_name(node.name))
+      if (!node.name.empty() && !is_plain_name(node.name))
         sink_.add(r.child("name"), r.key_path("name"), "node name must be a host name (letters, digits, '-', '_', '.')");
       node.id = static_cast<std::uint32_t>(r.integer("id", 1, 65535).value_or(cfg_.nodes.size() + 1));
       if (auto rings = r.string_list("ring_addrs", Need::required)) {
@@ -128,13 +106,7 @@ class Loader {
   }
 
   std::string address(MapReader& r, const std::string& key, Need need) {
-    auto v = r.string(key, need);
-    if (!v) return "";
-    if (!is_ip_address(*v)) {
-      sink_.add(r.child(key), r.key_path(key), "'" + *v + "' is not an IPv4 or IPv6 address");
-      return "";
-    }
-    return *v;
+    return r.ip_address(key, need).value_or("");
   }
 
   void read_quorum(const YAML::Node& n, const std::string& path) {
@@ -206,37 +178,8 @@ class Loader {
     r.finish();
   }
 
-  void read_volumes(const YAML::Node& n, const std::string& path) {
-    for_each_item(sink_, n, path, [&](const YAML::Node& item, const std::string& p) {
-      MapReader r(sink_, item, p);
-      if (!r.valid()) return;
-      VolumeConfig v;
-      v.name = r.string("name", Need::required).value_or("");
-      if (!v.name.empty() && !is_name(v.name)) sink_.add(r.child("name"), r.key_path("name"), "volume name must be letters, digits, '-', '_' or '.'");
-      v.device = path_value(r, "device", Need::required);
-      if (auto m = r.string("meta")) {
-        if (*m != "internal" && !is_absolute_path(*m))
-          sink_.add(r.child("meta"), r.key_path("meta"), "expected 'internal' or an absolute path");
-        v.meta = *m;
-      }
-      v.size_bytes = r.size("size");
-      if (auto pr = r.choice("protocol", {"A", "B", "C"})) v.protocol = (*pr)[0];
-      v.port = static_cast<int>(r.integer("port", 1, 65535).value_or(v.port));
-      v.secret_file = path_value(r, "secret_file", Need::required);
-      if (auto rate = r.size("resync_rate")) v.resync_rate_bytes = *rate;
-      v.nbd_socket = path_value(r, "nbd_socket", Need::optional);
-      if (v.nbd_socket.empty()) v.nbd_socket = "/run/drbd-lite/" + v.name + ".nbd";
-      r.finish();
-      volume_nodes_.push_back(item);
-      cfg_.volumes.push_back(std::move(v));
-    });
-  }
-
   std::string path_value(MapReader& r, const std::string& key, Need need) {
-    auto v = r.string(key, need);
-    if (!v) return "";
-    if (!is_absolute_path(*v)) sink_.add(r.child(key), r.key_path(key), "expected an absolute path, found '" + *v + "'");
-    return *v;
+    return r.absolute_path(key, need).value_or("");
   }
 
   void read_defaults(const YAML::Node& n, const std::string& path) {
@@ -260,7 +203,7 @@ class Loader {
       if (!r.valid()) return;
       GroupConfig g;
       g.name = r.string("name", Need::required).value_or("");
-      if (!g.name.empty() && !is_name(g.name)) sink_.add(r.child("name"), r.key_path("name"), "group name must be letters, digits, '-', '_' or '.'");
+      if (!g.name.empty() && !is_plain_name(g.name)) sink_.add(r.child("name"), r.key_path("name"), "group name must be letters, digits, '-', '_' or '.'");
       g.preferred_node = r.string("preferred_node");
       g.auto_failback = r.boolean("auto_failback").value_or(false);
       if (auto v = r.integer("stickiness", 0, 1000000)) g.stickiness = static_cast<int>(*v);
@@ -282,7 +225,7 @@ class Loader {
     if (!r.valid()) return;
     ResourceConfig res;
     res.name = r.string("name", Need::required).value_or("");
-    if (!res.name.empty() && !is_name(res.name)) sink_.add(r.child("name"), r.key_path("name"), "resource name must be letters, digits, '-', '_' or '.'");
+    if (!res.name.empty() && !is_plain_name(res.name)) sink_.add(r.child("name"), r.key_path("name"), "resource name must be letters, digits, '-', '_' or '.'");
     if (auto a = r.string("agent", Need::required)) {
       static const std::regex ocf("ocf:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+");
       static const std::regex lsb("lsb:[A-Za-z0-9_.@-]+");
@@ -368,7 +311,6 @@ class Loader {
     // Const views: yaml-cpp's non-const operator[] may insert keys.
     const auto& node_nodes = node_nodes_;
     const auto& device_nodes = device_nodes_;
-    const auto& volume_nodes = volume_nodes_;
     const auto& group_nodes = group_nodes_;
     const auto& resource_nodes = resource_nodes_;
     const YAML::Node& quorum_node = quorum_node_;
@@ -395,7 +337,7 @@ class Loader {
                   "every node needs the same number of ring addresses (nodes[0] has " +
                       std::to_string(cfg_.nodes[0].ring_addrs.size()) + ")");
       for (std::size_t l = 0; l < n.ring_addrs.size() && i > 0 && l < cfg_.nodes[0].ring_addrs.size(); ++l) {
-        if (is_ipv6(n.ring_addrs[l]) != is_ipv6(cfg_.nodes[0].ring_addrs[l]))
+        if (is_ipv6_address(n.ring_addrs[l]) != is_ipv6_address(cfg_.nodes[0].ring_addrs[l]))
           sink_.add(yn["ring_addrs"], p + ".ring_addrs[" + std::to_string(l) + "]", "link " + std::to_string(l) + " mixes IPv4 and IPv6 between nodes");
       }
     }
@@ -434,26 +376,6 @@ class Loader {
         sink_.add(at, path, "on_fail: fence needs stonith.enabled: true");
     }
 
-    // Volumes: unique names and ports.
-    std::set<std::string> volume_names;
-    std::set<int> ports;
-    for (std::size_t i = 0; i < cfg_.volumes.size(); ++i) {
-      const auto& v = cfg_.volumes[i];
-      std::string p = "volumes[" + std::to_string(i) + "]";
-      if (!v.name.empty() && !volume_names.insert(v.name).second)
-        sink_.add(volume_nodes[i]["name"], p + ".name", "duplicate volume name '" + v.name + "'");
-      if (!ports.insert(v.port).second)
-        sink_.add(volume_nodes[i]["port"].IsDefined() ? volume_nodes[i]["port"] : volume_nodes[i], p + ".port",
-                  "port " + std::to_string(v.port) + " is used by another volume");
-    }
-    if (!cfg_.volumes.empty()) {
-      for (std::size_t i = 0; i < cfg_.nodes.size(); ++i) {
-        if (cfg_.nodes[i].replication_addr.empty())
-          sink_.add(node_nodes[i], "nodes[" + std::to_string(i) + "].replication_addr",
-                    "missing required key 'replication_addr' (volumes are configured)");
-      }
-    }
-
     // Groups and resources: one namespace of names; preferred node exists.
     std::map<std::string, std::string> ids_seen;
     std::size_t r_index = 0;
@@ -485,7 +407,7 @@ class Loader {
   std::vector<std::string> warnings_;
   bool two_node_explicit_ = false;
   YAML::Node quorum_node_, stonith_node_;
-  std::vector<YAML::Node> node_nodes_, device_nodes_, volume_nodes_, group_nodes_;
+  std::vector<YAML::Node> node_nodes_, device_nodes_, group_nodes_;
   std::vector<std::pair<YAML::Node, std::string>> resource_nodes_;
   std::vector<std::pair<YAML::Node, std::string>> fence_on_fail_;
 };
@@ -494,33 +416,16 @@ class Loader {
 
 ConfigLoad parse_cluster_config(const std::string& text, const std::string& file_name) {
   Loader loader(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    ConfigLoad out;
-    out.errors.push_back(ConfigError{file_name, e.mark.is_null() ? 0 : e.mark.line + 1,
-                                     e.mark.is_null() ? 0 : e.mark.column + 1, "", "YAML syntax error: " + e.msg});
-    return out;
-  }
-  if (!root.IsDefined() || root.IsNull()) {
-    ConfigLoad out;
-    out.errors.push_back(ConfigError{file_name, 0, 0, "", "the file is empty"});
-    return out;
-  }
+  YAML::Node root = parse_document(loader.sink(), text);
+  if (!root.IsDefined()) return ConfigLoad{std::nullopt, loader.sink().errors(), {}};
   return loader.run(root);
 }
 
 ConfigLoad load_cluster_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    ConfigLoad out;
-    out.errors.push_back(ConfigError{path, 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)});
-    return out;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_cluster_config(ss.str(), path);
+  ErrorSink sink(path);
+  auto text = read_file_text(sink);
+  if (!text) return ConfigLoad{std::nullopt, sink.errors(), {}};
+  return parse_cluster_config(*text, path);
 }
 
 const NodeConfig* ClusterConfig::find_node(const std::string& n) const {

@@ -1,7 +1,14 @@
 #include "hamail/base/yaml_reader.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <limits>
+#include <regex>
+#include <sstream>
 
 namespace hamail::config {
 
@@ -205,6 +212,67 @@ void MapReader::finish() {
     if (auto s = closest_match(k, candidates)) msg += " (did you mean '" + *s + "'?)";
     sink_.add(kv.first, key_path(k), msg);
   }
+}
+
+std::optional<std::string> MapReader::absolute_path(const std::string& key, Need need) {
+  auto v = string(key, need);
+  if (v && !is_absolute_path(*v)) {
+    sink_.add(child(key), key_path(key), "expected an absolute path, found '" + *v + "'");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::string> MapReader::ip_address(const std::string& key, Need need) {
+  auto v = string(key, need);
+  if (v && !is_ip_address(*v)) {
+    sink_.add(child(key), key_path(key), "'" + *v + "' is not an IPv4 or IPv6 address");
+    return std::nullopt;
+  }
+  return v;
+}
+
+YAML::Node parse_document(ErrorSink& sink, const std::string& text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    sink.add(e.mark, "", "YAML syntax error: " + e.msg);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    sink.add(YAML::Mark::null_mark(), "", "the file is empty");
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  return root;
+}
+
+std::optional<std::string> read_file_text(ErrorSink& sink) {
+  std::ifstream in(sink.file());
+  if (!in) {
+    sink.add(YAML::Mark::null_mark(), "", std::string("cannot read the file: ") + std::strerror(errno));
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool is_ip_address(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_ipv6_address(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_absolute_path(const std::string& s) { return !s.empty() && s[0] == '/'; }
+
+bool is_plain_name(const std::string& s) {
+  static const std::regex re("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  return std::regex_match(s, re);
 }
 
 void for_each_item(ErrorSink& sink, const YAML::Node& list, const std::string& path,

@@ -31,9 +31,15 @@ Result<std::unique_ptr<ControlServer>> ControlServer::listen(uv::EventLoop& loop
         [raw, id](std::string_view data) {
           auto it = raw->clients_.find(id);
           if (it == raw->clients_.end()) return;
+          if (it->second.overlong) return;  // answered and ending: the rest is dropped
           it->second.buffer.append(data);
           if (it->second.buffer.size() > kMaxRequestBytes) {
-            raw->clients_.erase(it);
+            it->second.overlong = true;
+            it->second.buffer.clear();
+            raw->write_to(id, nlohmann::json{{"ok", false}, {"error", "bad request: longer than " +
+                                                                          std::to_string(kMaxRequestBytes) + " bytes"}}
+                                      .dump() + "\n");
+            raw->end(id);
             return;
           }
           for (;;) {
@@ -70,7 +76,14 @@ void ControlServer::on_line(std::uint64_t id, const std::string& line) {
   if (req.is_discarded() || !req.is_object() || !req.contains("cmd") || !req["cmd"].is_string()) {
     reply = nlohmann::json{{"ok", false}, {"error", "bad request: expected a JSON object with a \"cmd\" string"}};
   } else {
-    reply = handler_(req, *it->second.session);
+    // The handlers decode requests into typed values and answer errors as values; this
+    // is the last line: no exception crosses the loop callback, the daemon keeps running.
+    try {
+      reply = handler_(req, *it->second.session);
+    } catch (const std::exception& e) {
+      log_.error("control_request_failed").kv("request", line.substr(0, 512)).kv("error", e.what());
+      reply = nlohmann::json{{"ok", false}, {"error", std::string("internal error: ") + e.what()}};
+    }
   }
   if (reply) write_to(id, reply->dump() + "\n");
 }

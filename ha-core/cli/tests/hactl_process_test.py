@@ -287,5 +287,40 @@ class EventsTest(HactlCase):
         self.assertEqual(self.fake.requests, [{"cmd": "events", "follow": True}])
 
 
+class ConfigTest(HactlCase):
+    """`hactl config validate` checks ha-core's sections itself and drbd-lite's volumes: section
+    through `drbdlite config check` (beside hactl in the build's bin/)."""
+    BASE = ("cluster: {name: t}\n"
+            "nodes:\n"
+            "  - {name: a, ring_addrs: [10.0.0.1], replication_addr: 10.1.0.1}\n"
+            "  - {name: b, ring_addrs: [10.0.0.2], replication_addr: 10.1.0.2}\n"
+            "stonith: {enabled: false}\n")
+
+    def validate(self, text):
+        path = os.path.join(self.dir, "cluster.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        return path, self.hactl("config", "validate", path, socket=False)
+
+    def test_shipped_example_checks_both_components(self):
+        example = os.path.join(HERE, "../../../conf/cluster.yaml")
+        p = self.hactl("config", "validate", example, socket=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("cluster 'mail-ha', 2 nodes, 1 groups", p.stdout)
+        self.assertIn(": 1 volumes", p.stdout)
+
+    def test_volume_errors_come_from_drbd_lite(self):
+        path, p = self.validate(self.BASE + "volumes:\n  - {name: r0, device: vdb, secret_file: /s}\n")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("cluster 't', 2 nodes, 0 groups", p.stdout)
+        self.assertIn(path + ":7:24: volumes[0].device: expected an absolute path, found 'vdb'", p.stderr)
+
+    def test_group_errors_do_not_hide_volume_results(self):
+        path, p = self.validate(self.BASE + "groups: 5\nvolumes:\n  - {name: r0, device: /dev/vdb, secret_file: /s}\n")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(path + ":6:9: groups: expected a list", p.stderr)
+        self.assertIn(": 1 volumes", p.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -55,6 +55,10 @@ class MapReader {
   std::optional<std::vector<std::string>> string_list(const std::string& key, Need need = Need::optional);
   std::optional<std::map<std::string, std::string>> string_map(const std::string& key,
                                                                 Need need = Need::optional);
+  // A string that must be an absolute path / a numeric IPv4 or IPv6 address (the error
+  // quotes what was found).
+  std::optional<std::string> absolute_path(const std::string& key, Need need = Need::optional);
+  std::optional<std::string> ip_address(const std::string& key, Need need = Need::optional);
   // For nested mappings and lists: marks the key known and returns the node
   // (undefined when absent; a required one absent is reported).
   YAML::Node child(const std::string& key, Need need = Need::optional);
@@ -78,6 +82,18 @@ class MapReader {
 // Calls `each(item, path)` for every item of a YAML sequence; reports a non-list.
 void for_each_item(ErrorSink& sink, const YAML::Node& list, const std::string& path,
                    const std::function<void(const YAML::Node&, const std::string&)>& each);
+
+// The YAML document of a config file: its text parsed, or an error in `sink` (syntax
+// error with line:column, empty file) and an undefined node.
+YAML::Node parse_document(ErrorSink& sink, const std::string& text);
+// Reads sink.file(); a missing or unreadable file is an error in `sink` ("cannot read the file: ...").
+std::optional<std::string> read_file_text(ErrorSink& sink);
+
+// Checks shared by every config file.
+bool is_ip_address(const std::string& text);        // numeric IPv4 or IPv6
+bool is_ipv6_address(const std::string& text);
+bool is_absolute_path(const std::string& text);
+bool is_plain_name(const std::string& text);        // [A-Za-z0-9][A-Za-z0-9_.-]{0,62}: node, volume, cluster names
 
 // "10s", "500ms", "2m", "1h", "5d" -> milliseconds.
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);

@@ -57,6 +57,7 @@ class ControlServer {
     std::unique_ptr<uv::Stream> stream;
     std::unique_ptr<ControlSession> session;
     std::string buffer;
+    bool overlong = false;  // sent a line over the limit: answered, then ended
   };
   const Logger& log_;
   Handler handler_;

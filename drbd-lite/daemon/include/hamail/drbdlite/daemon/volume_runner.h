@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hamail/hacore/config/cluster_config.h"
+#include "hamail/drbdlite/config/drbd_config.h"
 #include "hamail/drbdlite/core/replica.h"
 #include "hamail/drbdlite/daemon/file_disk.h"
 #include "hamail/drbdlite/daemon/peer_link.h"
@@ -25,11 +25,10 @@
 namespace hamail::drbdlite {
 
 struct VolumeSetup {
-  config::VolumeConfig volume;      // paths already expanded for this node (%n)
+  VolumeConfig volume;              // for this node: for_node() applied (%n, nbd_socket)
   std::string node;
   std::string peer_node;
   std::string local_addr, peer_addr;
-  std::string nbd_socket;
 };
 
 using EventSink = std::function<void(const nlohmann::json& event)>;

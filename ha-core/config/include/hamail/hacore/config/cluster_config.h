@@ -1,5 +1,6 @@
-// The typed model of cluster.yaml: one file, identical on both nodes, describing the
-// whole cluster (nodes, quorum, timing, fencing, replicated volumes, resource groups).
+// The typed model of cluster.yaml's ha-core sections: one file, identical on both nodes,
+// describing the cluster (nodes, quorum, timing, fencing, resource groups). The `volumes:`
+// section belongs to drbd-lite, which reads it with its own loader (hamail/drbdlite/config).
 // Built and validated by load_cluster_config(); later components only read it.
 #pragma once
 
@@ -25,7 +26,7 @@ struct NodeConfig {
   std::string name;
   std::uint32_t id = 0;                  // corosync nodeid, 1-based
   std::vector<std::string> ring_addrs;   // corosync knet links, link 0 first
-  std::string replication_addr;          // drbd-lite link
+  std::string replication_addr;          // drbd-lite link (checked here for clashes; used by drbd-lite)
   std::string public_addr;               // optional: the node's own address on the public network
 };
 
@@ -60,18 +61,6 @@ struct StonithConfig {
   bool enabled = true;
   Milliseconds timeout{60000};
   std::vector<StonithDevice> devices;
-};
-
-struct VolumeConfig {
-  std::string name;
-  std::string device;           // lower device: block device or file, same path on both nodes
-  std::string meta = "internal";  // "internal" or the path of an external metadata device/file
-  std::optional<std::uint64_t> size_bytes;  // defaults to what the lower device offers
-  char protocol = 'C';          // A, B, C
-  int port = 7789;
-  std::string secret_file;      // shared secret for the replication link (TLS auth)
-  std::uint64_t resync_rate_bytes = 100ull << 20;  // per second
-  std::string nbd_socket;       // where the NBD export listens while Primary
 };
 
 enum class OnFail { restart, standby, fence, block, stop };
@@ -135,7 +124,6 @@ struct ClusterConfig {
   QuorumConfig quorum;
   TimingConfig timing;
   StonithConfig stonith;
-  std::vector<VolumeConfig> volumes;
   PolicyDefaults defaults;
   std::vector<GroupConfig> groups;
   ConnectivityConfig connectivity;

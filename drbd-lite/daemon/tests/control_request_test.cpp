@@ -1,0 +1,59 @@
+#include "hamail/drbdlite/daemon/control_request.h"
+
+#include <gtest/gtest.h>
+
+namespace hamail::drbdlite {
+namespace {
+
+using nlohmann::json;
+using Command = ControlRequest::Command;
+
+std::string error_of(const json& j) {
+  auto r = decode_control_request(j);
+  return r ? "" : r.error();
+}
+
+TEST(ControlRequest, DecodesEveryCommand) {
+  auto r = decode_control_request({{"cmd", "primary"}, {"volume", "r0"}, {"force", true}});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->command, Command::primary);
+  EXPECT_EQ(r->volume, "r0");
+  EXPECT_TRUE(r->force);
+  r = decode_control_request({{"cmd", "connect"}, {"volume", "r0"}, {"discard_my_data", true}});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_TRUE(r->discard_my_data);
+  r = decode_control_request({{"cmd", "status"}});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_TRUE(r->volume.empty());
+  for (const char* c : {"create-md", "up", "down", "secondary", "disconnect", "invalidate", "verify"}) {
+    r = decode_control_request({{"cmd", c}, {"volume", "r0"}});
+    ASSERT_TRUE(r) << c << ": " << r.error();
+    EXPECT_STREQ(to_string(r->command), c);
+  }
+  EXPECT_TRUE(decode_control_request({{"cmd", "events"}}));
+}
+
+TEST(ControlRequest, WrongTypesAreErrors) {
+  EXPECT_EQ(error_of({{"cmd", "status"}, {"volume", 5}}), "request 'status': field 'volume': expected a string, found an integer");
+  EXPECT_EQ(error_of({{"cmd", "primary"}, {"volume", "r0"}, {"force", "yes"}}),
+            "request 'primary': field 'force': expected true or false, found a string");
+  EXPECT_EQ(error_of({{"cmd", 7}}), "request: field 'cmd': expected a string, found an integer");
+  EXPECT_EQ(error_of(json::array({"status"})), "request: expected a JSON object, found an array");
+  EXPECT_EQ(error_of(json(nullptr)), "request: expected a JSON object, found null");
+}
+
+TEST(ControlRequest, MissingUnknownAndMisplacedFields) {
+  EXPECT_EQ(error_of(json::object()), "request: field 'cmd': missing");
+  EXPECT_EQ(error_of({{"cmd", "up"}}), "request 'up': field 'volume': missing");
+  EXPECT_EQ(error_of({{"cmd", "reboot"}}), "unknown command 'reboot'");
+  EXPECT_EQ(error_of({{"cmd", "up"}, {"volume", "r0"}, {"force", true}}), "request 'up': unknown field 'force'");
+  EXPECT_EQ(error_of({{"cmd", "events"}, {"volume", "r0"}}), "request 'events': unknown field 'volume'");
+}
+
+TEST(ControlRequest, HugeValuesAreRefused) {
+  EXPECT_EQ(error_of({{"cmd", "up"}, {"volume", std::string(10000, 'v')}}), "request 'up': field 'volume': longer than 63 bytes");
+  EXPECT_EQ(error_of({{"cmd", std::string(100000, 'c')}}), "request: field 'cmd': longer than 32 bytes");
+}
+
+}  // namespace
+}  // namespace hamail::drbdlite
