@@ -307,14 +307,19 @@ class Loader {
     r.finish();
   }
 
+  // The checks between sections, once every section has been read. The YAML nodes are
+  // used through const views: yaml-cpp's non-const operator[] may insert keys.
   void cross_check(const YAML::Node& root) {
-    // Const views: yaml-cpp's non-const operator[] may insert keys.
+    std::map<std::string, std::size_t> names = check_nodes();
+    check_quorum(root);
+    check_fencing(root, names);
+    check_groups(names);
+  }
+
+  // Nodes: unique names, ids and addresses; same number of links everywhere. Returns the
+  // node names with their index.
+  std::map<std::string, std::size_t> check_nodes() {
     const auto& node_nodes = node_nodes_;
-    const auto& device_nodes = device_nodes_;
-    const auto& group_nodes = group_nodes_;
-    const auto& resource_nodes = resource_nodes_;
-    const YAML::Node& quorum_node = quorum_node_;
-    // Nodes: unique names, ids and addresses; same number of links everywhere.
     std::map<std::string, std::size_t> names, addrs;
     std::map<std::uint32_t, std::size_t> ids;
     for (std::size_t i = 0; i < cfg_.nodes.size(); ++i) {
@@ -341,8 +346,12 @@ class Loader {
           sink_.add(yn["ring_addrs"], p + ".ring_addrs[" + std::to_string(l) + "]", "link " + std::to_string(l) + " mixes IPv4 and IPv6 between nodes");
       }
     }
+    return names;
+  }
 
-    // Quorum: two_node means exactly two nodes, and excludes a qdevice.
+  // Quorum: two_node means exactly two nodes, and excludes a qdevice.
+  void check_quorum(const YAML::Node& root) {
+    const YAML::Node& quorum_node = quorum_node_;
     if (!two_node_explicit_ && cfg_.nodes.size() != 2) cfg_.quorum.two_node = false;
     if (cfg_.quorum.qdevice && !two_node_explicit_) cfg_.quorum.two_node = false;
     if (cfg_.quorum.two_node && cfg_.nodes.size() != 2)
@@ -350,8 +359,11 @@ class Loader {
                 "two_node needs exactly 2 nodes, found " + std::to_string(cfg_.nodes.size()));
     if (cfg_.quorum.two_node && cfg_.quorum.qdevice)
       sink_.add(quorum_node["qdevice"], "quorum.qdevice", "two_node and a qdevice exclude each other: set two_node: false");
+  }
 
-    // Fencing: devices name real nodes; every node can be fenced when enabled.
+  // Fencing: devices name real nodes; every node can be fenced when enabled.
+  void check_fencing(const YAML::Node& root, const std::map<std::string, std::size_t>& names) {
+    const auto& device_nodes = device_nodes_;
     std::set<std::string> fenceable, device_names;
     for (std::size_t i = 0; i < cfg_.stonith.devices.size(); ++i) {
       const auto& d = cfg_.stonith.devices[i];
@@ -375,8 +387,12 @@ class Loader {
       for (const auto& [at, path] : fence_on_fail_)
         sink_.add(at, path, "on_fail: fence needs stonith.enabled: true");
     }
+  }
 
-    // Groups and resources: one namespace of names; preferred node exists.
+  // Groups and resources: one namespace of names; preferred node exists.
+  void check_groups(const std::map<std::string, std::size_t>& names) {
+    const auto& group_nodes = group_nodes_;
+    const auto& resource_nodes = resource_nodes_;
     std::map<std::string, std::string> ids_seen;
     std::size_t r_index = 0;
     for (std::size_t i = 0; i < cfg_.groups.size(); ++i) {
