@@ -323,10 +323,12 @@ void VolumeRunner::write_zeroes(std::uint64_t off, std::uint32_t len, bool, bool
   // Large discards (mkfs trims the whole device) go in pieces the activity log can hold.
   auto split = std::make_shared<SplitRequest>();
   split->done = std::move(done);
-  split->remaining = (len + kMaxDiscardPiece - 1) / kMaxDiscardPiece;
+  // 64-bit: a length over 0xFC000000 would wrap in 32 bits and the reply never be sent.
+  split->remaining = (std::uint64_t{len} + kMaxDiscardPiece - 1) / kMaxDiscardPiece;
   Outbox out = outbox();
-  for (std::uint64_t pos = off; pos < off + len; pos += kMaxDiscardPiece) {
-    auto piece = static_cast<std::uint32_t>(std::min<std::uint64_t>(kMaxDiscardPiece, off + len - pos));
+  const std::uint64_t end = off + std::uint64_t{len};
+  for (std::uint64_t pos = off; pos < end; pos += kMaxDiscardPiece) {
+    auto piece = static_cast<std::uint32_t>(std::min<std::uint64_t>(kMaxDiscardPiece, end - pos));
     std::uint64_t req = next_request_++;
     io_waiting_[req] = [split](Status st) {
       if (!st && split->first_error) split->first_error = st;
