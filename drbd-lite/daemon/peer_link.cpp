@@ -48,6 +48,10 @@ void PeerLink::stop() {
   failure_.stop();
   connecting_.reset();
   listener_.reset();
+  if (candidate_) {
+    candidate_->close();
+    candidate_.reset();
+  }
   if (tls_) {
     tls_->close();
     tls_.reset();
@@ -61,7 +65,7 @@ void PeerLink::schedule_dial() {
 }
 
 void PeerLink::dial() {
-  if (!running_ || tls_ || connecting_) return;
+  if (!running_ || tls_ || candidate_ || connecting_) return;
   auto pc = uv::connect_tcp(loop_, cfg_.peer_addr, cfg_.port, [this](Result<std::unique_ptr<uv::Stream>> s) {
     connecting_.reset();
     if (!s) {
@@ -82,22 +86,56 @@ void PeerLink::dial() {
   connecting_ = std::move(*pc);
 }
 
+// A new connection authenticates beside the live link and replaces it only once its
+// TLS-PSK handshake has completed: a connection from the peer's address that cannot prove
+// the secret (anyone on the peer host can open one) never drops replication.
 void PeerLink::adopt(std::unique_ptr<uv::Stream> stream) {
-  if (tls_) lose("replaced by a new connection from the peer");
   std::string peer = stream->peer();
   bool server_side = !cfg_.dialer;
   auto t = tls::TlsStream::start(loop_, std::move(stream), server_side ? server_ctx_ : client_ctx_);
   if (!t) {
     log_.error("replication_tls_failed").kv("volume", cfg_.volume).kv("peer", peer).kv("error", t.error());
-    schedule_dial();
+    if (!tls_) schedule_dial();
     return;
   }
-  tls_ = std::move(*t);
-  tls_->set_write_limit(cfg_.write_limit);
+  if (candidate_) discard_candidate("replaced by a newer connection before its handshake completed");
+  candidate_ = std::move(*t);
+  candidate_->set_write_limit(cfg_.write_limit);
+  tls::TlsStream* self = candidate_.get();
+  Status st = candidate_->start_reading(
+      [this, self](std::string_view d) {
+        if (self == tls_.get()) on_tls_data(d);
+      },
+      [this, self](Status s) { on_stream_end(self, s); }, [this, self] { on_handshake_done(self); });
+  if (!st) discard_candidate(st.message());
+}
+
+void PeerLink::on_handshake_done(tls::TlsStream* self) {
+  if (self != candidate_.get()) return;
+  if (tls_) lose("replaced by a new authenticated connection from the peer");
+  tls_ = std::move(candidate_);
   reader_ = wire::FrameReader();
-  Status st = tls_->start_reading([this](std::string_view d) { on_tls_data(d); }, [this](Status s) { on_tls_end(s); },
-                                  [this] { on_tls_ready(); });
-  if (!st) lose(st.message());
+  on_tls_ready();
+}
+
+void PeerLink::on_stream_end(tls::TlsStream* self, Status st) {
+  if (self == tls_.get()) {
+    on_tls_end(st);
+  } else if (self == candidate_.get()) {
+    discard_candidate(st ? "closed before the handshake completed" : st.message());
+  }
+}
+
+void PeerLink::discard_candidate(const std::string& reason) {
+  if (!candidate_) return;
+  log_.warning("replication_handshake_failed")
+      .kv("volume", cfg_.volume)
+      .kv("peer", candidate_->peer())
+      .kv("error", reason)
+      .kv("live_link", tls_ ? "kept" : "none");
+  candidate_->close();
+  candidate_.reset();
+  if (!tls_) schedule_dial();
 }
 
 void PeerLink::on_tls_ready() {
@@ -125,13 +163,10 @@ void PeerLink::on_tls_end(Status st) {
 
 void PeerLink::lose(const std::string& reason) {
   if (!tls_) return;
-  bool was_ready = ready_;
-  std::string peer = tls_->peer();
+  bool was_ready = ready_;  // false only after a failed send, which reports through here
   ready_ = false;
   tls_->close();
   tls_.reset();
-  if (!was_ready)
-    log_.warning("replication_handshake_failed").kv("volume", cfg_.volume).kv("peer", peer).kv("error", reason);
   if (was_ready && cb_.on_down) cb_.on_down(reason);
   schedule_dial();
 }

@@ -1,7 +1,8 @@
 // PeerLink: the replication link of one volume to the peer node: TCP + TLS 1.3 with a
 // pre-shared key (mutual authentication from the volume's secret). The node whose name
 // sorts first dials (retrying every second); the other listens and accepts only the
-// peer's address. Delivers decoded frames; a new connection replaces an old one.
+// peer's address. Delivers decoded frames; a new connection replaces the live one only
+// after it has authenticated (completed its TLS-PSK handshake).
 #pragma once
 
 #include <functional>
@@ -51,6 +52,9 @@ class PeerLink {
  private:
   void dial();
   void adopt(std::unique_ptr<uv::Stream> stream);
+  void on_handshake_done(tls::TlsStream* self);
+  void on_stream_end(tls::TlsStream* self, Status st);
+  void discard_candidate(const std::string& reason);
   void on_tls_ready();
   void on_tls_data(std::string_view data);
   void on_tls_end(Status st);
@@ -64,7 +68,8 @@ class PeerLink {
   Callbacks cb_;
   std::unique_ptr<uv::StreamServer> listener_;
   std::unique_ptr<uv::PendingConnect> connecting_;
-  std::unique_ptr<tls::TlsStream> tls_;
+  std::unique_ptr<tls::TlsStream> tls_;        // the live, authenticated link
+  std::unique_ptr<tls::TlsStream> candidate_;  // a new connection still in its handshake (at most one)
   bool ready_ = false;
   bool running_ = false;
   wire::FrameReader reader_;
