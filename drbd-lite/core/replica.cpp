@@ -62,13 +62,7 @@ void Replica::set_peer(Role r, DiskState d, Outbox& out) {
   peer_disk_ = d;
 }
 
-void Replica::send(const wire::Message& m, Outbox& out) {
-  if (out.transmit) {
-    out.transmit(wire::encode(m));
-  } else {
-    out.frames.push_back(wire::encode(m));
-  }
-}
+void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::encode(m)); }
 
 void Replica::update_superblock_flags() {
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||

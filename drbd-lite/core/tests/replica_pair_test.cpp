@@ -69,8 +69,7 @@ struct Node {
   std::uint64_t next_id;
   std::map<std::uint64_t, Status> done;  // completed app requests
   std::vector<ReplicaEvent> events;
-  wire::FrameReader reader;
-  std::vector<std::string> inbox;        // frames in flight to this node
+  wire::FrameReader reader;              // frames in flight to this node, as over TCP
 
   bool has_event(const std::string& n) const {
     for (auto& e : events)
@@ -107,23 +106,43 @@ class Pair : public ::testing::Test {
     auto al = n.disk->al.seq == 0 ? meta::ActivityLog::create(layout_.data_bytes)
                                   : meta::ActivityLog::recover(layout_.data_bytes, meta::kDefaultMaxAlExtents, n.disk->al);
     ASSERT_TRUE(al) << al.error();
-    Outbox out;
+    Outbox out = outbox(n);
     Node* np = &n;
+    n.reader = wire::FrameReader();
     n.r = std::make_unique<Replica>(cfg, *n.disk, n.disk->sb, std::move(*bm), std::move(*al),
                                     [np] { return ++np->next_id; }, out);
-    n.reader = wire::FrameReader();
-    n.inbox.clear();
     absorb(n, out);
   }
+
+  // The production path: frames leave the core through the sink at once, encoded, and
+  // queue in the peer's FrameReader in the order they were sent.
+  Outbox outbox(Node& n) {
+    return Outbox([this, np = &n](std::string&& frame) {
+      if (!linked_) return;
+      peer_of(*np).reader.feed(frame);
+      ++frames_sent_;
+    });
+  }
+
+  // Hands the next complete frame queued for `n` to its Replica; false when none is queued.
+  bool deliver_one(Node& n) {
+    if (!linked_) return false;
+    auto m = n.reader.next();
+    EXPECT_TRUE(m) << m.error();
+    if (!m || !m->has_value()) return false;
+    Outbox out = outbox(n);
+    n.r->receive(std::move(**m), out);
+    absorb(n, out);
+    return true;
+  }
+
+  bool in_flight() const { return a_.reader.buffered() > 0 || b_.reader.buffered() > 0; }
 
   Node& peer_of(Node& n) { return &n == &a_ ? b_ : a_; }
 
   void absorb(Node& n, Outbox& out) {
     for (auto& c : out.completed) n.done.insert_or_assign(c.request, c.status);
     for (auto& e : out.events) n.events.push_back(e);
-    if (linked_) {
-      for (auto& f : out.frames) peer_of(n).inbox.push_back(std::move(f));
-    }
     // A closing side's last frames (a refusal) still reach the peer, as over TCP.
     if (out.drop_link && linked_) drop_pending_ = true;
   }
@@ -131,7 +150,7 @@ class Pair : public ::testing::Test {
   void link() {
     linked_ = true;
     for (Node* n : {&a_, &b_}) {
-      Outbox out;
+      Outbox out = outbox(*n);
       n->r->link_up(out);
       absorb(*n, out);
     }
@@ -142,9 +161,8 @@ class Pair : public ::testing::Test {
     if (!linked_) return;
     linked_ = false;
     for (Node* n : {&a_, &b_}) {
-      n->inbox.clear();
       n->reader = wire::FrameReader();
-      Outbox out;
+      Outbox out = outbox(*n);
       n->r->link_down("link cut", out);
       absorb(*n, out);
     }
@@ -155,39 +173,32 @@ class Pair : public ::testing::Test {
     for (int i = 0; i < max_rounds; ++i) {
       bool moved = false;
       for (Node* n : {&a_, &b_}) {
-        while (linked_ && !n->inbox.empty()) {
-          std::string f = std::move(n->inbox.front());
-          n->inbox.erase(n->inbox.begin());
-          n->reader.feed(f);
-          auto m = n->reader.next();
-          ASSERT_TRUE(m) << m.error();
-          ASSERT_TRUE(m->has_value());
-          Outbox out;
-          n->r->receive(std::move(**m), out);
-          absorb(*n, out);
-          moved = true;
+        while (deliver_one(*n)) moved = true;
+        if (linked_) {
+          ASSERT_EQ(n->reader.buffered(), 0u) << "a partial frame is stuck in " << n->name << "'s reader";
         }
       }
       now_ += 10;
       for (Node* n : {&a_, &b_}) {
-        Outbox out;
+        std::uint64_t sent = frames_sent_;
+        Outbox out = outbox(*n);
         n->r->tick(now_, out);
-        if (!out.frames.empty() || !out.completed.empty()) moved = true;
+        if (frames_sent_ != sent || !out.completed.empty()) moved = true;
         absorb(*n, out);
       }
-      if (drop_pending_ && a_.inbox.empty() && b_.inbox.empty()) {
+      if (drop_pending_ && !in_flight()) {
         drop_pending_ = false;
         cut();
         moved = true;
       }
-      if (!moved && a_.inbox.empty() && b_.inbox.empty() && i > 2) return;
+      if (!moved && !in_flight() && i > 2) return;
     }
     FAIL() << "did not settle";
   }
 
   template <class F>
   void cmd(Node& n, F f) {
-    Outbox out;
+    Outbox out = outbox(n);
     f(*n.r, out);
     absorb(n, out);
   }
@@ -227,6 +238,7 @@ class Pair : public ::testing::Test {
   bool drop_pending_ = false;
   std::uint64_t now_ = 1000;
   std::uint64_t req_ = 0;
+  std::uint64_t frames_sent_ = 0;
 };
 
 std::string pattern(std::size_t n, char seed) {
@@ -288,7 +300,7 @@ TEST_F(Pair, SecondaryCrashDuringWritesResyncsOnlyWhatItMissed) {
   // Writes in flight to the peer when it dies: marked out of sync, completed locally.
   cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(1, 4096 * 20, pattern(4096, 'd'), false, o); });
   cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(2, 4096 * 30, pattern(4096, 'e'), false, o); });
-  b_.inbox.clear();  // lost with the crash
+  b_.reader = wire::FrameReader();  // lost with the crash
   cut();
   EXPECT_TRUE(a_.done[1]);
   EXPECT_TRUE(a_.done[2]);
@@ -307,7 +319,6 @@ TEST_F(Pair, CrashedPrimaryResyncsOnlyItsActivityLogExtents) {
   ASSERT_TRUE(write(a_, 9ull << 20, pattern(4096, 'g')));
   // A write the peer never got, then the Primary dies (no clean demote).
   cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(9, (9ull << 20) + 4096, pattern(4096, 'h'), false, o); });
-  b_.inbox.clear();
   linked_ = false;
   b_.reader = wire::FrameReader();
   cmd(b_, [](Replica& r, Outbox& o) { r.link_down("peer died", o); });
@@ -404,15 +415,7 @@ TEST_F(Pair, WritesDuringResyncEndIdentical) {
   link();
   // Deliver only part of the traffic, then write over blocks being resynced.
   for (int round = 0; round < 5; ++round) {
-    for (int k = 0; k < 3 && !b_.inbox.empty(); ++k) {
-      std::string f = b_.inbox.front();
-      b_.inbox.erase(b_.inbox.begin());
-      b_.reader.feed(f);
-      auto m = b_.reader.next();
-      ASSERT_TRUE(m && m->has_value());
-      Outbox out;
-      b_.r->receive(std::move(**m), out);
-      absorb(b_, out);
+    for (int k = 0; k < 3 && deliver_one(b_); ++k) {
     }
     cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(1000 + round, 65536 * (round * 7), pattern(8192, 'z'), false, o); });
   }
@@ -439,8 +442,8 @@ TEST_F(Pair, InvalidateFullyResyncsFromThePeer) {
 TEST_F(Pair, PeerTimeoutDropsTheLinkAndCompletesWrites) {
   make_primary_synced();
   cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(3, 0, pattern(4096, 'l'), false, o); });
-  b_.inbox.clear();  // the peer is frozen: nothing comes back
-  Outbox out;
+  b_.reader = wire::FrameReader();  // the peer is frozen: nothing comes back
+  Outbox out = outbox(a_);
   a_.r->tick(now_ + 7000, out);
   absorb(a_, out);
   ASSERT_TRUE(out.drop_link);
