@@ -66,7 +66,7 @@ Status MemDisk::discard(std::uint64_t offset, std::uint32_t length, bool, bool f
 
 Status MemDisk::flush() {
   if (down_) return down_error();
-  if (auto kind = crash_hits(DiskCall::flush)) return interrupt({}, *kind);
+  if (auto crash = crash_hits(DiskCall::flush)) return interrupt({}, *crash);
   if (fail_flushes_) return Error{"fdatasync of " + opts_.name + ": " + std::strerror(EIO)};
   write_back_all();
   ++counters_.flushes;
@@ -75,7 +75,7 @@ Status MemDisk::flush() {
 
 Status MemDisk::submit(DiskCall call, std::vector<Chunk> chunks, bool durable, const std::string& what) {
   if (down_) return down_error();
-  if (auto kind = crash_hits(call)) return interrupt(chunks, *kind);
+  if (auto crash = crash_hits(call)) return interrupt(chunks, *crash);
   if (Status st = check_write(chunks, what); !st) return st;
   if (Status st = check_space(chunks, what); !st) return st;
   const std::uint64_t n = chunks.size();

@@ -95,15 +95,16 @@ Status MemDisk::write_bitmap_pages(const meta::Bitmap& bm, const std::vector<std
   return submit(DiskCall::bitmap, std::move(chunks), true, opts_.name + " bitmap");
 }
 
-void MemDisk::crash_during(DiskCall call, CrashKind kind, std::uint32_t nth) {
-  armed_ = Armed{call, kind, nth == 0 ? 1 : nth};
+void MemDisk::crash_during(DiskCall call, CrashKind kind, std::uint32_t nth,
+                           std::optional<std::uint64_t> landed_prefix_bytes) {
+  armed_ = Armed{call, kind, nth == 0 ? 1 : nth, landed_prefix_bytes};
 }
 
-std::optional<CrashKind> MemDisk::crash_hits(DiskCall call) {
+std::optional<MemDisk::Armed> MemDisk::crash_hits(DiskCall call) {
   if (!armed_ || armed_->call != call || --armed_->remaining > 0) return std::nullopt;
-  CrashKind kind = armed_->kind;
+  Armed crash = *armed_;
   armed_.reset();
-  return kind;
+  return crash;
 }
 
 void MemDisk::power_cut() {
@@ -153,28 +154,42 @@ void MemDisk::land_sectors(const Chunk& c) {
 }
 
 // The crash hits in the middle of a call: `chunks` is what it was writing (none for a flush).
-Status MemDisk::interrupt(const std::vector<Chunk>& chunks, CrashKind kind) {
-  if (kind == CrashKind::power_cut) {
+Status MemDisk::interrupt(const std::vector<Chunk>& chunks, const Armed& crash) {
+  std::uint64_t total = 0;
+  for (const Chunk& c : chunks) total += c.length;
+  if (crash.kind == CrashKind::power_cut) {
     lose_cache_at_power_cut();  // a flush in progress had written back part of the cache
-    for (const Chunk& c : chunks) land_sectors(c);
+    if (crash.landed_prefix_bytes && !chunks.empty()) {
+      std::uint64_t start = chunks.front().offset;
+      std::uint64_t end = meta::round_down(start + *crash.landed_prefix_bytes, opts_.sector_bytes);
+      land_prefix(chunks, end > start ? end - start : 0, medium_, false);
+    } else {
+      for (const Chunk& c : chunks) land_sectors(c);
+    }
     view_ = medium_;
   } else {
     // kill -9 between the pwrite()s of the call: a prefix, in whole pages, reached the page cache.
-    std::uint64_t total = 0;
-    for (const Chunk& c : chunks) total += c.length;
-    std::uint64_t keep = rng_.below(meta::div_round_up(total, kPage) + 1) * kPage;
-    for (const Chunk& c : chunks) {
-      std::uint64_t n = std::min(keep, c.length);
-      if (n == 0) break;
-      Chunk part{c.offset, n, c.bytes.empty() ? std::string() : c.bytes.substr(0, n)};
-      apply(view_, part, 0, n);
-      cache_bytes_ += n;
-      cache_.push_back(std::move(part));
-      keep -= n;
-    }
+    std::uint64_t keep = crash.landed_prefix_bytes ? meta::round_down(*crash.landed_prefix_bytes, kPage)
+                                                   : rng_.below(meta::div_round_up(total, kPage) + 1) * kPage;
+    land_prefix(chunks, keep, view_, true);
   }
   down_ = true;
   return down_error();
+}
+
+// The first `bytes` of the call's chunks, in order, land in `image` (and the cache).
+void MemDisk::land_prefix(const std::vector<Chunk>& chunks, std::uint64_t bytes, std::string& image, bool cache_it) {
+  for (const Chunk& c : chunks) {
+    std::uint64_t n = std::min(bytes, c.length);
+    if (n == 0) break;
+    Chunk part{c.offset, n, c.bytes.empty() ? std::string() : c.bytes.substr(0, n)};
+    apply(image, part, 0, n);
+    if (cache_it) {
+      cache_bytes_ += n;
+      cache_.push_back(std::move(part));
+    }
+    bytes -= n;
+  }
 }
 
 }  // namespace hamail::drbdlite::sim

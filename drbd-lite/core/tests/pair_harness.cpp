@@ -73,7 +73,7 @@ void Pair::restart(Node& n) {
 Outbox Pair::outbox(Node& n) {
   return Outbox([this, np = &n](std::string&& frame) {
     Node& peer = peer_of(*np);
-    if (!linked_ || !np->up || np->disk->is_down() || !peer.up) return;
+    if (!linked_ || !np->up || np->disk->is_down() || !peer.up || peer.closed_link) return;
     peer.reader.feed(frame);
     ++frames_sent_;
   });
@@ -86,8 +86,12 @@ void Pair::absorb(Node& n, Outbox& out) {
     for (auto& c : out.completed) n.done.insert_or_assign(c.request, c.status);
   }
   for (auto& e : out.events) n.events.push_back(e);
-  // A closing side's last frames (a refusal) still reach the peer, as over TCP.
-  if (out.drop_link && linked_) drop_pending_ = true;
+  // A side that drops the link closes its socket: it reads nothing more, but its last
+  // frames (a refusal) still reach the peer, as over TCP; run() then cuts the link.
+  if (out.drop_link && linked_) {
+    n.closed_link = true;
+    n.reader = wire::FrameReader();
+  }
   if (died) {
     // The node crashed: its process is gone with every frame still queued for it. What it
     // sent before reaches the peer, which then sees the connection drop.
@@ -103,7 +107,7 @@ void Pair::absorb(Node& n, Outbox& out) {
 
 // Hands the next complete frame queued for `n` to its Replica; false when none is queued.
 bool Pair::deliver_one(Node& n) {
-  if (!linked_ || !n.up) return false;
+  if (!linked_ || !n.up || n.closed_link) return false;
   auto m = n.reader.next();
   EXPECT_TRUE(m) << m.error();
   if (!m || !m->has_value()) return false;
@@ -124,11 +128,11 @@ void Pair::link() {
 }
 
 void Pair::cut() {
-  drop_pending_ = false;
   if (!linked_) return;
   linked_ = false;
   for (Node* n : {&a_, &b_}) {
     n->reader = wire::FrameReader();
+    n->closed_link = false;
     if (!n->up) continue;
     Outbox out = outbox(*n);
     n->r->link_down("link cut", out);
@@ -154,7 +158,7 @@ void Pair::run(int max_rounds) {
       if (frames_sent_ != sent || !out.completed.empty()) moved = true;
       absorb(*n, out);
     }
-    if (drop_pending_ && !in_flight()) {
+    if ((a_.closed_link || b_.closed_link) && !in_flight()) {
       cut();
       moved = true;
     }

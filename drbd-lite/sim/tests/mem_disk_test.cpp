@@ -188,6 +188,27 @@ TEST(MemDisk, ATornActivityLogRecordIsFoundByItsCrcAndNeverUsed) {
   EXPECT_GT(new_whole, 0);
 }
 
+TEST(MemDisk, AnInterruptedWriteCanBeTornAtAChosenSector) {
+  auto d = make();
+  auto md = d->attach();
+  ASSERT_TRUE(md);
+  meta::Superblock sb = md->sb;
+  sb.seq = 3;
+  sb.gen.current = 0xC0FFEE;
+  d->crash_during(DiskCall::superblock, CrashKind::power_cut, 1, 512);  // the header sector lands, the CRC's does not
+  EXPECT_FALSE(d->write_superblock(sb));
+  std::uint64_t slot1 = d->layout().superblock_slot_offset(1);
+  auto torn = meta::decode_superblock(
+      std::span(reinterpret_cast<const std::uint8_t*>(d->medium().data()) + slot1, meta::kPageBytes),
+      meta::DeviceSizes{16ull << 20, 16ull << 20});
+  ASSERT_FALSE(torn);
+  EXPECT_EQ(torn.error(), "CRC mismatch");
+  d->restart();
+  md = d->attach();
+  ASSERT_TRUE(md) << md.error();
+  EXPECT_EQ(md->sb.seq, 2u);
+}
+
 TEST(MemDisk, KillInTheMiddleOfAFlushLosesNothing) {
   auto d = make();
   ASSERT_TRUE(d->write(0, block('f'), false));

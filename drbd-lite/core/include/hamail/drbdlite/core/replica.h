@@ -163,6 +163,10 @@ class Replica {
 
   // Writes.
   void submit_write(DeferredWrite w, Outbox& out);
+  Status write_al_transaction(const meta::ActivityLog::Begin& begin);
+  void complete_app_write(std::uint64_t request, std::uint64_t offset, std::uint64_t length, bool peer_wrote,
+                          Outbox& out);
+  bool bitmap_covers(std::uint64_t offset, std::uint64_t length) const;
   void drain_deferred(Outbox& out);
   void complete_write(std::uint64_t seq, bool peer_acked, Outbox& out);
   void on_peer_write(wire::Write& w, Outbox& out);
@@ -173,6 +177,7 @@ class Replica {
 
   // Connect, resync, verify.
   void on_hello(const wire::Hello& h, Outbox& out);
+  void on_peer_state(const wire::State& s, Outbox& out);
   void send_bitmap(Outbox& out);
   void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
   void on_bitmap_done(Outbox& out);

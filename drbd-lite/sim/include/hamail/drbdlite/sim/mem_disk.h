@@ -82,7 +82,10 @@ class MemDisk final : public LocalDisk {
   // The nth call of `call` from now is interrupted: a write lands torn (power cut: a proper
   // subset of its sectors reaches the medium; kill: a prefix of whole 4 KiB pages reaches
   // the page cache), a flush writes back part of the cache; the call fails, the node is down.
-  void crash_during(DiskCall call, CrashKind kind, std::uint32_t nth = 1);
+  // `landed_prefix_bytes` replaces the seed's choice: exactly the write's first bytes land,
+  // rounded down to whole sectors (power cut) or pages (kill).
+  void crash_during(DiskCall call, CrashKind kind, std::uint32_t nth = 1,
+                    std::optional<std::uint64_t> landed_prefix_bytes = std::nullopt);
   void restart();
   bool is_down() const { return down_; }
 
@@ -102,6 +105,8 @@ class MemDisk final : public LocalDisk {
   std::string_view durable_data() const { return std::string_view(medium_).substr(0, layout_.data_bytes); }
   // Silent corruption (a bit flip, another writer): changes the medium and the cache view, no error.
   void corrupt(std::uint64_t offset, std::string_view bytes);
+  // The whole device (data and metadata) as the medium holds it.
+  std::string_view medium() const { return medium_; }
   // The superblock the medium holds now (what a boot after a power cut would pick).
   Result<meta::Superblock> superblock_on_medium() const;
   std::size_t unflushed_writes() const { return cache_.size(); }
@@ -121,6 +126,7 @@ class MemDisk final : public LocalDisk {
     DiskCall call;
     CrashKind kind;
     std::uint32_t remaining;
+    std::optional<std::uint64_t> landed_prefix_bytes;
   };
 
   MemDisk(const MemDiskOptions& opts, meta::MetadataLayout layout, std::uint64_t device_id);
@@ -128,12 +134,13 @@ class MemDisk final : public LocalDisk {
   Status check_write(const std::vector<Chunk>& chunks, const std::string& what);
   Status check_space(const std::vector<Chunk>& chunks, const std::string& what);
   Status read_into(std::uint64_t offset, std::uint64_t length, std::string& into, const std::string& what);
-  std::optional<CrashKind> crash_hits(DiskCall call);  // the armed crash, when this call is the one
-  Status interrupt(const std::vector<Chunk>& chunks, CrashKind kind);
+  std::optional<Armed> crash_hits(DiskCall call);  // the armed crash, when this call is the one
+  Status interrupt(const std::vector<Chunk>& chunks, const Armed& crash);
   Status down_error() const;
   void write_back_all();
   void lose_cache_at_power_cut();
   void land_sectors(const Chunk& c);
+  void land_prefix(const std::vector<Chunk>& chunks, std::uint64_t bytes, std::string& image, bool cache_it);
   static void apply(std::string& image, const Chunk& c, std::uint64_t from, std::uint64_t to);
   void allocate(const Chunk& c, bool on);
   static std::string io_error(const char* op, const std::string& what, std::uint64_t offset, int err);
