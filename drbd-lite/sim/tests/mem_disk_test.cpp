@@ -20,6 +20,18 @@ std::unique_ptr<MemDisk> make(MemDiskOptions opts = {}) {
 
 std::string block(char c, std::size_t n = 4096) { return std::string(n, c); }
 
+// A power cut in the middle of writing superblock seq 3 (a new generation) over slot 1.
+void power_cut_during_third_superblock(MemDisk& d, std::optional<std::uint64_t> landed_prefix = std::nullopt) {
+  auto md = d.attach();
+  ASSERT_TRUE(md) << md.error();
+  meta::Superblock sb = md->sb;
+  sb.seq = 3;
+  sb.gen.current = 0xC0FFEE;
+  d.crash_during(DiskCall::superblock, CrashKind::power_cut, 1, landed_prefix);
+  EXPECT_FALSE(d.write_superblock(sb));
+  d.restart();
+}
+
 TEST(MemDisk, AFormattedDiskBootsFresh) {
   auto d = make();
   auto md = d->attach();
@@ -120,15 +132,8 @@ TEST(MemDisk, APowerCutDecidesEachUnflushedWriteFromTheSeed) {
 
 TEST(MemDisk, ATornSuperblockWriteBootsFromTheOtherSlot) {
   auto d = make();
+  power_cut_during_third_superblock(*d);
   auto md = d->attach();
-  ASSERT_TRUE(md);
-  meta::Superblock sb = md->sb;
-  sb.seq = 3;
-  sb.gen.current = 0xC0FFEE;
-  d->crash_during(DiskCall::superblock, CrashKind::power_cut);
-  EXPECT_FALSE(d->write_superblock(sb));
-  d->restart();
-  md = d->attach();
   ASSERT_TRUE(md) << md.error();
   EXPECT_EQ(md->sb.seq, 2u) << "the torn slot 1 fails its CRC; slot 0 holds seq 2";
   EXPECT_TRUE(md->sb.gen.fresh());
@@ -140,12 +145,7 @@ TEST(MemDisk, AnInterruptedWriteOfOneAtomicSectorLandsWholeOrNotAtAll) {
     o.sector_bytes = 4096;
     o.seed = seed;
     auto d = make(o);
-    meta::Superblock sb = d->attach()->sb;
-    sb.seq = 3;
-    sb.gen.current = 0xC0FFEE;
-    d->crash_during(DiskCall::superblock, CrashKind::power_cut);
-    EXPECT_FALSE(d->write_superblock(sb));
-    d->restart();
+    power_cut_during_third_superblock(*d);
     auto md = d->attach();
     ASSERT_TRUE(md) << md.error();
     EXPECT_TRUE(md->sb.seq == 3 || md->sb.seq == 2) << md->sb.seq;
@@ -190,21 +190,14 @@ TEST(MemDisk, ATornActivityLogRecordIsFoundByItsCrcAndNeverUsed) {
 
 TEST(MemDisk, AnInterruptedWriteCanBeTornAtAChosenSector) {
   auto d = make();
-  auto md = d->attach();
-  ASSERT_TRUE(md);
-  meta::Superblock sb = md->sb;
-  sb.seq = 3;
-  sb.gen.current = 0xC0FFEE;
-  d->crash_during(DiskCall::superblock, CrashKind::power_cut, 1, 512);  // the header sector lands, the CRC's does not
-  EXPECT_FALSE(d->write_superblock(sb));
+  power_cut_during_third_superblock(*d, 512);  // the header sector lands, the CRC's does not
   std::uint64_t slot1 = d->layout().superblock_slot_offset(1);
   auto torn = meta::decode_superblock(
       std::span(reinterpret_cast<const std::uint8_t*>(d->medium().data()) + slot1, meta::kPageBytes),
       meta::DeviceSizes{16ull << 20, 16ull << 20});
   ASSERT_FALSE(torn);
   EXPECT_EQ(torn.error(), "CRC mismatch");
-  d->restart();
-  md = d->attach();
+  auto md = d->attach();
   ASSERT_TRUE(md) << md.error();
   EXPECT_EQ(md->sb.seq, 2u);
 }
