@@ -1,8 +1,6 @@
-// Pair: the fixture of the core's tests. Two Replicas on MemDisks (sim/), joined by an
-// in-memory link that carries what production carries: frames leave each core through its
-// Outbox sink, encoded, and queue in the peer's FrameReader in the order they were sent.
-// Nodes crash (power cut, kill -9) and boot again from what their disk kept, through the
-// same metadata decoding as the daemon. Deterministic: no sockets, no threads, a fake clock.
+// Pair: the core tests' fixture. Two Replicas on sim::MemDisks joined by an in-memory link
+// that carries encoded frames from each Outbox sink to the peer's FrameReader, in send order;
+// nodes crash and boot again from what their disk kept. No sockets, no threads, a fake clock.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -1,8 +1,6 @@
-// MemDisk: a LocalDisk in memory that fails the way a real one does, for the core's tests
-// and the simulator: a volatile write cache lost at a power cut (kill -9 keeps it), writes
-// torn at sector granularity, metadata kept as the real on-disk bytes (one internal-metadata
-// device, the layout and codecs FileDisk uses), EIO by range or by seeded chance, ENOSPC.
-// Deterministic: every random choice comes from the seed.
+// MemDisk: a LocalDisk in memory that fails like a real one, deterministic under a seed: a
+// volatile write cache lost at a power cut, torn sector writes, metadata as the real on-disk
+// records (FileDisk's layout and codecs), EIO by range or chance, ENOSPC. See drbd-lite/README.md.
 #pragma once
 
 #include <cstdint>
