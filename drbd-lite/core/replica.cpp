@@ -1,7 +1,6 @@
 // Replica: construction, operator commands, state changes and metadata persistence.
 #include "hamail/drbdlite/core/replica.h"
 
-#include <cassert>
 
 namespace hamail::drbdlite {
 
@@ -9,6 +8,8 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
                  RandomId random_id, Outbox& out)
     : cfg_(std::move(cfg)), disk_(disk), sb_(sb), bm_(std::move(bm)), al_(std::move(al)),
       random_id_(std::move(random_id)) {
+  HAMAIL_INVARIANT(bm_.data_bytes() == sb_.layout.data_bytes,
+                   "the bitmap covers exactly the data area of the superblock it was read with");
   if (sb_.has(meta::kFlagPrimaryUnclean)) {
     // Crashed while Primary: writes to active extents may not have reached the peer.
     crashed_primary_ = true;
@@ -35,6 +36,8 @@ void Replica::event(Outbox& out, std::string name, std::vector<std::pair<std::st
 
 void Replica::set_role(Role r, Outbox& out) {
   if (r == role_) return;
+  HAMAIL_INVARIANT(r != Role::primary || !hello_received_ || peer_role_ != Role::primary,
+                   "never Primary while the connected peer is Primary");
   event(out, "role", {{"old", std::string(to_string(role_))}, {"new", std::string(to_string(r))}});
   role_ = r;
   if (hello_received_) send(wire::State{static_cast<std::uint8_t>(role_), static_cast<std::uint8_t>(disk_state_)}, out);
@@ -62,13 +65,7 @@ void Replica::set_peer(Role r, DiskState d, Outbox& out) {
   peer_disk_ = d;
 }
 
-void Replica::send(const wire::Message& m, Outbox& out) {
-  if (out.transmit) {
-    out.transmit(wire::encode(m));
-  } else {
-    out.frames.push_back(wire::encode(m));
-  }
-}
+void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::encode(m)); }
 
 void Replica::update_superblock_flags() {
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||

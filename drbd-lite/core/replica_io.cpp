@@ -76,24 +76,17 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
     return;
   }
   if (begin->kind == meta::ActivityLog::Kind::needs_transaction) {
-    // Bitmap pages of evicted extents first: once evicted, a crash no longer marks them.
-    std::vector<std::uint64_t> pages;
-    for (std::uint32_t e : begin->evicted) {
-      std::uint64_t p = meta::ActivityLog::page_of_extent(e);
-      if (bm_.page_dirty(p)) pages.push_back(p);
-    }
-    Status st = pages.empty() ? Status::ok() : disk_.write_bitmap_pages(bm_, pages);
-    if (st) st = disk_.write_al(begin->transaction);
-    if (!st) {
+    if (Status st = write_al_transaction(*begin); !st) {
       fail_disk("activity log write: " + st.message(), out);
       out.completed.push_back({w.request, Error{"activity log write failed: " + st.message()}});
       return;
     }
-    al_.commit_transaction(begin->transaction.seq);
   }
 
   const std::uint64_t seq = next_seq_++;
   if (replicate) {
+    HAMAIL_INVARIANT(role_ == Role::primary && peer_role_ != Role::primary,
+                     "two Primaries never both accept writes: only a Primary replicates, to a Secondary");
     if (is_discard) {
       send(wire::Discard{seq, w.offset, w.discard_length, w.zeroes, w.fua}, out);
     } else {
@@ -113,16 +106,48 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
   if (!replicate) {
     bm_.set_range(w.offset, length);
     al_.end_write(w.offset, length);
-    out.completed.push_back({w.request, Status::ok()});
+    complete_app_write(w.request, w.offset, length, false, out);
     return;
   }
   PendingWrite p{w.request, w.offset, length, false, is_discard, now_ms_};
   if (cfg_.protocol == 'A') {
     p.app_done = true;
-    out.completed.push_back({w.request, Status::ok()});
+    complete_app_write(w.request, w.offset, length, false, out);
   }
   pending_[seq] = p;
+  HAMAIL_INVARIANT(pending_.size() <= cfg_.max_pending_writes, "replicated writes awaiting the peer stay in their bound");
   ++writes_replicated_;
+}
+
+// Bitmap pages of evicted extents first (once evicted, a crash no longer marks them),
+// then the AL record: both durable before any data write to the new extents is issued.
+Status Replica::write_al_transaction(const meta::ActivityLog::Begin& begin) {
+  std::vector<std::uint64_t> pages;
+  for (std::uint32_t e : begin.evicted) {
+    std::uint64_t p = meta::ActivityLog::page_of_extent(e);
+    if (bm_.page_dirty(p)) pages.push_back(p);
+  }
+  Status st = pages.empty() ? Status::ok() : disk_.write_bitmap_pages(bm_, pages);
+  if (st) st = disk_.write_al(begin.transaction);
+  if (st) al_.commit_transaction(begin.transaction.seq);
+  return st;
+}
+
+// Completes an application write OK. Protocol C: only once the peer reported it written,
+// or with its blocks marked out of sync (the next resync carries them).
+void Replica::complete_app_write(std::uint64_t request, std::uint64_t offset, std::uint64_t length, bool peer_wrote,
+                                 Outbox& out) {
+  HAMAIL_INVARIANT(cfg_.protocol != 'C' || peer_wrote || bitmap_covers(offset, length),
+                   "protocol C: a write completes only after the peer's write_ack or with its blocks in the bitmap");
+  out.completed.push_back({request, Status::ok()});
+}
+
+bool Replica::bitmap_covers(std::uint64_t offset, std::uint64_t length) const {
+  const std::uint64_t end = meta::div_round_up(offset + length, meta::kBlockBytes);
+  for (std::uint64_t b = offset / meta::kBlockBytes; b < end; ++b) {
+    if (!bm_.test(b)) return false;
+  }
+  return true;
 }
 
 void Replica::drain_deferred(Outbox& out) {
@@ -141,7 +166,7 @@ void Replica::complete_write(std::uint64_t seq, bool peer_ok, Outbox& out) {
   PendingWrite& p = it->second;
   if (!peer_ok) bm_.set_range(p.offset, p.length);  // the peer does not have it
   al_.end_write(p.offset, p.length);
-  if (!p.app_done) out.completed.push_back({p.request, Status::ok()});
+  if (!p.app_done) complete_app_write(p.request, p.offset, p.length, peer_ok, out);
   pending_.erase(it);
   drain_deferred(out);
 }
@@ -237,7 +262,7 @@ void Replica::abandon_in_flight(Outbox& out) {
   for (auto& [seq, p] : pending_) {
     bm_.set_range(p.offset, p.length);
     al_.end_write(p.offset, p.length);
-    if (!p.app_done) out.completed.push_back({p.request, Status::ok()});
+    if (!p.app_done) complete_app_write(p.request, p.offset, p.length, false, out);
   }
   pending_.clear();
   for (auto& [seq, request] : pending_flushes_) out.completed.push_back({request, Status::ok()});

@@ -91,7 +91,7 @@ void Replica::receive(wire::Message m, Outbox& out) {
         if constexpr (std::is_same_v<T, wire::Hello>) {
           refuse_peer("protocol error: second hello", out);
         } else if constexpr (std::is_same_v<T, wire::State>) {
-          set_peer(static_cast<Role>(msg.role), static_cast<DiskState>(msg.disk), out);
+          on_peer_state(msg, out);
         } else if constexpr (std::is_same_v<T, wire::Write>) {
           on_peer_write(msg, out);
         } else if constexpr (std::is_same_v<T, wire::WriteAck>) {
@@ -100,7 +100,7 @@ void Replica::receive(wire::Message m, Outbox& out) {
           auto it = pending_.find(msg.seq);
           if (cfg_.protocol == 'B' && it != pending_.end() && !it->second.app_done) {
             it->second.app_done = true;
-            out.completed.push_back({it->second.request, Status::ok()});
+            complete_app_write(it->second.request, it->second.offset, it->second.length, false, out);
           }
         } else if constexpr (std::is_same_v<T, wire::Flush>) {
           std::int32_t err = 0;
@@ -216,6 +216,16 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
   send_bitmap(out);
 }
 
+void Replica::on_peer_state(const wire::State& s, Outbox& out) {
+  if (static_cast<Role>(s.role) == Role::primary && role_ == Role::primary) {
+    // Both promoted at the same time, each before it heard of the other: neither may
+    // replicate to the other. Drop the link; the next hello refuses, too.
+    refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
+    return;
+  }
+  set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
+}
+
 void Replica::send_bitmap(Outbox& out) {
   // Both sides send the blocks they know differ; each ORs the other's into its own.
   constexpr std::uint64_t kWordsPerPage = meta::kPageBytes / 8;
@@ -291,6 +301,8 @@ void Replica::begin_resync(Outbox& out) {
         {{"peer", peer_node_}, {"direction", plan_ == SyncPlan::source ? "source" : "target"},
          {"out_of_sync_kib", kib(rs_total_)}});
   if (plan_ == SyncPlan::target) {
+    HAMAIL_INVARIANT(role_ != Role::primary, "a Primary never becomes SyncTarget (its data would change under the "
+                                             "application)");
     // Mid-resync data is a mix of two versions: unusable until the resync completes.
     set_disk(DiskState::inconsistent, out);
     if (Status st = persist_superblock(); !st) {

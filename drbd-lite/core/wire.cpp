@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "hamail/drbdlite/core/states.h"
+
 namespace hamail::drbdlite::wire {
 namespace {
 
@@ -29,6 +31,14 @@ class Writer {
   }
 };
 static_assert(std::endian::native == std::endian::little, "wire format assumes a little-endian host");
+
+// A node reports its own role and disk state as their enum values: anything else is not one.
+std::string unknown_state(std::uint8_t role, std::uint8_t disk) {
+  if (role > static_cast<std::uint8_t>(Role::primary))
+    return "role " + std::to_string(role) + " is neither Secondary (0) nor Primary (1)";
+  if (disk > static_cast<std::uint8_t>(DiskState::failed)) return "unknown disk state " + std::to_string(disk);
+  return {};
+}
 
 class Reader {
  public:
@@ -132,119 +142,143 @@ std::string encode(const Message& m) {
   return frame;
 }
 
-Result<Message> decode(Type type, std::string_view payload) {
-  Reader r(payload);
-  auto bad = [&](const char* what) -> Result<Message> {
-    return Error{std::string("malformed ") + what + " message (" + std::to_string(payload.size()) + " bytes)"};
-  };
+namespace {
+
+Result<Message> bad(std::size_t size, const char* what) {
+  return Error{std::string("malformed ") + what + " message (" + std::to_string(size) + " bytes)"};
+}
+
+// The link's own messages and replicated application I/O; nothing for another group's type.
+std::optional<Result<Message>> decode_link_or_io(Type type, Reader& r, std::size_t size) {
   std::uint8_t b = 0, b2 = 0;
   switch (type) {
     case Type::hello: {
       Hello h;
-      if (!r.u32(h.version)) return bad("hello");
+      if (!r.u32(h.version)) return bad(size, "hello");
       if (h.version != kProtocolVersion)
         return Error{"peer speaks replication protocol version " + std::to_string(h.version) + ", this node speaks " +
                      std::to_string(kProtocolVersion)};
       if (!r.str(h.volume, 255) || !r.str(h.node, 255) || !r.u64(h.size_bytes) || !r.u8(h.role) || !r.u8(h.disk) ||
           !r.u32(h.flags) || !r.gen(h.gen) || !r.done())
-        return bad("hello");
+        return bad(size, "hello");
+      if (std::string e = unknown_state(h.role, h.disk); !e.empty()) return Error{"malformed hello message: " + e};
       return Message{h};
     }
     case Type::state: {
       State s;
-      if (!r.u8(s.role) || !r.u8(s.disk) || !r.done()) return bad("state");
+      if (!r.u8(s.role) || !r.u8(s.disk) || !r.done()) return bad(size, "state");
+      if (std::string e = unknown_state(s.role, s.disk); !e.empty()) return Error{"malformed state message: " + e};
       return Message{s};
     }
     case Type::write: {
       Write x;
-      if (!r.u64(x.seq) || !r.u64(x.offset) || !r.u8(b)) return bad("write");
+      if (!r.u64(x.seq) || !r.u64(x.offset) || !r.u8(b)) return bad(size, "write");
       x.fua = b != 0;
       r.rest(x.data);
       return Message{std::move(x)};
     }
     case Type::write_ack: {
       WriteAck x;
-      if (!r.u64(x.seq) || !r.i32(x.error) || !r.done()) return bad("write_ack");
+      if (!r.u64(x.seq) || !r.i32(x.error) || !r.done()) return bad(size, "write_ack");
       return Message{x};
     }
     case Type::recv_ack: {
       RecvAck x;
-      if (!r.u64(x.seq) || !r.done()) return bad("recv_ack");
+      if (!r.u64(x.seq) || !r.done()) return bad(size, "recv_ack");
       return Message{x};
     }
     case Type::flush: {
       Flush x;
-      if (!r.u64(x.seq) || !r.done()) return bad("flush");
+      if (!r.u64(x.seq) || !r.done()) return bad(size, "flush");
       return Message{x};
     }
     case Type::flush_ack: {
       FlushAck x;
-      if (!r.u64(x.seq) || !r.i32(x.error) || !r.done()) return bad("flush_ack");
+      if (!r.u64(x.seq) || !r.i32(x.error) || !r.done()) return bad(size, "flush_ack");
       return Message{x};
     }
     case Type::discard: {
       Discard x;
       if (!r.u64(x.seq) || !r.u64(x.offset) || !r.u32(x.length) || !r.u8(b) || !r.u8(b2) || !r.done())
-        return bad("discard");
+        return bad(size, "discard");
       x.zeroes = b != 0;
       x.fua = b2 != 0;
       return Message{x};
     }
+    case Type::ping: {
+      Ping x;
+      if (!r.u64(x.cookie) || !r.done()) return bad(size, "ping");
+      return Message{x};
+    }
+    case Type::pong: {
+      Pong x;
+      if (!r.u64(x.cookie) || !r.done()) return bad(size, "pong");
+      return Message{x};
+    }
+    case Type::refuse: {
+      Refuse x;
+      if (!r.str(x.reason, 4096) || !r.done()) return bad(size, "refuse");
+      return Message{x};
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// Bitmap exchange, resync and verify; nothing for another group's type.
+std::optional<Result<Message>> decode_sync(Type type, Reader& r, std::size_t size) {
+  std::uint8_t b = 0;
+  switch (type) {
     case Type::bitmap: {
       BitmapChunk x;
-      if (!r.u64(x.first_word) || r.left() % 8 != 0) return bad("bitmap");
+      if (!r.u64(x.first_word) || r.left() % 8 != 0) return bad(size, "bitmap");
       x.words.resize(r.left() / 8);
       for (auto& w : x.words) r.u64(w);
       return Message{std::move(x)};
     }
     case Type::bitmap_done:
-      if (!r.done()) return bad("bitmap_done");
+      if (!r.done()) return bad(size, "bitmap_done");
       return Message{BitmapDone{}};
     case Type::rs_data: {
       RsData x;
-      if (!r.u64(x.offset)) return bad("rs_data");
+      if (!r.u64(x.offset)) return bad(size, "rs_data");
       r.rest(x.data);
       return Message{std::move(x)};
     }
     case Type::rs_ack: {
       RsAck x;
-      if (!r.u64(x.offset) || !r.u32(x.length) || !r.i32(x.error) || !r.done()) return bad("rs_ack");
+      if (!r.u64(x.offset) || !r.u32(x.length) || !r.i32(x.error) || !r.done()) return bad(size, "rs_ack");
       return Message{x};
     }
     case Type::rs_done:
-      if (!r.done()) return bad("rs_done");
+      if (!r.done()) return bad(size, "rs_done");
       return Message{RsDone{}};
     case Type::verify_req: {
       VerifyReq x;
       if (!r.u64(x.offset) || !r.u32(x.length) || !r.bytes(x.digest.data(), x.digest.size()) || !r.done())
-        return bad("verify_req");
+        return bad(size, "verify_req");
       return Message{x};
     }
     case Type::verify_reply: {
       VerifyReply x;
-      if (!r.u64(x.offset) || !r.u32(x.length) || !r.u8(b) || !r.done()) return bad("verify_reply");
+      if (!r.u64(x.offset) || !r.u32(x.length) || !r.u8(b) || !r.done()) return bad(size, "verify_reply");
       x.match = b != 0;
       return Message{x};
     }
     case Type::verify_done:
-      if (!r.done()) return bad("verify_done");
+      if (!r.done()) return bad(size, "verify_done");
       return Message{VerifyDone{}};
-    case Type::ping: {
-      Ping x;
-      if (!r.u64(x.cookie) || !r.done()) return bad("ping");
-      return Message{x};
-    }
-    case Type::pong: {
-      Pong x;
-      if (!r.u64(x.cookie) || !r.done()) return bad("pong");
-      return Message{x};
-    }
-    case Type::refuse: {
-      Refuse x;
-      if (!r.str(x.reason, 4096) || !r.done()) return bad("refuse");
-      return Message{x};
-    }
+    default:
+      return std::nullopt;
   }
+}
+
+}  // namespace
+
+Result<Message> decode(Type type, std::string_view payload) {
+  Reader r(payload);
+  if (auto m = decode_link_or_io(type, r, payload.size())) return std::move(*m);
+  if (auto m = decode_sync(type, r, payload.size())) return std::move(*m);
   return Error{"unknown message type " + std::to_string(static_cast<unsigned>(type))};
 }
 

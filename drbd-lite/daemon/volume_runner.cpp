@@ -118,11 +118,9 @@ Status VolumeRunner::up() {
 }
 
 Outbox VolumeRunner::outbox() {
-  Outbox out;
-  out.transmit = [this](std::string&& frame) {
+  return Outbox([this](std::string&& frame) {
     if (link_ && link_->up()) (void)link_->send(std::move(frame));  // a failure drops the link later
-  };
-  return out;
+  });
 }
 
 Status VolumeRunner::terminate() {
@@ -235,10 +233,6 @@ void VolumeRunner::execute(Outbox& first) {
         j[k] = v;
       }
       if (sink_) sink_(j);
-    }
-    for (auto& f : out.frames) {
-      if (!link_ || !link_->up()) break;
-      if (!link_->send(std::move(f))) break;
     }
     if (out.drop_link && link_) {
       link_->drop(*out.drop_link);

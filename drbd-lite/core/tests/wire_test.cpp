@@ -110,6 +110,23 @@ TEST(Wire, TruncatedPayloadIsMalformed) {
   EXPECT_NE(m.error().find("malformed write_ack"), std::string::npos);
 }
 
+TEST(Wire, AStateOutsideTheKnownRolesAndDiskStatesIsMalformed) {
+  auto m = decode(Type::state, std::string("\x07\x01", 2));
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error(), "malformed state message: role 7 is neither Secondary (0) nor Primary (1)");
+  m = decode(Type::state, std::string("\x01\x09", 2));
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error(), "malformed state message: unknown disk state 9");
+  Hello h;
+  h.volume = "r0";
+  h.node = "n";
+  h.role = 2;
+  std::string f = encode(h);
+  m = decode(Type::hello, std::string_view(f).substr(kHeaderBytes));
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error(), "malformed hello message: role 2 is neither Secondary (0) nor Primary (1)");
+}
+
 TEST(Wire, UnknownTypeIsAnError) {
   auto m = decode(static_cast<Type>(99), "");
   ASSERT_FALSE(m);

@@ -1,7 +1,8 @@
 // Replica: the sans-IO state machine of one volume on one node. It takes events
 // (operator commands, application I/O, link up/down, peer messages, clock ticks) and
-// produces an Outbox (frames for the peer, completed application requests, state-change
-// events). Local disk I/O goes through LocalDisk, synchronously and in order.
+// produces an Outbox (frames for the peer, sent at once through its sink; completed
+// application requests; state-change events). Local disk I/O goes through LocalDisk,
+// synchronously and in order.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "hamail/drbdlite/core/local_disk.h"
 #include "hamail/drbdlite/core/states.h"
 #include "hamail/drbdlite/core/wire.h"
+#include "hamail/base/invariant.h"
 #include "hamail/base/result.h"
 #include "hamail/drbdlite/meta/activity_log.h"
 #include "hamail/drbdlite/meta/bitmap.h"
@@ -48,11 +50,16 @@ struct AppCompletion {
   Status status;
 };
 
+// What one call into the Replica produces. Frames for the peer leave through `transmit`
+// at once, before the core goes on with (slow) local disk I/O, so the peer works in
+// parallel: the daemon sends them over the link, the tests queue them for the peer's
+// FrameReader. There is no other way out, so tests see the order production sends.
 struct Outbox {
-  // When set, frames go to the peer at once, before the core goes on with (slow) local
-  // disk I/O, so the peer works in parallel; otherwise they collect in `frames`.
-  std::function<void(std::string&&)> transmit;
-  std::vector<std::string> frames;                     // to the peer, in order
+  using Transmit = std::function<void(std::string&& frame)>;
+  explicit Outbox(Transmit sink) : transmit(std::move(sink)) {
+    HAMAIL_INVARIANT(static_cast<bool>(transmit), "an Outbox needs a transmit sink for the peer's frames");
+  }
+  Transmit transmit;
   std::vector<AppCompletion> completed;
   std::vector<ReplicaEvent> events;
   std::optional<std::string> drop_link;                // close the link, with the reason
@@ -156,6 +163,10 @@ class Replica {
 
   // Writes.
   void submit_write(DeferredWrite w, Outbox& out);
+  Status write_al_transaction(const meta::ActivityLog::Begin& begin);
+  void complete_app_write(std::uint64_t request, std::uint64_t offset, std::uint64_t length, bool peer_wrote,
+                          Outbox& out);
+  bool bitmap_covers(std::uint64_t offset, std::uint64_t length) const;
   void drain_deferred(Outbox& out);
   void complete_write(std::uint64_t seq, bool peer_acked, Outbox& out);
   void on_peer_write(wire::Write& w, Outbox& out);
@@ -166,6 +177,7 @@ class Replica {
 
   // Connect, resync, verify.
   void on_hello(const wire::Hello& h, Outbox& out);
+  void on_peer_state(const wire::State& s, Outbox& out);
   void send_bitmap(Outbox& out);
   void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
   void on_bitmap_done(Outbox& out);

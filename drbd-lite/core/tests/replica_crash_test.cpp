@@ -1,0 +1,202 @@
+// Crashes on MemDisks and what survives them: a power cut loses the volatile cache and can
+// tear the write in progress, kill -9 keeps the page cache; a node boots again through the
+// same metadata checks as the daemon (both superblock slots, CRC32C, AL recovery).
+#include <gtest/gtest.h>
+
+#include <span>
+
+#include "pair_harness.h"
+
+namespace hamail::drbdlite {
+namespace {
+
+using sim::CrashKind;
+using sim::DiskCall;
+
+// A disk that loses every unflushed write at a power cut: the worst a real one does.
+sim::MemDiskOptions lossy() {
+  sim::MemDiskOptions o;
+  o.power_cut_survival = 0;
+  o.power_cut_tear = 0;
+  return o;
+}
+
+TEST_F(Pair, SecondaryCrashDuringWritesResyncsOnlyWhatItMissed) {
+  make_primary_synced();
+  // Writes queued for the peer when it loses power: it never reads them. The Primary
+  // marks them out of sync and completes them locally when the link drops.
+  cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(1, 4096 * 20, pattern(4096, 'd'), false, o); });
+  cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(2, 4096 * 30, pattern(4096, 'e'), false, o); });
+  crash(b_, CrashKind::power_cut);
+  EXPECT_TRUE(a_.done[1]);
+  EXPECT_TRUE(a_.done[2]);
+  EXPECT_EQ(a_.r->status().out_of_sync_bytes, 2u * 4096);
+  restart(b_);
+  link();
+  run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received, 2u);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+TEST_F(Pair, CrashedPrimaryResyncsOnlyItsActivityLogExtents) {
+  make_primary_synced();
+  // Writes to two extents (4 MiB each), acknowledged by both sides.
+  ASSERT_TRUE(write(a_, 0, pattern(4096, 'f')));
+  ASSERT_TRUE(write(a_, 9ull << 20, pattern(4096, 'g')));
+  // A write the peer never gets (lost on the wire), then the Primary loses power.
+  cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(9, (9ull << 20) + 4096, pattern(4096, 'h'), false, o); });
+  b_.reader = wire::FrameReader();
+  crash(a_, CrashKind::power_cut);
+  ASSERT_TRUE(a_.disk->superblock_on_medium()->has(meta::kFlagPrimaryUnclean));
+  restart(a_);
+  EXPECT_TRUE(a_.has_event("crashed-primary-recovery"));
+  // Only the AL extents are marked: 2 extents of 1024 blocks.
+  EXPECT_EQ(a_.r->status().out_of_sync_bytes, 2u * (4u << 20));
+  std::uint64_t before = b_.r->status().resync_blocks_received;
+  link();
+  run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received - before, 2u * 1024);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+TEST_F(Pair, APowerCutOfTheSecondaryLosesNoWriteThatWasFlushedOrFua) {
+  format(b_, lossy());
+  make_primary_synced();
+  const std::string fua = pattern(8192, 'm'), w1 = pattern(4096, 'n'), w2 = pattern(4096, 'o');
+  ASSERT_TRUE(write(a_, 0, fua, true));
+  ASSERT_TRUE(write(a_, 10 * 4096, w1));
+  ASSERT_TRUE(write(a_, 20 * 4096, w2));
+  ASSERT_TRUE(flush(a_));  // completes once both sides flushed
+  EXPECT_EQ(b_.disk->unflushed_writes(), 0u);
+  crash(b_, CrashKind::power_cut);
+  ASSERT_TRUE(write(a_, 30 * 4096, pattern(4096, 'p')));  // while node2 is down: marked
+  restart(b_);
+  EXPECT_EQ(b_.disk->data().substr(0, 8192), fua);
+  EXPECT_EQ(b_.disk->data().substr(10 * 4096, 4096), w1);
+  EXPECT_EQ(b_.disk->data().substr(20 * 4096, 4096), w2);
+  link();
+  run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received, 1u);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+TEST_F(Pair, KillOfTheSecondaryLosesNothingThePageCacheHeld) {
+  format(b_, lossy());
+  make_primary_synced();
+  const std::string w = pattern(4096, 'k');
+  ASSERT_TRUE(write(a_, 40 * 4096, w));
+  ASSERT_EQ(b_.disk->unflushed_writes(), 1u);
+  crash(b_, CrashKind::process_kill);
+  restart(b_);
+  EXPECT_EQ(b_.disk->data().substr(40 * 4096, 4096), w);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// KNOWN BUG, fixed by the next issue (not this one): a write_ack only says the peer did
+// pwrite(), yet the Primary forgets the write at the ack (it leaves pending_). When the
+// Secondary then loses power the write is gone there, nothing marks it in the bitmap, and
+// after the reconnect both sides are UpToDate with different data. Enable once fixed.
+TEST_F(Pair, DISABLED_APowerCutOfTheSecondaryLosesNoWriteItAcknowledged) {
+  format(b_, lossy());
+  make_primary_synced();
+  const std::string w = pattern(4096, 'u');
+  ASSERT_TRUE(write(a_, 40 * 4096, w));  // protocol C: completed on node2's write_ack
+  ASSERT_EQ(b_.disk->unflushed_writes(), 1u);
+  crash(b_, CrashKind::power_cut);
+  restart(b_);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(b_.disk->data().substr(40 * 4096, 4096) == w) << "acknowledged, lost by node2, and never resynced";
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// KNOWN BUG, the same one (next issue): when the link drops, a flush still waiting for the
+// peer completes OK although the peer may never have flushed, and the writes it covered are
+// not marked in the bitmap. Enable once fixed.
+TEST_F(Pair, DISABLED_AFlushCutShortByAPowerCutOfTheSecondaryMarksWhatItCovered) {
+  format(b_, lossy());
+  make_primary_synced();
+  const std::string w = pattern(4096, 'v');
+  ASSERT_TRUE(write(a_, 50 * 4096, w));
+  cmd(a_, [](Replica& r, Outbox& o) { r.app_flush(900, o); });  // the flush frame is queued for node2
+  crash(b_, CrashKind::power_cut);                                 // before node2 reads it
+  ASSERT_EQ(a_.done.count(900), 1u);
+  EXPECT_GE(a_.r->status().out_of_sync_bytes, 4096u) << "the write node2 never flushed is not marked";
+  restart(b_);
+  link();
+  run();
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+TEST_F(Pair, ATornSuperblockWriteBootsFromTheOtherSlot) {
+  make_primary_synced();
+  cut();
+  const meta::Superblock before = *b_.disk->superblock_on_medium();
+  // node2's promotion writes a superblock with a new generation and PrimaryUnclean; the
+  // power fails with only the first sector of the slot on the medium.
+  b_.disk->crash_during(DiskCall::superblock, CrashKind::power_cut, 1, 512);
+  EXPECT_FALSE(promote(b_));
+  ASSERT_FALSE(b_.up);
+  std::uint64_t slot = layout_.superblock_slot_offset(meta::superblock_slot_for(before.seq + 1));
+  auto torn = meta::decode_superblock(
+      std::span(reinterpret_cast<const std::uint8_t*>(b_.disk->medium().data()) + slot, meta::kPageBytes),
+      meta::DeviceSizes{kLower, kLower});
+  ASSERT_FALSE(torn);
+  EXPECT_EQ(torn.error(), "CRC mismatch");
+  restart(b_);
+  EXPECT_EQ(b_.r->status().gen, before.gen) << "booted from the other slot: the promotion never happened";
+  EXPECT_EQ(b_.r->role(), Role::secondary);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_FALSE(b_.has_event("crashed-primary-recovery"));
+  link();
+  run();
+  EXPECT_EQ(b_.r->conn(), ConnState::connected);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+TEST_F(Pair, ATornActivityLogRecordIsDetectedAndThePreviousOneRecovered) {
+  make_primary_synced();
+  ASSERT_TRUE(write(a_, 0, pattern(4096, 'q')));  // AL transaction 1: extent 0
+  // The first write to extent 3 needs AL transaction 2 before anything else; the power
+  // fails while it is written, with only its first sector on the medium. No frame left.
+  a_.disk->crash_during(DiskCall::activity_log, CrashKind::power_cut, 1, 512);
+  cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(50, 3 * meta::kAlExtentBytes, pattern(4096, 'r'), false, o); });
+  ASSERT_FALSE(a_.up);
+  const std::uint64_t before = b_.r->status().resync_blocks_received;
+  restart(a_);
+  EXPECT_EQ(a_.boot_problems, std::vector<std::string>{"slot 2: CRC mismatch"});
+  EXPECT_TRUE(a_.has_event("crashed-primary-recovery"));
+  EXPECT_EQ(a_.r->status().out_of_sync_bytes, meta::kAlExtentBytes) << "extent 0, from the last whole record";
+  link();
+  run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received - before, meta::kBlocksPerExtent);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+  EXPECT_FALSE(b_.disk->data().substr(3 * meta::kAlExtentBytes, 4096) == pattern(4096, 'r')) << "never sent";
+}
+
+TEST_F(Pair, APrimaryLosingPowerMidWriteHadAlreadySentItAndResyncsItsCopy) {
+  make_primary_synced();
+  const std::string w = pattern(16384, 's');
+  // Production order: the frame leaves before the local write; the power fails during it.
+  a_.disk->crash_during(DiskCall::data_write, CrashKind::power_cut);
+  cmd(a_, [&](Replica& r, Outbox& o) { r.app_write(60, 8192, w, true, o); });
+  ASSERT_FALSE(a_.up);
+  EXPECT_EQ(a_.done.count(60), 0u) << "nobody was told it completed";
+  EXPECT_EQ(b_.disk->data().substr(8192, w.size()), w) << "the peer got the frame first";
+  const std::uint64_t before = b_.r->status().resync_blocks_received;
+  restart(a_);
+  EXPECT_TRUE(a_.has_event("crashed-primary-recovery"));
+  link();
+  run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received - before, meta::kBlocksPerExtent);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data()) << "the crashed Primary's copy, torn or not, wins";
+}
+
+}  // namespace
+}  // namespace hamail::drbdlite
