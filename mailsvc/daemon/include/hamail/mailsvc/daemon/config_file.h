@@ -1,0 +1,22 @@
+// Reading a mail daemon's YAML file strictly: the text parsed (a syntax error names
+// file:line:column), the top-level mapping handed to the daemon's reader, keys nobody
+// read reported as unknown, and every error of the file returned at once, one per line.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "hamail/base/result.h"
+#include "hamail/base/yaml_reader.h"
+
+namespace hamail::mailsvc::daemon {
+
+// Reads the known keys from the top-level mapping; adds its own errors through top.sink().
+using ReadTopLevel = std::function<void(config::MapReader& top)>;
+
+// "pop3d.yaml:3:7: listeners[0].tls: ..." lines, or ok.
+Status parse_config_text(const std::string& text, const std::string& file, const ReadTopLevel& read);
+// The same for the file at `path` ("PATH: cannot read the file: ..." when it cannot be read).
+Status read_config_file(const std::string& path, const ReadTopLevel& read);
+
+}  // namespace hamail::mailsvc::daemon
