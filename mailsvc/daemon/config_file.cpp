@@ -17,6 +17,16 @@ Status joined(const std::vector<ConfigError>& errors) {
 
 }  // namespace
 
+void read_section(config::MapReader& parent, const std::string& key,
+                  const std::function<void(config::MapReader& section)>& read) {
+  YAML::Node node = parent.child(key);
+  if (!node.IsDefined()) return;
+  config::MapReader m(parent.sink(), node, parent.key_path(key));
+  if (!m.valid()) return;
+  read(m);
+  m.finish();
+}
+
 Status parse_config_text(const std::string& text, const std::string& file, const ReadTopLevel& read) {
   YAML::Node root;
   try {

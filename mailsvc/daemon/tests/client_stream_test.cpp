@@ -8,7 +8,7 @@
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/stream.h"
 #include "hamail/mailsvc/daemon/client_stream.h"
-#include "temp_dir.h"
+#include "../../store/tests/temp_dir.h"
 #include "uv_test_util.h"
 
 namespace hamail::mailsvc::daemon {
@@ -24,8 +24,8 @@ class ClientStreamTest : public ::testing::Test {
     ASSERT_TRUE(loop) << loop.error();
     loop_ = std::move(*loop);
     tls::SelfSignedOptions o;
-    o.cert_path = dir_.file("cert.pem");
-    o.key_path = dir_.file("key.pem");
+    o.cert_path = dir_ / "cert.pem";
+    o.key_path = dir_ / "key.pem";
     ASSERT_TRUE(tls::generate_self_signed(o));
     auto server_ctx = tls::TlsContext::cert_server(o.cert_path, o.key_path);
     ASSERT_TRUE(server_ctx) << server_ctx.error();
@@ -57,7 +57,7 @@ class ClientStreamTest : public ::testing::Test {
     ASSERT_TRUE(client_tls_->start_reading([&](std::string_view d) { client_got_ += d; }, [&](Status) {}));
   }
 
-  testing::TempDir dir_;
+  mailsvc::testing::TempDir dir_;
   std::unique_ptr<uv::EventLoop> loop_;
   std::unique_ptr<tls::TlsContext> server_ctx_, client_ctx_;
   std::unique_ptr<uv::StreamServer> listener_;

@@ -14,13 +14,7 @@ const ListenerSchema kSchema{"role", {{"mx", ListenerTls::starttls}, {"submissio
 Status parse(const std::string& text, DaemonConfig& out) {
   return parse_config_text(text, "mail.yaml", [&](config::MapReader& top) {
     read_daemon_sections(top, kSchema, out);
-    if (YAML::Node l = top.child("limits"); l.IsDefined()) {
-      config::MapReader m(top.sink(), l, "limits");
-      if (m.valid()) {
-        read_client_policy(m, out.clients);
-        m.finish();
-      }
-    }
+    read_section(top, "limits", [&](config::MapReader& m) { read_client_policy(m, out.clients); });
   });
 }
 
@@ -96,6 +90,13 @@ TEST(DaemonConfig, SectionErrorsNameLineAndKey) {
   EXPECT_TRUE(has(e, "mail.yaml:4:24: limits.idle_timeout:")) << e;
   EXPECT_TRUE(has(e, "limits.max_connections:")) << e;
   EXPECT_TRUE(has(e, "mail.yaml:5:1: logging: unknown key")) << e;
+}
+
+TEST(DaemonConfig, ASectionThatIsNoMappingIsNamed) {
+  DaemonConfig c;
+  Status s = parse("mail_root: /srv/mail\nlisteners: [{role: mx, port: 25}]\nlimits: [idle_timeout]\n", c);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.message(), "mail.yaml:3:9: limits: expected a mapping of keys, found a list");
 }
 
 TEST(DaemonConfig, MissingSectionsAreNamed) {

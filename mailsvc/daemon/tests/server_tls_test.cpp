@@ -2,17 +2,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "hamail/mailsvc/daemon/server_tls.h"
-#include "temp_dir.h"
+#include "../../store/tests/temp_dir.h"
 
 namespace hamail::mailsvc::daemon {
 namespace {
 
-using testing::read_file;
-using testing::TempDir;
-using testing::write_file;
+using mailsvc::testing::TempDir;
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -28,11 +37,11 @@ class ServerTlsTest : public ::testing::Test {
 };
 
 TEST_F(ServerTlsTest, BothAbsentGeneratesASelfSignedPairInNewPrivateDirectories) {
-  TlsFiles files{dir_.file("mail/tls/cert.pem"), dir_.file("mail/tls/key.pem")};
+  TlsFiles files{dir_ / "mail/tls/cert.pem", dir_ / "mail/tls/key.pem"};
   auto ctx = load_server_tls(files, "mail.example.org", log_);
   ASSERT_TRUE(ctx) << ctx.error();
   struct stat st {};
-  ASSERT_EQ(::stat(dir_.file("mail/tls").c_str(), &st), 0);
+  ASSERT_EQ(::stat((dir_ / "mail/tls").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   ASSERT_EQ(::stat(files.key.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -50,7 +59,7 @@ TEST_F(ServerTlsTest, BothAbsentGeneratesASelfSignedPairInNewPrivateDirectories)
 }
 
 TEST_F(ServerTlsTest, OneFileWithoutTheOtherNamesTheMissingOneAndWritesNothing) {
-  TlsFiles files{dir_.file("cert.pem"), dir_.file("key.pem")};
+  TlsFiles files{dir_ / "cert.pem", dir_ / "key.pem"};
   write_file(files.cert, "not used\n");
   auto ctx = load_server_tls(files, "localhost", log_);
   ASSERT_FALSE(ctx);
@@ -69,7 +78,7 @@ TEST_F(ServerTlsTest, OneFileWithoutTheOtherNamesTheMissingOneAndWritesNothing) 
 }
 
 TEST_F(ServerTlsTest, AFileThatIsNoCertificateIsNamed) {
-  TlsFiles files{dir_.file("cert.pem"), dir_.file("key.pem")};
+  TlsFiles files{dir_ / "cert.pem", dir_ / "key.pem"};
   write_file(files.cert, "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
   write_file(files.key, "garbage\n");
   auto ctx = load_server_tls(files, "localhost", log_);
@@ -88,8 +97,8 @@ TEST_F(ServerTlsTest, ADirectoryThatCannotBeCreatedIsNamed) {
 }
 
 TEST_F(ServerTlsTest, APathThroughAFileIsNamedAndNothingIsGenerated) {
-  write_file(dir_.file("mail"), "a file where a directory should be\n");
-  TlsFiles files{dir_.file("mail/tls/cert.pem"), dir_.file("mail/tls/key.pem")};
+  write_file(dir_ / "mail", "a file where a directory should be\n");
+  TlsFiles files{dir_ / "mail/tls/cert.pem", dir_ / "mail/tls/key.pem"};
   auto ctx = load_server_tls(files, "localhost", log_);
   ASSERT_FALSE(ctx);
   EXPECT_TRUE(has(ctx.error(), "tls: cannot read certificate file " + files.cert + ": Not a directory")) << ctx.error();

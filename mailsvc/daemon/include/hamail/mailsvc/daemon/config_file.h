@@ -14,6 +14,11 @@ namespace hamail::mailsvc::daemon {
 // Reads the known keys from the top-level mapping; adds its own errors through top.sink().
 using ReadTopLevel = std::function<void(config::MapReader& top)>;
 
+// Reads the optional mapping under `key` of `parent` (smtpd's limits:, delivery:) with
+// `read`, then reports its unknown keys; a value that is no mapping is an error.
+void read_section(config::MapReader& parent, const std::string& key,
+                  const std::function<void(config::MapReader& section)>& read);
+
 // "pop3d.yaml:3:7: listeners[0].tls: ..." lines, or ok.
 Status parse_config_text(const std::string& text, const std::string& file, const ReadTopLevel& read);
 // The same for the file at `path` ("PATH: cannot read the file: ..." when it cannot be read).
