@@ -6,12 +6,10 @@ namespace hamail::mailsvc::pop3d {
 
 namespace {
 
-daemon::ReadTopLevel reader(Pop3dConfig& cfg) {
-  return [&cfg](config::MapReader& top) {
-    daemon::read_daemon_sections(top, pop3d_listeners(), cfg);
-    daemon::read_client_policy(top, cfg.clients);
-    if (auto v = top.size("max_message_bytes")) cfg.max_message_bytes = *v;
-  };
+void read_pop3d_config(config::MapReader& top, Pop3dConfig& cfg) {
+  daemon::read_daemon_sections(top, pop3d_listeners(), cfg);
+  daemon::read_client_policy(top, cfg.clients);
+  if (auto v = top.size("max_message_bytes")) cfg.max_message_bytes = *v;
 }
 
 }  // namespace
@@ -23,15 +21,11 @@ const daemon::ListenerSchema& pop3d_listeners() {
 }
 
 Result<Pop3dConfig> parse_pop3d_config(const std::string& text, const std::string& file_name) {
-  Pop3dConfig cfg;
-  if (Status s = daemon::parse_config_text(text, file_name, reader(cfg)); !s) return Error{s.message()};
-  return cfg;
+  return daemon::parse_config<Pop3dConfig>(text, file_name, read_pop3d_config);
 }
 
 Result<Pop3dConfig> load_pop3d_config(const std::string& path) {
-  Pop3dConfig cfg;
-  if (Status s = daemon::read_config_file(path, reader(cfg)); !s) return Error{s.message()};
-  return cfg;
+  return daemon::load_config<Pop3dConfig>(path, read_pop3d_config);
 }
 
 }  // namespace hamail::mailsvc::pop3d

@@ -94,26 +94,20 @@ void read_delivery(config::MapReader& m, DeliveryConfig& dc) {
         "max_backoff must not be shorter than min_backoff");
 }
 
-daemon::ReadTopLevel reader(SmtpdConfig& c) {
-  return [&c](config::MapReader& top) {
-    daemon::read_daemon_sections(top, smtpd_listeners(), c);
-    daemon::read_section(top, "limits", [&](config::MapReader& m) { read_limits(m, c); });
-    daemon::read_section(top, "delivery", [&](config::MapReader& m) { read_delivery(m, c.delivery); });
-  };
+void read_smtpd_config(config::MapReader& top, SmtpdConfig& c) {
+  daemon::read_daemon_sections(top, smtpd_listeners(), c);
+  daemon::read_section(top, "limits", [&](config::MapReader& m) { read_limits(m, c); });
+  daemon::read_section(top, "delivery", [&](config::MapReader& m) { read_delivery(m, c.delivery); });
 }
 
 }  // namespace
 
 Result<SmtpdConfig> parse_smtpd_config(const std::string& text, const std::string& file) {
-  SmtpdConfig c;
-  if (Status s = daemon::parse_config_text(text, file, reader(c)); !s) return Error{s.message()};
-  return c;
+  return daemon::parse_config<SmtpdConfig>(text, file, read_smtpd_config);
 }
 
 Result<SmtpdConfig> load_smtpd_config(const std::string& path) {
-  SmtpdConfig c;
-  if (Status s = daemon::read_config_file(path, reader(c)); !s) return Error{s.message()};
-  return c;
+  return daemon::load_config<SmtpdConfig>(path, read_smtpd_config);
 }
 
 }  // namespace hamail::mailsvc::smtpd

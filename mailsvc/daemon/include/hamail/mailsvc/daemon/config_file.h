@@ -24,4 +24,24 @@ Status parse_config_text(const std::string& text, const std::string& file, const
 // The same for the file at `path` ("PATH: cannot read the file: ..." when it cannot be read).
 Status read_config_file(const std::string& path, const ReadTopLevel& read);
 
+// A daemon's whole config: `Config` starts from its defaults and `read` fills it from the
+// top-level mapping (pop3d: read_pop3d_config). The errors as above.
+template <class Config>
+using ReadConfig = void (*)(config::MapReader& top, Config& out);
+
+template <class Config>
+Result<Config> parse_config(const std::string& text, const std::string& file, ReadConfig<Config> read) {
+  Config c;
+  if (Status s = parse_config_text(text, file, [&](config::MapReader& top) { read(top, c); }); !s)
+    return Error{s.message()};
+  return c;
+}
+
+template <class Config>
+Result<Config> load_config(const std::string& path, ReadConfig<Config> read) {
+  Config c;
+  if (Status s = read_config_file(path, [&](config::MapReader& top) { read(top, c); }); !s) return Error{s.message()};
+  return c;
+}
+
 }  // namespace hamail::mailsvc::daemon
