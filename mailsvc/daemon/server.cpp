@@ -1,5 +1,7 @@
 #include "hamail/mailsvc/daemon/server.h"
 
+#include "hamail/base/invariant.h"
+
 namespace hamail::mailsvc::daemon {
 
 Server::Server(uv::EventLoop& loop, const Logger& log, std::size_t max_connections, std::string busy_reply,
@@ -12,6 +14,7 @@ Server::Server(uv::EventLoop& loop, const Logger& log, std::size_t max_connectio
       reaper_(loop) {}
 
 Status Server::listen(const std::vector<Listener>& listeners) {
+  HAMAIL_INVARIANT(config_.empty(), "daemon::Server::listen is called once");
   config_ = listeners;  // never resized again: the callbacks hold references into it
   for (const Listener& l : config_) {
     auto srv = uv::StreamServer::listen_tcp(loop_, l.address, l.port,

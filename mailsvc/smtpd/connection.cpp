@@ -16,10 +16,6 @@ std::string client_ip_of(const std::string& peer) {
   return peer.substr(0, peer.rfind(':'));
 }
 
-}  // namespace
-
-namespace {
-
 smtp::SmtpConfig session_config(const SmtpdConfig& config, smtp::PortRole role) {
   smtp::SmtpConfig sc;
   sc.role = role;
@@ -38,11 +34,12 @@ std::string Connection::busy_reply(const SmtpdConfig& config) {
   return "421 4.7.0 " + config.hostname + " too many connections, try again later\r\n";
 }
 
-Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, smtp::PortRole role, const tls::TlsContext& tls,
-                       const Mailer& mailer, QueueRunner& runner, const Logger& log, std::unique_ptr<uv::Stream> stream,
-                       OnDone on_done)
+Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
+                       const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
+                       std::unique_ptr<uv::Stream> stream, OnDone on_done)
     : loop_(loop),
-      role_(role),
+      role_(role_of(listener)),
+      listener_tls_(listener.tls),
       policy_(config.clients),
       auth_delay_(loop),
       mailer_(mailer),
@@ -50,15 +47,14 @@ Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, smtp::Por
       log_(log),
       stream_(loop, tls, std::move(stream)),
       idle_(loop),
-      session_(session_config(config, role)),
+      session_(session_config(config, role_)),
       on_done_(std::move(on_done)),
       client_ip_(client_ip_of(stream_.peer())) {}
 
 void Connection::start() {
   log_.debug("connect").kv("peer", stream_.peer()).kv("role", to_string(role_));
   touch();
-  auto tls = role_ == smtp::PortRole::submissions ? daemon::ListenerTls::implicit : daemon::ListenerTls::starttls;
-  Status s = stream_.start(tls, [this](std::string_view d) { on_data(d); }, [this](Status st) { on_end(std::move(st)); });
+  Status s = stream_.start(listener_tls_, [this](std::string_view d) { on_data(d); }, [this](Status st) { on_end(std::move(st)); });
   if (!s) return finish(s.message());
   handle(session_.start());
 }

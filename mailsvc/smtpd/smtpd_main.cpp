@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   daemon::Server server(ev, log, config->clients.max_connections, Connection::busy_reply(*config),
                         [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t,
                             daemon::Connection::OnDone done) {
-                          return std::make_unique<Connection>(ev, *config, role_of(l), *tls, mailer, runner, log,
+                          return std::make_unique<Connection>(ev, *config, l, *tls, mailer, runner, log,
                                                               std::move(s), std::move(done));
                         });
   if (Status s = server.listen(config->listeners); !s) return m.startup_failed(s.message());

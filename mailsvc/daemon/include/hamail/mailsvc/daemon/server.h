@@ -42,7 +42,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Opens every listener, or returns the first error naming its kind and address
+  // Opens every listener (call once), or returns the first error naming its kind and address
   // ("mx listener: cannot listen on 0.0.0.0:25: address already in use").
   Status listen(const std::vector<Listener>& listeners);
 

@@ -26,10 +26,10 @@ namespace hamail::mailsvc::smtpd {
 
 class Connection : public daemon::Connection {
  public:
-  // `role` comes from the listener that accepted `stream`.
-  Connection(uv::EventLoop& loop, const SmtpdConfig& config, smtp::PortRole role, const tls::TlsContext& tls,
-             const Mailer& mailer, QueueRunner& runner, const Logger& log, std::unique_ptr<uv::Stream> stream,
-             OnDone on_done);
+  // `listener` (one of config.listeners) accepted `stream`: its role and TLS.
+  Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
+             const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
+             std::unique_ptr<uv::Stream> stream, OnDone on_done);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -53,6 +53,7 @@ class Connection : public daemon::Connection {
 
   uv::EventLoop& loop_;
   smtp::PortRole role_;
+  daemon::ListenerTls listener_tls_;
   const daemon::ClientPolicy& policy_;
   uv::Timer auth_delay_;  // holds a failed AUTH's answer (slows password guessing)
   const Mailer& mailer_;
