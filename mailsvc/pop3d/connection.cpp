@@ -10,56 +10,41 @@ namespace {
 
 constexpr std::uint64_t kCloseGraceMs = 5000;  // after QUIT: wait this long for the peer to close
 
-pop3::Pop3Config session_config(const Pop3dConfig& cfg, ListenerTls mode) {
+// RETR answers are written whole: room for the largest message, dot-stuffed.
+std::size_t write_limit(const Pop3dConfig& cfg) { return static_cast<std::size_t>(cfg.max_message_bytes) * 3 + (64u << 10); }
+
+pop3::Pop3Config session_config(const Pop3dConfig& cfg, daemon::ListenerTls mode) {
   pop3::Pop3Config c;
   c.hostname = cfg.hostname;
-  c.implicit_tls = mode == ListenerTls::implicit;
+  c.implicit_tls = mode == daemon::ListenerTls::implicit;
   c.tls_configured = true;
-  c.allow_plaintext_auth = cfg.allow_plaintext_auth;
+  c.allow_plaintext_auth = cfg.clients.allow_plaintext_auth;
   return c;
 }
 
 }  // namespace
 
 Connection::Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, const Logger& log,
-                       ListenerTls mode, std::string session_id, OnDone on_done)
-    : loop_(loop), cfg_(cfg), tls_(tls), log_(log), mode_(mode), id_(std::move(session_id)),
-      on_done_(std::move(on_done)), session_(session_config(cfg, mode)), idle_(loop), auth_delay_(loop) {}
+                       daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
+                       OnDone on_done)
+    : loop_(loop), cfg_(cfg), log_(log), mode_(mode), id_(std::move(session_id)), on_done_(std::move(on_done)),
+      stream_(loop, tls, std::move(stream), write_limit(cfg)), session_(session_config(cfg, mode)), idle_(loop),
+      auth_delay_(loop) {}
 
 Connection::~Connection() = default;
 
-void Connection::start(std::unique_ptr<uv::Stream> stream) {
-  peer_ = stream->peer();
-  // RETR answers are written whole: room for the largest message, dot-stuffed.
-  std::size_t limit = static_cast<std::size_t>(cfg_.max_message_bytes) * 3 + (64u << 10);
-  log_.info("session_start").kv("session", id_).kv("peer", peer_).kv(
-      "tls", mode_ == ListenerTls::implicit ? "implicit" : "starttls");
+void Connection::start() {
+  log_.info("session_start").kv("session", id_).kv("peer", stream_.peer()).kv("tls", daemon::to_string(mode_));
   touch();
   auto data = [this](std::string_view d) { on_data(d); };
   auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
-  if (mode_ == ListenerTls::implicit) {
-    auto t = tls::TlsStream::start(loop_, std::move(stream), tls_);
-    if (!t) return finish("tls_failed", t.error());
-    secure_ = std::move(*t);
-    secure_->set_write_limit(limit);
-    if (Status s = secure_->start_reading(data, end); !s) return finish("read_failed", s.message());
-  } else {
-    plain_ = std::move(stream);
-    plain_->set_write_limit(limit);
-    if (Status s = plain_->start_reading(data, end); !s) return finish("read_failed", s.message());
-  }
+  if (Status s = stream_.start(mode_, data, end); !s) return finish("read_failed", s.message());
   handle(session_.start());
 }
 
 void Connection::touch() {
   if (closing_) return;
-  idle_.start(cfg_.idle_timeout_ms, [this] { finish("idle_timeout"); });
-}
-
-Status Connection::write(std::string bytes) {
-  if (secure_) return secure_->write(std::move(bytes));
-  if (plain_) return plain_->write(std::move(bytes));
-  return Error{"connection closed"};
+  idle_.start(cfg_.clients.idle_timeout_ms, [this] { finish("idle_timeout"); });
 }
 
 void Connection::on_data(std::string_view data) {
@@ -72,7 +57,7 @@ void Connection::handle(pop3::Output out) {
   for (;;) {
     if (done_) return;
     if (!out.bytes.empty()) {
-      if (Status s = write(std::move(out.bytes)); !s) return finish("write_failed", s.message());
+      if (Status s = stream_.write(std::move(out.bytes)); !s) return finish("write_failed", s.message());
     }
     if (!out.action) break;
     if (std::holds_alternative<pop3::StartTls>(*out.action)) {
@@ -96,10 +81,10 @@ void Connection::handle(pop3::Output out) {
           return authenticate(cfg, log, auth, id);
         },
         [this](pop3::AuthAnswer answer) {
-          if (answer.kind != pop3::AuthAnswer::Kind::bad_credentials || cfg_.auth_failure_delay_ms == 0)
+          if (answer.kind != pop3::AuthAnswer::Kind::bad_credentials || cfg_.clients.auth_failure_delay_ms == 0)
             return session_.auth_result(std::move(answer));
           // Slows password guessing: the -ERR comes later, reading stays paused meanwhile.
-          auth_delay_.start(cfg_.auth_failure_delay_ms, [this] {
+          auth_delay_.start(cfg_.clients.auth_failure_delay_ms, [this] {
             handle(session_.auth_result(pop3::AuthAnswer::failed(pop3::AuthAnswer::Kind::bad_credentials)));
             if (!done_ && !closing_ && !session_.waiting()) set_reading(true);
           });
@@ -108,8 +93,7 @@ void Connection::handle(pop3::Output out) {
   }
   if (out.close && !closing_) {
     closing_ = true;
-    if (secure_) (void)secure_->shutdown();
-    if (plain_) (void)plain_->shutdown();
+    (void)stream_.shutdown();  // the grace timer below bounds the wait for the peer either way
     idle_.start(kCloseGraceMs, [this] { finish("quit"); });
   }
 }
@@ -126,29 +110,18 @@ void Connection::perform(std::function<T()> work, std::function<pop3::Output(T)>
 }
 
 void Connection::set_reading(bool on) {
-  if (!on) {
-    if (secure_) secure_->pause_reading();
-    else if (plain_) plain_->pause_reading();
-    return;
-  }
-  Status s = secure_ ? secure_->resume_reading() : plain_ ? plain_->resume_reading() : Status();
-  if (!s) finish("read_failed", s.message());
+  if (!on) return stream_.pause_reading();
+  if (Status s = stream_.resume_reading(); !s) finish("read_failed", s.message());
 }
 
 void Connection::start_tls() {
-  // Called from the plain stream's on_data, after "+OK Begin TLS negotiation" was
-  // queued; the session has already dropped anything pipelined after STLS.
-  auto t = tls::TlsStream::upgrade(loop_, std::move(plain_), tls_, {});
-  if (!t) return finish("tls_failed", t.error());
-  secure_ = std::move(*t);
-  secure_->set_write_limit(static_cast<std::size_t>(cfg_.max_message_bytes) * 3 + (64u << 10));
-  auto data = [this](std::string_view d) { on_data(d); };
-  auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
-  Status s = secure_->start_reading(data, end, [this] {
-    log_.info("tls_started").kv("session", id_).kv("tls", secure_->describe());
+  // Called from on_data, after "+OK Begin TLS negotiation" was queued; the session has
+  // already dropped anything pipelined after STLS.
+  Status s = stream_.start_tls([this] {
+    log_.info("tls_started").kv("session", id_).kv("tls", stream_.tls_description());
     handle(session_.tls_started());
   });
-  if (!s) finish("read_failed", s.message());
+  if (!s) finish("tls_failed", s.message());
 }
 
 void Connection::finish(std::string_view reason, const std::string& error) {
@@ -162,11 +135,10 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   if (closing_) reason = "session_closed";
   {
     auto rec = err.empty() ? log_.info("session_end") : log_.warning("session_end");
-    rec.kv("session", id_).kv("peer", peer_).kv("user", session_.user()).kv("reason", reason);
+    rec.kv("session", id_).kv("peer", stream_.peer()).kv("user", session_.user()).kv("reason", reason);
     if (!err.empty()) rec.kv("error", err);
   }
-  if (secure_) secure_->close();
-  if (plain_) plain_->close();
+  stream_.close();
   if (on_done_) on_done_();  // the owner destroys this connection later, not now
 }
 

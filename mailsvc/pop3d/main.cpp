@@ -1,79 +1,40 @@
 // pop3d: the POP3 server (STLS on 110, implicit TLS on 995) over the Maildir store.
-//   pop3d --config /etc/hamail/pop3d.yaml [--check]
-#include <csignal>
-#include <iostream>
-#include <string>
-#include <vector>
+//   pop3d --config /etc/hamail/pop3d.yaml [--debug] [--check: validate the file and exit]
+// SIGTERM/SIGINT: stop.
+#include <unistd.h>
 
-#include "hamail/base/log.h"
+#include <string>
+
 #include "hamail/uv/event_loop.h"
-#include "hamail/uv/signals.h"
-#include "hamail/mailsvc/pop3d/server.h"
-#include "hamail/mailsvc/pop3d/tls_setup.h"
+#include "hamail/mailsvc/daemon/daemon_main.h"
+#include "hamail/mailsvc/daemon/server.h"
+#include "hamail/mailsvc/daemon/server_tls.h"
+#include "hamail/mailsvc/pop3d/connection.h"
+#include "hamail/mailsvc/pop3d/pop3d_config.h"
 
 using namespace hamail;
-using namespace hamail::mailsvc::pop3d;
+using namespace hamail::mailsvc;
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  std::string config_path;
-  bool check = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size()) {
-      config_path = args[++i];
-    } else if (args[i] == "--check") {
-      check = true;
-    } else if (args[i] == "--help" || args[i] == "-h") {
-      std::cout << "usage: pop3d --config FILE [--check]\n";
-      return 0;
-    } else {
-      std::cerr << "pop3d: unknown argument '" << args[i] << "' (usage: pop3d --config FILE [--check])\n";
-      return 2;
-    }
-  }
-  if (config_path.empty()) {
-    std::cerr << "pop3d: --config FILE is required\n";
-    return 2;
-  }
-  auto cfg = load_pop3d_config(config_path);
-  if (!cfg) {
-    std::cerr << cfg.error() << "\n";
-    return 1;
-  }
-  if (check) {
-    std::cout << config_path << ": ok\n";
-    return 0;
-  }
+  daemon::DaemonMain m("pop3d", "The POP3 server (STLS, implicit TLS) over the Maildir store.");
+  if (auto rc = m.parse(argc, argv)) return *rc;
+  auto cfg = pop3d::load_pop3d_config(m.config_path());
+  if (auto rc = m.config_loaded(cfg.status())) return *rc;
 
-  Logger log("pop3d");
-  auto tls = load_or_generate_tls(*cfg, log);
-  if (!tls) {
-    log.error("startup_failed").kv("error", tls.error());
-    return 1;
-  }
+  auto tls = daemon::load_server_tls(cfg->tls, cfg->hostname, m.log());
+  if (!tls) return m.startup_failed(tls.error());
   auto loop = uv::EventLoop::create();
-  if (!loop) {
-    log.error("startup_failed").kv("error", loop.error());
-    return 1;
-  }
-  int rc = 0;
-  {
-    Server server(**loop, *cfg, *tls, log);
-    if (Status s = server.listen(); !s) {
-      log.error("startup_failed").kv("error", s.message());
-      return 1;
-    }
-    auto signals = uv::Signals::watch(**loop, {SIGTERM, SIGINT}, [&](int sig) {
-      log.info("stopping").kv("signal", sig);
-      (*loop)->stop();
-    });
-    if (!signals) {
-      log.error("startup_failed").kv("error", signals.error());
-      return 1;
-    }
-    log.info("started").kv("mail_root", cfg->mail_root);
-    (*loop)->run();
-  }
-  log.info("stopped");
-  return rc;
+  if (!loop) return m.startup_failed(loop.error());
+  uv::EventLoop& ev = **loop;
+  const Logger& log = m.log();
+  std::string pid = std::to_string(::getpid());
+  daemon::Server server(ev, log, cfg->clients.max_connections, pop3d::Connection::kBusyReply,
+                        [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t id,
+                            daemon::Connection::OnDone done) {
+                          return std::make_unique<pop3d::Connection>(ev, *cfg, *tls, log, l.tls,
+                                                                     pid + "-" + std::to_string(id), std::move(s),
+                                                                     std::move(done));
+                        });
+  if (Status s = server.listen(cfg->listeners); !s) return m.startup_failed(s.message());
+  return m.run(ev, *cfg);
 }

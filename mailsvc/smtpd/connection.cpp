@@ -16,48 +16,53 @@ std::string client_ip_of(const std::string& peer) {
   return peer.substr(0, peer.rfind(':'));
 }
 
+smtp::SmtpConfig session_config(const SmtpdConfig& config, smtp::PortRole role) {
+  smtp::SmtpConfig sc;
+  sc.role = role;
+  sc.hostname = config.hostname;
+  sc.max_message_size = config.max_message_size;
+  sc.max_recipients = config.max_recipients;
+  sc.max_errors = config.max_errors;
+  sc.tls_configured = true;
+  sc.allow_plaintext_auth = config.clients.allow_plaintext_auth;
+  return sc;
+}
+
 }  // namespace
 
-Connection::Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
-                       std::uint64_t auth_failure_delay_ms, const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
+std::string Connection::busy_reply(const SmtpdConfig& config) {
+  return "421 4.7.0 " + config.hostname + " too many connections, try again later\r\n";
+}
+
+Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
+                       const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
                        std::unique_ptr<uv::Stream> stream, OnDone on_done)
     : loop_(loop),
-      id_(id),
-      role_(config.role),
-      idle_timeout_ms_(idle_timeout_ms),
-      auth_failure_delay_ms_(auth_failure_delay_ms),
+      role_(role_of(listener)),
+      listener_tls_(listener.tls),
+      policy_(config.clients),
       auth_delay_(loop),
-      tls_ctx_(tls),
       mailer_(mailer),
       runner_(runner),
       log_(log),
-      plain_(std::move(stream)),
+      stream_(loop, tls, std::move(stream)),
       idle_(loop),
-      session_(std::move(config)),
+      session_(session_config(config, role_)),
       on_done_(std::move(on_done)),
-      peer_(plain_->peer()),
-      client_ip_(client_ip_of(peer_)) {}
+      client_ip_(client_ip_of(stream_.peer())) {}
 
 void Connection::start() {
-  log_.debug("connect").kv("peer", peer_).kv("role", to_string(role_));
+  log_.debug("connect").kv("peer", stream_.peer()).kv("role", to_string(role_));
   touch();
-  auto data = [this](std::string_view d) { on_data(d); };
-  auto end = [this](Status s) { on_end(std::move(s)); };
-  if (role_ == smtp::PortRole::submissions) {
-    auto t = tls::TlsStream::start(loop_, std::move(plain_), tls_ctx_);
-    if (!t) return finish("tls start failed: " + t.error());
-    tls_ = std::move(*t);
-    if (auto s = tls_->start_reading(data, end); !s) return finish(s.message());
-  } else if (auto s = plain_->start_reading(data, end); !s) {
-    return finish(s.message());
-  }
+  Status s = stream_.start(listener_tls_, [this](std::string_view d) { on_data(d); }, [this](Status st) { on_end(std::move(st)); });
+  if (!s) return finish(s.message());
   handle(session_.start());
 }
 
 void Connection::touch() {
   if (done_) return;
-  idle_.start(idle_timeout_ms_, [this] {
-    log_.info("idle_timeout").kv("peer", peer_);
+  idle_.start(policy_.idle_timeout_ms, [this] {
+    log_.info("idle_timeout").kv("peer", stream_.peer());
     write("421 4.4.2 " + std::string("idle timeout, closing connection\r\n"));
     finish("idle timeout");
   });
@@ -70,15 +75,14 @@ void Connection::on_data(std::string_view data) {
 }
 
 void Connection::on_end(Status s) {
-  if (!s && !closing_) log_.debug("connection_error").kv("peer", peer_).kv("error", s.message());
+  if (!s && !closing_) log_.debug("connection_error").kv("peer", stream_.peer()).kv("error", s.message());
   finish("peer closed");
 }
 
 void Connection::write(std::string bytes) {
   if (bytes.empty() || done_) return;
-  Status s = tls_ ? tls_->write(std::move(bytes)) : plain_ ? plain_->write(std::move(bytes)) : Status(Error{"closed"});
-  if (!s) {
-    log_.warning("write_failed").kv("peer", peer_).kv("error", s.message());
+  if (Status s = stream_.write(std::move(bytes)); !s) {
+    log_.warning("write_failed").kv("peer", stream_.peer()).kv("error", s.message());
     finish("write failed");
   }
 }
@@ -99,11 +103,11 @@ void Connection::handle(smtp::Output out) {
         perform<smtp::RecipientVerdict>([&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
                                         [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
       } else if (auto* a = std::get_if<smtp::Authenticate>(&action)) {
-        perform<smtp::AuthVerdict>([&mailer, a = std::move(*a), peer = peer_] { return mailer.authenticate(a, peer); },
+        perform<smtp::AuthVerdict>([&mailer, a = std::move(*a), peer = stream_.peer()] { return mailer.authenticate(a, peer); },
                                    [this](smtp::AuthVerdict v) {
-                                     if (v != smtp::AuthVerdict::bad_credentials || auth_failure_delay_ms_ == 0)
+                                     if (v != smtp::AuthVerdict::bad_credentials || policy_.auth_failure_delay_ms == 0)
                                        return session_.auth_result(v);
-                                     auth_delay_.start(auth_failure_delay_ms_, [this, v] {
+                                     auth_delay_.start(policy_.auth_failure_delay_ms, [this, v] {
                                        handle(session_.auth_result(v));
                                        if (!done_ && !session_.waiting()) resume();
                                      });
@@ -111,7 +115,7 @@ void Connection::handle(smtp::Output out) {
                                    });
       } else if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
         if (runner_.queued() >= runner_.max_queued()) {
-          log_.error("queue_full").kv("peer", peer_).kv("status", "tempfail")
+          log_.error("queue_full").kv("peer", stream_.peer()).kv("status", "tempfail")
               .kv("queued", static_cast<unsigned long>(runner_.queued()));
           return handle(session_.message_stored({smtp::StoreResult::Kind::insufficient_storage, {}}));
         }
@@ -130,8 +134,7 @@ void Connection::handle(smtp::Output out) {
     if (out.close) {
       closing_ = true;
       idle_.start(10000, [this] { finish("closed"); });  // bounded wait for the peer's EOF
-      Status s = tls_ ? tls_->shutdown() : plain_ ? plain_->shutdown() : Status();
-      if (!s) finish("shutdown failed");
+      if (Status s = stream_.shutdown(); !s) finish("shutdown failed");
     }
     return;
   }
@@ -139,7 +142,7 @@ void Connection::handle(smtp::Output out) {
 
 template <class T>
 void Connection::perform(std::function<T()> work, std::function<smtp::Output(T)> answer) {
-  pause();
+  stream_.pause_reading();
   auto w = uv::run_blocking<T>(loop_, std::move(work), [this, answer = std::move(answer)](T result) {
     smtp::Output out = answer(std::move(result));
     handle(std::move(out));
@@ -149,27 +152,15 @@ void Connection::perform(std::function<T()> work, std::function<smtp::Output(T)>
   work_ = std::move(*w);
 }
 
-void Connection::pause() {
-  if (tls_) tls_->pause_reading();
-  else if (plain_) plain_->pause_reading();
-}
-
 void Connection::resume() {
-  Status s = tls_ ? tls_->resume_reading() : plain_ ? plain_->resume_reading() : Status();
-  if (!s) finish("resume failed: " + s.message());
+  if (Status s = stream_.resume_reading(); !s) finish("resume failed: " + s.message());
 }
 
 void Connection::begin_tls() {
-  tls::TlsStreamOptions opts;
-  opts.pipelined = tls::PipelinedPlaintext::discard;  // the session already dropped it
-  auto t = tls::TlsStream::upgrade(loop_, std::move(plain_), tls_ctx_, {}, opts);
-  if (!t) return finish("STARTTLS failed: " + t.error());
-  tls_ = std::move(*t);
-  auto s = tls_->start_reading([this](std::string_view d) { on_data(d); }, [this](Status st) { on_end(std::move(st)); },
-                               [this] {
-                                 log_.debug("tls_started").kv("peer", peer_).kv("tls", tls_->describe());
-                                 handle(session_.tls_started());
-                               });
+  Status s = stream_.start_tls([this] {
+    log_.debug("tls_started").kv("peer", stream_.peer()).kv("tls", stream_.tls_description());
+    handle(session_.tls_started());
+  });
   if (!s) finish(s.message());
 }
 
@@ -178,10 +169,9 @@ void Connection::finish(std::string_view reason) {
   done_ = true;
   idle_.stop();
   auth_delay_.stop();
-  log_.debug("disconnect").kv("peer", peer_).kv("reason", reason);
-  if (tls_) tls_->close();
-  if (plain_) plain_->close();
-  on_done_(id_);
+  log_.debug("disconnect").kv("peer", stream_.peer()).kv("reason", reason);
+  stream_.close();
+  on_done_();
 }
 
 }  // namespace hamail::mailsvc::smtpd

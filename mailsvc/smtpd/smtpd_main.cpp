@@ -3,125 +3,60 @@
 // SIGTERM/SIGINT: stop; SIGUSR1: attempt every queued message now (postqueue -f).
 #include <csignal>
 #include <cstdlib>
-#include <cstdio>
-#include <cstring>
 #include <string>
 
-#include "hamail/base/log.h"
 #include "hamail/uv/event_loop.h"
-#include "hamail/uv/signals.h"
-#include "hamail/tls/self_signed.h"
 #include "hamail/tls/tls_context.h"
+#include "hamail/mailsvc/daemon/daemon_main.h"
+#include "hamail/mailsvc/daemon/server.h"
+#include "hamail/mailsvc/daemon/server_tls.h"
 #include "hamail/mailsvc/smtpd/config.h"
+#include "hamail/mailsvc/smtpd/connection.h"
 #include "hamail/mailsvc/smtpd/mailer.h"
 #include "hamail/mailsvc/smtpd/queue_runner.h"
-#include "hamail/mailsvc/smtpd/server.h"
-#include "hamail/mailsvc/store/fs.h"
 
 using namespace hamail;
+using namespace hamail::mailsvc;
 using namespace hamail::mailsvc::smtpd;
 
 namespace {
 
-std::string parent_dir(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
-Result<tls::TlsContext> load_tls(const SmtpdConfig& c, const Logger& log) {
-  bool have_cert = mailsvc::store::path_exists(c.tls_cert), have_key = mailsvc::store::path_exists(c.tls_key);
-  if (!have_cert && !have_key) {
-    for (const auto& p : {parent_dir(c.tls_cert), c.tls_cert, c.tls_key}) {
-      if (auto s = mailsvc::store::make_directory(parent_dir(p), 0700); !s) return Error{s.message()};  // mail_root, then tls/
-    }
-    tls::SelfSignedOptions o;
-    o.cert_path = c.tls_cert;
-    o.key_path = c.tls_key;
-    o.common_name = c.hostname;
-    o.dns_names = {c.hostname};
-    if (c.hostname != "localhost") o.dns_names.push_back("localhost");
-    if (auto s = tls::generate_self_signed(o); !s) return Error{"generating a self-signed certificate: " + s.message()};
-    log.warning("tls_self_signed_generated").kv("cert", c.tls_cert).kv("key", c.tls_key)
-        .kv("note", "replace with a certificate from a CA for production");
-  } else if (!have_cert || !have_key) {
-    return Error{"TLS: only one of " + c.tls_cert + " and " + c.tls_key + " exists; provide both or neither"};
-  }
-  return tls::TlsContext::cert_server(c.tls_cert, c.tls_key);
-}
-
-int usage() {
-  std::fprintf(stderr, "usage: smtpd --config FILE [--debug] [--check]\n");
-  return 2;
+// The context outbound deliveries use for STARTTLS (delivery.tls, delivery.tls_ca).
+Result<tls::TlsContext> delivery_tls(const DeliveryConfig& d) {
+  auto ctx = d.tls_verify ? tls::TlsContext::cert_client(true, d.tls_ca) : tls::TlsContext::cert_client(false);
+  if (!ctx) return Error{"delivery TLS: " + ctx.error()};
+  return ctx;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string config_path;
-  bool debug = false, check = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
-    else if (std::strcmp(argv[i], "--debug") == 0) debug = true;
-    else if (std::strcmp(argv[i], "--check") == 0) check = true;
-    else return usage();
-  }
-  if (config_path.empty()) return usage();
+  daemon::DaemonMain m("smtpd", "The SMTP daemon (mx, submission, submissions) with its queue and delivery.");
+  if (auto rc = m.parse(argc, argv)) return *rc;
+  auto config = load_smtpd_config(m.config_path());
+  if (auto rc = m.config_loaded(config.status())) return *rc;
 
-  Logger log("smtpd", debug ? LogLevel::debug : LogLevel::info);
-  auto config = load_smtpd_config(config_path);
-  if (!config) {
-    if (check) std::fprintf(stderr, "%s\n", config.error().c_str());
-    else log.error("config_invalid").kv("error", config.error());
-    return 1;
-  }
-  if (check) {
-    std::printf("%s: ok\n", config_path.c_str());
-    return 0;
-  }
-  auto tls = load_tls(*config, log);
-  if (!tls) {
-    log.error("startup_failed").kv("error", tls.error());
-    return 1;
-  }
+  const Logger& log = m.log();
+  auto tls = daemon::load_server_tls(config->tls, config->hostname, log);
+  if (!tls) return m.startup_failed(tls.error());
   Mailer mailer(*config, log);
-  if (auto s = mailer.init(); !s) {
-    log.error("startup_failed").kv("error", s.message());
-    return 1;
-  }
-  auto client_tls = config->delivery.tls_verify ? tls::TlsContext::cert_client(true, config->delivery.tls_ca)
-                                                : tls::TlsContext::cert_client(false);
-  if (!client_tls) {
-    log.error("startup_failed").kv("error", "delivery TLS: " + client_tls.error());
-    return 1;
-  }
+  if (auto s = mailer.init(); !s) return m.startup_failed(s.message());
+  auto client_tls = delivery_tls(config->delivery);
+  if (!client_tls) return m.startup_failed(client_tls.error());
   // Fsyncs, password hashes and DNS lookups run on libuv's pool; read at its first use.
   ::setenv("UV_THREADPOOL_SIZE", std::to_string(config->delivery.io_threads).c_str(), 1);
-
   auto loop = uv::EventLoop::create();
-  if (!loop) {
-    log.error("startup_failed").kv("error", loop.error());
-    return 1;
-  }
+  if (!loop) return m.startup_failed(loop.error());
   uv::EventLoop& ev = **loop;
-  {
-    QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
-    runner.recover();  // crash and failover recovery before taking new mail
-    Server server(ev, *config, std::move(*tls), mailer, runner, log);
-    if (auto s = server.listen(); !s) {
-      log.error("startup_failed").kv("error", s.message());
-      return 1;
-    }
-    auto signals = uv::Signals::watch(ev, {SIGTERM, SIGINT, SIGUSR1}, [&](int sig) {
-      if (sig == SIGUSR1) return runner.flush();  // like postqueue -f
-      log.info("stopping").kv("signal", sig);
-      ev.stop();
-    });
-    if (!signals) {
-      log.error("startup_failed").kv("error", signals.error());
-      return 1;
-    }
-    log.info("started").kv("hostname", config->hostname).kv("mail_root", config->mail_root);
-    ev.run();
-  }
-  return 0;
+
+  QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
+  runner.recover();  // crash and failover recovery before taking new mail
+  daemon::Server server(ev, log, config->clients.max_connections, Connection::busy_reply(*config),
+                        [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t,
+                            daemon::Connection::OnDone done) {
+                          return std::make_unique<Connection>(ev, *config, l, *tls, mailer, runner, log,
+                                                              std::move(s), std::move(done));
+                        });
+  if (Status s = server.listen(config->listeners); !s) return m.startup_failed(s.message());
+  return m.run(ev, *config, {SIGUSR1}, [&](int) { runner.flush(); });  // SIGUSR1: like postqueue -f
 }

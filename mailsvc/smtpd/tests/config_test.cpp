@@ -7,6 +7,57 @@ namespace {
 
 const std::string kBase = "mail_root: /srv/mail\nlisteners:\n  - {role: mx, address: 127.0.0.1, port: 25}\n";
 
+TEST(SmtpdConfig, RolesGiveTheListenersTheirTls) {
+  auto c = parse_smtpd_config(kBase + "  - {role: submission, address: 127.0.0.1, port: 587}\n"
+                                      "  - {role: submissions, address: 127.0.0.1, port: 465}\n",
+                              "smtpd.yaml");
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_EQ(c->listeners.size(), 3u);
+  EXPECT_EQ(role_of(c->listeners[0]), smtp::PortRole::mx);
+  EXPECT_EQ(c->listeners[0].tls, daemon::ListenerTls::starttls);
+  EXPECT_EQ(role_of(c->listeners[1]), smtp::PortRole::submission);
+  EXPECT_EQ(c->listeners[1].tls, daemon::ListenerTls::starttls);
+  EXPECT_EQ(role_of(c->listeners[2]), smtp::PortRole::submissions);
+  EXPECT_EQ(c->listeners[2].tls, daemon::ListenerTls::implicit);
+  EXPECT_EQ(c->tls.cert, "/srv/mail/tls/cert.pem");
+  EXPECT_EQ(c->queue_dir(), "/srv/mail/queue");
+}
+
+TEST(SmtpdConfig, LimitsHoldTheClientPolicyAndSmtpdsOwn) {
+  auto c = parse_smtpd_config(kBase, "smtpd.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->clients.max_connections, 200u);
+  EXPECT_EQ(c->clients.idle_timeout_ms, 300000u);
+  c = parse_smtpd_config(kBase + "limits: {max_connections: 5, idle_timeout: 1m, auth_failure_delay: 300ms,\n"
+                                 "         allow_plaintext_auth: true, max_message_size: 1M, max_recipients: 3,\n"
+                                 "         max_errors: 4, max_queued: 6, queue_min_free: 1G}\n",
+                         "smtpd.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->clients.max_connections, 5u);
+  EXPECT_EQ(c->clients.idle_timeout_ms, 60000u);
+  EXPECT_EQ(c->clients.auth_failure_delay_ms, 300u);
+  EXPECT_TRUE(c->clients.allow_plaintext_auth);
+  EXPECT_EQ(c->max_message_size, 1u << 20);
+  EXPECT_EQ(c->max_recipients, 3u);
+  EXPECT_EQ(c->max_errors, 4);
+  EXPECT_EQ(c->max_queued, 6u);
+  EXPECT_EQ(c->queue_min_free, 1ull << 30);
+}
+
+TEST(SmtpdConfig, ListenerAndLimitErrorsNameLineAndKey) {
+  auto c = parse_smtpd_config("mail_root: /srv/mail\nlisteners:\n  - {role: imap, address: 127.0.0.1, port: 143}\n"
+                              "limits: {max_conections: 5}\nallow_plaintext_auth: true\n",
+                              "smtpd.yaml");
+  ASSERT_FALSE(c);
+  const auto& e = c.error();
+  EXPECT_NE(e.find("smtpd.yaml:3:12: listeners[0].role: 'imap' is not one of: mx, submission, submissions"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("smtpd.yaml:4:10: limits.max_conections: unknown key 'max_conections' (did you mean "
+                   "'max_connections'?)"), std::string::npos) << e;
+  // smtpd keeps the client policy under limits:, not at the top level (pop3d's place).
+  EXPECT_NE(e.find("smtpd.yaml:5:1: allow_plaintext_auth: unknown key"), std::string::npos) << e;
+}
+
 TEST(SmtpdConfig, DeliveryDefaultsAreMxLookupWithOpportunisticTls) {
   auto c = parse_smtpd_config(kBase, "smtpd.yaml");
   ASSERT_TRUE(c) << c.error();

@@ -1,5 +1,5 @@
-// One POP3 client connection: the socket (plain, upgraded by STLS, or implicit TLS)
-// around a Pop3Session. It sends the session's bytes, performs its actions on a pool
+// One POP3 client connection: the client socket (plain, upgraded by STLS, or implicit
+// TLS) around a Pop3Session. It sends the session's bytes, performs its actions on a pool
 // thread (login: password hash, maildrop lock and scan; message reads; deletions), closes
 // when asked, on an idle timeout or when the peer goes away, then calls on_done once.
 // Destroying it drops the session and so the maildrop lock (never commits).
@@ -15,29 +15,30 @@
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/stream.h"
 #include "hamail/uv/timer.h"
-#include "hamail/mailsvc/pop3/session.h"
 #include "hamail/tls/tls_context.h"
-#include "hamail/tls/tls_stream.h"
+#include "hamail/mailsvc/daemon/client_stream.h"
+#include "hamail/mailsvc/daemon/server.h"
+#include "hamail/mailsvc/pop3/session.h"
 #include "hamail/mailsvc/pop3d/pop3d_config.h"
 
 namespace hamail::mailsvc::pop3d {
 
-class Connection {
+class Connection : public daemon::Connection {
  public:
-  using OnDone = std::function<void()>;
+  // What a client beyond max_connections is told before the server closes it.
+  static constexpr const char* kBusyReply = "-ERR [SYS/TEMP] too many connections, try again later\r\n";
 
   Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, const Logger& log,
-             ListenerTls mode, std::string session_id, OnDone on_done);
-  ~Connection();
+             daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream, OnDone on_done);
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  void start(std::unique_ptr<uv::Stream> stream);
+  void start() override;
 
  private:
   void on_data(std::string_view data);
   void handle(pop3::Output out);
-  Status write(std::string bytes);
   void start_tls();
   void set_reading(bool on);  // paused while an action runs on a pool thread
   // Runs the session's action `work` on a pool thread, then feeds `answer`'s output back.
@@ -48,16 +49,13 @@ class Connection {
 
   uv::EventLoop& loop_;
   const Pop3dConfig& cfg_;
-  const tls::TlsContext& tls_;
   const Logger& log_;
-  ListenerTls mode_;
+  daemon::ListenerTls mode_;
   std::string id_;
   OnDone on_done_;
-  std::string peer_;
+  daemon::ClientStream stream_;
   pop3::Pop3Session session_;
   std::unique_ptr<uv::BlockingWork> work_;  // the action in flight (login, RETR/TOP read, QUIT commit)
-  std::unique_ptr<uv::Stream> plain_;
-  std::unique_ptr<tls::TlsStream> secure_;
   uv::Timer idle_;
   uv::Timer auth_delay_;  // holds a failed login's answer
   bool closing_ = false;

@@ -1,6 +1,8 @@
-// smtpd's YAML configuration: where the mail lives (mail_root), the listeners (role,
-// address, port), the TLS certificate and the limits. Strict: unknown keys and bad
-// values are errors naming file:line:column and the key.
+// smtpd's YAML configuration: the sections every mail daemon has (mail_root, hostname,
+// listeners with `role: mx | submission | submissions`, tls; see
+// hamail/mailsvc/daemon/daemon_config.h), `limits:` (the client policy and smtpd's own
+// limits) and `delivery:`. Strict: unknown keys and bad values are errors naming
+// file:line:column and the key.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "hamail/base/result.h"
+#include "hamail/mailsvc/daemon/daemon_config.h"
 #include "hamail/mailsvc/smtp/client_session.h"
 #include "hamail/mailsvc/smtp/config.h"
 #include "hamail/mailsvc/outbound/mail_resolver.h"
@@ -17,12 +20,6 @@
 #include "hamail/mailsvc/outbound/retry_schedule.h"
 
 namespace hamail::mailsvc::smtpd {
-
-struct ListenerConfig {
-  smtp::PortRole role = smtp::PortRole::mx;
-  std::string address;
-  std::uint16_t port = 0;
-};
 
 // How queued mail leaves: to a relay host or the recipients' MX, with retries.
 struct DeliveryConfig {
@@ -38,29 +35,25 @@ struct DeliveryConfig {
   unsigned io_threads = 8;                         // the pool doing fsync, hashing, DNS
 };
 
-struct SmtpdConfig {
-  std::string mail_root;  // etc/ (users db), maildirs/<domain>/<user>/Maildir, queue/
-  std::string hostname = "localhost";
-  std::vector<ListenerConfig> listeners;
-  std::string tls_cert;  // default mail_root/tls/cert.pem; generated when absent
-  std::string tls_key;   // default mail_root/tls/key.pem
+// The client policy (limits: max_connections 200, idle_timeout 300s, auth_failure_delay,
+// allow_plaintext_auth) keeps DaemonConfig's defaults.
+struct SmtpdConfig : daemon::DaemonConfig {
   std::uint64_t max_message_size = 35ull << 20;
   std::size_t max_recipients = 100;
   int max_errors = 10;
-  std::size_t max_connections = 200;
-  std::uint64_t idle_timeout_ms = 300000;
-  std::uint64_t auth_failure_delay_ms = 2000;  // a failed AUTH is answered this much later (Dovecot: 2 s)
-  bool allow_plaintext_auth = false;  // tests and trusted networks only
   std::size_t max_queued = 100000;           // messages in the queue; beyond: 452 4.3.1
   // Free bytes under queue/ below which new mail gets 452 4.3.1; never less than 1.5 x
   // max_message_size (Postfix's rule), plus the message itself.
   std::uint64_t queue_min_free = 0;
   DeliveryConfig delivery;
 
-  std::string users_dir() const { return mail_root + "/etc"; }
   std::string queue_dir() const { return mail_root + "/queue"; }
-  std::string maildirs_dir() const { return mail_root + "/maildirs"; }
 };
+
+// smtpd's listener kinds: `role: mx` and `submission` (STARTTLS), `submissions` (implicit TLS).
+const daemon::ListenerSchema& smtpd_listeners();
+// The role of a listener read with smtpd_listeners().
+smtp::PortRole role_of(const daemon::Listener& listener);
 
 // Every error of the file, one per line ("smtpd.yaml:3:7: listeners[0].port: ...").
 Result<SmtpdConfig> load_smtpd_config(const std::string& path);

@@ -1,4 +1,5 @@
-// One client connection: the libuv/TLS shell around a SmtpSession. Feeds received bytes
+// One client connection: the client socket (plain, STARTTLS, implicit TLS on
+// submissions) around a SmtpSession. Feeds received bytes
 // to the session, sends its replies, performs its actions through the Mailer on a pool
 // thread (reading paused meanwhile; STARTTLS upgrades the stream in place), hands
 // acknowledged messages to the QueueRunner and closes on request or when idle.
@@ -13,26 +14,29 @@
 #include "hamail/uv/blocking_work.h"
 #include "hamail/uv/stream.h"
 #include "hamail/uv/timer.h"
-#include "hamail/mailsvc/smtp/session.h"
 #include "hamail/tls/tls_context.h"
-#include "hamail/tls/tls_stream.h"
+#include "hamail/mailsvc/daemon/client_stream.h"
+#include "hamail/mailsvc/daemon/server.h"
+#include "hamail/mailsvc/smtp/session.h"
+#include "hamail/mailsvc/smtpd/config.h"
 #include "hamail/mailsvc/smtpd/mailer.h"
 #include "hamail/mailsvc/smtpd/queue_runner.h"
 
 namespace hamail::mailsvc::smtpd {
 
-class Connection {
+class Connection : public daemon::Connection {
  public:
-  using OnDone = std::function<void(std::uint64_t id)>;  // the owner destroys it later, not inside
-
-  Connection(uv::EventLoop& loop, std::uint64_t id, smtp::SmtpConfig config, std::uint64_t idle_timeout_ms,
-             std::uint64_t auth_failure_delay_ms,
+  // `listener` (one of config.listeners) accepted `stream`: its role and TLS.
+  Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
              const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
              std::unique_ptr<uv::Stream> stream, OnDone on_done);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  void start();
+  void start() override;
+
+  // What a client beyond limits.max_connections is told before the server closes it.
+  static std::string busy_reply(const SmtpdConfig& config);
 
  private:
   void on_data(std::string_view data);
@@ -41,7 +45,6 @@ class Connection {
   // Runs `work` on a pool thread, then feeds its answer to the session.
   template <class T>
   void perform(std::function<T()> work, std::function<smtp::Output(T)> answer);
-  void pause();
   void resume();
   void begin_tls();
   void write(std::string bytes);
@@ -49,23 +52,19 @@ class Connection {
   void touch();
 
   uv::EventLoop& loop_;
-  std::uint64_t id_;
   smtp::PortRole role_;
-  std::uint64_t idle_timeout_ms_;
-  std::uint64_t auth_failure_delay_ms_;
+  daemon::ListenerTls listener_tls_;
+  const daemon::ClientPolicy& policy_;
   uv::Timer auth_delay_;  // holds a failed AUTH's answer (slows password guessing)
-  const tls::TlsContext& tls_ctx_;
   const Mailer& mailer_;
   QueueRunner& runner_;
   const Logger& log_;
   std::unique_ptr<uv::BlockingWork> work_;
-  std::unique_ptr<uv::Stream> plain_;
-  std::unique_ptr<tls::TlsStream> tls_;
+  daemon::ClientStream stream_;
   uv::Timer idle_;
   smtp::SmtpSession session_;
   OnDone on_done_;
-  std::string peer_;
-  std::string client_ip_;
+  std::string client_ip_;  // for Received: "127.0.0.1", "IPv6:::1"
   bool done_ = false;
   bool closing_ = false;
 };

@@ -1,0 +1,70 @@
+#include "hamail/mailsvc/daemon/daemon_main.h"
+
+#include <csignal>
+#include <iostream>
+
+#include "hamail/uv/signals.h"
+
+namespace hamail::mailsvc::daemon {
+
+DaemonMain::DaemonMain(std::string program, std::string summary, std::ostream& out, std::ostream& err)
+    : out_(out), err_(err), options_(program, std::move(summary)), log_(program) {
+  options_.value("config", &config_path_, "FILE", "the daemon's YAML configuration (required)");
+  options_.flag("debug", &debug_, "log debug records too (connections, TLS, session steps)");
+  options_.flag("check", &check_, "only check the configuration: print \"FILE: ok\" or its errors, exit 0 or 1");
+}
+
+DaemonMain::DaemonMain(std::string program, std::string summary)
+    : DaemonMain(std::move(program), std::move(summary), std::cout, std::cerr) {}
+
+std::optional<int> DaemonMain::parse(int argc, const char* const* argv) {
+  Status parsed = options_.parse(argc, argv);
+  if (parsed && options_.help_requested()) {
+    out_ << options_.usage();
+    return 0;
+  }
+  if (parsed && config_path_.empty()) parsed = Error{"--config FILE is required"};
+  if (!parsed) {
+    err_ << options_.program() << ": " << parsed.message() << "\n" << options_.usage();
+    return 2;
+  }
+  log_.set_min_level(debug_ ? LogLevel::debug : LogLevel::info);
+  return std::nullopt;
+}
+
+std::optional<int> DaemonMain::config_loaded(const Status& loaded) {
+  if (!loaded) {
+    if (check_) err_ << loaded.message() << "\n";
+    else log_.error("config_invalid").kv("config", config_path_).kv("error", loaded.message());
+    return 1;
+  }
+  if (!check_) return std::nullopt;
+  out_ << config_path_ << ": ok\n";
+  return 0;
+}
+
+int DaemonMain::startup_failed(const std::string& error) const {
+  log_.error("startup_failed").kv("error", error);
+  return 1;
+}
+
+int DaemonMain::run(uv::EventLoop& loop, const DaemonConfig& config, const std::vector<int>& extra_signals,
+                    const std::function<void(int)>& on_signal) {
+  std::vector<int> watched{SIGTERM, SIGINT};
+  watched.insert(watched.end(), extra_signals.begin(), extra_signals.end());
+  auto signals = uv::Signals::watch(loop, watched, [&](int sig) {
+    if (sig != SIGTERM && sig != SIGINT) {
+      if (on_signal) on_signal(sig);
+      return;
+    }
+    log_.info("stopping").kv("signal", sig);
+    loop.stop();
+  });
+  if (!signals) return startup_failed(signals.error());
+  log_.info("started").kv("hostname", config.hostname).kv("mail_root", config.mail_root);
+  loop.run();
+  log_.info("stopped");
+  return 0;
+}
+
+}  // namespace hamail::mailsvc::daemon
