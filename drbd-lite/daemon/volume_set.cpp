@@ -15,7 +15,6 @@ std::optional<json> VolumeSet::answer(const json& raw, ControlSession& session) 
   if (req->command == Command::status) return status(req->volume);
   auto it = volumes_.find(req->volume);
   if (it == volumes_.end()) return json{{"ok", false}, {"error", "no volume named '" + req->volume + "' in " + config_path_}};
-  log_.info("command").kv("cmd", to_string(req->command)).kv("volume", req->volume).kv("force", req->force);
   return run(*req, *it->second);
 }
 

@@ -297,7 +297,7 @@ int main(int argc, char** argv) {
     if (msg->contains("target")) reply["to"] = (*msg)["target"];
     return reply;
   };
-  auto ctl = hamail::ControlServer::listen(loop, log, o.socket, handler, cfg.control.group);
+  auto ctl = hamail::ControlServer::listen(loop, log, o.socket, handler, hamail::ControlAccess{cfg.control.group});
   if (!ctl) {
     std::cerr << "hacored: " << ctl.error() << "\n";
     return 1;

@@ -5,57 +5,30 @@
 
 namespace hamail {
 namespace {
-constexpr std::size_t kMaxRequestBytes = 64 * 1024;
-constexpr std::size_t kMaxClients = 32;
-constexpr std::size_t kMaxQueuedBytes = 4u << 20;  // per client: a stalled reader is dropped
+
+nlohmann::json error_reply(const std::string& message) { return {{"ok", false}, {"error", message}}; }
+
 }  // namespace
 
 bool ControlSession::send(const nlohmann::json& line) { return server_.write_to(id_, line.dump() + "\n"); }
 
 void ControlSession::end() { server_.end(id_); }
 
+ControlServer::ControlServer(uv::EventLoop& loop, const Logger& log, Handler handler, ControlAccess access,
+                             ControlLimits limits)
+    : loop_(loop), log_(log), handler_(std::move(handler)), access_(std::move(access)), limits_(limits),
+      idle_timer_(loop) {}
+
 Result<std::unique_ptr<ControlServer>> ControlServer::listen(uv::EventLoop& loop, const Logger& log,
                                                              const std::string& path, Handler handler,
-                                                             const std::string& group) {
-  std::unique_ptr<ControlServer> self(new ControlServer(log, std::move(handler)));
+                                                             ControlAccess access, ControlLimits limits) {
+  std::unique_ptr<ControlServer> self(new ControlServer(loop, log, std::move(handler), std::move(access), limits));
   ControlServer* raw = self.get();
   auto server = uv::StreamServer::listen_unix(loop, path, 0660, [raw](Result<std::unique_ptr<uv::Stream>> s) {
-    if (!s) return;
-    if (raw->clients_.size() >= kMaxClients) return;  // closed as it goes out of scope
-    std::uint64_t id = raw->next_id_++;
-    Client& c = raw->clients_[id];
-    c.stream = std::move(*s);
-    c.stream->set_write_limit(kMaxQueuedBytes);
-    c.session = std::make_unique<ControlSession>(*raw, id);
-    Status st = c.stream->start_reading(
-        [raw, id](std::string_view data) {
-          auto it = raw->clients_.find(id);
-          if (it == raw->clients_.end()) return;
-          if (it->second.overlong) return;  // answered and ending: the rest is dropped
-          it->second.buffer.append(data);
-          if (it->second.buffer.size() > kMaxRequestBytes) {
-            it->second.overlong = true;
-            it->second.buffer.clear();
-            raw->write_to(id, nlohmann::json{{"ok", false}, {"error", "bad request: longer than " +
-                                                                          std::to_string(kMaxRequestBytes) + " bytes"}}
-                                      .dump() + "\n");
-            raw->end(id);
-            return;
-          }
-          for (;;) {
-            auto cit = raw->clients_.find(id);
-            if (cit == raw->clients_.end()) return;
-            auto nl = cit->second.buffer.find('\n');
-            if (nl == std::string::npos) return;
-            std::string line = cit->second.buffer.substr(0, nl);
-            cit->second.buffer.erase(0, nl + 1);
-            raw->on_line(id, line);
-          }
-        },
-        [raw, id](Status) { raw->clients_.erase(id); });
-    if (!st) raw->clients_.erase(id);
+    if (s) raw->accept(std::move(*s));
   });
   if (!server) return Error{"control socket: " + server.error()};
+  const std::string& group = raw->access_.socket_group();
   if (!group.empty() && group != "root") {
     if (struct group* g = ::getgrnam(group.c_str())) {
       if (::chown(path.c_str(), 0, g->gr_gid) != 0)
@@ -65,27 +38,108 @@ Result<std::unique_ptr<ControlServer>> ControlServer::listen(uv::EventLoop& loop
     }
   }
   self->server_ = std::move(*server);
+  std::uint64_t sweep = std::max<std::uint64_t>(limits.idle_timeout_ms / 4, 50);
+  self->idle_timer_.start(sweep, [raw] { raw->close_idle(); }, sweep);
   return self;
+}
+
+void ControlServer::refuse(std::unique_ptr<uv::Stream> stream, const std::string& why) {
+  log_.warning("control_client_refused").kv("reason", why);
+  if (stream->write(error_reply(why).dump() + "\n") && stream->shutdown()) {
+    // Kept until the next refusal or the server's end: bounded to the last few.
+    if (refused_.size() >= 8) refused_.erase(refused_.begin());
+    refused_.push_back(std::move(stream));
+  }
+}
+
+void ControlServer::accept(std::unique_ptr<uv::Stream> stream) {
+  auto cred = stream->peer_credentials();
+  if (!cred) return refuse(std::move(stream), "cannot tell who connected: " + cred.error());
+  ControlPeer peer = lookup_peer(cred->uid, cred->gid, cred->pid);
+  auto role = decide_role(peer, access_);
+  if (!role) return refuse(std::move(stream), role.error());
+  peer.role = *role;
+  if (clients_.size() >= limits_.max_clients) return refuse(std::move(stream), "too many control clients");
+  if (peer.uid != 0) {
+    std::size_t mine = 0;
+    for (const auto& [id, c] : clients_) mine += c.session->peer().uid == peer.uid;
+    if (mine >= limits_.max_clients_per_user)
+      return refuse(std::move(stream), peer.describe() + " already holds " + std::to_string(mine) + " connections");
+  }
+  std::uint64_t id = next_id_++;
+  Client& c = clients_[id];
+  c.stream = std::move(stream);
+  c.stream->set_write_limit(limits_.max_queued_bytes);
+  c.session = std::make_unique<ControlSession>(*this, id, std::move(peer));
+  c.last_request_ms = loop_.now_ms();
+  Status st = c.stream->start_reading([this, id](std::string_view data) { on_data(id, data); },
+                                      [this, id](Status) { clients_.erase(id); });
+  if (!st) clients_.erase(id);
+}
+
+void ControlServer::on_data(std::uint64_t id, std::string_view data) {
+  auto it = clients_.find(id);
+  if (it == clients_.end() || it->second.overlong) return;  // overlong: answered and ending, the rest dropped
+  it->second.buffer.append(data);
+  if (it->second.buffer.size() > limits_.max_request_bytes) {
+    it->second.overlong = true;
+    it->second.buffer.clear();
+    write_to(id, error_reply("bad request: longer than " + std::to_string(limits_.max_request_bytes) + " bytes").dump() +
+                     "\n");
+    end(id);
+    return;
+  }
+  for (;;) {
+    auto cit = clients_.find(id);
+    if (cit == clients_.end()) return;
+    auto nl = cit->second.buffer.find('\n');
+    if (nl == std::string::npos) return;
+    std::string line = cit->second.buffer.substr(0, nl);
+    cit->second.buffer.erase(0, nl + 1);
+    cit->second.last_request_ms = loop_.now_ms();
+    on_line(id, line);
+  }
 }
 
 void ControlServer::on_line(std::uint64_t id, const std::string& line) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
+  ControlSession& session = *it->second.session;
   std::optional<nlohmann::json> reply;
   nlohmann::json req = nlohmann::json::parse(line, nullptr, false);
   if (req.is_discarded() || !req.is_object() || !req.contains("cmd") || !req["cmd"].is_string()) {
-    reply = nlohmann::json{{"ok", false}, {"error", "bad request: expected a JSON object with a \"cmd\" string"}};
+    reply = error_reply("bad request: expected a JSON object with a \"cmd\" string");
+  } else if (Status allowed = allow_command(session.peer(), req["cmd"].get<std::string>(), access_); !allowed) {
+    log_.warning("control_command_refused").kv("cmd", req["cmd"].get<std::string>()).kv("user", session.peer().user)
+        .kv("uid", session.peer().uid).kv("pid", session.peer().pid);
+    reply = error_reply(allowed.message());
   } else {
+    if (!access_.read_commands.count(req["cmd"].get<std::string>()))
+      log_.info("control_command").kv("cmd", req["cmd"].get<std::string>()).kv("user", session.peer().user)
+          .kv("uid", session.peer().uid).kv("pid", session.peer().pid).kv("request", line.substr(0, 512));
     // The handlers decode requests into typed values and answer errors as values; this
     // is the last line: no exception crosses the loop callback, the daemon keeps running.
     try {
-      reply = handler_(req, *it->second.session);
+      reply = handler_(req, session);
     } catch (const std::exception& e) {
       log_.error("control_request_failed").kv("request", line.substr(0, 512)).kv("error", e.what());
-      reply = nlohmann::json{{"ok", false}, {"error", std::string("internal error: ") + e.what()}};
+      reply = error_reply(std::string("internal error: ") + e.what());
     }
   }
   if (reply) write_to(id, reply->dump() + "\n");
+}
+
+void ControlServer::close_idle() {
+  std::uint64_t now = loop_.now_ms();
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    const Client& c = it->second;
+    if (!c.session->subscribed() && now - c.last_request_ms >= limits_.idle_timeout_ms) {
+      log_.info("control_client_idle").kv("user", c.session->peer().user).kv("pid", c.session->peer().pid);
+      it = clients_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 bool ControlServer::write_to(std::uint64_t id, const std::string& data) {

@@ -248,6 +248,18 @@ void Stream::set_write_limit(std::size_t bytes) {
   if (state_) stream_state(state_)->write_limit = bytes;
 }
 
+Result<Stream::PeerCredentials> Stream::peer_credentials() const {
+  auto* st = static_cast<StreamState*>(state_);
+  if (!st) return Error{"stream " + peer_ + " is closed"};
+  uv_os_fd_t fd;
+  if (int rc = uv_fileno(st->handle(), &fd); rc != 0) return Error{peer_ + ": " + uv_strerror(rc)};
+  struct ucred cred {};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+    return Error{peer_ + ": cannot read the peer's credentials: " + std::strerror(errno)};
+  return PeerCredentials{cred.uid, cred.gid, cred.pid};
+}
+
 Status Stream::shutdown() {
   if (!state_) return Error{"shutdown of " + peer_ + ": stream is closed"};
   StreamState* s = stream_state(state_);

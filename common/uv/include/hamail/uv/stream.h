@@ -49,6 +49,13 @@ class Stream {
   // "127.0.0.1:40512", "[::1]:25" or "unix:/run/hamail/hacored.sock", for logs.
   const std::string& peer() const { return peer_; }
 
+  // The connected process on a unix socket (SO_PEERCRED), for access checks.
+  struct PeerCredentials {
+    unsigned uid = 0, gid = 0;
+    int pid = 0;
+  };
+  Result<PeerCredentials> peer_credentials() const;
+
  private:
   friend class StreamServer;
   friend class PendingConnect;
