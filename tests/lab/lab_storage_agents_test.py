@@ -6,7 +6,8 @@ the nodes with an OCF environment like hacored's (no hacored resource uses them 
      filesystem stop + volume demote on node1, volume promote + filesystem start on node2;
      a promote refuses a second Primary and an Inconsistent disk with a clear reason
   4. a stop with processes holding the mount (one ignores SIGTERM) finishes within a bound
-     and the holders are gone"""
+     and the holders are gone
+  5. demote and stop fail while drbdlited is frozen (the role is unknown), succeed after"""
 
 import os
 import sys
@@ -103,6 +104,10 @@ class LabStorageAgents(unittest.TestCase):
         self.lab.exec("node1", "drbdlite", "invalidate", VOL)
         p = a.expect(1, "node1", "volume", "promote", VOLUME_PARAMS)
         self.assertIn("refusing to promote r0: the local disk is Inconsistent", p.stderr)
+        p = a.expect(1, "node1", "volume", "promote", dict(VOLUME_PARAMS, allow_force="true"))
+        self.assertIn("refusing to promote r0: the local disk is Inconsistent", p.stderr)
+        self.assertIn("never promoted, even with allow_force", p.stderr)
+        self.assertEqual(storage.drbd_status(self.lab, "node1")["role"], "Secondary")
         a.expect(0, "node1", "volume", "stop", VOLUME_PARAMS)
         self.lab.exec("node1", "drbdlite", "connect", VOL)
         self.lab.wait_for("node1 resynced from node2",
@@ -131,6 +136,26 @@ class LabStorageAgents(unittest.TestCase):
         a.expect(0, "node2", "volume", "demote", VOLUME_PARAMS)
         a.expect(0, "node2", "volume", "stop", VOLUME_PARAMS)
         a.expect(7, "node2", "volume", "monitor", VOLUME_PARAMS)
+
+    def test_5_a_hung_drbdlited_fails_demote_and_stop(self):
+        """The role is unknown while drbdlited does not answer: demote and stop fail (so ha-core
+        escalates) instead of reporting a Primary as stopped."""
+        a = self.agents
+        a.expect(0, "node2", "volume", "start", VOLUME_PARAMS)
+        a.expect(0, "node2", "volume", "promote", VOLUME_PARAMS)
+        pid = self.lab.exec("node2", "pgrep", "-x", "drbdlited").stdout.split()[0]
+        self.lab.exec("node2", "kill", "-STOP", pid)
+        try:
+            p = a.expect(1, "node2", "volume", "demote", VOLUME_PARAMS, timeout=120)
+            self.assertIn("drbdlited does not answer", p.stderr)
+            self.assertIn("cannot tell whether r0 is still Primary", p.stderr)
+            a.expect(1, "node2", "volume", "stop", VOLUME_PARAMS, timeout=120)
+        finally:
+            self.lab.exec("node2", "kill", "-CONT", pid)
+        self.assertEqual(storage.drbd_status(self.lab, "node2")["role"], "Primary")
+        a.expect(0, "node2", "volume", "demote", VOLUME_PARAMS)
+        a.expect(0, "node2", "volume", "stop", VOLUME_PARAMS)
+        self.assertEqual(storage.drbd_status(self.lab, "node2")["role"], "Secondary")
 
 
 if __name__ == "__main__":
