@@ -33,7 +33,7 @@ using hamail::cluster::Effects;
 using hamail::cluster::LocalAction;
 using nlohmann::json;
 
-std::int64_t wall_ms() {
+std::int64_t system_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
   }
   hamail::uv::EventLoop& loop = **loop_r;
 
+  auto now = [&loop] { return hamail::cluster::Now{static_cast<std::int64_t>(loop.now_ms()), system_ms()}; };
   hamail::executor::ExecutorOptions xo;
   xo.ocf_root = o.ocf_root;
   xo.node_name = o.node;
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
     }
     for (auto& m : fx.broadcast) {
       if (!cpg) break;
-      if (auto st = cpg->send(m.dump()); !st) log.error("cpg_send_failed").kv("error", st.message());
+      if (auto st = cpg->send(hamail::cluster::protocol::encode(m)); !st) log.error("cpg_send_failed").kv("error", st.message());
     }
     for (auto& res : fx.stop_monitors) {
       if (auto interval = monitor_interval(res)) (void)executor.cancel_monitor(res, interval);
@@ -173,7 +174,7 @@ int main(int argc, char** argv) {
       if (!interval) continue;
       auto st = executor.start_monitor(res, interval, [&, res](const hamail::executor::MonitorEvent& ev) {
         Effects out;
-        core.on_monitor_result(res, static_cast<int>(ev.result.rc), ev.result.describe(), wall_ms(), out);
+        core.on_monitor_result(res, static_cast<int>(ev.result.rc), ev.result.describe(), now(), out);
         run_effects(out);
       });
       if (!st) log.error("monitor_start_failed").kv("resource", res).kv("error", st.message());
@@ -181,12 +182,12 @@ int main(int argc, char** argv) {
     for (auto& res : fx.probes) {
       auto st = executor.execute(res, hamail::executor::Action::monitor, [&, res](const hamail::executor::ActionResult& r) {
         Effects out;
-        core.on_probe_result(res, static_cast<int>(r.rc), r.describe(), wall_ms(), out);
+        core.on_probe_result(res, static_cast<int>(r.rc), r.describe(), now(), out);
         run_effects(out);
       }, std::nullopt);
       if (!st) {
         Effects out;
-        core.on_probe_result(res, 1, st.message(), wall_ms(), out);
+        core.on_probe_result(res, 1, st.message(), now(), out);
         run_effects(out);
       }
     }
@@ -195,12 +196,12 @@ int main(int argc, char** argv) {
       auto st = executor.execute(act.resource, action_of(act.kind), [&, act](const hamail::executor::ActionResult& r) {
         AgentOutcome outcome{r.ok(), static_cast<int>(r.rc), r.ok() ? "" : r.describe(), r.duration_ms};
         Effects out;
-        core.on_action_result(act, outcome, wall_ms(), out);
+        core.on_action_result(act, outcome, now(), out);
         run_effects(out);
       });
       if (!st) {
         Effects out;
-        core.on_action_result(act, AgentOutcome{false, 1, st.message(), 0}, wall_ms(), out);
+        core.on_action_result(act, AgentOutcome{false, 1, st.message(), 0}, now(), out);
         run_effects(out);
       }
     }
@@ -211,7 +212,7 @@ int main(int argc, char** argv) {
   hamail::uv::FdWatcher quorum_fd(loop);
   auto quorum_view = [&](const hamail::corosync::MembershipView& v) {
     Effects fx;
-    core.on_quorum(v.quorate, wall_ms(), fx);
+    core.on_quorum(v.quorate, now(), fx);
     run_effects(fx);
   };
   // corosync may still be starting (boot order): retry for a bounded time.
@@ -242,13 +243,12 @@ int main(int argc, char** argv) {
   };
   hamail::hacore::CpgChannel::Callbacks cb;
   cb.on_message = [&](std::uint32_t from, std::string_view data) {
-    json m = json::parse(data, nullptr, false);
-    if (m.is_discarded() || name_of(from).empty()) {
+    if (name_of(from).empty()) {
       log.warning("cpg_message_ignored").kv("from_nodeid", from).kv("bytes", data.size());
       return;
     }
     Effects fx;
-    core.on_message(m, wall_ms(), fx);
+    core.on_message(name_of(from), data, now(), fx);
     run_effects(fx);
   };
   cb.on_membership = [&](const std::vector<std::uint32_t>& ids) {
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
     for (auto id : ids)
       if (auto n = name_of(id); !n.empty()) names.push_back(n);
     Effects fx;
-    core.on_group_membership(names, wall_ms(), fx);
+    core.on_group_membership(names, now(), fx);
     run_effects(fx);
   };
   cb.on_failure = [&](const std::string& err) {
@@ -273,28 +273,32 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(o.socket).parent_path(), ec);
   auto handler = [&](const json& req, hamail::ControlSession& session) -> std::optional<json> {
-    std::string cmd = req.value("cmd", "");
-    if (cmd == "status") return json{{"ok", true}, {"status", core.status()}};
-    if (cmd == "events") {
-      std::int64_t since = req.value("since_ms", std::int64_t{0});
+    auto decoded = hamail::cluster::decode_control_request(req);
+    if (!decoded) return json{{"ok", false}, {"error", decoded.error()}};
+    if (std::holds_alternative<hamail::cluster::StatusQuery>(*decoded)) return json{{"ok", true}, {"status", core.status()}};
+    if (const auto* q = std::get_if<hamail::cluster::EventsQuery>(&*decoded)) {
       session.send(json{{"ok", true}});
       for (const auto& e : core.state().events)
-        if (e.value("ts_ms", std::int64_t{0}) >= since && !session.send(e)) return std::nullopt;
-      if (req.value("follow", false)) {
+        if (e.value("ts_ms", std::int64_t{0}) >= q->since_ms && !session.send(e)) return std::nullopt;
+      if (q->follow) {
         session.subscribe();
       } else {
         session.end();
       }
       return std::nullopt;
     }
-    auto msg = core.command(req, wall_ms());
+    const auto& op = std::get<hamail::cluster::OperatorCommand>(*decoded);
+    auto msg = core.command(op, now());
     if (!msg) return json{{"ok", false}, {"error", msg.error()}};
-    log.info("command").kv("cmd", cmd).kv("request", req.dump());
-    if (auto st = cpg->send(msg->dump()); !st) return json{{"ok", false}, {"error", st.message()}};
+    log.info("command").kv("cmd", hamail::cluster::command_name(op)).kv("request", req.dump());
+    if (auto st = cpg->send(hamail::cluster::protocol::encode(*msg)); !st) return json{{"ok", false}, {"error", st.message()}};
     json reply = {{"ok", true}};
-    if (msg->contains("id")) reply["id"] = (*msg)["id"];
-    if (msg->contains("group")) reply["group"] = (*msg)["group"];
-    if (msg->contains("target")) reply["to"] = (*msg)["target"];
+    if (const auto* sw = std::get_if<hamail::cluster::protocol::Switchover>(&msg->body)) {
+      reply["id"] = sw->id;
+      reply["group"] = sw->group;
+      reply["to"] = sw->target;
+    }
+    if (const auto* c = std::get_if<hamail::cluster::protocol::SwitchoverClear>(&msg->body)) reply["group"] = c->group;
     return reply;
   };
   auto ctl = hamail::ControlServer::listen(loop, log, o.socket, handler, cfg.control.group);
@@ -325,7 +329,7 @@ int main(int argc, char** argv) {
         if (auto changed = reach.round(ping_answers > 0)) {
           log.warning(*changed ? "connectivity_regained_local" : "connectivity_lost_local")
               .kv("targets", json(cfg.connectivity.targets).dump());
-          (void)cpg->send(core.connectivity_report(*changed, wall_ms()).dump());
+          (void)cpg->send(hamail::cluster::protocol::encode(core.connectivity_report(*changed)));
         }
       });
       if (!child) {
@@ -343,7 +347,7 @@ int main(int argc, char** argv) {
   hamail::uv::Timer clock(loop);
   clock.start(200, [&] {
     Effects fx;
-    core.tick(wall_ms(), fx);
+    core.tick(now(), fx);
     run_effects(fx);
   }, 200);
 
@@ -363,11 +367,11 @@ int main(int argc, char** argv) {
       loop.stop();
       return;
     }
-    (void)cpg->send(core.shutdown_request(wall_ms()).dump());
-    shutdown_deadline = wall_ms() + 120000;
+    (void)cpg->send(hamail::cluster::protocol::encode(core.shutdown_request()));
+    shutdown_deadline = now().mono_ms + 120000;
     shutdown_timer.start(200, [&] {
       bool alone = core.state().members.size() <= 1;
-      if (core.runs_nothing_here() || alone || wall_ms() > shutdown_deadline) {
+      if (core.runs_nothing_here() || alone || now().mono_ms > shutdown_deadline) {
         if (!core.runs_nothing_here())
           log.warning("stopping_with_resources").kv("reason", alone ? "no peer to take them" : "timed out");
         shutdown_timer.stop();
