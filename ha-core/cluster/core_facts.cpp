@@ -29,7 +29,9 @@ Status ClusterCore::handle(const protocol::ProbeReport& m, const Delivery& d, Ef
   for (const auto& [key, st] : after) state_.resources[key] = st;
   state_.probed.insert(m.node);
   event(fx, d.now, "probe_done", {{"node", m.node}, {"resources", reported}});
-  if (before != after) facts_changed("the probe of " + m.node + " found other facts", d.now, fx);
+  // Always a new epoch (not only when something differs): a node that just joined would
+  // see a difference where the others see none, and epochs must agree everywhere.
+  facts_changed("new facts from the probe of " + m.node, d.now, fx);
   sync_monitors(fx);
   return Status::ok();
 }

@@ -21,7 +21,10 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
   if (joined.empty() && left.empty()) return;
   state_.members = now_members;
   joined_ = now_members.count(me_) > 0;
-  facts_epoch_ = 0;  // every node applies this change at the same point: epochs agree from here
+  // Every node applies this change at the same point of the order: from here on, what is
+  // derived from the messages alone (facts epoch, results seen) is the same everywhere.
+  facts_epoch_ = 0;
+  applied_results_.clear();
   start_sent_ms_.reset();
   switchover_end_sent_.reset();
 
@@ -88,7 +91,7 @@ void ClusterCore::on_quorum(bool quorate, Now now, Effects& fx) {
 // ---- protocol versions ----------------------------------------------------------------------
 
 void ClusterCore::mark_incompatible(const std::string& peer, int version, Now now, Effects& fx) {
-  if (!state_.members.count(peer)) return;  // a late message from a node already gone
+  if (peer == me_ || !state_.members.count(peer)) return;  // our own echo; a node already gone
   auto it = incompatible_.find(peer);
   if (it != incompatible_.end() && it->second == version) return;
   incompatible_[peer] = version;

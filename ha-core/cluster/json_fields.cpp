@@ -24,7 +24,7 @@ std::string json_kind(const json& v) {
     case json::value_t::string: return "a string";
     case json::value_t::array: return "an array";
     case json::value_t::object: return "an object";
-    case json::value_t::number_unsigned: return "an unsigned integer";
+    case json::value_t::number_unsigned: return "an integer";
     case json::value_t::number_integer: return v.get<std::int64_t>() < 0 ? "a negative integer" : "an integer";
     case json::value_t::number_float: return "a fractional number";
     default: return "a value of another kind";
@@ -123,7 +123,7 @@ std::uint64_t JsonFields::unsigned_int(std::string_view key, std::uint64_t max) 
   const json* v = find(key, true);
   if (!v) return 0;
   if (!v->is_number_unsigned() && !(v->is_number_integer() && v->get<std::int64_t>() >= 0)) {
-    fail(key, "expected an unsigned integer, found " + json_kind(*v));
+    fail(key, "expected a non-negative integer, found " + json_kind(*v));
     return 0;
   }
   auto n = v->get<std::uint64_t>();

@@ -104,7 +104,7 @@ TEST_F(Sim, MonitorFailureRestartsInPlaceThenMovesAtTheThreshold) {
   settle();
   for (int i = 1; i <= 3; ++i) {
     Effects fx;
-    cores_["node1"]->on_monitor_result("smtpd", 7, "not running", now(), fx);
+    cores_["node1"]->on_monitor_result("smtpd", 7, "not running", now("node1"), fx);
     handle("node1", fx);
     settle();
     if (i < 3) {

@@ -59,7 +59,11 @@ class Sim : public ::testing::Test {
     std::string bytes;
   };
 
-  Now now() const { return Now{mono_, wall_}; }
+  // Each node's clocks: its own monotonic origin (never comparable across nodes) and wall clock.
+  Now now(const std::string& node = "node1") {
+    return Now{mono_ + mono_offset_[node], wall_ + wall_offset_[node]};
+  }
+  bool has_core(const std::string& node) const { return cores_.count(node) && cores_.at(node); }
 
   void handle(const std::string& node, Effects& fx) {
     for (auto& e : fx.events) events_[node].push_back(e);
@@ -76,13 +80,15 @@ class Sim : public ::testing::Test {
   void membership(std::vector<std::string> members) {
     members_ = members;
     for (auto& name : members) {
+      if (!has_core(name)) continue;  // a foreign peer, played by the test
       Effects fx;
-      cores_[name]->on_quorum(true, now(), fx);
+      cores_[name]->on_quorum(true, now(name), fx);
       handle(name, fx);
     }
     for (auto& name : members) {
+      if (!has_core(name)) continue;
       Effects fx;
-      cores_[name]->on_group_membership(members, now(), fx);
+      cores_[name]->on_group_membership(members, now(name), fx);
       handle(name, fx);
     }
   }
@@ -90,8 +96,9 @@ class Sim : public ::testing::Test {
   // Hands `bytes` from `sender` to every member, as CPG would.
   void deliver(const std::string& sender, const std::string& bytes) {
     for (auto& name : members_) {
+      if (!has_core(name)) continue;
       Effects fx;
-      cores_[name]->on_message(sender, bytes, now(), fx);
+      cores_[name]->on_message(sender, bytes, now(name), fx);
       handle(name, fx);
     }
   }
@@ -100,14 +107,14 @@ class Sim : public ::testing::Test {
     if (std::find(members_.begin(), members_.end(), p.node) == members_.end()) return;
     Effects fx;
     if (p.what == "probe") {
-      cores_[p.node]->on_probe_result(p.resource, p.rc, "", now(), fx);
+      cores_[p.node]->on_probe_result(p.resource, p.rc, "", now(p.node), fx);
     } else {
       AgentOutcome o;
       o.ok = !fail_next_.erase({p.resource, p.node});
       o.rc = o.ok ? 0 : 1;
       o.detail = o.ok ? "" : "injected failure";
       if (o.ok) apply_truth(p);
-      cores_[p.node]->on_action_result(p.action, o, now(), fx);
+      cores_[p.node]->on_action_result(p.action, o, now(p.node), fx);
     }
     handle(p.node, fx);
   }
@@ -141,13 +148,14 @@ class Sim : public ::testing::Test {
         continue;
       }
       for (auto& name : members_) {
+        if (!has_core(name)) continue;
         Effects fx;
-        cores_[name]->tick(now(), fx);
+        cores_[name]->tick(now(name), fx);
         handle(name, fx);
       }
       if (cpg_.empty() && pending_.empty() && i > 10) {
         bool busy = false;
-        for (auto& name : members_) busy |= cores_[name]->state().transition.has_value();
+        for (auto& name : members_) busy |= has_core(name) && cores_[name]->state().transition.has_value();
         if (!busy) return;
       }
     }
@@ -179,7 +187,7 @@ class Sim : public ::testing::Test {
     if (!r) return Error{r.error()};
     const auto* op = std::get_if<OperatorCommand>(&*r);
     if (!op) return Error{"not an operator command"};
-    auto m = cores_[node]->command(*op, now());
+    auto m = cores_[node]->command(*op, now(node));
     if (!m) return Error{m.error()};
     cpg_.push_back({node, protocol::encode(*m)});
     return Status::ok();
@@ -206,6 +214,8 @@ class Sim : public ::testing::Test {
   bool expect_drops_ = false;
   std::int64_t mono_ = 5'000'000;                              // since boot
   std::int64_t wall_ = 1'700'000'000'000;
+  std::map<std::string, std::int64_t> mono_offset_{{"node2", 987'654'321}};  // booted at another time
+  std::map<std::string, std::int64_t> wall_offset_;
 };
 
 }  // namespace hamail::cluster::coresim
