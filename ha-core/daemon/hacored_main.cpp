@@ -49,118 +49,131 @@ LogLevel level_of(const std::string& s) {
                                                                                              : LogLevel::info;
 }
 
-// Quorum comes from libquorum (its own corosync connection); corosync may still be
-// starting (boot order): retried for a bounded time.
-Status connect_quorum(corosync::MembershipSource& quorum, const std::string& cluster, const Logger& log,
-                      hacore::NodeShell& shell) {
-  auto on_view = [&shell](const corosync::MembershipView& v) { shell.on_quorum(v.quorate); };
-  for (int attempt = 0;; ++attempt) {
-    Status st = quorum.connect("hamail-quorum-" + cluster, on_view);
-    if (st) return st;
-    if (attempt >= 150) return Error{"cannot reach corosync after 30 s: " + st.message()};
-    if (attempt == 0) log.info("waiting_for_corosync").kv("error", st.message());
-    usleep(200 * 1000);
-  }
-}
-
-int run(const Options& o, const config::ClusterConfig& cfg, const Logger& log) {
-  auto loop_r = uv::EventLoop::create();
-  if (!loop_r) {
-    std::cerr << "hacored: " << loop_r.error() << "\n";
-    return 1;
-  }
-  uv::EventLoop& loop = **loop_r;
-
+executor::ExecutorOptions executor_options(const Options& o) {
   executor::ExecutorOptions xo;
   xo.ocf_root = o.ocf_root;
   xo.node_name = o.node;
-  executor::Executor executor(loop, log, xo);
-  for (const auto& g : cfg.groups)
-    for (const auto& r : g.resources)
-      if (auto st = executor.add_resource(r); !st)
-        log.error("resource_rejected").kv("resource", r.name).kv("error", st.message());
-
-  hacore::ExecutorAgents agents(executor);
-  hacore::LoopClock clock(loop);
-  hacore::NodeShell* shell_ptr = nullptr;  // the channel exists first; it delivers only once joined
-  hacore::CpgChannel::Callbacks cb;
-  cb.on_message = [&](std::uint32_t from, std::string_view data) { shell_ptr->on_message(from, data); };
-  cb.on_membership = [&](const std::vector<std::uint32_t>& ids) { shell_ptr->on_membership(ids); };
-  cb.on_failure = [&](const std::string& err) {
-    log.error("corosync_lost").kv("error", err);
-    loop.stop();
-  };
-  hacore::CpgChannel cpg(loop, cb);
-  cluster::ClusterCore core(cfg, o.node);
-  hacore::NodeShell shell(cfg, core, agents, cpg, clock, log);
-  shell_ptr = &shell;
-
-  corosync::MembershipSource quorum;
-  if (auto st = connect_quorum(quorum, cfg.name, log, shell); !st) {
-    std::cerr << "hacored: " << st.message() << "\n";
-    return 1;
-  }
-  uv::FdWatcher quorum_fd(loop), quorum_cpg_fd(loop);
-  (void)quorum_fd.start(quorum.quorum_fd(), [&] {
-    if (auto st = quorum.dispatch_quorum(); !st) {
-      log.error("corosync_lost").kv("error", st.message());
-      loop.stop();
-    }
-  });
-  (void)quorum_cpg_fd.start(quorum.cpg_fd(), [&] { (void)quorum.dispatch_cpg(); });
-  if (auto st = cpg.join("hamail-" + cfg.name); !st) {
-    std::cerr << "hacored: cannot join the cluster group: " << st.message() << "\n";
-    return 1;
-  }
-
-  // hactl.
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(o.socket).parent_path(), ec);
-  hacore::ControlHandler control_handler(shell);
-  auto ctl = ControlServer::listen(
-      loop, log, o.socket,
-      [&](const nlohmann::json& req, ControlSession& session) {
-        hacore::SessionReplies replies(session);
-        return control_handler.handle(req, replies);
-      },
-      cfg.control.group);
-  if (!ctl) {
-    std::cerr << "hacored: " << ctl.error() << "\n";
-    return 1;
-  }
-  std::unique_ptr<ControlServer> control = std::move(*ctl);
-  shell.set_event_listener([&control](const nlohmann::json& e) { control->publish(e); });
-
-  // Connectivity (ipfail): a round every interval, one at a time.
-  hacore::PingProber prober(loop, log);
-  hacore::ConnectivityReporter reach(shell, prober);
-  uv::Timer ping_timer(loop);
-  if (!cfg.connectivity.targets.empty()) {
-    auto every = static_cast<std::uint64_t>(cfg.connectivity.interval.count());
-    ping_timer.start(every, [&] { reach.on_interval(); }, every);
-  }
-
-  hacore::ShutdownSequence shutdown(shell);
-  uv::Timer tick(loop);
-  tick.start(200, [&] {
-    shell.tick();
-    if (shutdown.on_tick() == hacore::ShutdownSequence::Step::stop) loop.stop();
-  }, 200);
-  auto signals = uv::Signals::watch(loop, {SIGTERM, SIGINT}, [&](int sig) {
-    if (shutdown.on_signal(sig) == hacore::ShutdownSequence::Step::stop) loop.stop();
-  });
-  if (!signals) {
-    std::cerr << "hacored: " << signals.error() << "\n";
-    return 1;
-  }
-  log.info("started").kv("node", o.node).kv("config", o.config).kv("socket", o.socket).kv("nodeid", cpg.local_nodeid())
-      .kv("protocol", cluster::protocol::kVersion);
-  loop.run();
-  shell.set_event_listener(nullptr);
-  control.reset();
-  log.info("stopped").kv("node", o.node);
-  return 0;
+  return xo;
 }
+
+// Everything of one running hacored, in the order it is built (and torn down in reverse).
+// Callbacks run only inside loop.run(), after start().
+class Hacored {
+ public:
+  Hacored(uv::EventLoop& loop, const Options& o, const config::ClusterConfig& cfg, const Logger& log)
+      : loop_(loop), o_(o), cfg_(cfg), log_(log),
+        executor_(loop, log, executor_options(o)),
+        agents_(executor_),
+        clock_(loop),
+        cpg_(loop, channel_callbacks()),
+        core_(cfg, o.node),
+        shell_(cfg, core_, agents_, cpg_, clock_, log),
+        control_handler_(shell_),
+        prober_(loop, log),
+        reach_(shell_, prober_),
+        shutdown_(shell_),
+        quorum_fd_(loop), quorum_cpg_fd_(loop), ping_timer_(loop), tick_(loop) {
+    for (const auto& g : cfg.groups)
+      for (const auto& r : g.resources)
+        if (auto st = executor_.add_resource(r); !st)
+          log.error("resource_rejected").kv("resource", r.name).kv("error", st.message());
+  }
+
+  Status start() {
+    if (auto st = connect_quorum(); !st) return st;
+    if (auto st = cpg_.join("hamail-" + cfg_.name); !st) return Error{"cannot join the cluster group: " + st.message()};
+    if (auto st = listen_control(); !st) return st;
+    start_timers();
+    auto signals = uv::Signals::watch(loop_, {SIGTERM, SIGINT}, [this](int sig) {
+      if (shutdown_.on_signal(sig) == hacore::ShutdownSequence::Step::stop) loop_.stop();
+    });
+    if (!signals) return Error{signals.error()};
+    signals_ = std::move(*signals);
+    log_.info("started").kv("node", o_.node).kv("config", o_.config).kv("socket", o_.socket)
+        .kv("nodeid", cpg_.local_nodeid()).kv("protocol", cluster::protocol::kVersion);
+    return Status::ok();
+  }
+
+  ~Hacored() { shell_.set_event_listener(nullptr); }
+
+ private:
+  hacore::CpgChannel::Callbacks channel_callbacks() {
+    hacore::CpgChannel::Callbacks cb;
+    cb.on_message = [this](std::uint32_t from, std::string_view data) { shell_.on_message(from, data); };
+    cb.on_membership = [this](const std::vector<std::uint32_t>& ids) { shell_.on_membership(ids); };
+    cb.on_failure = [this](const std::string& err) {
+      log_.error("corosync_lost").kv("error", err);
+      loop_.stop();
+    };
+    return cb;
+  }
+
+  // Quorum comes from libquorum (its own corosync connection); corosync may still be
+  // starting (boot order): retried for a bounded time.
+  Status connect_quorum() {
+    auto on_view = [this](const corosync::MembershipView& v) { shell_.on_quorum(v.quorate); };
+    for (int attempt = 0;; ++attempt) {
+      Status st = quorum_.connect("hamail-quorum-" + cfg_.name, on_view);
+      if (st) break;
+      if (attempt >= 150) return Error{"cannot reach corosync after 30 s: " + st.message()};
+      if (attempt == 0) log_.info("waiting_for_corosync").kv("error", st.message());
+      usleep(200 * 1000);
+    }
+    (void)quorum_fd_.start(quorum_.quorum_fd(), [this] {
+      if (auto st = quorum_.dispatch_quorum(); !st) {
+        log_.error("corosync_lost").kv("error", st.message());
+        loop_.stop();
+      }
+    });
+    (void)quorum_cpg_fd_.start(quorum_.cpg_fd(), [this] { (void)quorum_.dispatch_cpg(); });
+    return Status::ok();
+  }
+
+  Status listen_control() {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(o_.socket).parent_path(), ec);
+    auto handler = [this](const nlohmann::json& req, ControlSession& session) {
+      hacore::SessionReplies replies(session);
+      return control_handler_.handle(req, replies);
+    };
+    auto ctl = ControlServer::listen(loop_, log_, o_.socket, handler, cfg_.control.group);
+    if (!ctl) return Error{ctl.error()};
+    control_ = std::move(*ctl);
+    shell_.set_event_listener([this](const nlohmann::json& e) { control_->publish(e); });
+    return Status::ok();
+  }
+
+  // The core's clock tick (and the clean stop's checks); connectivity rounds (ipfail).
+  void start_timers() {
+    tick_.start(200, [this] {
+      shell_.tick();
+      if (shutdown_.on_tick() == hacore::ShutdownSequence::Step::stop) loop_.stop();
+    }, 200);
+    if (cfg_.connectivity.targets.empty()) return;
+    auto every = static_cast<std::uint64_t>(cfg_.connectivity.interval.count());
+    ping_timer_.start(every, [this] { reach_.on_interval(); }, every);
+  }
+
+  uv::EventLoop& loop_;
+  const Options& o_;
+  const config::ClusterConfig& cfg_;
+  const Logger& log_;
+  executor::Executor executor_;
+  hacore::ExecutorAgents agents_;
+  hacore::LoopClock clock_;
+  hacore::CpgChannel cpg_;
+  cluster::ClusterCore core_;
+  hacore::NodeShell shell_;
+  hacore::ControlHandler control_handler_;
+  hacore::PingProber prober_;
+  hacore::ConnectivityReporter reach_;
+  hacore::ShutdownSequence shutdown_;
+  corosync::MembershipSource quorum_;
+  uv::FdWatcher quorum_fd_, quorum_cpg_fd_;
+  uv::Timer ping_timer_, tick_;
+  std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<uv::Signals> signals_;
+};
 
 }  // namespace
 
@@ -192,5 +205,17 @@ int main(int argc, char** argv) {
     log.warning("stonith_disabled")
         .kv("config", o.config)
         .kv("consequence", "a lost node is NOT fenced: after a split both nodes may run the same resources");
-  return run(o, cfg, log);
+  auto loop = uv::EventLoop::create();
+  if (!loop) {
+    std::cerr << "hacored: " << loop.error() << "\n";
+    return 1;
+  }
+  Hacored hacored(**loop, o, cfg, log);
+  if (auto st = hacored.start(); !st) {
+    std::cerr << "hacored: " << st.message() << "\n";
+    return 1;
+  }
+  (*loop)->run();
+  log.info("stopped").kv("node", o.node);
+  return 0;
 }
