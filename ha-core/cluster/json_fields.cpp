@@ -160,30 +160,18 @@ std::int64_t JsonFields::integer(std::string_view key, std::int64_t min, std::in
   return v.value_or(0);
 }
 
-const json& JsonFields::array(std::string_view key, std::size_t max_items) {
+const json& JsonFields::container(std::string_view key, std::size_t max_items, bool want_array) {
+  const json& empty = want_array ? empty_array() : empty_object();
   const json* v = find(key, true);
-  if (!v) return empty_array();
-  if (!v->is_array()) {
-    fail(key, "expected an array, found " + json_kind(*v));
-    return empty_array();
+  if (!v) return empty;
+  if (want_array ? !v->is_array() : !v->is_object()) {
+    fail(key, std::string("expected ") + (want_array ? "an array" : "an object") + ", found " + json_kind(*v));
+    return empty;
   }
   if (v->size() > max_items) {
-    fail(key, "more than " + std::to_string(max_items) + " items (" + std::to_string(v->size()) + ")");
-    return empty_array();
-  }
-  return *v;
-}
-
-const json& JsonFields::object(std::string_view key, std::size_t max_items) {
-  const json* v = find(key, true);
-  if (!v) return empty_object();
-  if (!v->is_object()) {
-    fail(key, "expected an object, found " + json_kind(*v));
-    return empty_object();
-  }
-  if (v->size() > max_items) {
-    fail(key, "more than " + std::to_string(max_items) + " entries (" + std::to_string(v->size()) + ")");
-    return empty_object();
+    fail(key, "more than " + std::to_string(max_items) + (want_array ? " items (" : " entries (") +
+                  std::to_string(v->size()) + ")");
+    return empty;
   }
   return *v;
 }

@@ -29,8 +29,8 @@ class JsonFields {
   std::int64_t integer(std::string_view key, std::int64_t min, std::int64_t max);
   std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t min, std::int64_t max);
   // An array / object of at most max_items entries (an empty one on error).
-  const nlohmann::json& array(std::string_view key, std::size_t max_items);
-  const nlohmann::json& object(std::string_view key, std::size_t max_items);
+  const nlohmann::json& array(std::string_view key, std::size_t max_items) { return container(key, max_items, true); }
+  const nlohmann::json& object(std::string_view key, std::size_t max_items) { return container(key, max_items, false); }
   bool has(std::string_view key) const;
 
   // Records a problem with a field (only the first one is kept).
@@ -44,6 +44,7 @@ class JsonFields {
 
  private:
   const nlohmann::json* find(std::string_view key, bool required);
+  const nlohmann::json& container(std::string_view key, std::size_t max_items, bool want_array);
 
   const nlohmann::json& obj_;
   std::string path_;

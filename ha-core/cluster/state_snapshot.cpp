@@ -29,8 +29,9 @@ StateSnapshot snapshot_of(const SharedState& state, std::int64_t now_mono) {
                                       std::max<std::int64_t>(0, now_mono - w->requested_ms), w->done};
   s.last_transition_id = state.last_transition_id;
   s.last_transition = state.last_transition;
-  // The newest events that fit in half a message (the rest of the state is small).
-  std::size_t budget = protocol::kMaxMessageBytes / 2;
+  // The newest events that fit in a quarter of the largest message (512 KiB; the rest of
+  // the state is small), so a state_sync stays well within what CPG carries.
+  std::size_t budget = protocol::kMaxMessageBytes / 4;
   for (auto it = state.events.rbegin(); it != state.events.rend(); ++it) {
     std::size_t n = json_bytes(*it);
     if (n > protocol::kMaxEventBytes) continue;

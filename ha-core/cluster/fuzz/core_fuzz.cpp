@@ -11,6 +11,7 @@
 
 #include "hamail/hacore/cluster/cluster_core.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
+#include "two_node_config.h"
 
 namespace {
 
@@ -18,20 +19,7 @@ using namespace hamail;
 
 const config::ClusterConfig& two_nodes() {
   static const config::ClusterConfig cfg = [] {
-    auto load = config::parse_cluster_config(R"(cluster: {name: f}
-nodes:
-  - {name: node1, id: 1, ring_addrs: [10.0.0.1]}
-  - {name: node2, id: 2, ring_addrs: [10.0.0.2]}
-stonith: {enabled: false}
-groups:
-  - name: mail
-    preferred_node: node1
-    resources:
-      - {name: vip, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-      - {name: vol, agent: "ocf:test:Dummy", promotable: true}
-      - {name: smtpd, agent: "ocf:test:Dummy"}
-)",
-                                             "fuzz.yaml");
+    auto load = config::parse_cluster_config(cluster::testing_config::kTwoNodeConfig, "fuzz.yaml");
     if (!load.config) std::abort();
     return *load.config;
   }();

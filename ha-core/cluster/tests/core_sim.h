@@ -14,28 +14,14 @@
 
 #include "hamail/hacore/cluster/cluster_core.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
+#include "two_node_config.h"
 
 namespace hamail::cluster::coresim {
-
-inline const char* kTwoNodeConfig = R"(cluster: {name: t}
-nodes:
-  - {name: node1, id: 1, ring_addrs: [10.0.0.1]}
-  - {name: node2, id: 2, ring_addrs: [10.0.0.2]}
-stonith: {enabled: false}
-defaults: {migration_threshold: 3}
-groups:
-  - name: mail
-    preferred_node: node1
-    resources:
-      - {name: vip, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-      - {name: vol, agent: "ocf:test:Dummy", promotable: true, ops: {monitor: {interval: 10s}}}
-      - {name: smtpd, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-)";
 
 class Sim : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto load = config::parse_cluster_config(kTwoNodeConfig, "t.yaml");
+    auto load = config::parse_cluster_config(testing_config::kTwoNodeConfig, "t.yaml");
     ASSERT_TRUE(load.config) << load.errors[0].to_string();
     cfg_ = *load.config;
     cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "fakes.h"
+#include "two_node_config.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/daemon/shutdown_sequence.h"
 
@@ -17,21 +18,9 @@ namespace {
 using fakes::FakeAgents;
 using nlohmann::json;
 
-const char* kConfig = R"(cluster: {name: t}
-nodes:
-  - {name: node1, id: 1, ring_addrs: [10.0.0.1]}
-  - {name: node2, id: 2, ring_addrs: [10.0.0.2]}
-stonith: {enabled: false}
-defaults: {migration_threshold: 3}
-connectivity: {targets: [192.0.2.1], interval: 2s, failures: 2}
-groups:
-  - name: mail
-    preferred_node: node1
-    resources:
-      - {name: vip, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-      - {name: vol, agent: "ocf:test:Dummy", promotable: true, ops: {monitor: {interval: 10s}}}
-      - {name: smtpd, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-)";
+// The core tests' two-node cluster, plus ping targets (2 lost rounds make a loss).
+const std::string kConfig = std::string(cluster::testing_config::kTwoNodeConfig) +
+                            "connectivity: {targets: [192.0.2.1], interval: 2s, failures: 2}\n";
 
 struct Node {
   Node(const config::ClusterConfig& cfg, fakes::FakeCpg& cpg, fakes::AgentTruth& truth, std::uint32_t id,
