@@ -1,26 +1,32 @@
-// hacored: the cluster manager daemon of one node. Joins the cluster's CPG group,
-// follows quorum, runs the ClusterCore (the DC schedules, every node applies results
-// in CPG order), executes agent actions, probes and monitors with the Executor, and
-// serves hactl on the control socket. Every operator-visible step is one logfmt line.
+// hacored: the cluster manager daemon of one node. Loads the configuration, then only
+// wires libuv to the shell: corosync's quorum and CPG descriptors, the agent executor,
+// the control socket, a 200 ms tick, the ping interval and SIGTERM/SIGINT go to
+// NodeShell, ControlHandler, ConnectivityReporter and ShutdownSequence (ha-core/daemon),
+// which run the ClusterCore. Every operator-visible step is one logfmt line.
 //   hacored --config /etc/hamail/cluster.yaml [--node NAME] [--socket PATH]
 //           [--ocf-root DIR] [--log-file FILE]
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
-#include "hamail/hacore/cluster/cluster_core.h"
-#include "hamail/hacore/cluster/connectivity.h"
-#include "hamail/uv/child_process.h"
+#include "hamail/base/log.h"
+#include "hamail/base/program_options.h"
+#include "hamail/control/control_server.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/corosync/membership_source.h"
-#include "hamail/hacore/daemon/cpg_channel.h"
+#include "hamail/hacore/daemon/adapters/cpg_channel.h"
+#include "hamail/hacore/daemon/adapters/executor_agents.h"
+#include "hamail/hacore/daemon/adapters/loop_clock.h"
+#include "hamail/hacore/daemon/adapters/ping_prober.h"
+#include "hamail/hacore/daemon/adapters/session_replies.h"
+#include "hamail/hacore/daemon/connectivity_reporter.h"
+#include "hamail/hacore/daemon/control_handler.h"
+#include "hamail/hacore/daemon/node_shell.h"
+#include "hamail/hacore/daemon/shutdown_sequence.h"
 #include "hamail/hacore/executor/executor.h"
-#include "hamail/control/control_server.h"
-#include "hamail/base/log.h"
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/fd_watcher.h"
 #include "hamail/uv/signals.h"
@@ -28,15 +34,7 @@
 
 namespace {
 
-using hamail::cluster::AgentOutcome;
-using hamail::cluster::Effects;
-using hamail::cluster::LocalAction;
-using nlohmann::json;
-
-std::int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using namespace hamail;
 
 struct Options {
   std::string config = "/etc/hamail/cluster.yaml";
@@ -46,343 +44,178 @@ struct Options {
   std::string log_file;
 };
 
-int usage(const std::string& why) {
-  std::cerr << "hacored: " << why << "\n"
-            << "usage: hacored [--config FILE] [--node NAME] [--socket PATH] [--ocf-root DIR] [--log-file FILE]\n";
-  return 2;
+LogLevel level_of(const std::string& s) {
+  return s == "debug" ? LogLevel::debug : s == "warning" ? LogLevel::warning : s == "error" ? LogLevel::error
+                                                                                             : LogLevel::info;
 }
 
-hamail::executor::Action action_of(hamail::scheduler::ActionKind k) {
-  switch (k) {
-    case hamail::scheduler::ActionKind::start: return hamail::executor::Action::start;
-    case hamail::scheduler::ActionKind::stop: return hamail::executor::Action::stop;
-    case hamail::scheduler::ActionKind::promote: return hamail::executor::Action::promote;
-    case hamail::scheduler::ActionKind::demote: return hamail::executor::Action::demote;
-    default: return hamail::executor::Action::monitor;
-  }
+executor::ExecutorOptions executor_options(const Options& o) {
+  executor::ExecutorOptions xo;
+  xo.ocf_root = o.ocf_root;
+  xo.node_name = o.node;
+  return xo;
 }
 
-// Writes an operator event as one logfmt record.
-void log_event(const hamail::Logger& log, const json& e) {
-  std::string name = e.value("event", "event");
-  bool bad = name == "resource_failed" || name == "node_lost" || name == "transition_aborted" ||
-             name == "switchover_failed" || name == "quorum_lost" ||
-             (name == "scheduler_note" && e.value("note", "").rfind("WARNING", 0) == 0);
-  auto rec = bad ? log.warning(name) : log.info(name);
-  for (auto& [k, v] : e.items()) {
-    if (k == "event" || k == "ts" || k == "ts_ms") continue;
-    rec.kv(k, v.is_string() ? v.get<std::string>() : v.dump());
+// Everything of one running hacored, in the order it is built (and torn down in reverse).
+// Callbacks run only inside loop.run(), after start().
+class Hacored {
+ public:
+  Hacored(uv::EventLoop& loop, const Options& o, const config::ClusterConfig& cfg, const Logger& log)
+      : loop_(loop), o_(o), cfg_(cfg), log_(log),
+        executor_(loop, log, executor_options(o)),
+        agents_(executor_),
+        clock_(loop),
+        cpg_(loop, channel_callbacks()),
+        core_(cfg, o.node),
+        shell_(cfg, core_, agents_, cpg_, clock_, log),
+        control_handler_(shell_),
+        prober_(loop, log),
+        reach_(shell_, prober_),
+        shutdown_(shell_),
+        quorum_fd_(loop), quorum_cpg_fd_(loop), ping_timer_(loop), tick_(loop) {
+    for (const auto& g : cfg.groups)
+      for (const auto& r : g.resources)
+        if (auto st = executor_.add_resource(r); !st)
+          log.error("resource_rejected").kv("resource", r.name).kv("error", st.message());
   }
-}
+
+  Status start() {
+    if (auto st = connect_quorum(); !st) return st;
+    if (auto st = cpg_.join("hamail-" + cfg_.name); !st) return Error{"cannot join the cluster group: " + st.message()};
+    if (auto st = listen_control(); !st) return st;
+    start_timers();
+    auto signals = uv::Signals::watch(loop_, {SIGTERM, SIGINT}, [this](int sig) {
+      if (shutdown_.on_signal(sig) == hacore::ShutdownSequence::Step::stop) loop_.stop();
+    });
+    if (!signals) return Error{signals.error()};
+    signals_ = std::move(*signals);
+    log_.info("started").kv("node", o_.node).kv("config", o_.config).kv("socket", o_.socket)
+        .kv("nodeid", cpg_.local_nodeid()).kv("protocol", cluster::protocol::kVersion);
+    return Status::ok();
+  }
+
+  ~Hacored() { shell_.set_event_listener(nullptr); }
+
+ private:
+  hacore::CpgChannel::Callbacks channel_callbacks() {
+    hacore::CpgChannel::Callbacks cb;
+    cb.on_message = [this](std::uint32_t from, std::string_view data) { shell_.on_message(from, data); };
+    cb.on_membership = [this](const std::vector<std::uint32_t>& ids) { shell_.on_membership(ids); };
+    cb.on_failure = [this](const std::string& err) {
+      log_.error("corosync_lost").kv("error", err);
+      loop_.stop();
+    };
+    return cb;
+  }
+
+  // Quorum comes from libquorum (its own corosync connection); corosync may still be
+  // starting (boot order): retried for a bounded time.
+  Status connect_quorum() {
+    auto on_view = [this](const corosync::MembershipView& v) { shell_.on_quorum(v.quorate); };
+    for (int attempt = 0;; ++attempt) {
+      Status st = quorum_.connect("hamail-quorum-" + cfg_.name, on_view);
+      if (st) break;
+      if (attempt >= 150) return Error{"cannot reach corosync after 30 s: " + st.message()};
+      if (attempt == 0) log_.info("waiting_for_corosync").kv("error", st.message());
+      usleep(200 * 1000);
+    }
+    (void)quorum_fd_.start(quorum_.quorum_fd(), [this] {
+      if (auto st = quorum_.dispatch_quorum(); !st) {
+        log_.error("corosync_lost").kv("error", st.message());
+        loop_.stop();
+      }
+    });
+    (void)quorum_cpg_fd_.start(quorum_.cpg_fd(), [this] { (void)quorum_.dispatch_cpg(); });
+    return Status::ok();
+  }
+
+  Status listen_control() {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(o_.socket).parent_path(), ec);
+    auto handler = [this](const nlohmann::json& req, ControlSession& session) {
+      hacore::SessionReplies replies(session);
+      return control_handler_.handle(req, replies);
+    };
+    auto ctl = ControlServer::listen(loop_, log_, o_.socket, handler, ControlAccess{cfg_.control.group});
+    if (!ctl) return Error{ctl.error()};
+    control_ = std::move(*ctl);
+    shell_.set_event_listener([this](const nlohmann::json& e) { control_->publish(e); });
+    return Status::ok();
+  }
+
+  // The core's clock tick (and the clean stop's checks); connectivity rounds (ipfail).
+  void start_timers() {
+    tick_.start(200, [this] {
+      shell_.tick();
+      if (shutdown_.on_tick() == hacore::ShutdownSequence::Step::stop) loop_.stop();
+    }, 200);
+    if (cfg_.connectivity.targets.empty()) return;
+    auto every = static_cast<std::uint64_t>(cfg_.connectivity.interval.count());
+    ping_timer_.start(every, [this] { reach_.on_interval(); }, every);
+  }
+
+  uv::EventLoop& loop_;
+  const Options& o_;
+  const config::ClusterConfig& cfg_;
+  const Logger& log_;
+  executor::Executor executor_;
+  hacore::ExecutorAgents agents_;
+  hacore::LoopClock clock_;
+  hacore::CpgChannel cpg_;
+  cluster::ClusterCore core_;
+  hacore::NodeShell shell_;
+  hacore::ControlHandler control_handler_;
+  hacore::PingProber prober_;
+  hacore::ConnectivityReporter reach_;
+  hacore::ShutdownSequence shutdown_;
+  corosync::MembershipSource quorum_;
+  uv::FdWatcher quorum_fd_, quorum_cpg_fd_;
+  uv::Timer ping_timer_, tick_;
+  std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<uv::Signals> signals_;
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](std::string& dst) {
-      if (i + 1 >= argc) return false;
-      dst = argv[++i];
-      return true;
-    };
-    if (a == "--config") { if (!value(o.config)) return usage("--config needs a file"); }
-    else if (a == "--node") { if (!value(o.node)) return usage("--node needs a name"); }
-    else if (a == "--socket") { if (!value(o.socket)) return usage("--socket needs a path"); }
-    else if (a == "--ocf-root") { if (!value(o.ocf_root)) return usage("--ocf-root needs a directory"); }
-    else if (a == "--log-file") { if (!value(o.log_file)) return usage("--log-file needs a file"); }
-    else return usage("unknown argument '" + a + "'");
-  }
-  auto load = hamail::config::load_cluster_config(o.config);
+  ProgramOptions options("hacored", "The cluster manager daemon of one node (run after corosync).");
+  options.value("config", &o.config, "FILE", "the cluster configuration");
+  options.value("node", &o.node, "NAME", "this node's name in the configuration (default: the host name)");
+  options.value("socket", &o.socket, "PATH", "the control socket (default: control.socket of the configuration)");
+  options.value("ocf-root", &o.ocf_root, "DIR", "where the OCF resource agents are");
+  options.value("log-file", &o.log_file, "FILE", "also log to this file (default: logging.file of the configuration)");
+  if (int code = parse_or_exit_code(options, argc, argv); code >= 0) return code;
+
+  auto load = config::load_cluster_config(o.config);
   for (const auto& e : load.errors) std::cerr << e.to_string() << "\n";
   if (!load.config) return 1;
-  const hamail::config::ClusterConfig cfg = *load.config;
-  if (o.node.empty()) {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    o.node = host;
-  }
+  const config::ClusterConfig cfg = *load.config;
+  o.node = node_name_or_hostname(o.node);
   if (!cfg.find_node(o.node)) {
     std::cerr << "hacored: this node '" << o.node << "' is not in " << o.config << " (use --node)\n";
     return 1;
   }
   if (o.socket.empty()) o.socket = cfg.control.socket;
-  hamail::LogLevel level = cfg.logging.level == "debug"     ? hamail::LogLevel::debug
-                           : cfg.logging.level == "warning" ? hamail::LogLevel::warning
-                           : cfg.logging.level == "error"   ? hamail::LogLevel::error
-                                                            : hamail::LogLevel::info;
-  hamail::Logger log("hacored", level);
-  std::string log_file = o.log_file.empty() ? cfg.logging.file : o.log_file;
-  if (!log_file.empty()) {
-    std::string err;
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(log_file).parent_path(), ec);
-    if (!log.add_file(log_file, &err)) log.warning("log_file_unavailable").kv("error", err);
-  }
+  Logger log("hacored", level_of(cfg.logging.level));
+  if (auto st = add_log_file(log, o.log_file.empty() ? cfg.logging.file : o.log_file); !st)
+    log.warning("log_file_unavailable").kv("error", st.message());
   for (const auto& w : load.warnings) log.warning("config_warning").kv("warning", w);
   if (!cfg.stonith.enabled)
     log.warning("stonith_disabled")
         .kv("config", o.config)
         .kv("consequence", "a lost node is NOT fenced: after a split both nodes may run the same resources");
-
-  auto loop_r = hamail::uv::EventLoop::create();
-  if (!loop_r) {
-    std::cerr << "hacored: " << loop_r.error() << "\n";
+  auto loop = uv::EventLoop::create();
+  if (!loop) {
+    std::cerr << "hacored: " << loop.error() << "\n";
     return 1;
   }
-  hamail::uv::EventLoop& loop = **loop_r;
-
-  hamail::executor::ExecutorOptions xo;
-  xo.ocf_root = o.ocf_root;
-  xo.node_name = o.node;
-  hamail::executor::Executor executor(loop, log, xo);
-  for (const auto& g : cfg.groups)
-    for (const auto& r : g.resources)
-      if (auto st = executor.add_resource(r); !st)
-        log.error("resource_rejected").kv("resource", r.name).kv("error", st.message());
-
-  hamail::cluster::ClusterCore core(cfg, o.node);
-  std::unique_ptr<hamail::ControlServer> control;
-  std::unique_ptr<hamail::hacore::CpgChannel> cpg;
-  bool stopping = false;
-
-  auto monitor_interval = [&cfg](const std::string& res) -> std::uint64_t {
-    for (const auto& g : cfg.groups)
-      for (const auto& r : g.resources)
-        if (r.name == res)
-          for (const auto& op : r.ops)
-            if (op.name == "monitor") return static_cast<std::uint64_t>(op.interval.count());
-    return 0;
-  };
-
-  // Carries out what the core decided. Results come back later through the loop.
-  std::function<void(Effects&)> run_effects = [&](Effects& fx) {
-    for (auto& e : fx.events) {
-      log_event(log, e);
-      if (control) control->publish(e);
-    }
-    for (auto& m : fx.broadcast) {
-      if (!cpg) break;
-      if (auto st = cpg->send(m.dump()); !st) log.error("cpg_send_failed").kv("error", st.message());
-    }
-    for (auto& res : fx.stop_monitors) {
-      if (auto interval = monitor_interval(res)) (void)executor.cancel_monitor(res, interval);
-    }
-    for (auto& res : fx.start_monitors) {
-      std::uint64_t interval = monitor_interval(res);
-      if (!interval) continue;
-      auto st = executor.start_monitor(res, interval, [&, res](const hamail::executor::MonitorEvent& ev) {
-        Effects out;
-        core.on_monitor_result(res, static_cast<int>(ev.result.rc), ev.result.describe(), wall_ms(), out);
-        run_effects(out);
-      });
-      if (!st) log.error("monitor_start_failed").kv("resource", res).kv("error", st.message());
-    }
-    for (auto& res : fx.probes) {
-      auto st = executor.execute(res, hamail::executor::Action::monitor, [&, res](const hamail::executor::ActionResult& r) {
-        Effects out;
-        core.on_probe_result(res, static_cast<int>(r.rc), r.describe(), wall_ms(), out);
-        run_effects(out);
-      }, std::nullopt);
-      if (!st) {
-        Effects out;
-        core.on_probe_result(res, 1, st.message(), wall_ms(), out);
-        run_effects(out);
-      }
-    }
-    for (auto& a : fx.run) {
-      LocalAction act = a;
-      auto st = executor.execute(act.resource, action_of(act.kind), [&, act](const hamail::executor::ActionResult& r) {
-        AgentOutcome outcome{r.ok(), static_cast<int>(r.rc), r.ok() ? "" : r.describe(), r.duration_ms};
-        Effects out;
-        core.on_action_result(act, outcome, wall_ms(), out);
-        run_effects(out);
-      });
-      if (!st) {
-        Effects out;
-        core.on_action_result(act, AgentOutcome{false, 1, st.message(), 0}, wall_ms(), out);
-        run_effects(out);
-      }
-    }
-  };
-
-  // Quorum from libquorum (its own corosync connection).
-  hamail::corosync::MembershipSource quorum;
-  hamail::uv::FdWatcher quorum_fd(loop);
-  auto quorum_view = [&](const hamail::corosync::MembershipView& v) {
-    Effects fx;
-    core.on_quorum(v.quorate, wall_ms(), fx);
-    run_effects(fx);
-  };
-  // corosync may still be starting (boot order): retry for a bounded time.
-  for (int attempt = 0;; ++attempt) {
-    auto st = quorum.connect("hamail-quorum-" + cfg.name, quorum_view);
-    if (st) break;
-    if (attempt >= 150) {
-      std::cerr << "hacored: cannot reach corosync after 30 s: " << st.message() << "\n";
-      return 1;
-    }
-    if (attempt == 0) log.info("waiting_for_corosync").kv("error", st.message());
-    usleep(200 * 1000);
-  }
-  (void)quorum_fd.start(quorum.quorum_fd(), [&] {
-    if (auto st = quorum.dispatch_quorum(); !st) {
-      log.error("corosync_lost").kv("error", st.message());
-      loop.stop();
-    }
-  });
-  hamail::uv::FdWatcher quorum_cpg_fd(loop);
-  (void)quorum_cpg_fd.start(quorum.cpg_fd(), [&] { (void)quorum.dispatch_cpg(); });
-
-  // The cluster's ordered channel.
-  auto name_of = [&](std::uint32_t id) -> std::string {
-    for (const auto& n : cfg.nodes)
-      if (n.id == id) return n.name;
-    return "";
-  };
-  hamail::hacore::CpgChannel::Callbacks cb;
-  cb.on_message = [&](std::uint32_t from, std::string_view data) {
-    json m = json::parse(data, nullptr, false);
-    if (m.is_discarded() || name_of(from).empty()) {
-      log.warning("cpg_message_ignored").kv("from_nodeid", from).kv("bytes", data.size());
-      return;
-    }
-    Effects fx;
-    core.on_message(m, wall_ms(), fx);
-    run_effects(fx);
-  };
-  cb.on_membership = [&](const std::vector<std::uint32_t>& ids) {
-    std::vector<std::string> names;
-    for (auto id : ids)
-      if (auto n = name_of(id); !n.empty()) names.push_back(n);
-    Effects fx;
-    core.on_group_membership(names, wall_ms(), fx);
-    run_effects(fx);
-  };
-  cb.on_failure = [&](const std::string& err) {
-    log.error("corosync_lost").kv("error", err);
-    loop.stop();
-  };
-  cpg = std::make_unique<hamail::hacore::CpgChannel>(loop, cb);
-  if (auto st = cpg->join("hamail-" + cfg.name); !st) {
-    std::cerr << "hacored: cannot join the cluster group: " << st.message() << "\n";
+  Hacored hacored(**loop, o, cfg, log);
+  if (auto st = hacored.start(); !st) {
+    std::cerr << "hacored: " << st.message() << "\n";
     return 1;
   }
-
-  // hactl.
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(o.socket).parent_path(), ec);
-  auto handler = [&](const json& req, hamail::ControlSession& session) -> std::optional<json> {
-    std::string cmd = req.value("cmd", "");
-    if (cmd == "status") return json{{"ok", true}, {"status", core.status()}};
-    if (cmd == "events") {
-      std::int64_t since = req.value("since_ms", std::int64_t{0});
-      session.send(json{{"ok", true}});
-      for (const auto& e : core.state().events)
-        if (e.value("ts_ms", std::int64_t{0}) >= since && !session.send(e)) return std::nullopt;
-      if (req.value("follow", false)) {
-        session.subscribe();
-      } else {
-        session.end();
-      }
-      return std::nullopt;
-    }
-    auto msg = core.command(req, wall_ms());
-    if (!msg) return json{{"ok", false}, {"error", msg.error()}};
-    log.info("command").kv("cmd", cmd).kv("request", req.dump());
-    if (auto st = cpg->send(msg->dump()); !st) return json{{"ok", false}, {"error", st.message()}};
-    json reply = {{"ok", true}};
-    if (msg->contains("id")) reply["id"] = (*msg)["id"];
-    if (msg->contains("group")) reply["group"] = (*msg)["group"];
-    if (msg->contains("target")) reply["to"] = (*msg)["target"];
-    return reply;
-  };
-  auto ctl = hamail::ControlServer::listen(loop, log, o.socket, handler, hamail::ControlAccess{cfg.control.group});
-  if (!ctl) {
-    std::cerr << "hacored: " << ctl.error() << "\n";
-    return 1;
-  }
-  control = std::move(*ctl);
-
-  // Connectivity (ipfail): ping the targets every interval; report changes (with hysteresis).
-  hamail::cluster::ConnectivityTracker reach(cfg.connectivity.failures);
-  hamail::uv::Timer ping_timer(loop);
-  std::vector<std::unique_ptr<hamail::uv::ChildProcess>> pings;
-  int ping_answers = 0, ping_pending = 0;
-  std::function<void()> ping_round = [&] {
-    if (ping_pending > 0) return;  // the previous round is still running: bounded, one at a time
-    pings.clear();
-    ping_answers = 0;
-    for (const auto& target : cfg.connectivity.targets) {
-      hamail::uv::ChildOptions co;
-      co.argv = {"/usr/bin/ping", "-n", "-q", "-c", "1", "-W", "1", target};
-      co.env = {"PATH=/usr/bin:/bin", "LC_ALL=C"};
-      co.timeout_ms = 3000;
-      co.max_output_bytes = 4096;
-      auto child = hamail::uv::ChildProcess::spawn(loop, co, [&](const hamail::uv::ChildResult& r) {
-        if (r.exit_code == 0) ++ping_answers;
-        if (--ping_pending > 0) return;
-        if (auto changed = reach.round(ping_answers > 0)) {
-          log.warning(*changed ? "connectivity_regained_local" : "connectivity_lost_local")
-              .kv("targets", json(cfg.connectivity.targets).dump());
-          (void)cpg->send(core.connectivity_report(*changed, wall_ms()).dump());
-        }
-      });
-      if (!child) {
-        log.error("ping_failed").kv("target", target).kv("error", child.error());
-        continue;
-      }
-      ++ping_pending;
-      pings.push_back(std::move(*child));
-    }
-  };
-  if (!cfg.connectivity.targets.empty())
-    ping_timer.start(static_cast<std::uint64_t>(cfg.connectivity.interval.count()), ping_round,
-                     static_cast<std::uint64_t>(cfg.connectivity.interval.count()));
-
-  hamail::uv::Timer clock(loop);
-  clock.start(200, [&] {
-    Effects fx;
-    core.tick(wall_ms(), fx);
-    run_effects(fx);
-  }, 200);
-
-  // Clean stop: move this node's groups away (standby), wait until nothing runs here
-  // (bounded), announce the departure, then leave.
-  hamail::uv::Timer shutdown_timer(loop);
-  std::int64_t shutdown_deadline = 0;
-  auto signals = hamail::uv::Signals::watch(loop, {SIGTERM, SIGINT}, [&](int sig) {
-    if (stopping) {
-      log.warning("stop_forced").kv("signal", sig);
-      loop.stop();
-      return;
-    }
-    stopping = true;
-    log.info("stopping").kv("signal", sig).kv("node", o.node);
-    if (!core.is_dc() && core.state().members.size() <= 1 && core.runs_nothing_here()) {
-      loop.stop();
-      return;
-    }
-    (void)cpg->send(core.shutdown_request(wall_ms()).dump());
-    shutdown_deadline = wall_ms() + 120000;
-    shutdown_timer.start(200, [&] {
-      bool alone = core.state().members.size() <= 1;
-      if (core.runs_nothing_here() || alone || wall_ms() > shutdown_deadline) {
-        if (!core.runs_nothing_here())
-          log.warning("stopping_with_resources").kv("reason", alone ? "no peer to take them" : "timed out");
-        shutdown_timer.stop();
-        loop.stop();
-      }
-    }, 200);
-  });
-  if (!signals) {
-    std::cerr << "hacored: " << signals.error() << "\n";
-    return 1;
-  }
-  log.info("started").kv("node", o.node).kv("config", o.config).kv("socket", o.socket).kv("nodeid", cpg->local_nodeid());
-  loop.run();
-  control.reset();
-  cpg.reset();
+  (*loop)->run();
   log.info("stopped").kv("node", o.node);
   return 0;
 }

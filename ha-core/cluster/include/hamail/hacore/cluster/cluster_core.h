@@ -1,114 +1,165 @@
 // ClusterCore: hacored's decision logic on one node, sans-IO. Inputs are the CPG group
-// membership and messages (delivered to every node in the same order), the local
-// quorum flag, local agent results and operator commands; outputs are Effects: messages
-// to multicast, agent actions and probes to run here, monitors to start or stop, and
-// events. The lowest node id in the group is the DC: it runs the scheduler and drives
-// each transition one action at a time; every node applies the results identically.
+// membership and messages (delivered to every node in the same order, as bytes with the
+// sender CPG names), the local quorum flag, local agent results and operator commands,
+// each with the time (Now); outputs are Effects: typed messages to multicast, agent
+// actions and probes to run here, monitors to start or stop, and events. The lowest node
+// id in the group is the DC: it runs the scheduler and drives each transition one action
+// at a time; every node applies the results identically. A message that does not decode
+// or does not fit the state is dropped with a message_dropped event, the state unchanged.
+// While a member speaks a protocol version this node cannot read, the node is frozen:
+// it schedules and starts nothing and leaves running resources alone (see README).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "hamail/base/result.h"
+#include "hamail/hacore/cluster/control_request.h"
+#include "hamail/hacore/cluster/effects.h"
+#include "hamail/hacore/cluster/now.h"
+#include "hamail/hacore/cluster/protocol.h"
 #include "hamail/hacore/cluster/shared_state.h"
 #include "hamail/hacore/config/cluster_config.h"
-#include "hamail/base/result.h"
 #include "hamail/hacore/scheduler/transition.h"
 
 namespace hamail::cluster {
-
-// A local agent action the DC asked this node to run.
-struct LocalAction {
-  std::uint64_t transition = 0;
-  std::uint32_t index = 0;
-  std::string resource;
-  scheduler::ActionKind kind = scheduler::ActionKind::start;
-};
-
-struct Effects {
-  std::vector<json> broadcast;                 // to every node (including this one), in order
-  std::vector<LocalAction> run;                // agent actions to run here
-  std::vector<std::string> probes;             // one-shot monitors of local resources
-  std::vector<std::string> start_monitors;     // recurring monitors to start / stop here
-  std::vector<std::string> stop_monitors;
-  std::vector<json> events;                    // what the operator watches (also kept in the state)
-};
-
-// Agent result in the terms the core needs (the executor's result, reduced).
-struct AgentOutcome {
-  bool ok = false;
-  int rc = 1;                                  // OCF exit code
-  std::string detail;                          // "not running (exit code 7)", "timed out after 20000 ms"
-  std::uint64_t duration_ms = 0;
-};
 
 class ClusterCore {
  public:
   ClusterCore(const config::ClusterConfig& cfg, std::string local_node);
 
-  void on_group_membership(const std::vector<std::string>& members, std::int64_t now_ms, Effects& fx);
-  void on_quorum(bool quorate, std::int64_t now_ms, Effects& fx);
-  void on_message(const json& msg, std::int64_t now_ms, Effects& fx);
-  void on_probe_result(const std::string& resource, int rc, const std::string& detail, std::int64_t now_ms,
-                       Effects& fx);
-  void on_action_result(const LocalAction& action, const AgentOutcome& outcome, std::int64_t now_ms, Effects& fx);
-  void on_monitor_result(const std::string& resource, int rc, const std::string& detail, std::int64_t now_ms,
-                         Effects& fx);
-  void tick(std::int64_t now_ms, Effects& fx);
+  void on_group_membership(const std::vector<std::string>& members, Now now, Effects& fx);
+  void on_quorum(bool quorate, Now now, Effects& fx);
+  // One CPG message as delivered: `sender` is the configured node CPG says sent it.
+  void on_message(const std::string& sender, std::string_view bytes, Now now, Effects& fx);
+  void on_probe_result(const std::string& resource, int rc, const std::string& detail, Now now, Effects& fx);
+  void on_action_result(const LocalAction& action, const AgentOutcome& outcome, Now now, Effects& fx);
+  void on_monitor_result(const std::string& resource, int rc, const std::string& detail, Now now, Effects& fx);
+  void tick(Now now, Effects& fx);
 
   // Operator commands (hactl): a message to multicast, or an error naming what is wrong.
-  Result<json> command(const json& request, std::int64_t now_ms);
+  Result<protocol::Message> command(const OperatorCommand& cmd, Now now);
   // Clean shutdown: announce it (its groups move away, as with standby); then wait
   // until runs_nothing_here() before leaving the group.
-  json shutdown_request(std::int64_t now_ms) const;
+  protocol::Message shutdown_request() const;
   // This node's reachability of its ping targets changed (see ConnectivityTracker).
-  json connectivity_report(bool ok, std::int64_t now_ms) const;
+  protocol::Message connectivity_report(bool ok) const;
   bool runs_nothing_here() const;
+  // A member speaks a protocol version this node cannot read: nothing is scheduled or started.
+  bool frozen() const;
 
-  json status() const;
+  nlohmann::json status() const;
   const SharedState& state() const { return state_; }
   bool is_dc() const;
   const std::string& local_node() const { return me_; }
   std::optional<std::string> dc() const;
 
  private:
-  json message(const std::string& type, std::int64_t now_ms) const;
-  void event(Effects& fx, std::int64_t ts_ms, const std::string& name, json fields);
-  void apply(const json& m, std::int64_t now_ms, Effects& fx);
-  void apply_action_result(const json& m, std::int64_t ts, Effects& fx);
-  void abort_transition(const std::string& reason, std::int64_t ts, Effects& fx, bool back_off = true);
-  void finish_transition(std::int64_t ts, Effects& fx);
-  void maybe_schedule(std::int64_t now_ms, Effects& fx);
-  void request_next_action(std::int64_t now_ms, Effects& fx);
-  void start_probes(Effects& fx);
-  void sync_monitors(Effects& fx);
-  void check_progress(std::int64_t ts, Effects& fx);
+  // The message being applied: who sent it (CPG) and when this node applies it.
+  struct Delivery {
+    const std::string& sender;
+    Now now;
+    int version = protocol::kVersion;
+  };
+
+  // cluster_core.cpp: plumbing shared by every part.
+  protocol::Message message(protocol::Body body) const;
+  void event(Effects& fx, Now now, const std::string& name, nlohmann::json fields);
+  void drop(Effects& fx, Now now, const std::string& sender, const std::string& type, const std::string& why);
+  Status apply(const protocol::Message& m, const Delivery& d, Effects& fx);
+  const config::GroupConfig* group_of(const std::string& resource) const;
+  const config::GroupConfig* group(const std::string& name) const;
+  const config::ResourceConfig* resource(const std::string& name) const;
+  bool node_known(const std::string& name) const { return state_.nodes.count(name) > 0; }
+  std::uint64_t monitor_interval(const std::string& resource) const;
   void set_status(const std::string& resource, const std::string& node, scheduler::ResourceStatus st);
+  void record_failure(const std::string& node, const std::string& res, const std::string& op, int rc,
+                      const std::string& reason, Now now, Effects& fx);
+  // Resource facts changed other than by the running transition: a plan made before is
+  // stale (the epoch moves on) and a running transition is aborted.
+  void facts_changed(const std::string& why, Now now, Effects& fx, bool back_off = false);
+
+  // core_membership.cpp: the group, quorum, protocol versions.
+  void node_left(const std::string& node, const std::set<std::string>& now_members, Now now, Effects& fx);
+  void greet_newcomers(const std::set<std::string>& before, const std::set<std::string>& now_members, Now now,
+                       Effects& fx);
+  void mark_incompatible(const std::string& peer, int version, Now now, Effects& fx);
+  void mark_compatible(const std::string& peer, const std::string& why, Now now, Effects& fx);
+  Status handle(const protocol::Hello& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::StateSync& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Leaving& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Quorum& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::ForeignVersion& m, const Delivery& d, Effects& fx);
+
+  // core_local.cpp: this node's probes, monitors and agent actions.
+  void start_probes(Now now, Effects& fx);
+  void sync_monitors(Effects& fx);
+
+  // core_facts.cpp: what nodes report about their resources and reachability.
+  Status handle(const protocol::ProbeReport& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Failure& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Connectivity& m, const Delivery& d, Effects& fx);
+
+  // core_transitions.cpp: the DC's transitions, one action at a time.
+  Status handle(const protocol::TransitionStart& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::ActionRequest& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::ActionResult& m, const Delivery& d, Effects& fx);
+  Status check_result(const protocol::ActionResult& m, const Delivery& d) const;
+  void apply_result_facts(const protocol::ActionResult& m, Now now, Effects& fx);
+  void advance_transition(const protocol::ActionResult& m, Now now, Effects& fx);
+  void abort_transition(const std::string& reason, Now now, Effects& fx, bool back_off = true);
+  void finish_transition(Now now, Effects& fx);
+  void request_next_action(Effects& fx);
+  void run_locally(const scheduler::Action& a, std::uint64_t id, std::uint32_t index, Effects& fx);
+
+  // core_operator.cpp: operator requests, applied everywhere in CPG order.
+  Status handle(const protocol::SetStandby& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::SetMaintenance& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Switchover& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::SwitchoverEnd& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::SwitchoverClear& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Cleanup& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Restart& m, const Delivery& d, Effects& fx);
+
+  // core_schedule.cpp: the DC's decisions.
+  void maybe_schedule(Now now, Effects& fx);
+  void decide_switchover(const scheduler::Transition& tr, Effects& fx);
+  void start_transition(const scheduler::Transition& tr, Effects& fx);
+  void check_progress(Now now, Effects& fx);
   std::optional<std::string> group_node(const config::GroupConfig& g) const;
   bool group_running_on(const config::GroupConfig& g, const std::string& node) const;
-  const config::GroupConfig* group_of(const std::string& resource) const;
-  const config::ResourceConfig* resource(const std::string& name) const;
-  std::uint64_t monitor_interval(const std::string& resource) const;
-  std::string node_name(std::uint32_t id) const;
+
+  // core_commands.cpp
+  Result<protocol::Message> switchover_command(const SwitchoverCommand& c, Now now);
+  Result<protocol::Message> resource_command(const std::string& cmd, const std::string& res) const;
 
   const config::ClusterConfig& cfg_;
   std::string me_;
+  std::uint32_t my_id_ = 0;
   SharedState state_;
   bool quorate_ = false;
   bool joined_ = false;                        // this node is in the group
+  std::map<std::string, int> incompatible_;    // member -> the protocol version it speaks
   std::set<std::string> probing_;              // local probes in flight
   std::map<std::string, scheduler::ResourceStatus> probe_results_;
   bool reprobe_ = false;
   std::set<std::string> monitored_;            // local recurring monitors running
   std::set<std::string> busy_;                 // local resources with an action in flight (no monitor)
-  std::int64_t next_schedule_ms_ = 0;          // backoff after a failed transition
+  std::deque<std::pair<std::uint64_t, std::uint32_t>> applied_results_;  // (transition, index), bounded
+  std::int64_t next_schedule_ms_ = 0;          // monotonic: back-off after a failed transition
+  std::uint64_t facts_epoch_ = 0;              // resource fact changes since the last membership change
+  std::optional<std::int64_t> start_sent_ms_;  // monotonic: the DC sent a transition_start not yet applied
+  std::optional<std::uint64_t> switchover_end_sent_;  // the DC sent its end, not yet applied
   int failed_transitions_ = 0;
-  std::uint64_t next_switchover_id_ = 1;
+  std::uint64_t next_switchover_seq_ = 1;
 };
 
 }  // namespace hamail::cluster

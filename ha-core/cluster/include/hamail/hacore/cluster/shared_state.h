@@ -1,7 +1,8 @@
 // SharedState: what every node of the cluster agrees on, because each applies the
 // same CPG messages and membership changes in the same (agreed) order: nodes and
 // their flags, where each resource runs, failures, the running transition, operator
-// requests and a bounded history (events, failed actions, transitions).
+// requests and a bounded history (events, failed actions, transitions). Every time in
+// it is this node's monotonic clock (Now::mono_ms) at the moment it applied the input.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,7 @@ using nlohmann::json;
 
 inline constexpr std::size_t kMaxEvents = 2000;
 inline constexpr std::size_t kMaxFailedActions = 50;
+inline constexpr std::size_t kMaxFencingHistory = 20;
 
 // The transition the DC is executing, one action after the other.
 struct RunningTransition {
@@ -30,14 +32,14 @@ struct RunningTransition {
   std::vector<scheduler::Action> actions;
   std::size_t next = 0;              // index of the action requested or to request
   bool waiting = false;              // a request is out, its result not yet applied
-  std::int64_t started_ms = 0;
+  std::int64_t started_ms = 0;       // monotonic
   std::string trigger;
 };
 
 // A group that lost its node: when it runs again, the failover ends.
 struct Failover {
   std::string from;
-  std::int64_t lost_ms = 0;
+  std::int64_t lost_ms = 0;          // monotonic
 };
 
 struct Switchover {
@@ -45,7 +47,7 @@ struct Switchover {
   std::string group;
   std::optional<std::string> target;  // resolved when the request is applied
   std::string from;                   // where the group ran then
-  std::int64_t requested_ms = 0;
+  std::int64_t requested_ms = 0;      // monotonic
   bool done = false;                  // completed, kept as a visible standing placement
 };
 
@@ -55,7 +57,7 @@ struct SharedState {
   std::set<std::string> probed;      // members that reported their local resources since joining
   std::set<std::string> leaving;     // announced a clean shutdown
   std::map<scheduler::ResourceOnNode, scheduler::ResourceStatus> resources;
-  std::map<scheduler::ResourceOnNode, scheduler::FailureRecord> failures;
+  std::map<scheduler::ResourceOnNode, scheduler::FailureRecord> failures;  // last_failure: monotonic
   bool maintenance = false;
   std::optional<Switchover> switchover;
   std::optional<RunningTransition> transition;
@@ -67,8 +69,8 @@ struct SharedState {
   std::deque<json> fencing_history;
 
   void add_event(json e);
-  json to_json() const;                       // the whole state (state_sync, status)
-  static SharedState from_json(const json& j, const SharedState& fallback);
+  void add_failed_action(json f);
+  void add_fencing(json f);
 };
 
 std::optional<scheduler::ResourceStatus> resource_status_from(const std::string& s);

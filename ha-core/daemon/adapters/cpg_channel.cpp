@@ -1,4 +1,4 @@
-#include "hamail/hacore/daemon/cpg_channel.h"
+#include "hamail/hacore/daemon/adapters/cpg_channel.h"
 
 #include <corosync/cpg.h>
 #include <sys/uio.h>

@@ -1,7 +1,8 @@
 // CpgChannel: hacored's ordered messaging through Corosync CPG. Joins a process group,
 // multicasts messages with agreed (total) order and delivers every message and every
 // membership change of the group in that same order on all nodes. The descriptor is
-// driven from the libuv loop; a full corosync send queue is retried, bounded.
+// driven from the libuv loop; a full corosync send queue is retried, bounded. It is the
+// shell's MessageChannel.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +12,14 @@
 #include <vector>
 
 #include "hamail/base/result.h"
+#include "hamail/hacore/daemon/message_channel.h"
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/fd_watcher.h"
 #include "hamail/uv/timer.h"
 
 namespace hamail::hacore {
 
-class CpgChannel {
+class CpgChannel : public MessageChannel {
  public:
   struct Callbacks {
     std::function<void(std::uint32_t from_nodeid, std::string_view data)> on_message;
@@ -26,11 +28,11 @@ class CpgChannel {
   };
 
   CpgChannel(uv::EventLoop& loop, Callbacks cb);
-  ~CpgChannel();
+  ~CpgChannel() override;
 
   Status join(const std::string& group);
   // Queues one message (at most kMaxQueued waiting); delivered back to every member, this one too.
-  Status send(std::string data);
+  Status send(std::string data) override;
   std::uint32_t local_nodeid() const { return local_nodeid_; }
 
   // Internal: called from libcpg's C callbacks.

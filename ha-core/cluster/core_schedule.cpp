@@ -1,0 +1,131 @@
+// ClusterCore: the DC's decisions. Once every member has reported its facts (and no
+// back-off, transition or incompatible peer holds it), the DC runs the scheduler, decides
+// a pending switchover and multicasts the plan as transition_start, stamped with the facts
+// epoch it was made from. Also where groups run, and when a failover has ended.
+#include "core_invariants.h"
+#include "hamail/hacore/cluster/cluster_core.h"
+#include "hamail/hacore/cluster/text.h"
+#include "hamail/hacore/scheduler/scheduler.h"
+
+namespace hamail::cluster {
+
+using scheduler::ResourceStatus;
+
+namespace {
+// A transition_start the DC sent but never got back (a full CPG queue) stops holding
+// scheduling back after this long (monotonic).
+constexpr std::int64_t kStartLostAfterMs = 30000;
+constexpr std::int64_t kSchedulerErrorRetryMs = 5000;
+}  // namespace
+
+void ClusterCore::maybe_schedule(Now now, Effects& fx) {
+  if (!is_dc() || state_.transition || frozen()) return;
+  if (start_sent_ms_) {
+    if (now.mono_ms - *start_sent_ms_ < kStartLostAfterMs) return;
+    start_sent_ms_.reset();
+  }
+  for (const auto& n : state_.members)
+    if (!state_.probed.count(n)) return;  // facts first
+  if (now.mono_ms < next_schedule_ms_) return;
+
+  scheduler::ClusterState cs;
+  cs.now = scheduler::Milliseconds(now.mono_ms);
+  cs.quorate = quorate_;
+  cs.maintenance = state_.maintenance;
+  cs.nodes = state_.nodes;
+  for (const auto& n : state_.leaving)
+    if (cs.nodes.count(n)) cs.nodes[n].standby = true;  // shutting down: move its groups away
+  cs.resources = state_.resources;
+  cs.failures = state_.failures;
+  if (state_.switchover) cs.switchover = scheduler::SwitchoverRequest{state_.switchover->group, state_.switchover->target};
+  auto tr = scheduler::schedule(cfg_, cs);
+  if (tr && tr->actions.size() > protocol::kMaxActions) tr = Error{"a plan of more than " + std::to_string(protocol::kMaxActions) + " actions"};
+  if (!tr) {
+    event(fx, now, "scheduler_error", {{"error", tr.error()}});
+    next_schedule_ms_ = now.mono_ms + kSchedulerErrorRetryMs;
+    return;
+  }
+  decide_switchover(*tr, fx);
+  if (tr->actions.empty()) return;
+  start_transition(*tr, fx);
+  start_sent_ms_ = now.mono_ms;  // until it is applied (in CPG order) nothing else is scheduled
+}
+
+// A pending switchover: done, refused, or under way (then decided when it settles).
+void ClusterCore::decide_switchover(const scheduler::Transition& tr, Effects& fx) {
+  if (!state_.switchover || state_.switchover->done || switchover_end_sent_ == state_.switchover->id) return;
+  const Switchover& sw = *state_.switchover;
+  for (const auto& p : tr.placements) {
+    if (p.group != sw.group) continue;
+    if (p.after && p.before != p.after) return;  // moving
+    const config::GroupConfig* g = group(p.group);
+    bool at_target = p.after && sw.target && *p.after == *sw.target;
+    protocol::SwitchoverEnd end{sw.id, false, p.after.value_or(""), ""};
+    if (at_target && tr.actions.empty() && g && group_running_on(*g, *p.after)) {
+      end.done = true;
+    } else if (at_target && !tr.actions.empty()) {
+      return;  // still recovering there: decide once it settles
+    } else {
+      end.reason = p.note.empty() ? "group " + sw.group + " cannot run on " + sw.target.value_or("the other node")
+                                  : clip_utf8(p.note, protocol::kMaxTextBytes);
+    }
+    fx.broadcast.push_back(message(end));
+    switchover_end_sent_ = sw.id;
+    return;
+  }
+}
+
+void ClusterCore::start_transition(const scheduler::Transition& tr, Effects& fx) {
+  check_may_start_transition(is_dc(), frozen());
+  protocol::TransitionStart m;
+  m.id = state_.last_transition_id + 1;
+  m.facts = facts_epoch_;
+  m.actions = tr.actions;
+  for (const auto& n : tr.notes)
+    if (m.notes.size() < protocol::kMaxNotes) m.notes.push_back(clip_utf8(n, protocol::kMaxTextBytes));
+  m.trigger = tr.placements.empty() ? "" : clip_utf8(tr.placements.front().note, protocol::kMaxTextBytes);
+  fx.broadcast.push_back(message(std::move(m)));
+}
+
+std::optional<std::string> ClusterCore::group_node(const config::GroupConfig& g) const {
+  // Where it runs among the members; a lost (unclean) node only when nowhere else.
+  std::optional<std::string> elsewhere;
+  for (const auto& r : g.resources)
+    for (const auto& [key, st] : state_.resources)
+      if (key.first == r.name && scheduler::is_active(st)) {
+        if (state_.members.count(key.second)) return key.second;
+        if (!elsewhere) elsewhere = key.second;
+      }
+  return elsewhere;
+}
+
+bool ClusterCore::group_running_on(const config::GroupConfig& g, const std::string& node) const {
+  for (const auto& r : g.resources) {
+    auto it = state_.resources.find({r.name, node});
+    if (it == state_.resources.end()) return false;
+    bool want_promoted = r.promotable;
+    if (want_promoted ? it->second != ResourceStatus::promoted
+                      : (it->second != ResourceStatus::started && it->second != ResourceStatus::promoted))
+      return false;
+  }
+  return true;
+}
+
+void ClusterCore::check_progress(Now now, Effects& fx) {
+  for (auto it = state_.failovers.begin(); it != state_.failovers.end();) {
+    const config::GroupConfig* g = group(it->first);
+    std::optional<std::string> where;
+    if (g)
+      for (const auto& n : cfg_.nodes)
+        if (state_.members.count(n.name) && group_running_on(*g, n.name)) where = n.name;
+    if (!where) {
+      ++it;
+      continue;
+    }
+    event(fx, now, "failover_end", {{"group", it->first}, {"from", it->second.from}, {"to", *where},
+                                    {"duration_ms", now.mono_ms - it->second.lost_ms}});
+    it = state_.failovers.erase(it);
+  }
+}
+
+}  // namespace hamail::cluster

@@ -1,0 +1,50 @@
+#include "hamail/hacore/daemon/control_handler.h"
+
+namespace hamail::hacore {
+
+using nlohmann::json;
+namespace protocol = cluster::protocol;
+
+namespace {
+
+json refused(const std::string& why) { return json{{"ok", false}, {"error", why}}; }
+
+// What hactl shows and follows: the switchover id, group and target.
+json accepted(const protocol::Message& m) {
+  json reply = {{"ok", true}};
+  if (const auto* sw = std::get_if<protocol::Switchover>(&m.body)) {
+    reply["id"] = sw->id;
+    reply["group"] = sw->group;
+    reply["to"] = sw->target;
+  } else if (const auto* clear = std::get_if<protocol::SwitchoverClear>(&m.body)) {
+    reply["group"] = clear->group;
+  }
+  return reply;
+}
+
+}  // namespace
+
+std::optional<json> ControlHandler::handle(const json& request, ControlReplies& replies) {
+  auto decoded = cluster::decode_control_request(request);
+  if (!decoded) return refused(decoded.error());
+  if (std::holds_alternative<cluster::StatusQuery>(*decoded)) return json{{"ok", true}, {"status", shell_.core().status()}};
+  if (const auto* q = std::get_if<cluster::EventsQuery>(&*decoded)) {
+    if (!replies.send(json{{"ok", true}})) return std::nullopt;
+    for (const auto& e : shell_.core().state().events) {
+      auto ts = e.find("ts_ms");
+      bool recent = ts == e.end() || !ts->is_number_integer() || ts->get<std::int64_t>() >= q->since_ms;
+      if (recent && !replies.send(e)) return std::nullopt;
+    }
+    if (q->follow) replies.subscribe();
+    else replies.end();
+    return std::nullopt;
+  }
+  const auto& op = std::get<cluster::OperatorCommand>(*decoded);
+  auto msg = shell_.core().command(op, shell_.now());
+  if (!msg) return refused(msg.error());
+  shell_.log().info("command").kv("cmd", cluster::command_name(op)).kv("by", "hactl");
+  if (auto st = shell_.send(*msg); !st) return refused("not sent to the cluster: " + st.message());
+  return accepted(*msg);
+}
+
+}  // namespace hamail::hacore

@@ -1,0 +1,35 @@
+// ControlHandler: hacored's answers to hactl. Each request is decoded into a typed
+// ControlRequest first; a bad one is answered {"ok":false,"error":"..."} naming the field,
+// never an exception. status: the core's view. events: the history since a time, then
+// (follow) live events. Operator commands: checked by the core, multicast to the group;
+// the reply carries the switchover id, group and target hactl follows. Replies go through
+// ControlReplies (the control server's session in hacored, a recorder in tests).
+#pragma once
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "hamail/hacore/daemon/node_shell.h"
+
+namespace hamail::hacore {
+
+class ControlReplies {
+ public:
+  virtual ~ControlReplies() = default;
+  virtual bool send(const nlohmann::json& line) = 0;  // false: the client is gone
+  virtual void subscribe() = 0;                        // later events go to it too
+  virtual void end() = 0;                              // close once sent
+};
+
+class ControlHandler {
+ public:
+  explicit ControlHandler(NodeShell& shell) : shell_(shell) {}
+  // The reply, or nothing when it answered through `replies` (events).
+  std::optional<nlohmann::json> handle(const nlohmann::json& request, ControlReplies& replies);
+
+ private:
+  NodeShell& shell_;
+};
+
+}  // namespace hamail::hacore

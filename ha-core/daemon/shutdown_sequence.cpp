@@ -1,0 +1,35 @@
+#include "hamail/hacore/daemon/shutdown_sequence.h"
+
+namespace hamail::hacore {
+
+ShutdownSequence::Step ShutdownSequence::on_signal(int signum) {
+  const auto& log = shell_.log();
+  if (stopping_) {
+    log.warning("stop_forced").kv("signal", signum);
+    return Step::stop;
+  }
+  stopping_ = true;
+  const auto& core = shell_.core();
+  log.info("stopping").kv("signal", signum).kv("node", core.local_node());
+  if (core.state().members.size() <= 1 && core.runs_nothing_here()) return Step::stop;
+  if (core.frozen()) return stop_now("frozen: an incompatible peer is in the group, nothing can move");
+  (void)shell_.send(core.shutdown_request());
+  stop_by_ms_ = shell_.now().mono_ms + deadline_ms_;
+  return Step::keep_running;
+}
+
+ShutdownSequence::Step ShutdownSequence::on_tick() {
+  if (!stopping_) return Step::keep_running;
+  const auto& core = shell_.core();
+  if (core.runs_nothing_here()) return Step::stop;
+  if (core.state().members.size() <= 1) return stop_now("no peer to take them");
+  if (shell_.now().mono_ms > stop_by_ms_) return stop_now("timed out");
+  return Step::keep_running;
+}
+
+ShutdownSequence::Step ShutdownSequence::stop_now(const char* reason) {
+  if (!shell_.core().runs_nothing_here()) shell_.log().warning("stopping_with_resources").kv("reason", reason);
+  return Step::stop;
+}
+
+}  // namespace hamail::hacore

@@ -1,0 +1,343 @@
+// Two hacored nodes without a loop: each a ClusterCore + NodeShell (+ ControlHandler,
+// ShutdownSequence, ConnectivityReporter) over fake agents, a fake CPG that delivers every
+// message and membership change to both in one order, and fake clocks. stonith is
+// disabled in this configuration (a lost node is assumed down, loudly).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <memory>
+
+#include "fakes.h"
+#include "two_node_config.h"
+#include "hamail/hacore/config/cluster_config_loader.h"
+#include "hamail/hacore/daemon/shutdown_sequence.h"
+
+namespace hamail::hacore {
+namespace {
+
+using fakes::FakeAgents;
+using nlohmann::json;
+
+// The core tests' two-node cluster, plus ping targets (2 lost rounds make a loss).
+const std::string kConfig = std::string(cluster::testing_config::kTwoNodeConfig) +
+                            "connectivity: {targets: [192.0.2.1], interval: 2s, failures: 2}\n";
+
+struct Node {
+  Node(const config::ClusterConfig& cfg, fakes::FakeCpg& cpg, fakes::AgentTruth& truth, std::uint32_t id,
+       const std::string& name, std::int64_t mono_origin)
+      : log("hacored", LogLevel::debug),
+        channel(cpg, id),
+        agents(name, truth, {"vip", "vol", "smtpd"}),
+        core(cfg, name),
+        shell(cfg, core, agents, channel, clock, log),
+        control(shell),
+        shutdown(shell),
+        reach(shell, prober) {
+    log.set_stderr(false);
+    log.set_capture(&log_lines);
+    clock.mono = mono_origin;
+    shell.set_event_listener([this](const json& e) { events.push_back(e); });
+  }
+
+  json ask(const json& request) {
+    fakes::RecordingReplies r;
+    auto reply = control.handle(request, r);
+    return reply ? *reply : json(r.lines);
+  }
+  // Whether one log line holds every one of `needles`.
+  bool logged(std::initializer_list<std::string> needles) const {
+    for (const auto& l : log_lines) {
+      bool all = true;
+      for (const auto& n : needles) all = all && l.find(n) != std::string::npos;
+      if (all) return true;
+    }
+    return false;
+  }
+  std::size_t count(const std::string& event) const {
+    std::size_t n = 0;
+    for (const auto& e : events) n += e["event"] == event;
+    return n;
+  }
+
+  std::vector<std::string> log_lines;
+  Logger log;
+  fakes::FakeClock clock;
+  fakes::FakeCpg::Endpoint channel;
+  FakeAgents agents;
+  cluster::ClusterCore core;
+  NodeShell shell;
+  ControlHandler control;
+  ShutdownSequence shutdown;
+  fakes::FakeProber prober;
+  ConnectivityReporter reach;
+  std::vector<json> events;
+  bool stopped = false;  // its ShutdownSequence said stop
+};
+
+class TwoNodes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto load = config::parse_cluster_config(kConfig, "t.yaml");
+    ASSERT_TRUE(load.config) << load.errors[0].to_string();
+    cfg_ = *load.config;
+    // Two machines booted at different times: their monotonic clocks have nothing in common.
+    nodes_[1] = std::make_unique<Node>(cfg_, cpg_, truth_, 1, "node1", 3'000'000);
+    nodes_[2] = std::make_unique<Node>(cfg_, cpg_, truth_, 2, "node2", 900'000'000);
+    for (auto& [id, n] : nodes_) cpg_.attach(id, &n->shell);
+  }
+
+  Node& node(std::uint32_t id) { return *nodes_.at(id); }
+
+  void start() {
+    for (auto& [id, n] : nodes_) n->shell.on_quorum(true);
+    cpg_.join(1);
+    cpg_.join(2);
+    settle();
+  }
+
+  void advance(std::int64_t ms) {
+    for (auto& [id, n] : nodes_) {
+      n->clock.mono += ms;
+      n->clock.wall += ms;
+    }
+  }
+
+  // One step of work: a CPG delivery, else an agent result; false when there is none.
+  bool step() {
+    if (cpg_.deliver_one()) return true;
+    for (auto& [id, n] : nodes_)
+      if (n->agents.complete_one()) return true;
+    return false;
+  }
+
+  void tick_all() {
+    for (auto& [id, n] : nodes_) {
+      if (n->stopped) continue;
+      n->shell.tick();
+      if (n->shutdown.on_tick() == ShutdownSequence::Step::stop) n->stopped = true;
+    }
+  }
+
+  // Runs (1 ms per step, a 200 ms tick when idle) until nothing happened for 3 s.
+  void settle(std::int64_t max_ms = 300'000) {
+    std::int64_t quiet = 0;
+    for (std::int64_t t = 0; t < max_ms;) {
+      if (step()) {
+        advance(1);
+        t += 1;
+        quiet = 0;
+        continue;
+      }
+      advance(200);
+      t += 200;
+      tick_all();
+      bool busy = !cpg_.idle();
+      for (auto& [id, n] : nodes_) busy |= n->core.state().transition.has_value();
+      quiet = busy ? 0 : quiet + 200;
+      if (quiet >= 3000) return;
+    }
+    FAIL() << "did not settle in " << max_ms << " ms";
+  }
+
+  std::set<std::string> running_on(const std::string& name) const {
+    std::set<std::string> out;
+    for (const auto& [key, rc] : truth_)
+      if (key.second == name) out.insert(key.first);
+    return out;
+  }
+
+  const std::set<std::string> all_ = {"vip", "vol", "smtpd"};
+  config::ClusterConfig cfg_;
+  fakes::FakeCpg cpg_;
+  fakes::AgentTruth truth_;
+  std::map<std::uint32_t, std::unique_ptr<Node>> nodes_;
+};
+
+TEST_F(TwoNodes, AGroupStartsOnItsPreferredNodeAndMovesOnSwitchover) {
+  start();
+  EXPECT_EQ(running_on("node1"), all_);
+  EXPECT_TRUE(running_on("node2").empty());
+  EXPECT_EQ((truth_[{"vol", "node1"}]), 8) << "promoted";
+  EXPECT_EQ(node(1).agents.monitored(), all_);
+
+  json reply = node(2).ask({{"cmd", "switchover"}});
+  ASSERT_EQ(reply["ok"], true) << reply.dump();
+  EXPECT_EQ(reply["group"], "mail");
+  EXPECT_EQ(reply["to"], "node2");
+  ASSERT_TRUE(reply["id"].is_number_unsigned());
+  settle();
+  EXPECT_EQ(running_on("node2"), all_);
+  EXPECT_TRUE(running_on("node1").empty());
+  for (auto id : {1u, 2u}) {
+    const json* end = nullptr;
+    for (const auto& e : node(id).events)
+      if (e["event"] == "switchover_end") end = &e;
+    ASSERT_TRUE(end) << "node" << id;
+    EXPECT_EQ((*end)["id"], reply["id"]) << "hactl follows the switchover by this id";
+    EXPECT_GT((*end)["duration_ms"].get<std::int64_t>(), 0);
+    EXPECT_LT((*end)["duration_ms"].get<std::int64_t>(), 60'000);
+  }
+  EXPECT_TRUE(node(1).logged({"event=switchover_end"}));
+}
+
+TEST_F(TwoNodes, AGroupFailsOverWhenItsNodeIsLost) {
+  start();
+  ASSERT_EQ(running_on("node1"), all_);
+  cpg_.drop(1);  // powered off: its processes die with it
+  std::erase_if(truth_, [](const auto& kv) { return kv.first.second == "node1"; });
+  settle();
+  EXPECT_EQ(running_on("node2"), all_);
+  EXPECT_EQ(node(2).count("node_lost"), 1u);
+  EXPECT_EQ(node(2).count("failover_end"), 1u);
+  EXPECT_TRUE(node(2).logged({"level=warning component=hacored event=scheduler_note", "WARNING"}))
+      << "stonith disabled: the start on the survivor is a loud warning";
+  EXPECT_TRUE(node(2).core.is_dc());
+}
+
+TEST_F(TwoNodes, AMalformedMessageFromOneNodeLeavesBothRunning) {
+  start();
+  cpg_.inject(2, "{not json");
+  cpg_.inject(2, R"({"v":2,"t":"action_result","from":"node2","id":"1","index":0})");
+  cpg_.inject(2, R"({"v":2,"t":"set_maintenance","from":"node2","on":"yes"})");
+  cpg_.inject(2, std::string(5'000'000, '['));
+  cpg_.inject(7, R"({"v":2,"t":"hello","from":"node7","node":"node7"})");  // a stranger in the group
+  settle();
+  for (auto id : {1u, 2u}) {
+    EXPECT_EQ(node(id).count("message_dropped"), 4u) << "node" << id;
+    EXPECT_TRUE(node(id).logged({"level=warning component=hacored event=message_dropped", "from=node2"}));
+    EXPECT_TRUE(node(id).logged({"event=cpg_message_ignored", "from_nodeid=7"}));
+    EXPECT_FALSE(node(id).core.state().maintenance);
+  }
+  EXPECT_EQ(running_on("node1"), all_);
+  ASSERT_EQ(node(1).ask({{"cmd", "switchover"}})["ok"], true);
+  settle();
+  EXPECT_EQ(running_on("node2"), all_);
+}
+
+TEST_F(TwoNodes, ControlRequestsWithBadTypesGetAnErrorNamingTheField) {
+  start();
+  struct Case {
+    json request;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {{{"cmd", "events"}, {"since_ms", "x"}}, "bad events request: field \"since_ms\": expected an integer, found a string"},
+      {{{"cmd", "maintenance"}, {"on", "yes"}}, "bad maintenance request: field \"on\": expected true or false"},
+      {{{"cmd", "maintenance"}}, "field \"on\": missing"},
+      {{{"cmd", "switchover"}, {"to", 2}}, "bad switchover request: field \"to\": expected a string"},
+      {{{"cmd", "switchover"}, {"group", std::string(10'000, 'g')}}, "field \"group\": longer than 255 bytes"},
+      {{{"cmd", "standby"}, {"node", false}}, "bad standby request: field \"node\""},
+      {{{"cmd", "restart"}}, "bad restart request: field \"resource\": missing"},
+      {{{"cmd", "cleanup"}, {"resource", 1e300}}, "bad cleanup request: field \"resource\""},
+      {{{"cmd", "events"}, {"since_ms", 1e300}}, "field \"since_ms\": expected an integer, found a fractional number"},
+      {{{"cmd", "status"}, {"x", 1}}, "unknown field \"x\""},
+      {{{"cmd", "reboot"}}, "unknown command 'reboot'"},
+      {{{"cmd", "switchover"}, {"to", "node9"}}, "no node named 'node9'"},
+      {{{"cmd", "restart"}, {"resource", "nope"}}, "no resource named 'nope'"},
+  };
+  for (const auto& c : cases) {
+    json reply = node(1).ask(c.request);
+    EXPECT_EQ(reply["ok"], false) << c.request.dump();
+    ASSERT_TRUE(reply["error"].is_string()) << reply.dump();
+    EXPECT_NE(reply["error"].get<std::string>().find(c.error), std::string::npos) << reply["error"];
+  }
+  EXPECT_EQ(running_on("node1"), all_);
+  EXPECT_TRUE(node(1).ask({{"cmd", "status"}})["status"]["quorate"]);
+}
+
+TEST_F(TwoNodes, EventsAreStreamedFromATimeAndFollowed) {
+  start();
+  fakes::RecordingReplies all, none, follow;
+  EXPECT_FALSE(node(2).control.handle({{"cmd", "events"}, {"since_ms", 0}}, all));
+  ASSERT_GT(all.lines.size(), 5u);
+  EXPECT_EQ(all.lines[0], json({{"ok", true}}));
+  EXPECT_TRUE(all.ended);
+  EXPECT_FALSE(all.subscribed);
+  EXPECT_FALSE(node(2).control.handle({{"cmd", "events"}, {"since_ms", node(2).clock.wall + 1}}, none));
+  EXPECT_EQ(none.lines.size(), 1u);
+  EXPECT_FALSE(node(2).control.handle({{"cmd", "events"}, {"since_ms", node(2).clock.wall}, {"follow", true}}, follow));
+  EXPECT_TRUE(follow.subscribed);
+  EXPECT_FALSE(follow.ended);
+}
+
+TEST_F(TwoNodes, AgentFailuresAreRecoveredInPlaceThenMoveAtTheThreshold) {
+  node(1).agents.next("smtpd", AgentRunner::Op::start, FakeAgents::Behaviour::time_out);
+  start();  // the first start of smtpd times out; the retry (after a 1 s back-off) works
+  EXPECT_EQ(running_on("node1"), all_);
+  json status = node(2).ask({{"cmd", "status"}})["status"];
+  ASSERT_EQ(status["failed_actions"].size(), 1u);
+  EXPECT_EQ(status["failed_actions"][0]["reason"], "smtpd timed out after 20000 ms");
+  // The process dies (the monitor sees it not running); its restart fails with an OCF
+  // code: the third failure reaches migration_threshold 3, the group moves.
+  node(1).agents.next("smtpd", AgentRunner::Op::start, FakeAgents::Behaviour::fail, 5);
+  truth_.erase({"smtpd", "node1"});
+  node(1).agents.run_monitors();
+  settle();
+  EXPECT_TRUE(node(1).logged({"event=resource_failed", "op=monitor", "rc=7", "resource=smtpd"}));
+  EXPECT_TRUE(node(1).logged({"event=resource_failed", "op=start", "rc=5", "resource=smtpd"}));
+  EXPECT_EQ(node(2).core.state().failures.at({"smtpd", "node1"}).count, 3);
+  EXPECT_EQ(running_on("node2"), all_);
+  EXPECT_TRUE(running_on("node1").empty());
+}
+
+TEST_F(TwoNodes, AFullCpgQueueIsAnErrorAnswerNotACrash) {
+  start();
+  cpg_.capacity = 0;
+  json reply = node(1).ask({{"cmd", "maintenance"}, {"on", true}});
+  EXPECT_EQ(reply["ok"], false);
+  EXPECT_EQ(reply["error"], "not sent to the cluster: corosync send queue full (0 messages)");
+  cpg_.capacity = fakes::FakeCpg::kDefaultCapacity;
+  EXPECT_EQ(node(1).ask({{"cmd", "maintenance"}, {"on", true}})["ok"], true);
+  settle();
+  EXPECT_TRUE(node(2).core.state().maintenance);
+}
+
+TEST_F(TwoNodes, ACleanStopMovesTheGroupAwayFirst) {
+  start();
+  EXPECT_EQ(node(1).shutdown.on_signal(SIGTERM), ShutdownSequence::Step::keep_running);
+  settle();
+  EXPECT_TRUE(node(1).stopped);
+  EXPECT_EQ(running_on("node2"), all_);
+  EXPECT_TRUE(running_on("node1").empty());
+  cpg_.leave(1);
+  settle();
+  json left = nullptr;
+  for (const auto& e : node(2).events)
+    if (e["event"] == "node_left") left = e;
+  EXPECT_EQ(left["clean"], true);
+}
+
+TEST_F(TwoNodes, TheStopDeadlineRunsOnTheMonotonicClock) {
+  start();
+  ASSERT_EQ(node(1).ask({{"cmd", "standby"}, {"node", "node2"}})["ok"], true);  // nowhere to go
+  settle();
+  ASSERT_EQ(node(1).shutdown.on_signal(SIGTERM), ShutdownSequence::Step::keep_running);
+  node(1).clock.wall += 86'400'000;  // the wall clock jumps a day ahead
+  EXPECT_EQ(node(1).shutdown.on_tick(), ShutdownSequence::Step::keep_running);
+  node(1).clock.mono += ShutdownSequence::kDefaultDeadlineMs - 1000;
+  EXPECT_EQ(node(1).shutdown.on_tick(), ShutdownSequence::Step::keep_running);
+  node(1).clock.mono += 2000;
+  EXPECT_EQ(node(1).shutdown.on_tick(), ShutdownSequence::Step::stop);
+  EXPECT_TRUE(node(1).logged({"event=stopping_with_resources reason=\"timed out\""}));
+  EXPECT_EQ(node(1).shutdown.on_signal(SIGTERM), ShutdownSequence::Step::stop) << "a second signal: at once";
+}
+
+TEST_F(TwoNodes, LosingConnectivityMovesTheGroupAfterTheThreshold) {
+  start();
+  Node& n1 = node(1);
+  n1.reach.on_interval();
+  n1.reach.on_interval();  // a round is running: not overlapped
+  ASSERT_EQ(n1.prober.pending.size(), 1u);
+  n1.prober.complete(false);
+  settle();
+  EXPECT_EQ(running_on("node1"), all_) << "one lost round is below the threshold (2)";
+  n1.reach.on_interval();
+  n1.prober.complete(false);
+  settle();
+  EXPECT_TRUE(n1.logged({"event=connectivity_lost_local"}));
+  EXPECT_EQ(node(2).count("connectivity_lost"), 1u);
+  EXPECT_EQ(running_on("node2"), all_);
+}
+
+}  // namespace
+}  // namespace hamail::hacore
