@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "hamail/base/json_fields.h"
+#include "hamail/base/utf8_text.h"
 
 namespace hamail::drbdlite {
 namespace {
@@ -28,26 +29,27 @@ const char* to_string(Command c) {
 }
 
 Result<ControlRequest> decode_control_request(const nlohmann::json& request) {
-  JsonFields head(request, "request");
-  auto cmd = head.string("cmd", Field::required, 32);
-  if (!head.ok()) return Error{head.status().message()};
-  JsonFields f(request, "request '" + *cmd + "'");
-  (void)f.string("cmd");
+  if (!request.is_object()) return Error{"bad request: expected a JSON object, found " + json_kind(request)};
+  JsonFields f(request);
+  std::string cmd = f.text("cmd", 32);
+  if (!f.ok()) return Error{"bad request: " + f.finish().message()};
   ControlRequest r;
   bool known = false;
   for (const auto& [c, name] : kCommands)
-    if (*cmd == name) {
+    if (cmd == name) {
       r.command = c;
       known = true;
     }
-  if (!known) return Error{"unknown command '" + *cmd + "'"};
-  if (r.command != Command::events) {
-    Field need = r.command == Command::status ? Field::optional : Field::required;
-    r.volume = f.string("volume", need, kMaxVolumeName).value_or("");
+  if (!known) return Error{"unknown command '" + clip_utf8(cmd, 32) + "'"};
+  if (r.command == Command::status) {
+    r.volume = f.optional_text("volume", kMaxVolumeName).value_or("");
+  } else if (r.command != Command::events) {
+    r.volume = f.text("volume", kMaxVolumeName);
   }
-  if (r.command == Command::primary || r.command == Command::create_md) r.force = f.boolean("force").value_or(false);
-  if (r.command == Command::connect) r.discard_my_data = f.boolean("discard_my_data").value_or(false);
-  if (Status st = f.finish(); !st) return Error{st.message()};
+  if (r.command == Command::primary || r.command == Command::create_md)
+    r.force = f.optional_boolean("force").value_or(false);
+  if (r.command == Command::connect) r.discard_my_data = f.optional_boolean("discard_my_data").value_or(false);
+  if (Status st = f.finish(); !st) return Error{"bad " + cmd + " request: " + st.message()};
   return r;
 }
 

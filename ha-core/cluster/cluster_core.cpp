@@ -7,7 +7,7 @@
 
 #include "core_util.h"
 #include "hamail/base/ocf.h"
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 
 namespace hamail::cluster {
 

@@ -1,8 +1,8 @@
 #include "hamail/hacore/cluster/control_request.h"
 
 #include "hamail/hacore/cluster/protocol.h"
-#include "hamail/hacore/cluster/text.h"
-#include "json_fields.h"
+#include "hamail/base/utf8_text.h"
+#include "hamail/base/json_fields.h"
 
 namespace hamail::cluster {
 namespace {

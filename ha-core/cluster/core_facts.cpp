@@ -2,7 +2,7 @@
 // resource that failed there (failure) and whether it reaches its ping targets
 // (connectivity). A node only reports on itself: the sender must be the node named.
 #include "hamail/hacore/cluster/cluster_core.h"
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 
 namespace hamail::cluster {
 

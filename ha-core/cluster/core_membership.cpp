@@ -2,7 +2,7 @@
 // state handed to newcomers, and protocol versions (freezing while an incompatible peer
 // is in the group).
 #include "hamail/hacore/cluster/cluster_core.h"
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 
 namespace hamail::cluster {
 

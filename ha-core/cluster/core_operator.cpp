@@ -1,7 +1,7 @@
 // ClusterCore: operator requests (hactl on any node), applied by every node in CPG
 // order: standby, maintenance, switchover (begin, end by the DC, clear), cleanup, restart.
 #include "hamail/hacore/cluster/cluster_core.h"
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 
 namespace hamail::cluster {
 

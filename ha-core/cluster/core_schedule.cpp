@@ -4,7 +4,7 @@
 // epoch it was made from. Also where groups run, and when a failover has ended.
 #include "core_invariants.h"
 #include "hamail/hacore/cluster/cluster_core.h"
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 #include "hamail/hacore/scheduler/scheduler.h"
 
 namespace hamail::cluster {

@@ -6,7 +6,7 @@
 #include "core_invariants.h"
 #include "core_util.h"
 #include "hamail/hacore/cluster/cluster_core.h"
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 
 namespace hamail::cluster {
 

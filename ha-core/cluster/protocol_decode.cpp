@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "hamail/hacore/cluster/protocol.h"
-#include "hamail/hacore/cluster/text.h"
-#include "json_fields.h"
+#include "hamail/base/utf8_text.h"
+#include "hamail/base/json_fields.h"
 #include "snapshot_codec.h"
 
 namespace hamail::cluster::protocol {

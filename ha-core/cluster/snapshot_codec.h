@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hamail/hacore/cluster/state_snapshot.h"
-#include "json_fields.h"
+#include "hamail/base/json_fields.h"
 
 namespace hamail::cluster::protocol {
 

@@ -295,6 +295,7 @@ class Loader {
     if (!r.valid()) return;
     if (auto s = path_value(r, "socket", Need::optional); !s.empty()) cfg_.control.socket = s;
     if (auto g = r.string("group")) cfg_.control.group = *g;
+    if (auto g = r.string("read_group")) cfg_.control.read_group = *g;
     r.finish();
   }
 

@@ -136,7 +136,7 @@ class Hacored {
       hacore::SessionReplies replies(session);
       return control_handler_.handle(req, replies);
     };
-    auto ctl = ControlServer::listen(loop_, log_, o_.socket, handler, ControlAccess{cfg_.control.group});
+    auto ctl = ControlServer::listen(loop_, log_, o_.socket, handler, ControlAccess{cfg_.control.group, cfg_.control.read_group});
     if (!ctl) return Error{ctl.error()};
     control_ = std::move(*ctl);
     shell_.set_event_listener([this](const nlohmann::json& e) { control_->publish(e); });

@@ -92,14 +92,14 @@ class BadInputTest(ClusterTest):
     def test_control_requests_with_bad_fields_get_errors(self):
         self.n1.start()
         cases = [
-            ({"cmd": "status", "volume": 5}, "field 'volume': expected a string"),
-            ({"cmd": "primary", "volume": "r0", "force": "yes"}, "field 'force': expected true or false"),
-            ({"cmd": "up"}, "field 'volume': missing"),
-            ({"cmd": "connect", "volume": "r0", "discard_my_data": 1}, "field 'discard_my_data'"),
+            ({"cmd": "status", "volume": 5}, 'field "volume": expected a string'),
+            ({"cmd": "primary", "volume": "r0", "force": "yes"}, 'field "force": expected true or false'),
+            ({"cmd": "up"}, 'field "volume": missing'),
+            ({"cmd": "connect", "volume": "r0", "discard_my_data": 1}, 'field "discard_my_data"'),
             ({"cmd": "up", "volume": "v" * 1000}, "longer than 63 bytes"),
             ({"cmd": "up", "volume": "v" * 100000}, "bad request: longer than 65536 bytes"),
             ({"cmd": "reboot"}, "unknown command 'reboot'"),
-            ({"cmd": "status", "extra": True}, "unknown field 'extra'"),
+            ({"cmd": "status", "extra": True}, 'unknown field "extra"'),
         ]
         for req, expected in cases:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:

@@ -1,150 +1,185 @@
 #include "hamail/base/json_fields.h"
 
+#include "hamail/base/utf8_text.h"
+
 namespace hamail {
 
-const char* json_kind(const nlohmann::json& j) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::string: return "a string";
-    case nlohmann::json::value_t::boolean: return "a boolean";
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "an integer";
-    case nlohmann::json::value_t::number_float: return "a number with a fraction";
-    default: return "something else";
+using nlohmann::json;
+
+namespace {
+const json& empty_array() {
+  static const json a = json::array();
+  return a;
+}
+const json& empty_object() {
+  static const json o = json::object();
+  return o;
+}
+}  // namespace
+
+std::string json_kind(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_integer: return v.get<std::int64_t>() < 0 ? "a negative integer" : "an integer";
+    case json::value_t::number_float: return "a fractional number";
+    default: return "a value of another kind";
   }
 }
 
-JsonFields::JsonFields(const nlohmann::json& object, std::string what) : j_(object), what_(std::move(what)) {
-  if (!j_.is_object()) error_ = what_ + ": expected a JSON object, found " + json_kind(j_);
+bool nests_deeper_than(std::string_view bytes, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : bytes) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
 }
 
-void JsonFields::fail(const std::string& key, const std::string& problem) {
-  if (!error_) error_ = what_ + ": field '" + key + "': " + problem;
+JsonFields::JsonFields(const json& object, std::string path) : obj_(object), path_(std::move(path)) {
+  if (!obj_.is_object()) error_ = (path_.empty() ? std::string("message") : path_) + ": expected an object, found " +
+                                  json_kind(obj_);
 }
 
-const nlohmann::json* JsonFields::member(const std::string& key, Field need) {
-  read_.insert(key);
+std::string JsonFields::field_name(std::string_view key) const { return path_ + clip_utf8(key, 64); }
+
+void JsonFields::fail(std::string_view key, const std::string& what) {
+  if (!error_) error_ = "field \"" + field_name(key) + "\": " + what;
+}
+
+void JsonFields::adopt(const Status& nested) {
+  if (!error_ && !nested) error_ = nested.message();
+}
+
+bool JsonFields::has(std::string_view key) const { return obj_.is_object() && obj_.contains(key); }
+
+const json* JsonFields::find(std::string_view key, bool required) {
+  asked_.insert(std::string(key));
   if (error_) return nullptr;
-  auto it = j_.find(key);
-  if (it == j_.end()) {
-    if (need == Field::required) fail(key, "missing");
+  auto it = obj_.find(key);
+  if (it == obj_.end()) {
+    if (required) fail(key, "missing");
     return nullptr;
   }
   return &*it;
 }
 
-std::optional<std::string> JsonFields::string(const std::string& key, Field need, std::size_t max_bytes) {
-  const auto* m = member(key, need);
-  if (!m) return std::nullopt;
-  if (!m->is_string()) {
-    fail(key, std::string("expected a string, found ") + json_kind(*m));
+std::optional<std::string> JsonFields::optional_text(std::string_view key, std::size_t max_bytes) {
+  const json* v = find(key, false);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    fail(key, "expected a string, found " + json_kind(*v));
     return std::nullopt;
   }
-  const auto& s = m->get_ref<const std::string&>();
+  const auto& s = v->get_ref<const std::string&>();
   if (s.size() > max_bytes) {
-    fail(key, "longer than " + std::to_string(max_bytes) + " bytes");
+    fail(key, "longer than " + std::to_string(max_bytes) + " bytes (" + std::to_string(s.size()) + ")");
     return std::nullopt;
   }
   return s;
 }
 
-std::optional<bool> JsonFields::boolean(const std::string& key, Field need) {
-  const auto* m = member(key, need);
-  if (!m) return std::nullopt;
-  if (!m->is_boolean()) {
-    fail(key, std::string("expected true or false, found ") + json_kind(*m));
-    return std::nullopt;
-  }
-  return m->get<bool>();
+std::string JsonFields::text(std::string_view key, std::size_t max_bytes) {
+  bool present = has(key);
+  auto v = optional_text(key, max_bytes);
+  if (!present) fail(key, "missing");
+  return v.value_or("");
 }
 
-std::optional<std::int64_t> JsonFields::integer(const std::string& key, std::int64_t min, std::int64_t max, Field need) {
-  const auto* m = member(key, need);
-  if (!m) return std::nullopt;
-  std::string range = " (" + std::to_string(min) + ".." + std::to_string(max) + ")";
-  if (m->is_number_unsigned()) {
-    auto v = m->get<std::uint64_t>();
-    if (v > static_cast<std::uint64_t>(max)) {
-      fail(key, "value " + std::to_string(v) + " out of range" + range);
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(v);
-  }
-  if (!m->is_number_integer()) {
-    fail(key, std::string("expected an integer, found ") + json_kind(*m));
+std::optional<bool> JsonFields::optional_boolean(std::string_view key) {
+  const json* v = find(key, false);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) {
+    fail(key, "expected true or false, found " + json_kind(*v));
     return std::nullopt;
   }
-  auto v = m->get<std::int64_t>();
-  if (v < min || v > max) {
-    fail(key, "value " + std::to_string(v) + " out of range" + range);
+  return v->get<bool>();
+}
+
+bool JsonFields::boolean(std::string_view key) {
+  bool present = has(key);
+  auto v = optional_boolean(key);
+  if (!present) fail(key, "missing");
+  return v.value_or(false);
+}
+
+std::uint64_t JsonFields::unsigned_int(std::string_view key, std::uint64_t max) {
+  const json* v = find(key, true);
+  if (!v) return 0;
+  if (!v->is_number_unsigned() && !(v->is_number_integer() && v->get<std::int64_t>() >= 0)) {
+    fail(key, "expected a non-negative integer, found " + json_kind(*v));
+    return 0;
+  }
+  auto n = v->get<std::uint64_t>();
+  if (n > max) {
+    fail(key, "out of range: " + std::to_string(n) + " (at most " + std::to_string(max) + ")");
+    return 0;
+  }
+  return n;
+}
+
+std::optional<std::int64_t> JsonFields::optional_integer(std::string_view key, std::int64_t min, std::int64_t max) {
+  const json* v = find(key, false);
+  if (!v) return std::nullopt;
+  if (!v->is_number_integer()) {  // number_unsigned counts as integer too
+    fail(key, "expected an integer, found " + json_kind(*v));
     return std::nullopt;
   }
-  return v;
-}
-
-std::optional<std::uint64_t> JsonFields::unsigned_integer(const std::string& key, std::uint64_t max, Field need) {
-  const auto* m = member(key, need);
-  if (!m) return std::nullopt;
-  if (!m->is_number_integer()) {  // is_number_integer() covers both integer kinds
-    fail(key, std::string("expected an unsigned integer, found ") + json_kind(*m));
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    fail(key, "out of range: " + v->dump() + " (at most " + std::to_string(max) + ")");
     return std::nullopt;
   }
-  if (!m->is_number_unsigned() && m->get<std::int64_t>() < 0) {
-    fail(key, "value " + std::to_string(m->get<std::int64_t>()) + " is negative");
+  auto n = v->get<std::int64_t>();
+  if (n < min || n > max) {
+    fail(key, "out of range: " + std::to_string(n) + " (expected " + std::to_string(min) + " to " + std::to_string(max) + ")");
     return std::nullopt;
   }
-  auto v = m->get<std::uint64_t>();
-  if (v > max) {
-    fail(key, "value " + std::to_string(v) + " out of range (0.." + std::to_string(max) + ")");
-    return std::nullopt;
-  }
-  return v;
+  return n;
 }
 
-const nlohmann::json* JsonFields::object(const std::string& key, Field need, std::size_t max_members) {
-  const auto* m = member(key, need);
-  if (!m) return nullptr;
-  if (!m->is_object()) {
-    fail(key, std::string("expected an object, found ") + json_kind(*m));
-    return nullptr;
-  }
-  if (m->size() > max_members) {
-    fail(key, "more than " + std::to_string(max_members) + " members");
-    return nullptr;
-  }
-  return m;
+std::int64_t JsonFields::integer(std::string_view key, std::int64_t min, std::int64_t max) {
+  bool present = has(key);
+  auto v = optional_integer(key, min, max);
+  if (!present) fail(key, "missing");
+  return v.value_or(0);
 }
 
-const nlohmann::json* JsonFields::array(const std::string& key, Field need, std::size_t max_items) {
-  const auto* m = member(key, need);
-  if (!m) return nullptr;
-  if (!m->is_array()) {
-    fail(key, std::string("expected an array, found ") + json_kind(*m));
-    return nullptr;
+const json& JsonFields::container(std::string_view key, std::size_t max_items, bool want_array) {
+  const json& empty = want_array ? empty_array() : empty_object();
+  const json* v = find(key, true);
+  if (!v) return empty;
+  if (want_array ? !v->is_array() : !v->is_object()) {
+    fail(key, std::string("expected ") + (want_array ? "an array" : "an object") + ", found " + json_kind(*v));
+    return empty;
   }
-  if (m->size() > max_items) {
-    fail(key, "more than " + std::to_string(max_items) + " items");
-    return nullptr;
+  if (v->size() > max_items) {
+    fail(key, "more than " + std::to_string(max_items) + (want_array ? " items (" : " entries (") +
+                  std::to_string(v->size()) + ")");
+    return empty;
   }
-  return m;
+  return *v;
 }
 
-Status JsonFields::finish(bool allow_unknown_keys) {
-  if (!error_ && !allow_unknown_keys && j_.is_object()) {
-    for (const auto& [k, v] : j_.items()) {
-      if (!read_.count(k)) {
-        error_ = what_ + ": unknown field '" + k + "'";
-        break;
-      }
-    }
-  }
-  return status();
-}
-
-Status JsonFields::status() const {
+Status JsonFields::finish() const {
   if (error_) return Error{*error_};
+  for (const auto& [key, value] : obj_.items())
+    if (!asked_.count(key)) return Error{"unknown field \"" + field_name(key) + "\""};
   return Status::ok();
 }
 

@@ -8,9 +8,15 @@ namespace {
 
 nlohmann::json error_reply(const std::string& message) { return {{"ok", false}, {"error", message}}; }
 
+// One JSON line; a string that is not valid UTF-8 (a name from a file, an agent's output)
+// gets U+FFFD instead of making dump() throw.
+std::string to_line(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace
 
-bool ControlSession::send(const nlohmann::json& line) { return server_.write_to(id_, line.dump() + "\n"); }
+bool ControlSession::send(const nlohmann::json& line) { return server_.write_to(id_, to_line(line)); }
 
 void ControlSession::end() { server_.end(id_); }
 
@@ -45,7 +51,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::listen(uv::EventLoop& loop
 
 void ControlServer::refuse(std::unique_ptr<uv::Stream> stream, const std::string& why) {
   log_.warning("control_client_refused").kv("reason", why);
-  if (stream->write(error_reply(why).dump() + "\n") && stream->shutdown()) {
+  if (stream->write(to_line(error_reply(why))) && stream->shutdown()) {
     // Kept until the next refusal or the server's end: bounded to the last few.
     if (refused_.size() >= 8) refused_.erase(refused_.begin());
     refused_.push_back(std::move(stream));
@@ -84,8 +90,7 @@ void ControlServer::on_data(std::uint64_t id, std::string_view data) {
   if (it->second.buffer.size() > limits_.max_request_bytes) {
     it->second.overlong = true;
     it->second.buffer.clear();
-    write_to(id, error_reply("bad request: longer than " + std::to_string(limits_.max_request_bytes) + " bytes").dump() +
-                     "\n");
+    write_to(id, to_line(error_reply("bad request: longer than " + std::to_string(limits_.max_request_bytes) + " bytes")));
     end(id);
     return;
   }
@@ -126,7 +131,7 @@ void ControlServer::on_line(std::uint64_t id, const std::string& line) {
       reply = error_reply(std::string("internal error: ") + e.what());
     }
   }
-  if (reply) write_to(id, reply->dump() + "\n");
+  if (reply) write_to(id, to_line(*reply));
 }
 
 void ControlServer::close_idle() {
@@ -159,7 +164,7 @@ void ControlServer::end(std::uint64_t id) {
 }
 
 void ControlServer::publish(const nlohmann::json& line) {
-  std::string data = line.dump() + "\n";
+  std::string data = to_line(line);
   std::vector<std::uint64_t> ids;
   for (auto& [id, c] : clients_)
     if (c.session->subscribed()) ids.push_back(id);

@@ -38,6 +38,7 @@ class ControlServerTest : public ::testing::Test {
         [](const json& req, ControlSession& s) -> std::optional<json> {
           if (req["cmd"] == "throw") throw std::runtime_error("type_error: boom");
           if (req["cmd"] == "follow") s.subscribe();
+          if (req["cmd"] == "latin1") return json{{"ok", true}, {"name", std::string("caf\xe9")}};
           return json{{"ok", true}, {"cmd", req["cmd"]}, {"user", s.peer().user}};
         },
         std::move(access), limits);
@@ -180,6 +181,11 @@ TEST_F(ControlServerTest, IdleClientsAreClosedFollowersAreNot) {
   EXPECT_FALSE(follower_ended) << "a client following events was closed as idle";
   server_->publish(json{{"event", "x"}});
   EXPECT_TRUE(uv::testing::run_until(*loop_, [&] { return follower_got.find("\"event\"") != std::string::npos; }));
+}
+
+TEST_F(ControlServerTest, TextThatIsNotUtf8IsReplacedNotFatal) {
+  json reply = json::parse(ask(R"({"cmd":"latin1"})"));
+  EXPECT_EQ(reply["name"], "caf\xef\xbf\xbd");  // U+FFFD
 }
 
 TEST_F(ControlServerTest, MalformedLinesGetAnErrorAnswer) {

@@ -34,25 +34,25 @@ TEST(ControlRequest, DecodesEveryCommand) {
 }
 
 TEST(ControlRequest, WrongTypesAreErrors) {
-  EXPECT_EQ(error_of({{"cmd", "status"}, {"volume", 5}}), "request 'status': field 'volume': expected a string, found an integer");
+  EXPECT_EQ(error_of({{"cmd", "status"}, {"volume", 5}}), "bad status request: field \"volume\": expected a string, found an integer");
   EXPECT_EQ(error_of({{"cmd", "primary"}, {"volume", "r0"}, {"force", "yes"}}),
-            "request 'primary': field 'force': expected true or false, found a string");
-  EXPECT_EQ(error_of({{"cmd", 7}}), "request: field 'cmd': expected a string, found an integer");
-  EXPECT_EQ(error_of(json::array({"status"})), "request: expected a JSON object, found an array");
-  EXPECT_EQ(error_of(json(nullptr)), "request: expected a JSON object, found null");
+            "bad primary request: field \"force\": expected true or false, found a string");
+  EXPECT_EQ(error_of({{"cmd", 7}}), "bad request: field \"cmd\": expected a string, found an integer");
+  EXPECT_EQ(error_of(json::array({"status"})), "bad request: expected a JSON object, found an array");
+  EXPECT_EQ(error_of(json(nullptr)), "bad request: expected a JSON object, found null");
 }
 
 TEST(ControlRequest, MissingUnknownAndMisplacedFields) {
-  EXPECT_EQ(error_of(json::object()), "request: field 'cmd': missing");
-  EXPECT_EQ(error_of({{"cmd", "up"}}), "request 'up': field 'volume': missing");
+  EXPECT_EQ(error_of(json::object()), "bad request: field \"cmd\": missing");
+  EXPECT_EQ(error_of({{"cmd", "up"}}), "bad up request: field \"volume\": missing");
   EXPECT_EQ(error_of({{"cmd", "reboot"}}), "unknown command 'reboot'");
-  EXPECT_EQ(error_of({{"cmd", "up"}, {"volume", "r0"}, {"force", true}}), "request 'up': unknown field 'force'");
-  EXPECT_EQ(error_of({{"cmd", "events"}, {"volume", "r0"}}), "request 'events': unknown field 'volume'");
+  EXPECT_EQ(error_of({{"cmd", "up"}, {"volume", "r0"}, {"force", true}}), "bad up request: unknown field \"force\"");
+  EXPECT_EQ(error_of({{"cmd", "events"}, {"volume", "r0"}}), "bad events request: unknown field \"volume\"");
 }
 
 TEST(ControlRequest, HugeValuesAreRefused) {
-  EXPECT_EQ(error_of({{"cmd", "up"}, {"volume", std::string(10000, 'v')}}), "request 'up': field 'volume': longer than 63 bytes");
-  EXPECT_EQ(error_of({{"cmd", std::string(100000, 'c')}}), "request: field 'cmd': longer than 32 bytes");
+  EXPECT_EQ(error_of({{"cmd", "up"}, {"volume", std::string(10000, 'v')}}), "bad up request: field \"volume\": longer than 63 bytes (10000)");
+  EXPECT_EQ(error_of({{"cmd", std::string(100000, 'c')}}), "bad request: field \"cmd\": longer than 32 bytes (100000)");
 }
 
 }  // namespace

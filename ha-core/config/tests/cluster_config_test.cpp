@@ -241,6 +241,17 @@ TEST(ClusterConfig, IntegerOutOfRange) {
   expect_single_error(y, "c.yaml:13:34: timing.token_retransmits_before_loss: value 1000 out of range (1..100)");
 }
 
+TEST(ClusterConfig, ControlGroups) {
+  ConfigLoad load = parse_cluster_config(kValid + "control:\n  group: haclient\n  read_group: hamail-ro\n", "c.yaml");
+  ASSERT_TRUE(load.config) << joined(errors_of(kValid + "control:\n  group: haclient\n  read_group: hamail-ro\n"));
+  EXPECT_EQ(load.config->control.group, "haclient");
+  EXPECT_EQ(load.config->control.read_group, "hamail-ro");
+  ConfigLoad defaults = parse_cluster_config(kValid, "c.yaml");
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->control.group, "root");
+  EXPECT_TRUE(defaults.config->control.read_group.empty());
+}
+
 TEST(ClusterConfig, VolumesSectionBelongsToDrbdLite) {
   // Read and checked by drbd-lite's loader (hamail/drbdlite/config), not here.
   ConfigLoad load = parse_cluster_config(kValid + "volumes:\n  - {name: r0, devize: vdb}\n", "c.yaml");

@@ -1,13 +1,14 @@
-// JsonFields: reads one JSON object received from outside (a control request, a cluster
-// message) into typed values, by key, with checked types and bounds, never throwing.
-// The first problem is kept as an error naming the field and what was expected
-// ("field 'since_ms': expected an integer, found a string"); later reads return nothing.
+// JsonFields: reads one JSON object from outside (a peer's message, an operator's
+// request) field by field, checking presence, type and bounds before every read; never
+// throws. The first problem is kept as an error naming the field ("actions[2].kind");
+// later reads return neutral values. Keys never asked for are reported by finish().
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -15,40 +16,47 @@
 
 namespace hamail {
 
-enum class Field { optional, required };
-
 class JsonFields {
  public:
-  // `what` prefixes errors: "request", "message 'switchover' from node2".
-  JsonFields(const nlohmann::json& object, std::string what);
+  // `path` prefixes field names in errors: "" for a top-level object, "actions[2]." inside.
+  explicit JsonFields(const nlohmann::json& object, std::string path = "");
 
-  std::optional<std::string> string(const std::string& key, Field need = Field::optional,
-                                    std::size_t max_bytes = 1024);
-  std::optional<bool> boolean(const std::string& key, Field need = Field::optional);
-  std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max,
-                                      Field need = Field::optional);
-  std::optional<std::uint64_t> unsigned_integer(const std::string& key, std::uint64_t max = UINT64_MAX,
-                                                Field need = Field::optional);
-  // An object or array member, checked for its kind and size (elements or members).
-  const nlohmann::json* object(const std::string& key, Field need = Field::optional, std::size_t max_members = 1024);
-  const nlohmann::json* array(const std::string& key, Field need = Field::optional, std::size_t max_items = 1024);
+  std::string text(std::string_view key, std::size_t max_bytes);
+  std::optional<std::string> optional_text(std::string_view key, std::size_t max_bytes);
+  bool boolean(std::string_view key);
+  std::optional<bool> optional_boolean(std::string_view key);
+  std::uint64_t unsigned_int(std::string_view key, std::uint64_t max);
+  std::int64_t integer(std::string_view key, std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t min, std::int64_t max);
+  // An array / object of at most max_items entries (an empty one on error).
+  const nlohmann::json& array(std::string_view key, std::size_t max_items) { return container(key, max_items, true); }
+  const nlohmann::json& object(std::string_view key, std::size_t max_items) { return container(key, max_items, false); }
+  bool has(std::string_view key) const;
 
-  // Every key must have been read: an unknown one is an error (unless the caller allows extras).
-  Status finish(bool allow_unknown_keys = false);
+  // Records a problem with a field (only the first one is kept).
+  void fail(std::string_view key, const std::string& what);
+  // Takes a nested object's problem (its JsonFields' finish()) as this one's.
+  void adopt(const Status& nested);
   bool ok() const { return !error_; }
-  Status status() const;
+  // The first problem, else the first key nobody asked for, else ok.
+  Status finish() const;
+  std::string field_name(std::string_view key) const;
 
  private:
-  const nlohmann::json* member(const std::string& key, Field need);
-  void fail(const std::string& key, const std::string& problem);
+  const nlohmann::json* find(std::string_view key, bool required);
+  const nlohmann::json& container(std::string_view key, std::size_t max_items, bool want_array);
 
-  const nlohmann::json& j_;
-  std::string what_;
-  std::set<std::string> read_;
+  const nlohmann::json& obj_;
+  std::string path_;
+  std::set<std::string, std::less<>> asked_;
   std::optional<std::string> error_;
 };
 
-// "a string", "an integer", "an object", ... for error messages.
-const char* json_kind(const nlohmann::json& j);
+// "string", "a negative integer", "a fractional number", ...: for "expected X, found Y".
+std::string json_kind(const nlohmann::json& value);
+
+// Whether `bytes` nests arrays/objects deeper than `max_depth` (checked before parsing,
+// so a hostile input never builds a deep tree).
+bool nests_deeper_than(std::string_view bytes, std::size_t max_depth);
 
 }  // namespace hamail

@@ -108,7 +108,8 @@ struct ConnectivityConfig {
 
 struct ControlConfig {
   std::string socket = "/run/hamail/hacored.sock";
-  std::string group = "root";        // members of this group may use hactl
+  std::string group = "root";        // root and members of this group may use every hactl command
+  std::string read_group;            // members may run status and events only (empty: none)
 };
 
 struct LoggingConfig {

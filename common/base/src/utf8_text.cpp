@@ -1,8 +1,8 @@
-#include "hamail/hacore/cluster/text.h"
+#include "hamail/base/utf8_text.h"
 
 #include <algorithm>
 
-namespace hamail::cluster {
+namespace hamail {
 namespace {
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
@@ -51,4 +51,4 @@ std::string clip_utf8(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-}  // namespace hamail::cluster
+}  // namespace hamail

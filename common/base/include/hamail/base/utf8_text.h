@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-namespace hamail::cluster {
+namespace hamail {
 
 std::string clip_utf8(std::string_view text, std::size_t max_bytes);
 
-}  // namespace hamail::cluster
+}  // namespace hamail
