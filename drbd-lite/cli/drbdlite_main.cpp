@@ -67,6 +67,26 @@ int config_check(const std::vector<std::string>& words) {
   return 0;
 }
 
+// `drbdlite events`: every state change until drbdlited closes the stream.
+int follow_events(hamail::ControlClient& client, bool as_json) {
+  hamail::Status st = client.stream([&](const json& ev) {
+    if (as_json) {
+      std::cout << ev.dump() << std::endl;
+    } else {
+      std::cout << ev.value("ts", "") << " " << ev.value("event", "?");
+      for (auto& [k, val] : ev.items())
+        if (k != "ts" && k != "event") std::cout << " " << k << ":" << (val.is_string() ? val.get<std::string>() : val.dump());
+      std::cout << std::endl;
+    }
+    return true;
+  });
+  if (!st) {
+    std::cerr << "drbdlite: " << st.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,23 +152,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (cmd == "events") {
-    hamail::Status st = client->stream([&](const json& ev) {
-      if (as_json) {
-        std::cout << ev.dump() << std::endl;
-      } else {
-        std::cout << ev.value("ts", "") << " " << ev.value("event", "?");
-        for (auto& [k, val] : ev.items())
-          if (k != "ts" && k != "event") std::cout << " " << k << ":" << (val.is_string() ? val.get<std::string>() : val.dump());
-        std::cout << std::endl;
-      }
-      return true;
-    });
-    if (!st) {
-      std::cerr << "drbdlite: " << st.message() << "\n";
-      return 1;
-    }
-    return 0;
-  }
+  if (cmd == "events") return follow_events(*client, as_json);
   return 0;
 }
