@@ -91,6 +91,10 @@ void groups(std::ostringstream& o, const json& s) {
         for (const auto& [node, count] : f->items()) o << " " << node << "=" << count.dump();
       }
       o << "\n";
+      if (auto d = r.find("degraded"); d != r.end() && d->is_object())
+        for (const auto& [node, reason] : d->items())
+          o << "    " << std::string(width, ' ') << "  WARNING: degraded on " << node << ": "
+            << (reason.is_string() ? reason.get<std::string>() : reason.dump()) << "\n";
     }
     if (auto sw = g.find("switchover"); sw != g.end() && sw->is_object()) {
       o << "    switchover to " << str(*sw, "to", "?") << ": " << (flag(*sw, "done") ? "done" : "in progress");

@@ -26,8 +26,10 @@ std::string iso_time(std::int64_t ms) {
 
 ResourceStatus observed_status(int rc) {
   switch (ocf_rc_from_exit_code(rc)) {
-    case OcfRc::success: return ResourceStatus::started;
-    case OcfRc::running_promoted: return ResourceStatus::promoted;
+    case OcfRc::success:
+    case OcfRc::degraded: return ResourceStatus::started;
+    case OcfRc::running_promoted:
+    case OcfRc::degraded_promoted: return ResourceStatus::promoted;
     case OcfRc::not_running:
     case OcfRc::not_installed: return ResourceStatus::stopped;
     default: return ResourceStatus::failed;
@@ -134,6 +136,7 @@ std::uint64_t ClusterCore::monitor_interval(const std::string& name) const {
 }
 
 void ClusterCore::set_status(const std::string& resource, const std::string& node, ResourceStatus st) {
+  if (st != ResourceStatus::started && st != ResourceStatus::promoted) state_.degraded.erase({resource, node});
   if (st == ResourceStatus::stopped) {
     state_.resources.erase({resource, node});
   } else {

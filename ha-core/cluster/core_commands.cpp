@@ -117,6 +117,10 @@ json ClusterCore::status() const {
       for (const auto& [key, rec] : state_.failures)
         if (key.first == r.name) fails[key.second] = rec.count;
       if (!fails.empty()) rj["fail_counts"] = fails;
+      json degraded = json::object();
+      for (const auto& [key, reason] : state_.degraded)
+        if (key.first == r.name) degraded[key.second] = reason;
+      if (!degraded.empty()) rj["degraded"] = degraded;
       rs.push_back(rj);
     }
     gj["resources"] = rs;

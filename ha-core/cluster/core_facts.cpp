@@ -26,6 +26,9 @@ Status ClusterCore::handle(const protocol::ProbeReport& m, const Delivery& d, Ef
     if (st != ResourceStatus::stopped) after[{res, m.node}] = st;
   }
   for (const auto& key : before) state_.resources.erase(key.first);
+  for (auto it = state_.degraded.begin(); it != state_.degraded.end();)
+    it = it->first.second == m.node ? state_.degraded.erase(it) : std::next(it);
+  if (m.node == me_) degraded_here_.clear();  // the next monitor result reports it again
   for (const auto& [key, st] : after) state_.resources[key] = st;
   state_.probed.insert(m.node);
   event(fx, d.now, "probe_done", {{"node", m.node}, {"resources", reported}});
@@ -46,6 +49,24 @@ Status ClusterCore::handle(const protocol::Failure& m, const Delivery& d, Effect
     state_.failovers[g->name] = Failover{m.node, d.now.mono_ms};
   facts_changed("resource " + m.resource + " failed on " + m.node, d.now, fx, /*back_off=*/true);
   sync_monitors(fx);
+  return Status::ok();
+}
+
+Status ClusterCore::handle(const protocol::ResourceHealth& m, const Delivery& d, Effects& fx) {
+  if (m.node != d.sender) return not_the_sender(m.node);
+  if (!resource(m.resource))
+    return Error{"field \"resource\": no resource named " + clip_utf8(m.resource, 64) + " in this configuration"};
+  auto it = state_.resources.find({m.resource, m.node});
+  bool running = it != state_.resources.end() && scheduler::is_active(it->second) &&
+                 it->second != ResourceStatus::failed;
+  scheduler::ResourceOnNode key{m.resource, m.node};
+  if (m.degraded && running) {
+    bool fresh = !state_.degraded.count(key);
+    state_.degraded[key] = m.reason;
+    if (fresh) event(fx, d.now, "resource_degraded", {{"node", m.node}, {"resource", m.resource}, {"reason", m.reason}});
+  } else if (state_.degraded.erase(key)) {
+    event(fx, d.now, "resource_healthy", {{"node", m.node}, {"resource", m.resource}});
+  }
   return Status::ok();
 }
 

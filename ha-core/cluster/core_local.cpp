@@ -4,6 +4,7 @@
 #include "core_invariants.h"
 #include "core_util.h"
 #include "hamail/hacore/cluster/cluster_core.h"
+#include "hamail/base/ocf.h"
 #include "hamail/base/utf8_text.h"
 
 namespace hamail::cluster {
@@ -70,11 +71,31 @@ void ClusterCore::on_monitor_result(const std::string& res, int rc, const std::s
   auto it = state_.resources.find({res, me_});
   if (it == state_.resources.end()) return;
   ResourceStatus seen = observed_status(rc);
-  if (seen == ResourceStatus::started || seen == ResourceStatus::promoted) return;
+  if (seen == ResourceStatus::started || seen == ResourceStatus::promoted) {
+    report_health(res, rc, detail, fx);
+    return;
+  }
+  degraded_here_.erase(res);
   fx.broadcast.push_back(
       message(protocol::Failure{me_, res, "monitor", bounded_rc(rc), clip_utf8(detail, protocol::kMaxTextBytes)}));
   monitored_.erase(res);
   fx.stop_monitors.push_back(res);
+}
+
+// A running resource's monitor said degraded (OCF 190/191) or healthy: the cluster hears
+// of a change only (a reason that changes counts as one: agents keep their reasons stable).
+void ClusterCore::report_health(const std::string& res, int rc, const std::string& detail, Effects& fx) {
+  auto code = ocf_rc_from_exit_code(rc);
+  bool degraded = code == OcfRc::degraded || code == OcfRc::degraded_promoted;
+  auto it = degraded_here_.find(res);
+  std::string reason = clip_utf8(detail, protocol::kMaxTextBytes);
+  if (degraded && (it == degraded_here_.end() || it->second != reason)) {
+    degraded_here_[res] = reason;
+    fx.broadcast.push_back(message(protocol::ResourceHealth{me_, res, true, reason}));
+  } else if (!degraded && it != degraded_here_.end()) {
+    degraded_here_.erase(it);
+    fx.broadcast.push_back(message(protocol::ResourceHealth{me_, res, false, ""}));
+  }
 }
 
 void ClusterCore::on_action_result(const LocalAction& a, const AgentOutcome& o, Now, Effects& fx) {

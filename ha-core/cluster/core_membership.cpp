@@ -42,6 +42,8 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
 
 void ClusterCore::node_left(const std::string& n, const std::set<std::string>& now_members, Now now, Effects& fx) {
   state_.probed.erase(n);
+  for (auto it = state_.degraded.begin(); it != state_.degraded.end();)
+    it = it->first.second == n ? state_.degraded.erase(it) : std::next(it);
   if (incompatible_.count(n)) mark_compatible(n, "it left the group", now, fx);
   auto& ns = state_.nodes[n];
   if (state_.leaving.erase(n)) {

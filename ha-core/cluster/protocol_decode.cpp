@@ -166,8 +166,17 @@ Body connectivity(JsonFields& f) {
 
 Body quorum(JsonFields& f) { return Quorum{name(f, "node"), f.boolean("quorate")}; }
 
+Body resource_health(JsonFields& f) {
+  ResourceHealth m;
+  m.node = name(f, "node");
+  m.resource = name(f, "resource");
+  m.degraded = f.boolean("degraded");
+  m.reason = f.text("reason", kMaxTextBytes);
+  return m;
+}
+
 using Decoder = Body (*)(JsonFields&);
-constexpr std::array<std::pair<std::string_view, Decoder>, 17> kDecoders{{
+constexpr std::array<std::pair<std::string_view, Decoder>, 18> kDecoders{{
     {"hello", hello},
     {"probe_report", probe_report},
     {"failure", failure},
@@ -185,6 +194,7 @@ constexpr std::array<std::pair<std::string_view, Decoder>, 17> kDecoders{{
     {"leaving", leaving},
     {"connectivity", connectivity},
     {"quorum", quorum},
+    {"resource_health", resource_health},
 }};
 
 }  // namespace

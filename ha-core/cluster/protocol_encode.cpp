@@ -48,6 +48,9 @@ struct Fields {
   void operator()(const Leaving& m) { j["node"] = m.node; }
   void operator()(const Connectivity& m) { j.update({{"node", m.node}, {"ok", m.ok}, {"targets", m.targets}}); }
   void operator()(const Quorum& m) { j.update({{"node", m.node}, {"quorate", m.quorate}}); }
+  void operator()(const ResourceHealth& m) {
+    j.update({{"node", m.node}, {"resource", m.resource}, {"degraded", m.degraded}, {"reason", m.reason}});
+  }
   void operator()(const ForeignVersion&) {}
 };
 
@@ -69,6 +72,7 @@ struct Names {
   std::string operator()(const Leaving&) { return "leaving"; }
   std::string operator()(const Connectivity&) { return "connectivity"; }
   std::string operator()(const Quorum&) { return "quorum"; }
+  std::string operator()(const ResourceHealth&) { return "resource_health"; }
   std::string operator()(const ForeignVersion& m) { return m.type; }
 };
 

@@ -23,6 +23,8 @@ Classification classify(Action action, std::uint64_t interval_ms, OcfRc rc, bool
     case OcfRc::not_running:
       return monitor ? Classification::not_running : Classification::soft_error;
     case OcfRc::running_promoted:
+    case OcfRc::degraded:
+    case OcfRc::degraded_promoted:  // running: a warning for the operator, not a failure
       return monitor ? Classification::success : Classification::soft_error;
     case OcfRc::not_installed:
       // Pacemaker: software that is not installed here cannot be running here.

@@ -44,6 +44,16 @@ TEST(StatusText, FullSample) {
             "  node2: fenced at 2026-11-26T14:00:00.000Z (fence_lab: powered off)\n");
 }
 
+TEST(StatusText, DegradedResourceIsAWarningLine) {
+  auto s = sample();
+  s["groups"][0]["resources"][1]["degraded"] = {{"node1", "volume_monitor_10000: promoted (degraded): StandAlone"}};
+  std::string text = render_status(s);
+  EXPECT_NE(text.find("    volume  (ocf:hamail:drbdlite)  promoted on node1, started on node2\n"
+                      "            WARNING: degraded on node1: volume_monitor_10000: promoted (degraded): StandAlone\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(StatusText, BannersForNoQuorumAndMaintenance) {
   auto s = sample();
   s["quorate"] = false;

@@ -120,6 +120,37 @@ TEST_F(Sim, MonitorFailureRestartsInPlaceThenMovesAtTheThreshold) {
   EXPECT_FALSE(cores_["node2"]->status()["groups"][0]["resources"][2].contains("fail_counts"));
 }
 
+TEST_F(Sim, ADegradedMonitorIsAWarningEverywhereNotAFailure) {
+  membership({"node1", "node2"});
+  settle();
+  auto monitor = [&](int rc, const std::string& detail) {
+    Effects fx;
+    cores_["node1"]->on_monitor_result("vol", rc, detail, now("node1"), fx);
+    handle("node1", fx);
+    settle();
+  };
+  const std::string reason = "vol_monitor_10000: promoted (degraded) (exit code 191): r0 is StandAlone";
+  monitor(191, reason);
+  monitor(191, reason);  // unchanged: nothing new is sent
+  for (const auto& node : {"node1", "node2"}) {
+    json vol = cores_[node]->status()["groups"][0]["resources"][1];
+    EXPECT_EQ(vol["degraded"]["node1"], reason) << node;
+    EXPECT_EQ(vol["on"]["node1"], "promoted") << node;
+    EXPECT_FALSE(vol.contains("fail_counts")) << node;
+  }
+  int degraded_events = 0;
+  for (const auto& e : events_["node2"]) degraded_events += e["event"] == "resource_degraded";
+  EXPECT_EQ(degraded_events, 1);
+  EXPECT_EQ(running_on("node1").size(), 3u) << "a degraded resource is not recovered";
+  monitor(8, "");
+  EXPECT_FALSE(cores_["node2"]->status()["groups"][0]["resources"][1].contains("degraded"));
+  EXPECT_TRUE(has_event("node2", "resource_healthy"));
+  monitor(191, reason);
+  ASSERT_TRUE(command("node2", {{"cmd", "switchover"}}));  // stopping it there clears the warning
+  settle();
+  EXPECT_FALSE(cores_["node2"]->status()["groups"][0]["resources"][1].contains("degraded"));
+}
+
 TEST_F(Sim, FailedStartIsRecordedAndTheTransitionIsRetriedWithBackoff) {
   fail_next_.insert({"smtpd", "node1"});
   membership({"node1", "node2"});

@@ -53,6 +53,7 @@ inline std::vector<protocol::Message> one_of_each() {
   add(Leaving{"node1"});
   add(Connectivity{"node1", false, {"192.0.2.1", "gw.example"}});
   add(Quorum{"node1", true});
+  add(ResourceHealth{"node1", "vol", true, "r0_monitor_10000: promoted (degraded) (exit code 191): StandAlone"});
   return out;
 }
 

@@ -102,11 +102,13 @@ class ClusterCore {
   // core_local.cpp: this node's probes, monitors and agent actions.
   void start_probes(Now now, Effects& fx);
   void sync_monitors(Effects& fx);
+  void report_health(const std::string& res, int rc, const std::string& detail, Effects& fx);
 
   // core_facts.cpp: what nodes report about their resources and reachability.
   Status handle(const protocol::ProbeReport& m, const Delivery& d, Effects& fx);
   Status handle(const protocol::Failure& m, const Delivery& d, Effects& fx);
   Status handle(const protocol::Connectivity& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::ResourceHealth& m, const Delivery& d, Effects& fx);
 
   // core_transitions.cpp: the DC's transitions, one action at a time.
   Status handle(const protocol::TransitionStart& m, const Delivery& d, Effects& fx);
@@ -153,6 +155,7 @@ class ClusterCore {
   bool reprobe_ = false;
   std::set<std::string> monitored_;            // local recurring monitors running
   std::set<std::string> busy_;                 // local resources with an action in flight (no monitor)
+  std::map<std::string, std::string> degraded_here_;  // local resource -> reason last reported degraded
   std::deque<std::pair<std::uint64_t, std::uint32_t>> applied_results_;  // (transition, index), bounded
   std::int64_t next_schedule_ms_ = 0;          // monotonic: back-off after a failed transition
   std::uint64_t facts_epoch_ = 0;              // resource fact changes since the last membership change

@@ -99,11 +99,18 @@ struct Connectivity {
   std::vector<std::string> targets;
 };
 struct Quorum { std::string node; bool quorate = false; };  // informational
+// A resource running on `node` whose monitor says it is degraded (OCF 190/191: running, with
+// a problem the operator should see), or healthy again. Sent when it changes.
+struct ResourceHealth {
+  std::string node, resource;
+  bool degraded = false;
+  std::string reason;
+};
 struct ForeignVersion { std::string type; };                 // unreadable: only the envelope
 
 using Body = std::variant<Hello, ProbeReport, Failure, TransitionStart, ActionRequest, ActionResult, SetStandby,
                           SetMaintenance, Switchover, SwitchoverEnd, SwitchoverClear, Cleanup, Restart, StateSync,
-                          Leaving, Connectivity, Quorum, ForeignVersion>;
+                          Leaving, Connectivity, Quorum, ResourceHealth, ForeignVersion>;
 
 struct Message {
   int version = kVersion;

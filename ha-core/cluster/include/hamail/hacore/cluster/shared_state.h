@@ -57,7 +57,9 @@ struct SharedState {
   std::set<std::string> probed;      // members that reported their local resources since joining
   std::set<std::string> leaving;     // announced a clean shutdown
   std::map<scheduler::ResourceOnNode, scheduler::ResourceStatus> resources;
-  std::map<scheduler::ResourceOnNode, scheduler::FailureRecord> failures;  // last_failure: monotonic
+  std::map<scheduler::ResourceOnNode, scheduler::FailureRecord> failures;
+  // Running but degraded (a monitor's OCF 190/191), with the agent's reason: a warning.
+  std::map<scheduler::ResourceOnNode, std::string> degraded;  // last_failure: monotonic
   bool maintenance = false;
   std::optional<Switchover> switchover;
   std::optional<RunningTransition> transition;
