@@ -32,6 +32,11 @@ struct MemDiskOptions {
   double power_cut_survival = 0.5;
   double power_cut_tear = 0.25;
   std::optional<std::uint64_t> space_bytes;        // a sparse lower file with this much room: ENOSPC past it
+  // The metadata on a device of its own (FileDisk with `meta:` set): a metadata write
+  // flushes only the metadata device and a FUA data write only the data device, as
+  // fdatasync() of one descriptor does; flush() flushes both. Internal (false): one device,
+  // every flush writes back the whole cache.
+  bool external_metadata = false;
 };
 
 // What a node reads back at boot: the same values FileDisk::attach returns.
@@ -136,6 +141,8 @@ class MemDisk final : public LocalDisk {
   Status interrupt(const std::vector<Chunk>& chunks, const Armed& crash);
   Status down_error() const;
   void write_back_all();
+  void write_back(DiskCall call);      // what a durable `call` flushes: its device, or all of one
+  bool on_metadata_device(const Chunk& c) const { return c.offset >= layout_.data_bytes; }
   void lose_cache_at_power_cut();
   void land_sectors(const Chunk& c);
   void land_prefix(const std::vector<Chunk>& chunks, std::uint64_t bytes, std::string& image, bool cache_it);
