@@ -226,9 +226,13 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
 }
 
 void Replica::tick(std::uint64_t now_ms, Outbox& out) {
+  const bool first = last_tick_ms_ == 0;
   std::uint64_t dt = now_ms > last_tick_ms_ ? now_ms - last_tick_ms_ : 0;
   now_ms_ = now_ms;
   last_tick_ms_ = now_ms;
+  // The clock starts with the first tick: a link that came up (and frames that arrived)
+  // before it were timed at 0, not hours ago.
+  if (first) last_rx_ms_ = last_ping_ms_ = now_ms;
   if (!hello_sent_) return;
   if (now_ms_ - last_rx_ms_ > cfg_.peer_timeout_ms) {
     std::string reason = "peer not responding for " + std::to_string(now_ms_ - last_rx_ms_) + " ms";

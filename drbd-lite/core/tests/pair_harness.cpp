@@ -167,6 +167,16 @@ void Pair::run(int max_rounds) {
   FAIL() << "did not settle";
 }
 
+void Pair::tick_both() {
+  now_ += 10;
+  for (Node* n : {&a_, &b_}) {
+    if (!n->up) continue;
+    Outbox out = outbox(*n);
+    n->r->tick(now_, out);
+    absorb(*n, out);
+  }
+}
+
 Status Pair::command(Node& n, Status (Replica::*op)(Outbox&)) {
   Status st = Error{n.name + " is down"};
   cmd(n, [&](Replica& r, Outbox& o) { st = (r.*op)(o); });

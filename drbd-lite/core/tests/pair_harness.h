@@ -55,6 +55,16 @@ class Pair : public ::testing::Test {
   void cut();
   // Delivers frames (and clock ticks) until nothing moves.
   void run(int max_rounds = 100000);
+  // Delivers frames one at a time (ticking the clock when none is queued) until `done()`
+  // holds; fails the test if nothing is left to deliver first.
+  template <class F>
+  void run_until(F done, int max_steps = 100000) {
+    for (int i = 0; i < max_steps && !done(); ++i) {
+      if (!deliver_one(a_) && !deliver_one(b_)) tick_both();
+    }
+    ASSERT_TRUE(done()) << "the condition never held";
+  }
+  void tick_both();
 
   template <class F>
   void cmd(Node& n, F f) {
