@@ -13,12 +13,6 @@ REFUSED = "local disk is Consistent, not UpToDate: the peer was Primary when thi
 
 
 class PromotionSafetyTest(ClusterTest):
-    def write_blocks(self, node, blocks, tag):
-        h = self.open_nbd(node)
-        for b in blocks:
-            h.pwrite(bytes([tag]) * BLOCK, b * BLOCK, flags=drbdtest.nbd.CMD_FLAG_FUA)
-        self.close_nbd(h)
-
     def read_block(self, node, b):
         h = self.open_nbd(node)
         data = h.pread(BLOCK, b * BLOCK)

@@ -12,12 +12,6 @@ NODE2_BLOCKS = (200, 5000, 9000)
 
 
 class SplitBrainTest(ClusterTest):
-    def write_blocks(self, node, blocks, tag):
-        h = self.open_nbd(node)
-        for b in blocks:
-            h.pwrite(bytes([tag]) * BLOCK, b * BLOCK, flags=drbdtest.nbd.CMD_FLAG_FUA)
-        self.close_nbd(h)
-
     def make_split_brain(self, node1_blocks, node2_blocks):
         """node1 (Primary) disconnects and writes; node2 is forced Primary, writes, demotes;
         node1 connects again: both must stop. Returns both statuses."""

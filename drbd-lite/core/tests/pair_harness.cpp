@@ -14,6 +14,13 @@ std::string pattern(std::size_t n, char seed) {
   return s;
 }
 
+sim::MemDiskOptions lossy() {
+  sim::MemDiskOptions o;
+  o.power_cut_survival = 0;
+  o.power_cut_tear = 0;
+  return o;
+}
+
 void Pair::SetUp() {
   auto layout = meta::layout_internal(kLower);
   ASSERT_TRUE(layout) << layout.error();

@@ -92,5 +92,7 @@ class Pair : public ::testing::Test {
 
 // Distinct bytes for a write (`seed` tells writes apart).
 std::string pattern(std::size_t n, char seed);
+// A disk that loses every unflushed write at a power cut: the worst a real one does.
+sim::MemDiskOptions lossy();
 
 }  // namespace hamail::drbdlite

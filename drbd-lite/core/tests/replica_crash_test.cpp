@@ -13,14 +13,6 @@ namespace {
 using sim::CrashKind;
 using sim::DiskCall;
 
-// A disk that loses every unflushed write at a power cut: the worst a real one does.
-sim::MemDiskOptions lossy() {
-  sim::MemDiskOptions o;
-  o.power_cut_survival = 0;
-  o.power_cut_tear = 0;
-  return o;
-}
-
 TEST_F(Pair, SecondaryCrashDuringWritesResyncsOnlyWhatItMissed) {
   make_primary_synced();
   // Writes queued for the peer when it loses power: it never reads them. The Primary

@@ -12,13 +12,6 @@ namespace {
 
 using sim::CrashKind;
 
-sim::MemDiskOptions lossy() {
-  sim::MemDiskOptions o;
-  o.power_cut_survival = 0;
-  o.power_cut_tear = 0;
-  return o;
-}
-
 TEST_F(Pair, ABarrierEveryEpochBoundsWhatAPowerCutOfTheSecondaryCosts) {
   format(b_, lossy());
   ReplicaConfig cfg;

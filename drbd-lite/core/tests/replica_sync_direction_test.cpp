@@ -29,11 +29,18 @@ TEST(SyncTieBreak, BothSidesAlwaysAgreeOnOneSourceOrNone) {
                                       << to_string(d2);
           const bool usable1 = d1 == DiskState::uptodate || d1 == DiskState::consistent || d1 == DiskState::outdated;
           const bool usable2 = d2 == DiskState::uptodate || d2 == DiskState::consistent || d2 == DiskState::outdated;
-          if (t1 == TieBreak::local_source) EXPECT_TRUE(usable1) << "an unusable disk never sends";
-          if (t1 == TieBreak::peer_source) EXPECT_TRUE(usable2) << "an unusable disk never sends";
-          if (r1 != r2 && (r1 == Role::primary ? usable1 : usable2))
+          if (t1 == TieBreak::local_source) {
+            EXPECT_TRUE(usable1) << "an unusable disk never sends";
+          }
+          if (t1 == TieBreak::peer_source) {
+            EXPECT_TRUE(usable2) << "an unusable disk never sends";
+          }
+          if (r1 != r2 && (r1 == Role::primary ? usable1 : usable2)) {
             EXPECT_EQ(t1, r1 == Role::primary ? TieBreak::local_source : TieBreak::peer_source) << "the Primary sends";
-          if (r1 == Role::secondary && r2 == Role::secondary && (usable1 || usable2)) EXPECT_NE(t1, TieBreak::no_source);
+          }
+          if (r1 == Role::secondary && r2 == Role::secondary && (usable1 || usable2)) {
+            EXPECT_NE(t1, TieBreak::no_source) << "between Secondaries a usable disk always sends";
+          }
         }
 }
 
