@@ -61,9 +61,11 @@ void Replica::on_bitmap_done(Outbox& out) {
   }
   if (plan_ == SyncPlan::none && bm_.count_set() > 0) break_same_version_tie(out);
   if (plan_ == SyncPlan::target && role_ == Role::primary) {
-    // Promoted while the bitmaps were exchanged (the hello said Secondary): decide again.
-    refuse_peer("this node became Primary while the resync direction was being decided: reconnecting", out);
-    set_conn(ConnState::connecting, out);
+    // Promoted while the bitmaps were exchanged (its hello said Secondary): a Primary never
+    // becomes SyncTarget. Drop the link; the next connect decides with the new role.
+    const std::string reason = "this node became Primary while the resync direction was being decided: reconnecting";
+    out.drop_link = reason;
+    link_down(reason, out);
     return;
   }
   if (plan_ == SyncPlan::none) {

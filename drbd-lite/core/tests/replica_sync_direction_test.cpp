@@ -88,6 +88,37 @@ TEST_F(Pair, ASyncSourceDemotedInMidResyncStillSendsAfterALinkBlip) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
+// Two Secondaries, same version, blocks a verify found to differ; node2 is promoted while
+// the bitmaps are on the way (its hello said Secondary). The hellos make node1 the source,
+// which a Primary may never receive from: node2 drops the link instead, and the next
+// connect (node2 now writes a new version) makes it the source.
+TEST_F(Pair, ANodePromotedWhileTheDirectionIsSettledNeverBecomesSyncTarget) {
+  make_primary_synced();
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  b_.disk->corrupt(0, std::string(4096, 'C'));
+  ASSERT_TRUE(command(a_, &Replica::start_verify));
+  run();
+  ASSERT_EQ(a_.r->status().verify_mismatch_bytes, 256u << 10);
+  cut();
+  const std::size_t events = b_.events.size();
+  link();
+  run_until([&] {
+    for (std::size_t i = events; i < b_.events.size(); ++i)
+      if (b_.events[i].name == "sync-decision") return true;
+    return false;
+  });
+  ASSERT_TRUE(promote(b_));
+  run();
+  EXPECT_FALSE(linked_) << "node2 dropped the link rather than become SyncTarget";
+  link();
+  run();
+  EXPECT_EQ(b_.r->role(), Role::primary);
+  EXPECT_EQ(a_.r->conn(), ConnState::connected);
+  EXPECT_EQ(a_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
 TEST_F(Pair, DiscardMyDataDecidesOneSplitBrainOnly) {
   make_primary_synced();
   // The first split brain, resolved by the operator against node2.
