@@ -15,6 +15,7 @@
 #include "hamail/drbdlite/core/local_disk.h"
 #include "hamail/drbdlite/meta/activity_log.h"
 #include "hamail/drbdlite/meta/bitmap.h"
+#include "hamail/drbdlite/meta/device_metadata.h"
 #include "hamail/drbdlite/meta/metadata_layout.h"
 #include "hamail/drbdlite/meta/superblock.h"
 #include "hamail/drbdlite/sim/seeded_random.h"
@@ -39,13 +40,8 @@ struct MemDiskOptions {
   bool external_metadata = false;
 };
 
-// What a node reads back at boot: the same values FileDisk::attach returns.
-struct BootMetadata {
-  meta::Superblock sb;
-  meta::Bitmap bitmap;
-  meta::ActivityLog al;
-  std::vector<std::string> problems;  // e.g. a torn activity-log record that was skipped
-};
+// What a node reads back at boot: what FileDisk::attach returns, read by the same code.
+using BootMetadata = meta::DeviceMetadata;
 
 // The calls a crash can interrupt.
 enum class DiskCall { data_write, discard, flush, superblock, activity_log, bitmap };
@@ -66,8 +62,8 @@ class MemDisk final : public LocalDisk {
   // superblock slots written (fresh generation ids), everything flushed.
   static Result<std::unique_ptr<MemDisk>> create(const MemDiskOptions& opts, std::uint64_t device_id);
 
-  // Boot: reads the metadata through the page cache and validates it with the codecs and
-  // checks FileDisk::attach uses (both superblock slots, CRC32C, AL recovery, bitmap).
+  // Boot: reads the metadata through the page cache with meta::read_device_metadata, the
+  // code FileDisk::attach uses (both superblock slots, CRC32C, AL recovery, bitmap).
   Result<BootMetadata> attach();
 
   // LocalDisk. Metadata writes and FUA writes flush the whole device, like fdatasync.
