@@ -8,6 +8,12 @@ bool Node::has_event(const std::string& n) const {
   return false;
 }
 
+bool Node::has_event_since(std::size_t from, const std::string& n) const {
+  for (std::size_t i = from; i < events.size(); ++i)
+    if (events[i].name == n) return true;
+  return false;
+}
+
 std::string pattern(std::size_t n, char seed) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i * 7);

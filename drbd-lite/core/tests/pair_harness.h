@@ -28,6 +28,8 @@ struct Node {
   bool closed_link = false;               // it dropped the link: reads nothing more; its last frames still go
 
   bool has_event(const std::string& name) const;
+  // An event of that name among those after the first `from` (events.size() taken before).
+  bool has_event_since(std::size_t from, const std::string& name) const;
 };
 
 class Pair : public ::testing::Test {

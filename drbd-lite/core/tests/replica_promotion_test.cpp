@@ -114,11 +114,7 @@ TEST_F(Pair, PromotionIsRefusedWhileTheResyncFromThePeerIsBeingSetUp) {
   const std::size_t events = b_.events.size();
   link();
   // node2 has read node1's hello and decided to be SyncTarget; the bitmaps are on the way.
-  run_until([&] {
-    for (std::size_t i = events; i < b_.events.size(); ++i)
-      if (b_.events[i].name == "sync-decision") return true;
-    return false;
-  });
+  run_until([&] { return b_.has_event_since(events, "sync-decision"); });
   ASSERT_NE(b_.r->conn(), ConnState::sync_target);
   Status st = promote(b_, true);
   ASSERT_FALSE(st);

@@ -103,11 +103,7 @@ TEST_F(Pair, ANodePromotedWhileTheDirectionIsSettledNeverBecomesSyncTarget) {
   cut();
   const std::size_t events = b_.events.size();
   link();
-  run_until([&] {
-    for (std::size_t i = events; i < b_.events.size(); ++i)
-      if (b_.events[i].name == "sync-decision") return true;
-    return false;
-  });
+  run_until([&] { return b_.has_event_since(events, "sync-decision"); });
   ASSERT_TRUE(promote(b_));
   run();
   EXPECT_FALSE(linked_) << "node2 dropped the link rather than become SyncTarget";
