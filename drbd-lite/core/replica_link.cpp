@@ -222,6 +222,7 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
     // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on alone.
     settle_unflushed(UINT64_MAX, false);
     if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
+    drain_deferred(out);
   }
 }
 
