@@ -10,6 +10,8 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
       random_id_(std::move(random_id)) {
   HAMAIL_INVARIANT(bm_.data_bytes() == sb_.layout.data_bytes,
                    "the bitmap covers exactly the data area of the superblock it was read with");
+  HAMAIL_INVARIANT(cfg_.verify_chunk_bytes > 0 && cfg_.verify_chunk_bytes <= wire::kMaxVerifyBytes,
+                   "a verify request never asks the peer for more than it accepts");
   if (sb_.has(meta::kFlagPrimaryUnclean)) {
     // Crashed while Primary: writes to active extents may not have reached the peer.
     crashed_primary_ = true;
@@ -19,13 +21,15 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
           {{"al_extents", std::to_string(al_.active_extents().size())},
            {"marked_kib", std::to_string((bm_.count_set() - before) * 4)}});
   }
+  // Consistent without WasUpToDate: a whole data version, but maybe not the newest (the
+  // peer was Primary when this node last wrote its superblock): promotable only by force.
   DiskState d = DiskState::inconsistent;
   if (sb_.has(meta::kFlagConsistent)) {
-    d = sb_.has(meta::kFlagWasUpToDate) ? DiskState::uptodate : DiskState::outdated;
+    d = sb_.has(meta::kFlagWasUpToDate) ? DiskState::uptodate : DiskState::consistent;
     if (sb_.gen.fresh()) d = DiskState::inconsistent;
   }
   set_disk(d, out);
-  Status st = persist_bitmap(true);
+  Status st = persist_bitmap();
   if (!st) fail_disk("bitmap write at attach: " + st.message(), out);
 }
 
@@ -61,8 +65,30 @@ void Replica::set_peer(Role r, DiskState d, Outbox& out) {
     event(out, "peer-role", {{"old", std::string(to_string(peer_role_))}, {"new", std::string(to_string(r))}});
   if (d != peer_disk_)
     event(out, "peer-disk", {{"old", std::string(to_string(peer_disk_))}, {"new", std::string(to_string(d))}});
+  const bool was_primary = peer_role_ == Role::primary;
   peer_role_ = r;
   peer_disk_ = d;
+  if (was_primary != (r == Role::primary)) on_peer_primary_changed(was_primary, out);
+}
+
+// A Secondary whose peer is Primary can miss writes at any moment: its own power cut loses
+// what its cache held, a lost link whatever the Primary writes next. So while the peer is
+// Primary its superblock does not say WasUpToDate (a crash boots it Consistent), and when
+// the link to a Primary is lost its disk becomes Consistent: promotable only with --force,
+// by whoever knows the peer is down (DRBD's fencing). A peer that demoted cleanly first
+// flushed every write it sent (its flush precedes its State on the link): the disk stays
+// UpToDate and the superblock says so again.
+void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
+  if (role_ == Role::primary) return;
+  if (was_primary && peer_role_ == Role::unknown && disk_state_ == DiskState::uptodate) {
+    set_disk(DiskState::consistent, out);
+    event(out, "peer-primary-lost",
+          {{"disk", "Consistent"},
+           {"hint", "the Primary may write on without this node: promote here only with --force, once the peer is "
+                    "known to be down"}});
+  }
+  if (disk_state_ != DiskState::uptodate && disk_state_ != DiskState::consistent) return;
+  if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
 }
 
 void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::encode(m)); }
@@ -70,8 +96,9 @@ void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::enc
 void Replica::update_superblock_flags() {
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||
                     disk_state_ == DiskState::consistent;
+  const bool peer_primary = hello_received_ && peer_role_ == Role::primary && role_ != Role::primary;
   sb_.set(meta::kFlagConsistent, consistent);
-  sb_.set(meta::kFlagWasUpToDate, disk_state_ == DiskState::uptodate);
+  sb_.set(meta::kFlagWasUpToDate, disk_state_ == DiskState::uptodate && !peer_primary);
   sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
   if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
 }
@@ -82,10 +109,17 @@ Status Replica::persist_superblock() {
   return disk_.write_superblock(sb_);
 }
 
-Status Replica::persist_bitmap(bool all_dirty) {
+// A SyncTarget clears a block's bit when its resync data is written: that data reaches the
+// disk (flush) before a bitmap without the bit does, or a power cut could lose the data
+// while the bitmap no longer names it (external metadata: the bitmap write flushes only
+// the metadata device).
+Status Replica::persist_bitmap() {
   std::vector<std::uint64_t> pages = bm_.dirty_pages();
-  (void)all_dirty;
   if (pages.empty()) return Status::ok();
+  if (resync_unflushed_) {
+    if (Status st = disk_.flush(); !st) return st;
+    resync_unflushed_ = false;
+  }
   Status st = disk_.write_bitmap_pages(bm_, pages);
   if (st) bm_.clear_dirty();
   return st;
@@ -98,15 +132,12 @@ void Replica::fail_disk(const std::string& what, Outbox& out) {
 }
 
 void Replica::refuse_peer(const std::string& reason, Outbox& out) {
-  last_error_ = reason;
   event(out, "connect-refused", {{"reason", reason}});
   send(wire::Refuse{reason}, out);
   out.drop_link = reason;
-  abandon_in_flight(out);
-  hello_sent_ = hello_received_ = false;
-  plan_ = SyncPlan::none;
-  set_peer(Role::unknown, DiskState::dunknown, out);
   set_conn(ConnState::standalone, out);
+  link_down(reason, out);
+  last_error_ = reason;
 }
 
 Status Replica::promote(bool force, Outbox& out) {
@@ -115,9 +146,13 @@ Status Replica::promote(bool force, Outbox& out) {
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_))};
   if (peer_role_ == Role::primary && hello_received_)
     return Error{cfg_.volume + ": cannot promote: the peer " + peer_node_ + " is Primary (two Primaries are never allowed)"};
-  if (conn_ == ConnState::sync_target)
+  if (conn_ == ConnState::sync_target || plan_ == SyncPlan::target)
     return Error{cfg_.volume + ": cannot promote: resync from the peer is running (" +
                  std::to_string(bm_.out_of_sync_bytes() >> 10) + " KiB left)"};
+  if (disk_state_ == DiskState::consistent && !force)
+    return Error{cfg_.volume + ": cannot promote: local disk is Consistent, not UpToDate: the peer was Primary "
+                               "when this node lost it and may have written since (use --force only once the peer "
+                               "is known to be down or fenced)"};
   if (disk_state_ != DiskState::uptodate && !force)
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_)) +
                  " (use --force to make this node's data the authoritative copy)"};
@@ -139,7 +174,7 @@ Status Replica::promote(bool force, Outbox& out) {
     fail_disk("superblock write: " + st.message(), out);
     return Error{cfg_.volume + ": cannot promote: " + st.message()};
   }
-  st = persist_bitmap(true);
+  st = persist_bitmap();
   if (!st) fail_disk("bitmap write: " + st.message(), out);
   role_ = Role::secondary;
   set_role(Role::primary, out);
@@ -154,12 +189,14 @@ Status Replica::promote(bool force, Outbox& out) {
 
 Status Replica::demote(Outbox& out) {
   if (role_ == Role::secondary) return Status::ok();
-  if (!pending_.empty() || !deferred_.empty() || !pending_flushes_.empty())
-    return Error{cfg_.volume + ": cannot demote: " + std::to_string(pending_.size() + deferred_.size()) +
-                 " writes still in flight"};
+  std::size_t app_flushes = 0;
+  for (const auto& [seq, request] : pending_flushes_) app_flushes += request.has_value();
+  if (!pending_.empty() || !deferred_.empty() || app_flushes > 0)
+    return Error{cfg_.volume + ": cannot demote: " + std::to_string(pending_.size() + deferred_.size() + app_flushes) +
+                 " requests still in flight"};
   Status st = disk_.flush();
   if (!st) return Error{cfg_.volume + ": cannot demote: flush failed: " + st.message()};
-  st = persist_bitmap(true);
+  st = persist_bitmap();
   if (!st) return Error{cfg_.volume + ": cannot demote: bitmap write failed: " + st.message()};
   role_ = Role::secondary;
   st = persist_superblock();  // clears PrimaryUnclean: a clean demote
@@ -169,6 +206,9 @@ Status Replica::demote(Outbox& out) {
   }
   role_ = Role::primary;
   crashed_primary_ = false;
+  // The peer flushes every write it got before it learns of the demotion (in order on the
+  // link): a peer that saw this node demote holds all of them durably.
+  if (replicating() && (!unflushed_.empty() || epoch_writes_ > 0)) send_barrier(std::nullopt, out);
   set_role(Role::secondary, out);
   return Status::ok();
 }
@@ -208,22 +248,6 @@ Status Replica::invalidate(Outbox& out) {
   return Status::ok();
 }
 
-Status Replica::start_verify(Outbox& out) {
-  if (conn_ != ConnState::connected)
-    return Error{cfg_.volume + ": cannot verify: the link is " + std::string(to_string(conn_)) + " (need Connected)"};
-  if (disk_state_ != DiskState::uptodate || peer_disk_ != DiskState::uptodate)
-    return Error{cfg_.volume + ": cannot verify: both disks must be UpToDate"};
-  verify_cursor_ = 0;
-  verify_in_flight_ = 0;
-  verify_done_bytes_ = 0;
-  verify_mismatch_ = 0;
-  rs_start_ms_ = now_ms_;
-  set_conn(ConnState::verify_s, out);
-  event(out, "verify-started", {{"size_kib", std::to_string(size() >> 10)}});
-  pump_verify(out);
-  return Status::ok();
-}
-
 Status Replica::shutdown(Outbox& out) {
   if (role_ == Role::primary) {
     Status st = demote(out);
@@ -231,7 +255,7 @@ Status Replica::shutdown(Outbox& out) {
   }
   if (hello_received_) link_down("volume going down", out);
   Status st = disk_.flush();
-  if (st) st = persist_bitmap(true);
+  if (st) st = persist_bitmap();
   if (st) st = persist_superblock();
   return st;
 }

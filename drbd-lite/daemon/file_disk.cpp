@@ -151,39 +151,17 @@ Result<std::pair<std::unique_ptr<FileDisk>, AttachedMetadata>> FileDisk::attach(
   if (!lower_bytes) return Error{lower_bytes.error()};
   auto meta_bytes = device_size(meta_fd, meta_path);
   if (!meta_bytes) return Error{meta_bytes.error()};
-  // The superblock slots are the last 8 KiB of the (4 KiB-rounded) metadata device.
-  std::uint64_t end = meta::round_down(*meta_bytes, meta::kPageBytes);
-  if (end < 2 * meta::kPageBytes) return Error{meta_path + " is too small to hold drbd-lite metadata"};
-  meta::SuperblockSlot s0{}, s1{};
-  if (Status st = pread_all(meta_fd, s0.data(), s0.size(), end - 2 * meta::kPageBytes, meta_path + " superblock"); !st)
-    return Error{st.message()};
-  if (Status st = pread_all(meta_fd, s1.data(), s1.size(), end - meta::kPageBytes, meta_path + " superblock"); !st)
-    return Error{st.message()};
-  auto sb = meta::decode_superblocks(s0, s1, meta::DeviceSizes{*meta_bytes, *lower_bytes});
-  if (!sb) return Error{meta_path + ": " + sb.error() + " (run `drbdlite create-md` for a new device)"};
-  if (paths.size && *paths.size != sb->layout.data_bytes)
+  auto read = [fd = meta_fd](std::uint64_t off, std::span<std::uint8_t> into, const std::string& what) {
+    return pread_all(fd, into.data(), into.size(), off, what);
+  };
+  auto md = meta::read_device_metadata(read, meta::DeviceSizes{*meta_bytes, *lower_bytes}, meta_path);
+  if (!md) return Error{md.error()};
+  if (paths.size && *paths.size != md->sb.layout.data_bytes)
     return Error{meta_path + ": configured size " + std::to_string(*paths.size) + " bytes differs from the metadata's " +
-                 std::to_string(sb->layout.data_bytes) + " bytes"};
-  disk->layout_ = sb->layout;
-  disk->device_id_ = sb->device_id;
-
-  std::vector<std::uint8_t> ring(sb->layout.al_slots * meta::kPageBytes);
-  if (Status st = pread_all(meta_fd, ring.data(), ring.size(), sb->layout.al_offset, meta_path + " activity log"); !st)
-    return Error{st.message()};
-  meta::AlRecordLimits limits{sb->device_id, meta::extent_count_for(sb->layout.data_bytes), sb->max_al_extents};
-  auto al_rec = meta::recover_al(ring, sb->layout.al_slots, limits);
-  if (!al_rec) return Error{meta_path + ": " + al_rec.error()};
-  auto al = al_rec->latest.seq == 0 ? meta::ActivityLog::create(sb->layout.data_bytes, sb->max_al_extents)
-                                    : meta::ActivityLog::recover(sb->layout.data_bytes, sb->max_al_extents, al_rec->latest);
-  if (!al) return Error{meta_path + ": activity log: " + al.error()};
-
-  std::vector<std::uint8_t> bits(sb->layout.bitmap_bytes);
-  if (Status st = pread_all(meta_fd, bits.data(), bits.size(), sb->layout.bitmap_offset, meta_path + " bitmap"); !st)
-    return Error{st.message()};
-  auto bm = meta::Bitmap::from_bytes(sb->layout.data_bytes, bits);
-  if (!bm) return Error{meta_path + ": bitmap: " + bm.error()};
-  AttachedMetadata md{*sb, std::move(*bm), std::move(*al), al_rec->problems};
-  return std::make_pair(std::move(disk), std::move(md));
+                 std::to_string(md->sb.layout.data_bytes) + " bytes"};
+  disk->layout_ = md->sb.layout;
+  disk->device_id_ = md->sb.device_id;
+  return std::make_pair(std::move(disk), std::move(*md));
 }
 
 Status FileDisk::pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t off, const std::string& what) {

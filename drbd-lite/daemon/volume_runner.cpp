@@ -24,7 +24,7 @@ struct SplitRequest {
   nbd::BlockBackend::Done done;
 };
 
-constexpr std::uint32_t kMaxDiscardPiece = 64u << 20;
+constexpr std::uint32_t kMaxDiscardPiece = wire::kMaxDiscardBytes;  // what the core (and the peer) accepts at once
 
 }  // namespace
 

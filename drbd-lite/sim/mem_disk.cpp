@@ -100,7 +100,7 @@ Status MemDisk::submit(DiskCall call, std::vector<Chunk> chunks, bool durable, c
     cache_.pop_front();
   }
   if (durable) {
-    write_back_all();
+    write_back(call);
     ++counters_.flushes;
   }
   return Status::ok();
@@ -152,6 +152,21 @@ void MemDisk::write_back_all() {
   for (const Chunk& c : cache_) apply(medium_, c, 0, c.length);
   cache_.clear();
   cache_bytes_ = 0;
+}
+
+void MemDisk::write_back(DiskCall call) {
+  if (!opts_.external_metadata) return write_back_all();
+  const bool metadata = call != DiskCall::data_write && call != DiskCall::discard;
+  std::deque<Chunk> kept;
+  for (Chunk& c : cache_) {
+    if (on_metadata_device(c) == metadata) {
+      apply(medium_, c, 0, c.length);
+      cache_bytes_ -= c.length;
+    } else {
+      kept.push_back(std::move(c));
+    }
+  }
+  cache_ = std::move(kept);
 }
 
 void MemDisk::clear_errors() {

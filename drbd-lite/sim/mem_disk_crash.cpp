@@ -37,34 +37,19 @@ Result<std::unique_ptr<MemDisk>> MemDisk::create(const MemDiskOptions& opts, std
   return disk;
 }
 
-// The steps and checks of FileDisk::attach, on the page-cache view of the device.
+// FileDisk::attach's reading of the metadata, on the page-cache view of the device.
 Result<BootMetadata> MemDisk::attach() {
-  const std::string& name = opts_.name;
-  const std::uint64_t end = meta::round_down(opts_.lower_bytes, kPage);
-  std::string s0, s1;
-  if (Status st = read_into(end - 2 * kPage, kPage, s0, name + " superblock"); !st) return Error{st.message()};
-  if (Status st = read_into(end - kPage, kPage, s1, name + " superblock"); !st) return Error{st.message()};
-  auto sb = meta::decode_superblocks(bytes_of(s0), bytes_of(s1), meta::DeviceSizes{opts_.lower_bytes, opts_.lower_bytes});
-  if (!sb) return Error{name + ": " + sb.error()};
-
-  std::string ring;
-  if (Status st = read_into(sb->layout.al_offset, sb->layout.al_slots * kPage, ring, name + " activity log"); !st)
-    return Error{st.message()};
-  meta::AlRecordLimits limits{sb->device_id, meta::extent_count_for(sb->layout.data_bytes), sb->max_al_extents};
-  auto al_rec = meta::recover_al(bytes_of(ring), sb->layout.al_slots, limits);
-  if (!al_rec) return Error{name + ": " + al_rec.error()};
-  auto al = al_rec->latest.seq == 0 ? meta::ActivityLog::create(sb->layout.data_bytes, sb->max_al_extents)
-                                    : meta::ActivityLog::recover(sb->layout.data_bytes, sb->max_al_extents, al_rec->latest);
-  if (!al) return Error{name + ": activity log: " + al.error()};
-
-  std::string bits;
-  if (Status st = read_into(sb->layout.bitmap_offset, sb->layout.bitmap_bytes, bits, name + " bitmap"); !st)
-    return Error{st.message()};
-  auto bm = meta::Bitmap::from_bytes(sb->layout.data_bytes, bytes_of(bits));
-  if (!bm) return Error{name + ": bitmap: " + bm.error()};
-  layout_ = sb->layout;
-  device_id_ = sb->device_id;
-  return BootMetadata{*sb, std::move(*bm), std::move(*al), al_rec->problems};
+  auto read = [this](std::uint64_t offset, std::span<std::uint8_t> into, const std::string& what) {
+    std::string bytes;
+    Status st = read_into(offset, into.size(), bytes, what);
+    if (st) std::copy(bytes.begin(), bytes.end(), into.begin());
+    return st;
+  };
+  auto md = meta::read_device_metadata(read, meta::DeviceSizes{opts_.lower_bytes, opts_.lower_bytes}, opts_.name);
+  if (!md) return Error{md.error()};
+  layout_ = md->sb.layout;
+  device_id_ = md->sb.device_id;
+  return std::move(*md);
 }
 
 Result<meta::Superblock> MemDisk::superblock_on_medium() const {

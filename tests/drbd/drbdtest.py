@@ -345,6 +345,13 @@ class ClusterTest(unittest.TestCase):
         if h in self.handles:
             self.handles.remove(h)
 
+    def write_blocks(self, node, blocks, tag):
+        """FUA-writes 4 KiB blocks filled with the byte `tag` through node's export."""
+        h = self.open_nbd(node)
+        for b in blocks:
+            h.pwrite(bytes([tag]) * BLOCK, b * BLOCK, flags=nbd.CMD_FLAG_FUA)
+        self.close_nbd(h)
+
     def tearDown(self):
         for h in list(self.handles):
             self.close_nbd(h)

@@ -1,6 +1,8 @@
 """3. Primary killed (SIGKILL) right after acknowledged FUA writes: with protocol C every
-acknowledged write is already on the Secondary, which is promoted (no --force: its disk is
-UpToDate and the peer is gone) and serves them back over its own NBD export."""
+acknowledged write is already on the Secondary. It lost a Primary, so its disk is Consistent
+and `primary r0` alone is refused (it cannot know the peer is dead); `primary r0 --force`,
+the claim ha-core makes once the peer is fenced, promotes it, and it serves every
+acknowledged write back over its own NBD export."""
 
 import random
 import threading
@@ -47,8 +49,12 @@ class PrimaryCrashTest(ClusterTest):
         s2, took = self.n2.wait_status("peer gone", lambda s: s["connection"] != "Connected"
                                        and s["peer_disk"] != "UpToDate", 30)
         log(f"node2 noticed after {took * 1000:.0f} ms: {s2['connection']}, disk {s2['disk']}")
-        self.assertEqual(s2["disk"], "UpToDate")
-        self.n2.cli("primary", "r0")  # no --force
+        self.assertEqual(s2["disk"], "Consistent")
+        p = self.n2.cli("primary", "r0", check=False)
+        self.assertNotEqual(p.returncode, 0, "a Secondary that lost its Primary was promoted without --force")
+        self.assertIn("local disk is Consistent, not UpToDate: the peer was Primary", p.stderr)
+        log(f"primary without --force refused: {p.stderr.strip()}")
+        self.n2.cli("primary", "r0", "--force")  # the operator knows node1 is dead
         wait_for("node2's NBD socket", lambda: self.n2.status()["nbd_socket"], 10)
         h2 = self.open_nbd(self.n2)
         missing = [b for b, data in acked.items() if h2.pread(BLOCK, b * BLOCK) != data]

@@ -8,10 +8,23 @@ bool Node::has_event(const std::string& n) const {
   return false;
 }
 
+bool Node::has_event_since(std::size_t from, const std::string& n) const {
+  for (std::size_t i = from; i < events.size(); ++i)
+    if (events[i].name == n) return true;
+  return false;
+}
+
 std::string pattern(std::size_t n, char seed) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i * 7);
   return s;
+}
+
+sim::MemDiskOptions lossy() {
+  sim::MemDiskOptions o;
+  o.power_cut_survival = 0;
+  o.power_cut_tear = 0;
+  return o;
 }
 
 void Pair::SetUp() {
@@ -165,6 +178,16 @@ void Pair::run(int max_rounds) {
     if (!moved && !in_flight() && i > 2) return;
   }
   FAIL() << "did not settle";
+}
+
+void Pair::tick_both() {
+  now_ += 10;
+  for (Node* n : {&a_, &b_}) {
+    if (!n->up) continue;
+    Outbox out = outbox(*n);
+    n->r->tick(now_, out);
+    absorb(*n, out);
+  }
 }
 
 Status Pair::command(Node& n, Status (Replica::*op)(Outbox&)) {

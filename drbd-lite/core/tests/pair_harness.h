@@ -28,6 +28,8 @@ struct Node {
   bool closed_link = false;               // it dropped the link: reads nothing more; its last frames still go
 
   bool has_event(const std::string& name) const;
+  // An event of that name among those after the first `from` (events.size() taken before).
+  bool has_event_since(std::size_t from, const std::string& name) const;
 };
 
 class Pair : public ::testing::Test {
@@ -55,6 +57,16 @@ class Pair : public ::testing::Test {
   void cut();
   // Delivers frames (and clock ticks) until nothing moves.
   void run(int max_rounds = 100000);
+  // Delivers frames one at a time (ticking the clock when none is queued) until `done()`
+  // holds; fails the test if nothing is left to deliver first.
+  template <class F>
+  void run_until(F done, int max_steps = 100000) {
+    for (int i = 0; i < max_steps && !done(); ++i) {
+      if (!deliver_one(a_) && !deliver_one(b_)) tick_both();
+    }
+    ASSERT_TRUE(done()) << "the condition never held";
+  }
+  void tick_both();
 
   template <class F>
   void cmd(Node& n, F f) {
@@ -82,5 +94,7 @@ class Pair : public ::testing::Test {
 
 // Distinct bytes for a write (`seed` tells writes apart).
 std::string pattern(std::size_t n, char seed);
+// A disk that loses every unflushed write at a power cut: the worst a real one does.
+sim::MemDiskOptions lossy();
 
 }  // namespace hamail::drbdlite

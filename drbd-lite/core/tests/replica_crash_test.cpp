@@ -13,14 +13,6 @@ namespace {
 using sim::CrashKind;
 using sim::DiskCall;
 
-// A disk that loses every unflushed write at a power cut: the worst a real one does.
-sim::MemDiskOptions lossy() {
-  sim::MemDiskOptions o;
-  o.power_cut_survival = 0;
-  o.power_cut_tear = 0;
-  return o;
-}
-
 TEST_F(Pair, SecondaryCrashDuringWritesResyncsOnlyWhatItMissed) {
   make_primary_synced();
   // Writes queued for the peer when it loses power: it never reads them. The Primary
@@ -96,40 +88,71 @@ TEST_F(Pair, KillOfTheSecondaryLosesNothingThePageCacheHeld) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
-// KNOWN BUG, fixed by the next issue (not this one): a write_ack only says the peer did
-// pwrite(), yet the Primary forgets the write at the ack (it leaves pending_). When the
-// Secondary then loses power the write is gone there, nothing marks it in the bitmap, and
-// after the reconnect both sides are UpToDate with different data. Enable once fixed.
-TEST_F(Pair, DISABLED_APowerCutOfTheSecondaryLosesNoWriteItAcknowledged) {
+// A write_ack only says the peer did pwrite(): the write is in its volatile cache. The
+// Primary keeps it until a flush ack covers it; when the Secondary then loses power the
+// link drops, the write goes into the Primary's bitmap, and the Secondary boots Consistent
+// (its peer was Primary): the reconnect resyncs the block.
+TEST_F(Pair, APowerCutOfTheSecondaryLosesNoWriteItAcknowledged) {
   format(b_, lossy());
   make_primary_synced();
   const std::string w = pattern(4096, 'u');
   ASSERT_TRUE(write(a_, 40 * 4096, w));  // protocol C: completed on node2's write_ack
   ASSERT_EQ(b_.disk->unflushed_writes(), 1u);
   crash(b_, CrashKind::power_cut);
+  EXPECT_EQ(a_.r->status().out_of_sync_bytes, 4096u) << "the acknowledged, unflushed write is marked";
   restart(b_);
+  EXPECT_NE(b_.disk->data().substr(40 * 4096, 4096), w) << "node2 really lost it";
+  EXPECT_EQ(b_.r->disk(), DiskState::consistent) << "node2 does not claim UpToDate for what it lost";
+  EXPECT_FALSE(promote(b_)) << "nor may it be promoted without --force";
   link();
   run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received, 1u);
   EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
-  EXPECT_TRUE(b_.disk->data().substr(40 * 4096, 4096) == w) << "acknowledged, lost by node2, and never resynced";
+  EXPECT_TRUE(b_.disk->data().substr(40 * 4096, 4096) == w);
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
-// KNOWN BUG, the same one (next issue): when the link drops, a flush still waiting for the
-// peer completes OK although the peer may never have flushed, and the writes it covered are
-// not marked in the bitmap. Enable once fixed.
-TEST_F(Pair, DISABLED_AFlushCutShortByAPowerCutOfTheSecondaryMarksWhatItCovered) {
+// A flush still waiting for the peer when the link drops completes once this node's copy
+// is durable and the bitmap naming the writes the peer may lack is on disk (DRBD's rule).
+TEST_F(Pair, AFlushCutShortByAPowerCutOfTheSecondaryMarksWhatItCovered) {
   format(b_, lossy());
   make_primary_synced();
   const std::string w = pattern(4096, 'v');
   ASSERT_TRUE(write(a_, 50 * 4096, w));
   cmd(a_, [](Replica& r, Outbox& o) { r.app_flush(900, o); });  // the flush frame is queued for node2
+  EXPECT_EQ(a_.done.count(900), 0u) << "waits for node2's flush";
   crash(b_, CrashKind::power_cut);                                 // before node2 reads it
   ASSERT_EQ(a_.done.count(900), 1u);
-  EXPECT_GE(a_.r->status().out_of_sync_bytes, 4096u) << "the write node2 never flushed is not marked";
+  EXPECT_TRUE(a_.done[900]);
+  EXPECT_EQ(a_.r->status().out_of_sync_bytes, 4096u) << "the write node2 never flushed is marked";
+  auto bits = meta::Bitmap::from_bytes(a_.disk->layout().data_bytes,
+                                       std::span(reinterpret_cast<const std::uint8_t*>(a_.disk->medium().data()) +
+                                                     a_.disk->layout().bitmap_offset,
+                                                 a_.disk->layout().bitmap_bytes));
+  ASSERT_TRUE(bits) << bits.error();
+  EXPECT_TRUE(bits->test(50)) << "and the mark is durable before the flush completes";
   restart(b_);
   link();
   run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received, 1u);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// A flush the peer completes makes the writes it covers durable there: nothing is marked, and
+// a later power cut of the Secondary costs no resync of them.
+TEST_F(Pair, AWriteCoveredByThePeersFlushIsReleased) {
+  format(b_, lossy());
+  make_primary_synced();
+  ASSERT_TRUE(write(a_, 60 * 4096, pattern(4096, 'w')));
+  ASSERT_TRUE(flush(a_));
+  EXPECT_EQ(b_.disk->unflushed_writes(), 0u);
+  crash(b_, CrashKind::power_cut);
+  EXPECT_EQ(a_.r->status().out_of_sync_bytes, 0u);
+  restart(b_);
+  link();
+  run();
+  EXPECT_EQ(b_.r->status().resync_blocks_received, 0u);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
@@ -137,10 +160,10 @@ TEST_F(Pair, ATornSuperblockWriteBootsFromTheOtherSlot) {
   make_primary_synced();
   cut();
   const meta::Superblock before = *b_.disk->superblock_on_medium();
-  // node2's promotion writes a superblock with a new generation and PrimaryUnclean; the
-  // power fails with only the first sector of the slot on the medium.
+  // node2's (forced) promotion writes a superblock with a new generation and PrimaryUnclean;
+  // the power fails with only the first sector of the slot on the medium.
   b_.disk->crash_during(DiskCall::superblock, CrashKind::power_cut, 1, 512);
-  EXPECT_FALSE(promote(b_));
+  EXPECT_FALSE(promote(b_, true));
   ASSERT_FALSE(b_.up);
   std::uint64_t slot = layout_.superblock_slot_offset(meta::superblock_slot_for(before.seq + 1));
   auto torn = meta::decode_superblock(
@@ -151,7 +174,7 @@ TEST_F(Pair, ATornSuperblockWriteBootsFromTheOtherSlot) {
   restart(b_);
   EXPECT_EQ(b_.r->status().gen, before.gen) << "booted from the other slot: the promotion never happened";
   EXPECT_EQ(b_.r->role(), Role::secondary);
-  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(b_.r->disk(), DiskState::consistent) << "it lost a Primary before";
   EXPECT_FALSE(b_.has_event("crashed-primary-recovery"));
   link();
   run();

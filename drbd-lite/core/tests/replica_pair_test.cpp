@@ -81,7 +81,8 @@ TEST_F(Pair, SplitBrainIsDetectedAndStopsBothSides) {
   cut();
   ASSERT_TRUE(write(a_, 0, "from node1"));
   Status st;
-  cmd(b_, [&](Replica& r, Outbox& o) { st = r.promote(false, o); });
+  // node2 lost a Primary: only --force promotes it (the operator's claim that node1 is gone).
+  cmd(b_, [&](Replica& r, Outbox& o) { st = r.promote(true, o); });
   ASSERT_TRUE(st) << st.message();
   ASSERT_TRUE(write(b_, 4096, "from node2"));
   cmd(b_, [&](Replica& r, Outbox& o) { st = r.demote(o); });
@@ -105,7 +106,7 @@ TEST_F(Pair, TwoPrimariesAreRefused) {
   make_primary_synced();
   cut();
   Status st;
-  cmd(b_, [&](Replica& r, Outbox& o) { st = r.promote(false, o); });
+  cmd(b_, [&](Replica& r, Outbox& o) { st = r.promote(true, o); });
   ASSERT_TRUE(st);
   link();
   run();

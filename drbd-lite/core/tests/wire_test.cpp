@@ -96,7 +96,7 @@ TEST(Wire, OtherProtocolVersionIsNamed) {
   r.feed(encode(h));
   auto m = r.next();
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error(), "peer speaks replication protocol version 9, this node speaks 1");
+  EXPECT_EQ(m.error(), "peer speaks replication protocol version 9, this node speaks 2");
 }
 
 TEST(Wire, TruncatedPayloadIsMalformed) {

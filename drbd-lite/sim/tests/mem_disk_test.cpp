@@ -89,6 +89,34 @@ TEST(MemDisk, FlushedFuaAndMetadataWritesSurviveAPowerCut) {
   EXPECT_EQ(md->al.active_extents(), std::vector<std::uint32_t>{0});
 }
 
+TEST(MemDisk, WithExternalMetadataEachDeviceIsFlushedOnItsOwn) {
+  MemDiskOptions o;
+  o.power_cut_survival = 0;
+  o.power_cut_tear = 0;
+  o.external_metadata = true;
+  auto d = make(o);
+  ASSERT_TRUE(d->write(0, block('a'), false));
+  ASSERT_TRUE(d->write_al(meta::AlTransaction{1, {0}}));  // fdatasync of the metadata device only
+  ASSERT_TRUE(d->write(4096, block('b'), true));           // FUA: the data device (with 'a')
+  ASSERT_TRUE(d->write(8192, block('c'), false));
+  auto bm = meta::Bitmap::create(d->layout().data_bytes);
+  ASSERT_TRUE(bm);
+  bm->set_range(0, 4096);
+  ASSERT_TRUE(d->write_bitmap_pages(*bm, {0}));           // durable, 'c' is not
+  d->power_cut();
+  d->restart();
+  EXPECT_EQ(d->data().substr(0, 3 * 4096), block('a') + block('b') + block('\0'));
+  auto md = d->attach();
+  ASSERT_TRUE(md) << md.error();
+  EXPECT_EQ(md->al.active_extents(), std::vector<std::uint32_t>{0});
+  EXPECT_EQ(md->bitmap.count_set(), 1u);
+  ASSERT_TRUE(d->write(8192, block('c'), false));
+  ASSERT_TRUE(d->flush());  // both devices
+  d->power_cut();
+  d->restart();
+  EXPECT_EQ(d->data().substr(8192, 4096), block('c'));
+}
+
 TEST(MemDisk, KillKeepsThePageCacheAndALaterPowerCutCanStillLoseIt) {
   MemDiskOptions o;
   o.power_cut_survival = 0;

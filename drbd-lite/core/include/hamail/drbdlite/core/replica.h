@@ -34,7 +34,18 @@ struct ReplicaConfig {
   std::uint32_t resync_window_bytes = 4u << 20;        // resync bytes in flight
   std::uint32_t verify_chunk_bytes = 256u << 10;
   std::uint32_t verify_window = 8;                     // verify requests in flight
-  std::uint32_t max_pending_writes = 1024;             // replicated writes awaiting the peer's ack
+  std::uint32_t max_pending_writes = 1024;             // replicated writes awaiting the peer's write_ack
+  // Protocol C makes a write complete once it is in both disks' (volatile) caches; the peer
+  // makes it durable at the next flush. The Primary keeps each write it may still lose there
+  // until a flush ack covers it, and closes an epoch with a flush of its own (a barrier)
+  // every max_epoch_writes writes, or at once when a write waits on those it keeps.
+  std::uint32_t max_epoch_writes = 1024;
+  std::uint32_t max_unflushed_writes = 4096;           // replicated writes not yet durable on the peer (acked or not)
+  // Application writes waiting for an activity-log slot or for the peer: past either bound a
+  // write is refused (the NBD server's own admission bounds, 16 x 64 requests of at most
+  // 64 MiB data in flight, keep a daemon below them).
+  std::uint32_t max_deferred_writes = 65536;
+  std::uint64_t max_deferred_bytes = 1ull << 30;
   std::uint64_t ping_interval_ms = 1000;
   std::uint64_t peer_timeout_ms = 6000;                // no frame from the peer this long: drop the link
 };
@@ -136,7 +147,7 @@ class Replica {
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
     bool app_done = false;
-    bool is_discard = false;
+    bool fua = false;                                  // durable on the peer once it acks
     std::uint64_t sent_ms = 0;
   };
   struct DeferredWrite {
@@ -152,36 +163,49 @@ class Replica {
   void set_conn(ConnState c, Outbox& out);
   void set_disk(DiskState d, Outbox& out);
   void set_peer(Role r, DiskState d, Outbox& out);
+  void on_peer_primary_changed(bool was_primary, Outbox& out);
   void send(const wire::Message& m, Outbox& out);
   void event(Outbox& out, std::string name, std::vector<std::pair<std::string, std::string>> fields);
   Status persist_superblock();
-  Status persist_bitmap(bool all_dirty);
+  Status persist_bitmap();
   void fail_disk(const std::string& what, Outbox& out);
   void refuse_peer(const std::string& reason, Outbox& out);
-  wire::Hello make_hello() const;
+  void send_hello(Outbox& out);
   void update_superblock_flags();
 
   // Writes.
+  bool replicating() const;
+  Status admit(std::uint64_t request, std::uint64_t bytes);
+  enum class Defer { behind_others, on_acks, on_unflushed };
+  void defer(DeferredWrite w, Defer why, Outbox& out);
   void submit_write(DeferredWrite w, Outbox& out);
   Status write_al_transaction(const meta::ActivityLog::Begin& begin);
   void complete_app_write(std::uint64_t request, std::uint64_t offset, std::uint64_t length, bool peer_wrote,
                           Outbox& out);
   bool bitmap_covers(std::uint64_t offset, std::uint64_t length) const;
   void drain_deferred(Outbox& out);
-  void complete_write(std::uint64_t seq, bool peer_acked, Outbox& out);
+  std::uint64_t send_barrier(std::optional<std::uint64_t> request, Outbox& out);
+  void settle_unflushed(std::uint64_t before_seq, bool durable_on_peer);
   void on_peer_write(wire::Write& w, Outbox& out);
   void on_peer_discard(const wire::Discard& d, Outbox& out);
+  void on_peer_flush(const wire::Flush& f, Outbox& out);
   void on_write_ack(const wire::WriteAck& a, Outbox& out);
+  void on_recv_ack(const wire::RecvAck& a, Outbox& out);
   void on_flush_ack(const wire::FlushAck& a, Outbox& out);
   void abandon_in_flight(Outbox& out);
 
   // Connect, resync, verify.
+  void dispatch(wire::Message& m, Outbox& out);
   void on_hello(const wire::Hello& h, Outbox& out);
+  bool hello_acceptable(const wire::Hello& h, Outbox& out);
+  bool apply_sync_decision(const meta::SyncDecision& d, Outbox& out);
   void on_peer_state(const wire::State& s, Outbox& out);
   void send_bitmap(Outbox& out);
   void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
   void on_bitmap_done(Outbox& out);
+  void break_same_version_tie(Outbox& out);
   void begin_resync(Outbox& out);
+  void discard_local_version();
   void pump_resync(Outbox& out);
   void on_rs_data(wire::RsData& d, Outbox& out);
   void on_rs_ack(const wire::RsAck& a, Outbox& out);
@@ -190,6 +214,7 @@ class Replica {
   void pump_verify(Outbox& out);
   void on_verify_req(const wire::VerifyReq& r, Outbox& out);
   void on_verify_reply(const wire::VerifyReply& r, Outbox& out);
+  void on_verify_done(Outbox& out);
   void finish_verify(Outbox& out);
 
   ReplicaConfig cfg_;
@@ -207,18 +232,25 @@ class Replica {
   std::string peer_node_;
   meta::GenerationIds peer_gen_;
   bool peer_crashed_primary_ = false;
-  bool discard_my_data_ = false;
+  bool discard_my_data_ = false;                       // for the next connection's decision only
+  bool discarding_ = false;                            // this connection resolved a split brain against us
   bool crashed_primary_ = false;                       // this node crashed while Primary (AL extents marked)
   bool hello_sent_ = false;
   bool hello_received_ = false;
+  // Both sides' role and disk as the two hellos said: what both decide a resync's direction with.
+  Role hello_role_ = Role::unknown, peer_hello_role_ = Role::unknown;
+  DiskState hello_disk_ = DiskState::dunknown, peer_hello_disk_ = DiskState::dunknown;
   std::string last_error_;
 
   // Replication of application writes.
   std::uint64_t next_seq_ = 1;
   std::map<std::uint64_t, PendingWrite> pending_;      // by seq, awaiting the peer's write_ack
-  std::map<std::uint64_t, std::uint64_t> pending_flushes_;  // flush seq -> request
-  std::deque<DeferredWrite> deferred_;                 // waiting for an AL slot or a pending slot
-  bool unflushed_writes_ = false;
+  std::map<std::uint64_t, PendingWrite> unflushed_;    // by seq, acked, in the peer's cache: awaiting a flush ack
+  std::map<std::uint64_t, std::optional<std::uint64_t>> pending_flushes_;  // flush seq -> request (none: a barrier)
+  std::uint32_t epoch_writes_ = 0;                     // writes sent since the last flush sent to the peer
+  std::deque<DeferredWrite> deferred_;                 // waiting for an AL slot or for the peer
+  std::uint64_t deferred_bytes_ = 0;
+  bool unflushed_writes_ = false;                      // local writes since the last local flush
   std::uint64_t writes_replicated_ = 0;
 
   // Bitmap exchange and resync.
@@ -227,6 +259,7 @@ class Replica {
   std::vector<std::uint8_t> peer_bitmap_bytes_;
   bool bitmap_sent_ = false;
   bool peer_bitmap_done_ = false;
+  bool resync_unflushed_ = false;                      // SyncTarget: resync data written since the last flush
   std::uint64_t rs_cursor_ = 0;                        // next block to look at
   std::map<std::uint64_t, std::uint64_t> rs_in_flight_;  // offset -> length
   std::uint64_t rs_in_flight_bytes_ = 0;
@@ -236,7 +269,7 @@ class Replica {
 
   // Verify.
   std::uint64_t verify_cursor_ = 0;
-  std::uint32_t verify_in_flight_ = 0;
+  std::map<std::uint64_t, std::uint32_t> verify_in_flight_;  // offset -> length, requests sent
   std::uint64_t verify_done_bytes_ = 0, verify_mismatch_ = 0;
 
   // Clock.

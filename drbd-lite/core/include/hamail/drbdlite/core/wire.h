@@ -16,9 +16,14 @@
 namespace hamail::drbdlite::wire {
 
 inline constexpr std::uint32_t kMagic = 0x444c5250;  // "DLRP"
-inline constexpr std::uint32_t kProtocolVersion = 1;
+// 2: barriers settle the acknowledged writes, the same-version tie-break reads the hellos;
+// a version-1 peer would decide a resync's direction differently: refused, by name.
+inline constexpr std::uint32_t kProtocolVersion = 2;
 inline constexpr std::size_t kHeaderBytes = 12;       // magic u32, type u16, reserved u16, length u32
 inline constexpr std::size_t kMaxPayload = (32u << 20) + 4096;
+// Peer-supplied lengths that make the receiver read or write that much at once.
+inline constexpr std::uint32_t kMaxVerifyBytes = 1u << 20;    // one verify_req: read and hashed in one go
+inline constexpr std::uint32_t kMaxDiscardBytes = 64u << 20;  // one discard (larger ones go in pieces)
 
 enum class Type : std::uint16_t {
   hello = 1, state = 2, write = 3, write_ack = 4, recv_ack = 5, flush = 6, flush_ack = 7,

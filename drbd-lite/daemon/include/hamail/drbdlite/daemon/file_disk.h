@@ -13,6 +13,7 @@
 #include "hamail/drbdlite/meta/activity_log.h"
 #include "hamail/drbdlite/meta/al_record.h"
 #include "hamail/drbdlite/meta/bitmap.h"
+#include "hamail/drbdlite/meta/device_metadata.h"
 #include "hamail/drbdlite/meta/superblock.h"
 
 namespace hamail::drbdlite {
@@ -24,12 +25,7 @@ struct DiskPaths {
 };
 
 // What attach reads back: everything the Replica needs to start.
-struct AttachedMetadata {
-  meta::Superblock sb;
-  meta::Bitmap bitmap;
-  meta::ActivityLog al;
-  std::vector<std::string> problems;  // e.g. torn AL records that were skipped
-};
+using AttachedMetadata = meta::DeviceMetadata;
 
 class FileDisk : public LocalDisk {
  public:

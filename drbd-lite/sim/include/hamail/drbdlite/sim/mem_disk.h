@@ -15,6 +15,7 @@
 #include "hamail/drbdlite/core/local_disk.h"
 #include "hamail/drbdlite/meta/activity_log.h"
 #include "hamail/drbdlite/meta/bitmap.h"
+#include "hamail/drbdlite/meta/device_metadata.h"
 #include "hamail/drbdlite/meta/metadata_layout.h"
 #include "hamail/drbdlite/meta/superblock.h"
 #include "hamail/drbdlite/sim/seeded_random.h"
@@ -32,15 +33,15 @@ struct MemDiskOptions {
   double power_cut_survival = 0.5;
   double power_cut_tear = 0.25;
   std::optional<std::uint64_t> space_bytes;        // a sparse lower file with this much room: ENOSPC past it
+  // The metadata on a device of its own (FileDisk with `meta:` set): a metadata write
+  // flushes only the metadata device and a FUA data write only the data device, as
+  // fdatasync() of one descriptor does; flush() flushes both. Internal (false): one device,
+  // every flush writes back the whole cache.
+  bool external_metadata = false;
 };
 
-// What a node reads back at boot: the same values FileDisk::attach returns.
-struct BootMetadata {
-  meta::Superblock sb;
-  meta::Bitmap bitmap;
-  meta::ActivityLog al;
-  std::vector<std::string> problems;  // e.g. a torn activity-log record that was skipped
-};
+// What a node reads back at boot: what FileDisk::attach returns, read by the same code.
+using BootMetadata = meta::DeviceMetadata;
 
 // The calls a crash can interrupt.
 enum class DiskCall { data_write, discard, flush, superblock, activity_log, bitmap };
@@ -61,8 +62,8 @@ class MemDisk final : public LocalDisk {
   // superblock slots written (fresh generation ids), everything flushed.
   static Result<std::unique_ptr<MemDisk>> create(const MemDiskOptions& opts, std::uint64_t device_id);
 
-  // Boot: reads the metadata through the page cache and validates it with the codecs and
-  // checks FileDisk::attach uses (both superblock slots, CRC32C, AL recovery, bitmap).
+  // Boot: reads the metadata through the page cache with meta::read_device_metadata, the
+  // code FileDisk::attach uses (both superblock slots, CRC32C, AL recovery, bitmap).
   Result<BootMetadata> attach();
 
   // LocalDisk. Metadata writes and FUA writes flush the whole device, like fdatasync.
@@ -136,6 +137,8 @@ class MemDisk final : public LocalDisk {
   Status interrupt(const std::vector<Chunk>& chunks, const Armed& crash);
   Status down_error() const;
   void write_back_all();
+  void write_back(DiskCall call);      // what a durable `call` flushes: its device, or all of one
+  bool on_metadata_device(const Chunk& c) const { return c.offset >= layout_.data_bytes; }
   void lose_cache_at_power_cut();
   void land_sectors(const Chunk& c);
   void land_prefix(const std::vector<Chunk>& chunks, std::uint64_t bytes, std::string& image, bool cache_it);

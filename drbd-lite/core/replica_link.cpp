@@ -1,0 +1,255 @@
+// Replica: the link's life: hello, the generation-id decision, the peer's state, the link
+// lost, the frames' dispatch and the clock.
+//   hello -> decide_sync -> both send their bitmaps (replica_resync.cpp) -> resync or Connected.
+#include "hamail/drbdlite/core/replica.h"
+
+namespace hamail::drbdlite {
+
+void Replica::send_hello(Outbox& out) {
+  wire::Hello h;
+  h.volume = cfg_.volume;
+  h.node = cfg_.node;
+  h.size_bytes = size();
+  h.role = static_cast<std::uint8_t>(role_);
+  h.disk = static_cast<std::uint8_t>(disk_state_);
+  h.flags = (crashed_primary_ ? wire::kHelloPrimaryCrashed : 0) | (discard_my_data_ ? wire::kHelloDiscardMyData : 0);
+  h.gen = wire::GenIds{sb_.gen.current, sb_.gen.bitmap, sb_.gen.history[0], sb_.gen.history[1]};
+  hello_role_ = role_;
+  hello_disk_ = disk_state_;
+  hello_sent_ = true;
+  send(h, out);
+}
+
+void Replica::link_up(Outbox& out) {
+  if (conn_ == ConnState::standalone) {
+    out.drop_link = "volume is StandAlone (drbdlite connect first)";
+    return;
+  }
+  last_rx_ms_ = now_ms_;
+  last_ping_ms_ = now_ms_;
+  send_hello(out);
+}
+
+void Replica::link_down(const std::string& reason, Outbox& out) {
+  bool was_up = hello_received_;
+  if (hello_sent_ || hello_received_) event(out, "link-down", {{"reason", reason}});
+  abandon_in_flight(out);
+  hello_sent_ = hello_received_ = false;
+  plan_ = SyncPlan::none;
+  discarding_ = false;
+  bitmap_sent_ = peer_bitmap_done_ = false;
+  peer_bitmap_bytes_.clear();
+  rs_in_flight_.clear();
+  rs_in_flight_bytes_ = 0;
+  verify_in_flight_.clear();
+  set_peer(Role::unknown, DiskState::dunknown, out);
+  if (was_up && role_ == Role::primary && sb_.gen.new_current(random_id_())) {
+    // From now on this node writes what the peer does not have.
+    if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+  }
+  if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
+  if (conn_ != ConnState::standalone) set_conn(ConnState::connecting, out);
+  drain_deferred(out);
+}
+
+void Replica::receive(wire::Message m, Outbox& out) {
+  last_rx_ms_ = now_ms_;
+  if (auto* r = std::get_if<wire::Refuse>(&m)) {
+    last_error_ = "peer refused the connection: " + r->reason;
+    event(out, "connect-refused-by-peer", {{"reason", r->reason}});
+    link_down("peer refused: " + r->reason, out);
+    out.drop_link = last_error_;
+    set_conn(ConnState::standalone, out);
+    return;
+  }
+  if (!hello_received_) {
+    if (auto* h = std::get_if<wire::Hello>(&m)) {
+      on_hello(*h, out);
+    } else {
+      refuse_peer(std::string("protocol error: expected hello, got ") + std::string(wire::type_name(m)), out);
+    }
+    return;
+  }
+  dispatch(m, out);
+}
+
+void Replica::dispatch(wire::Message& m, Outbox& out) {
+  std::visit(
+      [&](auto& msg) {
+        using T = std::decay_t<decltype(msg)>;
+        if constexpr (std::is_same_v<T, wire::Hello>) {
+          refuse_peer("protocol error: second hello", out);
+        } else if constexpr (std::is_same_v<T, wire::State>) {
+          on_peer_state(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::Write>) {
+          on_peer_write(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::WriteAck>) {
+          on_write_ack(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::RecvAck>) {
+          on_recv_ack(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::Flush>) {
+          on_peer_flush(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::FlushAck>) {
+          on_flush_ack(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::Discard>) {
+          on_peer_discard(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::BitmapChunk>) {
+          on_bitmap_chunk(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::BitmapDone>) {
+          on_bitmap_done(out);
+        } else if constexpr (std::is_same_v<T, wire::RsData>) {
+          on_rs_data(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::RsAck>) {
+          on_rs_ack(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::RsDone>) {
+          on_rs_done(out);
+        } else if constexpr (std::is_same_v<T, wire::VerifyReq>) {
+          on_verify_req(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::VerifyReply>) {
+          on_verify_reply(msg, out);
+        } else if constexpr (std::is_same_v<T, wire::VerifyDone>) {
+          on_verify_done(out);
+        } else if constexpr (std::is_same_v<T, wire::Ping>) {
+          send(wire::Pong{msg.cookie}, out);
+        } else if constexpr (std::is_same_v<T, wire::Pong>) {
+          // liveness only
+        }
+      },
+      m);
+}
+
+// Refuses a hello that cannot be this volume's peer; true when it can.
+bool Replica::hello_acceptable(const wire::Hello& h, Outbox& out) {
+  if (h.volume != cfg_.volume) {
+    refuse_peer("volume name mismatch: this node serves '" + cfg_.volume + "', the peer '" + h.volume + "'", out);
+    return false;
+  }
+  if (h.size_bytes != size()) {
+    refuse_peer("size mismatch: " + std::to_string(size()) + " bytes on " + cfg_.node + ", " +
+                    std::to_string(h.size_bytes) + " bytes on " + h.node,
+                out);
+    return false;
+  }
+  if (h.node == cfg_.node) {
+    refuse_peer("the peer has this node's own name '" + h.node + "': node names must differ", out);
+    return false;
+  }
+  return true;
+}
+
+void Replica::on_hello(const wire::Hello& h, Outbox& out) {
+  if (!hello_acceptable(h, out)) return;
+  peer_node_ = h.node;
+  hello_received_ = true;
+  if (!hello_sent_) send_hello(out);
+  peer_hello_role_ = static_cast<Role>(h.role);
+  peer_hello_disk_ = static_cast<DiskState>(h.disk);
+  set_peer(peer_hello_role_, peer_hello_disk_, out);
+  if (role_ == Role::primary && peer_role_ == Role::primary) {
+    refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
+    return;
+  }
+  peer_gen_.current = h.gen.current;
+  peer_gen_.bitmap = h.gen.bitmap;
+  peer_gen_.history = {h.gen.history0, h.gen.history1};
+  peer_crashed_primary_ = (h.flags & wire::kHelloPrimaryCrashed) != 0;
+  meta::SyncSide local{sb_.gen, crashed_primary_, discard_my_data_};
+  meta::SyncSide peer{peer_gen_, peer_crashed_primary_, (h.flags & wire::kHelloDiscardMyData) != 0};
+  meta::SyncDecision d = meta::decide_sync(local, peer);
+  // `connect --discard-my-data` applies to this one connection: a later split brain is
+  // again detected and left to the operator.
+  discarding_ = discard_my_data_ &&
+                (d.outcome == meta::SyncOutcome::bitmap_sync_target || d.outcome == meta::SyncOutcome::full_sync_target) &&
+                meta::decide_sync(sb_.gen, peer_gen_).outcome == meta::SyncOutcome::split_brain;
+  discard_my_data_ = false;
+  event(out, "sync-decision",
+        {{"peer", peer_node_}, {"outcome", std::string(meta::to_string(d.outcome))}, {"reason", d.reason},
+         {"local_gen", sb_.gen.to_string()}, {"peer_gen", peer_gen_.to_string()}});
+  if (!apply_sync_decision(d, out)) return;
+  if (plan_ == SyncPlan::target && role_ == Role::primary) {
+    refuse_peer("this node is Primary but its data is older than the peer's: refusing to become SyncTarget "
+                "(demote it first)",
+                out);
+    return;
+  }
+  send_bitmap(out);
+}
+
+// Sets plan_ from the decision; false when the connection goes no further.
+bool Replica::apply_sync_decision(const meta::SyncDecision& d, Outbox& out) {
+  switch (d.outcome) {
+    case meta::SyncOutcome::split_brain:
+      event(out, "split-brain", {{"peer", peer_node_}, {"reason", d.reason}});
+      refuse_peer("split brain detected: both nodes changed the data since they were last connected (" + d.reason +
+                      "); replication stopped. Resolve with `drbdlite connect " + cfg_.volume +
+                      " --discard-my-data` on the node whose changes are to be thrown away",
+                  out);
+      return false;
+    case meta::SyncOutcome::unrelated:
+      refuse_peer("unrelated data: the two nodes share no data history (" + d.reason + "); run `drbdlite invalidate " +
+                      cfg_.volume + "` on the node to overwrite",
+                  out);
+      return false;
+    case meta::SyncOutcome::both_fresh:
+      set_conn(ConnState::connected, out);
+      event(out, "both-fresh", {{"hint", "promote one node with `drbdlite primary " + cfg_.volume + " --force`"}});
+      return false;
+    case meta::SyncOutcome::no_sync: plan_ = SyncPlan::none; break;
+    case meta::SyncOutcome::full_sync_source:
+      bm_.set_all();
+      plan_ = SyncPlan::source;
+      break;
+    case meta::SyncOutcome::bitmap_sync_source: plan_ = SyncPlan::source; break;
+    case meta::SyncOutcome::full_sync_target:
+      bm_.set_all();
+      plan_ = SyncPlan::target;
+      break;
+    case meta::SyncOutcome::bitmap_sync_target: plan_ = SyncPlan::target; break;
+  }
+  return true;
+}
+
+void Replica::on_peer_state(const wire::State& s, Outbox& out) {
+  if (static_cast<Role>(s.role) == Role::primary && role_ == Role::primary) {
+    // Both promoted at the same time, each before it heard of the other: neither may
+    // replicate to the other. Drop the link; the next hello refuses, too.
+    refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
+    return;
+  }
+  const bool peer_failed = peer_disk_ != DiskState::failed && static_cast<DiskState>(s.disk) == DiskState::failed;
+  set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
+  if (peer_failed && role_ == Role::primary) {
+    // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on alone.
+    settle_unflushed(UINT64_MAX, false);
+    if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
+    drain_deferred(out);
+  }
+}
+
+void Replica::tick(std::uint64_t now_ms, Outbox& out) {
+  const bool first = last_tick_ms_ == 0;
+  std::uint64_t dt = now_ms > last_tick_ms_ ? now_ms - last_tick_ms_ : 0;
+  now_ms_ = now_ms;
+  last_tick_ms_ = now_ms;
+  // The clock starts with the first tick: a link that came up (and frames that arrived)
+  // before it were timed at 0, not hours ago.
+  if (first) last_rx_ms_ = last_ping_ms_ = now_ms;
+  if (!hello_sent_) return;
+  if (now_ms_ - last_rx_ms_ > cfg_.peer_timeout_ms) {
+    std::string reason = "peer not responding for " + std::to_string(now_ms_ - last_rx_ms_) + " ms";
+    link_down(reason, out);
+    out.drop_link = reason;
+    return;
+  }
+  if (now_ms_ - last_ping_ms_ >= cfg_.ping_interval_ms) {
+    last_ping_ms_ = now_ms_;
+    send(wire::Ping{now_ms_}, out);
+  }
+  if (conn_ == ConnState::sync_source) {
+    double cap = std::max<double>(cfg_.resync_window_bytes, static_cast<double>(cfg_.resync_rate_bytes) / 10);
+    rs_tokens_ = std::min(cap, rs_tokens_ + static_cast<double>(cfg_.resync_rate_bytes) * dt / 1000.0);
+    pump_resync(out);
+  }
+}
+
+}  // namespace hamail::drbdlite

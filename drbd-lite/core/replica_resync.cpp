@@ -1,0 +1,243 @@
+// Replica: the bitmap exchange after the sync decision, and the resync.
+//   both send their bitmaps, OR them -> SyncSource/SyncTarget (or, same data version with
+//   blocks known to differ, the tie-break) -> rs_data/rs_ack until the bitmap is clear
+//   -> rs_done -> Connected, both UpToDate.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "hamail/drbdlite/core/replica.h"
+#include "hamail/drbdlite/core/sync_tie_break.h"
+
+namespace hamail::drbdlite {
+namespace {
+
+std::string kib(std::uint64_t bytes) { return std::to_string(bytes >> 10); }
+
+}  // namespace
+
+void Replica::send_bitmap(Outbox& out) {
+  // Both sides send the blocks they know differ; each ORs the other's into its own.
+  constexpr std::uint64_t kWordsPerPage = meta::kPageBytes / 8;
+  for (std::uint64_t p = 0; p < bm_.page_count(); ++p) {
+    meta::Bitmap::Page page = bm_.page_bytes(p);
+    if (std::all_of(page.begin(), page.end(), [](std::uint8_t b) { return b == 0; })) continue;
+    wire::BitmapChunk c;
+    c.first_word = p * kWordsPerPage;
+    c.words.resize(kWordsPerPage);
+    std::memcpy(c.words.data(), page.data(), page.size());
+    send(c, out);
+  }
+  send(wire::BitmapDone{}, out);
+  bitmap_sent_ = true;
+  peer_bitmap_bytes_.assign(bm_.page_count() * meta::kPageBytes, 0);
+}
+
+void Replica::on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out) {
+  std::uint64_t first_byte = c.first_word * 8;
+  std::uint64_t bytes = c.words.size() * 8;
+  if (first_byte > peer_bitmap_bytes_.size() || bytes > peer_bitmap_bytes_.size() - first_byte) {
+    refuse_peer("protocol error: bitmap chunk outside the bitmap", out);
+    return;
+  }
+  std::memcpy(peer_bitmap_bytes_.data() + first_byte, c.words.data(), bytes);
+}
+
+void Replica::on_bitmap_done(Outbox& out) {
+  auto peer_bm = meta::Bitmap::from_bytes(size(), peer_bitmap_bytes_);
+  if (!peer_bm) {
+    refuse_peer("protocol error: peer bitmap rejected: " + peer_bm.error(), out);
+    return;
+  }
+  if (Status st = bm_.merge_from(*peer_bm); !st) {
+    refuse_peer("protocol error: " + st.message(), out);
+    return;
+  }
+  peer_bitmap_bytes_.clear();
+  peer_bitmap_done_ = true;
+  if (Status st = persist_bitmap(); !st) {
+    fail_disk("bitmap write: " + st.message(), out);
+    return;
+  }
+  if (plan_ == SyncPlan::none && bm_.count_set() > 0) break_same_version_tie(out);
+  if (plan_ == SyncPlan::target && role_ == Role::primary) {
+    // Promoted while the bitmaps were exchanged (its hello said Secondary): a Primary never
+    // becomes SyncTarget. Drop the link; the next connect decides with the new role.
+    const std::string reason = "this node became Primary while the resync direction was being decided: reconnecting";
+    out.drop_link = reason;
+    link_down(reason, out);
+    return;
+  }
+  if (plan_ == SyncPlan::none) {
+    set_conn(ConnState::connected, out);
+    if (disk_state_ != DiskState::uptodate && peer_disk_ == DiskState::uptodate &&
+        (disk_state_ == DiskState::outdated || disk_state_ == DiskState::consistent)) {
+      set_disk(DiskState::uptodate, out);  // same version as an UpToDate peer
+      if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+    }
+    return;
+  }
+  begin_resync(out);
+}
+
+// Same data version, but blocks are known to differ (a crash, a verify, a peer's write error):
+// both sides pick the direction from the same facts, the two hellos (sync_tie_break.h).
+void Replica::break_same_version_tie(Outbox& out) {
+  TieBreak t = break_tie({hello_role_, hello_disk_, cfg_.node}, {peer_hello_role_, peer_hello_disk_, peer_node_});
+  if (t == TieBreak::no_source) {
+    last_error_ = "blocks differ from the peer's but neither disk holds a usable copy: no resync (promote the node "
+                  "whose data counts with --force)";
+    event(out, "resync-impossible", {{"peer", peer_node_}, {"out_of_sync_kib", kib(bm_.out_of_sync_bytes())}});
+    return;
+  }
+  plan_ = t == TieBreak::local_source ? SyncPlan::source : SyncPlan::target;
+}
+
+void Replica::begin_resync(Outbox& out) {
+  rs_total_ = bm_.out_of_sync_bytes();
+  rs_done_ = 0;
+  rs_cursor_ = 0;
+  rs_start_ms_ = now_ms_;
+  rs_tokens_ = cfg_.resync_window_bytes;
+  event(out, "resync-started",
+        {{"peer", peer_node_}, {"direction", plan_ == SyncPlan::source ? "source" : "target"},
+         {"out_of_sync_kib", kib(rs_total_)}});
+  if (plan_ == SyncPlan::target) {
+    HAMAIL_INVARIANT(role_ != Role::primary, "a Primary never becomes SyncTarget (its data would change under the "
+                                             "application)");
+    // Mid-resync data is a mix of two versions: unusable until the resync completes.
+    set_disk(DiskState::inconsistent, out);
+    if (discarding_) discard_local_version();
+    if (Status st = persist_superblock(); !st) {
+      fail_disk("superblock write: " + st.message(), out);
+      return;
+    }
+    set_conn(ConnState::sync_target, out);
+    return;
+  }
+  set_conn(ConnState::sync_source, out);
+  pump_resync(out);
+}
+
+// This node lost a split brain (`connect --discard-my-data`): from now on its data is the
+// common ancestor plus the blocks its bitmap names (its own changes and the peer's), so an
+// interrupted resync resumes at the next connect without the flag, instead of meeting the
+// split brain again. Resolved by a full sync: it holds nothing (fresh).
+void Replica::discard_local_version() {
+  if (peer_gen_.bitmap != 0 && sb_.gen.bitmap == peer_gen_.bitmap) {
+    sb_.gen = meta::GenerationIds{peer_gen_.bitmap, 0, sb_.gen.history};
+  } else {
+    sb_.gen.forget();
+  }
+  discarding_ = false;
+}
+
+void Replica::pump_resync(Outbox& out) {
+  if (conn_ != ConnState::sync_source) return;
+  const std::uint64_t max_blocks = std::max<std::uint64_t>(1, cfg_.resync_chunk_bytes / meta::kBlockBytes);
+  while (rs_in_flight_bytes_ < cfg_.resync_window_bytes && rs_tokens_ > 0) {
+    auto b = bm_.find_next_set(rs_cursor_);
+    if (!b) {
+      if (!rs_in_flight_.empty()) return;  // wait for acks
+      if (rs_cursor_ != 0 && (b = bm_.find_next_set(0))) {
+        rs_cursor_ = 0;  // bits set behind the cursor (a write the peer rejected)
+      } else {
+        finish_resync_source(out);
+        return;
+      }
+    }
+    std::uint64_t n = 1;
+    while (n < max_blocks && *b + n < bm_.block_count() && bm_.test(*b + n)) ++n;
+    std::uint64_t offset = *b * meta::kBlockBytes;
+    std::uint64_t length = std::min<std::uint64_t>(n * meta::kBlockBytes, size() - offset);
+    auto data = disk_.read(offset, static_cast<std::uint32_t>(length));
+    if (!data) {
+      fail_disk("resync read at " + std::to_string(offset) + ": " + data.error(), out);
+      refuse_peer("resync source's disk failed", out);
+      return;
+    }
+    send(wire::RsData{offset, std::move(*data)}, out);
+    rs_in_flight_[offset] = length;
+    rs_in_flight_bytes_ += length;
+    rs_tokens_ -= static_cast<double>(length);
+    rs_cursor_ = *b + n;
+  }
+}
+
+void Replica::on_rs_data(wire::RsData& d, Outbox& out) {
+  if (conn_ != ConnState::sync_target || d.data.empty() || d.offset % meta::kBlockBytes != 0 || d.offset > size() ||
+      d.data.size() > size() - d.offset) {
+    refuse_peer("protocol error: unexpected resync data at offset " + std::to_string(d.offset), out);
+    return;
+  }
+  std::int32_t err = 0;
+  if (Status st = disk_.write(d.offset, d.data, false); !st) {
+    fail_disk("resync write at " + std::to_string(d.offset) + ": " + st.message(), out);
+    err = EIO;
+  } else {
+    std::uint64_t blocks = meta::div_round_up(d.data.size(), meta::kBlockBytes);
+    bm_.clear_blocks(d.offset / meta::kBlockBytes, blocks);
+    resync_unflushed_ = true;  // the bits go to disk only after this data (persist_bitmap)
+    rs_blocks_received_ += blocks;
+    rs_done_ += d.data.size();
+  }
+  send(wire::RsAck{d.offset, static_cast<std::uint32_t>(d.data.size()), err}, out);
+}
+
+void Replica::on_rs_ack(const wire::RsAck& a, Outbox& out) {
+  auto it = rs_in_flight_.find(a.offset);
+  if (it == rs_in_flight_.end()) return;
+  std::uint64_t length = it->second;
+  rs_in_flight_.erase(it);
+  rs_in_flight_bytes_ -= length;
+  if (a.error != 0) {
+    event(out, "resync-peer-error", {{"offset", std::to_string(a.offset)}, {"errno", std::to_string(a.error)}});
+    out.drop_link = "peer failed to write resync data";
+    link_down("peer failed to write resync data", out);
+    return;
+  }
+  std::uint64_t blocks = meta::div_round_up(length, meta::kBlockBytes);
+  bm_.clear_blocks(a.offset / meta::kBlockBytes, blocks);
+  rs_blocks_sent_ += blocks;
+  rs_done_ += length;
+  pump_resync(out);
+}
+
+void Replica::finish_resync_source(Outbox& out) {
+  send(wire::RsDone{}, out);
+  sb_.gen.finish_resync_as_source();
+  if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
+  if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+  plan_ = SyncPlan::none;
+  std::uint64_t ms = now_ms_ - rs_start_ms_;
+  event(out, "resync-finished",
+        {{"peer", peer_node_}, {"direction", "source"}, {"kib", kib(rs_done_)}, {"ms", std::to_string(ms)}});
+  set_conn(ConnState::connected, out);
+}
+
+void Replica::on_rs_done(Outbox& out) {
+  if (conn_ != ConnState::sync_target) {
+    refuse_peer("protocol error: rs_done outside a resync", out);
+    return;
+  }
+  plan_ = SyncPlan::none;
+  if (Status st = disk_.flush(); !st) {
+    fail_disk("flush after resync: " + st.message(), out);
+    return;
+  }
+  resync_unflushed_ = false;
+  if (bm_.count_set() != 0) {
+    event(out, "resync-incomplete", {{"out_of_sync_kib", kib(bm_.out_of_sync_bytes())}});
+    set_conn(ConnState::connected, out);
+    return;  // stays Inconsistent: never claim UpToDate with known differences
+  }
+  sb_.gen.finish_resync_as_target(peer_gen_);
+  set_disk(DiskState::uptodate, out);
+  if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
+  if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+  event(out, "resync-finished", {{"peer", peer_node_}, {"direction", "target"}, {"kib", kib(rs_done_)},
+                                 {"ms", std::to_string(now_ms_ - rs_start_ms_)}});
+  set_conn(ConnState::connected, out);
+}
+
+}  // namespace hamail::drbdlite
