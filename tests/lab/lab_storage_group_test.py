@@ -108,6 +108,13 @@ class LabStorageGroup(unittest.TestCase):
         self.mounted_with_files("node1")
         self.client_reaches("node1")
         self.action_durations("node1")
+        # The survivor's volume has no peer: running, but a warning (degraded) in hactl status.
+        def warned():
+            p = self.lab.exec("node1", "hactl", "status", check=False)
+            return p.stdout if "WARNING: degraded on node1" in p.stdout else None
+        text, _ = self.lab.wait_for("hactl status warning that r0 is not replicating", warned, 20)
+        self.assertIn("r0 is Primary but not replicating", text)
+        say("hactl status after the failover:\n" + text)
 
 
 if __name__ == "__main__":
