@@ -214,10 +214,10 @@ ClusterCore::FencePeerAnswer ClusterCore::fence_peer(const FencePeerQuery& q) {
   if (!joined_) return {kNotDone, "this node is not in the cluster group (is hacored joined?)", {}};
   const FenceRecord rec = state_.fencing.count(peer) ? state_.fencing.at(peer) : FenceRecord{};
   if (state_.members.count(peer)) {
+    if (q.query_only) return {kNotDone, peer + " is a member of the cluster: it is neither fenced nor down", {}};
     auto o = state_.outdated.find(q.volume);
     if (o != state_.outdated.end() && o->second.node == peer)
       return {kOutdated, q.volume + " is outdated on " + peer + " at the cluster level (by " + o->second.by + ")", {}};
-    if (q.query_only) return {kNotDone, peer + " is a member of the cluster: it is neither fenced nor down", {}};
     std::optional<protocol::Message> send;
     if (outdate_sent_.insert(q.volume).second)
       send = message(protocol::Outdate{q.volume, peer, true, "fence-peer on " + me_});

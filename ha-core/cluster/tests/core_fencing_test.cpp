@@ -13,28 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kFencingConfig = R"(cluster: {name: t}
-nodes:
-  - {name: node1, id: 1, ring_addrs: [10.0.0.1]}
-  - {name: node2, id: 2, ring_addrs: [10.0.0.2]}
-quorum: {two_node: true, wait_for_all: true}
-stonith:
-  action: off
-  priority_delay: 7s
-  devices: [{name: lab-fence, agent: fence_dummy, hosts: [node1, node2]}]
-defaults: {migration_threshold: 3}
-groups:
-  - name: mail
-    preferred_node: node1
-    resources:
-      - {name: vip, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-      - {name: vol, agent: "ocf:test:Dummy", promotable: true, params: {volume: r0}, ops: {monitor: {interval: 10s}}}
-      - {name: smtpd, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-)";
-
 class Fencing : public coresim::Sim {
  protected:
-  std::string config_text() const override { return kFencingConfig; }
+  std::string config_text() const override { return testing_config::kTwoNodeFencingConfig; }
   void start_both() {
     membership({"node1", "node2"});
     settle();
@@ -184,6 +165,7 @@ TEST_F(Fencing, FencePeerOutdatesAMemberAndWaitsForALostPeersFence) {
   cpg_.push_back({"node1", protocol::encode(*a.send)});
   settle();
   EXPECT_EQ(n1.fence_peer({"r0", "", false}).code, ClusterCore::kOutdated);
+  EXPECT_EQ(n1.fence_peer({"r0", "", true}).code, ClusterCore::kNotDone) << "outdated is not fenced: no force";
   EXPECT_EQ(last_event("node2", "volume_outdated")["node"], "node2");
   EXPECT_EQ(n1.fence_peer({"nope", "", false}).code, ClusterCore::kNotDone);
   // The group cannot move to node2 while r0 is outdated there.

@@ -8,26 +8,9 @@
 namespace hamail::hacore {
 namespace {
 
-const char* const kFencingConfig = R"(cluster: {name: t}
-nodes:
-  - {name: node1, id: 1, ring_addrs: [10.0.0.1]}
-  - {name: node2, id: 2, ring_addrs: [10.0.0.2]}
-stonith:
-  action: off
-  devices: [{name: lab, agent: fence_halab, hosts: [node1, node2], params: {spool: /tmp/x}, monitor_interval: 10s}]
-defaults: {migration_threshold: 3}
-groups:
-  - name: mail
-    preferred_node: node1
-    resources:
-      - {name: vip, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-      - {name: vol, agent: "ocf:test:Dummy", promotable: true, params: {volume: r0}, ops: {monitor: {interval: 10s}}}
-      - {name: smtpd, agent: "ocf:test:Dummy", ops: {monitor: {interval: 10s}}}
-)";
-
 class FencingShell : public TwoNodes {
  protected:
-  std::string config_text() const override { return kFencingConfig; }
+  std::string config_text() const override { return cluster::testing_config::kTwoNodeFencingConfig; }
   // The node loses power: its device reports it off, it vanishes from the group.
   void power_off(std::uint32_t id) {
     std::string name = "node" + std::to_string(id);
