@@ -7,6 +7,13 @@ void DataReader::emit(char c) {
   if (size_ <= max_size_) data_.push_back(c);
 }
 
+void DataReader::bare_cr() {
+  ++bare_cr_;  // stored as CRLF, like a bare LF: no bare CR reaches a header or a relay
+  emit('\r');
+  emit('\n');
+  line_start_ = false;
+}
+
 void DataReader::text_byte(char c) {
   if (c == '\r') {
     state_ = State::cr;
@@ -34,14 +41,12 @@ bool DataReader::push(char c) {
         emit('\n');
         line_start_ = true;
         state_ = State::text;
-      } else if (c == '\r') {
-        emit('\r');  // a bare CR is data; stay waiting for the LF
-        line_start_ = false;
       } else {
-        emit('\r');
-        line_start_ = false;
-        state_ = State::text;
-        text_byte(c);
+        bare_cr();
+        if (c != '\r') {
+          state_ = State::text;
+          text_byte(c);
+        }  // else: this CR may be the start of a CRLF
       }
       return false;
     case State::dot:
@@ -64,7 +69,7 @@ bool DataReader::push(char c) {
         state_ = State::text;
         return true;
       }
-      emit('.');  // ".\r" then something else: keep both, like any other data
+      emit('.');  // ".\r" then something else: the dot is data, the CR a bare CR
       line_start_ = false;
       state_ = State::cr;
       return push(c);

@@ -21,6 +21,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A byte no command may carry: a CR or NUL inside the line (the framer took the CRLF),
+// or any other control character except TAB. Such text could end up in a header.
+bool has_control(std::string_view s) {
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+  }
+  return false;
+}
+
 constexpr std::string_view kLoginUserChallenge = "VXNlcm5hbWU6";  // "Username:"
 constexpr std::string_view kLoginPassChallenge = "UGFzc3dvcmQ6";  // "Password:"
 
@@ -103,6 +113,10 @@ void SmtpSession::on_line(const wire::Line& line) {
     fail(reply(500, "5.5.2", "Line too long"));
     return;
   }
+  if (has_control(line.text)) {
+    mode_ = Mode::command;  // also ends a SASL exchange
+    return fail(reply(501, "5.5.2", "Syntax error: control character (bare CR, NUL, ...) in the command"));
+  }
   if (mode_ == Mode::command) on_command(line.text);
   else on_sasl_line(line.text);
 }
@@ -150,7 +164,7 @@ Reply SmtpSession::ehlo_reply() const {
 
 void SmtpSession::cmd_helo(std::string_view arg, bool esmtp) {
   arg = trim(arg);
-  if (arg.empty() || arg.find(' ') != std::string_view::npos)
+  if (arg.empty() || arg.find_first_of(" \t") != std::string_view::npos)
     return fail(reply(501, "5.5.4", esmtp ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
   reset_transaction();
   helo_ = std::string(arg);

@@ -1,4 +1,4 @@
-// The DATA phase: dot-unstuffing, the CRLF.CRLF end only, bare LF and CR kept as data,
+// The DATA phase: dot-unstuffing, the CRLF.CRLF end only, bare LF and CR stored as CRLF,
 // the size limit, and the same result for every split of the input.
 #include "hamail/mailsvc/smtp/data_reader.h"
 
@@ -55,10 +55,16 @@ TEST(SmtpDataReader, NoSmugglingWithBareLf) {
   EXPECT_EQ(r.data, "a\r\n.\r\nb\r\n.\r\nc\r\n.\r\nd\r\n");
 }
 
-TEST(SmtpDataReader, BareCrIsData) {
-  auto r = read_all("a\rb\r\r\n.\rx\r\n.\r\n");
-  EXPECT_TRUE(r.ended);
-  EXPECT_EQ(r.data, "a\rb\r\r\n.\rx\r\n");
+TEST(SmtpDataReader, BareCrIsStoredAsCrlf) {
+  // Nothing ends the message early and no bare CR is stored (none reaches a relay), but
+  // no byte is lost either: each bare CR becomes a line end.
+  DataReader r(1 << 20);
+  bool ended = false;
+  for (char c : std::string_view("a\rb\r\r\n.\rx\r\n\r.\r\ny\r\n.\r\n")) ended = r.push(c);
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(r.data(), "a\r\nb\r\n\r\n.\r\nx\r\n\r\n.\r\ny\r\n");
+  EXPECT_EQ(r.bare_cr_count(), 4u);
+  EXPECT_EQ(r.data().find("\r\r"), std::string::npos);
 }
 
 TEST(SmtpDataReader, NotEndedWithoutFinalCrlf) {

@@ -1,6 +1,7 @@
 // The DATA phase byte by byte (RFC 5321 4.5.2): removes dot-stuffing and finds the
 // end at CRLF.CRLF only, so "\n.\n" or "\r\n.\n" never ends a message early (no SMTP
-// smuggling). A bare LF is stored as CRLF and does not start a line for dot rules.
+// smuggling). A bare LF or a bare CR is stored as CRLF and does not start a line for dot
+// rules, so a stored message has CRLF line ends only (nothing to smuggle on relaying).
 #pragma once
 
 #include <cstdint>
@@ -21,16 +22,19 @@ class DataReader {
   std::uint64_t size() const { return size_; }  // octets after unstuffing, kept or not
   bool too_big() const { return size_ > max_size_; }
   std::uint64_t bare_lf_count() const { return bare_lf_; }
+  std::uint64_t bare_cr_count() const { return bare_cr_; }
 
  private:
   enum class State { text, cr, dot, dot_cr };
   void emit(char c);
   void text_byte(char c);
+  void bare_cr();
 
   std::uint64_t max_size_;
   std::string data_;
   std::uint64_t size_ = 0;
   std::uint64_t bare_lf_ = 0;
+  std::uint64_t bare_cr_ = 0;
   State state_ = State::text;
   bool line_start_ = true;  // the DATA command's CRLF precedes the first byte
 };
