@@ -67,6 +67,25 @@ bool is_local_user(const users::UserDb& db, const std::string& addr) {
   return db.users.find(addr) != nullptr || db.aliases.find(addr) != nullptr;
 }
 
+bool is_bare_postmaster(std::string_view a) { return a.size() == 10 && ::strncasecmp(a.data(), "postmaster", 10) == 0; }
+
+}  // namespace
+
+std::string postmaster_of(const users::UserDb& db, const std::string& hostname) {
+  auto host = users::normalize_domain(hostname);
+  if (host && db.domains.contains(*host)) return "postmaster@" + *host;
+  if (!db.domains.domains().empty()) return "postmaster@" + db.domains.domains().front();
+  return "postmaster";  // no local domain: nobody to deliver it to (550 5.1.1)
+}
+
+namespace {
+
+// The address a recipient is checked and routed by: a bare <postmaster> (RFC 5321 4.5.1,
+// any case) is this host's postmaster; anything else as given.
+std::string recipient_address(const users::UserDb& db, const std::string& hostname, const std::string& rcpt) {
+  return is_bare_postmaster(rcpt) ? postmaster_of(db, hostname) : rcpt;
+}
+
 }  // namespace
 
 smtp::RecipientVerdict Mailer::check_recipient(smtp::PortRole role, const smtp::CheckRecipient& c) const {
@@ -75,16 +94,21 @@ smtp::RecipientVerdict Mailer::check_recipient(smtp::PortRole role, const smtp::
     log_.error("userdb_failed").kv("error", db.error());
     return smtp::RecipientVerdict::temporary_failure;
   }
-  auto addr = users::normalize_address(c.address);
+  std::string rcpt = recipient_address(**db, config_.hostname, c.address);
+  auto addr = users::normalize_address(rcpt);
   bool local_domain = false, exists = false;
+  if (is_bare_postmaster(rcpt)) {
+    log_.warning("postmaster_unknown").kv("reason", "RCPT TO:<postmaster> but no local domain is configured");
+    return smtp::RecipientVerdict::unknown_user;
+  }
   if (addr) {
     local_domain = (*db)->domains.contains(users::domain_of(*addr));
     exists = local_domain && is_local_user(**db, *addr);
   } else {
     // Not storable here (e.g. a quoted local part): never a local user.
-    auto at = c.address.rfind('@');
+    auto at = rcpt.rfind('@');
     if (at != std::string::npos) {
-      auto d = users::normalize_domain(c.address.substr(at + 1));
+      auto d = users::normalize_domain(rcpt.substr(at + 1));
       local_domain = d && (*db)->domains.contains(*d);
     }
   }
@@ -124,10 +148,11 @@ Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::stri
     }
     env.recipients.push_back(std::move(r));
   };
-  for (const auto& rcpt : rcpt_to) {
+  for (const auto& given : rcpt_to) {
+    std::string rcpt = recipient_address(**db, config_.hostname, given);
     auto addr = users::normalize_address(rcpt);
-    if (!addr) {
-      add(QueuedRecipient::State::remote, rcpt);
+    if (!addr) {  // a bare postmaster with no local domain fails; other unstorable ones are remote
+      add(rcpt.find('@') == std::string::npos ? QueuedRecipient::State::failed : QueuedRecipient::State::remote, rcpt);
       continue;
     }
     auto finals = (*db)->aliases.expand(*addr);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""smtpd against smtplib on 127.0.0.1: local delivery, relay refusal, unknown user,
+"""smtpd against smtplib on 127.0.0.1: local delivery, bare <postmaster>, relay refusal, unknown user,
 STARTTLS + AUTH PLAIN on submission, wrong password, kill -9 after the 250, long line."""
 import glob, os, shutil, signal, smtplib, socket, ssl, subprocess, sys, tempfile, time
 
@@ -95,7 +95,17 @@ def main():
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
             c.sendmail("bob@other.net", ["postmaster@example.org"], msg("alias"))
         wait_until(lambda: len(maildir_messages(root, "alice")) == 2, "alias delivery")
-        print("ok: mx local delivery, Received header, alias")
+        # RFC 5321 4.5.1: a bare <postmaster>, in any case, is accepted on port 25 and goes to
+        # the postmaster alias (of the first local domain: mx.example.org is not one).
+        with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
+            c.ehlo("client.test")
+            c.mail("bob@other.net")
+            for rcpt in ("<postmaster>", "<PostMaster>"):
+                code, text = c.docmd("RCPT TO:" + rcpt)
+                assert code == 250, (rcpt, code, text)
+            assert c.data(msg("bare postmaster"))[0] == 250
+        wait_until(lambda: len(maildir_messages(root, "alice")) == 3, "bare postmaster delivery")
+        print("ok: mx local delivery, Received header, alias, bare <postmaster> (once for two spellings)")
 
         # 2. relay to a remote domain without auth; unknown local user.
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
@@ -123,7 +133,7 @@ def main():
             c.login("alice@example.org", "s3cret-pw")
             c.sendmail("alice@example.org", ["alice@example.org", "friend@remote.net"],
                        "Subject: submitted\r\n\r\nhi\r\n")
-        wait_until(lambda: len(maildir_messages(root, "alice")) == 3, "submission delivery")
+        wait_until(lambda: len(maildir_messages(root, "alice")) == 4, "submission delivery")
         sub = [open(p, "rb").read() for p in maildir_messages(root, "alice") if b"submitted" in open(p, "rb").read()]
         assert sub and b"Message-ID: <" in sub[0] and b"\r\nDate: " in sub[0], sub
         queued = glob.glob(f"{root}/mail/queue/*.msg")

@@ -58,6 +58,11 @@ class Mailer {
   users::UserDbCache users_;  // re-read when mailsvc-admin changed a file
 };
 
+// Where a bare RCPT TO:<postmaster> (RFC 5321 4.5.1, any case) goes: postmaster@<hostname>
+// when the host name is a local domain, else postmaster@ the first local domain of the
+// domains file (then aliases apply as usual); "postmaster" when there is no local domain.
+std::string postmaster_of(const users::UserDb& db, const std::string& hostname);
+
 // Comma-joined, for log records.
 std::string join_addresses(const std::vector<std::string>& v);
 // "Received:" fields in the header section.
