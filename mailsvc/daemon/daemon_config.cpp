@@ -45,6 +45,12 @@ void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, 
     else sink.add(top.node()["mail_root"], "mail_root", "must be an absolute path");
   }
   if (auto v = top.string("hostname")) out.hostname = *v;
+  if (auto v = top.string("user")) {
+    if (v->empty() || *v == "root")
+      sink.add(top.node()["user"], "user", "must name an unprivileged account (e.g. mail): the daemons give up root");
+    else
+      out.user = *v;
+  }
   YAML::Node listeners = top.child("listeners", config::Need::required);
   config::for_each_item(sink, listeners, "listeners", [&](const YAML::Node& item, const std::string& path) {
     read_listener(sink, item, path, schema, out.listeners);

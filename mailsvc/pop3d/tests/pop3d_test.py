@@ -3,6 +3,7 @@
 its own mail root and pop3d on free ports; every wait has a deadline."""
 import os
 import poplib
+import pwd
 import socket
 import ssl
 import subprocess
@@ -14,6 +15,10 @@ POP3D = os.environ["POP3D_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 USER, PASSWORD = "alice@example.org", "correct horse battery"
 TIMEOUT = 10
+RUN_AS = "nobody"  # an existing unprivileged account (pop3d's default is mail)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
+from mail_test_util import expect_runs_as  # noqa: E402
 
 
 def free_port():
@@ -42,6 +47,7 @@ class Env:
         with open(self.config, "w") as f:
             f.write(f"""mail_root: {self.root}
 hostname: localhost
+user: {RUN_AS}
 tls:
   cert: {tmp}/cert.pem
   key: {tmp}/key.pem
@@ -85,6 +91,7 @@ auth_failure_delay: 300ms
                 except OSError:
                     assert time.monotonic() < deadline, "pop3d not listening:\n" + self.log_text()
                     time.sleep(0.05)
+        expect_runs_as(self.proc.pid, RUN_AS, "pop3d")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -247,6 +254,35 @@ def case_implicit_tls(env):
     p.quit()
 
 
+def case_runs_as_user(env):
+    # Started as root: the ports bound, then the account of `user:`; the maildirs (made
+    # here by root) were taken over, the certificate and key stay root's.
+    env.deliver(MESSAGES[0])
+    env.start()
+    if os.geteuid() != 0:
+        return
+    who = pwd.getpwnam(RUN_AS)
+    p = env.login_stls()
+    assert p.stat()[0] == 1
+    p.dele(1)
+    p.quit()
+    assert env.files() == [], "the account could delete in the maildir"
+    for d in ("maildirs", "maildirs/example.org/alice/Maildir/cur"):
+        assert os.stat(os.path.join(env.root, d)).st_uid == who.pw_uid, d
+    assert os.stat(os.path.join(env.root, "etc", "passwd")).st_gid == who.pw_gid
+    assert os.stat(os.path.dirname(env.config) + "/key.pem").st_uid == 0
+    assert f"event=privileges_dropped user={RUN_AS}" in env.log_text()
+    # `user:` must name an existing account other than root; --check says so.
+    for user, want in (("root", "must name an unprivileged account"), ("no-such-hamail-user", "no such user")):
+        with open(env.config) as f:
+            text = f.read().replace(f"user: {RUN_AS}", f"user: {user}")
+        bad = env.config + ".bad"
+        with open(bad, "w") as f:
+            f.write(text)
+        r = subprocess.run([POP3D, "--config", bad, "--check"], capture_output=True, text=True, timeout=TIMEOUT)
+        assert r.returncode == 1 and want in r.stderr and "user" in r.stderr, (user, r.stderr)
+
+
 def case_bad_config(env):
     with open(env.config, "a") as f:
         f.write("alow_plaintext_auth: true\n")
@@ -260,6 +296,7 @@ CASES = {n[len("case_"):]: f for n, f in globals().items() if n.startswith("case
 def main():
     name = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="pop3d-test-") as tmp:
+        os.chmod(tmp, 0o755)  # the account pop3d switches to must reach mail_root
         env = Env(tmp)
         try:
             CASES[name](env)

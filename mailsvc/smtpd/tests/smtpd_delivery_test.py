@@ -12,7 +12,7 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   queue_tool_flush   mailsvc-queue lists deferred mail and deletes one; SIGUSR1 (postqueue -f) delivers the rest
   bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
-import glob, json, os, shutil, signal, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
+import glob, json, os, shutil, signal, smtplib, socket, ssl, struct, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import mail_test_util as util  # noqa: E402
@@ -502,7 +502,7 @@ CASES = {
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:
         sys.exit("usage: smtpd_delivery_test.py " + "|".join(CASES))
-    top = tempfile.mkdtemp(prefix="smtpd-delivery-")
+    top = util.reachable_tmpdir("smtpd-delivery-")
     ok = False
     try:
         CASES[sys.argv[1]](top)

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """smtpd against smtplib on 127.0.0.1: local delivery, bare <postmaster>, relay refusal, unknown user,
 STARTTLS + AUTH PLAIN on submission, wrong password, kill -9 after the 250, long line."""
-import glob, os, shutil, signal, smtplib, socket, ssl, subprocess, sys, tempfile, time
+import glob, grp, os, pwd, shutil, signal, smtplib, socket, ssl, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import mail_test_util as util  # noqa: E402
-from mail_test_util import can_connect, free_port, wait_until  # noqa: E402
+from mail_test_util import can_connect, expect_runs_as, free_port, reachable_tmpdir, wait_until  # noqa: E402
 
 SMTPD = os.environ["SMTPD_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
@@ -73,7 +73,7 @@ def expect_refused(fn, code):
 
 
 def main():
-    root = tempfile.mkdtemp(prefix="smtpd-test-")
+    root = reachable_tmpdir("smtpd-test-")
     ok = False
     srv = Smtpd(root)
     try:
@@ -84,6 +84,7 @@ def main():
         admin(etc, "alias", "add", "postmaster@example.org", "alice@example.org")
         srv.start()
         assert os.path.exists(f"{root}/mail/tls/cert.pem"), "self-signed certificate generated"
+        expect_runs_as(srv.proc.pid, "mail", "smtpd")  # the default user: after binding the ports
 
         # 1. mx: local user -> Maildir with a Received header; alias expanded.
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
@@ -106,6 +107,15 @@ def main():
             assert c.data(msg("bare postmaster"))[0] == 250
         wait_until(lambda: len(maildir_messages(root, "alice")) == 3, "bare postmaster delivery")
         print("ok: mx local delivery, Received header, alias, bare <postmaster> (once for two spellings)")
+        if os.geteuid() == 0:  # the store belongs to the account; the user db stays root's, readable by its group
+            mail = pwd.getpwnam("mail")
+            for p in [f"{root}/mail/queue", f"{root}/mail/maildirs"] + maildir_messages(root, "alice"):
+                assert os.stat(p).st_uid == mail.pw_uid, (p, os.stat(p))
+            for p in (f"{root}/mail/etc", f"{root}/mail/etc/passwd"):
+                st = os.stat(p)
+                assert st.st_uid == 0 and st.st_gid == mail.pw_gid and st.st_mode & 0o040, (p, oct(st.st_mode))
+            assert os.stat(f"{root}/mail/tls/key.pem").st_uid == 0, "the key stays root's, read before the switch"
+            print("ok: runs as mail; queue and Maildirs owned by mail, etc/ root:mail, key root's")
 
         # 2. relay to a remote domain without auth; unknown local user.
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:

@@ -52,6 +52,9 @@ struct ClientPolicy {
 struct DaemonConfig {
   std::string mail_root;  // absolute: etc/ (users db), maildirs/<domain>/<user>/Maildir, tls/
   std::string hostname = "localhost";
+  // The account the daemon runs as once its ports are bound (never root): it owns
+  // queue/ and maildirs/ and reads etc/ through its group. Debian has `mail`.
+  std::string user = "mail";
   std::vector<Listener> listeners;  // at least one
   TlsFiles tls;
   ClientPolicy clients;  // daemons set their own defaults before reading
@@ -60,7 +63,7 @@ struct DaemonConfig {
   std::string maildirs_dir() const { return mail_root + "/maildirs"; }
 };
 
-// Reads mail_root (required, absolute), hostname, listeners (required, at least one,
+// Reads mail_root (required, absolute), hostname, user (not root), listeners (required, at least one,
 // as `schema` says) and tls {cert, key} from the top-level mapping, then fills the
 // certificate defaults.
 void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, DaemonConfig& out);

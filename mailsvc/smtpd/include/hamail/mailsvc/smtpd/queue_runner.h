@@ -46,7 +46,7 @@ class QueueRunner {
 
   // Crash and failover recovery: removes .msg files without an envelope (never
   // acknowledged), loads every envelope and schedules them all at once. Blocking, on the
-  // loop thread, before the listeners open.
+  // loop thread, before the loop serves the (already bound) listeners.
   void recover();
   // A message just acknowledged with 250: its first attempt starts now.
   void submit(QueueEnvelope env);
