@@ -31,10 +31,11 @@ int main(int argc, char** argv) {
   uv::EventLoop& ev = **loop;
   const Logger& log = m.log();
   std::string pid = std::to_string(::getpid());
+  daemon::AuthLimiter limiter(cfg->clients.auth_limits);
   daemon::Server server(ev, log, cfg->clients.max_connections, pop3d::Connection::kBusyReply,
                         [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t id,
                             daemon::Connection::OnDone done) {
-                          return std::make_unique<pop3d::Connection>(ev, *cfg, *tls, log, l.tls,
+                          return std::make_unique<pop3d::Connection>(ev, *cfg, *tls, limiter, log, l.tls,
                                                                      pid + "-" + std::to_string(id), std::move(s),
                                                                      std::move(done));
                         });

@@ -130,6 +130,25 @@ smtp::AuthVerdict Mailer::authenticate(const smtp::Authenticate& a, const std::s
   return *ok ? smtp::AuthVerdict::ok : smtp::AuthVerdict::bad_credentials;
 }
 
+smtp::SenderVerdict Mailer::check_sender(const smtp::CheckSender& c, const std::string& peer) const {
+  auto db = users_.get();
+  if (!db) {
+    log_.error("userdb_failed").kv("error", db.error());
+    return smtp::SenderVerdict::temporary_failure;
+  }
+  auto sender = users::normalize_address(c.address);
+  auto user = users::normalize_address(c.auth_user);
+  bool owned = sender && user && *sender == *user;
+  if (!owned && sender && user && (*db)->aliases.find(*sender)) {
+    auto finals = (*db)->aliases.expand(*sender);
+    owned = finals && std::find(finals->begin(), finals->end(), *user) != finals->end();
+  }
+  if (!owned)
+    log_.warning("sender_rejected").kv("from", c.address).kv("auth_user", c.auth_user).kv("peer", peer)
+        .kv("reason", "the address is not the logged-in user's (limits.sender_must_match_login)");
+  return owned ? smtp::SenderVerdict::ok : smtp::SenderVerdict::not_owned;
+}
+
 Result<QueueEnvelope> Mailer::route(const std::string& queue_id, const std::string& from,
                                     const std::vector<std::string>& rcpt_to) const {
   auto db = users_.get();

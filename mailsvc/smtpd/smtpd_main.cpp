@@ -53,11 +53,12 @@ int main(int argc, char** argv) {
 
   Mailer mailer(*config, log);
   QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
+  daemon::AuthLimiter limiter(config->clients.auth_limits);
   daemon::Server server(ev, log, config->clients.max_connections, Connection::busy_reply(*config),
                         [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t,
                             daemon::Connection::OnDone done) {
-                          return std::make_unique<Connection>(ev, *config, l, *tls, mailer, runner, log,
-                                                              std::move(s), std::move(done));
+                          return std::make_unique<Connection>(ev, *config, l, *tls, mailer, runner, limiter,
+                                                              log, std::move(s), std::move(done));
                         });
   if (Status s = server.listen(config->listeners); !s) return m.startup_failed(s.message());
   if (Status s = m.drop_privileges(); !s) return m.startup_failed(s.message());

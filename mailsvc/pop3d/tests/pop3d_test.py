@@ -283,6 +283,53 @@ def case_runs_as_user(env):
         assert r.returncode == 1 and want in r.stderr and "user" in r.stderr, (user, r.stderr)
 
 
+class Pop3From(poplib.POP3):
+    """poplib.POP3 connecting from a given loopback source address."""
+
+    def __init__(self, host, port, source):
+        self.source = source
+        super().__init__(host, port, timeout=TIMEOUT)
+
+    def _create_socket(self, timeout):
+        return socket.create_connection((self.host, self.port), timeout, source_address=(self.source, 0))
+
+
+def case_login_limits(env):
+    # auth_failures_per_ip 2: after two wrong passwords from 127.0.0.1 even the right one is
+    # refused there, at once and without a password check; 127.0.0.2 still logs in.
+    with open(env.config, "a") as f:
+        f.write("auth_failures_per_ip: 2\nauth_failures_per_account: 0\n")
+    env.start()
+    for _ in range(2):
+        p = env.plain()
+        p.stls(context=tls_ctx())
+        p.user(USER)
+        try:
+            p.pass_("wrong")
+            raise AssertionError("a wrong password was accepted")
+        except poplib.error_proto as e:
+            assert b"[AUTH]" in e.args[0], e
+        p.close()
+    p = env.plain()
+    p.stls(context=tls_ctx())
+    p.user(USER)
+    t0 = time.monotonic()
+    try:
+        p.pass_(PASSWORD)
+        raise AssertionError("a login past the limit was accepted")
+    except poplib.error_proto as e:
+        assert e.args[0] == b"-ERR [SYS/TEMP] Too many failed logins, try again later", e
+    assert time.monotonic() - t0 < 0.3, "refused at once, not after auth_failure_delay"
+    p.close()
+    other = Pop3From("127.0.0.1", env.plain_port, "127.0.0.2")
+    other.stls(context=tls_ctx())
+    other.user(USER)
+    other.pass_(PASSWORD)
+    other.quit()
+    log = env.log_text()
+    assert "event=auth_limit_reached limit=ip ip=127.0.0.1" in log and "event=auth_refused limit=ip" in log, log
+
+
 def case_bad_config(env):
     with open(env.config, "a") as f:
         f.write("alow_plaintext_auth: true\n")

@@ -187,17 +187,47 @@ void SmtpSession::cmd_mail(std::string_view arg) {
   }
   if (r.value->size && *r.value->size > config_.max_message_size)
     return fail(reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+  if (config_.sender_must_match_login && !auth_user_.empty() && !r.value->address.empty()) {
+    waiting_ = Waiting::sender;
+    out_.action = CheckSender{r.value->address, auth_user_};
+    pending_mail_ = std::move(*r.value);
+    return;
+  }
+  begin_transaction(*r.value);
+}
+
+void SmtpSession::begin_transaction(const MailFromArgs& from) {
   mail_given_ = true;
   envelope_ = Envelope{};
   envelope_.helo = helo_;
   envelope_.esmtp = esmtp_;
-  envelope_.mail_from = r.value->address;
-  envelope_.body_8bitmime = r.value->body_8bitmime;
-  envelope_.smtputf8 = r.value->smtputf8;
-  envelope_.declared_size = r.value->size;
+  envelope_.mail_from = from.address;
+  envelope_.body_8bitmime = from.body_8bitmime;
+  envelope_.smtputf8 = from.smtputf8;
+  envelope_.declared_size = from.size;
   envelope_.auth_user = auth_user_;
   envelope_.tls = tls_active_;
   send(reply(250, "2.1.0", "Ok"));
+}
+
+Output SmtpSession::sender_checked(SenderVerdict verdict) {
+  if (waiting_ != Waiting::sender) return {};
+  waiting_ = Waiting::none;
+  MailFromArgs from = std::move(*pending_mail_);
+  pending_mail_.reset();
+  switch (verdict) {
+    case SenderVerdict::ok:
+      begin_transaction(from);
+      break;
+    case SenderVerdict::not_owned:
+      fail(reply(553, "5.7.1", "<" + from.address + ">: Sender address rejected: not owned by user " + auth_user_));
+      break;
+    case SenderVerdict::temporary_failure:
+      send(reply(451, "4.3.0", "<" + from.address + ">: Temporary failure, try again later"));
+      break;
+  }
+  process();
+  return take();
 }
 
 void SmtpSession::cmd_rcpt(std::string_view arg) {
@@ -403,6 +433,9 @@ Output SmtpSession::auth_result(AuthVerdict verdict) {
       break;
     case AuthVerdict::temporary_failure:
       send(reply(454, "4.7.0", "Temporary authentication failure"));
+      break;
+    case AuthVerdict::rate_limited:
+      fail(reply(454, "4.7.0", "Too many failed authentication attempts, try again later"));
       break;
   }
   pending_user_.clear();

@@ -1,5 +1,6 @@
-// The Mailer's recipient rules on a real user database: a bare <postmaster> (RFC 5321
-// 4.5.1, any case) is accepted on port 25 and routed to the host's postmaster alias or user.
+// The Mailer's rules on a real user database: a bare <postmaster> (RFC 5321 4.5.1, any
+// case) is accepted on port 25 and routed to the host's postmaster alias or user; a
+// logged-in user may send as its own address or an alias that includes it, nothing else.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -22,7 +23,8 @@ class MailerTest : public ::testing::Test {
     std::filesystem::create_directories(dir_ / "etc");
     write("domains", "example.org\nother.example\n");
     write("passwd", "alice@example.org:{CRYPT}x:5000:5000::/x::\nbob@other.example:{CRYPT}x:5000:5000::/x::\n");
-    write("aliases", "postmaster@example.org: alice@example.org\n");
+    write("aliases", "postmaster@example.org: alice@example.org\nteam@example.org: bob@other.example, alice@example.org\n"
+                     "sales@example.org: bob@other.example\n");
     config_.mail_root = dir_.path();
     config_.hostname = "mx.example.org";  // not a local domain: the first one is used
   }
@@ -81,6 +83,23 @@ TEST_F(MailerTest, NoLocalDomainMeansNoPostmaster) {
   ASSERT_TRUE(env) << env.error();
   ASSERT_EQ(env->recipients.size(), 1u);
   EXPECT_EQ(env->recipients[0].state, State::failed);  // never sent out as a remote address
+}
+
+TEST_F(MailerTest, SenderMustBelongToTheLoggedInUser) {
+  auto sender = [&](const std::string& from, const std::string& user) {
+    return mailer().check_sender(smtp::CheckSender{from, user}, "127.0.0.1:1234");
+  };
+  EXPECT_EQ(sender("alice@example.org", "alice@example.org"), smtp::SenderVerdict::ok);
+  EXPECT_EQ(sender("Alice@Example.ORG", "alice@example.org"), smtp::SenderVerdict::ok);
+  EXPECT_EQ(sender("postmaster@example.org", "alice@example.org"), smtp::SenderVerdict::ok);  // alias -> alice
+  EXPECT_EQ(sender("team@example.org", "alice@example.org"), smtp::SenderVerdict::ok);        // one of its targets
+  EXPECT_EQ(sender("sales@example.org", "alice@example.org"), smtp::SenderVerdict::not_owned);
+  EXPECT_EQ(sender("bob@other.example", "alice@example.org"), smtp::SenderVerdict::not_owned);
+  EXPECT_EQ(sender("alice@gmail.com", "alice@example.org"), smtp::SenderVerdict::not_owned);
+  EXPECT_EQ(sender("\"a b\"@example.org", "alice@example.org"), smtp::SenderVerdict::not_owned);
+  std::filesystem::remove_all(dir_ / "etc");
+  std::filesystem::create_directories(dir_ / "etc/passwd");  // unreadable as a file: a temporary failure
+  EXPECT_EQ(sender("alice@example.org", "alice@example.org"), smtp::SenderVerdict::temporary_failure);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ class Smtpd:
                     f"  - {{role: mx, address: 127.0.0.1, port: {self.mx}}}\n"
                     f"  - {{role: submission, address: 127.0.0.1, port: {self.sub}}}\n"
                     "limits:\n  max_errors: 50\n  auth_failure_delay: 300ms\n"
+                    "  auth_failures_per_ip: 8\n  auth_failures_per_account: 4\n"
                     # remote mail goes to a closed loopback port: it stays queued, no DNS
                     f"delivery: {{relay_host: '[127.0.0.1]:{free_port()}', min_backoff: 1h}}\n")
         self.log = open(os.path.join(root, "smtpd.log"), "ab")
@@ -72,6 +73,49 @@ def expect_refused(fn, code):
     raise AssertionError(f"expected a {code} refusal")
 
 
+def login(port, user, pw, source="127.0.0.1"):
+    """STARTTLS + one AUTH PLAIN (smtplib's login() would try LOGIN after a 535 too) from
+    a loopback source address; the open client or the reply."""
+    c = smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE, source_address=(source, 0))
+    c.starttls(context=ssl._create_unverified_context())
+    c.ehlo()
+    c.user, c.password = user, pw
+    try:
+        c.auth("PLAIN", c.auth_plain)
+        return c, (235, b"")
+    except smtplib.SMTPAuthenticationError as e:
+        c.close()
+        return None, (e.smtp_code, e.smtp_error)
+
+
+def login_limits_and_sender(srv):
+    """auth_failures_per_account 4, per_ip 8, counted in smtpd's memory: the restarts of
+    steps 5 and 6 started from zero."""
+    for source in ("127.0.0.2", "127.0.0.3", "127.0.0.6", "127.0.0.7"):  # alice's 4 failures, 4 addresses
+        assert login(srv.sub, "alice@example.org", "wrong", source)[1][0] == 535
+    c, reply = login(srv.sub, "alice@example.org", "s3cret-pw", "127.0.0.4")
+    assert c is None and reply[0] == 454 and b"Too many failed" in reply[1], reply
+    for n in range(8):  # 127.0.0.1's 8 failures, each for another account
+        user = f"x{n}@example.org"
+        assert login(srv.sub, user, "wrong")[1][0] == 535
+    t0 = time.monotonic()
+    c, reply = login(srv.sub, "bob@example.org", "bob-pw-123")
+    assert c is None and reply[0] == 454, reply
+    assert time.monotonic() - t0 < 0.3, "refused at once: no password hash, no failure delay"
+    c, reply = login(srv.sub, "bob@example.org", "bob-pw-123", "127.0.0.5")
+    assert c is not None, reply
+    with c:
+        code, text = c.mail("alice@example.org")
+        assert code == 553 and b"not owned by user bob@example.org" in text, (code, text)
+        c.rset()
+        assert c.mail("bob@example.org")[0] == 250
+    log = open(os.path.join(srv.root, "smtpd.log"), errors="replace").read()
+    for line in ("event=auth_limit_reached limit=account", "event=auth_limit_reached limit=ip ip=127.0.0.1",
+                 "event=auth_refused limit=account ip=127.0.0.4", "event=auth_refused limit=ip ip=127.0.0.1",
+                 "event=sender_rejected from=alice@example.org auth_user=bob@example.org"):
+        assert line in log, line
+
+
 def main():
     root = reachable_tmpdir("smtpd-test-")
     ok = False
@@ -81,6 +125,7 @@ def main():
         os.makedirs(etc)
         admin(etc, "domain", "add", "example.org")
         admin(etc, "user", "add", "alice@example.org", "--password-stdin", stdin="s3cret-pw\n")
+        admin(etc, "user", "add", "bob@example.org", "--password-stdin", stdin="bob-pw-123\n")
         admin(etc, "alias", "add", "postmaster@example.org", "alice@example.org")
         srv.start()
         assert os.path.exists(f"{root}/mail/tls/cert.pem"), "self-signed certificate generated"
@@ -209,6 +254,11 @@ def main():
         assert len(maildir_messages(root, "alice")) == before, "a message without its 250 was delivered"
         assert queued() == queued_before, (queued(), queued_before)
         print("ok: kill -9 during DATA: nothing delivered, nothing queued")
+
+        # 7. failed-login limits and the sender of a submission.
+        login_limits_and_sender(srv)
+        print("ok: per-account limit across addresses, per-address limit, 454 without a password check; "
+              "553 for another user's sender")
 
         logtext = open(f"{root}/smtpd.log", errors="replace").read()
         for key in ("queue_id=", "message_id=", "from=", "to=", "status=delivered", "status=deferred"):

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hamail/base/yaml_reader.h"
+#include "hamail/mailsvc/daemon/auth_limiter.h"
 
 namespace hamail::mailsvc::daemon {
 
@@ -47,6 +48,7 @@ struct ClientPolicy {
   std::uint64_t idle_timeout_ms = 300000;      // a client silent this long is disconnected
   std::uint64_t auth_failure_delay_ms = 2000;  // a failed login is answered this much later (Dovecot: 2 s)
   bool allow_plaintext_auth = false;           // passwords before TLS: tests and trusted networks only
+  AuthLimits auth_limits;                      // failed logins per client address / account and window
 };
 
 struct DaemonConfig {
@@ -68,8 +70,9 @@ struct DaemonConfig {
 // certificate defaults.
 void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, DaemonConfig& out);
 
-// Reads max_connections, idle_timeout, auth_failure_delay and allow_plaintext_auth from
-// `m`: smtpd's `limits:` section, pop3d's top level. Keys absent keep `out`'s defaults.
+// Reads max_connections, idle_timeout, auth_failure_delay, allow_plaintext_auth and the
+// failed-login limits (auth_failures_per_ip, auth_failures_per_account, auth_failure_window)
+// from `m`: smtpd's `limits:` section, pop3d's top level. Keys absent keep `out`'s defaults.
 void read_client_policy(config::MapReader& m, ClientPolicy& out);
 
 }  // namespace hamail::mailsvc::daemon

@@ -33,6 +33,13 @@ struct Authenticate {
   std::string user;
   std::string password;
 };
+// An authenticated client gave this MAIL FROM (SmtpConfig::sender_must_match_login):
+// decide whether `auth_user` owns `address` (Postfix's reject_sender_login_mismatch),
+// then call sender_checked().
+struct CheckSender {
+  std::string address;
+  std::string auth_user;
+};
 // Decide on one recipient (see recipient_policy()), then call recipient_checked().
 struct CheckRecipient {
   std::string address;
@@ -43,9 +50,17 @@ struct MessageComplete {
   Envelope envelope;
   std::string data;  // unstuffed, CRLF line ends, no trailing ".\r\n"
 };
-using Action = std::variant<StartTls, Authenticate, CheckRecipient, MessageComplete>;
+using Action = std::variant<StartTls, Authenticate, CheckSender, CheckRecipient, MessageComplete>;
 
-enum class AuthVerdict { ok, bad_credentials, temporary_failure };
+// rate_limited: too many failed logins from this client or for this account (the
+// shell's limits); no password was checked.
+enum class AuthVerdict { ok, bad_credentials, temporary_failure, rate_limited };
+
+enum class SenderVerdict {
+  ok,                 // 250 2.1.0
+  not_owned,          // 553 5.7.1: the address is not the logged-in user's
+  temporary_failure,  // 451 4.3.0
+};
 
 enum class RecipientVerdict {
   ok,                 // 250 2.1.5

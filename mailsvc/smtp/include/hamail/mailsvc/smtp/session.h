@@ -13,6 +13,7 @@
 #include "hamail/mailsvc/smtp/actions.h"
 #include "hamail/mailsvc/smtp/config.h"
 #include "hamail/mailsvc/smtp/data_reader.h"
+#include "hamail/mailsvc/smtp/path.h"
 #include "hamail/mailsvc/smtp/reply.h"
 #include "hamail/mailsvc/wire/line_framer.h"
 
@@ -39,6 +40,7 @@ class SmtpSession {
   // Answers to the outstanding action; a call that does not match it returns nothing.
   Output tls_started();
   Output auth_result(AuthVerdict verdict);
+  Output sender_checked(SenderVerdict verdict);
   Output recipient_checked(RecipientVerdict verdict);
   Output message_stored(const StoreResult& result);
 
@@ -50,7 +52,7 @@ class SmtpSession {
 
  private:
   enum class Mode { command, data, auth_plain, auth_login_user, auth_login_pass, closed };
-  enum class Waiting { none, tls, auth, recipient, store };
+  enum class Waiting { none, tls, auth, sender, recipient, store };
 
   Output take();
   void process();
@@ -66,6 +68,7 @@ class SmtpSession {
 
   void cmd_helo(std::string_view arg, bool esmtp);
   void cmd_mail(std::string_view arg);
+  void begin_transaction(const MailFromArgs& from);
   void cmd_rcpt(std::string_view arg);
   void cmd_data(std::string_view arg);
   void cmd_starttls(std::string_view arg);
@@ -91,6 +94,7 @@ class SmtpSession {
   std::string auth_user_;
   std::string pending_user_;  // LOGIN user, then the user being checked
 
+  std::optional<MailFromArgs> pending_mail_;  // while its sender is checked
   bool mail_given_ = false;
   Envelope envelope_;
   bool rcpt_attempted_ = false;

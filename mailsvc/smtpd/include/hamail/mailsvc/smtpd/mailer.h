@@ -37,6 +37,9 @@ class Mailer {
 
   smtp::RecipientVerdict check_recipient(smtp::PortRole role, const smtp::CheckRecipient& c) const;
   smtp::AuthVerdict authenticate(const smtp::Authenticate& a, const std::string& peer) const;
+  // Whether the logged-in user owns the MAIL FROM address: it is the user's own, or an
+  // alias whose expansion includes the user (logged sender_rejected when not).
+  smtp::SenderVerdict check_sender(const smtp::CheckSender& c, const std::string& peer) const;
   // Stores the message (Received added; Message-ID/Date for submissions) under
   // `queue_id` (made on the loop thread: new_queue_id()).
   Accepted accept(smtp::PortRole role, const smtp::MessageComplete& m, const std::string& client_ip,
