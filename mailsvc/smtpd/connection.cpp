@@ -3,6 +3,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "hamail/base/invariant.h"
+
 namespace hamail::mailsvc::smtpd {
 
 namespace {
@@ -114,15 +116,18 @@ void Connection::act(smtp::Action action) {
     return perform<smtp::RecipientVerdict>([&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
                                            [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
   }
+  if (auto* b = std::get_if<smtp::BeginMessage>(&action)) return begin_message(std::move(b->envelope));
+  if (auto* d = std::get_if<smtp::MessageData>(&action)) {
+    HAMAIL_INVARIANT(incoming_ != nullptr, "MessageData without a message being received");
+    return perform<bool>([msg = incoming_, data = std::move(d->data)] { return msg->append(data), true; },
+                         [this](bool) { return session_.data_written(); });
+  }
   if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
-    if (runner_.queued() >= runner_.max_queued()) {
-      log_.error("queue_full").kv("peer", stream_.peer()).kv("status", "tempfail")
-          .kv("queued", static_cast<unsigned long>(runner_.queued()));
-      return handle(session_.message_stored({smtp::StoreResult::Kind::insufficient_storage, {}}));
-    }
-    perform<Accepted>(
-        [&mailer, role = role_, m = std::move(*m), ip = client_ip_, id = runner_.next_queue_id()] {
-          return mailer.accept(role, m, ip, id);
+    HAMAIL_INVARIANT(incoming_ != nullptr, "MessageComplete without a message being received");
+    return perform<Accepted>(
+        [&mailer, msg = std::move(incoming_), m = std::move(*m), ip = client_ip_] {
+          msg->append(m.data);
+          return mailer.finish_message(*msg, m.envelope, ip);
         },
         [this](Accepted acc) {
           smtp::Output o = session_.message_stored(acc.result);
@@ -130,6 +135,27 @@ void Connection::act(smtp::Action action) {
           return o;
         });
   }
+  if (std::holds_alternative<smtp::DiscardMessage>(action)) {
+    return perform<bool>([msg = std::move(incoming_)] { return msg->discard(), true; },
+                         [this](bool) { return session_.message_discarded(); });
+  }
+}
+
+// DATA: the queue file is opened on the pool (routing, free space); 354 only then.
+void Connection::begin_message(smtp::Envelope envelope) {
+  if (runner_.queued() >= runner_.max_queued()) {
+    log_.error("queue_full").kv("peer", stream_.peer()).kv("status", "tempfail")
+        .kv("queued", static_cast<unsigned long>(runner_.queued()));
+    return handle(session_.message_begun({smtp::StoreResult::Kind::insufficient_storage, {}}));
+  }
+  perform<Receiving>(
+      [&mailer = mailer_, role = role_, e = std::move(envelope), ip = client_ip_, id = runner_.next_queue_id()] {
+        return mailer.begin_message(role, e, ip, id);
+      },
+      [this](Receiving r) {
+        incoming_ = std::move(r.message);
+        return session_.message_begun(r.result);
+      });
 }
 
 // AUTH: refused without a password check past the failed-login limits; a wrong password

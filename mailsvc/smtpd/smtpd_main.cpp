@@ -45,13 +45,13 @@ int main(int argc, char** argv) {
   if (!tls) return m.startup_failed(tls.error());
   auto client_tls = delivery_tls(config->delivery);
   if (!client_tls) return m.startup_failed(client_tls.error());
+  Mailer mailer(*config, log);  // before the loop: its destructor waits for pool work using the mailer
   // Fsyncs, password hashes and DNS lookups run on libuv's pool; read at its first use.
   ::setenv("UV_THREADPOOL_SIZE", std::to_string(config->delivery.io_threads).c_str(), 1);
   auto loop = uv::EventLoop::create();
   if (!loop) return m.startup_failed(loop.error());
   uv::EventLoop& ev = **loop;
 
-  Mailer mailer(*config, log);
   QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
   daemon::AuthLimiter limiter(config->clients.auth_limits);
   daemon::Server server(ev, log, config->clients.max_connections, Connection::busy_reply(*config),

@@ -68,11 +68,11 @@ Output SmtpSession::feed(std::string_view bytes) {
 
 void SmtpSession::process() {
   while (mode_ != Mode::closed && waiting_ == Waiting::none && pos_ < in_.size()) {
-    char c = in_[pos_++];
     if (mode_ == Mode::data) {
-      if (data_->push(c)) on_end_of_data();
+      on_data();
       continue;
     }
+    char c = in_[pos_++];
     if (auto line = framer_.push(c)) on_line(*line);
   }
   if (pos_ == in_.size()) {
@@ -285,17 +285,50 @@ void SmtpSession::cmd_data(std::string_view arg) {
     if (rcpt_attempted_) return fail(reply(554, "5.5.1", "No valid recipients"));
     return fail(reply(503, "5.5.1", "Need RCPT command"));
   }
-  data_.emplace(config_.max_message_size);
-  mode_ = Mode::data;
-  send(reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+  waiting_ = Waiting::begin;
+  out_.action = BeginMessage{envelope_};
+}
+
+Output SmtpSession::message_begun(const StoreResult& result) {
+  if (waiting_ != Waiting::begin) return {};
+  waiting_ = Waiting::none;
+  if (result.kind == StoreResult::Kind::stored) {
+    data_.emplace(config_.max_message_size);
+    mode_ = Mode::data;
+    send(reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+  } else {
+    reset_transaction();
+    send_store_failure(result.kind);
+  }
+  process();
+  return take();
+}
+
+void SmtpSession::on_data() {
+  std::size_t used = 0;
+  bool ended = data_->push_some(std::string_view(in_).substr(pos_), kDataChunk, used);
+  pos_ += used;
+  if (ended) return on_end_of_data();
+  if (data_->data().size() < kDataChunk) return;
+  waiting_ = Waiting::data;  // a chunk is full: hand it out before reading on
+  out_.action = MessageData{data_->take_data()};
+}
+
+Output SmtpSession::data_written() {
+  if (waiting_ != Waiting::data) return {};
+  waiting_ = Waiting::none;
+  process();
+  return take();
 }
 
 void SmtpSession::on_end_of_data() {
   mode_ = Mode::command;
   bare_lf_lines_ += data_->bare_lf_count();
   if (data_->too_big()) {
-    reset_transaction();
-    return send(reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+    data_.reset();
+    waiting_ = Waiting::discard;
+    out_.action = DiscardMessage{};
+    return;
   }
   MessageComplete m{std::move(envelope_), data_->take_data()};
   data_.reset();
@@ -303,13 +336,28 @@ void SmtpSession::on_end_of_data() {
   out_.action = std::move(m);
 }
 
+Output SmtpSession::message_discarded() {
+  if (waiting_ != Waiting::discard) return {};
+  waiting_ = Waiting::none;
+  reset_transaction();
+  send(reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+  process();
+  return take();
+}
+
 Output SmtpSession::message_stored(const StoreResult& result) {
   if (waiting_ != Waiting::store) return {};
   waiting_ = Waiting::none;
   reset_transaction();
-  switch (result.kind) {
+  if (result.kind == StoreResult::Kind::stored) send(reply(250, "2.0.0", "Ok: queued as " + result.queue_id));
+  else send_store_failure(result.kind);
+  process();
+  return take();
+}
+
+void SmtpSession::send_store_failure(StoreResult::Kind kind) {
+  switch (kind) {
     case StoreResult::Kind::stored:
-      send(reply(250, "2.0.0", "Ok: queued as " + result.queue_id));
       break;
     case StoreResult::Kind::temporary_failure:
       send(reply(451, "4.3.0", "Temporary failure storing the message, try again later"));
@@ -324,8 +372,6 @@ Output SmtpSession::message_stored(const StoreResult& result) {
       send(reply(554, "5.4.6", "Too many hops: mail loop?"));
       break;
   }
-  process();
-  return take();
 }
 
 void SmtpSession::cmd_starttls(std::string_view arg) {

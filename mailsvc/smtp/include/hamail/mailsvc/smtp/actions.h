@@ -45,12 +45,28 @@ struct CheckRecipient {
   std::string address;
   std::string auth_user;  // empty when not authenticated
 };
-// The message ended (CRLF.CRLF): store and fsync it, then call message_stored().
+// DATA: get ready to store a message for this envelope (route it, check the space, open
+// its queue file), then call message_begun(): only StoreResult::Kind::stored goes on to 354.
+struct BeginMessage {
+  Envelope envelope;
+};
+// The next bytes of the message (unstuffed, CRLF line ends; at most about
+// SmtpSession::kDataChunk): append them, then call data_written(). The message is never
+// held whole: the session keeps one chunk and the unread input.
+struct MessageData {
+  std::string data;
+};
+// The message ended (CRLF.CRLF): append `data` (the last bytes, maybe none), store the
+// message durably, then call message_stored().
 struct MessageComplete {
   Envelope envelope;
   std::string data;  // unstuffed, CRLF line ends, no trailing ".\r\n"
 };
-using Action = std::variant<StartTls, Authenticate, CheckSender, CheckRecipient, MessageComplete>;
+// The message ended but is refused (larger than max_message_size): drop what was
+// written, then call message_discarded() (552 follows).
+struct DiscardMessage {};
+using Action = std::variant<StartTls, Authenticate, CheckSender, CheckRecipient, BeginMessage, MessageData,
+                            MessageComplete, DiscardMessage>;
 
 // rate_limited: too many failed logins from this client or for this account (the
 // shell's limits); no password was checked.

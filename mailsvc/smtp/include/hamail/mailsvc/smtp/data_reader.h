@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace hamail::mailsvc::smtp {
 
@@ -16,6 +17,10 @@ class DataReader {
 
   // Returns true when this byte completed the terminating CRLF.CRLF.
   bool push(char c);
+  // Many bytes at once, the same as pushing them one by one: stops after the terminating
+  // CRLF.CRLF (returns true) or once data() holds at least `hold` bytes (or `in` is used
+  // up); `used` gets the bytes consumed. Runs of ordinary text are copied in one go.
+  bool push_some(std::string_view in, std::size_t hold, std::size_t& used);
 
   const std::string& data() const { return data_; }
   std::string take_data() { return std::move(data_); }
@@ -27,6 +32,7 @@ class DataReader {
  private:
   enum class State { text, cr, dot, dot_cr };
   void emit(char c);
+  void emit_run(std::string_view run);
   void text_byte(char c);
   void bare_cr();
 

@@ -1,8 +1,8 @@
 // One client connection: the client socket (plain, STARTTLS, implicit TLS on
-// submissions) around a SmtpSession. Feeds received bytes
-// to the session, sends its replies, performs its actions through the Mailer on a pool
-// thread (reading paused meanwhile; STARTTLS upgrades the stream in place), hands
-// acknowledged messages to the QueueRunner and closes on request or when idle.
+// submissions) around a SmtpSession. Feeds received bytes to the session, sends its
+// replies, performs its actions through the Mailer on a pool thread (reading paused
+// meanwhile; STARTTLS upgrades the stream in place; DATA goes to the queue file chunk by
+// chunk), hands acknowledged messages to the QueueRunner and closes on request or when idle.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,7 @@ class Connection : public daemon::Connection {
   void handle(smtp::Output out);
   void act(smtp::Action action);
   void authenticate(smtp::Authenticate a);
+  void begin_message(smtp::Envelope envelope);
   // Runs `work` on a pool thread, then feeds its answer to the session.
   template <class T>
   void perform(std::function<T()> work, std::function<smtp::Output(T)> answer);
@@ -65,6 +66,7 @@ class Connection : public daemon::Connection {
   daemon::AuthLimiter& limiter_;
   const Logger& log_;
   std::unique_ptr<uv::BlockingWork> work_;
+  std::shared_ptr<IncomingMessage> incoming_;  // the message of DATA; shared with the pool work writing it
   daemon::ClientStream stream_;
   uv::Timer idle_;
   smtp::SmtpSession session_;
