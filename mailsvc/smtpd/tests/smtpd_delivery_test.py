@@ -56,7 +56,10 @@ class Smtpd:
         self.proc = None
 
     def start(self):
+        # The ports are bound before the queue is recovered; event=started comes after it.
+        before = self.logtext().count(" event=started ")
         self.proc = subprocess.Popen([SMTPD, "--config", self.conf, "--debug"], stdout=self.log, stderr=self.log)
+        wait_until(lambda: self.logtext().count(" event=started ") > before, self.domain + " smtpd started")
         wait_until(lambda: can_connect(self.mx) and can_connect(self.sub), self.domain + " smtpd listening")
 
     def stop(self):

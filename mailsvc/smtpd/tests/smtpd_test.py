@@ -33,8 +33,14 @@ class Smtpd:
         self.log = open(os.path.join(root, "smtpd.log"), "ab")
         self.proc = None
 
+    def started_count(self):
+        return open(os.path.join(self.root, "smtpd.log"), errors="replace").read().count(" event=started ")
+
     def start(self):
+        # The ports are bound before the queue is recovered; event=started comes after it.
+        before = self.started_count()
         self.proc = subprocess.Popen([SMTPD, "--config", self.conf, "--debug"], stdout=self.log, stderr=self.log)
+        wait_until(lambda: self.started_count() > before, "smtpd started (queue recovered)")
         wait_until(lambda: can_connect(self.mx) and can_connect(self.sub), "smtpd listening")
 
     def kill9(self):
@@ -249,11 +255,14 @@ def main():
                     reply = f.readline()
                 assert reply.startswith(code[:3]), (line, reply)
             s.sendall(b"Subject: half\r\n\r\nhalf a message that never ends\r\n")
+            wait_until(lambda: glob.glob(os.path.join(queue, "*.msg.tmp")), "the message being written to the queue")
             srv.kill9()
-        srv.start()  # listening again: the startup queue scan has run
+        srv.start()  # started again: the startup queue scan has run
         assert len(maildir_messages(root, "alice")) == before, "a message without its 250 was delivered"
         assert queued() == queued_before, (queued(), queued_before)
-        print("ok: kill -9 during DATA: nothing delivered, nothing queued")
+        assert not glob.glob(os.path.join(queue, "*.msg.tmp")), ("the partial file was removed at the start", os.listdir(queue))
+        assert "event=queue_temporaries_removed files=1" in open(f"{root}/smtpd.log", errors="replace").read()
+        print("ok: kill -9 during DATA: the partial queue file never became a message, removed at restart")
 
         # 7. failed-login limits and the sender of a submission.
         login_limits_and_sender(srv)
