@@ -169,6 +169,7 @@ Status ClusterCore::handle(const protocol::ConfirmOff& m, const Delivery& d, Eff
   if (!node_known(m.node)) return Error{"field \"node\": no node named " + clip_utf8(m.node, 64)};
   if (state_.members.count(m.node)) return Error{m.node + " is a member of the cluster: it is not off"};
   mark_off(m.node);
+  fx.cancel_fences.push_back(m.node);  // a retry still waiting would shoot the node once it boots again
   state_.fencing[m.node].confirmed_by = m.by;
   seen_.insert(m.node);
   state_.add_fencing({{"node", m.node}, {"result", "confirmed off"}, {"ts", iso_time(d.now.wall_ms)}, {"by", m.by}});

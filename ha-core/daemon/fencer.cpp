@@ -114,9 +114,40 @@ void Fencer::run_step(Job& j) {
   if (!st) step_failed(j, s.device + " " + s.action + ": " + st.message());
 }
 
+std::size_t Fencer::cancel(const std::string& target) {
+  std::size_t n = 0;
+  for (auto it = jobs_.empty() ? jobs_.end() : std::next(jobs_.begin()); it != jobs_.end();) {
+    if (it->job.target != target) {
+      ++it;
+      continue;
+    }
+    it = jobs_.erase(it);
+    ++n;
+  }
+  if (!jobs_.empty() && jobs_.front().job.target == target && !jobs_.front().cancelled) {
+    ++n;
+    if (jobs_.front().phase == Phase::running) {
+      jobs_.front().cancelled = true;
+    } else {
+      drop_front();
+    }
+  }
+  return n;
+}
+
+void Fencer::drop_front() {
+  jobs_.pop_front();
+  ++seq_;  // the answers of its status prechecks are ignored
+  start_next();
+}
+
 void Fencer::on_step(std::uint64_t seq, const FenceDevices::Run& r) {
   if (jobs_.empty() || seq != seq_) return;
   Job& j = jobs_.front();
+  if (j.cancelled) {
+    drop_front();
+    return;
+  }
   if (j.phase == Phase::precheck) {
     j.all_off = j.all_off && r.rc == 2;
     if (--j.prechecks_pending > 0) return;

@@ -112,6 +112,8 @@ void NodeShell::run(Effects& fx) {
   for (const auto& res : fx.start_monitors) start_monitor(res);
   for (const auto& res : fx.probes) probe(res);
   for (const auto& a : fx.run) run_action(a);
+  for (const auto& target : fx.cancel_fences)
+    if (std::size_t n = fencer_.cancel(target)) log_.info("fence_cancelled").kv("target", target).kv("jobs", n);
   for (const auto& job : fx.fence) run_fence(job);
 }
 

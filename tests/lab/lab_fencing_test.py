@@ -140,8 +140,9 @@ class LabFencing(unittest.TestCase):
                 "fencing", {}).get("devices", {}).get("halab", {}).get("ok") is False, 30)
             self.assertIn("FAILING", c.hactl("node1", "status").stdout)
             self.lab.run("poweroff", "node2")
-            self.lab.wait_for("a failed fence of node2", lambda: c.events("node1", "fence_failed"), 30)
-            time.sleep(3)  # the back-off retries fail too: nothing may start meanwhile
+            failures = lambda: [e for e in c.events("node1", "fence_failed") if e["target"] == "node2"]
+            self.lab.wait_for("a failed fence of node2", failures, 30)
+            self.lab.wait_for("the retry after the back-off to fail too", lambda: len(failures()) >= 2, 40)
             self.assertEqual(c.runs_on("node1"), [], "started while node2 was not fenced")
             failed = c.events("node1", "fence_failed")[-1]
             self.assertEqual(failed["target"], "node2")

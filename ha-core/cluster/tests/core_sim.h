@@ -60,6 +60,8 @@ class Sim : public ::testing::Test {
       pending_.push_back({node, "probe", r, it == truth_.end() ? 7 : it->second, {}});
     }
     for (auto& a : fx.run) pending_.push_back({node, "run", a.resource, 0, a});
+    for (auto& t : fx.cancel_fences)  // as the Fencer drops them
+      std::erase_if(fence_jobs_, [&](const FenceCall& c) { return c.node == node && c.job.target == t; });
     for (auto& f : fx.fence) fence_jobs_.push_back({node, f});
     for (auto& r : fx.start_monitors) monitors_[node].insert(r);
     for (auto& r : fx.stop_monitors) monitors_[node].erase(r);

@@ -4,6 +4,8 @@
 // already off) and device monitors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fakes.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/daemon/fencer.h"
@@ -131,6 +133,32 @@ TEST_F(FencerTest, TheRaceDelayIsWaitedUnlessTheTargetIsAlreadyOff) {
   ASSERT_TRUE(outcome_ && outcome_->ok);
   EXPECT_LT(clock_.mono - before, 4000) << "the race delay was skipped";
   EXPECT_NE(outcome_->detail.find("delay skipped: already off"), std::string::npos) << outcome_->detail;
+}
+
+TEST_F(FencerTest, AFenceWaitingItsRaceDelayIsDroppedWhenTheTargetIsConfirmedOff) {
+  fence("node1", "off", 5000);
+  fence("node1");  // a retry queued behind it
+  run_for(1000);
+  ASSERT_EQ(devices_.calls, (std::vector<std::string>{"pdu-a status node1"}));
+  EXPECT_EQ(fencer_->cancel("node1"), 2u);
+  EXPECT_FALSE(fencer_->busy());
+  run_for(20000);
+  EXPECT_FALSE(outcome_) << "a dropped job never answers";
+  std::erase(devices_.calls, "pdu-a monitor");
+  EXPECT_EQ(devices_.calls, (std::vector<std::string>{"pdu-a status node1"})) << "nobody shot node1 afterwards";
+}
+
+TEST_F(FencerTest, ARunningAgentFinishesButTheFenceStopsThere) {
+  fence("node2");
+  fence("node1");
+  EXPECT_EQ(fencer_->cancel("node2"), 1u);  // its `ipmi2 off` runs
+  EXPECT_EQ(fencer_->cancel("node2"), 0u) << "already stopping";
+  run_for(20000);
+  ASSERT_TRUE(outcome_) << "node1's fence runs next";
+  ASSERT_GE(devices_.calls.size(), 2u);
+  EXPECT_EQ(devices_.calls[0], "ipmi2 off node2");
+  EXPECT_EQ(devices_.calls[1], "pdu-a off node1") << "no status confirmation for node2's stopped fence";
+  EXPECT_EQ(std::count(devices_.calls.begin(), devices_.calls.end(), "ipmi2 status node2"), 0);
 }
 
 TEST_F(FencerTest, MonitorsReportADeadDeviceBeforeItIsNeeded) {

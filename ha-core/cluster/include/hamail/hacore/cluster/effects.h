@@ -48,6 +48,7 @@ struct Effects {
   std::vector<protocol::Message> broadcast;    // to every node (including this one), in order
   std::vector<LocalAction> run;                // agent actions to run here
   std::vector<FenceJob> fence;                 // fences to run from here
+  std::vector<std::string> cancel_fences;      // targets confirmed off: drop their fences not yet run
   std::vector<std::string> probes;             // one-shot monitors of local resources
   std::vector<std::string> start_monitors;     // recurring monitors to start / stop here
   std::vector<std::string> stop_monitors;

@@ -35,6 +35,10 @@ class Fencer {
   Fencer(const config::StonithConfig& cfg, FenceDevices& devices, const Clock& clock);
   // Queues the job; `done` is called once, later. Fails when the queue is full.
   Status fence(const cluster::FenceJob& job, Done done);
+  // The target was confirmed off: its queued fences are dropped, and the running one unless
+  // an agent runs for it now (then it stops after that agent's answer). A dropped job's
+  // `done` is never called. Returns how many were dropped or stopped.
+  std::size_t cancel(const std::string& target);
   void tick();
   void set_health_listener(HealthChanged listener) { on_health_ = std::move(listener); }
   // device -> {"ok", "detail", "checked_ago_ms"}; a device never checked yet is absent.
@@ -63,6 +67,7 @@ class Fencer {
     std::string confirmed;              // how the last off was confirmed
     int prechecks_pending = 0;
     bool all_off = true;
+    bool cancelled = false;             // stops at the running agent's answer
   };
   struct Health {
     bool checked = false, ok = true, running = false;
@@ -71,6 +76,7 @@ class Fencer {
   };
 
   void start_next();
+  void drop_front();
   void precheck(Job& j);
   void begin_level(Job& j);
   void begin_step(Job& j);
