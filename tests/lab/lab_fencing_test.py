@@ -29,8 +29,7 @@ class Cluster:
         return self.lab.exec(node, "hactl", *args, check=check, timeout=timeout)
 
     def status(self, node):
-        p = self.hactl(node, "status", "--json", check=False)
-        return json.loads(p.stdout) if p.returncode == 0 else None
+        return self.lab.hactl_status(node)
 
     def events(self, node, name=None):
         p = self.hactl(node, "events", "--json")
@@ -49,12 +48,7 @@ class Cluster:
         return self.lab.init_pid(node) is not None
 
     def group_on(self, node, where, timeout):
-        def check():
-            s = self.status(node)
-            if not s or s["groups"][0]["node"] != where or s.get("transition"):
-                return None
-            return s if all(r["on"].get(where) == "started" for r in s["groups"][0]["resources"]) else None
-        return self.lab.wait_for(f"{node} to see group demo on {where}", check, timeout)
+        return self.lab.wait_group_on(node, where, timeout)
 
     def rejoin(self, node, other):
         if not self.powered(node):

@@ -45,7 +45,7 @@ class LabStorageGroup(unittest.TestCase):
         cls.lab.down()
 
     def group_on(self, asker, where, timeout):
-        return storage.wait_group_on(self.lab, asker, where, WANT, timeout)
+        return self.lab.wait_group_on(asker, where, timeout, WANT)
 
     def mounted_with_files(self, node):
         findmnt = self.lab.exec(node, "findmnt", "-n", "-o", "SOURCE,FSTYPE", MNT, check=False)
