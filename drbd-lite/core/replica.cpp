@@ -26,6 +26,7 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
   DiskState d = DiskState::inconsistent;
   if (sb_.has(meta::kFlagConsistent)) {
     d = sb_.has(meta::kFlagWasUpToDate) ? DiskState::uptodate : DiskState::consistent;
+    if (sb_.has(meta::kFlagOutdated)) d = DiskState::outdated;
     if (sb_.gen.fresh()) d = DiskState::inconsistent;
   }
   set_disk(d, out);
@@ -51,6 +52,10 @@ void Replica::set_conn(ConnState c, Outbox& out) {
   if (c == conn_) return;
   event(out, "conn", {{"old", std::string(to_string(conn_))}, {"new", std::string(to_string(c))}});
   conn_ = c;
+  if (is_connected(c)) {
+    link_connected_ = true;
+    if (role_ == Role::primary) stop_fencing_on_reconnect(out);
+  }
 }
 
 void Replica::set_disk(DiskState d, Outbox& out) {
@@ -99,6 +104,7 @@ void Replica::update_superblock_flags() {
   const bool peer_primary = hello_received_ && peer_role_ == Role::primary && role_ != Role::primary;
   sb_.set(meta::kFlagConsistent, consistent);
   sb_.set(meta::kFlagWasUpToDate, disk_state_ == DiskState::uptodate && !peer_primary);
+  sb_.set(meta::kFlagOutdated, disk_state_ == DiskState::outdated);
   sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
   if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
 }
@@ -140,8 +146,8 @@ void Replica::refuse_peer(const std::string& reason, Outbox& out) {
   last_error_ = reason;
 }
 
-Status Replica::promote(bool force, Outbox& out) {
-  if (role_ == Role::primary) return Status::ok();
+// Why this node may not be promoted now (ok: it may, perhaps after fencing the peer).
+Status Replica::check_promotable(bool force) const {
   if (disk_state_ == DiskState::failed || disk_state_ == DiskState::diskless)
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_))};
   if (peer_role_ == Role::primary && hello_received_)
@@ -149,23 +155,53 @@ Status Replica::promote(bool force, Outbox& out) {
   if (conn_ == ConnState::sync_target || plan_ == SyncPlan::target)
     return Error{cfg_.volume + ": cannot promote: resync from the peer is running (" +
                  std::to_string(bm_.out_of_sync_bytes() >> 10) + " KiB left)"};
-  if (disk_state_ == DiskState::consistent && !force)
+  if (force) return Status::ok();
+  if (disk_state_ == DiskState::outdated)
+    return Error{cfg_.volume + ": cannot promote: local disk is Outdated: the peer fenced this node and may have "
+                               "written since (use --force only to make this older data the authoritative copy)"};
+  if (disk_state_ == DiskState::consistent && (cfg_.fencing == Fencing::dont_care || hello_received_))
     return Error{cfg_.volume + ": cannot promote: local disk is Consistent, not UpToDate: the peer was Primary "
                                "when this node lost it and may have written since (use --force only once the peer "
                                "is known to be down or fenced)"};
-  if (disk_state_ != DiskState::uptodate && !force)
+  if (disk_state_ != DiskState::uptodate && disk_state_ != DiskState::consistent)
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_)) +
                  " (use --force to make this node's data the authoritative copy)"};
+  return Status::ok();
+}
+
+Status Replica::promote(bool force, Outbox& out) {
+  if (role_ == Role::primary) return Status::ok();
+  if (promote_after_fence_) return Status::ok();  // already waiting for fence-peer
+  if (Status st = check_promotable(force); !st) return st;
+  // DRBD's rule with fencing: the peer's disk is unknown, so it could be promoted too (or be
+  // Primary already): fence it first. A node that fenced it before and has not met it since knows.
+  if (!force && cfg_.fencing != Fencing::dont_care && !hello_received_ && !sb_.has(meta::kFlagPeerOutdated)) {
+    promote_after_fence_ = true;
+    event(out, "promotion-pending", {{"reason", "the peer is unreachable and not known to be fenced: fence-peer first"}});
+    start_fence("promotion while the peer is unreachable", out);
+    return Status::ok();
+  }
+  return promote_now(force, sb_.has(meta::kFlagPeerOutdated), out);
+}
+
+// `peer_fenced`: fence-peer just reported the peer outdated, down or fenced: a Consistent disk
+// (the survivor of a lost Primary) holds the newest data there is.
+Status Replica::promote_now(bool force, bool peer_fenced, Outbox& out) {
   bool was_fresh = sb_.gen.fresh();
+  if (peer_fenced && disk_state_ == DiskState::consistent) {
+    event(out, "consistent-to-uptodate", {{"reason", "the peer is fenced: this copy is the newest"}});
+    set_disk(DiskState::uptodate, out);
+  }
   if (force && disk_state_ != DiskState::uptodate) {
     event(out, "forced-primary", {{"disk", std::string(to_string(disk_state_))}});
     sb_.gen.new_current(random_id_());
     sb_.set(meta::kFlagFullSyncPending, false);
+    sb_.set(meta::kFlagDivergedAsPrimary, false);
     if (was_fresh || hello_received_) bm_.set_all();  // the peer must receive everything
     set_disk(DiskState::uptodate, out);
   } else if (!hello_received_) {
     // Writes the peer will not see: start a new data version the bitmap tracks from.
-    sb_.gen.new_current(random_id_());
+    if (sb_.gen.new_current(random_id_())) sb_.set(meta::kFlagDivergedAsPrimary, false);
   }
   role_ = Role::primary;  // set before persisting: the superblock records PrimaryUnclean
   Status st = persist_superblock();
@@ -191,9 +227,11 @@ Status Replica::demote(Outbox& out) {
   if (role_ == Role::secondary) return Status::ok();
   std::size_t app_flushes = 0;
   for (const auto& [seq, request] : pending_flushes_) app_flushes += request.has_value();
-  if (!pending_.empty() || !deferred_.empty() || app_flushes > 0)
-    return Error{cfg_.volume + ": cannot demote: " + std::to_string(pending_.size() + deferred_.size() + app_flushes) +
-                 " requests still in flight"};
+  const std::size_t in_flight =
+      pending_.size() + deferred_.size() + app_flushes + held_.size() + frozen_flushes_.size();
+  if (in_flight > 0)
+    return Error{cfg_.volume + ": cannot demote: " + std::to_string(in_flight) + " requests still in flight" +
+                 (io_frozen_ ? " (I/O is frozen until the peer is fenced: `drbdlite resume-io` thaws it)" : "")};
   Status st = disk_.flush();
   if (!st) return Error{cfg_.volume + ": cannot demote: flush failed: " + st.message()};
   st = persist_bitmap();
@@ -295,6 +333,10 @@ ReplicaStatus Replica::status() const {
   s.gen = sb_.gen;
   s.peer_node = peer_node_;
   s.last_error = last_error_;
+  s.io_frozen = io_frozen_;
+  s.fencing_peer = fence_run_.has_value() || fence_wanted_;
+  s.peer_fenced = sb_.has(meta::kFlagPeerOutdated);
+  s.promotion_pending = promote_after_fence_;
   return s;
 }
 

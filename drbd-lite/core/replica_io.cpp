@@ -93,6 +93,7 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
     out.completed.push_back({w.request, st});
     return;
   }
+  if (io_frozen_) return defer(std::move(w), Defer::frozen, out);  // held until the peer is fenced
   const bool is_discard = w.discard_length > 0;
   const std::uint64_t length = is_discard ? w.discard_length : w.data.size();
   if (length == 0 || w.offset > size() || length > size() - w.offset) {
@@ -184,7 +185,7 @@ void Replica::complete_app_write(std::uint64_t request, std::uint64_t offset, st
                                  Outbox& out) {
   HAMAIL_INVARIANT(cfg_.protocol != 'C' || peer_wrote || bitmap_covers(offset, length),
                    "protocol C: a write completes only after the peer's write_ack or with its blocks in the bitmap");
-  out.completed.push_back({request, Status::ok()});
+  report({request, Status::ok()}, out);
 }
 
 bool Replica::bitmap_covers(std::uint64_t offset, std::uint64_t length) const {
@@ -254,6 +255,10 @@ void Replica::on_recv_ack(const wire::RecvAck& a, Outbox& out) {
 void Replica::app_flush(std::uint64_t request, Outbox& out) {
   if (Status st = io_allowed(); !st) {
     out.completed.push_back({request, st});
+    return;
+  }
+  if (io_frozen_) {
+    frozen_flushes_.push_back(request);  // bounded by the writes deferred_ admits: the NBD server's admission
     return;
   }
   // Nothing written since the last flush, and nothing in flight: already durable on both sides.
@@ -369,7 +374,7 @@ void Replica::abandon_in_flight(Outbox& out) {
   Status st = persist_bitmap();
   if (!st) fail_disk("bitmap write: " + st.message(), out);
   for (auto& [seq, request] : pending_flushes_) {
-    if (request) out.completed.push_back({*request, st ? Status::ok() : Error{"flush: " + st.message()}});
+    if (request) report({*request, st ? Status::ok() : Error{"flush: " + st.message()}}, out);
   }
   pending_flushes_.clear();
 }

@@ -75,6 +75,7 @@ void Replica::on_bitmap_done(Outbox& out) {
       set_disk(DiskState::uptodate, out);  // same version as an UpToDate peer
       if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
     }
+    if (peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
     return;
   }
   begin_resync(out);
@@ -238,6 +239,7 @@ void Replica::on_rs_done(Outbox& out) {
   event(out, "resync-finished", {{"peer", peer_node_}, {"direction", "target"}, {"kib", kib(rs_done_)},
                                  {"ms", std::to_string(now_ms_ - rs_start_ms_)}});
   set_conn(ConnState::connected, out);
+  run_handler(Handler::after_resync_target, out);
 }
 
 }  // namespace hamail::drbdlite
