@@ -99,6 +99,8 @@ void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
 void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::encode(m)); }
 
 void Replica::update_superblock_flags() {
+  // A failed disk keeps what it last recorded about its data (its bitmap names what it missed).
+  if (disk_state_ == DiskState::failed) return;
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||
                     disk_state_ == DiskState::consistent;
   const bool peer_primary = hello_received_ && peer_role_ == Role::primary && role_ != Role::primary;

@@ -9,6 +9,12 @@
 
 namespace hamail::drbdlite {
 
+void Replica::start_diverged_version(Outbox& out) {
+  if (!sb_.gen.new_current(random_id_())) return;
+  sb_.set(meta::kFlagDivergedAsPrimary, true);
+  if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+}
+
 void Replica::run_handler(Handler h, Outbox& out) {
   const std::uint64_t id = next_handler_id_++;
   out.handlers.push_back(HandlerRequest{id, h});
@@ -96,6 +102,7 @@ void Replica::retry_fence_if_due(Outbox& out) {
 void Replica::thaw(const std::string& why, Outbox& out) {
   if (!io_frozen_) return;
   io_frozen_ = false;
+  if (role_ == Role::primary && !hello_received_) start_diverged_version(out);
   event(out, "io-resumed", {{"reason", why}, {"held_completions", std::to_string(held_.size())},
                             {"held_flushes", std::to_string(frozen_flushes_.size())},
                             {"held_writes", std::to_string(deferred_.size())}});

@@ -20,6 +20,8 @@ void Replica::send_hello(Outbox& out) {
   h.split_brain_policy = cfg_.split_brain.describe();
   hello_role_ = role_;
   hello_disk_ = disk_state_;
+  hello_changed_blocks_ = h.changed_blocks;
+  hello_diverged_as_primary_ = (h.flags & wire::kHelloDivergedAsPrimary) != 0;
   hello_sent_ = true;
   send(h, out);
 }
@@ -51,11 +53,10 @@ void Replica::link_down(const std::string& reason, Outbox& out) {
   rs_in_flight_bytes_ = 0;
   verify_in_flight_.clear();
   set_peer(Role::unknown, DiskState::dunknown, out);
-  if (was_up && role_ == Role::primary && sb_.gen.new_current(random_id_())) {
-    // From now on this node writes what the peer does not have.
-    sb_.set(meta::kFlagDivergedAsPrimary, true);
-    if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
-  }
+  // From now on this node writes what the peer does not have: a new data version. Frozen,
+  // it writes nothing new until the peer is fenced: the new version starts at the thaw, so a
+  // Primary that dies frozen (its peer then promoted) holds no version of its own.
+  if (was_up && role_ == Role::primary && !io_frozen_) start_diverged_version(out);
   if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
   if (conn_ != ConnState::standalone) set_conn(ConnState::connecting, out);
   drain_deferred(out);
@@ -173,6 +174,7 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
   // again detected and left to the operator (or the policies).
   discard_my_data_ = false;
   if (diverged) d = on_split_brain(d, h, out);
+  d = never_from_unusable_disk(d);
   if (role_ == Role::primary && peer_role_ == Role::primary) {
     refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
     return;
@@ -196,7 +198,9 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
 // policy that applied and its decision. Returns the decision to act on: a sync with the
 // loser as target, or the split brain (StandAlone, the split-brain handler runs).
 meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wire::Hello& h, Outbox& out) {
-  SplitBrainSide local{cfg_.node, role_ == Role::primary, sb_.has(meta::kFlagDivergedAsPrimary), bm_.count_set()};
+  // Both sides decide from the two hellos (what the peer knows of this node), not from what
+  // changed here since this node sent its own (a promotion in between, say).
+  SplitBrainSide local{cfg_.node, hello_role_ == Role::primary, hello_diverged_as_primary_, hello_changed_blocks_};
   SplitBrainSide peer{peer_node_, peer_hello_role_ == Role::primary, (h.flags & wire::kHelloDivergedAsPrimary) != 0,
                       h.changed_blocks};
   SplitBrainDecision sb;
@@ -213,7 +217,10 @@ meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wi
       meta::SyncSide l{sb_.gen, crashed_primary_, sb.verdict == SplitBrainVerdict::local_loses};
       meta::SyncSide p{peer_gen_, peer_crashed_primary_, sb.verdict == SplitBrainVerdict::peer_loses};
       result = meta::decide_sync(l, p);
-      HAMAIL_INVARIANT(result.outcome != meta::SyncOutcome::split_brain, "a split-brain verdict names a loser");
+      if (result.outcome == meta::SyncOutcome::split_brain)  // same version, both crashed as Primary
+        result = {sb.verdict == SplitBrainVerdict::local_loses ? meta::SyncOutcome::bitmap_sync_target
+                                                               : meta::SyncOutcome::bitmap_sync_source,
+                  d.reason + "; resolved by " + sb.policy + " (bitmap sync of both nodes' marked blocks)"};
     }
   }
   const char* decision = sb.verdict == SplitBrainVerdict::local_loses  ? "this node discards its changes"
@@ -228,6 +235,26 @@ meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wi
   if (sb.pri_lost_local) run_handler(Handler::pri_lost_after_sb, out);
   if (result.outcome == meta::SyncOutcome::split_brain) run_handler(Handler::split_brain, out);
   return result;
+}
+
+// The generation ids name the newer data version, but a disk left Inconsistent (a resync cut
+// short, a failed disk restarted) does not hold it whole: when exactly one side's hello said
+// its disk is usable, that side sends. Both sides decide this from the two hellos alike.
+meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d) const {
+  auto usable = [](DiskState s) {
+    return s == DiskState::uptodate || s == DiskState::consistent || s == DiskState::outdated;
+  };
+  using O = meta::SyncOutcome;
+  const bool local_source = d.outcome == O::bitmap_sync_source || d.outcome == O::full_sync_source;
+  const bool local_target = d.outcome == O::bitmap_sync_target || d.outcome == O::full_sync_target;
+  const bool bitmap = d.outcome == O::bitmap_sync_source || d.outcome == O::bitmap_sync_target;
+  if (local_source && !usable(hello_disk_) && usable(peer_hello_disk_))
+    return {bitmap ? O::bitmap_sync_target : O::full_sync_target,
+            d.reason + "; but this node's disk is " + std::string(to_string(hello_disk_)) + ": the peer sends"};
+  if (local_target && !usable(peer_hello_disk_) && usable(hello_disk_))
+    return {bitmap ? O::bitmap_sync_source : O::full_sync_source,
+            d.reason + "; but the peer's disk is " + std::string(to_string(peer_hello_disk_)) + ": this node sends"};
+  return d;
 }
 
 // Sets plan_ from the decision; false when the connection goes no further.

@@ -207,6 +207,7 @@ class Replica {
   void stop_fencing_on_reconnect(Outbox& out);
   void on_peer_uptodate(Outbox& out);
   void run_handler(Handler h, Outbox& out);
+  void start_diverged_version(Outbox& out);  // a Primary without its peer: a new data version
   meta::SyncDecision on_split_brain(const meta::SyncDecision& d, const wire::Hello& h, Outbox& out);
 
   // Writes.
@@ -235,6 +236,7 @@ class Replica {
   void on_hello(const wire::Hello& h, Outbox& out);
   bool hello_acceptable(const wire::Hello& h, Outbox& out);
   bool apply_sync_decision(const meta::SyncDecision& d, Outbox& out);
+  meta::SyncDecision never_from_unusable_disk(const meta::SyncDecision& d) const;
   void on_peer_state(const wire::State& s, Outbox& out);
   void send_bitmap(Outbox& out);
   void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
@@ -277,6 +279,8 @@ class Replica {
   // Both sides' role and disk as the two hellos said: what both decide a resync's direction with.
   Role hello_role_ = Role::unknown, peer_hello_role_ = Role::unknown;
   DiskState hello_disk_ = DiskState::dunknown, peer_hello_disk_ = DiskState::dunknown;
+  std::uint64_t hello_changed_blocks_ = 0;             // what this node's hello said (the split-brain facts)
+  bool hello_diverged_as_primary_ = false;
   std::string last_error_;
 
   // Replication of application writes.

@@ -1,0 +1,53 @@
+// AppModel: the simulator's record of what the application wrote and was told, to decide
+// whether data read back is allowed. Every write fills each 512 B sector with a tag naming
+// the write and the sector, so a read says which write each sector holds. A sector may hold
+// the newest write that must have survived, or any write issued after it; a completed write
+// may be lost only when every node that held it lost power before a flush made it durable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hamail::drbdlite::sim {
+
+inline constexpr std::uint64_t kSectorBytes = 512;
+
+class AppModel {
+ public:
+  explicit AppModel(std::uint64_t data_bytes) : history_(data_bytes / kSectorBytes) {}
+
+  // A new write of `length` bytes at `offset` issued on node `node` (0 or 1): its id and data.
+  std::uint64_t issue(int node, std::uint64_t offset, std::uint64_t length, bool fua, std::string& data);
+  // It completed: OK or not; `copy_on_peer`: the writer replicated it to an UpToDate peer
+  // under protocol C (so it survives the writer's power loss).
+  void complete(std::uint64_t id, bool ok, bool copy_on_peer);
+  // A flush issued on `node` now covers the writes that completed there before: its token.
+  std::uint64_t flush_issued(int node);
+  void flush_completed(std::uint64_t token, bool ok);
+  void power_cut(int node) { ++power_cuts_[node]; }
+
+  // Why `data` read at `offset` is not allowed; nothing when it is.
+  std::optional<std::string> check(std::uint64_t offset, const std::string& data) const;
+  std::uint64_t writes() const { return writes_.size(); }
+  std::uint64_t completed_ok() const { return completed_ok_; }
+
+ private:
+  struct Write {
+    int node = 0;
+    bool completed = false, ok = false, fua = false, durable = false, copy_on_peer = false;
+    std::uint64_t cuts_writer = 0, cuts_peer = 0;  // power cuts of each node when it completed
+  };
+  bool must_survive(const Write& w) const;
+  std::optional<std::string> check_sector(std::uint64_t sector, const char* p) const;
+
+  std::map<std::uint64_t, Write> writes_;
+  std::vector<std::vector<std::uint64_t>> history_;  // per sector, the writes that covered it, in issue order
+  std::map<std::uint64_t, std::vector<std::uint64_t>> flushes_;  // token -> writes it makes durable
+  std::uint64_t next_id_ = 1, next_flush_ = 1, completed_ok_ = 0;
+  std::uint64_t power_cuts_[2] = {0, 0};
+};
+
+}  // namespace hamail::drbdlite::sim
