@@ -190,6 +190,7 @@ Status Replica::promote(bool force, Outbox& out) {
 // (the survivor of a lost Primary) holds the newest data there is.
 Status Replica::promote_now(bool force, bool peer_fenced, Outbox& out) {
   bool was_fresh = sb_.gen.fresh();
+  const meta::GenerationIds before_gen = sb_.gen;
   if (peer_fenced && disk_state_ == DiskState::consistent) {
     event(out, "consistent-to-uptodate", {{"reason", "the peer is fenced: this copy is the newest"}});
     set_disk(DiskState::uptodate, out);
@@ -216,6 +217,7 @@ Status Replica::promote_now(bool force, bool peer_fenced, Outbox& out) {
   if (!st) fail_disk("bitmap write: " + st.message(), out);
   role_ = Role::secondary;
   set_role(Role::primary, out);
+  if (!(sb_.gen == before_gen)) rehandshake_if_hello_sent(out);
   if (hello_received_ && force && was_fresh) {
     // Connected to a peer that has no data either: reconnect, so both sides decide
     // again from the new generation ids and this node becomes the full-sync source.

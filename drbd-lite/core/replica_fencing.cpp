@@ -13,6 +13,16 @@ void Replica::start_diverged_version(Outbox& out) {
   if (!sb_.gen.new_current(random_id_())) return;
   sb_.set(meta::kFlagDivergedAsPrimary, true);
   if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+  rehandshake_if_hello_sent(out);
+}
+
+// The hello sent names the data version both sides decide with: a new one started since
+// (a thaw, a promotion) makes the peer decide from stale ids. Start the handshake again.
+void Replica::rehandshake_if_hello_sent(Outbox& out) {
+  if (!hello_sent_ || hello_received_) return;
+  const std::string reason = "the data version changed during the handshake: reconnecting";
+  link_down(reason, out);
+  out.drop_link = reason;
 }
 
 void Replica::run_handler(Handler h, Outbox& out) {

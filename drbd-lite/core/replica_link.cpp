@@ -238,8 +238,9 @@ meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wi
 }
 
 // The generation ids name the newer data version, but a disk left Inconsistent (a resync cut
-// short, a failed disk restarted) does not hold it whole: when exactly one side's hello said
-// its disk is usable, that side sends. Both sides decide this from the two hellos alike.
+// short) does not hold it whole: if the other side's hello said its disk is usable, that side
+// sends. Both sides decide this from the two hellos alike. (A Failed disk is not Inconsistent:
+// its data is what it was, and a resync from it stops at its first read error.)
 meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d) const {
   auto usable = [](DiskState s) {
     return s == DiskState::uptodate || s == DiskState::consistent || s == DiskState::outdated;
@@ -248,12 +249,12 @@ meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d
   const bool local_source = d.outcome == O::bitmap_sync_source || d.outcome == O::full_sync_source;
   const bool local_target = d.outcome == O::bitmap_sync_target || d.outcome == O::full_sync_target;
   const bool bitmap = d.outcome == O::bitmap_sync_source || d.outcome == O::bitmap_sync_target;
-  if (local_source && !usable(hello_disk_) && usable(peer_hello_disk_))
+  if (local_source && hello_disk_ == DiskState::inconsistent && usable(peer_hello_disk_))
     return {bitmap ? O::bitmap_sync_target : O::full_sync_target,
-            d.reason + "; but this node's disk is " + std::string(to_string(hello_disk_)) + ": the peer sends"};
-  if (local_target && !usable(peer_hello_disk_) && usable(hello_disk_))
+            d.reason + "; but this node's disk is Inconsistent: the peer sends"};
+  if (local_target && peer_hello_disk_ == DiskState::inconsistent && usable(hello_disk_))
     return {bitmap ? O::bitmap_sync_source : O::full_sync_source,
-            d.reason + "; but the peer's disk is " + std::string(to_string(peer_hello_disk_)) + ": this node sends"};
+            d.reason + "; but the peer's disk is Inconsistent: this node sends"};
   return d;
 }
 

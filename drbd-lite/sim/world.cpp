@@ -166,6 +166,10 @@ void World::act_read(SimNode& p) {
 void World::act_promote(SimNode& n) {
   SimNode& other = nodes_[1 - n.index];
   if (other.up && other.r->role() == Role::primary && conn_.open && !conn_.closed[0] && !conn_.closed[1]) return;
+  // Promotion is local (README, limits): a node whose core still believes in a link to a peer
+  // that just died may not have heard that peer become Primary. The cluster manager waits
+  // for the link to drop (or disconnects it) before promoting the survivor.
+  if (!other.up && n.r->link_established()) return;
   bool force = false;
   if (fencing_ == Fencing::dont_care) {
     DiskState d = n.r->disk();

@@ -127,14 +127,16 @@ bool World::settled() const {
   const bool in_sync = a.conn() == ConnState::connected && b.conn() == ConnState::connected &&
                        a.disk() == DiskState::uptodate && b.disk() == DiskState::uptodate &&
                        conn_.to[0].empty() && conn_.to[1].empty();
-  const bool split = a.conn() == ConnState::standalone && b.conn() == ConnState::standalone &&
+  // A split brain left to the operator: a side stays StandAlone (the other, restarted, may
+  // try to connect), both logged it.
+  const bool split = (a.conn() == ConnState::standalone || b.conn() == ConnState::standalone) &&
                      nodes_[0].split_brain_logged && nodes_[1].split_brain_logged;
   return in_sync || split;
 }
 
 void World::final_checks() {
   const SimNode &a = nodes_[0], &b = nodes_[1];
-  if (a.r->conn() == ConnState::standalone) {
+  if (a.r->conn() == ConnState::standalone || b.r->conn() == ConnState::standalone) {
     trace(nullptr, "end: both StandAlone after a logged split brain");
     return;
   }

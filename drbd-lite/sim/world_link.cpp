@@ -61,6 +61,12 @@ void World::on_event(SimNode& n, const ReplicaEvent& e) {
   for (const auto& [k, v] : e.fields)
     if (k != "volume") line += " " + k + "=" + v;
   trace(&n, line);
+  if (e.name == "role" && line.find("new=Primary") != std::string::npos && !nodes_[1 - n.index].up) {
+    // Failing over from a node that is down abandons what only its cache held: for the
+    // model, as if it lost power (protocol C survives one node's loss, not two).
+    model_.power_cut(1 - n.index);
+    trace(nullptr, "model: " + nodes_[1 - n.index].name + "'s unflushed writes may be lost with the failover");
+  }
   if (e.name != "split-brain") return;
   ++result_.stats.split_brains;
   n.split_brain_logged = true;

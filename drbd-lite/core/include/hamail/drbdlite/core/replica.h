@@ -208,6 +208,7 @@ class Replica {
   void on_peer_uptodate(Outbox& out);
   void run_handler(Handler h, Outbox& out);
   void start_diverged_version(Outbox& out);  // a Primary without its peer: a new data version
+  void rehandshake_if_hello_sent(Outbox& out);
   meta::SyncDecision on_split_brain(const meta::SyncDecision& d, const wire::Hello& h, Outbox& out);
 
   // Writes.
