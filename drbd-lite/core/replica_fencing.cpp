@@ -41,11 +41,10 @@ void Replica::report(AppCompletion c, Outbox& out) {
 
 // Called by link_down before the writes in flight are abandoned. True when this node now
 // waits for the peer to be fenced (I/O frozen with resource-and-stonith).
-bool Replica::fence_on_link_loss(DiskState peer_disk_before, Outbox& out) {
+// Every peer is fenced, whatever its disk was last reported as: a SyncTarget may have just
+// become UpToDate, its State lost with the link (the simulator found this one).
+bool Replica::fence_on_link_loss(Outbox& out) {
   if (role_ != Role::primary || cfg_.fencing == Fencing::dont_care) return false;
-  // Only a peer that could be promoted needs fencing: UpToDate, or Consistent (which a
-  // promotion with fencing turns UpToDate).
-  if (peer_disk_before != DiskState::uptodate && peer_disk_before != DiskState::consistent) return false;
   fence_wanted_ = cfg_.fencing == Fencing::resource_and_stonith;
   fence_failures_ = 0;
   if (cfg_.fencing == Fencing::resource_and_stonith && !io_frozen_) {

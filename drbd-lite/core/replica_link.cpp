@@ -42,7 +42,7 @@ void Replica::link_down(const std::string& reason, Outbox& out) {
   link_connected_ = false;
   if (hello_sent_ || hello_received_) event(out, "link-down", {{"reason", reason}});
   // Before the writes in flight are abandoned: with resource-and-stonith their completions are held.
-  if (was_connected) fence_on_link_loss(peer_disk_, out);
+  if (was_connected) fence_on_link_loss(out);
   abandon_in_flight(out);
   hello_sent_ = hello_received_ = false;
   plan_ = SyncPlan::none;

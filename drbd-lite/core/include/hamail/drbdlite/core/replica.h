@@ -199,7 +199,7 @@ class Replica {
   Status promote_now(bool force, bool peer_fenced, Outbox& out);
 
   // Fencing (replica_fencing.cpp).
-  bool fence_on_link_loss(DiskState peer_disk_before, Outbox& out);
+  bool fence_on_link_loss(Outbox& out);
   void start_fence(const std::string& why, Outbox& out);
   void retry_fence_if_due(Outbox& out);
   void report(AppCompletion c, Outbox& out);  // held while I/O is frozen
