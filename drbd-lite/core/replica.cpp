@@ -87,6 +87,7 @@ void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
   if (role_ == Role::primary) return;
   if (was_primary && peer_role_ == Role::unknown && disk_state_ == DiskState::uptodate) {
     set_disk(DiskState::consistent, out);
+    holds_primary_writes_ = cfg_.protocol == 'C';
     event(out, "peer-primary-lost",
           {{"disk", "Consistent"},
            {"hint", "the Primary may write on without this node: promote here only with --force, once the peer is "
@@ -206,6 +207,7 @@ Status Replica::promote_now(bool force, bool peer_fenced, Outbox& out) {
     // Writes the peer will not see: start a new data version the bitmap tracks from.
     if (sb_.gen.new_current(random_id_())) sb_.set(meta::kFlagDivergedAsPrimary, false);
   }
+  holds_primary_writes_ = false;
   role_ = Role::primary;  // set before persisting: the superblock records PrimaryUnclean
   Status st = persist_superblock();
   if (!st) {

@@ -15,6 +15,8 @@ void Replica::send_hello(Outbox& out) {
   h.disk = static_cast<std::uint8_t>(disk_state_);
   h.flags = (crashed_primary_ ? wire::kHelloPrimaryCrashed : 0) | (discard_my_data_ ? wire::kHelloDiscardMyData : 0);
   if (sb_.has(meta::kFlagDivergedAsPrimary)) h.flags |= wire::kHelloDivergedAsPrimary;
+  if (holds_primary_writes_) h.flags |= wire::kHelloHoldsPrimaryWrites;
+  hello_flags_ = h.flags;
   h.gen = wire::GenIds{sb_.gen.current, sb_.gen.bitmap, sb_.gen.history[0], sb_.gen.history[1]};
   h.changed_blocks = bm_.count_set();
   h.split_brain_policy = cfg_.split_brain.describe();
@@ -174,7 +176,7 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
   // again detected and left to the operator (or the policies).
   discard_my_data_ = false;
   if (diverged) d = on_split_brain(d, h, out);
-  d = never_from_unusable_disk(d);
+  d = never_from_unusable_disk(crashed_primary_from_holder(d, h.flags));
   if (role_ == Role::primary && peer_role_ == Role::primary) {
     refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
     return;
@@ -255,6 +257,25 @@ meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d
   if (local_target && peer_hello_disk_ == DiskState::inconsistent && usable(hello_disk_))
     return {bitmap ? O::bitmap_sync_source : O::full_sync_source,
             d.reason + "; but the peer's disk is Inconsistent: this node sends"};
+  return d;
+}
+
+// Same data version, one side crashed as Primary: DRBD resyncs its activity-log extents from
+// it. But if the other side lost it while up (kHelloHoldsPrimaryWrites), that side's cache
+// holds every write the Primary completed, while the crashed one may have lost some with its
+// power: the holder sends (what only the crashed one had was never acknowledged).
+meta::SyncDecision Replica::crashed_primary_from_holder(const meta::SyncDecision& d, std::uint32_t peer_flags) const {
+  const bool peer_holds = (peer_flags & wire::kHelloHoldsPrimaryWrites) != 0;
+  const bool local_holds = (hello_flags_ & wire::kHelloHoldsPrimaryWrites) != 0;
+  if (sb_.gen.current != peer_gen_.current) return d;
+  if (d.outcome == meta::SyncOutcome::bitmap_sync_source && crashed_primary_ && peer_holds)
+    return {meta::SyncOutcome::bitmap_sync_target,
+            "same data version; this node crashed as Primary, the peer holds every write it completed: resync its "
+            "activity-log extents from the peer"};
+  if (d.outcome == meta::SyncOutcome::bitmap_sync_target && peer_crashed_primary_ && local_holds)
+    return {meta::SyncOutcome::bitmap_sync_source,
+            "same data version; the peer crashed as Primary, this node holds every write it completed: resync its "
+            "activity-log extents from here"};
   return d;
 }
 

@@ -207,6 +207,11 @@ void Replica::on_rs_ack(const wire::RsAck& a, Outbox& out) {
 void Replica::finish_resync_source(Outbox& out) {
   send(wire::RsDone{}, out);
   crashed_primary_ = false;  // its activity-log extents were resynced: both hold the same data now
+  if (holds_primary_writes_ && disk_state_ == DiskState::consistent) {
+    // It sent the crashed Primary's extents from its copy, which held every completed write.
+    set_disk(DiskState::uptodate, out);
+  }
+  holds_primary_writes_ = false;
   sb_.gen.finish_resync_as_source();
   if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
   if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
@@ -235,6 +240,7 @@ void Replica::on_rs_done(Outbox& out) {
   }
   sb_.gen.finish_resync_as_target(peer_gen_);
   crashed_primary_ = false;  // what it wrote before its crash was replaced by the source's data
+  holds_primary_writes_ = false;
   set_disk(DiskState::uptodate, out);
   if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
   if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);

@@ -238,6 +238,7 @@ class Replica {
   bool hello_acceptable(const wire::Hello& h, Outbox& out);
   bool apply_sync_decision(const meta::SyncDecision& d, Outbox& out);
   meta::SyncDecision never_from_unusable_disk(const meta::SyncDecision& d) const;
+  meta::SyncDecision crashed_primary_from_holder(const meta::SyncDecision& d, std::uint32_t peer_flags) const;
   void on_peer_state(const wire::State& s, Outbox& out);
   void send_bitmap(Outbox& out);
   void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
@@ -274,12 +275,14 @@ class Replica {
   bool discard_my_data_ = false;                       // for the next connection's decision only
   bool discarding_ = false;                            // this connection resolved a split brain against us
   bool crashed_primary_ = false;                       // this node crashed while Primary (AL extents marked)
+  bool holds_primary_writes_ = false;                  // lost its Primary in this process's life, no data change since
   bool hello_sent_ = false;
   bool hello_received_ = false;
   bool link_connected_ = false;                        // this link reached Connected (or a sync): it replicated
   // Both sides' role and disk as the two hellos said: what both decide a resync's direction with.
   Role hello_role_ = Role::unknown, peer_hello_role_ = Role::unknown;
   DiskState hello_disk_ = DiskState::dunknown, peer_hello_disk_ = DiskState::dunknown;
+  std::uint32_t hello_flags_ = 0;
   std::uint64_t hello_changed_blocks_ = 0;             // what this node's hello said (the split-brain facts)
   bool hello_diverged_as_primary_ = false;
   std::string last_error_;

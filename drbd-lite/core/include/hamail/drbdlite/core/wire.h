@@ -53,6 +53,9 @@ struct Hello {
 inline constexpr std::uint32_t kHelloPrimaryCrashed = 1;  // was Primary and did not demote cleanly
 inline constexpr std::uint32_t kHelloDiscardMyData = 2;   // operator: this side loses a split brain
 inline constexpr std::uint32_t kHelloDivergedAsPrimary = 4;  // was Primary when its data diverged from the peer's
+// Lost its Primary while up and has not crashed since: its cache holds every write that
+// Primary completed (protocol C), so a crashed Primary's activity-log extents resync from it.
+inline constexpr std::uint32_t kHelloHoldsPrimaryWrites = 8;
 
 struct State { std::uint8_t role = 0; std::uint8_t disk = 0; };
 struct Write { std::uint64_t seq = 0; std::uint64_t offset = 0; bool fua = false; std::string data; };
