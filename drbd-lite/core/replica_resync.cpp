@@ -70,9 +70,11 @@ void Replica::on_bitmap_done(Outbox& out) {
   }
   if (plan_ == SyncPlan::none) {
     set_conn(ConnState::connected, out);
-    if (disk_state_ != DiskState::uptodate && peer_disk_ == DiskState::uptodate &&
-        (disk_state_ == DiskState::outdated || disk_state_ == DiskState::consistent)) {
-      set_disk(DiskState::uptodate, out);  // same version as an UpToDate peer
+    const bool peer_whole = peer_disk_ == DiskState::uptodate || peer_disk_ == DiskState::consistent ||
+                            peer_disk_ == DiskState::outdated;
+    if (peer_whole && (disk_state_ == DiskState::outdated || disk_state_ == DiskState::consistent)) {
+      // Same version as the peer's whole copy, connected: the newest there is.
+      set_disk(DiskState::uptodate, out);
       if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
     }
     if (peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
@@ -207,8 +209,9 @@ void Replica::on_rs_ack(const wire::RsAck& a, Outbox& out) {
 void Replica::finish_resync_source(Outbox& out) {
   send(wire::RsDone{}, out);
   crashed_primary_ = false;  // its activity-log extents were resynced: both hold the same data now
-  if (holds_primary_writes_ && disk_state_ == DiskState::consistent) {
-    // It sent the crashed Primary's extents from its copy, which held every completed write.
+  if (disk_state_ == DiskState::consistent || disk_state_ == DiskState::outdated) {
+    // Both now hold this whole version, connected, neither writing anything else: with two
+    // nodes there is no newer one (DRBD: Consistent meeting Consistent).
     set_disk(DiskState::uptodate, out);
   }
   holds_primary_writes_ = false;
