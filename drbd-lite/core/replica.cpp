@@ -240,6 +240,10 @@ Status Replica::demote(Outbox& out) {
                  (io_frozen_ ? " (I/O is frozen until the peer is fenced: `drbdlite resume-io` thaws it)" : "")};
   Status st = disk_.flush();
   if (!st) return Error{cfg_.volume + ": cannot demote: flush failed: " + st.message()};
+  // Writes the peer acknowledged but has not yet made durable: once PrimaryUnclean is
+  // cleared nothing else recalls them if this node crashes before the barrier below is
+  // acknowledged and the peer loses power. The bitmap does (the simulator's seed 156).
+  for (const auto& [seq, w] : unflushed_) bm_.set_range(w.offset, w.length);
   st = persist_bitmap();
   if (!st) return Error{cfg_.volume + ": cannot demote: bitmap write failed: " + st.message()};
   role_ = Role::secondary;

@@ -2,6 +2,8 @@
 // for a node that is down, STONITH as a power cut; a node fenced by its peer is refused
 // until its peer unfences it, as ha-core's cluster-level outdate), the invariants checked
 // after every step, and the heal at the end of a run.
+#include <cstring>
+
 #include "world.h"
 
 namespace hamail::drbdlite::sim {
@@ -144,7 +146,13 @@ void World::final_checks() {
   if (va != vb) {
     std::uint64_t at = 0;
     while (at < va.size() && va[at] == vb[at]) ++at;
-    return fail("connected and UpToDate but the data differs (first at byte " + std::to_string(at) + ")");
+    auto tag = [](const std::string& v, std::uint64_t off) {
+      std::uint64_t id = 0;
+      std::memcpy(&id, v.data() + off / kSectorBytes * kSectorBytes, 8);
+      return std::to_string(id);
+    };
+    return fail("connected and UpToDate but the data differs (first at byte " + std::to_string(at) + ": write " +
+                tag(va, at) + " on node1, write " + tag(vb, at) + " on node2)");
   }
   if (survivor_view_ && va.substr(0, survivor_view_->size()) != *survivor_view_)
     return fail("the split brain's survivor's data is not what both hold after the resync");
