@@ -52,10 +52,7 @@ void Replica::set_conn(ConnState c, Outbox& out) {
   if (c == conn_) return;
   event(out, "conn", {{"old", std::string(to_string(conn_))}, {"new", std::string(to_string(c))}});
   conn_ = c;
-  if (is_connected(c)) {
-    link_connected_ = true;
-    if (role_ == Role::primary) stop_fencing_on_reconnect(out);
-  }
+  if (is_connected(c) && role_ == Role::primary) stop_fencing_on_reconnect(out);
 }
 
 void Replica::set_disk(DiskState d, Outbox& out) {

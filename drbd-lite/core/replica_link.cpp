@@ -40,11 +40,11 @@ void Replica::link_up(Outbox& out) {
 
 void Replica::link_down(const std::string& reason, Outbox& out) {
   bool was_up = hello_received_;
-  const bool was_connected = link_connected_;
-  link_connected_ = false;
   if (hello_sent_ || hello_received_) event(out, "link-down", {{"reason", reason}});
   // Before the writes in flight are abandoned: with resource-and-stonith their completions are held.
-  if (was_connected) fence_on_link_loss(out);
+  // Whenever the peer heard this node's hello: it may count on this Primary's writes (a
+  // handshake cut short left it Consistent, say: the simulator's seed 630).
+  if (was_up) fence_on_link_loss(out);
   abandon_in_flight(out);
   hello_sent_ = hello_received_ = false;
   plan_ = SyncPlan::none;

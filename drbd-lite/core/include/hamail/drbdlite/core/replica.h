@@ -278,7 +278,6 @@ class Replica {
   bool holds_primary_writes_ = false;                  // lost its Primary in this process's life, no data change since
   bool hello_sent_ = false;
   bool hello_received_ = false;
-  bool link_connected_ = false;                        // this link reached Connected (or a sync): it replicated
   // Both sides' role and disk as the two hellos said: what both decide a resync's direction with.
   Role hello_role_ = Role::unknown, peer_hello_role_ = Role::unknown;
   DiskState hello_disk_ = DiskState::dunknown, peer_hello_disk_ = DiskState::dunknown;
