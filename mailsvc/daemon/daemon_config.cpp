@@ -1,5 +1,7 @@
 #include "hamail/mailsvc/daemon/daemon_config.h"
 
+#include <algorithm>
+
 namespace hamail::mailsvc::daemon {
 
 const char* to_string(ListenerTls tls) { return tls == ListenerTls::implicit ? "implicit" : "starttls"; }
@@ -45,6 +47,12 @@ void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, 
     else sink.add(top.node()["mail_root"], "mail_root", "must be an absolute path");
   }
   if (auto v = top.string("hostname")) out.hostname = *v;
+  if (auto v = top.string("user")) {
+    if (v->empty() || *v == "root")
+      sink.add(top.node()["user"], "user", "must name an unprivileged account (e.g. mail): the daemons give up root");
+    else
+      out.user = *v;
+  }
   YAML::Node listeners = top.child("listeners", config::Need::required);
   config::for_each_item(sink, listeners, "listeners", [&](const YAML::Node& item, const std::string& path) {
     read_listener(sink, item, path, schema, out.listeners);
@@ -61,6 +69,9 @@ void read_client_policy(config::MapReader& m, ClientPolicy& out) {
   if (auto v = m.duration("idle_timeout")) out.idle_timeout_ms = static_cast<std::uint64_t>(v->count());
   if (auto v = m.duration("auth_failure_delay")) out.auth_failure_delay_ms = static_cast<std::uint64_t>(v->count());
   if (auto v = m.boolean("allow_plaintext_auth")) out.allow_plaintext_auth = *v;
+  if (auto v = m.integer("auth_failures_per_ip", 0, 1000000)) out.auth_limits.per_ip = static_cast<unsigned>(*v);
+  if (auto v = m.integer("auth_failures_per_account", 0, 1000000)) out.auth_limits.per_account = static_cast<unsigned>(*v);
+  if (auto v = m.duration("auth_failure_window")) out.auth_limits.window_ms = std::max<std::uint64_t>(1000, v->count());
 }
 
 }  // namespace hamail::mailsvc::daemon

@@ -1,8 +1,11 @@
 #include "hamail/mailsvc/daemon/daemon_main.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 
+#include "hamail/base/invariant.h"
 #include "hamail/uv/signals.h"
 
 namespace hamail::mailsvc::daemon {
@@ -41,6 +44,34 @@ std::optional<int> DaemonMain::config_loaded(const Status& loaded) {
   if (!check_) return std::nullopt;
   out_ << config_path_ << ": ok\n";
   return 0;
+}
+
+Status DaemonMain::find_account(const DaemonConfig& config) {
+  auto account = lookup_account(config.user);
+  if (!account) return Error{config_path_ + ": " + account.error()};
+  account_ = std::move(*account);
+  return Status::ok();
+}
+
+Status DaemonMain::prepare_mail_root(const DaemonConfig& config, std::vector<std::string> owned_dirs) {
+  HAMAIL_INVARIANT(account_.has_value(), "prepare_mail_root before config_loaded found the account");
+  layout_ = MailRootLayout{config.mail_root, config.users_dir(), std::move(owned_dirs)};
+  if (::geteuid() == 0) return daemon::prepare_mail_root(layout_, *account_, log_);
+  if (::geteuid() != account_->uid)
+    return Error{"user: " + options_.program() + " runs as uid " + std::to_string(::geteuid()) +
+                 ", not as root, so it cannot switch to '" + account_->name + "' (uid " +
+                 std::to_string(account_->uid) + "): start it as root, or set user: to the account it runs as"};
+  return Status::ok();
+}
+
+Status DaemonMain::drop_privileges() {
+  HAMAIL_INVARIANT(account_.has_value() && !layout_.mail_root.empty(), "drop_privileges before prepare_mail_root");
+  if (::geteuid() == 0) {
+    if (Status s = switch_to(*account_); !s) return s;
+    log_.info("privileges_dropped").kv("user", account_->name).kv("uid", static_cast<unsigned long>(account_->uid))
+        .kv("gid", static_cast<unsigned long>(account_->gid));
+  }
+  return check_mail_root_access(layout_, *account_);
 }
 
 int DaemonMain::startup_failed(const std::string& error) const {

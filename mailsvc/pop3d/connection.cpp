@@ -24,10 +24,10 @@ pop3::Pop3Config session_config(const Pop3dConfig& cfg, daemon::ListenerTls mode
 
 }  // namespace
 
-Connection::Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, const Logger& log,
-                       daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
-                       OnDone on_done)
-    : loop_(loop), cfg_(cfg), log_(log), mode_(mode), id_(std::move(session_id)), on_done_(std::move(on_done)),
+Connection::Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls,
+                       daemon::AuthLimiter& limiter, const Logger& log, daemon::ListenerTls mode,
+                       std::string session_id, std::unique_ptr<uv::Stream> stream, OnDone on_done)
+    : loop_(loop), cfg_(cfg), limiter_(limiter), log_(log), mode_(mode), id_(std::move(session_id)), on_done_(std::move(on_done)),
       stream_(loop, tls, std::move(stream), write_limit(cfg)), session_(session_config(cfg, mode)), idle_(loop),
       auth_delay_(loop) {}
 
@@ -76,26 +76,33 @@ void Connection::handle(pop3::Output out) {
       return perform<Status>([md = session_.maildrop(), idx = c->indexes] { return md->commit_deletions(idx); },
                              [this](Status st) { return session_.deletions_committed(std::move(st)); });
     }
-    return perform<pop3::AuthAnswer>(
-        [&cfg = cfg_, &log = log_, auth = std::get<pop3::Authenticate>(*out.action), id = id_] {
-          return authenticate(cfg, log, auth, id);
-        },
-        [this](pop3::AuthAnswer answer) {
-          if (answer.kind != pop3::AuthAnswer::Kind::bad_credentials || cfg_.clients.auth_failure_delay_ms == 0)
-            return session_.auth_result(std::move(answer));
-          // Slows password guessing: the -ERR comes later, reading stays paused meanwhile.
-          auth_delay_.start(cfg_.clients.auth_failure_delay_ms, [this] {
-            handle(session_.auth_result(pop3::AuthAnswer::failed(pop3::AuthAnswer::Kind::bad_credentials)));
-            if (!done_ && !closing_ && !session_.waiting()) set_reading(true);
-          });
-          return pop3::Output{};
-        });
+    return authenticate(std::get<pop3::Authenticate>(*out.action));
   }
   if (out.close && !closing_) {
     closing_ = true;
     (void)stream_.shutdown();  // the grace timer below bounds the wait for the peer either way
     idle_.start(kCloseGraceMs, [this] { finish("quit"); });
   }
+}
+
+// A login: refused without a password check past the failed-login limits; a wrong
+// password is counted there and its -ERR comes after auth_failure_delay (reading paused).
+void Connection::authenticate(pop3::Authenticate auth) {
+  if (daemon::login_refused(limiter_, log_, stream_.peer(), auth.user, loop_.now_ms()))
+    return handle(session_.auth_result(pop3::AuthAnswer::failed(pop3::AuthAnswer::Kind::rate_limited)));
+  std::string user = auth.user;
+  perform<pop3::AuthAnswer>(
+      [&cfg = cfg_, &log = log_, auth = std::move(auth), id = id_] { return pop3d::authenticate(cfg, log, auth, id); },
+      [this, user](pop3::AuthAnswer answer) {
+        if (answer.kind != pop3::AuthAnswer::Kind::bad_credentials) return session_.auth_result(std::move(answer));
+        daemon::login_failed(limiter_, log_, stream_.peer(), user, loop_.now_ms());
+        if (cfg_.clients.auth_failure_delay_ms == 0) return session_.auth_result(std::move(answer));
+        auth_delay_.start(cfg_.clients.auth_failure_delay_ms, [this] {
+          handle(session_.auth_result(pop3::AuthAnswer::failed(pop3::AuthAnswer::Kind::bad_credentials)));
+          if (!done_ && !closing_ && !session_.waiting()) set_reading(true);
+        });
+        return pop3::Output{};
+      });
 }
 
 template <class T>

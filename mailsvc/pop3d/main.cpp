@@ -19,8 +19,11 @@ int main(int argc, char** argv) {
   daemon::DaemonMain m("pop3d", "The POP3 server (STLS, implicit TLS) over the Maildir store.");
   if (auto rc = m.parse(argc, argv)) return *rc;
   auto cfg = pop3d::load_pop3d_config(m.config_path());
-  if (auto rc = m.config_loaded(cfg.status())) return *rc;
+  if (auto rc = m.config_loaded(cfg)) return *rc;
 
+  // As root: mail_root for the account, the certificate (made if absent), the ports; then
+  // the account for everything else.
+  if (Status s = m.prepare_mail_root(*cfg, {cfg->maildirs_dir()}); !s) return m.startup_failed(s.message());
   auto tls = daemon::load_server_tls(cfg->tls, cfg->hostname, m.log());
   if (!tls) return m.startup_failed(tls.error());
   auto loop = uv::EventLoop::create();
@@ -28,13 +31,15 @@ int main(int argc, char** argv) {
   uv::EventLoop& ev = **loop;
   const Logger& log = m.log();
   std::string pid = std::to_string(::getpid());
+  daemon::AuthLimiter limiter(cfg->clients.auth_limits);
   daemon::Server server(ev, log, cfg->clients.max_connections, pop3d::Connection::kBusyReply,
                         [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t id,
                             daemon::Connection::OnDone done) {
-                          return std::make_unique<pop3d::Connection>(ev, *cfg, *tls, log, l.tls,
+                          return std::make_unique<pop3d::Connection>(ev, *cfg, *tls, limiter, log, l.tls,
                                                                      pid + "-" + std::to_string(id), std::move(s),
                                                                      std::move(done));
                         });
   if (Status s = server.listen(cfg->listeners); !s) return m.startup_failed(s.message());
+  if (Status s = m.drop_privileges(); !s) return m.startup_failed(s.message());
   return m.run(ev, *cfg);
 }

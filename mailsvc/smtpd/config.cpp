@@ -56,6 +56,7 @@ void read_limits(config::MapReader& m, SmtpdConfig& c) {
   if (auto v = m.integer("max_errors", 1, 1000)) c.max_errors = static_cast<int>(*v);
   if (auto v = m.integer("max_queued", 1, 100000000)) c.max_queued = static_cast<std::size_t>(*v);
   if (auto v = m.size("queue_min_free")) c.queue_min_free = *v;
+  if (auto v = m.boolean("sender_must_match_login")) c.sender_must_match_login = *v;
 }
 
 // A duration key in whole seconds, at least 1.

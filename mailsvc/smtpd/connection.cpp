@@ -3,6 +3,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "hamail/base/invariant.h"
+
 namespace hamail::mailsvc::smtpd {
 
 namespace {
@@ -25,6 +27,7 @@ smtp::SmtpConfig session_config(const SmtpdConfig& config, smtp::PortRole role) 
   sc.max_errors = config.max_errors;
   sc.tls_configured = true;
   sc.allow_plaintext_auth = config.clients.allow_plaintext_auth;
+  sc.sender_must_match_login = config.sender_must_match_login;
   return sc;
 }
 
@@ -35,8 +38,9 @@ std::string Connection::busy_reply(const SmtpdConfig& config) {
 }
 
 Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
-                       const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
-                       std::unique_ptr<uv::Stream> stream, OnDone on_done)
+                       const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner,
+                       daemon::AuthLimiter& limiter, const Logger& log, std::unique_ptr<uv::Stream> stream,
+                       OnDone on_done)
     : loop_(loop),
       role_(role_of(listener)),
       listener_tls_(listener.tls),
@@ -44,6 +48,7 @@ Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, const dae
       auth_delay_(loop),
       mailer_(mailer),
       runner_(runner),
+      limiter_(limiter),
       log_(log),
       stream_(loop, tls, std::move(stream)),
       idle_(loop),
@@ -88,56 +93,89 @@ void Connection::write(std::string bytes) {
 }
 
 void Connection::handle(smtp::Output out) {
-  while (!done_) {
-    write(std::move(out.bytes));
-    out.bytes.clear();
-    if (out.action) {
-      smtp::Action action = std::move(*out.action);
-      out.action.reset();
-      if (std::holds_alternative<smtp::StartTls>(action)) {
-        begin_tls();
-        return;
-      }
-      const Mailer& mailer = mailer_;
-      if (auto* c = std::get_if<smtp::CheckRecipient>(&action)) {
-        perform<smtp::RecipientVerdict>([&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
-                                        [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
-      } else if (auto* a = std::get_if<smtp::Authenticate>(&action)) {
-        perform<smtp::AuthVerdict>([&mailer, a = std::move(*a), peer = stream_.peer()] { return mailer.authenticate(a, peer); },
-                                   [this](smtp::AuthVerdict v) {
-                                     if (v != smtp::AuthVerdict::bad_credentials || policy_.auth_failure_delay_ms == 0)
-                                       return session_.auth_result(v);
-                                     auth_delay_.start(policy_.auth_failure_delay_ms, [this, v] {
-                                       handle(session_.auth_result(v));
-                                       if (!done_ && !session_.waiting()) resume();
-                                     });
-                                     return smtp::Output{};  // the session still waits: reading stays paused
-                                   });
-      } else if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
-        if (runner_.queued() >= runner_.max_queued()) {
-          log_.error("queue_full").kv("peer", stream_.peer()).kv("status", "tempfail")
-              .kv("queued", static_cast<unsigned long>(runner_.queued()));
-          return handle(session_.message_stored({smtp::StoreResult::Kind::insufficient_storage, {}}));
-        }
-        perform<Accepted>(
-            [&mailer, role = role_, m = std::move(*m), ip = client_ip_, id = runner_.next_queue_id()] {
-              return mailer.accept(role, m, ip, id);
-            },
-            [this](Accepted acc) {
-              smtp::Output o = session_.message_stored(acc.result);
-              if (acc.queued) runner_.submit(std::move(*acc.queued));
-              return o;
-            });
-      }
-      return;
-    }
-    if (out.close) {
-      closing_ = true;
-      idle_.start(10000, [this] { finish("closed"); });  // bounded wait for the peer's EOF
-      if (Status s = stream_.shutdown(); !s) finish("shutdown failed");
-    }
-    return;
+  if (done_) return;
+  write(std::move(out.bytes));
+  if (out.action) return act(std::move(*out.action));
+  if (out.close && !done_) {
+    closing_ = true;
+    idle_.start(10000, [this] { finish("closed"); });  // bounded wait for the peer's EOF
+    if (Status s = stream_.shutdown(); !s) finish("shutdown failed");
   }
+}
+
+void Connection::act(smtp::Action action) {
+  if (done_) return;
+  const Mailer& mailer = mailer_;
+  if (std::holds_alternative<smtp::StartTls>(action)) return begin_tls();
+  if (auto* a = std::get_if<smtp::Authenticate>(&action)) return authenticate(std::move(*a));
+  if (auto* c = std::get_if<smtp::CheckSender>(&action)) {
+    return perform<smtp::SenderVerdict>([&mailer, c = *c, peer = stream_.peer()] { return mailer.check_sender(c, peer); },
+                                        [this](smtp::SenderVerdict v) { return session_.sender_checked(v); });
+  }
+  if (auto* c = std::get_if<smtp::CheckRecipient>(&action)) {
+    return perform<smtp::RecipientVerdict>([&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
+                                           [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
+  }
+  if (auto* b = std::get_if<smtp::BeginMessage>(&action)) return begin_message(std::move(b->envelope));
+  if (auto* d = std::get_if<smtp::MessageData>(&action)) {
+    HAMAIL_INVARIANT(incoming_ != nullptr, "MessageData without a message being received");
+    return perform<bool>([msg = incoming_, data = std::move(d->data)] { return msg->append(data), true; },
+                         [this](bool) { return session_.data_written(); });
+  }
+  if (auto* m = std::get_if<smtp::MessageComplete>(&action)) {
+    HAMAIL_INVARIANT(incoming_ != nullptr, "MessageComplete without a message being received");
+    return perform<Accepted>(
+        [&mailer, msg = std::move(incoming_), m = std::move(*m), ip = client_ip_] {
+          msg->append(m.data);
+          return mailer.finish_message(*msg, m.envelope, ip);
+        },
+        [this](Accepted acc) {
+          smtp::Output o = session_.message_stored(acc.result);
+          if (acc.queued) runner_.submit(std::move(*acc.queued));
+          return o;
+        });
+  }
+  if (std::holds_alternative<smtp::DiscardMessage>(action)) {
+    return perform<bool>([msg = std::move(incoming_)] { return msg->discard(), true; },
+                         [this](bool) { return session_.message_discarded(); });
+  }
+}
+
+// DATA: the queue file is opened on the pool (routing, free space); 354 only then.
+void Connection::begin_message(smtp::Envelope envelope) {
+  if (runner_.queued() >= runner_.max_queued()) {
+    log_.error("queue_full").kv("peer", stream_.peer()).kv("status", "tempfail")
+        .kv("queued", static_cast<unsigned long>(runner_.queued()));
+    return handle(session_.message_begun({smtp::StoreResult::Kind::insufficient_storage, {}}));
+  }
+  perform<Receiving>(
+      [&mailer = mailer_, role = role_, e = std::move(envelope), ip = client_ip_, id = runner_.next_queue_id()] {
+        return mailer.begin_message(role, e, ip, id);
+      },
+      [this](Receiving r) {
+        incoming_ = std::move(r.message);
+        return session_.message_begun(r.result);
+      });
+}
+
+// AUTH: refused without a password check past the failed-login limits; a wrong password
+// is counted there and answered after auth_failure_delay (reading stays paused meanwhile).
+void Connection::authenticate(smtp::Authenticate a) {
+  if (daemon::login_refused(limiter_, log_, stream_.peer(), a.user, loop_.now_ms()))
+    return handle(session_.auth_result(smtp::AuthVerdict::rate_limited));
+  std::string user = a.user;
+  perform<smtp::AuthVerdict>(
+      [&mailer = mailer_, a = std::move(a), peer = stream_.peer()] { return mailer.authenticate(a, peer); },
+      [this, user](smtp::AuthVerdict v) {
+        if (v != smtp::AuthVerdict::bad_credentials) return session_.auth_result(v);
+        daemon::login_failed(limiter_, log_, stream_.peer(), user, loop_.now_ms());
+        if (policy_.auth_failure_delay_ms == 0) return session_.auth_result(v);
+        auth_delay_.start(policy_.auth_failure_delay_ms, [this, v] {
+          handle(session_.auth_result(v));
+          if (!done_ && !session_.waiting()) resume();
+        });
+        return smtp::Output{};  // the session still waits: reading stays paused
+      });
 }
 
 template <class T>

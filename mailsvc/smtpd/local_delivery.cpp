@@ -11,8 +11,22 @@ std::string maildir_of(const SmtpdConfig& config, const std::string& address) {
   return config.maildirs_dir() + "/" + address.substr(at + 1) + "/" + address.substr(0, at) + "/Maildir";
 }
 
+namespace {
+
+// One copy of the queued message into `maildir`, streamed from the queue file in pieces.
+Result<std::string> deliver_copy(const QueuedMessageFile& message, const std::string& maildir) {
+  auto md = store::Maildir::create(maildir);
+  if (!md) return Error{md.error()};
+  auto d = md->begin_delivery();
+  if (!d) return Error{d.error()};
+  if (Status s = message.copy_to([&](std::string_view piece) { return d->write(piece); }); !s) return Error{s.message()};
+  return d->commit();
+}
+
+}  // namespace
+
 bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope& env, const Logger& log) {
-  std::optional<std::string> message;
+  std::optional<QueuedMessageFile> message;
   for (auto& r : env.recipients) {
     if (r.state != QueuedRecipient::State::pending) continue;
     auto defer = [&](const std::string& error) {
@@ -23,15 +37,14 @@ bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope&
           .kv("to", r.address).kv("status", "deferred").kv("error", error);
     };
     if (!message) {
-      auto m = queue.read_message(env.id, config.max_message_size + (1u << 20));
+      auto m = queue.open_message(env.id);
       if (!m) {
         defer(m.error());
         return false;
       }
-      message = std::move(*m);
+      message.emplace(std::move(*m));
     }
-    auto md = store::Maildir::create(maildir_of(config, r.address));
-    Result<std::string> name = md ? md->deliver(*message) : Result<std::string>(Error{md.error()});
+    Result<std::string> name = deliver_copy(*message, maildir_of(config, r.address));
     if (!name) {
       defer(name.error());
       continue;

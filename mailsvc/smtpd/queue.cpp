@@ -3,12 +3,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <utility>
 
 #include "hamail/mailsvc/store/fs.h"
 
@@ -171,6 +173,74 @@ Status Queue::remove_orphan(const std::string& id) const {
   for (const auto& p : {env_path(id), msg_path(id)})
     if (::unlink(p.c_str()) != 0 && errno != ENOENT) return sys_error("unlink", p, errno);
   return store::fsync_directory(dir_);
+}
+
+QueuedMessageFile::QueuedMessageFile(QueuedMessageFile&& o) noexcept
+    : fd_(std::exchange(o.fd_, -1)), offset_(o.offset_), size_(o.size_), path_(std::move(o.path_)) {}
+
+QueuedMessageFile::~QueuedMessageFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status QueuedMessageFile::copy_to(const std::function<Status(std::string_view)>& sink) const {
+  std::string buf(64 * 1024, '\0');
+  std::uint64_t done = 0;
+  while (done < size_) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size_ - done));
+    ssize_t n = ::pread(fd_, buf.data(), want, static_cast<off_t>(offset_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error("read", path_, errno);
+    if (n == 0) return Error{"read " + path_ + ": shorter than when it was opened"};
+    if (Status s = sink(std::string_view(buf.data(), static_cast<std::size_t>(n))); !s) return s;
+    done += static_cast<std::uint64_t>(n);
+  }
+  return Status::ok();
+}
+
+Result<QueuedMessageFile> Queue::open_message(const std::string& id) const {
+  std::string path = msg_path(id);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error("open", path, errno);
+  QueuedMessageFile file(fd, path);
+  std::string head(kMaxEnvelopeBytes + 2, '\0');
+  ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+  if (n < 0) return sys_error("read", path, errno);
+  head.resize(static_cast<std::size_t>(n));
+  auto split = split_head(head, path);
+  if (!split) return Error{split.error()};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return sys_error("stat", path, errno);
+  file.offset_ = split->second;
+  file.size_ = static_cast<std::uint64_t>(st.st_size) > file.offset_ ? st.st_size - file.offset_ : 0;
+  return file;
+}
+
+Result<std::string> Queue::read_message_start(const std::string& id, std::size_t max_bytes) const {
+  auto file = open_message(id);
+  if (!file) return Error{file.error()};
+  std::string out;
+  Status s = file->copy_to([&](std::string_view piece) -> Status {
+    out.append(piece.substr(0, max_bytes - out.size()));
+    return out.size() < max_bytes ? Status::ok() : Status(Error{"enough"});
+  });
+  if (!s && out.size() < max_bytes) return Error{s.message()};
+  return out;
+}
+
+Result<std::size_t> Queue::remove_temporaries() const {
+  DIR* d = ::opendir(dir_.c_str());
+  if (!d) return sys_error("opendir", dir_, errno);
+  std::vector<std::string> stale;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.find(".tmp") != std::string::npos) stale.push_back(name);
+  }
+  ::closedir(d);
+  for (const auto& name : stale) {
+    std::string p = dir_ + "/" + name;
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) return sys_error("unlink", p, errno);
+  }
+  return stale.size();
 }
 
 Result<QueueEnvelope> Queue::load(const std::string& id) const {

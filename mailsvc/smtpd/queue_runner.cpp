@@ -21,6 +21,8 @@ int utc_offset_minutes(std::time_t t) {
   return static_cast<int>(tm.tm_gmtoff / 60);
 }
 
+constexpr std::size_t kBounceQuoteBytes = 256 * 1024;
+
 bool outstanding(const QueueEnvelope& env) { return env.has_state(State::pending) || env.has_state(State::remote); }
 
 }  // namespace
@@ -67,7 +69,8 @@ AttemptEnd end_attempt(const SmtpdConfig& config, const Mailer& mailer, QueueEnv
         in.recipients.push_back({r.address, r.status.empty() ? "5.0.0" : r.status, r.diagnostic, r.remote_mta,
                                  env.last_attempt ? env.last_attempt : now});
       }
-      auto original = mailer.queue().read_message(env.id, config.max_message_size + (1u << 20));
+      // Only the original's header section is returned: its start is enough.
+      auto original = mailer.queue().read_message_start(env.id, kBounceQuoteBytes);
       if (original) in.original_message = std::move(*original);
       auto queued = mailer.enqueue_own(bounce_id, "", env.from, outbound::build_bounce(in));
       if (!queued) {
@@ -118,6 +121,12 @@ QueueRunner::QueueRunner(uv::EventLoop& loop, const SmtpdConfig& config, const M
 }
 
 void QueueRunner::recover() {
+  if (auto n = mailer_.queue().remove_temporaries(); !n) {
+    log_.error("queue_cleanup_failed").kv("error", n.error());
+  } else if (*n > 0) {
+    log_.info("queue_temporaries_removed").kv("files", static_cast<unsigned long>(*n))
+        .kv("reason", "left by a crash: messages being received (never acknowledged), envelopes being rewritten");
+  }
   std::vector<std::string> orphans;
   auto ids = mailer_.queue().list(&orphans);
   if (!ids) {

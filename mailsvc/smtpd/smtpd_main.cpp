@@ -34,15 +34,18 @@ int main(int argc, char** argv) {
   daemon::DaemonMain m("smtpd", "The SMTP daemon (mx, submission, submissions) with its queue and delivery.");
   if (auto rc = m.parse(argc, argv)) return *rc;
   auto config = load_smtpd_config(m.config_path());
-  if (auto rc = m.config_loaded(config.status())) return *rc;
+  if (auto rc = m.config_loaded(config)) return *rc;
 
+  // As root: mail_root for the account, the certificates (made if absent), the ports;
+  // then the account for everything else.
   const Logger& log = m.log();
+  if (Status s = m.prepare_mail_root(*config, {config->queue_dir(), config->maildirs_dir()}); !s)
+    return m.startup_failed(s.message());
   auto tls = daemon::load_server_tls(config->tls, config->hostname, log);
   if (!tls) return m.startup_failed(tls.error());
-  Mailer mailer(*config, log);
-  if (auto s = mailer.init(); !s) return m.startup_failed(s.message());
   auto client_tls = delivery_tls(config->delivery);
   if (!client_tls) return m.startup_failed(client_tls.error());
+  Mailer mailer(*config, log);  // before the loop: its destructor waits for pool work using the mailer
   // Fsyncs, password hashes and DNS lookups run on libuv's pool; read at its first use.
   ::setenv("UV_THREADPOOL_SIZE", std::to_string(config->delivery.io_threads).c_str(), 1);
   auto loop = uv::EventLoop::create();
@@ -50,13 +53,16 @@ int main(int argc, char** argv) {
   uv::EventLoop& ev = **loop;
 
   QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
-  runner.recover();  // crash and failover recovery before taking new mail
+  daemon::AuthLimiter limiter(config->clients.auth_limits);
   daemon::Server server(ev, log, config->clients.max_connections, Connection::busy_reply(*config),
                         [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t,
                             daemon::Connection::OnDone done) {
-                          return std::make_unique<Connection>(ev, *config, l, *tls, mailer, runner, log,
-                                                              std::move(s), std::move(done));
+                          return std::make_unique<Connection>(ev, *config, l, *tls, mailer, runner, limiter,
+                                                              log, std::move(s), std::move(done));
                         });
   if (Status s = server.listen(config->listeners); !s) return m.startup_failed(s.message());
+  if (Status s = m.drop_privileges(); !s) return m.startup_failed(s.message());
+  if (auto s = mailer.init(); !s) return m.startup_failed(s.message());
+  runner.recover();  // crash and failover recovery before the loop serves the listeners
   return m.run(ev, *config, {SIGUSR1}, [&](int) { runner.flush(); });  // SIGUSR1: like postqueue -f
 }

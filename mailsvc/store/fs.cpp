@@ -130,6 +130,11 @@ Status replace_file(const std::string& path, const std::string& contents, mode_t
     // Keep the owner and group of the file we replace (ignored when not permitted).
     if (::fchown(fd, old.st_uid, old.st_gid) != 0) (void)!::fchown(fd, static_cast<uid_t>(-1), old.st_gid);
     if (::fchmod(fd, mode) != 0) return fail(sys_error("chmod", tmp, errno));
+  } else if (struct stat dir {}; ::stat(dir_of(path).c_str(), &dir) == 0 && dir.st_gid != ::getegid()) {
+    // A new file takes its directory's group (when permitted), so mailsvc-admin run as
+    // root writes a user db the mail daemons' group can read.
+    if (::fchown(fd, static_cast<uid_t>(-1), dir.st_gid) == 0 && ::fchmod(fd, mode) != 0)
+      return fail(sys_error("chmod", tmp, errno));
   }
   if (Status s = write_all(fd, contents, tmp); !s) return fail(Error{s.message()});
   if (::fsync(fd) != 0) return fail(sys_error("fsync", tmp, errno));

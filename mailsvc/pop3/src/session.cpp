@@ -262,6 +262,9 @@ Output Pop3Session::auth_result(AuthAnswer answer) {
     case AuthAnswer::Kind::temporary_failure:
       err("[SYS/TEMP] Temporary failure, try again later");
       break;
+    case AuthAnswer::Kind::rate_limited:
+      err("[SYS/TEMP] Too many failed logins, try again later");
+      break;
   }
   auth_user_.clear();
   process();

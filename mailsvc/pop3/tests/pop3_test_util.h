@@ -58,6 +58,7 @@ struct FakeShell {
   std::map<std::string, std::string> passwords = {{"alice@example.org", "secret"}};
   bool locked = false;
   bool temp_failure = false;
+  bool rate_limited = false;  // the shell's failed-login limits refuse every login
   bool fail_read = false;
   bool fail_commit = false;
   DropRecord rec;
@@ -90,7 +91,9 @@ inline std::string drive(Pop3Session& s, FakeShell& shell, std::string_view inpu
       auto& au = std::get<Authenticate>(a);
       shell.auths.push_back(au);
       auto it = shell.passwords.find(au.user);
-      if (it == shell.passwords.end() || it->second != au.password) {
+      if (shell.rate_limited) {
+        o = s.auth_result(AuthAnswer::failed(AuthAnswer::Kind::rate_limited));
+      } else if (it == shell.passwords.end() || it->second != au.password) {
         o = s.auth_result(AuthAnswer::failed(AuthAnswer::Kind::bad_credentials));
       } else if (shell.locked) {
         o = s.auth_result(AuthAnswer::failed(AuthAnswer::Kind::locked));

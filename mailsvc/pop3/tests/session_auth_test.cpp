@@ -79,6 +79,15 @@ TEST(Pop3Auth, TemporaryFailure) {
             "-ERR [SYS/TEMP] Temporary failure, try again later\r\n");
 }
 
+TEST(Pop3Auth, RateLimitedLogin) {
+  Pop3Session s(test::tls_config());
+  FakeShell shell;
+  shell.rate_limited = true;
+  EXPECT_EQ(drive(s, shell, "USER alice@example.org\r\nPASS secret\r\n"),
+            "+OK Send PASS\r\n-ERR [SYS/TEMP] Too many failed logins, try again later\r\n");
+  EXPECT_EQ(s.state(), Pop3State::authorization);
+}
+
 TEST(Pop3Auth, PlaintextRefusedBeforeTls) {
   Pop3Session s(test::plain_config());
   FakeShell shell;

@@ -3,6 +3,7 @@
 its own mail root and pop3d on free ports; every wait has a deadline."""
 import os
 import poplib
+import pwd
 import socket
 import ssl
 import subprocess
@@ -14,6 +15,10 @@ POP3D = os.environ["POP3D_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 USER, PASSWORD = "alice@example.org", "correct horse battery"
 TIMEOUT = 10
+RUN_AS = "nobody"  # an existing unprivileged account (pop3d's default is mail)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
+from mail_test_util import expect_runs_as  # noqa: E402
 
 
 def free_port():
@@ -42,6 +47,7 @@ class Env:
         with open(self.config, "w") as f:
             f.write(f"""mail_root: {self.root}
 hostname: localhost
+user: {RUN_AS}
 tls:
   cert: {tmp}/cert.pem
   key: {tmp}/key.pem
@@ -85,6 +91,7 @@ auth_failure_delay: 300ms
                 except OSError:
                     assert time.monotonic() < deadline, "pop3d not listening:\n" + self.log_text()
                     time.sleep(0.05)
+        expect_runs_as(self.proc.pid, RUN_AS, "pop3d")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -247,6 +254,82 @@ def case_implicit_tls(env):
     p.quit()
 
 
+def case_runs_as_user(env):
+    # Started as root: the ports bound, then the account of `user:`; the maildirs (made
+    # here by root) were taken over, the certificate and key stay root's.
+    env.deliver(MESSAGES[0])
+    env.start()
+    if os.geteuid() != 0:
+        return
+    who = pwd.getpwnam(RUN_AS)
+    p = env.login_stls()
+    assert p.stat()[0] == 1
+    p.dele(1)
+    p.quit()
+    assert env.files() == [], "the account could delete in the maildir"
+    for d in ("maildirs", "maildirs/example.org/alice/Maildir/cur"):
+        assert os.stat(os.path.join(env.root, d)).st_uid == who.pw_uid, d
+    assert os.stat(os.path.join(env.root, "etc", "passwd")).st_gid == who.pw_gid
+    assert os.stat(os.path.dirname(env.config) + "/key.pem").st_uid == 0
+    assert f"event=privileges_dropped user={RUN_AS}" in env.log_text()
+    # `user:` must name an existing account other than root; --check says so.
+    for user, want in (("root", "must name an unprivileged account"), ("no-such-hamail-user", "no such user")):
+        with open(env.config) as f:
+            text = f.read().replace(f"user: {RUN_AS}", f"user: {user}")
+        bad = env.config + ".bad"
+        with open(bad, "w") as f:
+            f.write(text)
+        r = subprocess.run([POP3D, "--config", bad, "--check"], capture_output=True, text=True, timeout=TIMEOUT)
+        assert r.returncode == 1 and want in r.stderr and "user" in r.stderr, (user, r.stderr)
+
+
+class Pop3From(poplib.POP3):
+    """poplib.POP3 connecting from a given loopback source address."""
+
+    def __init__(self, host, port, source):
+        self.source = source
+        super().__init__(host, port, timeout=TIMEOUT)
+
+    def _create_socket(self, timeout):
+        return socket.create_connection((self.host, self.port), timeout, source_address=(self.source, 0))
+
+
+def case_login_limits(env):
+    # auth_failures_per_ip 2: after two wrong passwords from 127.0.0.1 even the right one is
+    # refused there, at once and without a password check; 127.0.0.2 still logs in.
+    with open(env.config, "a") as f:
+        f.write("auth_failures_per_ip: 2\nauth_failures_per_account: 0\n")
+    env.start()
+    for _ in range(2):
+        p = env.plain()
+        p.stls(context=tls_ctx())
+        p.user(USER)
+        try:
+            p.pass_("wrong")
+            raise AssertionError("a wrong password was accepted")
+        except poplib.error_proto as e:
+            assert b"[AUTH]" in e.args[0], e
+        p.close()
+    p = env.plain()
+    p.stls(context=tls_ctx())
+    p.user(USER)
+    t0 = time.monotonic()
+    try:
+        p.pass_(PASSWORD)
+        raise AssertionError("a login past the limit was accepted")
+    except poplib.error_proto as e:
+        assert e.args[0] == b"-ERR [SYS/TEMP] Too many failed logins, try again later", e
+    assert time.monotonic() - t0 < 0.3, "refused at once, not after auth_failure_delay"
+    p.close()
+    other = Pop3From("127.0.0.1", env.plain_port, "127.0.0.2")
+    other.stls(context=tls_ctx())
+    other.user(USER)
+    other.pass_(PASSWORD)
+    other.quit()
+    log = env.log_text()
+    assert "event=auth_limit_reached limit=ip ip=127.0.0.1" in log and "event=auth_refused limit=ip" in log, log
+
+
 def case_bad_config(env):
     with open(env.config, "a") as f:
         f.write("alow_plaintext_auth: true\n")
@@ -260,6 +343,7 @@ CASES = {n[len("case_"):]: f for n, f in globals().items() if n.startswith("case
 def main():
     name = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="pop3d-test-") as tmp:
+        os.chmod(tmp, 0o755)  # the account pop3d switches to must reach mail_root
         env = Env(tmp)
         try:
             CASES[name](env)

@@ -10,18 +10,19 @@ namespace {
 
 constexpr std::size_t kMaxReason = 200;  // octets of a shell-supplied reason kept in a reply
 
-// RFC 5321 4.5.2 and 2.3.8: CRLF line ends (a bare LF becomes CRLF, a missing last one
-// is added; a bare CR stays data) and a '.' doubled at the start of a line. Returns the
+// RFC 5321 4.5.2 and 2.3.8: CRLF line ends (a bare LF or a bare CR becomes CRLF, a
+// missing last one is added: no bare CR or LF ever reaches the server, so nothing can be
+// smuggled past its end-of-data) and a '.' doubled at the start of a line. Returns the
 // size without the doubled dots (the SIZE of RFC 1870); with out == nullptr it only counts.
 std::uint64_t dot_stuff(std::string_view data, std::string* out) {
   std::uint64_t size = 0;
   std::size_t pos = 0;
   if (out) out->reserve(out->size() + data.size() + data.size() / 64 + 5);
   while (pos < data.size()) {
-    std::size_t nl = data.find('\n', pos);
-    std::string_view line = data.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? data.size() : nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::size_t end = data.find_first_of("\r\n", pos);
+    std::string_view line = data.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    if (end == std::string_view::npos) pos = data.size();
+    else pos = end + (data.compare(end, 2, "\r\n") == 0 ? 2 : 1);
     size += line.size() + 2;
     if (!out) continue;
     if (!line.empty() && line.front() == '.') *out += '.';

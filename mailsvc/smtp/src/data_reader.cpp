@@ -1,10 +1,42 @@
 #include "hamail/mailsvc/smtp/data_reader.h"
 
+#include <algorithm>
+
 namespace hamail::mailsvc::smtp {
 
 void DataReader::emit(char c) {
   ++size_;
   if (size_ <= max_size_) data_.push_back(c);
+}
+
+void DataReader::emit_run(std::string_view run) {
+  if (size_ < max_size_) data_.append(run.substr(0, static_cast<std::size_t>(max_size_ - size_)));
+  size_ += run.size();
+}
+
+bool DataReader::push_some(std::string_view in, std::size_t hold, std::size_t& used) {
+  used = 0;
+  while (used < in.size() && data_.size() < hold) {
+    if (state_ == State::text && !line_start_) {
+      // The common case: ordinary bytes up to the next CR or LF are data as they are.
+      std::size_t end = std::min(in.find_first_of("\r\n", used), used + (hold - data_.size()));
+      end = std::min(end, in.size());
+      if (end > used) {
+        emit_run(in.substr(used, end - used));
+        used = end;
+        continue;
+      }
+    }
+    if (push(in[used++])) return true;
+  }
+  return false;
+}
+
+void DataReader::bare_cr() {
+  ++bare_cr_;  // stored as CRLF, like a bare LF: no bare CR reaches a header or a relay
+  emit('\r');
+  emit('\n');
+  line_start_ = false;
 }
 
 void DataReader::text_byte(char c) {
@@ -34,14 +66,12 @@ bool DataReader::push(char c) {
         emit('\n');
         line_start_ = true;
         state_ = State::text;
-      } else if (c == '\r') {
-        emit('\r');  // a bare CR is data; stay waiting for the LF
-        line_start_ = false;
       } else {
-        emit('\r');
-        line_start_ = false;
-        state_ = State::text;
-        text_byte(c);
+        bare_cr();
+        if (c != '\r') {
+          state_ = State::text;
+          text_byte(c);
+        }  // else: this CR may be the start of a CRLF
       }
       return false;
     case State::dot:
@@ -64,7 +94,7 @@ bool DataReader::push(char c) {
         state_ = State::text;
         return true;
       }
-      emit('.');  // ".\r" then something else: keep both, like any other data
+      emit('.');  // ".\r" then something else: the dot is data, the CR a bare CR
       line_start_ = false;
       state_ = State::cr;
       return push(c);

@@ -31,6 +31,17 @@ bool field_named(std::string_view line, std::string_view name) {
   return i < line.size() && line[i] == ':';
 }
 
+// Text for a header field: every control character (CR, LF, NUL, TAB, ...) becomes '?',
+// so no field can be ended, folded or cut short by what a client sent.
+std::string field_text(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) ch = '?';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_rfc5322_date(std::int64_t unix_seconds, int utc_offset_minutes) {
@@ -61,10 +72,13 @@ std::string with_protocol(const Envelope& e) {
 }
 
 std::string received_header(const Envelope& e, const ReceivedInfo& info) {
-  std::string out = "Received: from " + e.helo + " (" + (info.client_rdns.empty() ? "unknown" : info.client_rdns) +
-                    " [" + info.client_ip + "])\r\n";
-  out += "\tby " + info.server_host + " (hamail) with " + with_protocol(e) + " id " + info.queue_id;
-  if (e.recipients.size() == 1) out += "\r\n\tfor <" + e.recipients.front() + ">";
+  // The session refuses control characters; this holds whatever the caller passes.
+  std::string out = "Received: from " + field_text(e.helo) + " (" +
+                    field_text(info.client_rdns.empty() ? "unknown" : info.client_rdns) + " [" +
+                    field_text(info.client_ip) + "])\r\n";
+  out += "\tby " + field_text(info.server_host) + " (hamail) with " + with_protocol(e) + " id " +
+         field_text(info.queue_id);
+  if (e.recipients.size() == 1) out += "\r\n\tfor <" + field_text(e.recipients.front()) + ">";
   out += "; " + format_rfc5322_date(info.unix_seconds, info.utc_offset_minutes) + "\r\n";
   return out;
 }

@@ -36,7 +36,10 @@ bool valid_local_part(std::string_view s, bool utf8) {
     for (std::size_t i = 1; i + 1 < s.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(s[i]);
       if (c == '\\') {
+        // quoted-pairSMTP = "\" %d32-126 (RFC 5321 4.1.2): no CR, LF, NUL or other control.
         if (++i + 1 >= s.size()) return false;
+        unsigned char q = static_cast<unsigned char>(s[i]);
+        if (q < 0x20 || q > 0x7e) return false;
         continue;
       }
       if (c == '"' || c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) return false;

@@ -21,6 +21,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A byte no command may carry: a CR or NUL inside the line (the framer took the CRLF),
+// or any other control character except TAB. Such text could end up in a header.
+bool has_control(std::string_view s) {
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+  }
+  return false;
+}
+
 constexpr std::string_view kLoginUserChallenge = "VXNlcm5hbWU6";  // "Username:"
 constexpr std::string_view kLoginPassChallenge = "UGFzc3dvcmQ6";  // "Password:"
 
@@ -58,11 +68,11 @@ Output SmtpSession::feed(std::string_view bytes) {
 
 void SmtpSession::process() {
   while (mode_ != Mode::closed && waiting_ == Waiting::none && pos_ < in_.size()) {
-    char c = in_[pos_++];
     if (mode_ == Mode::data) {
-      if (data_->push(c)) on_end_of_data();
+      on_data();
       continue;
     }
+    char c = in_[pos_++];
     if (auto line = framer_.push(c)) on_line(*line);
   }
   if (pos_ == in_.size()) {
@@ -102,6 +112,10 @@ void SmtpSession::on_line(const wire::Line& line) {
     mode_ = Mode::command;  // also ends a SASL exchange
     fail(reply(500, "5.5.2", "Line too long"));
     return;
+  }
+  if (has_control(line.text)) {
+    mode_ = Mode::command;  // also ends a SASL exchange
+    return fail(reply(501, "5.5.2", "Syntax error: control character (bare CR, NUL, ...) in the command"));
   }
   if (mode_ == Mode::command) on_command(line.text);
   else on_sasl_line(line.text);
@@ -150,7 +164,7 @@ Reply SmtpSession::ehlo_reply() const {
 
 void SmtpSession::cmd_helo(std::string_view arg, bool esmtp) {
   arg = trim(arg);
-  if (arg.empty() || arg.find(' ') != std::string_view::npos)
+  if (arg.empty() || arg.find_first_of(" \t") != std::string_view::npos)
     return fail(reply(501, "5.5.4", esmtp ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
   reset_transaction();
   helo_ = std::string(arg);
@@ -173,17 +187,47 @@ void SmtpSession::cmd_mail(std::string_view arg) {
   }
   if (r.value->size && *r.value->size > config_.max_message_size)
     return fail(reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+  if (config_.sender_must_match_login && !auth_user_.empty() && !r.value->address.empty()) {
+    waiting_ = Waiting::sender;
+    out_.action = CheckSender{r.value->address, auth_user_};
+    pending_mail_ = std::move(*r.value);
+    return;
+  }
+  begin_transaction(*r.value);
+}
+
+void SmtpSession::begin_transaction(const MailFromArgs& from) {
   mail_given_ = true;
   envelope_ = Envelope{};
   envelope_.helo = helo_;
   envelope_.esmtp = esmtp_;
-  envelope_.mail_from = r.value->address;
-  envelope_.body_8bitmime = r.value->body_8bitmime;
-  envelope_.smtputf8 = r.value->smtputf8;
-  envelope_.declared_size = r.value->size;
+  envelope_.mail_from = from.address;
+  envelope_.body_8bitmime = from.body_8bitmime;
+  envelope_.smtputf8 = from.smtputf8;
+  envelope_.declared_size = from.size;
   envelope_.auth_user = auth_user_;
   envelope_.tls = tls_active_;
   send(reply(250, "2.1.0", "Ok"));
+}
+
+Output SmtpSession::sender_checked(SenderVerdict verdict) {
+  if (waiting_ != Waiting::sender) return {};
+  waiting_ = Waiting::none;
+  MailFromArgs from = std::move(*pending_mail_);
+  pending_mail_.reset();
+  switch (verdict) {
+    case SenderVerdict::ok:
+      begin_transaction(from);
+      break;
+    case SenderVerdict::not_owned:
+      fail(reply(553, "5.7.1", "<" + from.address + ">: Sender address rejected: not owned by user " + auth_user_));
+      break;
+    case SenderVerdict::temporary_failure:
+      send(reply(451, "4.3.0", "<" + from.address + ">: Temporary failure, try again later"));
+      break;
+  }
+  process();
+  return take();
 }
 
 void SmtpSession::cmd_rcpt(std::string_view arg) {
@@ -241,17 +285,50 @@ void SmtpSession::cmd_data(std::string_view arg) {
     if (rcpt_attempted_) return fail(reply(554, "5.5.1", "No valid recipients"));
     return fail(reply(503, "5.5.1", "Need RCPT command"));
   }
-  data_.emplace(config_.max_message_size);
-  mode_ = Mode::data;
-  send(reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+  waiting_ = Waiting::begin;
+  out_.action = BeginMessage{envelope_};
+}
+
+Output SmtpSession::message_begun(const StoreResult& result) {
+  if (waiting_ != Waiting::begin) return {};
+  waiting_ = Waiting::none;
+  if (result.kind == StoreResult::Kind::stored) {
+    data_.emplace(config_.max_message_size);
+    mode_ = Mode::data;
+    send(reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+  } else {
+    reset_transaction();
+    send_store_failure(result.kind);
+  }
+  process();
+  return take();
+}
+
+void SmtpSession::on_data() {
+  std::size_t used = 0;
+  bool ended = data_->push_some(std::string_view(in_).substr(pos_), kDataChunk, used);
+  pos_ += used;
+  if (ended) return on_end_of_data();
+  if (data_->data().size() < kDataChunk) return;
+  waiting_ = Waiting::data;  // a chunk is full: hand it out before reading on
+  out_.action = MessageData{data_->take_data()};
+}
+
+Output SmtpSession::data_written() {
+  if (waiting_ != Waiting::data) return {};
+  waiting_ = Waiting::none;
+  process();
+  return take();
 }
 
 void SmtpSession::on_end_of_data() {
   mode_ = Mode::command;
   bare_lf_lines_ += data_->bare_lf_count();
   if (data_->too_big()) {
-    reset_transaction();
-    return send(reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+    data_.reset();
+    waiting_ = Waiting::discard;
+    out_.action = DiscardMessage{};
+    return;
   }
   MessageComplete m{std::move(envelope_), data_->take_data()};
   data_.reset();
@@ -259,13 +336,28 @@ void SmtpSession::on_end_of_data() {
   out_.action = std::move(m);
 }
 
+Output SmtpSession::message_discarded() {
+  if (waiting_ != Waiting::discard) return {};
+  waiting_ = Waiting::none;
+  reset_transaction();
+  send(reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+  process();
+  return take();
+}
+
 Output SmtpSession::message_stored(const StoreResult& result) {
   if (waiting_ != Waiting::store) return {};
   waiting_ = Waiting::none;
   reset_transaction();
-  switch (result.kind) {
+  if (result.kind == StoreResult::Kind::stored) send(reply(250, "2.0.0", "Ok: queued as " + result.queue_id));
+  else send_store_failure(result.kind);
+  process();
+  return take();
+}
+
+void SmtpSession::send_store_failure(StoreResult::Kind kind) {
+  switch (kind) {
     case StoreResult::Kind::stored:
-      send(reply(250, "2.0.0", "Ok: queued as " + result.queue_id));
       break;
     case StoreResult::Kind::temporary_failure:
       send(reply(451, "4.3.0", "Temporary failure storing the message, try again later"));
@@ -280,8 +372,6 @@ Output SmtpSession::message_stored(const StoreResult& result) {
       send(reply(554, "5.4.6", "Too many hops: mail loop?"));
       break;
   }
-  process();
-  return take();
 }
 
 void SmtpSession::cmd_starttls(std::string_view arg) {
@@ -389,6 +479,9 @@ Output SmtpSession::auth_result(AuthVerdict verdict) {
       break;
     case AuthVerdict::temporary_failure:
       send(reply(454, "4.7.0", "Temporary authentication failure"));
+      break;
+    case AuthVerdict::rate_limited:
+      fail(reply(454, "4.7.0", "Too many failed authentication attempts, try again later"));
       break;
   }
   pending_user_.clear();

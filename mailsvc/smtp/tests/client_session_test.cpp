@@ -222,14 +222,16 @@ TEST(SmtpClientSession, TooBigForServerFailsWithoutMail) {
 
 TEST(SmtpClientSession, DotStuffingAndFinalLineEnd) {
   ClientTransaction t = tx();
-  t.data = ".hidden\r\n..two\r\nbare lf\n.\nlast line";  // 39 octets as CRLF lines, unstuffed
+  // Bare LF and bare CR both become CRLF: "\r.\r" can never be taken for the end of data
+  // by a server that accepts sloppy line ends (SMTP smuggling).
+  t.data = ".hidden\r\n..two\r\nbare lf\n.\nbare cr\r.\rlast line";  // 51 octets as CRLF lines, unstuffed
   t.mail_from = "";
   SmtpClientSession s(std::move(t), ClientTlsPolicy::none);
   run(s, {{kGreeting, kEhlo},
-          {kEhloReply, "MAIL FROM:<> SIZE=39\r\n"},
+          {kEhloReply, "MAIL FROM:<> SIZE=51\r\n"},
           {"250 Ok\r\n", "RCPT TO:<bob@remote.example>\r\n"},
           {"250 Ok\r\n", "DATA\r\n"},
-          {"354 go\r\n", "..hidden\r\n...two\r\nbare lf\r\n..\r\nlast line\r\n.\r\n"}});
+          {"354 go\r\n", "..hidden\r\n...two\r\nbare lf\r\n..\r\nbare cr\r\n..\r\nlast line\r\n.\r\n"}});
 }
 
 TEST(SmtpClientSession, FinalReplyDecidesAccepted) {

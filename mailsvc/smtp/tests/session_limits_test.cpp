@@ -50,6 +50,7 @@ TEST(SmtpLimits, ActualSizeTooBig) {
             "250 mx.example.org\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n"
             "552 5.3.4 Message size exceeds fixed maximum message size\r\n250 2.0.0 Ok\r\n");
   EXPECT_TRUE(shell.messages.empty());
+  EXPECT_EQ(shell.discards, 1);  // what was written of it is dropped by the shell
 }
 
 TEST(SmtpLimits, TooManyRecipients) {

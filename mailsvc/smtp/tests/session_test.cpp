@@ -110,7 +110,12 @@ TEST(SmtpSession, StoreAnswerComesOnlyAfterTheShellAnswers) {
   s.recipient_checked(RecipientVerdict::ok);  // not waiting: ignored
   Output r = s.feed("RCPT TO:<alice@example.org>\r\n");
   s.recipient_checked(RecipientVerdict::ok);
-  Output d = s.feed("DATA\r\nhello\r\n.\r\nQUIT\r\n");
+  Output b = s.feed("DATA\r\nhello\r\n.\r\nQUIT\r\n");
+  EXPECT_EQ(b.bytes, "");  // 354 only once the shell is ready to store
+  ASSERT_TRUE(b.action);
+  EXPECT_EQ(std::get<BeginMessage>(*b.action).envelope.recipients, std::vector<std::string>{"alice@example.org"});
+  EXPECT_EQ(s.message_stored(StoreResult::ok("ABC")).bytes, "");  // not the pending action
+  Output d = s.message_begun(StoreResult::ok(""));
   EXPECT_EQ(d.bytes, "354 End data with <CR><LF>.<CR><LF>\r\n");
   ASSERT_TRUE(d.action);
   EXPECT_EQ(std::get<MessageComplete>(*d.action).data, "hello\r\n");
@@ -139,6 +144,39 @@ TEST(SmtpSession, StoreFailures) {
                                "<CR><LF>.<CR><LF>\r\n") +
                        c.reply + "503 5.5.1 Need MAIL command\r\n");
   }
+}
+
+TEST(SmtpSession, RefusedAtDataBeforeAnyByte) {
+  // The shell cannot take a message (queue full, no space, user db unreadable): the reply
+  // comes at DATA, the data is never asked for, and the client's pipelined text after
+  // DATA is read as commands (what RFC 2920 clients expect after a DATA refusal).
+  SmtpSession s(test::mx_config());
+  FakeShell shell;
+  shell.begin.kind = StoreResult::Kind::insufficient_storage;
+  EXPECT_EQ(drive(s, shell, "HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\nNOOP\r\n"),
+            "250 mx.example.org\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n452 4.3.1 Insufficient system storage\r\n"
+            "250 2.0.0 Ok\r\n");
+  EXPECT_EQ(shell.begins, 1);
+  EXPECT_TRUE(shell.messages.empty());
+}
+
+TEST(SmtpSession, ALargeMessageGoesOutInBoundedChunks) {
+  // 1 MiB of message in one feed: the session hands it out in MessageData chunks of at
+  // most kDataChunk (+ the few bytes of the push that filled it), never holding more.
+  SmtpConfig c = test::mx_config();
+  c.max_message_size = 2 << 20;
+  SmtpSession s(c);
+  FakeShell shell;
+  std::string line(998, 'x');
+  std::string body;
+  while (body.size() < (1u << 20)) body += line + "\r\n";
+  std::string out = drive(s, shell, "HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n" + body +
+                                        ".\r\nQUIT\r\n", 4096);
+  EXPECT_TRUE(out.ends_with("250 2.0.0 Ok: queued as Q1\r\n221 2.0.0 Bye\r\n")) << out.substr(0, 300);
+  ASSERT_EQ(shell.messages.size(), 1u);
+  EXPECT_EQ(shell.messages[0].data, body);
+  ASSERT_GE(shell.chunks.size(), body.size() / SmtpSession::kDataChunk);
+  for (std::size_t n : shell.chunks) EXPECT_LE(n, SmtpSession::kDataChunk + 3);
 }
 
 TEST(SmtpSession, TwoMessagesInOneSessionAndRset) {

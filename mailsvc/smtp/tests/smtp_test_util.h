@@ -16,7 +16,10 @@ namespace hamail::mailsvc::smtp::test {
 struct FakeShell {
   std::string local_domain = "example.org";
   std::map<std::string, std::string> passwords = {{"alice@example.org", "secret"}, {"bob@example.org", "hunter2"}};
-  AuthVerdict auth_override_temp = AuthVerdict::ok;  // temporary_failure: every AUTH fails temporarily
+  AuthVerdict auth_override_temp = AuthVerdict::ok;  // anything else: every AUTH gets it
+  std::map<std::string, std::string> sender_aliases = {{"postmaster@example.org", "alice@example.org"}};  // -> owner
+  bool sender_temp_failure = false;
+  StoreResult begin = StoreResult::ok("");  // the answer to BeginMessage
   StoreResult store = StoreResult::ok("Q1");
   RecipientVerdict force_rcpt = RecipientVerdict::ok;  // anything else: every RCPT gets it
   bool force = false;
@@ -24,7 +27,12 @@ struct FakeShell {
   // What happened.
   std::vector<Authenticate> auths;
   std::vector<std::string> rcpts;
-  std::vector<MessageComplete> messages;
+  std::vector<CheckSender> senders;
+  std::vector<MessageComplete> messages;  // whole: the chunks put together
+  std::string receiving;                  // the message being received, as written so far
+  std::vector<std::size_t> chunks;        // the size of every MessageData
+  int begins = 0;
+  int discards = 0;
   int tls_starts = 0;
   bool closed = false;
 };
@@ -46,8 +54,15 @@ inline std::string drive(SmtpSession& s, FakeShell& shell, std::string_view inpu
         auto it = shell.passwords.find(au->user);
         AuthVerdict v = it != shell.passwords.end() && it->second == au->password ? AuthVerdict::ok
                                                                                   : AuthVerdict::bad_credentials;
-        if (shell.auth_override_temp == AuthVerdict::temporary_failure) v = AuthVerdict::temporary_failure;
+        if (shell.auth_override_temp != AuthVerdict::ok) v = shell.auth_override_temp;
         o = s.auth_result(v);
+      } else if (auto* cs = std::get_if<CheckSender>(&a)) {
+        shell.senders.push_back(*cs);
+        auto alias = shell.sender_aliases.find(cs->address);
+        bool owned = cs->address == cs->auth_user || (alias != shell.sender_aliases.end() && alias->second == cs->auth_user);
+        o = s.sender_checked(shell.sender_temp_failure ? SenderVerdict::temporary_failure
+                             : owned                   ? SenderVerdict::ok
+                                                       : SenderVerdict::not_owned);
       } else if (auto* rc = std::get_if<CheckRecipient>(&a)) {
         shell.rcpts.push_back(rc->address);
         auto at = rc->address.rfind('@');
@@ -57,9 +72,22 @@ inline std::string drive(SmtpSession& s, FakeShell& shell, std::string_view inpu
                                                             shell.passwords.count(rc->address) > 0);
         if (!shell.force && !rc->auth_user.empty() && !local) v = RecipientVerdict::ok;
         o = s.recipient_checked(v);
+      } else if (std::holds_alternative<BeginMessage>(a)) {
+        ++shell.begins;
+        shell.receiving.clear();
+        o = s.message_begun(shell.begin);
+      } else if (auto* d = std::get_if<MessageData>(&a)) {
+        shell.chunks.push_back(d->data.size());
+        shell.receiving += d->data;
+        o = s.data_written();
       } else if (auto* m = std::get_if<MessageComplete>(&a)) {
-        shell.messages.push_back(*m);
+        shell.messages.push_back(MessageComplete{m->envelope, shell.receiving + m->data});
+        shell.receiving.clear();
         o = s.message_stored(shell.store);
+      } else if (std::holds_alternative<DiscardMessage>(a)) {
+        ++shell.discards;
+        shell.receiving.clear();
+        o = s.message_discarded();
       }
     }
   };

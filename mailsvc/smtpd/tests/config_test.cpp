@@ -28,9 +28,11 @@ TEST(SmtpdConfig, LimitsHoldTheClientPolicyAndSmtpdsOwn) {
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->clients.max_connections, 200u);
   EXPECT_EQ(c->clients.idle_timeout_ms, 300000u);
+  EXPECT_TRUE(c->sender_must_match_login);
   c = parse_smtpd_config(kBase + "limits: {max_connections: 5, idle_timeout: 1m, auth_failure_delay: 300ms,\n"
                                  "         allow_plaintext_auth: true, max_message_size: 1M, max_recipients: 3,\n"
-                                 "         max_errors: 4, max_queued: 6, queue_min_free: 1G}\n",
+                                 "         max_errors: 4, max_queued: 6, queue_min_free: 1G,\n"
+                                 "         sender_must_match_login: false, auth_failures_per_ip: 7}\n",
                          "smtpd.yaml");
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->clients.max_connections, 5u);
@@ -42,6 +44,8 @@ TEST(SmtpdConfig, LimitsHoldTheClientPolicyAndSmtpdsOwn) {
   EXPECT_EQ(c->max_errors, 4);
   EXPECT_EQ(c->max_queued, 6u);
   EXPECT_EQ(c->queue_min_free, 1ull << 30);
+  EXPECT_FALSE(c->sender_must_match_login);
+  EXPECT_EQ(c->clients.auth_limits.per_ip, 7u);
 }
 
 TEST(SmtpdConfig, ListenerAndLimitErrorsNameLineAndKey) {

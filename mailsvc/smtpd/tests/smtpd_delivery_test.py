@@ -12,7 +12,7 @@ with real clients (smtplib, swaks). One case per run: python3 smtpd_delivery_tes
   queue_tool_flush   mailsvc-queue lists deferred mail and deletes one; SIGUSR1 (postqueue -f) delivers the rest
   bad_config         smtpd --check: a typo in the delivery section named with file:line:column
 """
-import glob, json, os, shutil, signal, smtplib, socket, ssl, struct, subprocess, sys, tempfile, threading, time
+import glob, json, os, shutil, signal, smtplib, socket, ssl, struct, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import mail_test_util as util  # noqa: E402
@@ -56,7 +56,10 @@ class Smtpd:
         self.proc = None
 
     def start(self):
+        # The ports are bound before the queue is recovered; event=started comes after it.
+        before = self.logtext().count(" event=started ")
         self.proc = subprocess.Popen([SMTPD, "--config", self.conf, "--debug"], stdout=self.log, stderr=self.log)
+        wait_until(lambda: self.logtext().count(" event=started ") > before, self.domain + " smtpd started")
         wait_until(lambda: can_connect(self.mx) and can_connect(self.sub), self.domain + " smtpd listening")
 
     def stop(self):
@@ -317,6 +320,7 @@ def case_queue_limits(top):
     # max_queued 1: a message waiting for a relay that is down fills the queue.
     a = Smtpd(top, "a", "example.org", ["alice"], fast_retry(f"[127.0.0.1]:{free_port()}"), limits="  max_queued: 1\n")
     b = Smtpd(top, "b", "example.org", ["alice"], "  min_backoff: 1h\n", limits="  queue_min_free: 1000T\n")
+    c_srv = Smtpd(top, "c", "example.org", ["alice"], "  min_backoff: 1h\n")
     try:
         a.start()
         a.submit(["bob@remote.test"], "waits")
@@ -338,18 +342,23 @@ def case_queue_limits(top):
         assert b.queue() == [] and b.messages("alice") == []
         hops = "".join(f"Received: from hop{i}.test by hop{i + 1}.test; Thu, 26 Nov 2026 10:00:00 +0000\r\n"
                        for i in range(50))
-        with smtplib.SMTP("127.0.0.1", b.mx, timeout=DEADLINE) as c:  # the hop count comes first
+        # The hop count is known at the end of the header section, after DATA's space check:
+        # a server with room (c) refuses the loop, and stores nothing of it.
+        c_srv.start()
+        with smtplib.SMTP("127.0.0.1", c_srv.mx, timeout=DEADLINE) as c:
             try:
                 c.sendmail("x@other.net", ["alice@example.org"], hops + "Subject: loop\r\n\r\nx\r\n")
                 raise AssertionError("a message with 50 Received fields was accepted")
             except smtplib.SMTPDataError as e:
                 assert e.smtp_code == 554 and b"5.4.6" in e.smtp_error, e
-        assert "event=too_many_hops" in b.logtext()
+        assert "event=too_many_hops" in c_srv.logtext()
+        assert c_srv.queue() == [] and os.listdir(os.path.join(c_srv.root, "mail", "queue")) == []
         assert "event=queue_full" in a.logtext() and "event=queue_full" in b.logtext()
         print("ok: 452 4.3.1 beyond max_queued and below queue_min_free, 554 5.4.6 for a loop, nothing stored")
     finally:
         a.stop()
         b.stop()
+        c_srv.stop()
 
 
 class BrokenTlsRelay(threading.Thread):
@@ -502,7 +511,7 @@ CASES = {
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in CASES:
         sys.exit("usage: smtpd_delivery_test.py " + "|".join(CASES))
-    top = tempfile.mkdtemp(prefix="smtpd-delivery-")
+    top = util.reachable_tmpdir("smtpd-delivery-")
     ok = False
     try:
         CASES[sys.argv[1]](top)

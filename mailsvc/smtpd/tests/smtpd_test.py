@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""smtpd against smtplib on 127.0.0.1: local delivery, relay refusal, unknown user,
+"""smtpd against smtplib on 127.0.0.1: local delivery, bare <postmaster>, relay refusal, unknown user,
 STARTTLS + AUTH PLAIN on submission, wrong password, kill -9 after the 250, long line."""
-import glob, os, shutil, signal, smtplib, socket, ssl, subprocess, sys, tempfile, time
+import glob, grp, os, pwd, shutil, signal, smtplib, socket, ssl, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import mail_test_util as util  # noqa: E402
-from mail_test_util import can_connect, free_port, wait_until  # noqa: E402
+from mail_test_util import can_connect, expect_runs_as, free_port, reachable_tmpdir, wait_until  # noqa: E402
 
 SMTPD = os.environ["SMTPD_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
@@ -27,13 +27,20 @@ class Smtpd:
                     f"  - {{role: mx, address: 127.0.0.1, port: {self.mx}}}\n"
                     f"  - {{role: submission, address: 127.0.0.1, port: {self.sub}}}\n"
                     "limits:\n  max_errors: 50\n  auth_failure_delay: 300ms\n"
+                    "  auth_failures_per_ip: 8\n  auth_failures_per_account: 4\n"
                     # remote mail goes to a closed loopback port: it stays queued, no DNS
                     f"delivery: {{relay_host: '[127.0.0.1]:{free_port()}', min_backoff: 1h}}\n")
         self.log = open(os.path.join(root, "smtpd.log"), "ab")
         self.proc = None
 
+    def started_count(self):
+        return open(os.path.join(self.root, "smtpd.log"), errors="replace").read().count(" event=started ")
+
     def start(self):
+        # The ports are bound before the queue is recovered; event=started comes after it.
+        before = self.started_count()
         self.proc = subprocess.Popen([SMTPD, "--config", self.conf, "--debug"], stdout=self.log, stderr=self.log)
+        wait_until(lambda: self.started_count() > before, "smtpd started (queue recovered)")
         wait_until(lambda: can_connect(self.mx) and can_connect(self.sub), "smtpd listening")
 
     def kill9(self):
@@ -72,8 +79,51 @@ def expect_refused(fn, code):
     raise AssertionError(f"expected a {code} refusal")
 
 
+def login(port, user, pw, source="127.0.0.1"):
+    """STARTTLS + one AUTH PLAIN (smtplib's login() would try LOGIN after a 535 too) from
+    a loopback source address; the open client or the reply."""
+    c = smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE, source_address=(source, 0))
+    c.starttls(context=ssl._create_unverified_context())
+    c.ehlo()
+    c.user, c.password = user, pw
+    try:
+        c.auth("PLAIN", c.auth_plain)
+        return c, (235, b"")
+    except smtplib.SMTPAuthenticationError as e:
+        c.close()
+        return None, (e.smtp_code, e.smtp_error)
+
+
+def login_limits_and_sender(srv):
+    """auth_failures_per_account 4, per_ip 8, counted in smtpd's memory: the restarts of
+    steps 5 and 6 started from zero."""
+    for source in ("127.0.0.2", "127.0.0.3", "127.0.0.6", "127.0.0.7"):  # alice's 4 failures, 4 addresses
+        assert login(srv.sub, "alice@example.org", "wrong", source)[1][0] == 535
+    c, reply = login(srv.sub, "alice@example.org", "s3cret-pw", "127.0.0.4")
+    assert c is None and reply[0] == 454 and b"Too many failed" in reply[1], reply
+    for n in range(8):  # 127.0.0.1's 8 failures, each for another account
+        user = f"x{n}@example.org"
+        assert login(srv.sub, user, "wrong")[1][0] == 535
+    t0 = time.monotonic()
+    c, reply = login(srv.sub, "bob@example.org", "bob-pw-123")
+    assert c is None and reply[0] == 454, reply
+    assert time.monotonic() - t0 < 0.3, "refused at once: no password hash, no failure delay"
+    c, reply = login(srv.sub, "bob@example.org", "bob-pw-123", "127.0.0.5")
+    assert c is not None, reply
+    with c:
+        code, text = c.mail("alice@example.org")
+        assert code == 553 and b"not owned by user bob@example.org" in text, (code, text)
+        c.rset()
+        assert c.mail("bob@example.org")[0] == 250
+    log = open(os.path.join(srv.root, "smtpd.log"), errors="replace").read()
+    for line in ("event=auth_limit_reached limit=account", "event=auth_limit_reached limit=ip ip=127.0.0.1",
+                 "event=auth_refused limit=account ip=127.0.0.4", "event=auth_refused limit=ip ip=127.0.0.1",
+                 "event=sender_rejected from=alice@example.org auth_user=bob@example.org"):
+        assert line in log, line
+
+
 def main():
-    root = tempfile.mkdtemp(prefix="smtpd-test-")
+    root = reachable_tmpdir("smtpd-test-")
     ok = False
     srv = Smtpd(root)
     try:
@@ -81,9 +131,11 @@ def main():
         os.makedirs(etc)
         admin(etc, "domain", "add", "example.org")
         admin(etc, "user", "add", "alice@example.org", "--password-stdin", stdin="s3cret-pw\n")
+        admin(etc, "user", "add", "bob@example.org", "--password-stdin", stdin="bob-pw-123\n")
         admin(etc, "alias", "add", "postmaster@example.org", "alice@example.org")
         srv.start()
         assert os.path.exists(f"{root}/mail/tls/cert.pem"), "self-signed certificate generated"
+        expect_runs_as(srv.proc.pid, "mail", "smtpd")  # the default user: after binding the ports
 
         # 1. mx: local user -> Maildir with a Received header; alias expanded.
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
@@ -95,7 +147,26 @@ def main():
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
             c.sendmail("bob@other.net", ["postmaster@example.org"], msg("alias"))
         wait_until(lambda: len(maildir_messages(root, "alice")) == 2, "alias delivery")
-        print("ok: mx local delivery, Received header, alias")
+        # RFC 5321 4.5.1: a bare <postmaster>, in any case, is accepted on port 25 and goes to
+        # the postmaster alias (of the first local domain: mx.example.org is not one).
+        with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
+            c.ehlo("client.test")
+            c.mail("bob@other.net")
+            for rcpt in ("<postmaster>", "<PostMaster>"):
+                code, text = c.docmd("RCPT TO:" + rcpt)
+                assert code == 250, (rcpt, code, text)
+            assert c.data(msg("bare postmaster"))[0] == 250
+        wait_until(lambda: len(maildir_messages(root, "alice")) == 3, "bare postmaster delivery")
+        print("ok: mx local delivery, Received header, alias, bare <postmaster> (once for two spellings)")
+        if os.geteuid() == 0:  # the store belongs to the account; the user db stays root's, readable by its group
+            mail = pwd.getpwnam("mail")
+            for p in [f"{root}/mail/queue", f"{root}/mail/maildirs"] + maildir_messages(root, "alice"):
+                assert os.stat(p).st_uid == mail.pw_uid, (p, os.stat(p))
+            for p in (f"{root}/mail/etc", f"{root}/mail/etc/passwd"):
+                st = os.stat(p)
+                assert st.st_uid == 0 and st.st_gid == mail.pw_gid and st.st_mode & 0o040, (p, oct(st.st_mode))
+            assert os.stat(f"{root}/mail/tls/key.pem").st_uid == 0, "the key stays root's, read before the switch"
+            print("ok: runs as mail; queue and Maildirs owned by mail, etc/ root:mail, key root's")
 
         # 2. relay to a remote domain without auth; unknown local user.
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
@@ -123,7 +194,7 @@ def main():
             c.login("alice@example.org", "s3cret-pw")
             c.sendmail("alice@example.org", ["alice@example.org", "friend@remote.net"],
                        "Subject: submitted\r\n\r\nhi\r\n")
-        wait_until(lambda: len(maildir_messages(root, "alice")) == 3, "submission delivery")
+        wait_until(lambda: len(maildir_messages(root, "alice")) == 4, "submission delivery")
         sub = [open(p, "rb").read() for p in maildir_messages(root, "alice") if b"submitted" in open(p, "rb").read()]
         assert sub and b"Message-ID: <" in sub[0] and b"\r\nDate: " in sub[0], sub
         queued = glob.glob(f"{root}/mail/queue/*.msg")
@@ -184,11 +255,19 @@ def main():
                     reply = f.readline()
                 assert reply.startswith(code[:3]), (line, reply)
             s.sendall(b"Subject: half\r\n\r\nhalf a message that never ends\r\n")
+            wait_until(lambda: glob.glob(os.path.join(queue, "*.msg.tmp")), "the message being written to the queue")
             srv.kill9()
-        srv.start()  # listening again: the startup queue scan has run
+        srv.start()  # started again: the startup queue scan has run
         assert len(maildir_messages(root, "alice")) == before, "a message without its 250 was delivered"
         assert queued() == queued_before, (queued(), queued_before)
-        print("ok: kill -9 during DATA: nothing delivered, nothing queued")
+        assert not glob.glob(os.path.join(queue, "*.msg.tmp")), ("the partial file was removed at the start", os.listdir(queue))
+        assert "event=queue_temporaries_removed files=1" in open(f"{root}/smtpd.log", errors="replace").read()
+        print("ok: kill -9 during DATA: the partial queue file never became a message, removed at restart")
+
+        # 7. failed-login limits and the sender of a submission.
+        login_limits_and_sender(srv)
+        print("ok: per-account limit across addresses, per-address limit, 454 without a password check; "
+              "553 for another user's sender")
 
         logtext = open(f"{root}/smtpd.log", errors="replace").read()
         for key in ("queue_id=", "message_id=", "from=", "to=", "status=delivered", "status=deferred"):

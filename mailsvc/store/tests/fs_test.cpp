@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -33,6 +34,24 @@ TEST(StoreFs, ReplaceIsAtomicWithExactMode) {
   int entries = 0;
   for (auto& e : std::filesystem::directory_iterator(dir.path())) entries += e.is_regular_file() ? 1 : 0;
   EXPECT_EQ(entries, 1);
+}
+
+TEST(StoreFs, ANewFileTakesItsDirectorysGroupAnExistingOneKeepsItsOwn) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (chgrp to a group it is not in)";
+  TempDir dir;
+  const gid_t mail_group = 8, other = 65534;
+  ASSERT_EQ(::chown(dir.path().c_str(), static_cast<uid_t>(-1), mail_group), 0);
+  std::string f = dir / "passwd";
+  ASSERT_TRUE(replace_file_atomically(f, "one\n", 0640));
+  struct stat st {};
+  ASSERT_EQ(::stat(f.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_gid, mail_group) << "readable by the daemons' group, as mailsvc-admin writes it as root";
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  ASSERT_EQ(::chown(f.c_str(), static_cast<uid_t>(-1), other), 0);
+  ASSERT_TRUE(replace_file_atomically(f, "two\n", 0640));
+  ASSERT_EQ(::stat(f.c_str(), &st), 0);
+  EXPECT_EQ(st.st_gid, other) << "an existing file's group is kept";
 }
 
 TEST(StoreFs, ErrorsNameThePath) {

@@ -2,8 +2,8 @@
 """ocf:hamail:mailsvc against the real smtpd and pop3d on loopback (ctest ocf_mailsvc_agent).
 
 For each daemon: Debian's ocf-tester passes; then by hand: monitor 7, start 0, monitor 0, the
-port accepts (smtpd: a mail sent with smtplib lands in the Maildir; pop3d: that mail is seen
-over POP3 after STLS + login), start again = same PID, stop 0, monitor 7, the process is gone,
+port accepts, the daemon runs as `mail` (smtpd: a mail sent with smtplib lands in the Maildir;
+pop3d: that mail is seen over POP3 after STLS + login), start again = same PID, stop 0, monitor 7, the process is gone,
 stop again 0; a stale pidfile naming the test's own `sleep` gives monitor 7, stop 0, start 0
 and the sleep survives all of it; validate-all on a config with an unknown key gives 6 and a
 reason naming file:line. Then: a busy port (start 1 with the daemon's startup error, nothing
@@ -27,7 +27,7 @@ import time
 import shutil
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mailsvc", "tests"))
-from mail_test_util import can_connect, free_port, wait_until  # noqa: E402
+from mail_test_util import can_connect, expect_runs_as, free_port, wait_until  # noqa: E402
 
 SMTPD = os.environ["SMTPD_BIN"]
 POP3D = os.environ["POP3D_BIN"]
@@ -141,6 +141,7 @@ def check_service(t, agent, port, use_service):
     assert marker not in fds.values(), f"the caller's fd leaked into the daemon: {fds}"
     assert os.readlink(f"/proc/{pid}/fd/0") == "/dev/null"
     assert os.readlink(f"/proc/{pid}/fd/2") == agent.params["logfile"]
+    expect_runs_as(pid, "mail", service)  # ports bound as root, then the default account
     agent.expect("monitor", 0, "while running")
     assert can_connect(port), f"{service} accepts on 127.0.0.1:{port}"
     use_service()
@@ -199,6 +200,7 @@ def check_service(t, agent, port, use_service):
 class Test:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="mailsvc-agent-test-", dir="/tmp")
+        os.chmod(self.tmp, 0o755)  # the daemons give up root for `mail`, which must reach mail_root
         self.started = []   # daemon PIDs (from the pidfiles) of agents this test started
         self.sleepers = []
         self.sockets = []

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hamail/base/yaml_reader.h"
+#include "hamail/mailsvc/daemon/auth_limiter.h"
 
 namespace hamail::mailsvc::daemon {
 
@@ -47,11 +48,15 @@ struct ClientPolicy {
   std::uint64_t idle_timeout_ms = 300000;      // a client silent this long is disconnected
   std::uint64_t auth_failure_delay_ms = 2000;  // a failed login is answered this much later (Dovecot: 2 s)
   bool allow_plaintext_auth = false;           // passwords before TLS: tests and trusted networks only
+  AuthLimits auth_limits;                      // failed logins per client address / account and window
 };
 
 struct DaemonConfig {
   std::string mail_root;  // absolute: etc/ (users db), maildirs/<domain>/<user>/Maildir, tls/
   std::string hostname = "localhost";
+  // The account the daemon runs as once its ports are bound (never root): it owns
+  // queue/ and maildirs/ and reads etc/ through its group. Debian has `mail`.
+  std::string user = "mail";
   std::vector<Listener> listeners;  // at least one
   TlsFiles tls;
   ClientPolicy clients;  // daemons set their own defaults before reading
@@ -60,13 +65,14 @@ struct DaemonConfig {
   std::string maildirs_dir() const { return mail_root + "/maildirs"; }
 };
 
-// Reads mail_root (required, absolute), hostname, listeners (required, at least one,
+// Reads mail_root (required, absolute), hostname, user (not root), listeners (required, at least one,
 // as `schema` says) and tls {cert, key} from the top-level mapping, then fills the
 // certificate defaults.
 void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, DaemonConfig& out);
 
-// Reads max_connections, idle_timeout, auth_failure_delay and allow_plaintext_auth from
-// `m`: smtpd's `limits:` section, pop3d's top level. Keys absent keep `out`'s defaults.
+// Reads max_connections, idle_timeout, auth_failure_delay, allow_plaintext_auth and the
+// failed-login limits (auth_failures_per_ip, auth_failures_per_account, auth_failure_window)
+// from `m`: smtpd's `limits:` section, pop3d's top level. Keys absent keep `out`'s defaults.
 void read_client_policy(config::MapReader& m, ClientPolicy& out);
 
 }  // namespace hamail::mailsvc::daemon

@@ -1,7 +1,8 @@
 // What a mail daemon's main() shares: its options (--config FILE, --debug, --check,
 // --help; each declared once with its help), the logger, the config check that prints
-// "FILE: ok", startup errors, and the loop run until SIGTERM/SIGINT with the daemon's
-// other signals (smtpd's SIGUSR1) handed to it.
+// "FILE: ok", giving up root for the configured account (mail_root prepared first),
+// startup errors, and the loop run until SIGTERM/SIGINT with the daemon's other signals
+// (smtpd's SIGUSR1) handed to it.
 #pragma once
 
 #include <functional>
@@ -14,7 +15,9 @@
 #include "hamail/base/program_options.h"
 #include "hamail/base/result.h"
 #include "hamail/uv/event_loop.h"
+#include "hamail/mailsvc/daemon/account.h"
 #include "hamail/mailsvc/daemon/daemon_config.h"
+#include "hamail/mailsvc/daemon/mail_root_access.h"
 
 namespace hamail::mailsvc::daemon {
 
@@ -39,6 +42,21 @@ class DaemonMain {
   // code: 1 for an error (to stderr with --check, else logged as config_invalid), 0 with
   // --check after printing "FILE: ok".
   std::optional<int> config_loaded(const Status& loaded);
+  // The same for a daemon's config: its `user:` account is looked up too (so --check
+  // reports a missing user or one with uid 0).
+  template <class Config>
+  std::optional<int> config_loaded(const Result<Config>& loaded) {
+    return config_loaded(loaded ? find_account(*loaded) : loaded.status());
+  }
+
+  // Before the certificate is loaded and the ports bound. As root: mail_root prepared
+  // for the account (see prepare_mail_root; `owned_dirs` are the directories this daemon
+  // writes). Not root: the process must already run as the account.
+  Status prepare_mail_root(const DaemonConfig& config, std::vector<std::string> owned_dirs);
+  // After the ports are bound and the keys read: as root, switch to the account (logged
+  // privileges_dropped); then check it can use mail_root. Call prepare_mail_root first.
+  Status drop_privileges();
+  const std::optional<Account>& account() const { return account_; }
   // Logs startup_failed with `error`; returns main's exit code 1.
   int startup_failed(const std::string& error) const;
 
@@ -56,6 +74,10 @@ class DaemonMain {
   bool debug_ = false;
   bool check_ = false;
   Logger log_;
+  std::optional<Account> account_;  // set by config_loaded
+  MailRootLayout layout_;           // set by prepare_mail_root
+
+  Status find_account(const DaemonConfig& config);
 };
 
 }  // namespace hamail::mailsvc::daemon

@@ -32,7 +32,9 @@ struct CommitDeletions {
 using Action = std::variant<StartTls, Authenticate, ReadMessage, CommitDeletions>;
 
 struct AuthAnswer {
-  enum class Kind { ok, bad_credentials, locked, temporary_failure };
+  // rate_limited: too many failed logins from this client or for this account (no
+  // password was checked).
+  enum class Kind { ok, bad_credentials, locked, temporary_failure, rate_limited };
   Kind kind = Kind::bad_credentials;
   std::unique_ptr<Maildrop> maildrop;  // set when kind == ok
 

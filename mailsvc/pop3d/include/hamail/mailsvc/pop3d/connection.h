@@ -17,6 +17,7 @@
 #include "hamail/uv/timer.h"
 #include "hamail/tls/tls_context.h"
 #include "hamail/mailsvc/daemon/client_stream.h"
+#include "hamail/mailsvc/daemon/auth_limiter.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/pop3/session.h"
 #include "hamail/mailsvc/pop3d/pop3d_config.h"
@@ -28,8 +29,10 @@ class Connection : public daemon::Connection {
   // What a client beyond max_connections is told before the server closes it.
   static constexpr const char* kBusyReply = "-ERR [SYS/TEMP] too many connections, try again later\r\n";
 
-  Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, const Logger& log,
-             daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream, OnDone on_done);
+  // `limiter`: the daemon's failed-login limits, shared by all connections.
+  Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, daemon::AuthLimiter& limiter,
+             const Logger& log, daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
+             OnDone on_done);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -40,6 +43,7 @@ class Connection : public daemon::Connection {
   void on_data(std::string_view data);
   void handle(pop3::Output out);
   void start_tls();
+  void authenticate(pop3::Authenticate auth);
   void set_reading(bool on);  // paused while an action runs on a pool thread
   // Runs the session's action `work` on a pool thread, then feeds `answer`'s output back.
   template <class T>
@@ -49,6 +53,7 @@ class Connection : public daemon::Connection {
 
   uv::EventLoop& loop_;
   const Pop3dConfig& cfg_;
+  daemon::AuthLimiter& limiter_;
   const Logger& log_;
   daemon::ListenerTls mode_;
   std::string id_;

@@ -33,19 +33,50 @@ struct Authenticate {
   std::string user;
   std::string password;
 };
+// An authenticated client gave this MAIL FROM (SmtpConfig::sender_must_match_login):
+// decide whether `auth_user` owns `address` (Postfix's reject_sender_login_mismatch),
+// then call sender_checked().
+struct CheckSender {
+  std::string address;
+  std::string auth_user;
+};
 // Decide on one recipient (see recipient_policy()), then call recipient_checked().
 struct CheckRecipient {
   std::string address;
   std::string auth_user;  // empty when not authenticated
 };
-// The message ended (CRLF.CRLF): store and fsync it, then call message_stored().
+// DATA: get ready to store a message for this envelope (route it, check the space, open
+// its queue file), then call message_begun(): only StoreResult::Kind::stored goes on to 354.
+struct BeginMessage {
+  Envelope envelope;
+};
+// The next bytes of the message (unstuffed, CRLF line ends; at most about
+// SmtpSession::kDataChunk): append them, then call data_written(). The message is never
+// held whole: the session keeps one chunk and the unread input.
+struct MessageData {
+  std::string data;
+};
+// The message ended (CRLF.CRLF): append `data` (the last bytes, maybe none), store the
+// message durably, then call message_stored().
 struct MessageComplete {
   Envelope envelope;
   std::string data;  // unstuffed, CRLF line ends, no trailing ".\r\n"
 };
-using Action = std::variant<StartTls, Authenticate, CheckRecipient, MessageComplete>;
+// The message ended but is refused (larger than max_message_size): drop what was
+// written, then call message_discarded() (552 follows).
+struct DiscardMessage {};
+using Action = std::variant<StartTls, Authenticate, CheckSender, CheckRecipient, BeginMessage, MessageData,
+                            MessageComplete, DiscardMessage>;
 
-enum class AuthVerdict { ok, bad_credentials, temporary_failure };
+// rate_limited: too many failed logins from this client or for this account (the
+// shell's limits); no password was checked.
+enum class AuthVerdict { ok, bad_credentials, temporary_failure, rate_limited };
+
+enum class SenderVerdict {
+  ok,                 // 250 2.1.0
+  not_owned,          // 553 5.7.1: the address is not the logged-in user's
+  temporary_failure,  // 451 4.3.0
+};
 
 enum class RecipientVerdict {
   ok,                 // 250 2.1.5

@@ -19,6 +19,7 @@ struct SmtpConfig {
   int max_errors = 10;                 // error replies before 421 and close
   bool tls_configured = false;         // a certificate is loaded: STARTTLS offered (not on 465)
   bool allow_plaintext_auth = false;   // offer AUTH before TLS (tests, trusted networks)
+  bool sender_must_match_login = false;  // authenticated MAIL FROM checked (CheckSender); <> is not
 
   bool implicit_tls() const { return role == PortRole::submissions; }
   bool auth_offered() const { return role != PortRole::mx; }

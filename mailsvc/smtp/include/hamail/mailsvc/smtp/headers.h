@@ -27,7 +27,9 @@ struct ReceivedInfo {
 };
 
 // A complete, folded "Received: ...\r\n" field. The recipient ("for <x>") is named only
-// when there is exactly one, so Bcc recipients are not disclosed to each other.
+// when there is exactly one, so Bcc recipients are not disclosed to each other. A control
+// character in any part (CR, LF, NUL, ...) is written as '?': the field is always one
+// folded field, whatever the caller passes.
 std::string received_header(const Envelope& envelope, const ReceivedInfo& info);
 
 // "<queue_id@host>"

@@ -45,6 +45,9 @@ struct SmtpdConfig : daemon::DaemonConfig {
   // Free bytes under queue/ below which new mail gets 452 4.3.1; never less than 1.5 x
   // max_message_size (Postfix's rule), plus the message itself.
   std::uint64_t queue_min_free = 0;
+  // An authenticated client may only send as its own address or an alias that includes
+  // it (Postfix's reject_sender_login_mismatch); else 553 5.7.1 at MAIL FROM.
+  bool sender_must_match_login = true;
   DeliveryConfig delivery;
 
   std::string queue_dir() const { return mail_root + "/queue"; }

@@ -1,8 +1,8 @@
 // One client connection: the client socket (plain, STARTTLS, implicit TLS on
-// submissions) around a SmtpSession. Feeds received bytes
-// to the session, sends its replies, performs its actions through the Mailer on a pool
-// thread (reading paused meanwhile; STARTTLS upgrades the stream in place), hands
-// acknowledged messages to the QueueRunner and closes on request or when idle.
+// submissions) around a SmtpSession. Feeds received bytes to the session, sends its
+// replies, performs its actions through the Mailer on a pool thread (reading paused
+// meanwhile; STARTTLS upgrades the stream in place; DATA goes to the queue file chunk by
+// chunk), hands acknowledged messages to the QueueRunner and closes on request or when idle.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "hamail/uv/stream.h"
 #include "hamail/uv/timer.h"
 #include "hamail/tls/tls_context.h"
+#include "hamail/mailsvc/daemon/auth_limiter.h"
 #include "hamail/mailsvc/daemon/client_stream.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/smtp/session.h"
@@ -27,9 +28,10 @@ namespace hamail::mailsvc::smtpd {
 class Connection : public daemon::Connection {
  public:
   // `listener` (one of config.listeners) accepted `stream`: its role and TLS.
+  // `limiter`: the daemon's failed-login limits, shared by all connections.
   Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
-             const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, const Logger& log,
-             std::unique_ptr<uv::Stream> stream, OnDone on_done);
+             const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, daemon::AuthLimiter& limiter,
+             const Logger& log, std::unique_ptr<uv::Stream> stream, OnDone on_done);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -42,6 +44,9 @@ class Connection : public daemon::Connection {
   void on_data(std::string_view data);
   void on_end(Status s);
   void handle(smtp::Output out);
+  void act(smtp::Action action);
+  void authenticate(smtp::Authenticate a);
+  void begin_message(smtp::Envelope envelope);
   // Runs `work` on a pool thread, then feeds its answer to the session.
   template <class T>
   void perform(std::function<T()> work, std::function<smtp::Output(T)> answer);
@@ -58,8 +63,10 @@ class Connection : public daemon::Connection {
   uv::Timer auth_delay_;  // holds a failed AUTH's answer (slows password guessing)
   const Mailer& mailer_;
   QueueRunner& runner_;
+  daemon::AuthLimiter& limiter_;
   const Logger& log_;
   std::unique_ptr<uv::BlockingWork> work_;
+  std::shared_ptr<IncomingMessage> incoming_;  // the message of DATA; shared with the pool work writing it
   daemon::ClientStream stream_;
   uv::Timer idle_;
   smtp::SmtpSession session_;

@@ -1,5 +1,6 @@
 // Local delivery of one queued message: each pending recipient's copy goes into its
-// Maildir (tmp + fsync + rename), and its `done` is recorded in the queue before the
+// Maildir (tmp + fsync + rename; copied from the queue file in 64 KiB pieces, never held
+// whole), and its `done` is recorded in the queue before the
 // next one (the last one's record is the removal of the files by end_attempt), so a
 // crash re-delivers at most the one copy in flight. Blocking: run it on a pool thread.
 #pragma once

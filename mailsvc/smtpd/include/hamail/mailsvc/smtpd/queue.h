@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,25 @@ struct QueueEnvelope {
 std::string serialize_envelope(const QueueEnvelope& env);
 Result<QueueEnvelope> parse_envelope(std::string_view text, const std::string& file);
 
+// A queued message's file open for reading, positioned after its envelope.
+class QueuedMessageFile {
+ public:
+  QueuedMessageFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}  // owns fd
+  QueuedMessageFile(QueuedMessageFile&& o) noexcept;
+  QueuedMessageFile& operator=(QueuedMessageFile&&) = delete;
+  ~QueuedMessageFile();
+  std::uint64_t size() const { return size_; }  // of the message alone
+  // Calls `sink` with consecutive pieces of the message (at most 64 KiB each) until the
+  // end or until `sink` fails; read errors name the file.
+  Status copy_to(const std::function<Status(std::string_view)>& sink) const;
+
+ private:
+  friend class Queue;
+  int fd_;
+  std::uint64_t offset_ = 0, size_ = 0;
+  std::string path_;
+};
+
 class Queue {
  public:
   static constexpr std::size_t kMaxEnvelopeBytes = 1u << 20;
@@ -54,18 +74,28 @@ class Queue {
   explicit Queue(std::string dir) : dir_(std::move(dir)) {}
   Status init() const;  // creates the directory (0700)
 
+  const std::string& dir() const { return dir_; }
   std::string msg_path(const std::string& id) const { return dir_ + "/" + id + ".msg"; }
   std::string env_path(const std::string& id) const { return dir_ + "/" + id + ".env"; }
+  // A message being received (IncomingMessage): renamed to msg_path once complete.
+  std::string incoming_path(const std::string& id) const { return msg_path(id) + ".tmp"; }
 
   Status store(const QueueEnvelope& env, std::string_view message) const;  // durable on return
   Status update(const QueueEnvelope& env) const;  // rewrites .env atomically and durably
   Status remove(const std::string& id) const;
   Result<QueueEnvelope> load(const std::string& id) const;
   Result<std::string> read_message(const std::string& id, std::size_t max_bytes) const;  // without the envelope
+  // The first `max_bytes` of the message at most (a bounce quotes its header section).
+  Result<std::string> read_message_start(const std::string& id, std::size_t max_bytes) const;
+  // The message (without the envelope) open for reading: copied out in bounded pieces.
+  Result<QueuedMessageFile> open_message(const std::string& id) const;
 
   // Ids with a .msg, sorted. `orphans` gets the ids with only a .env.
   Result<std::vector<std::string>> list(std::vector<std::string>* orphans) const;
   Status remove_orphan(const std::string& id) const;
+  // Removes what crashes left: messages being received, envelopes being rewritten (names
+  // with ".tmp"). Only at startup, before anything is received. Returns how many.
+  Result<std::size_t> remove_temporaries() const;
 
  private:
   std::string dir_;

@@ -44,9 +44,10 @@ class QueueRunner {
   QueueRunner(const QueueRunner&) = delete;
   QueueRunner& operator=(const QueueRunner&) = delete;
 
-  // Crash and failover recovery: removes .msg files without an envelope (never
-  // acknowledged), loads every envelope and schedules them all at once. Blocking, on the
-  // loop thread, before the listeners open.
+  // Crash and failover recovery: removes the temporaries a crash left (messages being
+  // received, never acknowledged; envelopes being rewritten) and the envelopes a removal
+  // left without their .msg, loads every envelope and schedules them all at once.
+  // Blocking, on the loop thread, before the loop serves the (already bound) listeners.
   void recover();
   // A message just acknowledged with 250: its first attempt starts now.
   void submit(QueueEnvelope env);

@@ -32,13 +32,14 @@ Result<std::string> read_file_bounded(const std::string& path, std::size_t max_b
 Status write_all(int fd, std::string_view data, const std::string& path);
 
 // Replaces path with contents atomically (tmp + fsync + rename), with exactly the given
-// mode; the rename itself is durable only after fsync_directory() of its directory, so
+// mode, owner and group as replace_file_atomically says; the rename itself is durable only after fsync_directory() of its directory, so
 // several files can share that one fsync.
 Status replace_file(const std::string& path, const std::string& contents, mode_t mode);
 
 // Replaces path with contents atomically and durably, with exactly the given mode.
 // The old file is never truncated in place: readers see the old or the new contents.
-// When path exists, its owner and group are kept where permitted.
+// When path exists, its owner and group are kept where permitted; a new file gets the
+// group of its directory (where permitted: root, or a member of that group).
 Status replace_file_atomically(const std::string& path, const std::string& contents, mode_t mode);
 
 }  // namespace hamail::mailsvc::store
