@@ -12,6 +12,7 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
                    "the bitmap covers exactly the data area of the superblock it was read with");
   HAMAIL_INVARIANT(cfg_.verify_chunk_bytes > 0 && cfg_.verify_chunk_bytes <= wire::kMaxVerifyBytes,
                    "a verify request never asks the peer for more than it accepts");
+  holds_primary_writes_ = sb_.has(meta::kFlagHoldsPrimaryWrites);
   if (sb_.has(meta::kFlagPrimaryUnclean)) {
     // Crashed while Primary: writes to active extents may not have reached the peer.
     crashed_primary_ = true;
@@ -84,7 +85,13 @@ void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
   if (role_ == Role::primary) return;
   if (was_primary && peer_role_ == Role::unknown && disk_state_ == DiskState::uptodate) {
     set_disk(DiskState::consistent, out);
-    holds_primary_writes_ = cfg_.protocol == 'C';
+    // Its cache holds every write the Primary completed (protocol C): made durable now, and
+    // recorded, a crashed Primary's extents resync from here even after this node's own crash.
+    if (Status st = disk_.flush(); !st) {
+      fail_disk("flush: " + st.message(), out);
+    } else {
+      holds_primary_writes_ = cfg_.protocol == 'C';
+    }
     event(out, "peer-primary-lost",
           {{"disk", "Consistent"},
            {"hint", "the Primary may write on without this node: promote here only with --force, once the peer is "
@@ -105,6 +112,7 @@ void Replica::update_superblock_flags() {
   sb_.set(meta::kFlagConsistent, consistent);
   sb_.set(meta::kFlagWasUpToDate, disk_state_ == DiskState::uptodate && !peer_primary);
   sb_.set(meta::kFlagOutdated, disk_state_ == DiskState::outdated);
+  sb_.set(meta::kFlagHoldsPrimaryWrites, holds_primary_writes_);
   sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
   if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
 }
@@ -174,14 +182,16 @@ Status Replica::promote(bool force, Outbox& out) {
   if (promote_after_fence_) return Status::ok();  // already waiting for fence-peer
   if (Status st = check_promotable(force); !st) return st;
   // DRBD's rule with fencing: the peer's disk is unknown, so it could be promoted too (or be
-  // Primary already): fence it first. A node that fenced it before and has not met it since knows.
-  if (!force && cfg_.fencing != Fencing::dont_care && !hello_received_ && !sb_.has(meta::kFlagPeerOutdated)) {
+  // Primary already): fence it first. Every time: having fenced it once proves nothing now (it
+  // may have been resynced and promoted since, its news lost with the link: sim seed 1946);
+  // the cluster answers at once for a peer it still holds fenced.
+  if (!force && cfg_.fencing != Fencing::dont_care && !hello_received_) {
     promote_after_fence_ = true;
     event(out, "promotion-pending", {{"reason", "the peer is unreachable and not known to be fenced: fence-peer first"}});
     start_fence("promotion while the peer is unreachable", out);
     return Status::ok();
   }
-  return promote_now(force, sb_.has(meta::kFlagPeerOutdated), out);
+  return promote_now(force, false, out);
 }
 
 // `peer_fenced`: fence-peer just reported the peer outdated, down or fenced: a Consistent disk

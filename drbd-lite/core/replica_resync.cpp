@@ -55,9 +55,14 @@ void Replica::on_bitmap_done(Outbox& out) {
   }
   peer_bitmap_bytes_.clear();
   peer_bitmap_done_ = true;
+  const bool held = holds_primary_writes_;
+  holds_primary_writes_ = false;  // consulted by this connection's decision only
   if (Status st = persist_bitmap(); !st) {
     fail_disk("bitmap write: " + st.message(), out);
     return;
+  }
+  if (held) {
+    if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
   }
   if (plan_ == SyncPlan::none && bm_.count_set() > 0) break_same_version_tie(out);
   if (plan_ == SyncPlan::target && role_ == Role::primary) {

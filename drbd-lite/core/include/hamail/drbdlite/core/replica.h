@@ -275,7 +275,7 @@ class Replica {
   bool discard_my_data_ = false;                       // for the next connection's decision only
   bool discarding_ = false;                            // this connection resolved a split brain against us
   bool crashed_primary_ = false;                       // this node crashed while Primary (AL extents marked)
-  bool holds_primary_writes_ = false;                  // lost its Primary in this process's life, no data change since
+  bool holds_primary_writes_ = false;                  // kFlagHoldsPrimaryWrites: lost its Primary while up, flushed
   bool hello_sent_ = false;
   bool hello_received_ = false;
   // Both sides' role and disk as the two hellos said: what both decide a resync's direction with.
