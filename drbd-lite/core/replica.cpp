@@ -54,6 +54,7 @@ void Replica::set_conn(ConnState c, Outbox& out) {
   event(out, "conn", {{"old", std::string(to_string(conn_))}, {"new", std::string(to_string(c))}});
   conn_ = c;
   if (is_connected(c) && role_ == Role::primary) stop_fencing_on_reconnect(out);
+  release_held_for_handshake(out);
 }
 
 void Replica::set_disk(DiskState d, Outbox& out) {
@@ -104,6 +105,11 @@ void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
 void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::encode(m)); }
 
 void Replica::update_superblock_flags() {
+  // The role is recorded whatever the disk: a Primary that demoted cleanly with a failed disk
+  // (its flush and bitmap write succeeded) did not crash as Primary (sim seeds 2227, 2825:
+  // both nodes booted "crashed as Primary" on the same data version, a split brain).
+  sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
+  if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
   // A failed disk keeps what it last recorded about its data (its bitmap names what it missed).
   if (disk_state_ == DiskState::failed) return;
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||
@@ -113,8 +119,6 @@ void Replica::update_superblock_flags() {
   sb_.set(meta::kFlagWasUpToDate, disk_state_ == DiskState::uptodate && !peer_primary);
   sb_.set(meta::kFlagOutdated, disk_state_ == DiskState::outdated);
   sb_.set(meta::kFlagHoldsPrimaryWrites, holds_primary_writes_);
-  sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
-  if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
 }
 
 Status Replica::persist_superblock() {

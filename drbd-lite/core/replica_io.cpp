@@ -24,6 +24,20 @@ bool Replica::replicating() const {
   return hello_received_ && replicating_state(conn_) && peer_disk_ != DiskState::failed;
 }
 
+// resource-and-stonith: a Primary completes no write its peer may never see unless the peer
+// is fenced. During the handshake the peer is known but not yet replicated to: a write done
+// now lives only here, and if the link drops before the resync the peer, not fenced, may be
+// promoted without it (the simulator's seed 2711). Held until the connection replicates (or,
+// the link lost, until the peer is fenced).
+bool Replica::held_for_handshake() const {
+  return cfg_.fencing == Fencing::resource_and_stonith && role_ == Role::primary && hello_received_ &&
+         !replicating_state(conn_);
+}
+
+void Replica::release_held_for_handshake(Outbox& out) {
+  if (!deferred_.empty() && role_ == Role::primary && replicating_state(conn_)) drain_deferred(out);
+}
+
 Result<std::string> Replica::app_read(std::uint64_t offset, std::uint32_t length) {
   if (Status st = io_allowed(); !st) return Error{st.message()};
   return disk_.read(offset, length);
@@ -94,6 +108,7 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
     return;
   }
   if (io_frozen_) return defer(std::move(w), Defer::frozen, out);  // held until the peer is fenced
+  if (held_for_handshake()) return defer(std::move(w), Defer::handshake, out);
   const bool is_discard = w.discard_length > 0;
   const std::uint64_t length = is_discard ? w.discard_length : w.data.size();
   if (length == 0 || w.offset > size() || length > size() - w.offset) {

@@ -63,10 +63,11 @@ int main(int argc, char** argv) {
     return r.ok ? 0 : 1;
   }
   auto start = std::chrono::steady_clock::now();
-  std::uint64_t failed = 0, writes = 0, crashes = 0, splits = 0, fences = 0, reads = 0;
+  std::uint64_t ran = 0, failed = 0, writes = 0, crashes = 0, splits = 0, fences = 0, reads = 0;
   for (std::uint64_t s = first; s < first + seeds; ++s) {
     o.seed = s;
     SimResult r = hamail::drbdlite::sim::run_seed(o);
+    ++ran;
     writes += r.stats.writes_ok;
     crashes += r.stats.crashes;
     splits += r.stats.split_brains;
@@ -75,13 +76,13 @@ int main(int argc, char** argv) {
     if (!r.ok) {
       ++failed;
       print(r, s, false);
-      if (failed >= 3) break;
+      if (failed >= 3) break;  // the first failures say enough; each replays with --seed
     }
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "seeds " << first << ".." << first + seeds - 1 << ": " << seeds - failed << " passed, " << failed
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "seeds " << first << ".." << first + ran - 1 << ": " << ran - failed << " passed, " << failed
             << " failed; " << writes << " acknowledged writes, " << reads << " reads checked, " << crashes
-            << " crashes, " << fences << " fence-peer runs, " << splits << " split-brain events; "
-            << static_cast<std::uint64_t>(static_cast<double>(seeds) / secs) << " seeds/s\n";
+            << " crashes, " << fences << " fence-peer runs, " << splits << " split-brain events; " << secs << " s, "
+            << static_cast<std::uint64_t>(static_cast<double>(ran) / secs) << " seeds/s\n";
   return failed == 0 ? 0 : 1;
 }

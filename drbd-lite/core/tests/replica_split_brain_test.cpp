@@ -37,8 +37,12 @@ TEST(AfterSplitBrain, BothSidesAlwaysAgree) {
               ASSERT_EQ(da.verdict, mirror(db.verdict)) << p.describe() << " bits " << bits << " " << ca << "/" << cb;
               ASSERT_EQ(da.policy, db.policy);
               // A Primary is never the loser to be resynced: it runs pri-lost-after-sb instead.
-              if (da.verdict == V::local_loses) ASSERT_FALSE(a.primary) << p.describe();
-              if (da.verdict == V::peer_loses) ASSERT_FALSE(b.primary) << p.describe();
+              if (da.verdict == V::local_loses) {
+                ASSERT_FALSE(a.primary) << p.describe();
+              }
+              if (da.verdict == V::peer_loses) {
+                ASSERT_FALSE(b.primary) << p.describe();
+              }
               ASSERT_FALSE(da.pri_lost_local && db.pri_lost_local);
               ++cases;
             }

@@ -214,7 +214,9 @@ class Replica {
   // Writes.
   bool replicating() const;
   Status admit(std::uint64_t request, std::uint64_t bytes);
-  enum class Defer { behind_others, on_acks, on_unflushed, frozen };
+  enum class Defer { behind_others, on_acks, on_unflushed, frozen, handshake };
+  bool held_for_handshake() const;
+  void release_held_for_handshake(Outbox& out);
   void defer(DeferredWrite w, Defer why, Outbox& out);
   void submit_write(DeferredWrite w, Outbox& out);
   Status write_al_transaction(const meta::ActivityLog::Begin& begin);
