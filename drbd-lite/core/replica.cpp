@@ -84,6 +84,8 @@ void Replica::set_peer(Role r, DiskState d, Outbox& out) {
 // UpToDate and the superblock says so again.
 void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
   if (role_ == Role::primary) return;
+  // A new Primary's writes can be lost in this node's cache: it no longer holds them all for sure.
+  if (!was_primary) holds_primary_writes_ = false;
   if (was_primary && peer_role_ == Role::unknown && disk_state_ == DiskState::uptodate) {
     set_disk(DiskState::consistent, out);
     // Its cache holds every write the Primary completed (protocol C): made durable now, and
@@ -171,6 +173,17 @@ Status Replica::check_promotable(bool force) const {
   if (disk_state_ == DiskState::outdated)
     return Error{cfg_.volume + ": cannot promote: local disk is Outdated: the peer fenced this node and may have "
                                "written since (use --force only to make this older data the authoritative copy)"};
+  if (crashed_primary_ && cfg_.fencing != Fencing::dont_care && !hello_received_)
+    return Error{cfg_.volume + ": cannot promote: this node crashed as Primary and has not met its peer since: writes "
+                               "it acknowledged may survive only in the peer's copy (connect to the peer first, so "
+                               "its activity-log extents are resynced, or promote the peer; --force to take this "
+                               "copy as it is)"};
+  if (disk_state_ == DiskState::consistent && cfg_.fencing != Fencing::dont_care && cfg_.protocol == 'C' &&
+      !holds_primary_writes_)
+    return Error{cfg_.volume + ": cannot promote: local disk is Consistent and may lack writes its Primary "
+                               "completed (this node crashed or restarted while the peer was Primary, and has not "
+                               "been resynced since): connect to the peer first, or use --force once the peer's "
+                               "copy is known lost"};
   if (disk_state_ == DiskState::consistent && (cfg_.fencing == Fencing::dont_care || hello_received_))
     return Error{cfg_.volume + ": cannot promote: local disk is Consistent, not UpToDate: the peer was Primary "
                                "when this node lost it and may have written since (use --force only once the peer "

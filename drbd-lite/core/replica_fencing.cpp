@@ -111,7 +111,10 @@ void Replica::retry_fence_if_due(Outbox& out) {
 void Replica::thaw(const std::string& why, Outbox& out) {
   if (!io_frozen_) return;
   io_frozen_ = false;
-  if (role_ == Role::primary && !hello_received_) start_diverged_version(out);
+  // The held writes are not on the peer: a new data version, also when a handshake with the
+  // peer is under way (its hello's version would otherwise claim them: the simulator's seed
+  // 1939, a fenced peer's copy later resynced over them). The bitmap names them either way.
+  if (role_ == Role::primary && !is_connected(conn_)) start_diverged_version(out);
   event(out, "io-resumed", {{"reason", why}, {"held_completions", std::to_string(held_.size())},
                             {"held_flushes", std::to_string(frozen_flushes_.size())},
                             {"held_writes", std::to_string(deferred_.size())}});

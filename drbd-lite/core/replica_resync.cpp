@@ -55,14 +55,9 @@ void Replica::on_bitmap_done(Outbox& out) {
   }
   peer_bitmap_bytes_.clear();
   peer_bitmap_done_ = true;
-  const bool held = holds_primary_writes_;
-  holds_primary_writes_ = false;  // consulted by this connection's decision only
   if (Status st = persist_bitmap(); !st) {
     fail_disk("bitmap write: " + st.message(), out);
     return;
-  }
-  if (held) {
-    if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
   }
   if (plan_ == SyncPlan::none && bm_.count_set() > 0) break_same_version_tie(out);
   if (plan_ == SyncPlan::target && role_ == Role::primary) {
@@ -75,10 +70,24 @@ void Replica::on_bitmap_done(Outbox& out) {
   }
   if (plan_ == SyncPlan::none) {
     set_conn(ConnState::connected, out);
-    const bool peer_whole = peer_disk_ == DiskState::uptodate || peer_disk_ == DiskState::consistent ||
-                            peer_disk_ == DiskState::outdated;
-    if (peer_whole && (disk_state_ == DiskState::outdated || disk_state_ == DiskState::consistent)) {
-      // Same version as the peer's whole copy, connected: the newest there is.
+    auto whole = [](DiskState d) {
+      return d == DiskState::uptodate || d == DiskState::consistent || d == DiskState::outdated;
+    };
+    const bool attached = whole(disk_state_) || disk_state_ == DiskState::inconsistent;
+    const bool in_sync = bm_.count_set() == 0 && sb_.gen.current == peer_gen_.current;
+    if (in_sync && sb_.gen.bitmap != 0) {
+      // Not tracking any more: the next promotion without the peer starts a new data version
+      // (a bitmap id left from a resync whose end was lost made that promotion keep the
+      // version the peer holds: the simulator's seed 388, a split brain).
+      sb_.gen.finish_resync_as_source();
+      if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+    }
+    if (in_sync && disk_state_ != DiskState::uptodate && attached &&
+        (whole(hello_disk_) || whole(peer_hello_disk_))) {
+      // Same version, no block known to differ, one of the two copies whole: both hold it,
+      // connected, the newest there is. Both sides decide this from the two hellos. (An
+      // Inconsistent disk here got all of a resync whose rs_done was lost with the link:
+      // the simulator's seed 105.)
       set_disk(DiskState::uptodate, out);
       if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
     }

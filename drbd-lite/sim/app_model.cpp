@@ -33,7 +33,7 @@ void AppModel::complete(std::uint64_t id, bool ok, bool copy_on_peer) {
   w.copy_on_peer = copy_on_peer;
   w.durable = ok && w.fua;
   w.cuts_writer = power_cuts_[w.node];
-  w.cuts_peer = power_cuts_[1 - w.node];
+  w.failures_peer = failures_[1 - w.node];
   completed_ok_ += ok;
 }
 
@@ -54,13 +54,13 @@ void AppModel::flush_completed(std::uint64_t token, bool ok) {
   flushes_.erase(it);
 }
 
-// A completed write that must still be there: durable (flushed or FUA) on its writer, or
-// some node holding it has not lost power since it completed.
+// A completed write that must still be there: durable (flushed or FUA) on its writer, or its
+// writer has not lost power since it completed, or the peer holding a copy has not failed.
 bool AppModel::must_survive(const Write& w) const {
   if (!w.completed || !w.ok) return false;
   if (w.durable) return true;
   const bool writer_lost = power_cuts_[w.node] > w.cuts_writer;
-  const bool peer_lost = !w.copy_on_peer || power_cuts_[1 - w.node] > w.cuts_peer;
+  const bool peer_lost = !w.copy_on_peer || failures_[1 - w.node] > w.failures_peer;
   return !(writer_lost && peer_lost);
 }
 

@@ -2,7 +2,8 @@
 // whether data read back is allowed. Every write fills each 512 B sector with a tag naming
 // the write and the sector, so a read says which write each sector holds. A sector may hold
 // the newest write that must have survived, or any write issued after it; a completed write
-// may be lost only when every node that held it lost power before a flush made it durable.
+// may be lost only when, before a flush made it durable, its writer lost power and the peer
+// holding a copy failed (lost power or crashed).
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,15 @@ class AppModel {
   // A flush issued on `node` now covers the writes that completed there before: its token.
   std::uint64_t flush_issued(int node);
   void flush_completed(std::uint64_t token, bool ok);
-  void power_cut(int node) { ++power_cuts_[node]; }
+  void power_cut(int node) {
+    ++power_cuts_[node];
+    ++failures_[node];
+  }
+  // The node's process died, its page cache kept. It still counts as a failure of the peer's
+  // copy: after the Primary's power loss, the Secondary crashing before it noticed cannot tell
+  // its cache survived, and the crashed Primary's activity-log extents resync from the Primary
+  // (protocol C survives one node's failure, not two).
+  void process_killed(int node) { ++failures_[node]; }
 
   // Why `data` read at `offset` is not allowed; nothing when it is.
   std::optional<std::string> check(std::uint64_t offset, const std::string& data) const;
@@ -38,7 +47,8 @@ class AppModel {
   struct Write {
     int node = 0;
     bool completed = false, ok = false, fua = false, durable = false, copy_on_peer = false;
-    std::uint64_t cuts_writer = 0, cuts_peer = 0;  // power cuts of each node when it completed
+    std::uint64_t cuts_writer = 0;   // the writer's power cuts when it completed
+    std::uint64_t failures_peer = 0; // the peer's failures (power cuts, kills) when it completed
   };
   bool must_survive(const Write& w) const;
   std::optional<std::string> check_sector(std::uint64_t sector, const char* p) const;
@@ -48,6 +58,7 @@ class AppModel {
   std::map<std::uint64_t, std::vector<std::uint64_t>> flushes_;  // token -> writes it makes durable
   std::uint64_t next_id_ = 1, next_flush_ = 1, completed_ok_ = 0;
   std::uint64_t power_cuts_[2] = {0, 0};
+  std::uint64_t failures_[2] = {0, 0};
 };
 
 }  // namespace hamail::drbdlite::sim

@@ -102,7 +102,11 @@ void World::crash(SimNode& n, CrashKind kind, const std::string& why) {
   if (!n.up) return;
   const bool power = kind == CrashKind::power_cut;
   if (!n.disk->is_down()) power ? n.disk->power_cut() : n.disk->kill_process();
-  if (power) model_.power_cut(n.index);
+  if (power) {
+    model_.power_cut(n.index);
+  } else {
+    model_.process_killed(n.index);
+  }
   n.up = false;
   n.r.reset();
   n.writes.clear();  // never answered: the application saw no completion
