@@ -114,7 +114,9 @@ void Replica::thaw(const std::string& why, Outbox& out) {
   // The held writes are not on the peer: a new data version, also when a handshake with the
   // peer is under way (its hello's version would otherwise claim them: the simulator's seed
   // 1939, a fenced peer's copy later resynced over them). The bitmap names them either way.
+  const meta::GenerationIds before = sb_.gen;
   if (role_ == Role::primary && !is_connected(conn_)) start_diverged_version(out);
+  const bool mid_handshake = hello_received_ && !is_connected(conn_) && !(sb_.gen == before);
   event(out, "io-resumed", {{"reason", why}, {"held_completions", std::to_string(held_.size())},
                             {"held_flushes", std::to_string(frozen_flushes_.size())},
                             {"held_writes", std::to_string(deferred_.size())}});
@@ -124,6 +126,13 @@ void Replica::thaw(const std::string& why, Outbox& out) {
   frozen_flushes_.clear();
   for (std::uint64_t request : flushes) app_flush(request, out);
   drain_deferred(out);
+  if (mid_handshake) {
+    // Both sides decided from the old version: decide again from the new one (the peer, if
+    // still reachable, is fenced once more on the way: seed 2912, a spurious split brain).
+    const std::string reason = "the data version changed during the handshake: reconnecting";
+    link_down(reason, out);
+    out.drop_link = reason;
+  }
 }
 
 Status Replica::resume_io(Outbox& out) {
