@@ -227,8 +227,9 @@ Status Replica::promote_now(bool force, bool peer_fenced, Outbox& out) {
     sb_.set(meta::kFlagDivergedAsPrimary, false);
     if (was_fresh || hello_received_) bm_.set_all();  // the peer must receive everything
     set_disk(DiskState::uptodate, out);
-  } else if (!hello_received_) {
-    // Writes the peer will not see: start a new data version the bitmap tracks from.
+  } else if (!hello_received_ || peer_disk_ == DiskState::failed) {
+    // Writes the peer will not see (unreachable, or its disk failed: seed 8250): start a new
+    // data version the bitmap tracks from.
     if (sb_.gen.new_current(random_id_())) sb_.set(meta::kFlagDivergedAsPrimary, false);
   }
   holds_primary_writes_ = false;

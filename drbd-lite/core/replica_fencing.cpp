@@ -76,6 +76,11 @@ void Replica::fence_peer_done(std::uint64_t id, const HandlerResult& result, Out
     if (promote_after_fence_) {
       promote_after_fence_ = false;
       Status st = role_ == Role::primary ? Status::ok() : check_promotable(false);
+      // Fenced as unreachable, but it reconnected meanwhile: its state, not yet heard, may say
+      // it was promoted (the simulator's seed 14100: two Primaries of one data version).
+      if (st && role_ != Role::primary && hello_received_)
+        st = Error{cfg_.volume + ": cannot promote: the peer " + peer_node_ +
+                   " reconnected while fence-peer ran: promote again (the peer's state decides)"};
       if (st && role_ != Role::primary) st = promote_now(false, true, out);
       if (!st) {
         last_error_ = st.message();

@@ -323,7 +323,9 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
   set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
   if (conn_ == ConnState::connected && peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
   if (peer_failed && role_ == Role::primary) {
-    // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on alone.
+    // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on
+    // alone, in a new data version (else a later resync could go the wrong way: seed 8250).
+    start_diverged_version(out);
     settle_unflushed(UINT64_MAX, false);
     if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
     drain_deferred(out);

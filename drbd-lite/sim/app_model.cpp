@@ -33,6 +33,7 @@ void AppModel::complete(std::uint64_t id, bool ok, bool copy_on_peer) {
   w.copy_on_peer = copy_on_peer;
   w.durable = ok && w.fua;
   w.cuts_writer = power_cuts_[w.node];
+  w.disk_failures_writer = disk_failures_[w.node];
   w.failures_peer = failures_[1 - w.node];
   completed_ok_ += ok;
 }
@@ -58,7 +59,7 @@ void AppModel::flush_completed(std::uint64_t token, bool ok) {
 // writer has not lost power since it completed, or the peer holding a copy has not failed.
 bool AppModel::must_survive(const Write& w) const {
   if (!w.completed || !w.ok) return false;
-  if (w.durable) return true;
+  if (w.durable && disk_failures_[w.node] == w.disk_failures_writer) return true;
   const bool writer_lost = power_cuts_[w.node] > w.cuts_writer;
   const bool peer_lost = !w.copy_on_peer || failures_[1 - w.node] > w.failures_peer;
   return !(writer_lost && peer_lost);

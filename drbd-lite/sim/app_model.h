@@ -3,7 +3,7 @@
 // the write and the sector, so a read says which write each sector holds. A sector may hold
 // the newest write that must have survived, or any write issued after it; a completed write
 // may be lost only when, before a flush made it durable, its writer lost power and the peer
-// holding a copy failed (lost power or crashed).
+// holding a copy failed (lost power or crashed); a disk that failed holds no trusted copy.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,13 @@ class AppModel {
   // its cache survived, and the crashed Primary's activity-log extents resync from the Primary
   // (protocol C survives one node's failure, not two).
   void process_killed(int node) { ++failures_[node]; }
+  // The node's disk failed (an I/O error): its copy is not trusted any more, flushed or not
+  // (a resync may replace it with the peer's, as DRBD detaches such a disk).
+  void disk_failed(int node) {
+    ++power_cuts_[node];
+    ++disk_failures_[node];
+    ++failures_[node];
+  }
 
   // Why `data` read at `offset` is not allowed; nothing when it is.
   std::optional<std::string> check(std::uint64_t offset, const std::string& data) const;
@@ -47,7 +54,8 @@ class AppModel {
   struct Write {
     int node = 0;
     bool completed = false, ok = false, fua = false, durable = false, copy_on_peer = false;
-    std::uint64_t cuts_writer = 0;   // the writer's power cuts when it completed
+    std::uint64_t cuts_writer = 0;   // the writer's power cuts (and disk failures) when it completed
+    std::uint64_t disk_failures_writer = 0;
     std::uint64_t failures_peer = 0; // the peer's failures (power cuts, kills) when it completed
   };
   bool must_survive(const Write& w) const;
@@ -59,6 +67,7 @@ class AppModel {
   std::uint64_t next_id_ = 1, next_flush_ = 1, completed_ok_ = 0;
   std::uint64_t power_cuts_[2] = {0, 0};
   std::uint64_t failures_[2] = {0, 0};
+  std::uint64_t disk_failures_[2] = {0, 0};
 };
 
 }  // namespace hamail::drbdlite::sim

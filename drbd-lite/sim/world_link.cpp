@@ -67,6 +67,7 @@ void World::on_event(SimNode& n, const ReplicaEvent& e) {
     model_.power_cut(1 - n.index);
     trace(nullptr, "model: " + nodes_[1 - n.index].name + "'s unflushed writes may be lost with the failover");
   }
+  if (e.name == "disk" && line.find("new=Failed") != std::string::npos) model_.disk_failed(n.index);
   if (e.name != "split-brain") return;
   ++result_.stats.split_brains;
   n.split_brain_logged = true;

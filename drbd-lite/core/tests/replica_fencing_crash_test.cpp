@@ -103,7 +103,7 @@ TEST_F(FencingCrash, AReconnectWithNothingToResyncSettlesBothSides) {
 
 // Thawed by fence-peer while a handshake with the peer is under way: the held writes are not
 // on the peer, so a new data version starts (else the peer's copy, same version, could be
-// resynced over them later: seed 1939).
+// resynced over them later: seed 1939), and the handshake starts again (seed 2912).
 TEST_F(FencingCrash, AThawDuringAHandshakeStartsANewDataVersion) {
   synced();
   std::uint64_t w = start_write(a_, 4096, pattern(4096, 'c'));
@@ -117,8 +117,44 @@ TEST_F(FencingCrash, AThawDuringAHandshakeStartsANewDataVersion) {
   EXPECT_NE(a_.r->status().gen.current, before);
   EXPECT_EQ(a_.r->status().gen.bitmap, before);
   ASSERT_TRUE(a_.done.count(w));
+  // Both decided from the old version: it reconnects (fencing the peer once more on the way).
+  EXPECT_FALSE(a_.r->link_established());
   run();
+  cut();
+  fence_answer(a_, kFencePeerFenced);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// A promotion waiting for fence-peer while the peer reconnects: the peer's state, not yet
+// heard, may say it was promoted meanwhile (seed 14100: two Primaries of one data version).
+TEST_F(FencingCrash, APendingPromotionIsRefusedWhenThePeerReconnectedMeanwhile) {
+  synced();
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  cut();
+  ASSERT_TRUE(promote(b_));
+  ASSERT_TRUE(b_.r->promotion_pending());
+  link();
+  run_until([&] { return b_.r->link_established(); });
+  fence_answer(b_, kFencePeerFenced);
+  EXPECT_EQ(b_.r->role(), Role::secondary);
+  EXPECT_NE(b_.field("promotion-refused", "reason").find("reconnected while fence-peer ran"), std::string::npos)
+      << b_.field("promotion-refused", "reason");
+}
+
+// The peer's disk failed: the Primary goes on alone, in a new data version (seed 8250: the
+// same version on both made a later resync go from the stale copy).
+TEST_F(FencingCrash, APrimaryWhosePeerDiskFailedStartsANewDataVersion) {
+  synced();
+  const std::uint64_t before = a_.r->status().gen.current;
+  b_.disk->fail_writes(16 * 4096, 4096);
+  ASSERT_TRUE(write(a_, 16 * 4096, pattern(4096, 'd')));
+  ASSERT_EQ(a_.r->status().peer_disk, DiskState::failed);
+  EXPECT_NE(a_.r->status().gen.current, before);
+  EXPECT_EQ(a_.r->status().gen.bitmap, before);
 }
 
 }  // namespace
