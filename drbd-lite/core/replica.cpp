@@ -88,12 +88,14 @@ void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
   if (!was_primary) holds_primary_writes_ = false;
   if (was_primary && peer_role_ == Role::unknown && disk_state_ == DiskState::uptodate) {
     set_disk(DiskState::consistent, out);
-    // Its cache holds every write the Primary completed (protocol C): made durable now, and
-    // recorded, a crashed Primary's extents resync from here even after this node's own crash.
+    // Lost while up: its cache holds what it got from the Primary (every write the Primary
+    // completed, with protocol C). Made durable now and recorded: promotable after fencing
+    // the peer, and (protocol C) a crashed Primary's extents resync from here, also after this
+    // node's own crash.
     if (Status st = disk_.flush(); !st) {
       fail_disk("flush: " + st.message(), out);
     } else {
-      holds_primary_writes_ = cfg_.protocol == 'C';
+      holds_primary_writes_ = true;
     }
     event(out, "peer-primary-lost",
           {{"disk", "Consistent"},
@@ -112,8 +114,13 @@ void Replica::update_superblock_flags() {
   // both nodes booted "crashed as Primary" on the same data version, a split brain).
   sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
   if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
-  // A failed disk keeps what it last recorded about its data (its bitmap names what it missed).
-  if (disk_state_ == DiskState::failed) return;
+  // A failed disk keeps what it last recorded about its data (its bitmap names what it missed),
+  // but is not up to date any more: rebooted, it is Consistent at best and waits for its peer
+  // (the simulator's seed 2223: it booted UpToDate and was promoted over its peer's writes).
+  if (disk_state_ == DiskState::failed) {
+    sb_.set(meta::kFlagWasUpToDate, false);
+    return;
+  }
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||
                     disk_state_ == DiskState::consistent;
   const bool peer_primary = hello_received_ && peer_role_ == Role::primary && role_ != Role::primary;
@@ -148,7 +155,9 @@ Status Replica::persist_bitmap() {
 void Replica::fail_disk(const std::string& what, Outbox& out) {
   last_error_ = "local disk failed: " + what;
   event(out, "disk-error", {{"error", what}});
+  if (disk_state_ == DiskState::failed) return;
   set_disk(DiskState::failed, out);
+  (void)persist_superblock();  // best effort: the disk is failing (see update_superblock_flags)
 }
 
 void Replica::refuse_peer(const std::string& reason, Outbox& out) {
@@ -178,8 +187,7 @@ Status Replica::check_promotable(bool force) const {
                                "it acknowledged may survive only in the peer's copy (connect to the peer first, so "
                                "its activity-log extents are resynced, or promote the peer; --force to take this "
                                "copy as it is)"};
-  if (disk_state_ == DiskState::consistent && cfg_.fencing != Fencing::dont_care && cfg_.protocol == 'C' &&
-      !holds_primary_writes_)
+  if (disk_state_ == DiskState::consistent && cfg_.fencing != Fencing::dont_care && !holds_primary_writes_)
     return Error{cfg_.volume + ": cannot promote: local disk is Consistent and may lack writes its Primary "
                                "completed (this node crashed or restarted while the peer was Primary, and has not "
                                "been resynced since): connect to the peer first, or use --force once the peer's "

@@ -15,7 +15,9 @@ void Replica::send_hello(Outbox& out) {
   h.disk = static_cast<std::uint8_t>(disk_state_);
   h.flags = (crashed_primary_ ? wire::kHelloPrimaryCrashed : 0) | (discard_my_data_ ? wire::kHelloDiscardMyData : 0);
   if (sb_.has(meta::kFlagDivergedAsPrimary)) h.flags |= wire::kHelloDivergedAsPrimary;
-  if (holds_primary_writes_) h.flags |= wire::kHelloHoldsPrimaryWrites;
+  // Every write the lost Primary completed is here only under protocol C (A: not those in
+  // flight; B: not those received but not yet written when this node crashed).
+  if (holds_primary_writes_ && cfg_.protocol == 'C') h.flags |= wire::kHelloHoldsPrimaryWrites;
   hello_flags_ = h.flags;
   h.gen = wire::GenIds{sb_.gen.current, sb_.gen.bitmap, sb_.gen.history[0], sb_.gen.history[1]};
   h.changed_blocks = bm_.count_set();
