@@ -154,8 +154,11 @@ void World::final_checks() {
     return fail("connected and UpToDate but the data differs (first at byte " + std::to_string(at) + ": write " +
                 tag(va, at) + " on node1, write " + tag(vb, at) + " on node2)");
   }
-  if (survivor_view_ && va.substr(0, survivor_view_->size()) != *survivor_view_)
-    return fail("the split brain's survivor's data is not what both hold after the resync");
+  if (survivor_view_) {
+    if (va.substr(0, survivor_view_->size()) != *survivor_view_)
+      return fail("the split brain's survivor's data is not what both hold after the resync");
+    ++result_.stats.survivor_checks;
+  }
   if (check_data_) {
     for (std::uint64_t blk = 0; blk < kAppBlocks; ++blk)
       if (auto bad = model_.check(blk * 4096, va.substr(blk * 4096, 4096)))

@@ -21,6 +21,7 @@ inline constexpr std::size_t kTraceTail = 80;
 struct SimStats {
   std::uint64_t writes = 0, writes_ok = 0, reads_checked = 0, crashes = 0, partitions = 0, fences = 0,
                 split_brains = 0, promotions = 0;
+  std::uint64_t survivor_checks = 0;  // runs that ended converged on a discard policy's survivor
 };
 
 struct SimResult {
