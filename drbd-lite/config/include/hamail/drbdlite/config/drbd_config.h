@@ -14,7 +14,8 @@
 namespace hamail::drbdlite {
 
 // Commands drbdlited runs on the volume's behalf (`/bin/sh -c`), with DRBD_RESOURCE,
-// DRBD_PEER, DRBD_NODE, DRBD_HANDLER in their environment. Empty: not configured.
+// DRBD_VOLUME, DRBD_HANDLER, DRBD_NODE, DRBD_PEER, DRBD_PEER_ADDRESS and PATH in their
+// environment (HandlerRunner). Empty: not configured.
 struct VolumeHandlers {
   std::string split_brain;          // a split brain no policy resolved
   std::string fence_peer;           // outdate or fence the peer: exit 4 outdated, 5 down, 7 fenced
