@@ -276,7 +276,7 @@ Status Replica::demote(Outbox& out) {
   // Writes the peer acknowledged but has not yet made durable: once PrimaryUnclean is
   // cleared nothing else recalls them if this node crashes before the barrier below is
   // acknowledged and the peer loses power. The bitmap does (the simulator's seed 156).
-  for (const auto& [seq, w] : unflushed_) bm_.set_range(w.offset, w.length);
+  for (const auto& [seq, w] : unflushed_) mark_out_of_sync(w.offset, w.length);
   st = persist_bitmap();
   if (!st) return Error{cfg_.volume + ": cannot demote: bitmap write failed: " + st.message()};
   role_ = Role::secondary;

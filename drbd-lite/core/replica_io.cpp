@@ -38,6 +38,15 @@ void Replica::release_held_for_handshake(Outbox& out) {
   if (!deferred_.empty() && role_ == Role::primary && replicating_state(conn_)) drain_deferred(out);
 }
 
+// Blocks the peer may not hold. A resync of them already in flight carries older data: its
+// ack must not clear them (the simulator's seed 24332: a local write failed while its block's
+// resync was on the way, the ack cleared the bit, the copies stayed different).
+void Replica::mark_out_of_sync(std::uint64_t offset, std::uint64_t length) {
+  bm_.set_range(offset, length);
+  for (const auto& [o, l] : rs_in_flight_)
+    if (o < offset + length && offset < o + l) rs_stale_.insert(o);
+}
+
 Result<std::string> Replica::app_read(std::uint64_t offset, std::uint32_t length) {
   if (Status st = io_allowed(); !st) return Error{st.message()};
   return disk_.read(offset, length);
@@ -148,14 +157,14 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
                             : disk_.write(w.offset, w.data, w.fua);
   if (!local) {
     al_.end_write(w.offset, length);
-    bm_.set_range(w.offset, length);
+    mark_out_of_sync(w.offset, length);
     fail_disk("write at " + std::to_string(w.offset) + ": " + local.message(), out);
     out.completed.push_back({w.request, Error{"local write failed: " + local.message()}});
     return;  // the peer's ack for it finds no pending entry and is ignored
   }
   if (!w.fua) unflushed_writes_ = true;
   if (!replicate) {
-    bm_.set_range(w.offset, length);
+    mark_out_of_sync(w.offset, length);
     al_.end_write(w.offset, length);
     complete_app_write(w.request, w.offset, length, false, out);
     return;
@@ -237,7 +246,7 @@ std::uint64_t Replica::send_barrier(std::optional<std::uint64_t> request, Outbox
 void Replica::settle_unflushed(std::uint64_t before_seq, bool durable_on_peer) {
   auto end = unflushed_.lower_bound(before_seq);
   for (auto it = unflushed_.begin(); it != end; ++it) {
-    if (!durable_on_peer) bm_.set_range(it->second.offset, it->second.length);
+    if (!durable_on_peer) mark_out_of_sync(it->second.offset, it->second.length);
     al_.end_write(it->second.offset, it->second.length);
   }
   unflushed_.erase(unflushed_.begin(), end);
@@ -253,7 +262,7 @@ void Replica::on_write_ack(const wire::WriteAck& a, Outbox& out) {
   if (ok && !p.fua && replicating()) {
     unflushed_[a.seq] = p;  // in the peer's cache: durable there at the next flush ack
   } else {
-    if (!ok || !p.fua) bm_.set_range(p.offset, p.length);  // the peer does not have it (for sure)
+    if (!ok || !p.fua) mark_out_of_sync(p.offset, p.length);  // the peer does not have it (for sure)
     al_.end_write(p.offset, p.length);
   }
   if (!p.app_done) complete_app_write(p.request, p.offset, p.length, ok, out);
@@ -379,7 +388,7 @@ void Replica::on_peer_flush(const wire::Flush& f, Outbox& out) {
 // it fails.
 void Replica::abandon_in_flight(Outbox& out) {
   for (auto& [seq, p] : pending_) {
-    bm_.set_range(p.offset, p.length);
+    mark_out_of_sync(p.offset, p.length);
     al_.end_write(p.offset, p.length);
     if (!p.app_done) complete_app_write(p.request, p.offset, p.length, false, out);
   }

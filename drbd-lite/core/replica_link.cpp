@@ -54,6 +54,7 @@ void Replica::link_down(const std::string& reason, Outbox& out) {
   bitmap_sent_ = peer_bitmap_done_ = false;
   peer_bitmap_bytes_.clear();
   rs_in_flight_.clear();
+  rs_stale_.clear();
   rs_in_flight_bytes_ = 0;
   verify_in_flight_.clear();
   set_peer(Role::unknown, DiskState::dunknown, out);

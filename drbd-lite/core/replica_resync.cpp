@@ -214,14 +214,17 @@ void Replica::on_rs_ack(const wire::RsAck& a, Outbox& out) {
     return;
   }
   std::uint64_t blocks = meta::div_round_up(length, meta::kBlockBytes);
-  bm_.clear_blocks(a.offset / meta::kBlockBytes, blocks);
+  if (rs_stale_.erase(a.offset) == 0) bm_.clear_blocks(a.offset / meta::kBlockBytes, blocks);
   rs_blocks_sent_ += blocks;
   rs_done_ += length;
   pump_resync(out);
 }
 
+// Every block acknowledged: the end is recorded here first, then rs_done lets the peer take
+// this node's data version. The other way round, a crash between the two left the peer
+// holding this node's version while this node, still tracking since the peer's old one, went
+// on writing in it when promoted alone (the simulator's seed 21506: a resync the wrong way).
 void Replica::finish_resync_source(Outbox& out) {
-  send(wire::RsDone{}, out);
   crashed_primary_ = false;  // its activity-log extents were resynced: both hold the same data now
   if (disk_state_ == DiskState::consistent || disk_state_ == DiskState::outdated) {
     // Both now hold this whole version, connected, neither writing anything else: with two
@@ -230,8 +233,14 @@ void Replica::finish_resync_source(Outbox& out) {
   }
   holds_primary_writes_ = false;
   sb_.gen.finish_resync_as_source();
-  if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
-  if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+  Status st = persist_bitmap();
+  if (st) st = persist_superblock();
+  if (!st) {
+    fail_disk("recording the resync's end: " + st.message(), out);
+    refuse_peer("resync source's disk failed", out);
+    return;
+  }
+  send(wire::RsDone{}, out);
   plan_ = SyncPlan::none;
   std::uint64_t ms = now_ms_ - rs_start_ms_;
   event(out, "resync-finished",

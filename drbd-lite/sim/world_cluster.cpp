@@ -100,8 +100,11 @@ void World::heal() {
   restart_due();
   for (std::uint64_t t = 0; t < 240000 && result_.ok; t += kStepMs) {
     now_ms_ += kStepMs;
+    // StandAlone nodes reconnect, except after a split brain both sides logged (one that only
+    // this side saw, its peer gone meanwhile, is met again so the peer logs it too).
     for (auto& n : nodes_)
-      if (n.up && n.r->conn() == ConnState::standalone && !n.split_brain_logged) {
+      if (n.up && n.r->conn() == ConnState::standalone &&
+          !(n.split_brain_logged && nodes_[1 - n.index].split_brain_logged)) {
         trace(&n, "operator: connect");
         call(n, [](Replica& r, Outbox& o) { r.connect(false, o); });
       }

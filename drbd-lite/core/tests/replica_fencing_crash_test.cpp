@@ -86,9 +86,14 @@ TEST_F(FencingCrash, AReconnectWithNothingToResyncSettlesBothSides) {
   ASSERT_TRUE(command(a_, &Replica::demote));
   link();
   run_until([&] { return a_.r->conn() == ConnState::sync_source; });
+  const std::uint64_t version = a_.r->status().gen.current;
   a_.disk->crash_during(sim::DiskCall::superblock, sim::CrashKind::process_kill, 1, 0);  // nothing lands
   run();
   ASSERT_FALSE(a_.up) << "died writing the superblock at the resync's end";
+  // rs_done goes only after the end is recorded: the target did not take the source's version
+  // (seed 21506: it did, and the source, still tracking, later wrote on in that version).
+  EXPECT_NE(b_.r->status().gen.current, version);
+  EXPECT_EQ(b_.r->disk(), DiskState::inconsistent);
   cut();
   restart(a_);
   ASSERT_NE(a_.r->status().gen.bitmap, 0u) << "the old superblock: still tracking";
@@ -155,6 +160,23 @@ TEST_F(FencingCrash, APrimaryWhosePeerDiskFailedStartsANewDataVersion) {
   ASSERT_EQ(a_.r->status().peer_disk, DiskState::failed);
   EXPECT_NE(a_.r->status().gen.current, before);
   EXPECT_EQ(a_.r->status().gen.bitmap, before);
+}
+
+// A block marked out of sync while its resync is in flight (a local write failed after the
+// frame left): the resync's ack carries older data and must not clear it (seed 24332: the
+// copies stayed different, both UpToDate).
+TEST_F(FencingCrash, AResyncAckDoesNotClearABlockMarkedSinceItWasSent) {
+  synced(drbdlite::Fencing::dont_care);
+  cut();
+  ASSERT_TRUE(write(a_, 16 * 4096, pattern(4096, 'e')));  // marked: resynced at the next connect
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });
+  a_.disk->fail_writes(16 * 4096, 4096);
+  start_write(a_, 16 * 4096, pattern(4096, 'f'));  // sent to node2 after the resync data, fails here
+  ASSERT_EQ(a_.r->disk(), DiskState::failed);
+  run();
+  EXPECT_TRUE(a_.disk->data().substr(16 * 4096, 4096) == b_.disk->data().substr(16 * 4096, 4096))
+      << "node2 kept the write node1 failed to make";
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,7 @@ class Replica {
   Status admit(std::uint64_t request, std::uint64_t bytes);
   enum class Defer { behind_others, on_acks, on_unflushed, frozen, handshake };
   bool held_for_handshake() const;
+  void mark_out_of_sync(std::uint64_t offset, std::uint64_t length);
   void release_held_for_handshake(Outbox& out);
   void defer(DeferredWrite w, Defer why, Outbox& out);
   void submit_write(DeferredWrite w, Outbox& out);
@@ -308,6 +310,7 @@ class Replica {
   bool resync_unflushed_ = false;                      // SyncTarget: resync data written since the last flush
   std::uint64_t rs_cursor_ = 0;                        // next block to look at
   std::map<std::uint64_t, std::uint64_t> rs_in_flight_;  // offset -> length
+  std::set<std::uint64_t> rs_stale_;                   // in flight, but marked out of sync since: the ack keeps the bits
   std::uint64_t rs_in_flight_bytes_ = 0;
   std::uint64_t rs_total_ = 0, rs_done_ = 0, rs_start_ms_ = 0;
   double rs_tokens_ = 0;
