@@ -175,6 +175,9 @@ Status Replica::check_promotable(bool force) const {
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_))};
   if (peer_role_ == Role::primary && hello_received_)
     return Error{cfg_.volume + ": cannot promote: the peer " + peer_node_ + " is Primary (two Primaries are never allowed)"};
+  if (hello_received_ && peer_crashed_primary_)
+    return Error{cfg_.volume + ": cannot promote: the peer " + peer_node_ +
+                 " crashed as Primary and its activity-log extents are not resynced yet"};
   if (conn_ == ConnState::sync_target || plan_ == SyncPlan::target)
     return Error{cfg_.volume + ": cannot promote: resync from the peer is running (" +
                  std::to_string(bm_.out_of_sync_bytes() >> 10) + " KiB left)"};

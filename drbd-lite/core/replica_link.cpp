@@ -323,6 +323,12 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
     return;
   }
   const bool peer_failed = peer_disk_ != DiskState::failed && static_cast<DiskState>(s.disk) == DiskState::failed;
+  // The peer crashed as Primary: its recovery ends with the resync of its extents (it went
+  // Inconsistent, now UpToDate). Until then neither may be promoted (seed 27626: both
+  // crashed as Primary on one data version, a split brain).
+  if (peer_crashed_primary_ && peer_disk_ == DiskState::inconsistent &&
+      static_cast<DiskState>(s.disk) == DiskState::uptodate)
+    peer_crashed_primary_ = false;
   set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
   if (conn_ == ConnState::connected && peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
   if (peer_failed && role_ == Role::primary) {

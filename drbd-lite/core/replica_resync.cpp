@@ -266,6 +266,7 @@ void Replica::on_rs_done(Outbox& out) {
   }
   sb_.gen.finish_resync_as_target(peer_gen_);
   crashed_primary_ = false;  // what it wrote before its crash was replaced by the source's data
+  peer_crashed_primary_ = false;  // the source's extents were in the bitmaps: resynced here
   holds_primary_writes_ = false;
   set_disk(DiskState::uptodate, out);
   if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);

@@ -179,5 +179,24 @@ TEST_F(FencingCrash, AResyncAckDoesNotClearABlockMarkedSinceItWasSent) {
       << "node2 kept the write node1 failed to make";
 }
 
+// The peer crashed as Primary: until its activity-log extents are resynced neither side is
+// promoted (seed 27626: the holder, promoted at once, and the crashed one, its resync not yet
+// begun, both crashed again: two crashed Primaries of one data version, a split brain).
+TEST_F(FencingCrash, NoPromotionWhileThePeersCrashRecoveryIsUnfinished) {
+  synced();
+  crash(a_, sim::CrashKind::power_cut);
+  cut();
+  restart(a_);
+  link();
+  run_until([&] { return b_.r->link_established(); });
+  Status st = promote(b_);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("crashed as Primary and its activity-log extents are not resynced yet"),
+            std::string::npos)
+      << st.message();
+  run();
+  EXPECT_TRUE(promote(b_)) << "its extents resynced";
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite
