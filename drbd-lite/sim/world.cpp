@@ -247,6 +247,16 @@ void World::step_schedule() {
   }
 }
 
+// What happens in one step of simulated time, after the schedule's action (if any).
+void World::advance() {
+  restart_due();
+  connect_if_due();
+  deliver_due();
+  fence_runs_due();
+  tick_all();
+  check_invariants();
+}
+
 SimResult World::run() {
   choose_scenario();
   trace(nullptr, "seed " + std::to_string(opt_.seed) + ": " + result_.scenario);
@@ -264,12 +274,7 @@ SimResult World::run() {
   for (int s = 0; s < opt_.steps && result_.ok; ++s) {
     now_ms_ += kStepMs;
     if (s > 100) step_schedule();  // the initial full sync first
-    restart_due();
-    connect_if_due();
-    deliver_due();
-    fence_runs_due();
-    tick_all();
-    check_invariants();
+    advance();
   }
   if (result_.ok) heal();
   if (result_.ok) final_checks();

@@ -69,6 +69,7 @@ class World {
   void format(SimNode& n);
   bool boot(SimNode& n);
   void step_schedule();
+  void advance();
   void random_action();
   void act_write(SimNode& p);
   void act_flush(SimNode& p);

@@ -108,12 +108,7 @@ void World::heal() {
         trace(&n, "operator: connect");
         call(n, [](Replica& r, Outbox& o) { r.connect(false, o); });
       }
-    restart_due();
-    connect_if_due();
-    deliver_due();
-    fence_runs_due();
-    tick_all();
-    check_invariants();
+    advance();
     if (settled()) return;
   }
   if (!result_.ok) return;

@@ -301,6 +301,14 @@ volumes:
             test.assertEqual(a, expect_sha, "the replicas are identical but differ from what was written")
         return a
 
+    def handler_calls(self, handler):
+        """Lines a scripted handler appended to handlers.log in this cluster's dir, for `handler`."""
+        try:
+            with open(os.path.join(self.dir, "handlers.log")) as f:
+                return [l.strip() for l in f if l.startswith(handler + " ")]
+        except OSError:
+            return []
+
     def sanitizer_reports(self):
         found = []
         for n in self.nodes:

@@ -50,11 +50,7 @@ class FencingTest(ClusterTest):
             f.write(what + "\n")
 
     def handler_calls(self, handler):
-        try:
-            with open(os.path.join(self.c.dir, "handlers.log")) as f:
-                return [l.strip() for l in f if l.startswith(handler + " ")]
-        except OSError:
-            return []
+        return self.c.handler_calls(handler)
 
     def cut_link(self):
         """node2 (Secondary) disconnects: node1 loses its peer while Primary. Returns seconds to io_frozen."""

@@ -213,6 +213,15 @@ void Pair::tick_both() {
   }
 }
 
+void Pair::synced_with(drbdlite::Fencing f) {
+  a_.cfg.fencing = f;
+  b_.cfg.fencing = f;
+  boot(a_);
+  boot(b_);
+  make_primary_synced();
+  ASSERT_TRUE(write(a_, 0, pattern(4096, 'a')));
+}
+
 Status Pair::command(Node& n, Status (Replica::*op)(Outbox&)) {
   Status st = Error{n.name + " is down"};
   cmd(n, [&](Replica& r, Outbox& o) { st = (r.*op)(o); });

@@ -96,6 +96,8 @@ class Pair : public ::testing::Test {
   void fence_answer(Node& n, int exit_code, bool timed_out = false);
   // Both disks fresh -> connected -> node1 forced Primary -> full sync -> both UpToDate.
   void make_primary_synced();
+  // Both nodes booted with fencing `f`, then make_primary_synced() and one write (block 0, 'a').
+  void synced_with(drbdlite::Fencing f);
 
   meta::MetadataLayout layout_;
   Node a_, b_;

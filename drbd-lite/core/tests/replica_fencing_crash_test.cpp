@@ -8,14 +8,7 @@ namespace {
 
 class FencingCrash : public Pair {
  protected:
-  void synced(drbdlite::Fencing f = drbdlite::Fencing::resource_and_stonith) {
-    a_.cfg.fencing = f;
-    b_.cfg.fencing = f;
-    boot(a_);
-    boot(b_);
-    make_primary_synced();
-    ASSERT_TRUE(write(a_, 0, pattern(4096, 'a')));
-  }
+  void synced(drbdlite::Fencing f = drbdlite::Fencing::resource_and_stonith) { synced_with(f); }
   std::size_t fence_runs(const Node& n) const {
     std::size_t k = 0;
     for (const auto& h : n.handlers) k += h.handler == Handler::fence_peer;

@@ -9,15 +9,6 @@ namespace {
 
 class Fencing : public Pair {
  protected:
-  // Both nodes with `f`, node1 Primary, synced.
-  void synced_with(drbdlite::Fencing f) {
-    a_.cfg.fencing = f;
-    b_.cfg.fencing = f;
-    boot(a_);
-    boot(b_);
-    make_primary_synced();
-    ASSERT_TRUE(write(a_, 0, pattern(4096, 'a')));
-  }
   bool done_ok(Node& n, std::uint64_t req) {
     auto it = n.done.find(req);
     return it != n.done.end() && it->second.ok();
