@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "hamail/hacore/cli/agent_check.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/config/corosync_conf.h"
 #include "hamail/uv/child_process.h"
@@ -86,6 +87,12 @@ int run_config_command(const std::vector<std::string>& args) {
     if (!load.config) return 1;
     std::cout << config::render_corosync_conf(*load.config);
     return 0;
+  }
+  if (load.config) {
+    AgentPaths paths;
+    if (const char* root = std::getenv("OCF_ROOT"); root && *root) paths.ocf_root = root;
+    auto installed = [](const std::string& p) { return ::access(p.c_str(), X_OK) == 0 || std::filesystem::is_regular_file(p); };
+    for (const auto& w : missing_agents(*load.config, paths, installed)) std::cerr << "warning: " << w << "\n";
   }
   if (load.config)
     std::cout << "OK: " << args[1] << ": cluster '" << load.config->name << "', " << load.config->nodes.size()

@@ -1,6 +1,9 @@
 #include "hamail/hacore/cli/daemon_commands.h"
 
 #include <iostream>
+#include <thread>
+
+#include <unistd.h>
 
 #include "hamail/hacore/cli/control_target.h"
 #include "hamail/hacore/cli/event_text.h"
@@ -39,7 +42,7 @@ int run_status(const Invocation& inv, ControlClient& client, std::ostream& out, 
   if (!reply) return fail(err, reply.error());
   auto s = reply->find("status");
   if (s == reply->end() || !s->is_object()) return fail(err, "unexpected reply from hacored: no \"status\" object");
-  out << (inv.json ? s->dump(2) + "\n" : render_status(*s));
+  out << (inv.json ? s->dump(2) + "\n" : render_status(*s, &out == &std::cout && isatty(1)));
   return 0;
 }
 
@@ -69,8 +72,32 @@ std::string confirmation(const Invocation& inv) {
       return "cleanup requested for " + (inv.resource.empty() ? std::string("all resources") : inv.resource) +
              ": failures forgotten, state re-probed";
     case Command::resource_restart: return "restart requested for " + inv.resource;
+    case Command::fence:
+      return inv.confirm_off ? "recorded: " + inv.node + " is off (confirmed by you); its resources may start elsewhere"
+                             : "fence of " + inv.node + " requested (hactl events shows fence_begin / fence_end)";
+    case Command::unfence_peer: return "outdate of " + inv.volume + " cleared";
     default: return "done";
   }
+}
+
+// drbd-lite's fence-peer: asks until hacored has an answer (it outdates or waits for a
+// fence meanwhile); the exit code is DRBD's (4, 5, 7) or 1 (not done).
+int run_fence_peer(const Invocation& inv, ControlClient& client, std::ostream& out, std::ostream& err) {
+  auto deadline = std::chrono::steady_clock::now() + inv.timeout;
+  std::string last;
+  for (;;) {
+    auto reply = request(client, daemon_request(inv));
+    if (!reply) return fail(err, reply.error());
+    int code = reply->value("code", 1);
+    last = reply->value("detail", std::string());
+    if (code != 0) {
+      (code == 4 || code == 5 || code == 7 ? out : err) << "hactl: fence-peer " << inv.volume << ": " << last << "\n";
+      return code;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return fail(err, "fence-peer " + inv.volume + ": no answer within the timeout (" + last + ")");
 }
 
 }  // namespace
@@ -83,6 +110,7 @@ int run_daemon_command(const Invocation& inv, std::ostream& out, std::ostream& e
   if (!client) return fail(err, client.error());
   if (inv.command == Command::status) return run_status(inv, *client, out, err);
   if (inv.command == Command::events) return run_events(inv, *client, out, err);
+  if (inv.command == Command::fence_peer) return run_fence_peer(inv, *client, out, err);
   auto reply = request(*client, daemon_request(inv));
   if (!reply) return fail(err, reply.error());
   out << confirmation(inv) << "\n";

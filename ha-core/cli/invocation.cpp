@@ -9,7 +9,8 @@ namespace hamail::hactl {
 namespace {
 
 // Options that take a value (given as `--opt VALUE` or `--opt=VALUE`).
-const std::set<std::string> kValueOptions = {"--config", "--socket", "--to", "--timeout", "--since"};
+const std::set<std::string> kValueOptions = {"--config", "--socket", "--to", "--timeout", "--since", "--volume",
+                                             "--peer"};
 
 struct Split {
   std::vector<std::string> words;
@@ -54,6 +55,9 @@ const char* command_name(Command c) {
     case Command::resource_cleanup: return "resource cleanup";
     case Command::resource_restart: return "resource restart";
     case Command::events: return "events";
+    case Command::fence: return "fence";
+    case Command::fence_peer: return "fence-peer";
+    case Command::unfence_peer: return "unfence-peer";
   }
   return "?";
 }
@@ -64,6 +68,9 @@ std::set<std::string> allowed_options(Command c) {
     case Command::status: return {"--json"};
     case Command::switchover: return {"--to", "--wait", "--timeout", "--clear"};
     case Command::events: return {"--follow", "--since", "--json"};
+    case Command::fence: return {"--confirm-off"};
+    case Command::fence_peer: return {"--volume", "--peer", "--query", "--timeout"};
+    case Command::unfence_peer: return {"--volume"};
     default: return {};
   }
 }
@@ -76,7 +83,13 @@ Status parse_positionals(Invocation& inv, const std::vector<std::string>& w) {
   switch (inv.command) {
     case Command::status:
     case Command::events:
+    case Command::fence_peer:
+    case Command::unfence_peer:
       return extra(1);
+    case Command::fence:
+      if (w.size() < 2) return Error{"fence needs a NODE (e.g. hactl fence node2 [--confirm-off])"};
+      inv.node = w[1];
+      return extra(2);
     case Command::switchover:
       if (w.size() > 1) inv.group = w[1];
       return extra(2);
@@ -117,6 +130,9 @@ Result<Invocation> parse_invocation(const std::vector<std::string>& args, std::i
   else if (c == "unstandby") inv.command = Command::unstandby;
   else if (c == "maintenance") inv.command = Command::maintenance;
   else if (c == "events") inv.command = Command::events;
+  else if (c == "fence") inv.command = Command::fence;
+  else if (c == "fence-peer") inv.command = Command::fence_peer;
+  else if (c == "unfence-peer") inv.command = Command::unfence_peer;
   else if (c == "resource") {
     if (w.size() < 2) return Error{"resource needs 'cleanup [RESOURCE]' or 'restart RESOURCE'"};
     if (w[1] == "cleanup") inv.command = Command::resource_cleanup;
@@ -139,7 +155,8 @@ Result<Invocation> parse_invocation(const std::vector<std::string>& args, std::i
       continue;
     }
     bool known = name == "--json" || name == "--to" || name == "--wait" || name == "--timeout" || name == "--clear" ||
-                 name == "--follow" || name == "--since";
+                 name == "--follow" || name == "--since" || name == "--confirm-off" || name == "--volume" ||
+                 name == "--peer" || name == "--query";
     if (!known) return Error{"unknown option '" + name + "'"};
     if (!allowed.count(name)) return Error{"option " + name + " is not valid for " + command_name(inv.command)};
     if (name == "--json") inv.json = true;
@@ -150,6 +167,12 @@ Result<Invocation> parse_invocation(const std::vector<std::string>& args, std::i
     else if (name == "--wait") inv.wait = true;
     else if (name == "--clear") inv.clear = true;
     else if (name == "--follow") inv.follow = true;
+    else if (name == "--confirm-off") inv.confirm_off = true;
+    else if (name == "--query") inv.query = true;
+    else if (name == "--volume" || name == "--peer") {
+      if (value.empty()) return Error{name + " needs a value"};
+      (name == "--volume" ? inv.volume : inv.peer) = value;
+    }
     else if (name == "--timeout") {
       auto ms = parse_seconds(value);
       if (!ms) return Error{ms.error()};
@@ -163,6 +186,9 @@ Result<Invocation> parse_invocation(const std::vector<std::string>& args, std::i
   }
   if (inv.socket && inv.socket->empty()) return Error{"--socket needs a path"};
   if (inv.config_file && inv.config_file->empty()) return Error{"--config needs a file"};
+  if ((inv.command == Command::fence_peer || inv.command == Command::unfence_peer) && inv.volume.empty())
+    return Error{std::string(command_name(inv.command)) + " needs --volume VOLUME"};
+  if (inv.command == Command::fence_peer && !timeout_given) inv.timeout = std::chrono::milliseconds(120000);
   if (inv.command == Command::switchover) {
     if (inv.clear && (inv.wait || !inv.to.empty()))
       return Error{"--clear removes a finished switchover's placement; it takes no --to or --wait"};
@@ -196,6 +222,15 @@ nlohmann::json daemon_request(const Invocation& inv) {
     }
     case Command::resource_restart:
       return {{"cmd", "restart"}, {"resource", inv.resource}};
+    case Command::fence:
+      return {{"cmd", "fence"}, {"node", inv.node}, {"confirm_off", inv.confirm_off}};
+    case Command::fence_peer: {
+      json r = {{"cmd", "fence_peer"}, {"volume", inv.volume}, {"query", inv.query}};
+      if (!inv.peer.empty()) r["peer"] = inv.peer;
+      return r;
+    }
+    case Command::unfence_peer:
+      return {{"cmd", "unfence_peer"}, {"volume", inv.volume}};
     case Command::events: {
       json r = {{"cmd", "events"}};
       if (inv.since_ms) r["since_ms"] = *inv.since_ms;

@@ -50,7 +50,22 @@ void summary(std::ostringstream& o, const json& s) {
   }
 }
 
-void nodes(std::ostringstream& o, const json& s) {
+const char* red(bool color) { return color ? "\033[1;31m" : ""; }
+const char* plain(bool color) { return color ? "\033[0m" : ""; }
+
+void node_fencing(std::ostringstream& o, const json& n, bool color) {
+  auto f = n.find("fencing");
+  if (f == n.end() || !f->is_object()) return;
+  std::string name = str(n, "name", "?");
+  if (std::string by = str(*f, "confirmed_by"); !by.empty() && flag(*f, "fenced")) o << ", confirmed off by " << by;
+  else if (flag(*f, "fenced")) o << ", fenced";
+  if (f->value("failures", 0) > 0)
+    o << "\n    " << red(color) << "*** FENCING FAILED (" << str(*f, "failures") << " attempts): " << str(*f, "last_error")
+      << " ***" << plain(color) << "\n    its resources stay stopped; fencing is retried with back-off; once " << name
+      << " is known to be off: hactl fence " << name << " --confirm-off";
+}
+
+void nodes(std::ostringstream& o, const json& s, bool color) {
   o << "\nNodes:\n";
   for (const auto& n : list(s, "nodes")) {
     o << "  " << str(n, "name", "?");
@@ -58,6 +73,7 @@ void nodes(std::ostringstream& o, const json& s) {
     o << ": " << str(n, "status", "unknown");
     if (flag(n, "standby")) o << ", standby";
     if (!flag(n, "connectivity_ok", true)) o << ", CONNECTIVITY LOST (ping targets unreachable)";
+    node_fencing(o, n, color);
     o << "\n";
   }
 }
@@ -118,13 +134,40 @@ void failed_actions(std::ostringstream& o, const json& s) {
   o << "  (hactl resource cleanup [RESOURCE] clears them and the fail counts)\n";
 }
 
-void fencing(std::ostringstream& o, const json& s) {
+void fence_devices(std::ostringstream& o, const json& f, bool color) {
+  auto devs = f.find("devices");
+  if (devs == f.end() || !devs->is_object() || devs->empty()) return;
+  o << "\nFence devices (action " << str(f, "action", "?") << "):\n";
+  for (const auto& [name, d] : devs->items()) {
+    o << "  " << name << " (" << str(d, "agent", "?") << ", fences " << str(d, "hosts") << "): ";
+    if (!d.contains("ok")) o << (flag(d, "monitored") ? "not checked yet" : "not monitored");
+    else if (flag(d, "ok")) o << "ok";
+    else o << red(color) << "FAILING: " << str(d, "detail") << plain(color) << " (a node it must fence would stay unfenced)";
+    o << "\n";
+  }
+}
+
+void fencing(std::ostringstream& o, const json& s, bool color) {
+  if (auto f = s.find("fencing"); f != s.end() && f->is_object()) {
+    for (const auto& n : list(*f, "boot_waiting_for"))
+      o << "\n" << red(color) << "*** WAITING FOR " << (n.is_string() ? n.get<std::string>() : n.dump())
+        << ": not seen since this node started; nothing starts and nobody is fenced until it joins or "
+           "`hactl fence NODE --confirm-off` ***" << plain(color) << "\n";
+    for (const auto& v : list(*f, "requests")) o << "Fence requested by an operator: " << v.dump() << "\n";
+    for (const auto& v : list(*f, "outdated"))
+      o << "Volume " << str(v, "volume", "?") << " is OUTDATED on " << str(v, "node", "?") << " (by " << str(v, "by")
+        << "): not promoted there until `hactl unfence-peer --volume " << str(v, "volume", "?") << "`\n";
+    fence_devices(o, *f, color);
+  }
   const auto& fh = list(s, "fencing_history");
   if (fh.empty()) return;
   o << "\nFencing history:\n";
   for (const auto& f : fh) {
     o << "  " << str(f, "node", "?") << ": " << str(f, "result", "?");
     if (std::string ts = str(f, "ts"); !ts.empty()) o << " at " << ts;
+    if (std::string by = str(f, "by"); !by.empty()) o << " by " << by;
+    if (f.contains("devices")) o << " with " << str(f, "devices") << " (level " << str(f, "level", "?") << ", "
+                                 << seconds_text(f.value("duration_ms", std::int64_t{0})) << ")";
     if (std::string d = str(f, "detail"); !d.empty()) o << " (" << d << ")";
     o << "\n";
   }
@@ -138,14 +181,14 @@ std::string seconds_text(std::int64_t ms) {
   return buf;
 }
 
-std::string render_status(const json& s) {
+std::string render_status(const json& s, bool color) {
   std::ostringstream o;
   if (!s.is_object()) return "(no status)\n";
   summary(o, s);
-  nodes(o, s);
+  nodes(o, s, color);
   groups(o, s);
   failed_actions(o, s);
-  fencing(o, s);
+  fencing(o, s, color);
   return o.str();
 }
 

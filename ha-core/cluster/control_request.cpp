@@ -29,6 +29,18 @@ ControlRequest read(const std::string& cmd, JsonFields& f, bool& known) {
     if (f.ok() && res.empty()) f.fail("resource", "empty (restart needs a resource name)");
     return OperatorCommand{RestartCommand{res}};
   }
+  if (cmd == "fence") {
+    std::string node = f.text("node", kName);
+    if (f.ok() && node.empty()) f.fail("node", "empty (fence needs a node name)");
+    return OperatorCommand{FenceCommand{node, f.optional_boolean("confirm_off").value_or(false)}};
+  }
+  if (cmd == "fence_peer" || cmd == "unfence_peer") {
+    std::string volume = f.text("volume", kName);
+    if (f.ok() && volume.empty()) f.fail("volume", "empty (" + cmd + " needs a volume name)");
+    if (cmd == "unfence_peer") return OperatorCommand{UnfencePeerCommand{volume}};
+    return FencePeerQuery{volume, f.optional_text("peer", kName).value_or(""),
+                          f.optional_boolean("query").value_or(false)};
+  }
   known = false;
   return StatusQuery{};
 }
@@ -39,6 +51,8 @@ struct Names {
   std::string operator()(const MaintenanceCommand&) { return "maintenance"; }
   std::string operator()(const CleanupCommand&) { return "cleanup"; }
   std::string operator()(const RestartCommand&) { return "restart"; }
+  std::string operator()(const FenceCommand& c) { return c.confirm_off ? "fence --confirm-off" : "fence"; }
+  std::string operator()(const UnfencePeerCommand&) { return "unfence_peer"; }
 };
 
 }  // namespace

@@ -16,7 +16,7 @@ template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 }  // namespace
 
-Result<protocol::Message> ClusterCore::command(const OperatorCommand& cmd, Now now) {
+Result<protocol::Message> ClusterCore::command(const OperatorCommand& cmd, Now now, const std::string& by) {
   if (!joined_) return Error{"this node is not in the cluster group yet (is corosync running?)"};
   return std::visit(
       Overloaded{
@@ -31,6 +31,11 @@ Result<protocol::Message> ClusterCore::command(const OperatorCommand& cmd, Now n
           },
           [&](const CleanupCommand& c) { return resource_command("cleanup", c.resource); },
           [&](const RestartCommand& c) { return resource_command("restart", c.resource); },
+          [&](const FenceCommand& c) { return fence_command(c, by); },
+          [&](const UnfencePeerCommand& c) -> Result<protocol::Message> {
+            if (!manages_volume(c.volume)) return Error{"no resource of the cluster has volume " + c.volume};
+            return message(protocol::Outdate{c.volume, "", false, "unfence-peer on " + me_});
+          },
       },
       cmd);
 }
@@ -87,6 +92,7 @@ json ClusterCore::status() const {
   j["quorate"] = quorate_;
   j["maintenance"] = state_.maintenance;
   j["stonith_enabled"] = cfg_.stonith.enabled;
+  j["fencing"] = fencing_status();
   json peers = json::array();
   for (const auto& [node, v] : incompatible_) peers.push_back({{"node", node}, {"version", v}});
   j["protocol"] = {{"version", protocol::kVersion}, {"frozen", frozen()}, {"incompatible_peers", peers}};
@@ -98,8 +104,12 @@ json ClusterCore::status() const {
     if (auto it = incompatible_.find(n.name); it != incompatible_.end())
       st = "online, INCOMPATIBLE PROTOCOL v" + std::to_string(it->second) + " (this node speaks v" +
            std::to_string(protocol::kVersion) + "): cluster frozen, nothing starts or moves";
-    nodes.push_back({{"name", n.name}, {"id", n.id}, {"status", st}, {"standby", ns.standby},
-                     {"connectivity_ok", ns.connectivity_ok}});
+    json nj = {{"name", n.name}, {"id", n.id}, {"status", st}, {"standby", ns.standby},
+               {"connectivity_ok", ns.connectivity_ok}};
+    if (auto f = state_.fencing.find(n.name); f != state_.fencing.end() && !state_.members.count(n.name))
+      nj["fencing"] = {{"fenced", f->second.fenced}, {"failures", f->second.failures},
+                       {"last_error", f->second.last_error}, {"confirmed_by", f->second.confirmed_by}};
+    nodes.push_back(nj);
   }
   j["nodes"] = nodes;
   json groups = json::array();

@@ -21,6 +21,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
   if (joined.empty() && left.empty()) return;
   state_.members = now_members;
   joined_ = now_members.count(me_) > 0;
+  if (joined_) seen_.insert(now_members.begin(), now_members.end());
   // Every node applies this change at the same point of the order: from here on, what is
   // derived from the messages alone (facts epoch, results seen) is the same everywhere.
   facts_epoch_ = 0;
@@ -33,6 +34,10 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
     state_.nodes[n].status = NodeStatus::online;
     state_.probed.erase(n);
     state_.leaving.erase(n);
+    if (auto f = state_.fencing.find(n); f != state_.fencing.end()) {
+      f->second.fenced = false;  // a member again: a later loss is a new one
+      f->second.confirmed_by.clear();
+    }
     event(fx, now, "node_joined", {{"node", n}});
   }
   if (state_.transition) abort_transition("membership changed", now, fx, false);  // identical on every node
@@ -49,6 +54,11 @@ void ClusterCore::node_left(const std::string& n, const std::set<std::string>& n
   if (state_.leaving.erase(n)) {
     ns.status = NodeStatus::offline;
     event(fx, now, "node_left", {{"node", n}, {"clean", true}});
+    return;
+  }
+  if (auto f = state_.fencing.find(n); f != state_.fencing.end() && f->second.fenced) {
+    mark_off(n);  // fenced (or confirmed off) while it was still in the group: its leaving is expected
+    event(fx, now, "node_left", {{"node", n}, {"clean", false}, {"fenced", true}});
     return;
   }
   bool ran_something = false;

@@ -27,6 +27,19 @@ void ClusterCore::maybe_schedule(Now now, Effects& fx) {
   for (const auto& n : state_.members)
     if (!state_.probed.count(n)) return;  // facts first
   if (now.mono_ms < next_schedule_ms_) return;
+  if (auto missing = boot_waiting_for(); !missing.empty()) {
+    if (!boot_wait_noted_) {
+      std::string names;
+      for (const auto& n : missing) names += (names.empty() ? "" : ", ") + n;
+      event(fx, now, "boot_wait",
+            {{"node", me_}, {"waiting_for", missing},
+             {"note", "stonith with wait_for_all: " + me_ + " has not seen " + names +
+                          " since it started, so it starts nothing and fences nobody (no fence loop at boot) "
+                          "until they join or an operator runs `hactl fence NODE --confirm-off`"}});
+      boot_wait_noted_ = true;
+    }
+    return;
+  }
 
   scheduler::ClusterState cs;
   cs.now = scheduler::Milliseconds(now.mono_ms);
@@ -37,6 +50,8 @@ void ClusterCore::maybe_schedule(Now now, Effects& fx) {
     if (cs.nodes.count(n)) cs.nodes[n].standby = true;  // shutting down: move its groups away
   cs.resources = state_.resources;
   cs.failures = state_.failures;
+  cs.fence_requests = state_.fence_requests;
+  for (const auto& [volume, rec] : state_.outdated) cs.outdated_volumes[volume] = rec.node;
   if (state_.switchover) cs.switchover = scheduler::SwitchoverRequest{state_.switchover->group, state_.switchover->target};
   auto tr = scheduler::schedule(cfg_, cs);
   if (tr && tr->actions.size() > protocol::kMaxActions) tr = Error{"a plan of more than " + std::to_string(protocol::kMaxActions) + " actions"};

@@ -22,11 +22,11 @@ json action_json(const scheduler::Action& a) {
   return {{"node", a.node}, {"resource", a.resource}, {"kind", scheduler::to_string(a.kind)}, {"reason", a.reason}};
 }
 
+}  // namespace
+
 std::string action_text(const scheduler::Action& a) {
   return scheduler::to_string(a.kind) + (a.resource.empty() ? "" : " " + a.resource) + " on " + a.node;
 }
-
-}  // namespace
 
 Status ClusterCore::handle(const protocol::TransitionStart& m, const Delivery& d, Effects& fx) {
   if (d.sender == me_) start_sent_ms_.reset();
@@ -76,42 +76,34 @@ Status ClusterCore::handle(const protocol::ActionRequest& m, const Delivery& d, 
   check_action_index(t);
   t.waiting = true;
   const auto& a = t.actions[m.index];
-  if (a.kind != ActionKind::fence && a.node == me_) {
-    run_locally(a, t.id, m.index, fx);
-  } else if (a.kind == ActionKind::fence && is_dc()) {
-    // Fencing devices come with the STONITH issue: until then a fence cannot succeed.
-    protocol::ActionResult r;
-    r.id = t.id;
-    r.index = m.index;
-    r.node = a.node;
-    r.kind = ActionKind::fence;
-    r.detail = "no fencing device can run yet (STONITH is not implemented in this version)";
-    fx.broadcast.push_back(message(std::move(r)));
-  }
+  if (a.kind == ActionKind::fence) start_fence(a, t.id, m.index, d.now, fx);
+  else if (a.node == me_) run_locally(a, t.id, m.index, fx);
   return Status::ok();
 }
 
 Status ClusterCore::check_result(const protocol::ActionResult& m, const Delivery& d) const {
-  if (m.kind == ActionKind::fence ? d.sender != dc() : m.node != d.sender)
-    return Error{m.kind == ActionKind::fence ? "only the DC reports fencing"
-                                             : "field \"node\": " + clip_utf8(m.node, 64) + " is not the sender"};
+  if (m.kind == ActionKind::fence) return Error{"field \"kind\": a fence is reported by fence_result"};
+  if (m.node != d.sender) return Error{"field \"node\": " + clip_utf8(m.node, 64) + " is not the sender"};
   if (!node_known(m.node)) return Error{"field \"node\": no node named " + clip_utf8(m.node, 64)};
-  if (m.kind != ActionKind::fence && !resource(m.resource))
-    return Error{"field \"resource\": no resource named " + clip_utf8(m.resource, 64)};
-  for (const auto& [id, index] : applied_results_)
-    if (id == m.id && index == m.index)
-      return Error{"a duplicate result of action " + std::to_string(m.index) + " of transition " + std::to_string(m.id)};
-  if (!state_.transition || state_.transition->id != m.id) return Status::ok();  // a late fact
+  if (!resource(m.resource)) return Error{"field \"resource\": no resource named " + clip_utf8(m.resource, 64)};
+  return check_answer(m.id, m.index, scheduler::Action{m.node, m.resource, m.kind, ""});
+}
+
+Status ClusterCore::check_answer(std::uint64_t id, std::uint32_t index, const scheduler::Action& done) const {
+  for (const auto& [seen_id, seen_index] : applied_results_)
+    if (seen_id == id && seen_index == index)
+      return Error{"a duplicate result of action " + std::to_string(index) + " of transition " + std::to_string(id)};
+  if (!state_.transition || state_.transition->id != id) return Status::ok();  // a late fact
   const auto& t = *state_.transition;
-  if (m.index >= t.actions.size())
+  if (index >= t.actions.size())
     return Error{"field \"index\": transition " + std::to_string(t.id) + " has " + std::to_string(t.actions.size()) +
                  " actions"};
-  const auto& a = t.actions[m.index];
-  if (a.node != m.node || a.resource != m.resource || a.kind != m.kind)
-    return Error{"it does not match action " + std::to_string(m.index) + " of transition " + std::to_string(t.id) +
+  const auto& a = t.actions[index];
+  if (a.node != done.node || a.resource != done.resource || a.kind != done.kind)
+    return Error{"it does not match action " + std::to_string(index) + " of transition " + std::to_string(t.id) +
                  " (" + action_text(a) + ")"};
-  if (m.index != t.next || !t.waiting)
-    return Error{"transition " + std::to_string(t.id) + " has not requested action " + std::to_string(m.index)};
+  if (index != t.next || !t.waiting)
+    return Error{"transition " + std::to_string(t.id) + " has not requested action " + std::to_string(index)};
   return Status::ok();
 }
 
@@ -121,7 +113,7 @@ Status ClusterCore::handle(const protocol::ActionResult& m, const Delivery& d, E
   while (applied_results_.size() > kMaxAppliedResults) applied_results_.pop_front();
   bool current = state_.transition && state_.transition->id == m.id;
   apply_result_facts(m, d.now, fx);
-  if (current) advance_transition(m, d.now, fx);
+  if (current) advance_transition(m.index, m.ok, d.now, fx);
   else facts_changed("a late result of transition " + std::to_string(m.id) + " changed the facts", d.now, fx);
   sync_monitors(fx);
   check_progress(d.now, fx);
@@ -130,23 +122,14 @@ Status ClusterCore::handle(const protocol::ActionResult& m, const Delivery& d, E
 
 void ClusterCore::apply_result_facts(const protocol::ActionResult& m, Now now, Effects& fx) {
   const std::string kind = scheduler::to_string(m.kind);
-  if (m.node == me_ && m.kind != ActionKind::fence) busy_.erase(m.resource);
-  if (m.kind == ActionKind::fence) {
-    state_.add_fencing({{"node", m.node}, {"result", m.ok ? "fenced" : "failed"}, {"ts", iso_time(now.wall_ms)},
-                        {"detail", m.detail}});
-    if (m.ok) {
-      state_.nodes[m.node].status = NodeStatus::offline;
-      std::erase_if(state_.resources, [&](const auto& kv) { return kv.first.second == m.node; });
-    }
-  } else {
-    ResourceStatus st = m.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
-    if (m.ok) {
-      st = m.kind == ActionKind::promote ? ResourceStatus::promoted
-           : m.kind == ActionKind::stop  ? ResourceStatus::stopped
-                                         : ResourceStatus::started;  // start, demote
-    }
-    set_status(m.resource, m.node, st);
+  if (m.node == me_) busy_.erase(m.resource);
+  ResourceStatus st = m.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
+  if (m.ok) {
+    st = m.kind == ActionKind::promote ? ResourceStatus::promoted
+         : m.kind == ActionKind::stop  ? ResourceStatus::stopped
+                                       : ResourceStatus::started;  // start, demote
   }
+  set_status(m.resource, m.node, st);
   json ev = {{"node", m.node}, {"resource", m.resource}, {"action", kind}, {"ok", m.ok}, {"rc", m.rc},
              {"duration_ms", m.duration_ms}};
   if (!m.ok) ev["reason"] = m.detail;
@@ -161,13 +144,13 @@ void ClusterCore::apply_result_facts(const protocol::ActionResult& m, Now now, E
   if (!m.ok) record_failure(m.node, m.resource, kind, m.rc, m.detail, now, fx);
 }
 
-void ClusterCore::advance_transition(const protocol::ActionResult& m, Now now, Effects& fx) {
+void ClusterCore::advance_transition(std::uint32_t index, bool ok, Now now, Effects& fx) {
   auto& t = *state_.transition;
   check_action_index(t);
   t.waiting = false;
   t.next += 1;
-  if (!m.ok) {
-    abort_transition(action_text(t.actions[m.index]) + " failed", now, fx);
+  if (!ok) {
+    abort_transition(action_text(t.actions[index]) + " failed", now, fx);
   } else if (t.next >= t.actions.size()) {
     finish_transition(now, fx);
   } else if (is_dc()) {

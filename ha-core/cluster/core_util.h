@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hamail/hacore/scheduler/cluster_state.h"
+#include "hamail/hacore/scheduler/transition.h"
 
 namespace hamail::cluster {
 
@@ -12,5 +13,7 @@ namespace hamail::cluster {
 std::string iso_time(std::int64_t wall_ms);
 // What an agent's exit code says about the resource.
 scheduler::ResourceStatus observed_status(int rc);
+// "start vip on node1", "fence on node2".
+std::string action_text(const scheduler::Action& a);
 
 }  // namespace hamail::cluster

@@ -175,8 +175,44 @@ Body resource_health(JsonFields& f) {
   return m;
 }
 
+Body fence_result(JsonFields& f) {
+  FenceResult m;
+  m.id = id(f);
+  m.index = static_cast<std::uint32_t>(f.unsigned_int("index", kMaxActions - 1));
+  m.node = name(f, "node");
+  m.ok = f.boolean("ok");
+  m.action = f.text("action", 16);
+  if (f.ok() && m.action != "off" && m.action != "reboot")
+    f.fail("action", "expected off or reboot, found \"" + clip_utf8(m.action, 32) + "\"");
+  for (const auto& d : f.array("devices", kMaxFenceDevices)) {
+    if (!d.is_string() || d.get_ref<const std::string&>().empty() || d.get_ref<const std::string&>().size() > kMaxNameBytes) {
+      f.fail("devices", "expected device names of 1 to " + std::to_string(kMaxNameBytes) + " bytes");
+      break;
+    }
+    m.devices.push_back(d.get<std::string>());
+  }
+  m.level = static_cast<std::uint32_t>(f.unsigned_int("level", 1000));
+  m.duration_ms = f.unsigned_int("duration_ms", static_cast<std::uint64_t>(kMaxAgeMs));
+  m.delay_ms = f.unsigned_int("delay_ms", static_cast<std::uint64_t>(kMaxAgeMs));
+  m.detail = f.text("detail", kMaxTextBytes);
+  return m;
+}
+
+Body fence_node(JsonFields& f) { return FenceNode{name(f, "node"), f.text("by", kMaxTextBytes)}; }
+Body confirm_off(JsonFields& f) { return ConfirmOff{name(f, "node"), f.text("by", kMaxTextBytes)}; }
+
+Body outdate(JsonFields& f) {
+  Outdate m;
+  m.volume = name(f, "volume");
+  m.node = f.text("node", kMaxNameBytes);
+  m.on = f.boolean("on");
+  if (f.ok() && m.on && m.node.empty()) f.fail("node", "empty (an outdate names the node)");
+  m.by = f.text("by", kMaxTextBytes);
+  return m;
+}
+
 using Decoder = Body (*)(JsonFields&);
-constexpr std::array<std::pair<std::string_view, Decoder>, 18> kDecoders{{
+constexpr std::array<std::pair<std::string_view, Decoder>, 22> kDecoders{{
     {"hello", hello},
     {"probe_report", probe_report},
     {"failure", failure},
@@ -195,6 +231,10 @@ constexpr std::array<std::pair<std::string_view, Decoder>, 18> kDecoders{{
     {"connectivity", connectivity},
     {"quorum", quorum},
     {"resource_health", resource_health},
+    {"fence_result", fence_result},
+    {"fence_node", fence_node},
+    {"confirm_off", confirm_off},
+    {"outdate", outdate},
 }};
 
 }  // namespace

@@ -51,6 +51,14 @@ struct Fields {
   void operator()(const ResourceHealth& m) {
     j.update({{"node", m.node}, {"resource", m.resource}, {"degraded", m.degraded}, {"reason", m.reason}});
   }
+  void operator()(const FenceResult& m) {
+    j.update({{"id", m.id}, {"index", m.index}, {"node", m.node}, {"ok", m.ok}, {"action", m.action},
+              {"devices", m.devices}, {"level", m.level}, {"duration_ms", m.duration_ms}, {"delay_ms", m.delay_ms},
+              {"detail", m.detail}});
+  }
+  void operator()(const FenceNode& m) { j.update({{"node", m.node}, {"by", m.by}}); }
+  void operator()(const ConfirmOff& m) { j.update({{"node", m.node}, {"by", m.by}}); }
+  void operator()(const Outdate& m) { j.update({{"volume", m.volume}, {"node", m.node}, {"on", m.on}, {"by", m.by}}); }
   void operator()(const ForeignVersion&) {}
 };
 
@@ -73,6 +81,10 @@ struct Names {
   std::string operator()(const Connectivity&) { return "connectivity"; }
   std::string operator()(const Quorum&) { return "quorum"; }
   std::string operator()(const ResourceHealth&) { return "resource_health"; }
+  std::string operator()(const FenceResult&) { return "fence_result"; }
+  std::string operator()(const FenceNode&) { return "fence_node"; }
+  std::string operator()(const ConfirmOff&) { return "confirm_off"; }
+  std::string operator()(const Outdate&) { return "outdate"; }
   std::string operator()(const ForeignVersion& m) { return m.type; }
 };
 

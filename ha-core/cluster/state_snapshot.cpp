@@ -42,6 +42,7 @@ StateSnapshot snapshot_of(const SharedState& state, std::int64_t now_mono) {
   std::reverse(s.events.begin(), s.events.end());
   s.failed_actions.assign(state.failed_actions.begin(), state.failed_actions.end());
   s.fencing_history.assign(state.fencing_history.begin(), state.fencing_history.end());
+  for (const auto& [volume, rec] : state.outdated) s.outdated.push_back({volume, rec.node, rec.by});
   return s;
 }
 
@@ -77,6 +78,9 @@ void apply_snapshot(SharedState& state, const StateSnapshot& snap, std::int64_t 
   for (const auto& e : snap.failed_actions) state.add_failed_action(e);
   state.fencing_history.clear();
   for (const auto& e : snap.fencing_history) state.add_fencing(e);
+  state.outdated.clear();
+  for (const auto& o : snap.outdated)
+    if (state.nodes.count(o.node)) state.outdated[o.volume] = OutdateRecord{o.node, o.by};
 }
 
 namespace protocol {
@@ -136,6 +140,20 @@ void read_switchover(JsonFields& s, StateSnapshot& out) {
   out.switchover = sw;
 }
 
+void read_outdated(JsonFields& s, StateSnapshot& out) {
+  const json& list = s.array("outdated", 256);
+  for (std::size_t i = 0; i < list.size() && s.ok(); ++i) {
+    JsonFields f(list[i], s.field_name("outdated[" + std::to_string(i) + "]") + ".");
+    OutdateSnapshot o;
+    o.volume = f.text("volume", kMaxNameBytes);
+    o.node = f.text("node", kMaxNameBytes);
+    o.by = f.text("by", kMaxTextBytes);
+    if (f.ok() && (o.volume.empty() || o.node.empty())) f.fail(o.volume.empty() ? "volume" : "node", "empty");
+    if (auto st = f.finish(); !st) return s.adopt(st);
+    out.outdated.push_back(o);
+  }
+}
+
 }  // namespace
 
 json snapshot_to_json(const StateSnapshot& s) {
@@ -157,6 +175,9 @@ json snapshot_to_json(const StateSnapshot& s) {
   j["events"] = s.events;
   j["failed_actions"] = s.failed_actions;
   j["fencing_history"] = s.fencing_history;
+  json outdated = json::array();
+  for (const auto& o : s.outdated) outdated.push_back({{"volume", o.volume}, {"node", o.node}, {"by", o.by}});
+  j["outdated"] = outdated;
   return j;
 }
 
@@ -176,6 +197,7 @@ StateSnapshot snapshot_from_json(JsonFields& message) {
   out.events = objects(s, "events", kMaxEvents, true);
   out.failed_actions = objects(s, "failed_actions", kMaxFailedActions, false);
   out.fencing_history = objects(s, "fencing_history", kMaxFencingHistory, false);
+  read_outdated(s, out);
   message.adopt(s.finish());
   return out;
 }

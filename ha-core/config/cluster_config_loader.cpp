@@ -4,6 +4,7 @@
 #include <set>
 
 #include "hamail/base/yaml_reader.h"
+#include "stonith_loader.h"
 
 namespace hamail::config {
 namespace {
@@ -32,7 +33,7 @@ class Loader {
       read_nodes(top.child("nodes", Need::required), "nodes", top);
       read_quorum(top.child("quorum"), "quorum");
       read_timing(top.child("timing"), "timing");
-      read_stonith(top.child("stonith"), "stonith");
+      read_stonith(sink_, top.child("stonith"), "stonith", cfg_.stonith, stonith_yaml_, warnings_);
       (void)top.child("volumes");  // drbd-lite's section: read and checked by drbd-lite's own loader
       read_defaults(top.child("defaults"), "defaults");
       read_groups(top.child("groups"), "groups");
@@ -151,30 +152,6 @@ class Loader {
     }
     if (auto v = r.duration("join")) cfg_.timing.join = *v;
     if (auto v = r.integer("token_retransmits_before_loss", 1, 100)) cfg_.timing.token_retransmits_before_loss = static_cast<int>(*v);
-    r.finish();
-  }
-
-  void read_stonith(const YAML::Node& n, const std::string& path) {
-    stonith_node_ = n;
-    if (!n.IsDefined()) return;
-    MapReader r(sink_, n, path);
-    if (!r.valid()) return;
-    if (auto v = r.boolean("enabled")) cfg_.stonith.enabled = *v;
-    if (auto v = r.duration("timeout")) cfg_.stonith.timeout = *v;
-    for_each_item(sink_, r.child("devices"), r.key_path("devices"), [&](const YAML::Node& item, const std::string& p) {
-      MapReader d(sink_, item, p);
-      if (!d.valid()) return;
-      StonithDevice dev;
-      dev.name = d.string("name", Need::required).value_or("");
-      dev.agent = d.string("agent", Need::required).value_or("");
-      if (!dev.agent.empty() && dev.agent.rfind("fence_", 0) != 0)
-        sink_.add(d.child("agent"), d.key_path("agent"), "expected a fence-agents program name such as fence_ipmilan");
-      dev.hosts = d.string_list("hosts", Need::required).value_or(std::vector<std::string>{});
-      dev.params = d.string_map("params").value_or(std::map<std::string, std::string>{});
-      d.finish();
-      device_nodes_.push_back(item);
-      cfg_.stonith.devices.push_back(std::move(dev));
-    });
     r.finish();
   }
 
@@ -362,32 +339,13 @@ class Loader {
       sink_.add(quorum_node["qdevice"], "quorum.qdevice", "two_node and a qdevice exclude each other: set two_node: false");
   }
 
-  // Fencing: devices name real nodes; every node can be fenced when enabled.
+  // Fencing (stonith_loader.cpp); on_fail: fence needs it enabled.
   void check_fencing(const YAML::Node& root, const std::map<std::string, std::size_t>& names) {
-    const auto& device_nodes = device_nodes_;
-    std::set<std::string> fenceable, device_names;
-    for (std::size_t i = 0; i < cfg_.stonith.devices.size(); ++i) {
-      const auto& d = cfg_.stonith.devices[i];
-      std::string p = "stonith.devices[" + std::to_string(i) + "]";
-      if (!d.name.empty() && !device_names.insert(d.name).second)
-        sink_.add(device_nodes[i]["name"], p + ".name", "duplicate stonith device name '" + d.name + "'");
-      for (std::size_t h = 0; h < d.hosts.size(); ++h) {
-        if (!names.count(d.hosts[h]))
-          sink_.add(device_nodes[i]["hosts"][h], p + ".hosts[" + std::to_string(h) + "]", unknown_node_message(d.hosts[h]));
-        fenceable.insert(d.hosts[h]);
-      }
-    }
-    if (cfg_.stonith.enabled) {
-      for (const auto& [n_name, index] : names) {
-        if (!fenceable.count(n_name))
-          sink_.add(stonith_node_.IsDefined() ? stonith_node_ : root, "stonith.devices",
-                    "no stonith device can fence node '" + n_name + "' (or set stonith.enabled: false)");
-      }
-    } else {
-      warnings_.push_back("stonith.enabled is false: a lost node is NOT fenced; two nodes may run the same resources after a split");
-      for (const auto& [at, path] : fence_on_fail_)
-        sink_.add(at, path, "on_fail: fence needs stonith.enabled: true");
-    }
+    check_stonith(sink_, cfg_.stonith, stonith_yaml_, root, names,
+                  [this](const std::string& n) { return unknown_node_message(n); });
+    if (cfg_.stonith.enabled) return;
+    warnings_.push_back("stonith.enabled is false: a lost node is NOT fenced; two nodes may run the same resources after a split");
+    for (const auto& [at, path] : fence_on_fail_) sink_.add(at, path, "on_fail: fence needs stonith.enabled: true");
   }
 
   // Groups and resources: one namespace of names; preferred node exists.
@@ -423,8 +381,9 @@ class Loader {
   ClusterConfig cfg_;
   std::vector<std::string> warnings_;
   bool two_node_explicit_ = false;
-  YAML::Node quorum_node_, stonith_node_;
-  std::vector<YAML::Node> node_nodes_, device_nodes_, group_nodes_;
+  YAML::Node quorum_node_;
+  StonithYaml stonith_yaml_;
+  std::vector<YAML::Node> node_nodes_, group_nodes_;
   std::vector<std::pair<YAML::Node, std::string>> resource_nodes_;
   std::vector<std::pair<YAML::Node, std::string>> fence_on_fail_;
 };

@@ -27,7 +27,12 @@ json accepted(const protocol::Message& m) {
 std::optional<json> ControlHandler::handle(const json& request, ControlReplies& replies) {
   auto decoded = cluster::decode_control_request(request);
   if (!decoded) return refused(decoded.error());
-  if (std::holds_alternative<cluster::StatusQuery>(*decoded)) return json{{"ok", true}, {"status", shell_.core().status()}};
+  if (std::holds_alternative<cluster::StatusQuery>(*decoded)) {
+    json status = shell_.core().status();
+    status["fencing"]["devices"] = shell_.fencer().health();
+    return json{{"ok", true}, {"status", status}};
+  }
+  if (const auto* q = std::get_if<cluster::FencePeerQuery>(&*decoded)) return fence_peer(*q, replies.who());
   if (const auto* q = std::get_if<cluster::EventsQuery>(&*decoded)) {
     if (!replies.send(json{{"ok", true}})) return std::nullopt;
     for (const auto& e : shell_.core().state().events) {
@@ -40,11 +45,22 @@ std::optional<json> ControlHandler::handle(const json& request, ControlReplies& 
     return std::nullopt;
   }
   const auto& op = std::get<cluster::OperatorCommand>(*decoded);
-  auto msg = shell_.core().command(op, shell_.now());
+  auto msg = shell_.core().command(op, shell_.now(), replies.who());
   if (!msg) return refused(msg.error());
-  shell_.log().info("command").kv("cmd", cluster::command_name(op)).kv("by", "hactl");
+  shell_.log().info("command").kv("cmd", cluster::command_name(op)).kv("by", replies.who());
   if (auto st = shell_.send(*msg); !st) return refused("not sent to the cluster: " + st.message());
   return accepted(*msg);
+}
+
+json ControlHandler::fence_peer(const cluster::FencePeerQuery& q, const std::string& who) {
+  auto answer = shell_.core().fence_peer(q);
+  if (answer.send) {
+    shell_.log().info("command").kv("cmd", "fence_peer").kv("volume", q.volume).kv("by", who);
+    if (auto st = shell_.send(*answer.send); !st)
+      return json{{"ok", true}, {"code", cluster::ClusterCore::kNotDone}, {"detail", "not sent to the cluster: " + st.message()}};
+  }
+  return json{{"ok", true}, {"code", answer.code}, {"pending", answer.code == cluster::ClusterCore::kPending},
+              {"detail", answer.text}};
 }
 
 }  // namespace hamail::hacore

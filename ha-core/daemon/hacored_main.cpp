@@ -4,7 +4,7 @@
 // NodeShell, ControlHandler, ConnectivityReporter and ShutdownSequence (ha-core/daemon),
 // which run the ClusterCore. Every operator-visible step is one logfmt line.
 //   hacored --config /etc/hamail/cluster.yaml [--node NAME] [--socket PATH]
-//           [--ocf-root DIR] [--log-file FILE]
+//           [--ocf-root DIR] [--fence-path DIRS] [--log-file FILE]
 #include <unistd.h>
 
 #include <csignal>
@@ -19,6 +19,7 @@
 #include "hamail/hacore/corosync/membership_source.h"
 #include "hamail/hacore/daemon/adapters/cpg_channel.h"
 #include "hamail/hacore/daemon/adapters/executor_agents.h"
+#include "hamail/hacore/daemon/adapters/fence_agent_runner.h"
 #include "hamail/hacore/daemon/adapters/loop_clock.h"
 #include "hamail/hacore/daemon/adapters/ping_prober.h"
 #include "hamail/hacore/daemon/adapters/session_replies.h"
@@ -41,12 +42,25 @@ struct Options {
   std::string node;
   std::string socket;
   std::string ocf_root = "/usr/lib/ocf";
+  std::string fence_path = "/usr/sbin:/sbin:/usr/local/sbin";
   std::string log_file;
 };
 
 LogLevel level_of(const std::string& s) {
   return s == "debug" ? LogLevel::debug : s == "warning" ? LogLevel::warning : s == "error" ? LogLevel::error
                                                                                              : LogLevel::info;
+}
+
+std::vector<std::string> split_path(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= s.size()) {
+    auto to = s.find(':', from);
+    if (to == std::string::npos) to = s.size();
+    if (to > from) out.push_back(s.substr(from, to - from));
+    from = to + 1;
+  }
+  return out;
 }
 
 executor::ExecutorOptions executor_options(const Options& o) {
@@ -64,10 +78,11 @@ class Hacored {
       : loop_(loop), o_(o), cfg_(cfg), log_(log),
         executor_(loop, log, executor_options(o)),
         agents_(executor_),
+        fence_devices_(loop, log, split_path(o.fence_path), static_cast<std::uint64_t>(cfg.stonith.timeout.count())),
         clock_(loop),
         cpg_(loop, channel_callbacks()),
         core_(cfg, o.node),
-        shell_(cfg, core_, agents_, cpg_, clock_, log),
+        shell_(cfg, core_, agents_, fence_devices_, cpg_, clock_, log),
         control_handler_(shell_),
         prober_(loop, log),
         reach_(shell_, prober_),
@@ -77,6 +92,9 @@ class Hacored {
       for (const auto& r : g.resources)
         if (auto st = executor_.add_resource(r); !st)
           log.error("resource_rejected").kv("resource", r.name).kv("error", st.message());
+    for (const auto& d : cfg.stonith.devices)
+      if (auto found = fence_devices_.find(d.agent); !found)
+        log.warning("fence_agent_missing").kv("device", d.name).kv("error", found.error());
   }
 
   Status start() {
@@ -160,6 +178,7 @@ class Hacored {
   const Logger& log_;
   executor::Executor executor_;
   hacore::ExecutorAgents agents_;
+  hacore::FenceAgentRunner fence_devices_;
   hacore::LoopClock clock_;
   hacore::CpgChannel cpg_;
   cluster::ClusterCore core_;
@@ -184,6 +203,7 @@ int main(int argc, char** argv) {
   options.value("node", &o.node, "NAME", "this node's name in the configuration (default: the host name)");
   options.value("socket", &o.socket, "PATH", "the control socket (default: control.socket of the configuration)");
   options.value("ocf-root", &o.ocf_root, "DIR", "where the OCF resource agents are");
+  options.value("fence-path", &o.fence_path, "DIRS", "where fence agents are looked for (':'-separated)");
   options.value("log-file", &o.log_file, "FILE", "also log to this file (default: logging.file of the configuration)");
   if (int code = parse_or_exit_code(options, argc, argv); code >= 0) return code;
 

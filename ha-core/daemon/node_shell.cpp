@@ -21,18 +21,24 @@ AgentRunner::Op op_of(scheduler::ActionKind k) {
 bool is_warning(const json& e) {
   static const char* const kBad[] = {"resource_failed", "node_lost", "transition_aborted", "switchover_failed",
                                      "quorum_lost", "message_dropped", "protocol_incompatible", "probe_failed",
-                                     "scheduler_error", "connectivity_lost"};
+                                     "scheduler_error", "connectivity_lost", "fence_begin", "fence_failed",
+                                     "fence_device_failed", "fence_confirmed", "boot_wait", "volume_outdated"};
   std::string name = e.value("event", "");
   for (const char* b : kBad)
     if (name == b) return true;
+  if (name == "fence_end") return !e.value("ok", false);
   return name == "scheduler_note" && e.value("note", "").rfind("WARNING", 0) == 0;
 }
 
 }  // namespace
 
 NodeShell::NodeShell(const config::ClusterConfig& cfg, cluster::ClusterCore& core, AgentRunner& agents,
-                     MessageChannel& channel, const Clock& clock, const Logger& log)
-    : cfg_(cfg), core_(core), agents_(agents), channel_(channel), clock_(clock), log_(log) {}
+                     FenceDevices& fence_devices, MessageChannel& channel, const Clock& clock, const Logger& log)
+    : cfg_(cfg), core_(core), agents_(agents), channel_(channel), clock_(clock), log_(log),
+      fencer_(cfg.stonith, fence_devices, clock) {
+  fencer_.set_health_listener(
+      [this](const std::string& device, bool ok, const std::string& detail) { device_health(device, ok, detail); });
+}
 
 std::string NodeShell::name_of(std::uint32_t id) const {
   for (const auto& n : cfg_.nodes)
@@ -84,6 +90,7 @@ void NodeShell::tick() {
   Effects fx;
   core_.tick(now(), fx);
   run(fx);
+  fencer_.tick();
 }
 
 Status NodeShell::send(const cluster::protocol::Message& m) {
@@ -105,6 +112,9 @@ void NodeShell::run(Effects& fx) {
   for (const auto& res : fx.start_monitors) start_monitor(res);
   for (const auto& res : fx.probes) probe(res);
   for (const auto& a : fx.run) run_action(a);
+  for (const auto& target : fx.cancel_fences)
+    if (std::size_t n = fencer_.cancel(target)) log_.info("fence_cancelled").kv("target", target).kv("jobs", n);
+  for (const auto& job : fx.fence) run_fence(job);
 }
 
 void NodeShell::start_monitor(const std::string& res) {
@@ -142,6 +152,31 @@ void NodeShell::run_action(const LocalAction& a) {
     core_.on_action_result(a, AgentOutcome{false, 1, st.message(), 0}, now(), out);
     run(out);
   }
+}
+
+void NodeShell::run_fence(const cluster::FenceJob& job) {
+  log_.warning("fencing").kv("target", job.target).kv("action", job.action).kv("reason", job.reason)
+      .kv("delay_ms", job.delay_ms).kv("delay_reason", job.delay_reason);
+  Status st = fencer_.fence(job, [this, job](const cluster::FenceOutcome& o) {
+    Effects out;
+    core_.on_fence_result(job, o, now(), out);
+    run(out);
+  });
+  if (!st) {
+    Effects out;
+    core_.on_fence_result(job, cluster::FenceOutcome{false, st.message(), {}, 0, 0, 0}, now(), out);
+    run(out);
+  }
+}
+
+// A device's monitor changed its answer: an alarm before the device is needed (local to
+// this node: each node checks the devices from where it would run them).
+void NodeShell::device_health(const std::string& device, bool ok, const std::string& detail) {
+  json e = {{"ts_ms", clock_.wall_ms()}, {"event", ok ? "fence_device_ok" : "fence_device_failed"},
+            {"node", core_.local_node()}, {"device", device}};
+  if (!ok) e["reason"] = detail;
+  log_event(e);
+  if (listener_) listener_(e);
 }
 
 // One logfmt record per operator event (warnings for what needs attention).

@@ -21,6 +21,13 @@ std::optional<std::string> why_not(const config::ClusterConfig& cfg, const confi
                                    const ClusterState& state, const std::map<std::string, std::string>& unavailable,
                                    const std::string& node) {
   if (auto it = unavailable.find(node); it != unavailable.end()) return it->second;
+  for (const auto& r : group.resources) {
+    auto v = r.params.find("volume");
+    if (v == r.params.end()) continue;
+    auto o = state.outdated_volumes.find(v->second);
+    if (o != state.outdated_volumes.end() && o->second == node)
+      return "volume " + v->second + " is outdated on " + node + " (fence-peer; cleared by unfence-peer after a resync)";
+  }
   return failure_ban(cfg, group, state, node);
 }
 

@@ -65,6 +65,12 @@ class StateReader {
                           [&](const YAML::Node& item, const std::string& p) { read_failure(item, p); });
     YAML::Node sw = r.child("switchover");
     if (sw.IsDefined()) read_switchover(sw, "state.switchover");
+    if (auto v = r.string_list("fence_requests")) state_.fence_requests.insert(v->begin(), v->end());
+    for_each_entry(sink_, r.child("outdated_volumes"), "state.outdated_volumes",
+                   [&](const std::string& volume, const YAML::Node& v, const std::string& p) {
+                     if (v.IsScalar()) state_.outdated_volumes[volume] = v.Scalar();
+                     else sink_.add(v, p, "expected the node where volume " + volume + " is outdated");
+                   });
     r.finish();
   }
 

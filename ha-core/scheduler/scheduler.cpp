@@ -70,6 +70,9 @@ FencePlan plan_fencing(const config::ClusterConfig& cfg, const ClusterState& sta
       }
     } else if (auto it = failures.fence_nodes.find(n.name); it != failures.fence_nodes.end()) {
       reason = it->second;
+    } else if (state.fence_requests.count(n.name)) {
+      if (can_fence) reason = "an operator asked to fence " + n.name + " (hactl fence)";
+      else t.notes.push_back("an operator asked to fence " + n.name + ": not without quorum and stonith enabled");
     }
     if (reason) {
       plan.fences.push_back({n.name, *reason});
@@ -91,7 +94,8 @@ std::map<std::string, std::string> unavailable_nodes(const config::ClusterConfig
       out[n.name] = n.name + (fencing.fenced.count(n.name) ? " was lost (unclean) and is fenced first"
                                                             : " was lost (unclean)");
     } else if (fencing.fenced.count(n.name)) {
-      out[n.name] = n.name + " is being fenced: " + failures.fence_nodes.at(n.name);
+      auto it = failures.fence_nodes.find(n.name);
+      out[n.name] = n.name + " is being fenced" + (it == failures.fence_nodes.end() ? " (operator request)" : ": " + it->second);
     } else if (ns.standby) {
       out[n.name] = n.name + " is in standby";
     } else if (auto it = failures.standby_nodes.find(n.name); it != failures.standby_nodes.end()) {
@@ -139,6 +143,10 @@ Status validate_state(const config::ClusterConfig& cfg, const ClusterState& stat
   for (const auto& [key, f] : state.failures) {
     if (auto st = check(key, "a failure record"); !st) return st;
   }
+  for (const auto& n : state.fence_requests)
+    if (!cfg.find_node(n)) return Error{"a fence request names node '" + n + "', which is not configured"};
+  for (const auto& [volume, n] : state.outdated_volumes)
+    if (!cfg.find_node(n)) return Error{"volume " + volume + " is outdated on node '" + n + "', which is not configured"};
   if (state.switchover) {
     if (!has_group(cfg, state.switchover->group))
       return Error{"the switchover request names group '" + state.switchover->group + "', which is not configured"};

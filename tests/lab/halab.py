@@ -66,6 +66,24 @@ class Lab:
             return None
         return self.wait_for(f"{node} to see members {members} quorate={quorate}", check, timeout)
 
+    def hactl_status(self, node):
+        """hactl status --json on NODE, or None while hacored does not answer."""
+        p = self.exec(node, "hactl", "status", "--json", check=False)
+        return json.loads(p.stdout) if p.returncode == 0 else None
+
+    def wait_group_on(self, asker, where, timeout, want=None):
+        """Waits until ASKER sees the (only) group on WHERE, no transition running, with every
+        resource as in WANT (name -> "started" / "promoted"; default: all started); returns
+        (status, seconds)."""
+        def check():
+            s = self.hactl_status(asker)
+            if not s or s.get("transition") or s["groups"][0]["node"] != where:
+                return None
+            res = {r["name"]: r["on"].get(where) for r in s["groups"][0]["resources"]}
+            ok = res == want if want is not None else all(v == "started" for v in res.values())
+            return s if ok else None
+        return self.wait_for(f"{asker} to see the group running on {where} as {want or 'started'}", check, timeout)
+
     def save_logs(self, dest):
         if os.path.isdir(self.root):
             shutil.copytree(self.root, dest, dirs_exist_ok=True,

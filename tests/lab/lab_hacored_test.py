@@ -32,10 +32,7 @@ class LabHacored(unittest.TestCase):
         return self.lab.exec(node, "hactl", *args, check=check, timeout=timeout)
 
     def status(self, node):
-        p = self.hactl(node, "status", "--json", check=False)
-        if p.returncode != 0:
-            return None
-        return json.loads(p.stdout)
+        return self.lab.hactl_status(node)
 
     def events(self, node):
         p = self.hactl(node, "events", "--json")
@@ -47,15 +44,7 @@ class LabHacored(unittest.TestCase):
         return sorted(r for r in RESOURCES if f"Dummy-{r}.state" in p.stdout)
 
     def group_on(self, node, where, timeout):
-        def check():
-            s = self.status(node)
-            if not s or s["groups"][0]["node"] != where or s.get("transition"):
-                return None
-            res = s["groups"][0]["resources"]
-            if all(r["on"].get(where) == "started" for r in res):
-                return s
-            return None
-        return self.lab.wait_for(f"{node} to see group demo running on {where}", check, timeout)
+        return self.lab.wait_group_on(node, where, timeout)
 
     # --- tests, in order ------------------------------------------------------------
     def test_1_group_starts_on_the_preferred_node(self):

@@ -59,7 +59,7 @@ class LabMailFailover(unittest.TestCase):
         cls.lab.down()
 
     def group_on(self, asker, where, timeout):
-        return storage.wait_group_on(self.lab, asker, where, WANT, timeout)
+        return self.lab.wait_group_on(asker, where, timeout, WANT)
 
     def client(self, *args, timeout=60):
         return self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, timeout=timeout)

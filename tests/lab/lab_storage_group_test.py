@@ -45,7 +45,7 @@ class LabStorageGroup(unittest.TestCase):
         cls.lab.down()
 
     def group_on(self, asker, where, timeout):
-        return storage.wait_group_on(self.lab, asker, where, WANT, timeout)
+        return self.lab.wait_group_on(asker, where, timeout, WANT)
 
     def mounted_with_files(self, node):
         findmnt = self.lab.exec(node, "findmnt", "-n", "-o", "SOURCE,FSTYPE", MNT, check=False)
@@ -85,6 +85,26 @@ class LabStorageGroup(unittest.TestCase):
         self.mounted_with_files("node1")
         self.client_reaches("node1")
 
+    def run_fence_peer_handler(self, node):
+        """drbd-lite's fence-peer handler, played by a shell script: it calls hactl and exits
+        with its code (DRBD's meaning: 4 peer outdated, 5 down, 7 fenced)."""
+        handler = "hactl fence-peer --volume r0 --timeout 30; rc=$?; echo \"fence-peer exit $rc\"; exit $rc"
+        return self.lab.exec(node, "sh", "-c", handler, check=False, timeout=60)
+
+    def test_1b_fence_peer_outdates_a_member_peer_through_the_cluster(self):
+        self.group_on("node1", "node1", timeout=30)
+        p = self.run_fence_peer_handler("node1")
+        say(f"fence-peer with node2 a member: {p.stdout.strip()} {p.stderr.strip()}")
+        self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
+        outdated = json.loads(self.lab.exec("node2", "hactl", "status", "--json").stdout)["fencing"]["outdated"]
+        self.assertEqual([(o["volume"], o["node"]) for o in outdated], [("r0", "node2")])
+        self.assertIn("OUTDATED on node2", self.lab.exec("node1", "hactl", "status").stdout)
+        q = self.lab.exec("node1", "hactl", "fence-peer", "--volume", "r0", "--query", check=False)
+        self.assertEqual(q.returncode, 1, "a member peer is neither fenced nor down")
+        self.lab.exec("node2", "hactl", "unfence-peer", "--volume", "r0")
+        self.lab.wait_for("the outdate cleared", lambda: not json.loads(self.lab.exec(
+            "node1", "hactl", "status", "--json").stdout)["fencing"]["outdated"], 10)
+
     def test_2_switchover_moves_the_filesystem(self):
         self.group_on("node1", "node1", timeout=30)
         start = time.monotonic()
@@ -115,6 +135,11 @@ class LabStorageGroup(unittest.TestCase):
         text, _ = self.lab.wait_for("hactl status warning that r0 is not replicating", warned, 20)
         self.assertIn("r0 is Primary but not replicating", text)
         say("hactl status after the failover:\n" + text)
+        # node2 was fenced before r0 (Consistent: it lost its Primary) was forced Primary here.
+        ends = [json.loads(line) for line in self.lab.exec("node1", "hactl", "events", "--json").stdout.splitlines()]
+        self.assertTrue([e for e in ends if e["event"] == "fence_end" and e["target"] == "node2" and e["ok"]])
+        p = self.run_fence_peer_handler("node1")
+        self.assertEqual(p.returncode, 7, p.stdout + p.stderr)
 
 
 if __name__ == "__main__":

@@ -178,16 +178,10 @@ class LabVipGroup(unittest.TestCase):
         cls.lab.down()
 
     def status(self, node):
-        p = self.lab.exec(node, "hactl", "status", "--json", check=False)
-        return json.loads(p.stdout) if p.returncode == 0 else None
+        return self.lab.hactl_status(node)
 
     def group_on(self, node, where, timeout):
-        def check():
-            s = self.status(node)
-            if not s or s["groups"][0]["node"] != where or s.get("transition"):
-                return None
-            return s if all(r["on"].get(where) == "started" for r in s["groups"][0]["resources"]) else None
-        return self.lab.wait_for(f"{node} to see group demo running on {where}", check, timeout)
+        return self.lab.wait_group_on(node, where, timeout)
 
     def web(self):
         p = self.lab.exec("client", "curl", "-s", "--max-time", "0.5", f"http://{VIP}:8080/", check=False)

@@ -124,12 +124,6 @@ def expected_sums(files):
     return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
 
 
-def group_status(lab, node):
-    """hactl status --json on NODE, or None while hacored does not answer."""
-    p = lab.exec(node, "hactl", "status", "--json", check=False)
-    return json.loads(p.stdout) if p.returncode == 0 else None
-
-
 def start_group_on_fresh_volume(lab, agents):
     """hacored tries the group at once and fails (no metadata yet, nothing is started):
     maintenance stops it while r0 is prepared and mkfs'd through the agents; cleanup and
@@ -138,22 +132,10 @@ def start_group_on_fresh_volume(lab, agents):
                  lambda: lab.exec("node1", "hactl", "maintenance", "on", check=False).returncode == 0, 30)
 
     def quiet():
-        s = group_status(lab, "node1")
+        s = lab.hactl_status("node1")
         return s and s["maintenance"] and not s.get("transition")
     lab.wait_for("maintenance on and no transition running", quiet, 60)
     prepare_volume(lab)
     mkfs_through_agent(lab, agents, "node1")
     lab.exec("node1", "hactl", "resource", "cleanup")
     lab.exec("node1", "hactl", "maintenance", "off")
-
-
-def wait_group_on(lab, asker, where, want, timeout):
-    """Waits until ASKER sees the (only) group on WHERE with every resource as in WANT
-    (name -> "started" / "promoted") and no transition running; returns (status, seconds)."""
-    def check():
-        s = group_status(lab, asker)
-        if not s or s.get("transition") or s["groups"][0]["node"] != where:
-            return None
-        res = {r["name"]: r["on"].get(where) for r in s["groups"][0]["resources"]}
-        return s if res == want else None
-    return lab.wait_for(f"{asker} to see the group running on {where} as {want}", check, timeout)

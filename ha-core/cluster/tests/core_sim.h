@@ -20,8 +20,9 @@ namespace hamail::cluster::coresim {
 
 class Sim : public ::testing::Test {
  protected:
+  virtual std::string config_text() const { return testing_config::kTwoNodeConfig; }
   void SetUp() override {
-    auto load = config::parse_cluster_config(testing_config::kTwoNodeConfig, "t.yaml");
+    auto load = config::parse_cluster_config(config_text(), "t.yaml");
     ASSERT_TRUE(load.config) << load.errors[0].to_string();
     cfg_ = *load.config;
     cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");
@@ -59,6 +60,9 @@ class Sim : public ::testing::Test {
       pending_.push_back({node, "probe", r, it == truth_.end() ? 7 : it->second, {}});
     }
     for (auto& a : fx.run) pending_.push_back({node, "run", a.resource, 0, a});
+    for (auto& t : fx.cancel_fences)  // as the Fencer drops them
+      std::erase_if(fence_jobs_, [&](const FenceCall& c) { return c.node == node && c.job.target == t; });
+    for (auto& f : fx.fence) fence_jobs_.push_back({node, f});
     for (auto& r : fx.start_monitors) monitors_[node].insert(r);
     for (auto& r : fx.stop_monitors) monitors_[node].erase(r);
   }
@@ -142,7 +146,7 @@ class Sim : public ::testing::Test {
       if (cpg_.empty() && pending_.empty() && i > 10) {
         bool busy = false;
         for (auto& name : members_) busy |= has_core(name) && cores_[name]->state().transition.has_value();
-        if (!busy) return;
+        if (!busy || !fence_jobs_.empty()) return;  // done, or a fence waits for the test's answer
       }
     }
     FAIL() << "did not settle";
@@ -197,6 +201,22 @@ class Sim : public ::testing::Test {
   // What runs where, as the agents see it: resource -> status per node.
   std::map<std::pair<std::string, std::string>, int> truth_;  // 0 started, 8 promoted (absent: 7)
   std::set<std::pair<std::string, std::string>> fail_next_;    // (resource, node): next action fails
+  struct FenceCall {
+    std::string node;  // the executor
+    FenceJob job;
+  };
+  std::deque<FenceCall> fence_jobs_;                           // fences asked for, not yet answered
+  // Answers the oldest fence job as its executor's runner would.
+  void answer_fence(bool ok, const std::string& detail = "") {
+    ASSERT_FALSE(fence_jobs_.empty());
+    FenceCall c = fence_jobs_.front();
+    fence_jobs_.pop_front();
+    FenceOutcome o{ok, detail, {"lab-fence"}, 1, 120, static_cast<std::uint64_t>(c.job.delay_ms)};
+    if (!has_core(c.node)) return;
+    Effects fx;
+    cores_[c.node]->on_fence_result(c.job, o, now(c.node), fx);
+    handle(c.node, fx);
+  }
   bool expect_drops_ = false;
   std::int64_t mono_ = 5'000'000;                              // since boot
   std::int64_t wall_ = 1'700'000'000'000;

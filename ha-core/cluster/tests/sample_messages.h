@@ -24,6 +24,7 @@ inline StateSnapshot sample_snapshot() {
                       {"node", "node2"}});
   s.failed_actions.push_back({{"node", "node1"}, {"resource", "smtpd"}, {"action", "monitor"}, {"rc", 7}});
   s.fencing_history.push_back({{"node", "node2"}, {"result", "failed"}});
+  s.outdated.push_back({"r0", "node2", "fence-peer on node1"});
   return s;
 }
 
@@ -54,6 +55,10 @@ inline std::vector<protocol::Message> one_of_each() {
   add(Connectivity{"node1", false, {"192.0.2.1", "gw.example"}});
   add(Quorum{"node1", true});
   add(ResourceHealth{"node1", "vol", true, "r0_monitor_10000: promoted (degraded) (exit code 191): StandAlone"});
+  add(FenceResult{10, 1, "node2", true, "off", {"pdu-a", "pdu-b"}, 2, 310, 5000, "off, confirmed by status"});
+  add(FenceNode{"node2", "user root (uid 0, pid 42)"});
+  add(ConfirmOff{"node2", "user root (uid 0, pid 42)"});
+  add(Outdate{"r0", "node2", true, "fence-peer on node1"});
   return out;
 }
 

@@ -5,10 +5,15 @@
 //  - FakeAgents: results come later (the test pumps them), never from inside the call;
 //    an unknown resource fails at once; an action can succeed, fail with an OCF code or
 //    time out; probes and monitors report what really runs (AgentTruth).
+//  - FakeFenceDevices: one power switch shared by both nodes: results come later (the test
+//    pumps them); `off` powers the target off (on_power_off lets the test drop it from
+//    the CPG), `status` says 2 when it is off and 0 when on; a device can be made to fail
+//    (exit code 1, as a fence agent that cannot reach its device).
 //  - FakeClock: monotonic and wall clocks moved by the test, each on its own.
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -19,6 +24,7 @@
 #include "hamail/hacore/daemon/clock.h"
 #include "hamail/hacore/daemon/connectivity_reporter.h"
 #include "hamail/hacore/daemon/control_handler.h"
+#include "hamail/hacore/daemon/fence_devices.h"
 #include "hamail/hacore/daemon/message_channel.h"
 #include "hamail/hacore/daemon/node_shell.h"
 
@@ -201,6 +207,47 @@ class FakeAgents : public AgentRunner {
   std::deque<Call> queue_;
   std::map<std::string, Monitor> monitors_;
   std::map<std::pair<std::string, Op>, std::pair<Behaviour, int>> scripted_;
+};
+
+class FakeFenceDevices : public FenceDevices {
+ public:
+  Status run(const config::StonithDevice& d, const std::string& action, const std::string& target, Done done) override {
+    if (missing.count(d.name)) return Error{"fence agent " + d.agent + " not found"};
+    queue_.push_back({d.name, action, target, std::move(done)});
+    return Status::ok();
+  }
+  bool complete_one() {
+    if (queue_.empty()) return false;
+    Call c = std::move(queue_.front());
+    queue_.pop_front();
+    calls.push_back(c.device + " " + c.action + (c.target.empty() ? "" : " " + c.target));
+    c.done(answer(c));
+    return true;
+  }
+  bool idle() const { return queue_.empty(); }
+  std::set<std::string> failing;   // devices whose agent exits 1
+  std::set<std::string> missing;   // devices whose agent is not installed
+  std::set<std::string> off;       // nodes powered off
+  std::function<void(const std::string&)> on_power_off;
+  std::vector<std::string> calls;  // "dev action target", in the order they completed
+
+ private:
+  struct Call {
+    std::string device, action, target;
+    Done done;
+  };
+  Run answer(const Call& c) {
+    if (failing.count(c.device)) return {1, false, "exit code 1: Failed: Unable to connect to the device", 40};
+    if (c.action == "status") return {off.count(c.target) ? 2 : 0, false, "", 20};
+    if (c.action == "off" || c.action == "reboot") {
+      bool was_on = off.insert(c.target).second;
+      if (was_on && on_power_off) on_power_off(c.target);
+      if (c.action == "reboot") off.erase(c.target);
+    }
+    if (c.action == "on") off.erase(c.target);
+    return {0, false, "", 30};
+  }
+  std::deque<Call> queue_;
 };
 
 // Records what a control request got back.

@@ -87,5 +87,42 @@ TEST(SchedulerTest, MigrationThresholdZeroAlwaysRecoversInPlace) {
   EXPECT_EQ(t->actions[1].node, "node1");
 }
 
+TEST(SchedulerTest, AnOperatorFenceRequestFencesTheNodeFirstAndMovesItsGroup) {
+  Scenario sc = load(R"(  nodes: {node1: online, node2: online}
+  resources:
+    node2: {mail-vip: started, mail-volume: promoted, mail-fs: started, smtpd: started}
+)");
+  sc.state.fence_requests = {"node2"};
+  auto t = schedule(sc.config, sc.state);
+  ASSERT_TRUE(t.is_ok()) << t.error();
+  ASSERT_FALSE(t->actions.empty());
+  EXPECT_EQ(t->actions[0].kind, ActionKind::fence);
+  EXPECT_EQ(t->actions[0].node, "node2");
+  EXPECT_NE(t->actions[0].reason.find("an operator asked to fence node2"), std::string::npos);
+  for (std::size_t i = 1; i < t->actions.size(); ++i) EXPECT_EQ(t->actions[i].node, "node1") << render_transition(*t);
+}
+
+TEST(SchedulerTest, NoOperatorFenceWithoutQuorum) {
+  Scenario sc = load("  nodes: {node1: online, node2: online}\n");
+  sc.state.quorate = false;
+  sc.state.fence_requests = {"node2"};
+  auto t = schedule(sc.config, sc.state);
+  ASSERT_TRUE(t.is_ok());
+  for (const auto& a : t->actions) EXPECT_NE(a.kind, ActionKind::fence);
+}
+
+TEST(SchedulerTest, AnOutdatedVolumeKeepsItsGroupOffThatNode) {
+  Scenario sc = load("  nodes: {node1: online, node2: online}\n");
+  sc.config.groups[0].resources[1].params["volume"] = "r0";
+  sc.state.outdated_volumes = {{"r0", "node1"}};
+  auto t = schedule(sc.config, sc.state);
+  ASSERT_TRUE(t.is_ok());
+  ASSERT_FALSE(t->actions.empty());
+  for (const auto& a : t->actions) EXPECT_EQ(a.node, "node2") << render_transition(*t);
+  EXPECT_NE(render_transition(*t).find("volume r0 is outdated on node1"), std::string::npos) << render_transition(*t);
+  sc.state.outdated_volumes = {{"r0", "node3"}};
+  EXPECT_FALSE(schedule(sc.config, sc.state).is_ok());
+}
+
 }  // namespace
 }  // namespace hamail::scheduler

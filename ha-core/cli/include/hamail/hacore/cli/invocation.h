@@ -1,5 +1,5 @@
 // Invocation: one parsed `hactl` command line for the daemon commands (status,
-// switchover, standby, maintenance, resource, events). Parsing is pure: bad arguments
+// switchover, standby, maintenance, resource, events, fence, fence-peer, unfence-peer). Parsing is pure: bad arguments
 // come back as an error message, which the caller prints with the usage (exit 2).
 #pragma once
 
@@ -15,7 +15,10 @@
 
 namespace hamail::hactl {
 
-enum class Command { status, switchover, standby, unstandby, maintenance, resource_cleanup, resource_restart, events };
+enum class Command {
+  status, switchover, standby, unstandby, maintenance, resource_cleanup, resource_restart, events,
+  fence, fence_peer, unfence_peer
+};
 
 struct Invocation {
   Command command = Command::status;
@@ -32,6 +35,10 @@ struct Invocation {
   std::string resource;                    // resource cleanup [R] / restart R
   bool follow = false;                     // events --follow
   std::optional<std::int64_t> since_ms;    // events --since T, resolved against `now_ms`
+  bool confirm_off = false;                // fence NODE --confirm-off
+  std::string volume;                      // fence-peer / unfence-peer --volume V
+  std::string peer;                        // fence-peer --peer NODE
+  bool query = false;                      // fence-peer --query
 };
 
 // args without argv[0]; `now_ms` (epoch ms) resolves relative --since values.

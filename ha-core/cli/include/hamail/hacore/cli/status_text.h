@@ -9,7 +9,8 @@
 
 namespace hamail::hactl {
 
-std::string render_status(const nlohmann::json& status);
+// color: the alarms (fencing failed, a failing device) in red, for a terminal.
+std::string render_status(const nlohmann::json& status, bool color = false);
 
 // 412 -> "0.41 s"; shared by status, switchover and event texts.
 std::string seconds_text(std::int64_t ms);

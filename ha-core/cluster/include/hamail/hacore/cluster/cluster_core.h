@@ -43,10 +43,25 @@ class ClusterCore {
   void on_probe_result(const std::string& resource, int rc, const std::string& detail, Now now, Effects& fx);
   void on_action_result(const LocalAction& action, const AgentOutcome& outcome, Now now, Effects& fx);
   void on_monitor_result(const std::string& resource, int rc, const std::string& detail, Now now, Effects& fx);
+  // A fence this node ran for the cluster (an Effects::fence job) ended.
+  void on_fence_result(const FenceJob& job, const FenceOutcome& outcome, Now now, Effects& fx);
   void tick(Now now, Effects& fx);
 
   // Operator commands (hactl): a message to multicast, or an error naming what is wrong.
-  Result<protocol::Message> command(const OperatorCommand& cmd, Now now);
+  // `by` says who asked (recorded with fences and confirmations).
+  Result<protocol::Message> command(const OperatorCommand& cmd, Now now, const std::string& by = "hactl");
+  // drbd-lite's fence-peer (see README): the answer now (kOutdated, kPeerDown, kFenced;
+  // kPending: ask again; kNotDone with the reason) and an outdate to multicast, if any.
+  static constexpr int kNotDone = 1, kPending = 0, kOutdated = 4, kPeerDown = 5, kFenced = 7;
+  struct FencePeerAnswer {
+    int code = kNotDone;
+    std::string text;
+    std::optional<protocol::Message> send;
+  };
+  FencePeerAnswer fence_peer(const FencePeerQuery& q);
+  // With stonith and quorum.wait_for_all: the nodes not seen in the group since this node
+  // started (and not confirmed off). While any is missing, nothing starts and nobody is fenced.
+  std::vector<std::string> boot_waiting_for() const;
   // Clean shutdown: announce it (its groups move away, as with standby); then wait
   // until runs_nothing_here() before leaving the group.
   protocol::Message shutdown_request() const;
@@ -115,8 +130,11 @@ class ClusterCore {
   Status handle(const protocol::ActionRequest& m, const Delivery& d, Effects& fx);
   Status handle(const protocol::ActionResult& m, const Delivery& d, Effects& fx);
   Status check_result(const protocol::ActionResult& m, const Delivery& d) const;
+  // A result (agent or fence) against the running transition: not a duplicate, the action
+  // requested (a result of an earlier transition is a late fact: ok).
+  Status check_answer(std::uint64_t id, std::uint32_t index, const scheduler::Action& done) const;
   void apply_result_facts(const protocol::ActionResult& m, Now now, Effects& fx);
-  void advance_transition(const protocol::ActionResult& m, Now now, Effects& fx);
+  void advance_transition(std::uint32_t index, bool ok, Now now, Effects& fx);
   void abort_transition(const std::string& reason, Now now, Effects& fx, bool back_off = true);
   void finish_transition(Now now, Effects& fx);
   void request_next_action(Effects& fx);
@@ -138,6 +156,21 @@ class ClusterCore {
   void check_progress(Now now, Effects& fx);
   std::optional<std::string> group_node(const config::GroupConfig& g) const;
   bool group_running_on(const config::GroupConfig& g, const std::string& node) const;
+
+  // core_fencing.cpp: fences (who runs them, the race delay, results), operator fences and
+  // confirmations, outdated volumes.
+  Status handle(const protocol::FenceResult& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::FenceNode& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::ConfirmOff& m, const Delivery& d, Effects& fx);
+  Status handle(const protocol::Outdate& m, const Delivery& d, Effects& fx);
+  void start_fence(const scheduler::Action& a, std::uint64_t id, std::uint32_t index, Now now, Effects& fx);
+  std::optional<std::string> fence_executor(const std::string& target) const;
+  std::pair<std::int64_t, std::string> race_delay(const std::string& target, const std::string& executor) const;
+  void apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx);
+  void mark_off(const std::string& node);
+  bool manages_volume(const std::string& volume) const;
+  Result<protocol::Message> fence_command(const FenceCommand& c, const std::string& by) const;
+  json fencing_status() const;
 
   // core_commands.cpp
   Result<protocol::Message> switchover_command(const SwitchoverCommand& c, Now now);
@@ -162,6 +195,9 @@ class ClusterCore {
   std::optional<std::int64_t> start_sent_ms_;  // monotonic: the DC sent a transition_start not yet applied
   std::optional<std::uint64_t> switchover_end_sent_;  // the DC sent its end, not yet applied
   int failed_transitions_ = 0;
+  std::set<std::string> seen_;                 // nodes seen in the group (or confirmed off) since start
+  bool boot_wait_noted_ = false;
+  std::set<std::string> outdate_sent_;         // volumes whose outdate this node sent, not yet applied
   std::uint64_t next_switchover_seq_ = 1;
 };
 

@@ -32,10 +32,22 @@ struct StandbyCommand {
 struct MaintenanceCommand { bool on = false; };
 struct CleanupCommand { std::string resource; };  // empty: every resource
 struct RestartCommand { std::string resource; };
+struct FenceCommand {
+  std::string node;
+  bool confirm_off = false;   // record an operator's word that the node is off (no agent runs)
+};
+struct UnfencePeerCommand { std::string volume; };  // drbd-lite's unfence-peer: clears an outdate
 
-using OperatorCommand =
-    std::variant<SwitchoverCommand, StandbyCommand, MaintenanceCommand, CleanupCommand, RestartCommand>;
-using ControlRequest = std::variant<StatusQuery, EventsQuery, OperatorCommand>;
+// drbd-lite's fence-peer handler (hactl fence-peer): asked again until it has an answer.
+struct FencePeerQuery {
+  std::string volume;
+  std::string peer;           // empty: the other node
+  bool query_only = false;    // never outdate or wait: is the peer fenced or down already?
+};
+
+using OperatorCommand = std::variant<SwitchoverCommand, StandbyCommand, MaintenanceCommand, CleanupCommand,
+                                     RestartCommand, FenceCommand, UnfencePeerCommand>;
+using ControlRequest = std::variant<StatusQuery, EventsQuery, FencePeerQuery, OperatorCommand>;
 
 inline constexpr std::int64_t kMaxSinceMs = 1LL << 53;
 

@@ -23,7 +23,7 @@
 
 namespace hamail::cluster::protocol {
 
-inline constexpr int kVersion = 2;
+inline constexpr int kVersion = 3;  // 3: fencing (fence_result, fence_node, confirm_off, outdate)
 inline constexpr int kLegacyVersion = 1;  // what a message without "v" is
 // Whether this node reads (and may cooperate with) a peer speaking `version`.
 constexpr bool compatible(int version) { return version == kVersion; }
@@ -41,6 +41,7 @@ inline constexpr std::size_t kMaxEventBytes = 64 * 1024;  // one event of a stat
 inline constexpr std::int64_t kMaxAgeMs = 100LL * 365 * 24 * 3600 * 1000;
 inline constexpr std::uint64_t kMaxId = (1ULL << 62);
 inline constexpr int kMaxRc = 255;
+inline constexpr std::size_t kMaxFenceDevices = 64;
 
 struct Hello { std::string node; };  // "I am here, speaking the envelope's version"
 struct ProbeReport {
@@ -106,11 +107,37 @@ struct ResourceHealth {
   bool degraded = false;
   std::string reason;
 };
+// The DC fenced `node` (action_request of a fence): the outcome, the level and devices used.
+struct FenceResult {
+  std::uint64_t id = 0;
+  std::uint32_t index = 0;
+  std::string node;
+  bool ok = false;
+  std::string action;                 // off | reboot
+  std::vector<std::string> devices;   // of the level that succeeded, or the last one tried
+  std::uint32_t level = 0;            // 1-based; 0: no level ran
+  std::uint64_t duration_ms = 0;      // the agents' runs, after any delay
+  std::uint64_t delay_ms = 0;         // waited before shooting (race, device delays)
+  std::string detail;                 // why it failed, or how it was confirmed
+};
+// An operator asked to fence `node` (hactl fence NODE); `by` says who.
+struct FenceNode { std::string node, by; };
+// An operator confirmed that `node` is off (hactl fence NODE --confirm-off).
+struct ConfirmOff { std::string node, by; };
+// drbd-lite's fence-peer through ha-core: volume `volume` may not be promoted on `node`
+// (outdated at the cluster level) until cleared (on=false: unfence-peer).
+struct Outdate {
+  std::string volume;
+  std::string node;
+  bool on = true;
+  std::string by;
+};
 struct ForeignVersion { std::string type; };                 // unreadable: only the envelope
 
 using Body = std::variant<Hello, ProbeReport, Failure, TransitionStart, ActionRequest, ActionResult, SetStandby,
                           SetMaintenance, Switchover, SwitchoverEnd, SwitchoverClear, Cleanup, Restart, StateSync,
-                          Leaving, Connectivity, Quorum, ResourceHealth, ForeignVersion>;
+                          Leaving, Connectivity, Quorum, ResourceHealth, FenceResult, FenceNode, ConfirmOff,
+                          Outdate, ForeignVersion>;
 
 struct Message {
   int version = kVersion;

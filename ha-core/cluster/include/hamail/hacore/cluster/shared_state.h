@@ -51,6 +51,21 @@ struct Switchover {
   bool done = false;                  // completed, kept as a visible standing placement
 };
 
+// A volume outdated at the cluster level (drbd-lite's fence-peer while its peer was a
+// member): the volume's group is not promoted on `node` until unfence-peer clears it.
+struct OutdateRecord {
+  std::string node;
+  std::string by;
+};
+
+// Fencing of one node as this partition saw it.
+struct FenceRecord {
+  bool fenced = false;               // fenced (or confirmed off) since it was last a member
+  int failures = 0;                  // consecutive failed attempts
+  std::string last_error;
+  std::string confirmed_by;          // an operator's --confirm-off
+};
+
 struct SharedState {
   std::map<std::string, scheduler::NodeState> nodes;
   std::set<std::string> members;     // nodes whose hacored is in the CPG group
@@ -69,6 +84,9 @@ struct SharedState {
   std::deque<json> failed_actions;
   std::optional<json> last_transition;        // id, actions, result, duration_ms
   std::deque<json> fencing_history;
+  std::map<std::string, FenceRecord> fencing;          // by node
+  std::set<std::string> fence_requests;                // operator fences not yet carried out
+  std::map<std::string, OutdateRecord> outdated;       // by volume
 
   void add_event(json e);
   void add_failed_action(json f);

@@ -38,6 +38,12 @@ struct SwitchoverSnapshot {
   bool done = false;
 };
 
+struct OutdateSnapshot {
+  std::string volume;
+  std::string node;
+  std::string by;
+};
+
 struct StateSnapshot {
   std::map<std::string, NodeFlags> nodes;
   std::vector<FailureSnapshot> failures;
@@ -48,6 +54,7 @@ struct StateSnapshot {
   std::vector<nlohmann::json> events;         // oldest first
   std::vector<nlohmann::json> failed_actions;
   std::vector<nlohmann::json> fencing_history;
+  std::vector<OutdateSnapshot> outdated;      // volumes outdated at the cluster level (fence-peer)
 };
 
 // The snapshot of `state` at this node's monotonic time `now_mono`.

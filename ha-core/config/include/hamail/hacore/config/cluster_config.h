@@ -50,17 +50,40 @@ struct TimingConfig {
   int token_retransmits_before_loss = 4;
 };
 
+// One fencing device: a fence-agents program (fence_ipmilan, fence_virsh, fence_dummy,
+// fence_halab ...) run with the fence-agents protocol: `key=value` lines on stdin
+// (action, plug/port, params), exit 0 success, 1 failure, status 2 = off.
 struct StonithDevice {
   std::string name;
-  std::string agent;                        // a fence-agents program, e.g. fence_ipmilan, fence_lab
-  std::vector<std::string> hosts;           // node names this device can fence
-  std::map<std::string, std::string> params;  // passed on the agent's stdin (never argv)
+  std::string agent;                          // a fence-agents program, found in hacored's --fence-path
+  std::vector<std::string> hosts;             // node names this device can fence
+  std::map<std::string, std::string> params;  // passed on the agent's stdin (never argv or the environment)
+  std::map<std::string, std::string> host_map;  // node -> the agent's plug (default: the node's name)
+  std::string password_file;                  // read when the agent runs: password=... on its stdin
+  std::optional<Milliseconds> timeout;        // one agent run (default: stonith.timeout)
+  int retries = 1;                            // further runs after a failed one, before the next level
+  Milliseconds delay_base{0};                 // waited before this device fences (static) ...
+  Milliseconds delay_max{0};                  // ... plus a random delay up to this
+  Milliseconds monitor_interval{60000};       // `monitor` of the device (0: never): its health in hactl status
 };
+
+// The levels tried, in order, to fence one node; a level succeeds when all its devices do
+// (e.g. the two PDUs feeding a node).
+using FenceLevels = std::vector<std::vector<std::string>>;
 
 struct StonithConfig {
   bool enabled = true;
   Milliseconds timeout{60000};
+  std::string action = "reboot";              // off | reboot: what "fence" means
+  // The two-node fence race: a node that runs fewer resources than its lost peer (ties:
+  // the higher node id) waits this long before shooting, so the active node wins.
+  Milliseconds priority_delay{5000};
   std::vector<StonithDevice> devices;
+  std::map<std::string, FenceLevels> topology;  // node -> levels (absent: each device for it, in order)
+
+  // The levels for `node`: its topology, else one level per device that can fence it.
+  FenceLevels levels_for(const std::string& node) const;
+  const StonithDevice* find_device(const std::string& name) const;
 };
 
 enum class OnFail { restart, standby, fence, block, stop };

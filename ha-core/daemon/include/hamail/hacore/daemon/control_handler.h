@@ -2,11 +2,13 @@
 // ControlRequest first; a bad one is answered {"ok":false,"error":"..."} naming the field,
 // never an exception. status: the core's view. events: the history since a time, then
 // (follow) live events. Operator commands: checked by the core, multicast to the group;
-// the reply carries the switchover id, group and target hactl follows. Replies go through
+// the reply carries the switchover id, group and target hactl follows. fence_peer (drbd-lite's
+// handler through hactl) is answered at once with a DRBD code or "pending" (hactl asks again). Replies go through
 // ControlReplies (the control server's session in hacored, a recorder in tests).
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +22,7 @@ class ControlReplies {
   virtual bool send(const nlohmann::json& line) = 0;  // false: the client is gone
   virtual void subscribe() = 0;                        // later events go to it too
   virtual void end() = 0;                              // close once sent
+  virtual std::string who() const { return "hactl"; }  // the client, for what is recorded (fences)
 };
 
 class ControlHandler {
@@ -29,6 +32,7 @@ class ControlHandler {
   std::optional<nlohmann::json> handle(const nlohmann::json& request, ControlReplies& replies);
 
  private:
+  nlohmann::json fence_peer(const cluster::FencePeerQuery& q, const std::string& who);
   NodeShell& shell_;
 };
 

@@ -3,7 +3,7 @@
 // ticks), each stamped with the Clock, and carries out the Effects the core returns:
 // events logged (one logfmt line each) and handed to the event listener (hactl events
 // --follow), messages encoded and sent, probes, actions and monitors run by the
-// AgentRunner, whose results come back as new inputs. main() only wires libuv timers,
+// AgentRunner, fences by the Fencer over FenceDevices, whose results come back as new inputs. main() only wires libuv timers,
 // signals and descriptors to these entry points; a test drives them directly.
 #pragma once
 
@@ -20,6 +20,8 @@
 #include "hamail/hacore/config/cluster_config.h"
 #include "hamail/hacore/daemon/agent_runner.h"
 #include "hamail/hacore/daemon/clock.h"
+#include "hamail/hacore/daemon/fence_devices.h"
+#include "hamail/hacore/daemon/fencer.h"
 #include "hamail/hacore/daemon/message_channel.h"
 
 namespace hamail::hacore {
@@ -27,14 +29,14 @@ namespace hamail::hacore {
 class NodeShell {
  public:
   // Every reference must outlive the shell.
-  NodeShell(const config::ClusterConfig& cfg, cluster::ClusterCore& core, AgentRunner& agents, MessageChannel& channel,
-            const Clock& clock, const Logger& log);
+  NodeShell(const config::ClusterConfig& cfg, cluster::ClusterCore& core, AgentRunner& agents,
+            FenceDevices& fence_devices, MessageChannel& channel, const Clock& clock, const Logger& log);
 
   // Inputs.
   void on_membership(const std::vector<std::uint32_t>& member_nodeids);
   void on_message(std::uint32_t from_nodeid, std::string_view bytes);
   void on_quorum(bool quorate);
-  void tick();  // every ~200 ms: back-offs, delayed decisions
+  void tick();  // every ~200 ms: back-offs, delayed decisions, fence delays, device monitors
 
   // Multicasts a message the core made (operator command, leaving, connectivity).
   Status send(const cluster::protocol::Message& message);
@@ -46,6 +48,9 @@ class NodeShell {
   cluster::Now now() const { return cluster::Now{clock_.monotonic_ms(), clock_.wall_ms()}; }
   const Logger& log() const { return log_; }
   const config::ClusterConfig& config() const { return cfg_; }
+  const Fencer& fencer() const { return fencer_; }
+  // Runs the effects of a core call made outside the shell's inputs (a control request).
+  void apply(cluster::Effects& fx) { run(fx); }
 
  private:
   void run(cluster::Effects& fx);  // the effect runner
@@ -53,6 +58,8 @@ class NodeShell {
   void start_monitor(const std::string& resource);
   void probe(const std::string& resource);
   void run_action(const cluster::LocalAction& action);
+  void run_fence(const cluster::FenceJob& job);
+  void device_health(const std::string& device, bool ok, const std::string& detail);
   std::uint64_t monitor_interval(const std::string& resource) const;
   std::string name_of(std::uint32_t nodeid) const;
 
@@ -62,6 +69,7 @@ class NodeShell {
   MessageChannel& channel_;
   const Clock& clock_;
   const Logger& log_;
+  Fencer fencer_;
   std::function<void(const nlohmann::json&)> listener_;
 };
 

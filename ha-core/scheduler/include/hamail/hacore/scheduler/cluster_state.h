@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -57,6 +58,10 @@ struct ClusterState {
   std::map<ResourceOnNode, ResourceStatus> resources;     // absent: stopped
   std::map<ResourceOnNode, FailureRecord> failures;
   std::optional<SwitchoverRequest> switchover;
+  std::set<std::string> fence_requests;                   // an operator asked to fence these nodes
+  // drbd-lite's fence-peer through the cluster: volume -> the node where it is outdated
+  // (a group with a resource whose `volume` param names it runs anywhere but there).
+  std::map<std::string, std::string> outdated_volumes;
 
   ResourceStatus resource_status(const std::string& resource, const std::string& node) const;
   const NodeState* node(const std::string& name) const;

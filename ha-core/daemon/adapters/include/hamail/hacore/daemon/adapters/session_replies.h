@@ -13,6 +13,7 @@ class SessionReplies : public ControlReplies {
   bool send(const nlohmann::json& line) override { return session_.send(line); }
   void subscribe() override { session_.subscribe(); }
   void end() override { session_.end(); }
+  std::string who() const override { return session_.peer().describe(); }
 
  private:
   ControlSession& session_;

@@ -1,0 +1,207 @@
+// Fencing in the core, two nodes with stonith enabled: a lost node is fenced before its
+// group starts elsewhere (the fence comes first, its result carries devices, level and
+// duration), the race delay lets the active side shoot first, a failed fence keeps the
+// resources stopped and is retried with back-off until an operator confirms the node off,
+// wait_for_all holds a node that boots alone, operator fences, and drbd-lite's fence-peer
+// answered through the cluster (outdate while the peer is a member, fenced once it is not).
+#include <gtest/gtest.h>
+
+#include "core_sim.h"
+
+namespace hamail::cluster {
+namespace {
+
+using nlohmann::json;
+
+class Fencing : public coresim::Sim {
+ protected:
+  std::string config_text() const override { return testing_config::kTwoNodeFencingConfig; }
+  void start_both() {
+    membership({"node1", "node2"});
+    settle();
+    ASSERT_EQ(running_on("node1").size(), 3u);
+  }
+  std::size_t count(const std::string& node, const std::string& name) {
+    std::size_t n = 0;
+    for (auto& e : events_[node]) n += e["event"] == name;
+    return n;
+  }
+};
+
+TEST_F(Fencing, ALostActiveNodeIsFencedBeforeItsGroupStartsElsewhere) {
+  start_both();
+  lose("node1");
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u);
+  const FenceJob job = fence_jobs_.front().job;
+  EXPECT_EQ(fence_jobs_.front().node, "node2") << "the survivor runs the fence";
+  EXPECT_EQ(job.target, "node1");
+  EXPECT_EQ(job.action, "off");
+  EXPECT_TRUE(running_on("node2").empty()) << "nothing starts before the fence";
+  json begin = last_event("node2", "fence_begin");
+  EXPECT_EQ(begin["target"], "node1");
+  EXPECT_EQ(begin["by"], "node2");
+  answer_fence(true, "level 1 (lab-fence): off done");
+  settle();
+  EXPECT_EQ(running_on("node2").size(), 3u);
+  json end = last_event("node2", "fence_end");
+  EXPECT_EQ(end["ok"], true);
+  EXPECT_EQ(end["result"], "fenced");
+  EXPECT_EQ(end["devices"], json::array({"lab-fence"}));
+  EXPECT_EQ(end["level"], 1);
+  EXPECT_EQ(end["duration_ms"], 120);
+  EXPECT_EQ(end["action"], "off");
+  json status = cores_["node2"]->status();
+  EXPECT_EQ(status["nodes"][0]["status"], "offline");
+  EXPECT_EQ(status["nodes"][0]["fencing"]["fenced"], true);
+  EXPECT_TRUE(has_event("node2", "failover_end"));
+}
+
+TEST_F(Fencing, TheRaceDelayLetsTheActiveSideShootFirst) {
+  start_both();
+  // node2 (passive) lost node1 (active): it waits before shooting.
+  lose("node1");
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u);
+  EXPECT_EQ(fence_jobs_.front().job.delay_ms, 7000);
+  EXPECT_NE(fence_jobs_.front().job.delay_reason.find("the active node shoots first"), std::string::npos);
+  EXPECT_EQ(last_event("node2", "fence_begin")["delay_ms"], 7000);
+}
+
+TEST_F(Fencing, TheActiveSideShootsAtOnce) {
+  start_both();
+  lose("node2");  // node1 (active) lost node2 (passive)
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u);
+  EXPECT_EQ(fence_jobs_.front().node, "node1");
+  EXPECT_EQ(fence_jobs_.front().job.target, "node2");
+  EXPECT_EQ(fence_jobs_.front().job.delay_ms, 0);
+  answer_fence(true);
+  settle();
+  EXPECT_EQ(running_on("node1").size(), 3u) << "the group never stopped";
+}
+
+TEST_F(Fencing, AFailedFenceKeepsTheResourcesStoppedAndIsRetriedUntilConfirmedOff) {
+  start_both();
+  lose("node1");
+  settle();
+  answer_fence(false, "every level failed: level 1 (lab-fence): exit code 1: Unable to connect");
+  settle();
+  EXPECT_TRUE(running_on("node2").empty());
+  json failed = last_event("node2", "fence_failed");
+  EXPECT_EQ(failed["target"], "node1");
+  EXPECT_NE(failed["reason"].get<std::string>().find("Unable to connect"), std::string::npos);
+  EXPECT_NE(failed["consequence"].get<std::string>().find("--confirm-off"), std::string::npos);
+  EXPECT_EQ(cores_["node2"]->status()["nodes"][0]["fencing"]["failures"], 1);
+  // Retried after a back-off: a second job, failing again; nothing ever starts.
+  EXPECT_TRUE(fence_jobs_.empty());
+  mono_ += 1500;
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u) << "retried after the back-off";
+  answer_fence(false, "exit code 1");
+  settle();
+  EXPECT_TRUE(running_on("node2").empty());
+  mono_ += 5000;
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u) << "a third try waits in the fence runner";
+  // An operator says node1 is off: recorded with who said so, and the group starts. The
+  // waiting try is dropped: run later, it would shoot node1 once it boots again.
+  ASSERT_TRUE(command("node2", {{"cmd", "fence"}, {"node", "node1"}, {"confirm_off", true}}));
+  settle();
+  EXPECT_TRUE(fence_jobs_.empty());
+  json confirmed = last_event("node2", "fence_confirmed");
+  EXPECT_EQ(confirmed["node"], "node1");
+  EXPECT_EQ(confirmed["by"], "hactl");
+  EXPECT_EQ(running_on("node2").size(), 3u);
+  EXPECT_EQ(cores_["node2"]->status()["nodes"][0]["fencing"]["confirmed_by"], "hactl");
+}
+
+TEST_F(Fencing, ConfirmOffOfAMemberIsRefused) {
+  start_both();
+  auto r = decode_control_request({{"cmd", "fence"}, {"node", "node2"}, {"confirm_off", true}});
+  ASSERT_TRUE(r);
+  auto m = cores_["node1"]->command(std::get<OperatorCommand>(*r), now(), "user bob");
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().find("is a member of the cluster"), std::string::npos);
+}
+
+TEST_F(Fencing, ANodeThatBootsAloneWaitsForItsPeerOrAnOperator) {
+  cores_.erase("node1");  // node1 is off; node2 boots alone (its corosync gave it quorum)
+  membership({"node2"});
+  settle();
+  EXPECT_TRUE(fence_jobs_.empty()) << "no fence at boot";
+  EXPECT_TRUE(running_on("node2").empty()) << "nothing starts at boot";
+  json wait = last_event("node2", "boot_wait");
+  EXPECT_EQ(wait["waiting_for"], json::array({"node1"}));
+  EXPECT_EQ(cores_["node2"]->status()["fencing"]["boot_waiting_for"], json::array({"node1"}));
+  ASSERT_TRUE(command("node2", {{"cmd", "fence"}, {"node", "node1"}, {"confirm_off", true}}));
+  settle();
+  EXPECT_EQ(running_on("node2").size(), 3u);
+  EXPECT_TRUE(fence_jobs_.empty());
+}
+
+TEST_F(Fencing, AnOperatorFencesAMemberAndItsLeavingIsExpected) {
+  start_both();
+  ASSERT_TRUE(command("node2", {{"cmd", "fence"}, {"node", "node1"}}));
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u);
+  EXPECT_EQ(fence_jobs_.front().node, "node2") << "the target never fences itself";
+  EXPECT_EQ(fence_jobs_.front().job.delay_ms, 0) << "no race delay for an operator's fence";
+  EXPECT_EQ(last_event("node1", "fence_requested")["by"], "hactl");
+  answer_fence(true);
+  settle();
+  EXPECT_EQ(running_on("node2").size(), 3u) << "node1 is off: its group moved";
+  lose("node1");  // powered off: it leaves the group
+  settle();
+  EXPECT_TRUE(fence_jobs_.empty()) << "fenced already: not fenced again";
+  EXPECT_EQ(last_event("node2", "node_left")["fenced"], true);
+  EXPECT_EQ(running_on("node2").size(), 3u);
+}
+
+TEST_F(Fencing, FencePeerOutdatesAMemberAndWaitsForALostPeersFence) {
+  start_both();
+  ClusterCore& n1 = *cores_["node1"];
+  // The replication link alone is cut: node2 is still a member. Outdated through the cluster.
+  EXPECT_EQ(n1.fence_peer({"r0", "", true}).code, ClusterCore::kNotDone) << "a query never outdates";
+  auto a = n1.fence_peer({"r0", "", false});
+  EXPECT_EQ(a.code, ClusterCore::kPending);
+  ASSERT_TRUE(a.send);
+  EXPECT_FALSE(n1.fence_peer({"r0", "", false}).send) << "sent once";
+  cpg_.push_back({"node1", protocol::encode(*a.send)});
+  settle();
+  EXPECT_EQ(n1.fence_peer({"r0", "", false}).code, ClusterCore::kOutdated);
+  EXPECT_EQ(n1.fence_peer({"r0", "", true}).code, ClusterCore::kNotDone) << "outdated is not fenced: no force";
+  EXPECT_EQ(last_event("node2", "volume_outdated")["node"], "node2");
+  EXPECT_EQ(n1.fence_peer({"nope", "", false}).code, ClusterCore::kNotDone);
+  // The group cannot move to node2 while r0 is outdated there.
+  ASSERT_TRUE(command("node1", {{"cmd", "switchover"}}));
+  settle();
+  EXPECT_EQ(running_on("node1").size(), 3u);
+  EXPECT_TRUE(running_on("node2").empty());
+  ASSERT_TRUE(command("node2", {{"cmd", "unfence_peer"}, {"volume", "r0"}}));
+  settle();
+  EXPECT_TRUE(has_event("node1", "volume_outdate_cleared"));
+  EXPECT_EQ(n1.fence_peer({"r0", "", true}).code, ClusterCore::kNotDone);
+  // node2 is lost: pending until it is fenced, then 7.
+  lose("node2");
+  settle();
+  EXPECT_EQ(n1.fence_peer({"r0", "", false}).code, ClusterCore::kPending);
+  answer_fence(true);
+  settle();
+  EXPECT_EQ(n1.fence_peer({"r0", "", false}).code, ClusterCore::kFenced);
+  EXPECT_EQ(n1.fence_peer({"r0", "", true}).code, ClusterCore::kFenced);
+}
+
+TEST_F(Fencing, APeerThatLeftCleanlyIsDown) {
+  start_both();
+  cpg_.push_back({"node2", protocol::encode(cores_["node2"]->shutdown_request())});
+  settle();
+  std::vector<std::string> rest = {"node1"};
+  membership(rest);
+  settle();
+  EXPECT_TRUE(fence_jobs_.empty());
+  EXPECT_EQ(cores_["node1"]->fence_peer({"r0", "", false}).code, ClusterCore::kPeerDown);
+}
+
+}  // namespace
+}  // namespace hamail::cluster
