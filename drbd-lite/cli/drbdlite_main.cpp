@@ -1,9 +1,11 @@
 // drbdlite: the operator's CLI for drbd-lite, in the spirit of drbdadm. Talks to the
 // local drbdlited over its control socket.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hamail/control/control_client.h"
@@ -23,11 +25,22 @@ const char* kUsage =
     "  disconnect VOL                 go StandAlone\n"
     "  invalidate VOL                 discard this node's data: full resync from the peer\n"
     "  verify VOL                     online verify against the peer\n"
+    "  resume-io VOL                  thaw I/O frozen by fencing without a fenced peer (logged)\n"
+    "  outdate VOL                    mark this Secondary's disk Outdated (a fence-peer handler's job)\n"
     "  status [VOL] [--json]          roles, connection and disk states, sync progress\n"
     "  events [--json]                stream state changes, one line each\n"
     "  config check FILE              check drbd-lite's sections of cluster.yaml (no daemon needed)\n";
 
 std::string kib_text(std::uint64_t kib) { return std::to_string(kib) + " KiB"; }
+
+void print_fencing(const json& v) {
+  std::cout << "    fencing:" << v.value("fencing", "?");
+  if (v.value("io_frozen", false)) std::cout << " io:FROZEN (writes held until fence-peer succeeds, or resume-io)";
+  if (v.value("fencing_peer", false)) std::cout << " fence-peer:running";
+  if (v.value("peer_fenced", false)) std::cout << " peer:fenced";
+  if (v.value("promotion_pending", false)) std::cout << " promotion:pending-fence-peer";
+  std::cout << "\n";
+}
 
 void print_status(const json& v) {
   std::cout << v.value("volume", "?");
@@ -50,6 +63,7 @@ void print_status(const json& v) {
   std::cout << "\n";
   std::cout << "    out-of-sync:" << kib_text(v.value("out_of_sync_kib", 0ull)) << " protocol:" << v.value("protocol", "C")
             << "\n";
+  print_fencing(v);
   if (v.contains("last_error")) std::cout << "    last-error: " << v["last_error"].get<std::string>() << "\n";
 }
 
@@ -87,6 +101,28 @@ int follow_events(hamail::ControlClient& client, bool as_json) {
   return 0;
 }
 
+// `primary` with fencing and the peer unreachable: the promotion waits for fence-peer (at
+// most its handler_timeout: a failed fence-peer refuses the promotion, it is not retried).
+int wait_for_promotion(hamail::ControlClient& client, const std::string& volume, json status) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (status.value("promotion_pending", false)) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      std::cerr << "drbdlite: " << volume << ": still waiting for fence-peer after 10 minutes\n";
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto reply = client.call({{"cmd", "status"}, {"volume", volume}});
+    if (!reply || !reply->value("ok", false) || (*reply)["volumes"].empty()) {
+      std::cerr << "drbdlite: " << (reply ? reply->value("error", "status failed") : reply.error()) << "\n";
+      return 1;
+    }
+    status = (*reply)["volumes"][0];
+  }
+  if (status.value("role", "") == "Primary") return 0;
+  std::cerr << "drbdlite: " << status.value("last_error", volume + ": not promoted") << "\n";
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,7 +147,8 @@ int main(int argc, char** argv) {
   const std::string cmd = words[0];
   if (cmd == "config") return config_check(words);
   static const std::vector<std::string> volume_cmds = {"create-md", "up", "down", "primary", "secondary", "connect",
-                                                       "disconnect", "invalidate", "verify"};
+                                                       "disconnect", "invalidate", "verify", "resume-io",
+                                                       "outdate"};
   bool needs_volume = std::find(volume_cmds.begin(), volume_cmds.end(), cmd) != volume_cmds.end();
   if (!needs_volume && cmd != "status" && cmd != "events") {
     std::cerr << "drbdlite: unknown command '" << cmd << "'\n" << kUsage;
@@ -153,5 +190,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "events") return follow_events(*client, as_json);
+  if (cmd == "primary") return wait_for_promotion(*client, words[1], (*reply)["status"]);
   return 0;
 }

@@ -68,10 +68,49 @@ class Loader {
       v.secret_file = r.absolute_path("secret_file", Need::required).value_or("");
       if (auto rate = r.size("resync_rate")) v.resync_rate_bytes = *rate;
       v.nbd_socket = r.absolute_path("nbd_socket").value_or("");
+      read_policies(r, v);
       r.finish();
       volume_items_.push_back(item);
       cfg_.volumes.push_back(std::move(v));
     });
+  }
+
+  // fencing, after_sb_*, handlers and handler_timeout; the rules that tie them are checked here.
+  void read_policies(MapReader& r, VolumeConfig& v) {
+    if (auto f = r.choice("fencing", {"dont-care", "resource-only", "resource-and-stonith"})) v.fencing = *f;
+    if (auto p = r.string("after_sb_0pri")) {
+      static const std::set<std::string> k0 = {"disconnect", "discard-younger-primary", "discard-older-primary",
+                                               "discard-zero-changes", "discard-least-changes"};
+      if (k0.count(*p) == 0 && p->rfind("discard-node-", 0) != 0)
+        sink_.add(r.child("after_sb_0pri"), r.key_path("after_sb_0pri"),
+                  "expected one of disconnect, discard-younger-primary, discard-older-primary, discard-zero-changes, "
+                  "discard-least-changes, discard-node-NAME; found '" + *p + "'");
+      v.after_sb_0pri = *p;
+    }
+    if (auto p = r.choice("after_sb_1pri", {"disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb"}))
+      v.after_sb_1pri = *p;
+    if (auto p = r.choice("after_sb_2pri", {"disconnect", "call-pri-lost-after-sb"})) v.after_sb_2pri = *p;
+    if (auto t = r.duration("handler_timeout")) v.handler_timeout_ms = static_cast<std::uint64_t>(t->count());
+    if (YAML::Node h = r.child("handlers"); h.IsDefined()) {
+      MapReader hr(sink_, h, r.key_path("handlers"));
+      if (hr.valid()) {
+        v.handlers.split_brain = hr.string("split_brain").value_or("");
+        v.handlers.fence_peer = hr.string("fence_peer").value_or("");
+        v.handlers.unfence_peer = hr.string("unfence_peer").value_or("");
+        v.handlers.pri_lost_after_sb = hr.string("pri_lost_after_sb").value_or("");
+        v.handlers.after_resync_target = hr.string("after_resync_target").value_or("");
+        hr.finish();
+      }
+    }
+    if (v.fencing != "dont-care" && v.handlers.fence_peer.empty())
+      sink_.add(r.node(), r.key_path("handlers.fence_peer"),
+                "fencing: " + v.fencing + (r.child("fencing").IsDefined() ? "" : " (the default)") +
+                    " needs handlers.fence_peer (the command that outdates or fences the peer), or set fencing: "
+                    "dont-care");
+    const bool pri_lost = v.after_sb_1pri == "call-pri-lost-after-sb" || v.after_sb_2pri == "call-pri-lost-after-sb";
+    if (pri_lost && v.handlers.pri_lost_after_sb.empty())
+      sink_.add(r.node(), r.key_path("handlers.pri_lost_after_sb"),
+                "after_sb_1pri/after_sb_2pri call-pri-lost-after-sb needs handlers.pri_lost_after_sb");
   }
 
   void cross_check() {
@@ -87,6 +126,12 @@ class Loader {
       if (auto [it, fresh] = ports.emplace(v.port, i); !fresh)
         sink_.add(volume_items[i]["port"].IsDefined() ? volume_items[i]["port"] : volume_items[i], p + ".port",
                   "port " + std::to_string(v.port) + " is used by volumes[" + std::to_string(it->second) + "]");
+    }
+    for (std::size_t i = 0; i < cfg_.volumes.size(); ++i) {
+      const std::string& p0 = cfg_.volumes[i].after_sb_0pri;
+      if (p0.rfind("discard-node-", 0) != 0 || cfg_.find_node(p0.substr(13))) continue;
+      sink_.add(volume_items[i]["after_sb_0pri"], "volumes[" + std::to_string(i) + "].after_sb_0pri",
+                "'" + p0 + "' names no node of nodes:");
     }
     if (cfg_.volumes.empty()) return;
     for (std::size_t i : nodes_without_address_)

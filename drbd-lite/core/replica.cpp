@@ -12,6 +12,7 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
                    "the bitmap covers exactly the data area of the superblock it was read with");
   HAMAIL_INVARIANT(cfg_.verify_chunk_bytes > 0 && cfg_.verify_chunk_bytes <= wire::kMaxVerifyBytes,
                    "a verify request never asks the peer for more than it accepts");
+  holds_primary_writes_ = sb_.has(meta::kFlagHoldsPrimaryWrites);
   if (sb_.has(meta::kFlagPrimaryUnclean)) {
     // Crashed while Primary: writes to active extents may not have reached the peer.
     crashed_primary_ = true;
@@ -26,6 +27,7 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
   DiskState d = DiskState::inconsistent;
   if (sb_.has(meta::kFlagConsistent)) {
     d = sb_.has(meta::kFlagWasUpToDate) ? DiskState::uptodate : DiskState::consistent;
+    if (sb_.has(meta::kFlagOutdated)) d = DiskState::outdated;
     if (sb_.gen.fresh()) d = DiskState::inconsistent;
   }
   set_disk(d, out);
@@ -51,6 +53,8 @@ void Replica::set_conn(ConnState c, Outbox& out) {
   if (c == conn_) return;
   event(out, "conn", {{"old", std::string(to_string(conn_))}, {"new", std::string(to_string(c))}});
   conn_ = c;
+  if (is_connected(c) && role_ == Role::primary) stop_fencing_on_reconnect(out);
+  release_held_for_handshake(out);
 }
 
 void Replica::set_disk(DiskState d, Outbox& out) {
@@ -80,8 +84,19 @@ void Replica::set_peer(Role r, DiskState d, Outbox& out) {
 // UpToDate and the superblock says so again.
 void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
   if (role_ == Role::primary) return;
+  // A new Primary's writes can be lost in this node's cache: it no longer holds them all for sure.
+  if (!was_primary) holds_primary_writes_ = false;
   if (was_primary && peer_role_ == Role::unknown && disk_state_ == DiskState::uptodate) {
     set_disk(DiskState::consistent, out);
+    // Lost while up: its cache holds what it got from the Primary (every write the Primary
+    // completed, with protocol C). Made durable now and recorded: promotable after fencing
+    // the peer, and (protocol C) a crashed Primary's extents resync from here, also after this
+    // node's own crash.
+    if (Status st = disk_.flush(); !st) {
+      fail_disk("flush: " + st.message(), out);
+    } else {
+      holds_primary_writes_ = true;
+    }
     event(out, "peer-primary-lost",
           {{"disk", "Consistent"},
            {"hint", "the Primary may write on without this node: promote here only with --force, once the peer is "
@@ -94,13 +109,25 @@ void Replica::on_peer_primary_changed(bool was_primary, Outbox& out) {
 void Replica::send(const wire::Message& m, Outbox& out) { out.transmit(wire::encode(m)); }
 
 void Replica::update_superblock_flags() {
+  // The role is recorded whatever the disk: a Primary that demoted cleanly with a failed disk
+  // (its flush and bitmap write succeeded) did not crash as Primary (sim seeds 2227, 2825:
+  // both nodes booted "crashed as Primary" on the same data version, a split brain).
+  sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
+  if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
+  // A failed disk keeps what it last recorded about its data (its bitmap names what it missed),
+  // but is not up to date any more: rebooted, it is Consistent at best and waits for its peer
+  // (the simulator's seed 2223: it booted UpToDate and was promoted over its peer's writes).
+  if (disk_state_ == DiskState::failed) {
+    sb_.set(meta::kFlagWasUpToDate, false);
+    return;
+  }
   bool consistent = disk_state_ == DiskState::uptodate || disk_state_ == DiskState::outdated ||
                     disk_state_ == DiskState::consistent;
   const bool peer_primary = hello_received_ && peer_role_ == Role::primary && role_ != Role::primary;
   sb_.set(meta::kFlagConsistent, consistent);
   sb_.set(meta::kFlagWasUpToDate, disk_state_ == DiskState::uptodate && !peer_primary);
-  sb_.set(meta::kFlagPrimaryUnclean, role_ == Role::primary);
-  if (role_ == Role::primary) sb_.set(meta::kFlagWasPrimary, true);
+  sb_.set(meta::kFlagOutdated, disk_state_ == DiskState::outdated);
+  sb_.set(meta::kFlagHoldsPrimaryWrites, holds_primary_writes_);
 }
 
 Status Replica::persist_superblock() {
@@ -128,7 +155,9 @@ Status Replica::persist_bitmap() {
 void Replica::fail_disk(const std::string& what, Outbox& out) {
   last_error_ = "local disk failed: " + what;
   event(out, "disk-error", {{"error", what}});
+  if (disk_state_ == DiskState::failed) return;
   set_disk(DiskState::failed, out);
+  (void)persist_superblock();  // best effort: the disk is failing (see update_superblock_flags)
 }
 
 void Replica::refuse_peer(const std::string& reason, Outbox& out) {
@@ -140,33 +169,81 @@ void Replica::refuse_peer(const std::string& reason, Outbox& out) {
   last_error_ = reason;
 }
 
-Status Replica::promote(bool force, Outbox& out) {
-  if (role_ == Role::primary) return Status::ok();
+// Why this node may not be promoted now (ok: it may, perhaps after fencing the peer).
+Status Replica::check_promotable(bool force) const {
   if (disk_state_ == DiskState::failed || disk_state_ == DiskState::diskless)
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_))};
   if (peer_role_ == Role::primary && hello_received_)
     return Error{cfg_.volume + ": cannot promote: the peer " + peer_node_ + " is Primary (two Primaries are never allowed)"};
+  if (hello_received_ && peer_crashed_primary_)
+    return Error{cfg_.volume + ": cannot promote: the peer " + peer_node_ +
+                 " crashed as Primary and its activity-log extents are not resynced yet"};
   if (conn_ == ConnState::sync_target || plan_ == SyncPlan::target)
     return Error{cfg_.volume + ": cannot promote: resync from the peer is running (" +
                  std::to_string(bm_.out_of_sync_bytes() >> 10) + " KiB left)"};
-  if (disk_state_ == DiskState::consistent && !force)
+  if (force) return Status::ok();
+  if (disk_state_ == DiskState::outdated)
+    return Error{cfg_.volume + ": cannot promote: local disk is Outdated: the peer fenced this node and may have "
+                               "written since (use --force only to make this older data the authoritative copy)"};
+  if (crashed_primary_ && cfg_.fencing != Fencing::dont_care && !hello_received_)
+    return Error{cfg_.volume + ": cannot promote: this node crashed as Primary and has not met its peer since: writes "
+                               "it acknowledged may survive only in the peer's copy (connect to the peer first, so "
+                               "its activity-log extents are resynced, or promote the peer; --force to take this "
+                               "copy as it is)"};
+  if (disk_state_ == DiskState::consistent && cfg_.fencing != Fencing::dont_care && !holds_primary_writes_)
+    return Error{cfg_.volume + ": cannot promote: local disk is Consistent and may lack writes its Primary "
+                               "completed (this node crashed or restarted while the peer was Primary, and has not "
+                               "been resynced since): connect to the peer first, or use --force once the peer's "
+                               "copy is known lost"};
+  if (disk_state_ == DiskState::consistent && (cfg_.fencing == Fencing::dont_care || hello_received_))
     return Error{cfg_.volume + ": cannot promote: local disk is Consistent, not UpToDate: the peer was Primary "
                                "when this node lost it and may have written since (use --force only once the peer "
                                "is known to be down or fenced)"};
-  if (disk_state_ != DiskState::uptodate && !force)
+  if (disk_state_ != DiskState::uptodate && disk_state_ != DiskState::consistent)
     return Error{cfg_.volume + ": cannot promote: local disk is " + std::string(to_string(disk_state_)) +
                  " (use --force to make this node's data the authoritative copy)"};
+  return Status::ok();
+}
+
+Status Replica::promote(bool force, Outbox& out) {
+  if (role_ == Role::primary) return Status::ok();
+  if (promote_after_fence_) return Status::ok();  // already waiting for fence-peer
+  if (Status st = check_promotable(force); !st) return st;
+  // DRBD's rule with fencing: the peer's disk is unknown, so it could be promoted too (or be
+  // Primary already): fence it first. Every time: having fenced it once proves nothing now (it
+  // may have been resynced and promoted since, its news lost with the link: sim seed 1946);
+  // the cluster answers at once for a peer it still holds fenced.
+  if (!force && cfg_.fencing != Fencing::dont_care && !hello_received_) {
+    promote_after_fence_ = true;
+    event(out, "promotion-pending", {{"reason", "the peer is unreachable and not known to be fenced: fence-peer first"}});
+    start_fence("promotion while the peer is unreachable", out);
+    return Status::ok();
+  }
+  return promote_now(force, false, out);
+}
+
+// `peer_fenced`: fence-peer just reported the peer outdated, down or fenced: a Consistent disk
+// (the survivor of a lost Primary) holds the newest data there is.
+Status Replica::promote_now(bool force, bool peer_fenced, Outbox& out) {
   bool was_fresh = sb_.gen.fresh();
+  const meta::GenerationIds before_gen = sb_.gen;
+  if (peer_fenced && disk_state_ == DiskState::consistent) {
+    event(out, "consistent-to-uptodate", {{"reason", "the peer is fenced: this copy is the newest"}});
+    set_disk(DiskState::uptodate, out);
+  }
   if (force && disk_state_ != DiskState::uptodate) {
     event(out, "forced-primary", {{"disk", std::string(to_string(disk_state_))}});
     sb_.gen.new_current(random_id_());
     sb_.set(meta::kFlagFullSyncPending, false);
+    sb_.set(meta::kFlagDivergedAsPrimary, false);
     if (was_fresh || hello_received_) bm_.set_all();  // the peer must receive everything
     set_disk(DiskState::uptodate, out);
-  } else if (!hello_received_) {
-    // Writes the peer will not see: start a new data version the bitmap tracks from.
-    sb_.gen.new_current(random_id_());
+  } else if (!hello_received_ || peer_disk_ == DiskState::failed) {
+    // Writes the peer will not see (unreachable, or its disk failed: seed 8250): start a new
+    // data version the bitmap tracks from.
+    if (sb_.gen.new_current(random_id_())) sb_.set(meta::kFlagDivergedAsPrimary, false);
   }
+  holds_primary_writes_ = false;
   role_ = Role::primary;  // set before persisting: the superblock records PrimaryUnclean
   Status st = persist_superblock();
   if (!st) {
@@ -178,6 +255,7 @@ Status Replica::promote(bool force, Outbox& out) {
   if (!st) fail_disk("bitmap write: " + st.message(), out);
   role_ = Role::secondary;
   set_role(Role::primary, out);
+  if (!(sb_.gen == before_gen)) rehandshake_if_hello_sent(out);
   if (hello_received_ && force && was_fresh) {
     // Connected to a peer that has no data either: reconnect, so both sides decide
     // again from the new generation ids and this node becomes the full-sync source.
@@ -191,11 +269,17 @@ Status Replica::demote(Outbox& out) {
   if (role_ == Role::secondary) return Status::ok();
   std::size_t app_flushes = 0;
   for (const auto& [seq, request] : pending_flushes_) app_flushes += request.has_value();
-  if (!pending_.empty() || !deferred_.empty() || app_flushes > 0)
-    return Error{cfg_.volume + ": cannot demote: " + std::to_string(pending_.size() + deferred_.size() + app_flushes) +
-                 " requests still in flight"};
+  const std::size_t in_flight =
+      pending_.size() + deferred_.size() + app_flushes + held_.size() + frozen_flushes_.size();
+  if (in_flight > 0)
+    return Error{cfg_.volume + ": cannot demote: " + std::to_string(in_flight) + " requests still in flight" +
+                 (io_frozen_ ? " (I/O is frozen until the peer is fenced: `drbdlite resume-io` thaws it)" : "")};
   Status st = disk_.flush();
   if (!st) return Error{cfg_.volume + ": cannot demote: flush failed: " + st.message()};
+  // Writes the peer acknowledged but has not yet made durable: once PrimaryUnclean is
+  // cleared nothing else recalls them if this node crashes before the barrier below is
+  // acknowledged and the peer loses power. The bitmap does (the simulator's seed 156).
+  for (const auto& [seq, w] : unflushed_) mark_out_of_sync(w.offset, w.length);
   st = persist_bitmap();
   if (!st) return Error{cfg_.volume + ": cannot demote: bitmap write failed: " + st.message()};
   role_ = Role::secondary;
@@ -295,6 +379,10 @@ ReplicaStatus Replica::status() const {
   s.gen = sb_.gen;
   s.peer_node = peer_node_;
   s.last_error = last_error_;
+  s.io_frozen = io_frozen_;
+  s.fencing_peer = fence_run_.has_value() || fence_wanted_;
+  s.peer_fenced = sb_.has(meta::kFlagPeerOutdated);
+  s.promotion_pending = promote_after_fence_;
   return s;
 }
 

@@ -24,6 +24,29 @@ bool Replica::replicating() const {
   return hello_received_ && replicating_state(conn_) && peer_disk_ != DiskState::failed;
 }
 
+// resource-and-stonith: a Primary completes no write its peer may never see unless the peer
+// is fenced. During the handshake the peer is known but not yet replicated to: a write done
+// now lives only here, and if the link drops before the resync the peer, not fenced, may be
+// promoted without it (the simulator's seed 2711). Held until the connection replicates (or,
+// the link lost, until the peer is fenced).
+bool Replica::held_for_handshake() const {
+  return cfg_.fencing == Fencing::resource_and_stonith && role_ == Role::primary && hello_received_ &&
+         !replicating_state(conn_);
+}
+
+void Replica::release_held_for_handshake(Outbox& out) {
+  if (!deferred_.empty() && role_ == Role::primary && replicating_state(conn_)) drain_deferred(out);
+}
+
+// Blocks the peer may not hold. A resync of them already in flight carries older data: its
+// ack must not clear them (the simulator's seed 24332: a local write failed while its block's
+// resync was on the way, the ack cleared the bit, the copies stayed different).
+void Replica::mark_out_of_sync(std::uint64_t offset, std::uint64_t length) {
+  bm_.set_range(offset, length);
+  for (const auto& [o, l] : rs_in_flight_)
+    if (o < offset + length && offset < o + l) rs_stale_.insert(o);
+}
+
 Result<std::string> Replica::app_read(std::uint64_t offset, std::uint32_t length) {
   if (Status st = io_allowed(); !st) return Error{st.message()};
   return disk_.read(offset, length);
@@ -93,6 +116,8 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
     out.completed.push_back({w.request, st});
     return;
   }
+  if (io_frozen_) return defer(std::move(w), Defer::frozen, out);  // held until the peer is fenced
+  if (held_for_handshake()) return defer(std::move(w), Defer::handshake, out);
   const bool is_discard = w.discard_length > 0;
   const std::uint64_t length = is_discard ? w.discard_length : w.data.size();
   if (length == 0 || w.offset > size() || length > size() - w.offset) {
@@ -132,14 +157,14 @@ void Replica::submit_write(DeferredWrite w, Outbox& out) {
                             : disk_.write(w.offset, w.data, w.fua);
   if (!local) {
     al_.end_write(w.offset, length);
-    bm_.set_range(w.offset, length);
+    mark_out_of_sync(w.offset, length);
     fail_disk("write at " + std::to_string(w.offset) + ": " + local.message(), out);
     out.completed.push_back({w.request, Error{"local write failed: " + local.message()}});
     return;  // the peer's ack for it finds no pending entry and is ignored
   }
   if (!w.fua) unflushed_writes_ = true;
   if (!replicate) {
-    bm_.set_range(w.offset, length);
+    mark_out_of_sync(w.offset, length);
     al_.end_write(w.offset, length);
     complete_app_write(w.request, w.offset, length, false, out);
     return;
@@ -184,7 +209,7 @@ void Replica::complete_app_write(std::uint64_t request, std::uint64_t offset, st
                                  Outbox& out) {
   HAMAIL_INVARIANT(cfg_.protocol != 'C' || peer_wrote || bitmap_covers(offset, length),
                    "protocol C: a write completes only after the peer's write_ack or with its blocks in the bitmap");
-  out.completed.push_back({request, Status::ok()});
+  report({request, Status::ok()}, out);
 }
 
 bool Replica::bitmap_covers(std::uint64_t offset, std::uint64_t length) const {
@@ -221,7 +246,7 @@ std::uint64_t Replica::send_barrier(std::optional<std::uint64_t> request, Outbox
 void Replica::settle_unflushed(std::uint64_t before_seq, bool durable_on_peer) {
   auto end = unflushed_.lower_bound(before_seq);
   for (auto it = unflushed_.begin(); it != end; ++it) {
-    if (!durable_on_peer) bm_.set_range(it->second.offset, it->second.length);
+    if (!durable_on_peer) mark_out_of_sync(it->second.offset, it->second.length);
     al_.end_write(it->second.offset, it->second.length);
   }
   unflushed_.erase(unflushed_.begin(), end);
@@ -237,7 +262,7 @@ void Replica::on_write_ack(const wire::WriteAck& a, Outbox& out) {
   if (ok && !p.fua && replicating()) {
     unflushed_[a.seq] = p;  // in the peer's cache: durable there at the next flush ack
   } else {
-    if (!ok || !p.fua) bm_.set_range(p.offset, p.length);  // the peer does not have it (for sure)
+    if (!ok || !p.fua) mark_out_of_sync(p.offset, p.length);  // the peer does not have it (for sure)
     al_.end_write(p.offset, p.length);
   }
   if (!p.app_done) complete_app_write(p.request, p.offset, p.length, ok, out);
@@ -254,6 +279,10 @@ void Replica::on_recv_ack(const wire::RecvAck& a, Outbox& out) {
 void Replica::app_flush(std::uint64_t request, Outbox& out) {
   if (Status st = io_allowed(); !st) {
     out.completed.push_back({request, st});
+    return;
+  }
+  if (io_frozen_) {
+    frozen_flushes_.push_back(request);  // bounded by the writes deferred_ admits: the NBD server's admission
     return;
   }
   // Nothing written since the last flush, and nothing in flight: already durable on both sides.
@@ -359,7 +388,7 @@ void Replica::on_peer_flush(const wire::Flush& f, Outbox& out) {
 // it fails.
 void Replica::abandon_in_flight(Outbox& out) {
   for (auto& [seq, p] : pending_) {
-    bm_.set_range(p.offset, p.length);
+    mark_out_of_sync(p.offset, p.length);
     al_.end_write(p.offset, p.length);
     if (!p.app_done) complete_app_write(p.request, p.offset, p.length, false, out);
   }
@@ -369,7 +398,7 @@ void Replica::abandon_in_flight(Outbox& out) {
   Status st = persist_bitmap();
   if (!st) fail_disk("bitmap write: " + st.message(), out);
   for (auto& [seq, request] : pending_flushes_) {
-    if (request) out.completed.push_back({*request, st ? Status::ok() : Error{"flush: " + st.message()}});
+    if (request) report({*request, st ? Status::ok() : Error{"flush: " + st.message()}}, out);
   }
   pending_flushes_.clear();
 }

@@ -1,6 +1,7 @@
 // Replica: the link's life: hello, the generation-id decision, the peer's state, the link
 // lost, the frames' dispatch and the clock.
 //   hello -> decide_sync -> both send their bitmaps (replica_resync.cpp) -> resync or Connected.
+#include "hamail/drbdlite/core/after_split_brain.h"
 #include "hamail/drbdlite/core/replica.h"
 
 namespace hamail::drbdlite {
@@ -13,9 +14,18 @@ void Replica::send_hello(Outbox& out) {
   h.role = static_cast<std::uint8_t>(role_);
   h.disk = static_cast<std::uint8_t>(disk_state_);
   h.flags = (crashed_primary_ ? wire::kHelloPrimaryCrashed : 0) | (discard_my_data_ ? wire::kHelloDiscardMyData : 0);
+  if (sb_.has(meta::kFlagDivergedAsPrimary)) h.flags |= wire::kHelloDivergedAsPrimary;
+  // Every write the lost Primary completed is here only under protocol C (A: not those in
+  // flight; B: not those received but not yet written when this node crashed).
+  if (holds_primary_writes_ && cfg_.protocol == 'C') h.flags |= wire::kHelloHoldsPrimaryWrites;
+  hello_flags_ = h.flags;
   h.gen = wire::GenIds{sb_.gen.current, sb_.gen.bitmap, sb_.gen.history[0], sb_.gen.history[1]};
+  h.changed_blocks = bm_.count_set();
+  h.split_brain_policy = cfg_.split_brain.describe();
   hello_role_ = role_;
   hello_disk_ = disk_state_;
+  hello_changed_blocks_ = h.changed_blocks;
+  hello_diverged_as_primary_ = (h.flags & wire::kHelloDivergedAsPrimary) != 0;
   hello_sent_ = true;
   send(h, out);
 }
@@ -33,6 +43,10 @@ void Replica::link_up(Outbox& out) {
 void Replica::link_down(const std::string& reason, Outbox& out) {
   bool was_up = hello_received_;
   if (hello_sent_ || hello_received_) event(out, "link-down", {{"reason", reason}});
+  // Before the writes in flight are abandoned: with resource-and-stonith their completions are held.
+  // Whenever the peer heard this node's hello: it may count on this Primary's writes (a
+  // handshake cut short left it Consistent, say: the simulator's seed 630).
+  if (was_up) fence_on_link_loss(out);
   abandon_in_flight(out);
   hello_sent_ = hello_received_ = false;
   plan_ = SyncPlan::none;
@@ -40,13 +54,14 @@ void Replica::link_down(const std::string& reason, Outbox& out) {
   bitmap_sent_ = peer_bitmap_done_ = false;
   peer_bitmap_bytes_.clear();
   rs_in_flight_.clear();
+  rs_stale_.clear();
   rs_in_flight_bytes_ = 0;
   verify_in_flight_.clear();
   set_peer(Role::unknown, DiskState::dunknown, out);
-  if (was_up && role_ == Role::primary && sb_.gen.new_current(random_id_())) {
-    // From now on this node writes what the peer does not have.
-    if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
-  }
+  // From now on this node writes what the peer does not have: a new data version. Frozen,
+  // it writes nothing new until the peer is fenced: the new version starts at the thaw, so a
+  // Primary that dies frozen (its peer then promoted) holds no version of its own.
+  if (was_up && role_ == Role::primary && !io_frozen_) start_diverged_version(out);
   if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
   if (conn_ != ConnState::standalone) set_conn(ConnState::connecting, out);
   drain_deferred(out);
@@ -134,6 +149,12 @@ bool Replica::hello_acceptable(const wire::Hello& h, Outbox& out) {
     refuse_peer("the peer has this node's own name '" + h.node + "': node names must differ", out);
     return false;
   }
+  if (h.split_brain_policy != cfg_.split_brain.describe()) {
+    refuse_peer("after-split-brain policies differ: this node " + cfg_.split_brain.describe() + ", the peer " +
+                    h.split_brain_policy + " (both must decide alike: use the same cluster.yaml)",
+                out);
+    return false;
+  }
   return true;
 }
 
@@ -145,10 +166,6 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
   peer_hello_role_ = static_cast<Role>(h.role);
   peer_hello_disk_ = static_cast<DiskState>(h.disk);
   set_peer(peer_hello_role_, peer_hello_disk_, out);
-  if (role_ == Role::primary && peer_role_ == Role::primary) {
-    refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
-    return;
-  }
   peer_gen_.current = h.gen.current;
   peer_gen_.bitmap = h.gen.bitmap;
   peer_gen_.history = {h.gen.history0, h.gen.history1};
@@ -156,12 +173,19 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
   meta::SyncSide local{sb_.gen, crashed_primary_, discard_my_data_};
   meta::SyncSide peer{peer_gen_, peer_crashed_primary_, (h.flags & wire::kHelloDiscardMyData) != 0};
   meta::SyncDecision d = meta::decide_sync(local, peer);
+  const bool diverged = d.outcome == meta::SyncOutcome::split_brain ||
+                        meta::decide_sync(sb_.gen, peer_gen_).outcome == meta::SyncOutcome::split_brain;
   // `connect --discard-my-data` applies to this one connection: a later split brain is
-  // again detected and left to the operator.
-  discarding_ = discard_my_data_ &&
-                (d.outcome == meta::SyncOutcome::bitmap_sync_target || d.outcome == meta::SyncOutcome::full_sync_target) &&
-                meta::decide_sync(sb_.gen, peer_gen_).outcome == meta::SyncOutcome::split_brain;
+  // again detected and left to the operator (or the policies).
   discard_my_data_ = false;
+  if (diverged) d = on_split_brain(d, h, out);
+  d = never_from_unusable_disk(crashed_primary_from_holder(d, h.flags));
+  if (role_ == Role::primary && peer_role_ == Role::primary) {
+    refuse_peer("both nodes are Primary: refusing to connect (demote one; two Primaries are never allowed)", out);
+    return;
+  }
+  discarding_ = diverged && (d.outcome == meta::SyncOutcome::bitmap_sync_target ||
+                             d.outcome == meta::SyncOutcome::full_sync_target);
   event(out, "sync-decision",
         {{"peer", peer_node_}, {"outcome", std::string(meta::to_string(d.outcome))}, {"reason", d.reason},
          {"local_gen", sb_.gen.to_string()}, {"peer_gen", peer_gen_.to_string()}});
@@ -175,11 +199,93 @@ void Replica::on_hello(const wire::Hello& h, Outbox& out) {
   send_bitmap(out);
 }
 
+// Both sides changed the data since they last met: one event with both sides' facts, the
+// policy that applied and its decision. Returns the decision to act on: a sync with the
+// loser as target, or the split brain (StandAlone, the split-brain handler runs).
+meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wire::Hello& h, Outbox& out) {
+  // Both sides decide from the two hellos (what the peer knows of this node), not from what
+  // changed here since this node sent its own (a promotion in between, say).
+  SplitBrainSide local{cfg_.node, hello_role_ == Role::primary, hello_diverged_as_primary_, hello_changed_blocks_};
+  SplitBrainSide peer{peer_node_, peer_hello_role_ == Role::primary, (h.flags & wire::kHelloDivergedAsPrimary) != 0,
+                      h.changed_blocks};
+  SplitBrainDecision sb;
+  meta::SyncDecision result = d;
+  if (d.outcome != meta::SyncOutcome::split_brain) {
+    sb.policy = "discard-my-data (the operator's connect)";
+    sb.verdict = (d.outcome == meta::SyncOutcome::bitmap_sync_target || d.outcome == meta::SyncOutcome::full_sync_target)
+                     ? SplitBrainVerdict::local_loses
+                     : SplitBrainVerdict::peer_loses;
+    sb.reason = d.reason;
+  } else {
+    sb = decide_after_split_brain(cfg_.split_brain, local, peer);
+    if (sb.verdict != SplitBrainVerdict::disconnect) {
+      meta::SyncSide l{sb_.gen, crashed_primary_, sb.verdict == SplitBrainVerdict::local_loses};
+      meta::SyncSide p{peer_gen_, peer_crashed_primary_, sb.verdict == SplitBrainVerdict::peer_loses};
+      result = meta::decide_sync(l, p);
+      if (result.outcome == meta::SyncOutcome::split_brain)  // same version, both crashed as Primary
+        result = {sb.verdict == SplitBrainVerdict::local_loses ? meta::SyncOutcome::bitmap_sync_target
+                                                               : meta::SyncOutcome::bitmap_sync_source,
+                  d.reason + "; resolved by " + sb.policy + " (bitmap sync of both nodes' marked blocks)"};
+    }
+  }
+  const char* decision = sb.verdict == SplitBrainVerdict::local_loses  ? "this node discards its changes"
+                         : sb.verdict == SplitBrainVerdict::peer_loses ? "the peer discards its changes"
+                                                                       : "disconnect: both stay StandAlone";
+  event(out, "split-brain",
+        {{"peer", peer_node_}, {"local_gen", sb_.gen.to_string()}, {"peer_gen", peer_gen_.to_string()},
+         {"local_changed_blocks", std::to_string(local.changed_blocks)},
+         {"peer_changed_blocks", std::to_string(peer.changed_blocks)},
+         {"primaries", std::to_string(int(local.primary) + int(peer.primary))}, {"policy", sb.policy},
+         {"decision", decision}, {"reason", sb.reason}});
+  if (sb.pri_lost_local) run_handler(Handler::pri_lost_after_sb, out);
+  if (result.outcome == meta::SyncOutcome::split_brain) run_handler(Handler::split_brain, out);
+  return result;
+}
+
+// The generation ids name the newer data version, but a disk left Inconsistent (a resync cut
+// short) does not hold it whole: if the other side's hello said its disk is usable, that side
+// sends. Both sides decide this from the two hellos alike. (A Failed disk is not Inconsistent:
+// its data is what it was, and a resync from it stops at its first read error.)
+meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d) const {
+  auto usable = [](DiskState s) {
+    return s == DiskState::uptodate || s == DiskState::consistent || s == DiskState::outdated;
+  };
+  using O = meta::SyncOutcome;
+  const bool local_source = d.outcome == O::bitmap_sync_source || d.outcome == O::full_sync_source;
+  const bool local_target = d.outcome == O::bitmap_sync_target || d.outcome == O::full_sync_target;
+  const bool bitmap = d.outcome == O::bitmap_sync_source || d.outcome == O::bitmap_sync_target;
+  if (local_source && hello_disk_ == DiskState::inconsistent && usable(peer_hello_disk_))
+    return {bitmap ? O::bitmap_sync_target : O::full_sync_target,
+            d.reason + "; but this node's disk is Inconsistent: the peer sends"};
+  if (local_target && peer_hello_disk_ == DiskState::inconsistent && usable(hello_disk_))
+    return {bitmap ? O::bitmap_sync_source : O::full_sync_source,
+            d.reason + "; but the peer's disk is Inconsistent: this node sends"};
+  return d;
+}
+
+// Same data version, one side crashed as Primary: DRBD resyncs its activity-log extents from
+// it. But if the other side lost it while up (kHelloHoldsPrimaryWrites), that side's cache
+// holds every write the Primary completed, while the crashed one may have lost some with its
+// power: the holder sends (what only the crashed one had was never acknowledged).
+meta::SyncDecision Replica::crashed_primary_from_holder(const meta::SyncDecision& d, std::uint32_t peer_flags) const {
+  const bool peer_holds = (peer_flags & wire::kHelloHoldsPrimaryWrites) != 0;
+  const bool local_holds = (hello_flags_ & wire::kHelloHoldsPrimaryWrites) != 0;
+  if (sb_.gen.current != peer_gen_.current) return d;
+  if (d.outcome == meta::SyncOutcome::bitmap_sync_source && crashed_primary_ && peer_holds)
+    return {meta::SyncOutcome::bitmap_sync_target,
+            "same data version; this node crashed as Primary, the peer holds every write it completed: resync its "
+            "activity-log extents from the peer"};
+  if (d.outcome == meta::SyncOutcome::bitmap_sync_target && peer_crashed_primary_ && local_holds)
+    return {meta::SyncOutcome::bitmap_sync_source,
+            "same data version; the peer crashed as Primary, this node holds every write it completed: resync its "
+            "activity-log extents from here"};
+  return d;
+}
+
 // Sets plan_ from the decision; false when the connection goes no further.
 bool Replica::apply_sync_decision(const meta::SyncDecision& d, Outbox& out) {
   switch (d.outcome) {
     case meta::SyncOutcome::split_brain:
-      event(out, "split-brain", {{"peer", peer_node_}, {"reason", d.reason}});
       refuse_peer("split brain detected: both nodes changed the data since they were last connected (" + d.reason +
                       "); replication stopped. Resolve with `drbdlite connect " + cfg_.volume +
                       " --discard-my-data` on the node whose changes are to be thrown away",
@@ -217,9 +323,18 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
     return;
   }
   const bool peer_failed = peer_disk_ != DiskState::failed && static_cast<DiskState>(s.disk) == DiskState::failed;
+  // The peer crashed as Primary: its recovery ends with the resync of its extents (it went
+  // Inconsistent, now UpToDate). Until then neither may be promoted (seed 27626: both
+  // crashed as Primary on one data version, a split brain).
+  if (peer_crashed_primary_ && peer_disk_ == DiskState::inconsistent &&
+      static_cast<DiskState>(s.disk) == DiskState::uptodate)
+    peer_crashed_primary_ = false;
   set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
+  if (conn_ == ConnState::connected && peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
   if (peer_failed && role_ == Role::primary) {
-    // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on alone.
+    // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on
+    // alone, in a new data version (else a later resync could go the wrong way: seed 8250).
+    start_diverged_version(out);
     settle_unflushed(UINT64_MAX, false);
     if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
     drain_deferred(out);
@@ -234,6 +349,7 @@ void Replica::tick(std::uint64_t now_ms, Outbox& out) {
   // The clock starts with the first tick: a link that came up (and frames that arrived)
   // before it were timed at 0, not hours ago.
   if (first) last_rx_ms_ = last_ping_ms_ = now_ms;
+  retry_fence_if_due(out);
   if (!hello_sent_) return;
   if (now_ms_ - last_rx_ms_ > cfg_.peer_timeout_ms) {
     std::string reason = "peer not responding for " + std::to_string(now_ms_ - last_rx_ms_) + " ms";

@@ -70,11 +70,28 @@ void Replica::on_bitmap_done(Outbox& out) {
   }
   if (plan_ == SyncPlan::none) {
     set_conn(ConnState::connected, out);
-    if (disk_state_ != DiskState::uptodate && peer_disk_ == DiskState::uptodate &&
-        (disk_state_ == DiskState::outdated || disk_state_ == DiskState::consistent)) {
-      set_disk(DiskState::uptodate, out);  // same version as an UpToDate peer
+    auto whole = [](DiskState d) {
+      return d == DiskState::uptodate || d == DiskState::consistent || d == DiskState::outdated;
+    };
+    const bool attached = whole(disk_state_) || disk_state_ == DiskState::inconsistent;
+    const bool in_sync = bm_.count_set() == 0 && sb_.gen.current == peer_gen_.current;
+    if (in_sync && sb_.gen.bitmap != 0) {
+      // Not tracking any more: the next promotion without the peer starts a new data version
+      // (a bitmap id left from a resync whose end was lost made that promotion keep the
+      // version the peer holds: the simulator's seed 388, a split brain).
+      sb_.gen.finish_resync_as_source();
       if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
     }
+    if (in_sync && disk_state_ != DiskState::uptodate && attached &&
+        (whole(hello_disk_) || whole(peer_hello_disk_))) {
+      // Same version, no block known to differ, one of the two copies whole: both hold it,
+      // connected, the newest there is. Both sides decide this from the two hellos. (An
+      // Inconsistent disk here got all of a resync whose rs_done was lost with the link:
+      // the simulator's seed 105.)
+      set_disk(DiskState::uptodate, out);
+      if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+    }
+    if (peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
     return;
   }
   begin_resync(out);
@@ -197,17 +214,33 @@ void Replica::on_rs_ack(const wire::RsAck& a, Outbox& out) {
     return;
   }
   std::uint64_t blocks = meta::div_round_up(length, meta::kBlockBytes);
-  bm_.clear_blocks(a.offset / meta::kBlockBytes, blocks);
+  if (rs_stale_.erase(a.offset) == 0) bm_.clear_blocks(a.offset / meta::kBlockBytes, blocks);
   rs_blocks_sent_ += blocks;
   rs_done_ += length;
   pump_resync(out);
 }
 
+// Every block acknowledged: the end is recorded here first, then rs_done lets the peer take
+// this node's data version. The other way round, a crash between the two left the peer
+// holding this node's version while this node, still tracking since the peer's old one, went
+// on writing in it when promoted alone (the simulator's seed 21506: a resync the wrong way).
 void Replica::finish_resync_source(Outbox& out) {
-  send(wire::RsDone{}, out);
+  crashed_primary_ = false;  // its activity-log extents were resynced: both hold the same data now
+  if (disk_state_ == DiskState::consistent || disk_state_ == DiskState::outdated) {
+    // Both now hold this whole version, connected, neither writing anything else: with two
+    // nodes there is no newer one (DRBD: Consistent meeting Consistent).
+    set_disk(DiskState::uptodate, out);
+  }
+  holds_primary_writes_ = false;
   sb_.gen.finish_resync_as_source();
-  if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
-  if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
+  Status st = persist_bitmap();
+  if (st) st = persist_superblock();
+  if (!st) {
+    fail_disk("recording the resync's end: " + st.message(), out);
+    refuse_peer("resync source's disk failed", out);
+    return;
+  }
+  send(wire::RsDone{}, out);
   plan_ = SyncPlan::none;
   std::uint64_t ms = now_ms_ - rs_start_ms_;
   event(out, "resync-finished",
@@ -232,12 +265,16 @@ void Replica::on_rs_done(Outbox& out) {
     return;  // stays Inconsistent: never claim UpToDate with known differences
   }
   sb_.gen.finish_resync_as_target(peer_gen_);
+  crashed_primary_ = false;  // what it wrote before its crash was replaced by the source's data
+  peer_crashed_primary_ = false;  // the source's extents were in the bitmaps: resynced here
+  holds_primary_writes_ = false;
   set_disk(DiskState::uptodate, out);
   if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
   if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
   event(out, "resync-finished", {{"peer", peer_node_}, {"direction", "target"}, {"kib", kib(rs_done_)},
                                  {"ms", std::to_string(now_ms_ - rs_start_ms_)}});
   set_conn(ConnState::connected, out);
+  run_handler(Handler::after_resync_target, out);
 }
 
 }  // namespace hamail::drbdlite

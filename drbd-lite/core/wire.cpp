@@ -104,6 +104,7 @@ std::string encode(const Message& m) {
                  [&](const Hello& h) {
                    w.u32(h.version); w.str(h.volume); w.str(h.node); w.u64(h.size_bytes);
                    w.u8(h.role); w.u8(h.disk); w.u32(h.flags); w.gen(h.gen);
+                   w.u64(h.changed_blocks); w.str(h.split_brain_policy);
                  },
                  [&](const State& s) { w.u8(s.role); w.u8(s.disk); },
                  [&](const Write& x) { w.u64(x.seq); w.u64(x.offset); w.u8(x.fua ? 1 : 0); w.out += x.data; },
@@ -159,7 +160,8 @@ std::optional<Result<Message>> decode_link_or_io(Type type, Reader& r, std::size
         return Error{"peer speaks replication protocol version " + std::to_string(h.version) + ", this node speaks " +
                      std::to_string(kProtocolVersion)};
       if (!r.str(h.volume, 255) || !r.str(h.node, 255) || !r.u64(h.size_bytes) || !r.u8(h.role) || !r.u8(h.disk) ||
-          !r.u32(h.flags) || !r.gen(h.gen) || !r.done())
+          !r.u32(h.flags) || !r.gen(h.gen) || !r.u64(h.changed_blocks) || !r.str(h.split_brain_policy, 1024) ||
+          !r.done())
         return bad(size, "hello");
       if (std::string e = unknown_state(h.role, h.disk); !e.empty()) return Error{"malformed hello message: " + e};
       return Message{h};

@@ -11,11 +11,12 @@ namespace {
 
 using Command = ControlRequest::Command;
 
-constexpr std::array<std::pair<Command, const char*>, 11> kCommands = {{
+constexpr std::array<std::pair<Command, const char*>, 13> kCommands = {{
     {Command::status, "status"}, {Command::events, "events"}, {Command::create_md, "create-md"},
     {Command::up, "up"}, {Command::down, "down"}, {Command::primary, "primary"},
     {Command::secondary, "secondary"}, {Command::connect, "connect"}, {Command::disconnect, "disconnect"},
-    {Command::invalidate, "invalidate"}, {Command::verify, "verify"},
+    {Command::invalidate, "invalidate"}, {Command::verify, "verify"}, {Command::resume_io, "resume-io"},
+    {Command::outdate, "outdate"},
 }};
 
 constexpr std::size_t kMaxVolumeName = 63;  // cluster.yaml's plain-name rule

@@ -63,12 +63,21 @@ Status VolumeRunner::up() {
   if (!server_ctx || !client_ctx)
     return Error{name() + ": TLS setup failed: " + (server_ctx ? client_ctx.error() : server_ctx.error())};
 
+  const VolumeConfig& v = setup_.volume;
+  auto fencing = parse_fencing(v.fencing);
+  auto policy = parse_split_brain_policy(v.after_sb_0pri, v.after_sb_1pri, v.after_sb_2pri);
+  if (!fencing || !policy)  // the config loader checked them: only a hand-made VolumeConfig gets here
+    return Error{name() + ": bad fencing '" + v.fencing + "' or after_sb_* policy"};
   disk_ = std::move(attached->first);
   ReplicaConfig rc;
   rc.volume = name();
   rc.node = setup_.node;
   rc.protocol = setup_.volume.protocol;
   rc.resync_rate_bytes = setup_.volume.resync_rate_bytes;
+  rc.fencing = *fencing;
+  rc.split_brain = *policy;
+  handlers_ = std::make_unique<HandlerRunner>(loop_, log_, v.handlers, v.handler_timeout_ms,
+                                              HandlerContext{name(), setup_.node, setup_.peer_node, setup_.peer_addr});
   Outbox out = outbox();
   AttachedMetadata& md = attached->second;
   replica_ = std::make_unique<Replica>(rc, *disk_, md.sb, std::move(md.bitmap), std::move(md.al), random_id, out);
@@ -141,6 +150,7 @@ Status VolumeRunner::down() {
   clock_.stop();
   if (link_) link_->stop();
   link_.reset();
+  handlers_.reset();  // a handler still running is killed
   replica_.reset();
   disk_.reset();
   log_.info("volume_down").kv("volume", name());
@@ -159,7 +169,18 @@ Status VolumeRunner::command(F f) {
 Status VolumeRunner::primary(bool force) {
   Status st = command([&](Replica& r, Outbox& o) { return r.promote(force, o); });
   if (!st) return st;
+  // With fencing and the peer unreachable the promotion waits for fence-peer (status says
+  // promotion_pending); the export starts when it is done (on_handler_done).
+  if (replica_->role() != Role::primary) return Status::ok();
   return start_export();
+}
+
+Status VolumeRunner::resume_io() {
+  return command([&](Replica& r, Outbox& o) { return r.resume_io(o); });
+}
+
+Status VolumeRunner::outdate() {
+  return command([&](Replica& r, Outbox& o) { return r.outdate(o); });
 }
 
 Status VolumeRunner::secondary() {
@@ -245,8 +266,26 @@ void VolumeRunner::execute(Outbox& first) {
       io_waiting_.erase(it);
       done(c.status ? Status::ok() : nbd::io_error(5 /* EIO */, c.status.message()));
     }
+    run_handlers(out);
   }
   executing_ = false;
+}
+
+void VolumeRunner::run_handlers(Outbox& out) {
+  if (!handlers_) return;
+  for (const HandlerRequest& h : out.handlers)
+    handlers_->run(h, [this](const HandlerRequest& r, const HandlerResult& res) { on_handler_done(r, res); });
+}
+
+// fence-peer's answer goes back to the core: it thaws I/O or finishes a pending promotion.
+void VolumeRunner::on_handler_done(const HandlerRequest& request, const HandlerResult& result) {
+  if (request.handler != Handler::fence_peer || !replica_) return;
+  Outbox o = outbox();
+  replica_->fence_peer_done(request.id, result, o);
+  execute(o);
+  if (replica_ && replica_->role() == Role::primary && !nbd_) {
+    if (Status st = start_export(); !st) log_.error("nbd_export_failed").kv("volume", name()).kv("error", st.message());
+  }
 }
 
 nlohmann::json VolumeRunner::status() const {
@@ -272,6 +311,12 @@ nlohmann::json VolumeRunner::status() const {
   j["link_up"] = link_ && link_->up();
   j["nbd_socket"] = nbd_ ? setup_.volume.nbd_socket : "";
   j["nbd_clients"] = nbd_ ? nbd_->connection_count() : 0;
+  j["fencing"] = setup_.volume.fencing;
+  j["io_frozen"] = s.io_frozen;
+  j["fencing_peer"] = s.fencing_peer;
+  j["peer_fenced"] = s.peer_fenced;
+  j["promotion_pending"] = s.promotion_pending;
+  j["handlers_running"] = handlers_ ? handlers_->running() : 0;
   if (!s.last_error.empty()) j["last_error"] = s.last_error;
   return j;
 }

@@ -30,6 +30,8 @@ json VolumeSet::run(const ControlRequest& r, VolumeRunner& v) {
     case Command::disconnect: st = v.disconnect(); break;
     case Command::invalidate: st = v.invalidate(); break;
     case Command::verify: st = v.verify(); break;
+    case Command::resume_io: st = v.resume_io(); break;
+    case Command::outdate: st = v.outdate(); break;
     case Command::status:
     case Command::events: break;  // answered by answer()
   }

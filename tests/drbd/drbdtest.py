@@ -222,13 +222,18 @@ class Node:
 class Cluster:
     """One temp dir, one port, two nodes. `up()` = create-md + up on both, primary --force on node1."""
 
-    def __init__(self, test_name, device_size=64 << 20, resync_rate="1G", secret2=None):
+    def __init__(self, test_name, device_size=64 << 20, resync_rate="1G", secret2=None, volume_extra=None):
         self.bin = bin_dir()
-        self.dir = tempfile.mkdtemp(prefix=f"drbdtest-{test_name}-")
+        self.dir = tempfile.mkdtemp(prefix=f"drbdtest-{test_name[:40]}-")  # unix socket paths: 107 bytes
         os.chmod(self.dir, 0o755)
         self.port = pick_port()
         self.env = dict(os.environ, PATH=SYS_PATH)
         self.device_size = device_size
+        # Keys added to the volume's flow mapping (@DIR@: this cluster's temp dir, @BIN@: the
+        # binaries' dir); fencing defaults to dont-care here (the fencing suites set
+        # resource-and-stonith with scripted handlers).
+        extra = volume_extra or "fencing: dont-care"
+        self.volume_extra = extra.replace("@DIR@", self.dir).replace("@BIN@", self.bin)
         self.node1 = Node(self, "node1", 1)
         self.node2 = Node(self, "node2", 2)
         self.secret = os.path.join(self.dir, "secret")
@@ -264,7 +269,8 @@ nodes:
   - {{name: node2, ring_addrs: [127.0.0.2], replication_addr: 127.0.0.2}}
 stonith: {{enabled: false}}
 volumes:
-  - {{name: r0, device: {self.dir}/%n.img, secret_file: {secret}, port: {self.port}, resync_rate: {rate}}}
+  - {{name: r0, device: {self.dir}/%n.img, secret_file: {secret}, port: {self.port}, resync_rate: {rate},
+     {self.volume_extra}}}
 """)
         return path
 
@@ -294,6 +300,14 @@ volumes:
         if expect_sha is not None:
             test.assertEqual(a, expect_sha, "the replicas are identical but differ from what was written")
         return a
+
+    def handler_calls(self, handler):
+        """Lines a scripted handler appended to handlers.log in this cluster's dir, for `handler`."""
+        try:
+            with open(os.path.join(self.dir, "handlers.log")) as f:
+                return [l.strip() for l in f if l.startswith(handler + " ")]
+        except OSError:
+            return []
 
     def sanitizer_reports(self):
         found = []
@@ -326,9 +340,11 @@ class ClusterTest(unittest.TestCase):
     device_size = 64 << 20
     resync_rate = "1G"
     secret2 = None
+    volume_extra = None  # extra keys of the volume (Cluster: @DIR@ and @BIN@ are replaced)
 
     def setUp(self):
-        self.c = Cluster(self.id().split(".")[-1], self.device_size, self.resync_rate, self.secret2)
+        self.c = Cluster(self.id().split(".")[-1], self.device_size, self.resync_rate, self.secret2,
+                         self.volume_extra)
         self.n1, self.n2 = self.c.node1, self.c.node2
         self.handles = []
 

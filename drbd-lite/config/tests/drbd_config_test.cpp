@@ -22,6 +22,7 @@ volumes:
   - name: r0
     device: /srv/r0-%n.img
     secret_file: /etc/hamail/r0.secret
+    fencing: dont-care
 )";
 
 std::vector<std::string> errors_of(const std::string& yaml) {
@@ -107,13 +108,13 @@ TEST(DrbdConfig, NbdSocketDefaultsToTheRuntimeDirectory) {
 TEST(DrbdConfig, UnknownVolumeKeySuggestsTheClosest) {
   auto errs = errors_of(kValid + "    nbd_sockte: /run/r0.nbd\n");
   ASSERT_EQ(errs.size(), 1u) << joined(errs);
-  EXPECT_EQ(errs[0], "c.yaml:14:5: volumes[0].nbd_sockte: unknown key 'nbd_sockte' (did you mean 'nbd_socket'?)");
+  EXPECT_EQ(errs[0], "c.yaml:15:5: volumes[0].nbd_sockte: unknown key 'nbd_sockte' (did you mean 'nbd_socket'?)");
 }
 
 TEST(DrbdConfig, IntegerOutOfRange) {
   auto errs = errors_of(kValid + "    port: 70000\n");
   ASSERT_EQ(errs.size(), 1u) << joined(errs);
-  EXPECT_EQ(errs[0], "c.yaml:14:11: volumes[0].port: value 70000 out of range (1..65535)");
+  EXPECT_EQ(errs[0], "c.yaml:15:11: volumes[0].port: value 70000 out of range (1..65535)");
 }
 
 TEST(DrbdConfig, VolumeNeedsAbsolutePathsAndReplicationAddress) {
@@ -127,11 +128,11 @@ TEST(DrbdConfig, VolumeNeedsAbsolutePathsAndReplicationAddress) {
 }
 
 TEST(DrbdConfig, DuplicateNamesAndPorts) {
-  std::string y = kValid + "  - {name: r0, device: /srv/x, secret_file: /etc/s}\n";
+  std::string y = kValid + "  - {name: r0, device: /srv/x, secret_file: /etc/s, fencing: dont-care}\n";
   auto errs = errors_of(y);
   ASSERT_EQ(errs.size(), 2u) << joined(errs);
-  EXPECT_EQ(errs[0], "c.yaml:14:12: volumes[1].name: duplicate volume name 'r0'");
-  EXPECT_EQ(errs[1], "c.yaml:14:5: volumes[1].port: port 7789 is used by volumes[0]");
+  EXPECT_EQ(errs[0], "c.yaml:15:12: volumes[1].name: duplicate volume name 'r0'");
+  EXPECT_EQ(errs[1], "c.yaml:15:5: volumes[1].port: port 7789 is used by volumes[0]");
 }
 
 TEST(DrbdConfig, BadReplicationAddress) {
@@ -140,6 +141,65 @@ TEST(DrbdConfig, BadReplicationAddress) {
   auto errs = errors_of(y);
   ASSERT_EQ(errs.size(), 1u) << joined(errs);
   EXPECT_EQ(errs[0], "c.yaml:9:23: nodes[1].replication_addr: '10.1.0.x' is not an IPv4 or IPv6 address");
+}
+
+// kValid without its `fencing: dont-care`: the key's default.
+std::string without_fencing() {
+  std::string y = kValid;
+  y.replace(y.find("    fencing: dont-care\n"), 23, "");
+  return y;
+}
+
+TEST(DrbdConfig, FencingDefaultsToResourceAndStonithWhichNeedsAFencePeerHandler) {
+  auto errs = errors_of(without_fencing());
+  ASSERT_EQ(errs.size(), 1u) << joined(errs);
+  EXPECT_EQ(errs[0], "c.yaml:11:5: volumes[0].handlers.fence_peer: fencing: resource-and-stonith (the default) needs "
+                     "handlers.fence_peer (the command that outdates or fences the peer), or set fencing: dont-care");
+  std::string y = without_fencing() + "    handlers: {fence_peer: /usr/sbin/fence-it, unfence_peer: /bin/true}\n";
+  DrbdConfigLoad load = parse_drbd_config(y, "c.yaml");
+  ASSERT_TRUE(load.config) << joined(errors_of(y));
+  const VolumeConfig& v = load.config->volumes[0];
+  EXPECT_EQ(v.fencing, "resource-and-stonith");
+  EXPECT_EQ(v.handlers.fence_peer, "/usr/sbin/fence-it");
+  EXPECT_EQ(v.handlers.unfence_peer, "/bin/true");
+  EXPECT_EQ(v.after_sb_0pri, "disconnect");
+  EXPECT_EQ(v.after_sb_1pri, "disconnect");
+  EXPECT_EQ(v.after_sb_2pri, "disconnect");
+  EXPECT_EQ(v.handler_timeout_ms, 60000u);
+}
+
+TEST(DrbdConfig, SplitBrainPoliciesAndHandlers) {
+  std::string y = kValid + R"(    after_sb_0pri: discard-node-b
+    after_sb_1pri: call-pri-lost-after-sb
+    after_sb_2pri: call-pri-lost-after-sb
+    handler_timeout: 5s
+    handlers:
+      split_brain: /usr/local/bin/sb "x y"
+      pri_lost_after_sb: /sbin/reboot
+      after_resync_target: /bin/true
+)";
+  DrbdConfigLoad load = parse_drbd_config(y, "c.yaml");
+  ASSERT_TRUE(load.config) << joined(errors_of(y));
+  const VolumeConfig& v = load.config->volumes[0];
+  EXPECT_EQ(v.after_sb_0pri, "discard-node-b");
+  EXPECT_EQ(v.after_sb_1pri, "call-pri-lost-after-sb");
+  EXPECT_EQ(v.handler_timeout_ms, 5000u);
+  EXPECT_EQ(v.handlers.split_brain, "/usr/local/bin/sb \"x y\"");
+  EXPECT_EQ(v.handlers.pri_lost_after_sb, "/sbin/reboot");
+  EXPECT_EQ(v.handlers.after_resync_target, "/bin/true");
+}
+
+TEST(DrbdConfig, BadPoliciesAreNamed) {
+  auto errs = errors_of(kValid + "    after_sb_0pri: discard-node-zz\n    after_sb_1pri: call-pri-lost-after-sb\n"
+                                 "    after_sb_2pri: consensus\n    handlers: {fence_pear: x}\n");
+  ASSERT_EQ(errs.size(), 4u) << joined(errs);
+  EXPECT_NE(errs[0].find("volumes[0].after_sb_2pri"), std::string::npos) << errs[0];
+  EXPECT_NE(errs[1].find("volumes[0].handlers.fence_pear: unknown key 'fence_pear'"), std::string::npos) << errs[1];
+  EXPECT_NE(errs[2].find("call-pri-lost-after-sb needs handlers.pri_lost_after_sb"), std::string::npos) << errs[2];
+  EXPECT_EQ(errs[3], "c.yaml:15:20: volumes[0].after_sb_0pri: 'discard-node-zz' names no node of nodes:");
+  errs = errors_of(kValid + "    after_sb_0pri: discard-everything\n");
+  ASSERT_EQ(errs.size(), 1u) << joined(errs);
+  EXPECT_NE(errs[0].find("expected one of disconnect, discard-younger-primary"), std::string::npos) << errs[0];
 }
 
 TEST(DrbdConfig, UnreadableAndBrokenFiles) {

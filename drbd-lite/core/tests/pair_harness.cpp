@@ -14,6 +14,26 @@ bool Node::has_event_since(std::size_t from, const std::string& n) const {
   return false;
 }
 
+const ReplicaEvent& Node::last_event(const std::string& n) const {
+  static const ReplicaEvent none{"none", {}};
+  for (auto it = events.rbegin(); it != events.rend(); ++it)
+    if (it->name == n) return *it;
+  ADD_FAILURE() << name << " has no event " << n;
+  return none;
+}
+
+std::string Node::field(const std::string& event, const std::string& key) const {
+  for (const auto& [k, v] : last_event(event).fields)
+    if (k == key) return v;
+  return "<no field " + key + ">";
+}
+
+std::uint64_t Node::last_fence_run() const {
+  for (auto it = handlers.rbegin(); it != handlers.rend(); ++it)
+    if (it->handler == Handler::fence_peer) return it->id;
+  return 0;
+}
+
 std::string pattern(std::size_t n, char seed) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i * 7);
@@ -48,7 +68,9 @@ void Pair::format(Node& n, sim::MemDiskOptions opts) {
   boot(n);
 }
 
-void Pair::boot(Node& n, ReplicaConfig cfg) {
+void Pair::boot(Node& n, std::optional<ReplicaConfig> with) {
+  if (with) n.cfg = *with;
+  ReplicaConfig cfg = n.cfg;
   cfg.volume = "r0";
   cfg.node = n.name;
   n.disk->restart();
@@ -99,6 +121,7 @@ void Pair::absorb(Node& n, Outbox& out) {
     for (auto& c : out.completed) n.done.insert_or_assign(c.request, c.status);
   }
   for (auto& e : out.events) n.events.push_back(e);
+  for (auto& h : out.handlers) n.handlers.push_back(h);
   // A side that drops the link closes its socket: it reads nothing more, but its last
   // frames (a refusal) still reach the peer, as over TCP; run() then cuts the link.
   if (out.drop_link && linked_) {
@@ -190,6 +213,15 @@ void Pair::tick_both() {
   }
 }
 
+void Pair::synced_with(drbdlite::Fencing f) {
+  a_.cfg.fencing = f;
+  b_.cfg.fencing = f;
+  boot(a_);
+  boot(b_);
+  make_primary_synced();
+  ASSERT_TRUE(write(a_, 0, pattern(4096, 'a')));
+}
+
 Status Pair::command(Node& n, Status (Replica::*op)(Outbox&)) {
   Status st = Error{n.name + " is down"};
   cmd(n, [&](Replica& r, Outbox& o) { st = (r.*op)(o); });
@@ -222,6 +254,27 @@ Status Pair::flush(Node& n) {
   auto it = n.done.find(req);
   if (it == n.done.end()) return Error{"not completed"};
   return it->second;
+}
+
+std::uint64_t Pair::start_write(Node& n, std::uint64_t off, const std::string& data) {
+  std::uint64_t req = ++req_;
+  cmd(n, [&](Replica& r, Outbox& o) { r.app_write(req, off, data, false, o); });
+  return req;
+}
+
+std::uint64_t Pair::start_flush(Node& n) {
+  std::uint64_t req = ++req_;
+  cmd(n, [&](Replica& r, Outbox& o) { r.app_flush(req, o); });
+  return req;
+}
+
+void Pair::fence_answer(Node& n, int exit_code, bool timed_out) {
+  std::uint64_t id = n.last_fence_run();
+  ASSERT_NE(id, 0u) << n.name << " never ran fence-peer";
+  HandlerResult r;
+  r.exit_code = exit_code;
+  r.timed_out = timed_out;
+  cmd(n, [&](Replica& rep, Outbox& o) { rep.fence_peer_done(id, r, o); });
 }
 
 void Pair::make_primary_synced() {

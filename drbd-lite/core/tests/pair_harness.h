@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct Node {
   std::uint64_t next_id = 0;              // its "random" generation ids
   std::map<std::uint64_t, Status> done;   // completed application requests
   std::vector<ReplicaEvent> events;
+  std::vector<HandlerRequest> handlers;   // handler runs it asked for
+  ReplicaConfig cfg;                      // what it boots with (volume and node are set by boot)
   std::vector<std::string> boot_problems; // what attach reported at the last boot
   wire::FrameReader reader;               // frames in flight to this node, as over TCP
   bool closed_link = false;               // it dropped the link: reads nothing more; its last frames still go
@@ -30,6 +33,11 @@ struct Node {
   bool has_event(const std::string& name) const;
   // An event of that name among those after the first `from` (events.size() taken before).
   bool has_event_since(std::size_t from, const std::string& name) const;
+  // The last event of that name (fails the test when there is none).
+  const ReplicaEvent& last_event(const std::string& name) const;
+  std::string field(const std::string& event, const std::string& key) const;
+  // The id of the last fence-peer run it asked for (0: none).
+  std::uint64_t last_fence_run() const;
 };
 
 class Pair : public ::testing::Test {
@@ -40,8 +48,8 @@ class Pair : public ::testing::Test {
 
   // A fresh disk (as after create-md) with these options, and a boot from it.
   void format(Node& n, sim::MemDiskOptions opts = {});
-  // Attaches from what the disk holds: at start and after a crash.
-  void boot(Node& n, ReplicaConfig cfg = {});
+  // Attaches from what the disk holds: at start and after a crash. With `cfg`, the node keeps it.
+  void boot(Node& n, std::optional<ReplicaConfig> cfg = std::nullopt);
   // The node's machine loses power / its process is killed; the peer sees the link drop.
   void crash(Node& n, sim::CrashKind kind);
   // Boots a crashed node again and asks it to connect.
@@ -81,8 +89,15 @@ class Pair : public ::testing::Test {
   // One application write, run until it completes.
   Status write(Node& n, std::uint64_t off, const std::string& data, bool fua = false);
   Status flush(Node& n);
+  // Starts an application write / flush without running the link; its request id.
+  std::uint64_t start_write(Node& n, std::uint64_t off, const std::string& data);
+  std::uint64_t start_flush(Node& n);
+  // Reports the node's last fence-peer run ended with `exit_code`.
+  void fence_answer(Node& n, int exit_code, bool timed_out = false);
   // Both disks fresh -> connected -> node1 forced Primary -> full sync -> both UpToDate.
   void make_primary_synced();
+  // Both nodes booted with fencing `f`, then make_primary_synced() and one write (block 0, 'a').
+  void synced_with(drbdlite::Fencing f);
 
   meta::MetadataLayout layout_;
   Node a_, b_;

@@ -66,6 +66,14 @@ TEST_F(Pair, ASyncSourceDemotedInMidResyncStillSendsAfterALinkBlip) {
   run();
   ASSERT_TRUE(promote(b_));
   ASSERT_TRUE(write(b_, 0, pattern(64 * 1024, 'v')));
+  // node1 under protocol B: it does not claim to hold every write node2 completed
+  // (kHelloHoldsPrimaryWrites), so node2's extents are resynced from node2, the crashed one.
+  a_.cfg.protocol = 'B';
+  crash(a_, sim::CrashKind::process_kill);
+  boot(a_);
+  connect(a_);
+  link();
+  run();
   crash(b_, sim::CrashKind::power_cut);
   ReplicaConfig slow;  // one 4 KiB block in flight: the resync advances a frame at a time
   slow.resync_chunk_bytes = 4096;

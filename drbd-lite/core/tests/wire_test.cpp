@@ -26,12 +26,17 @@ TEST(Wire, HelloRoundTrip) {
   h.disk = 6;
   h.flags = kHelloPrimaryCrashed;
   h.gen = GenIds{1, 2, 3, 4};
+  h.flags |= kHelloDivergedAsPrimary;
+  h.changed_blocks = 77;
+  h.split_brain_policy = "0pri=discard-node-node2 1pri=disconnect 2pri=disconnect";
   auto m = std::get<Hello>(round_trip(h));
+  EXPECT_EQ(m.changed_blocks, 77u);
+  EXPECT_EQ(m.split_brain_policy, h.split_brain_policy);
   EXPECT_EQ(m.volume, "r0");
   EXPECT_EQ(m.node, "node1");
   EXPECT_EQ(m.size_bytes, 1u << 30);
   EXPECT_EQ(m.gen, (GenIds{1, 2, 3, 4}));
-  EXPECT_EQ(m.flags, kHelloPrimaryCrashed);
+  EXPECT_EQ(m.flags, kHelloPrimaryCrashed | kHelloDivergedAsPrimary);
 }
 
 TEST(Wire, WriteAndBitmapRoundTrip) {
@@ -96,7 +101,7 @@ TEST(Wire, OtherProtocolVersionIsNamed) {
   r.feed(encode(h));
   auto m = r.next();
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error(), "peer speaks replication protocol version 9, this node speaks 2");
+  EXPECT_EQ(m.error(), "peer speaks replication protocol version 9, this node speaks 3");
 }
 
 TEST(Wire, TruncatedPayloadIsMalformed) {

@@ -25,7 +25,8 @@ TEST(ControlRequest, DecodesEveryCommand) {
   r = decode_control_request({{"cmd", "status"}});
   ASSERT_TRUE(r) << r.error();
   EXPECT_TRUE(r->volume.empty());
-  for (const char* c : {"create-md", "up", "down", "secondary", "disconnect", "invalidate", "verify"}) {
+  for (const char* c :
+       {"create-md", "up", "down", "secondary", "disconnect", "invalidate", "verify", "resume-io", "outdate"}) {
     r = decode_control_request({{"cmd", c}, {"volume", "r0"}});
     ASSERT_TRUE(r) << c << ": " << r.error();
     EXPECT_STREQ(to_string(r->command), c);

@@ -316,7 +316,8 @@ class ConfigTest(HactlCase):
         self.assertIn(path + ":7:24: volumes[0].device: expected an absolute path, found 'vdb'", p.stderr)
 
     def test_group_errors_do_not_hide_volume_results(self):
-        path, p = self.validate(self.BASE + "groups: 5\nvolumes:\n  - {name: r0, device: /dev/vdb, secret_file: /s}\n")
+        path, p = self.validate(self.BASE + "groups: 5\nvolumes:\n"
+                                "  - {name: r0, device: /dev/vdb, secret_file: /s, fencing: dont-care}\n")
         self.assertEqual(p.returncode, 1)
         self.assertIn(path + ":6:9: groups: expected a list", p.stderr)
         self.assertIn(": 1 volumes", p.stdout)

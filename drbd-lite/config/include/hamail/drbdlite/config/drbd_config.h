@@ -13,6 +13,17 @@
 
 namespace hamail::drbdlite {
 
+// Commands drbdlited runs on the volume's behalf (`/bin/sh -c`), with DRBD_RESOURCE,
+// DRBD_VOLUME, DRBD_HANDLER, DRBD_NODE, DRBD_PEER, DRBD_PEER_ADDRESS and PATH in their
+// environment (HandlerRunner). Empty: not configured.
+struct VolumeHandlers {
+  std::string split_brain;          // a split brain no policy resolved
+  std::string fence_peer;           // outdate or fence the peer: exit 4 outdated, 5 down, 7 fenced
+  std::string unfence_peer;         // the fenced peer is UpToDate again
+  std::string pri_lost_after_sb;    // this Primary lost a split brain (after_sb_1pri/2pri)
+  std::string after_resync_target;  // this node finished a resync as its target
+};
+
 // One replicated volume (cluster.yaml `volumes[]`). In device, meta and nbd_socket, `%n`
 // stands for the node's name (for_node() replaces it).
 struct VolumeConfig {
@@ -25,6 +36,13 @@ struct VolumeConfig {
   std::string secret_file;                         // shared secret of the TLS-PSK link
   std::uint64_t resync_rate_bytes = 100ull << 20;  // per second
   std::string nbd_socket;                          // empty: <runtime dir>/<name>.nbd
+  // DRBD's names: dont-care, resource-only, resource-and-stonith (needs handlers.fence_peer).
+  std::string fencing = "resource-and-stonith";
+  std::string after_sb_0pri = "disconnect";        // or discard-node-NAME and the others of DRBD
+  std::string after_sb_1pri = "disconnect";
+  std::string after_sb_2pri = "disconnect";
+  VolumeHandlers handlers;
+  std::uint64_t handler_timeout_ms = 60000;        // a handler still running then is killed (its process group)
 };
 
 // What drbd-lite needs to know of a node.

@@ -10,10 +10,12 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "hamail/drbdlite/core/local_disk.h"
+#include "hamail/drbdlite/core/policy.h"
 #include "hamail/drbdlite/core/states.h"
 #include "hamail/drbdlite/core/wire.h"
 #include "hamail/base/invariant.h"
@@ -48,6 +50,11 @@ struct ReplicaConfig {
   std::uint64_t max_deferred_bytes = 1ull << 30;
   std::uint64_t ping_interval_ms = 1000;
   std::uint64_t peer_timeout_ms = 6000;                // no frame from the peer this long: drop the link
+  // cluster.yaml's default is resource-and-stonith; dont-care here keeps a bare core (tests) as before.
+  Fencing fencing = Fencing::dont_care;
+  SplitBrainPolicy split_brain;
+  std::uint64_t fence_retry_first_ms = 1000;           // a failed fence-peer is run again after this,
+  std::uint64_t fence_retry_max_ms = 30000;            // doubling up to this
 };
 
 // A state change or notable fact, for the log and `drbdlite events`.
@@ -74,6 +81,7 @@ struct Outbox {
   std::vector<AppCompletion> completed;
   std::vector<ReplicaEvent> events;
   std::optional<std::string> drop_link;                // close the link, with the reason
+  std::vector<HandlerRequest> handlers;                // run these (fence-peer reports back: Replica::fence_peer_done)
 };
 
 struct ReplicaStatus {
@@ -96,6 +104,10 @@ struct ReplicaStatus {
   meta::GenerationIds gen;
   std::string peer_node;
   std::string last_error;
+  bool io_frozen = false;                              // application I/O held until the peer is fenced
+  bool fencing_peer = false;                           // fence-peer running or to be retried
+  bool peer_fenced = false;                            // this node fenced the peer (not yet unfenced)
+  bool promotion_pending = false;                      // promotion waits for fence-peer
 };
 
 class Replica {
@@ -108,7 +120,9 @@ class Replica {
   Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::Bitmap bm, meta::ActivityLog al,
           RandomId random_id, Outbox& out);
 
-  // Operator commands.
+  // Operator commands. With fencing, promoting while the peer is unreachable (and not known
+  // fenced) first runs fence-peer: promote() returns OK with promotion_pending() and the role
+  // changes (or a `promotion-refused` event says why not) when fence_peer_done() reports.
   Status promote(bool force, Outbox& out);
   Status demote(Outbox& out);
   void connect(bool discard_my_data, Outbox& out);
@@ -117,6 +131,14 @@ class Replica {
   Status start_verify(Outbox& out);
   // Clean shutdown (`down`): persists the bitmap and the superblock.
   Status shutdown(Outbox& out);
+  // The peer fenced this node (its fence-peer, through the cluster): the disk becomes Outdated,
+  // persistently, and refuses promotion without --force until a resync makes it UpToDate.
+  Status outdate(Outbox& out);
+  // Thaw frozen I/O by hand (`drbdlite resume-io`): logged, stops the fence-peer retries.
+  Status resume_io(Outbox& out);
+
+  // Handlers: the fence-peer run `id` (from Outbox::handlers) ended.
+  void fence_peer_done(std::uint64_t id, const HandlerResult& result, Outbox& out);
 
   // Transport.
   void link_up(Outbox& out);
@@ -136,6 +158,8 @@ class Replica {
   bool wants_link() const { return conn_ != ConnState::standalone; }
   bool link_established() const { return hello_received_; }
   Role role() const { return role_; }
+  bool io_frozen() const { return io_frozen_; }
+  bool promotion_pending() const { return promote_after_fence_; }
   ConnState conn() const { return conn_; }
   DiskState disk() const { return disk_state_; }
   const meta::Bitmap& bitmap() const { return bm_; }
@@ -172,11 +196,29 @@ class Replica {
   void refuse_peer(const std::string& reason, Outbox& out);
   void send_hello(Outbox& out);
   void update_superblock_flags();
+  Status check_promotable(bool force) const;
+  Status promote_now(bool force, bool peer_fenced, Outbox& out);
+
+  // Fencing (replica_fencing.cpp).
+  bool fence_on_link_loss(Outbox& out);
+  void start_fence(const std::string& why, Outbox& out);
+  void retry_fence_if_due(Outbox& out);
+  void report(AppCompletion c, Outbox& out);  // held while I/O is frozen
+  void thaw(const std::string& why, Outbox& out);
+  void stop_fencing_on_reconnect(Outbox& out);
+  void on_peer_uptodate(Outbox& out);
+  void run_handler(Handler h, Outbox& out);
+  void start_diverged_version(Outbox& out);  // a Primary without its peer: a new data version
+  void rehandshake_if_hello_sent(Outbox& out);
+  meta::SyncDecision on_split_brain(const meta::SyncDecision& d, const wire::Hello& h, Outbox& out);
 
   // Writes.
   bool replicating() const;
   Status admit(std::uint64_t request, std::uint64_t bytes);
-  enum class Defer { behind_others, on_acks, on_unflushed };
+  enum class Defer { behind_others, on_acks, on_unflushed, frozen, handshake };
+  bool held_for_handshake() const;
+  void mark_out_of_sync(std::uint64_t offset, std::uint64_t length);
+  void release_held_for_handshake(Outbox& out);
   void defer(DeferredWrite w, Defer why, Outbox& out);
   void submit_write(DeferredWrite w, Outbox& out);
   Status write_al_transaction(const meta::ActivityLog::Begin& begin);
@@ -199,6 +241,8 @@ class Replica {
   void on_hello(const wire::Hello& h, Outbox& out);
   bool hello_acceptable(const wire::Hello& h, Outbox& out);
   bool apply_sync_decision(const meta::SyncDecision& d, Outbox& out);
+  meta::SyncDecision never_from_unusable_disk(const meta::SyncDecision& d) const;
+  meta::SyncDecision crashed_primary_from_holder(const meta::SyncDecision& d, std::uint32_t peer_flags) const;
   void on_peer_state(const wire::State& s, Outbox& out);
   void send_bitmap(Outbox& out);
   void on_bitmap_chunk(const wire::BitmapChunk& c, Outbox& out);
@@ -235,11 +279,15 @@ class Replica {
   bool discard_my_data_ = false;                       // for the next connection's decision only
   bool discarding_ = false;                            // this connection resolved a split brain against us
   bool crashed_primary_ = false;                       // this node crashed while Primary (AL extents marked)
+  bool holds_primary_writes_ = false;                  // kFlagHoldsPrimaryWrites: lost its Primary while up, flushed
   bool hello_sent_ = false;
   bool hello_received_ = false;
   // Both sides' role and disk as the two hellos said: what both decide a resync's direction with.
   Role hello_role_ = Role::unknown, peer_hello_role_ = Role::unknown;
   DiskState hello_disk_ = DiskState::dunknown, peer_hello_disk_ = DiskState::dunknown;
+  std::uint32_t hello_flags_ = 0;
+  std::uint64_t hello_changed_blocks_ = 0;             // what this node's hello said (the split-brain facts)
+  bool hello_diverged_as_primary_ = false;
   std::string last_error_;
 
   // Replication of application writes.
@@ -262,6 +310,7 @@ class Replica {
   bool resync_unflushed_ = false;                      // SyncTarget: resync data written since the last flush
   std::uint64_t rs_cursor_ = 0;                        // next block to look at
   std::map<std::uint64_t, std::uint64_t> rs_in_flight_;  // offset -> length
+  std::set<std::uint64_t> rs_stale_;                   // in flight, but marked out of sync since: the ack keeps the bits
   std::uint64_t rs_in_flight_bytes_ = 0;
   std::uint64_t rs_total_ = 0, rs_done_ = 0, rs_start_ms_ = 0;
   double rs_tokens_ = 0;
@@ -271,6 +320,17 @@ class Replica {
   std::uint64_t verify_cursor_ = 0;
   std::map<std::uint64_t, std::uint32_t> verify_in_flight_;  // offset -> length, requests sent
   std::uint64_t verify_done_bytes_ = 0, verify_mismatch_ = 0;
+
+  // Fencing.
+  bool io_frozen_ = false;
+  bool fence_wanted_ = false;                          // the peer must be fenced (link lost as Primary)
+  bool promote_after_fence_ = false;
+  std::optional<std::uint64_t> fence_run_;             // the fence-peer run in flight
+  std::uint32_t fence_failures_ = 0;
+  std::uint64_t fence_retry_at_ms_ = 0;
+  std::uint64_t next_handler_id_ = 1;
+  std::vector<AppCompletion> held_;                    // completions held while frozen
+  std::vector<std::uint64_t> frozen_flushes_;          // application flushes that arrived while frozen
 
   // Clock.
   std::uint64_t now_ms_ = 0;

@@ -18,7 +18,9 @@ namespace hamail::drbdlite::wire {
 inline constexpr std::uint32_t kMagic = 0x444c5250;  // "DLRP"
 // 2: barriers settle the acknowledged writes, the same-version tie-break reads the hellos;
 // a version-1 peer would decide a resync's direction differently: refused, by name.
-inline constexpr std::uint32_t kProtocolVersion = 2;
+// 3: the hello carries what the after-split-brain policies decide with (changed blocks, the
+// policies themselves, whether the node diverged as Primary).
+inline constexpr std::uint32_t kProtocolVersion = 3;
 inline constexpr std::size_t kHeaderBytes = 12;       // magic u32, type u16, reserved u16, length u32
 inline constexpr std::size_t kMaxPayload = (32u << 20) + 4096;
 // Peer-supplied lengths that make the receiver read or write that much at once.
@@ -45,9 +47,15 @@ struct Hello {
   std::uint8_t disk = 0;        // core::DiskState
   std::uint32_t flags = 0;      // kHello* below
   GenIds gen;
+  std::uint64_t changed_blocks = 0;  // 4 KiB blocks its bitmap names
+  std::string split_brain_policy;    // SplitBrainPolicy::describe(): both sides must agree
 };
 inline constexpr std::uint32_t kHelloPrimaryCrashed = 1;  // was Primary and did not demote cleanly
 inline constexpr std::uint32_t kHelloDiscardMyData = 2;   // operator: this side loses a split brain
+inline constexpr std::uint32_t kHelloDivergedAsPrimary = 4;  // was Primary when its data diverged from the peer's
+// Lost its Primary while up and has not crashed since: its cache holds every write that
+// Primary completed (protocol C), so a crashed Primary's activity-log extents resync from it.
+inline constexpr std::uint32_t kHelloHoldsPrimaryWrites = 8;
 
 struct State { std::uint8_t role = 0; std::uint8_t disk = 0; };
 struct Write { std::uint64_t seq = 0; std::uint64_t offset = 0; bool fua = false; std::string data; };

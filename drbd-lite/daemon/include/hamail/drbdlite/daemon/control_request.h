@@ -12,7 +12,9 @@
 namespace hamail::drbdlite {
 
 struct ControlRequest {
-  enum class Command { status, events, create_md, up, down, primary, secondary, connect, disconnect, invalidate, verify };
+  enum class Command {
+    status, events, create_md, up, down, primary, secondary, connect, disconnect, invalidate, verify, resume_io, outdate
+  };
   Command command = Command::status;
   std::string volume;        // empty for events, optional for status
   bool force = false;        // primary, create-md

@@ -1,7 +1,8 @@
 // VolumeRunner: one replicated volume on this node, the libuv shell around the sans-IO
 // Replica: the lower device (FileDisk), the replication link (PeerLink), the NBD export
-// (only while Primary) and a 10 ms clock. Executes the Replica's outbox: frames to the
-// peer, completions to NBD clients, events to the log and to `drbdlite events`.
+// (only while Primary), its handlers (HandlerRunner) and a 10 ms clock. Executes the
+// Replica's outbox: frames to the peer, completions to NBD clients, handlers to run (a
+// fence-peer's answer goes back to the Replica), events to the log and `drbdlite events`.
 #pragma once
 
 #include <deque>
@@ -15,6 +16,7 @@
 #include "hamail/drbdlite/config/drbd_config.h"
 #include "hamail/drbdlite/core/replica.h"
 #include "hamail/drbdlite/daemon/file_disk.h"
+#include "hamail/drbdlite/daemon/handler_runner.h"
 #include "hamail/drbdlite/daemon/peer_link.h"
 #include "hamail/base/log.h"
 #include "hamail/uv/event_loop.h"
@@ -51,6 +53,8 @@ class VolumeRunner : public nbd::BlockBackend {
   Status disconnect();
   Status invalidate();
   Status verify();
+  Status resume_io();  // thaw I/O frozen by fencing, by hand (logged)
+  Status outdate();    // the peer fenced this node (its fence-peer handler asks for it)
   nlohmann::json status() const;
 
   // nbd::BlockBackend
@@ -69,6 +73,8 @@ class VolumeRunner : public nbd::BlockBackend {
   Status command(F f);
   Status start_export();
   void stop_export();
+  void run_handlers(Outbox& out);
+  void on_handler_done(const HandlerRequest& request, const HandlerResult& result);
 
   uv::EventLoop& loop_;
   const Logger& log_;
@@ -77,6 +83,7 @@ class VolumeRunner : public nbd::BlockBackend {
   std::unique_ptr<FileDisk> disk_;
   std::unique_ptr<Replica> replica_;
   std::unique_ptr<PeerLink> link_;
+  std::unique_ptr<HandlerRunner> handlers_;
   std::unique_ptr<nbd::NbdServer> nbd_;
   uv::Timer clock_;
   std::map<std::uint64_t, Done> io_waiting_;

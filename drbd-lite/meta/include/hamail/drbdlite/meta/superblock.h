@@ -28,8 +28,11 @@ enum SuperblockFlag : std::uint32_t {
   kFlagPrimaryUnclean = 1u << 4,    // set while Primary, cleared on clean demote; still set at attach = crashed Primary
   kFlagInitialSyncDone = 1u << 5,   // the first full sync completed
   kFlagFullSyncPending = 1u << 6,   // `invalidate` or new metadata: the next sync must be full
+  kFlagOutdated = 1u << 7,          // the peer fenced this node (fence-peer): not promotable without --force
+  kFlagDivergedAsPrimary = 1u << 8, // this node was Primary when its data diverged (after-split-brain policies)
+  kFlagHoldsPrimaryWrites = 1u << 9,// lost its Primary while up and flushed: holds every write that Primary completed
 };
-inline constexpr std::uint32_t kKnownFlags = (1u << 7) - 1;
+inline constexpr std::uint32_t kKnownFlags = (1u << 10) - 1;
 
 struct Superblock {
   std::uint64_t seq = 0;  // bumped on every write; slot = seq % 2

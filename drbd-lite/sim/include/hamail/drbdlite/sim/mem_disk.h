@@ -86,6 +86,7 @@ class MemDisk final : public LocalDisk {
   void crash_during(DiskCall call, CrashKind kind, std::uint32_t nth = 1,
                     std::optional<std::uint64_t> landed_prefix_bytes = std::nullopt);
   void restart();
+  void disarm() { armed_.reset(); }  // forget a crash_during() that has not hit yet
   bool is_down() const { return down_; }
 
   // Injected errors: EIO (a bad sector) on reads or writes touching the range (metadata

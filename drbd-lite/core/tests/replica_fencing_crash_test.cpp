@@ -1,0 +1,195 @@
+// Fencing across crashes (each case found by the simulator): which copy may be promoted when
+// the peer is unreachable, what a reconnect with nothing to resync settles, and the data
+// version a thaw starts. With resource-and-stonith no acknowledged write may be lost.
+#include "pair_harness.h"
+
+namespace hamail::drbdlite {
+namespace {
+
+class FencingCrash : public Pair {
+ protected:
+  void synced(drbdlite::Fencing f = drbdlite::Fencing::resource_and_stonith) { synced_with(f); }
+  std::size_t fence_runs(const Node& n) const {
+    std::size_t k = 0;
+    for (const auto& h : n.handlers) k += h.handler == Handler::fence_peer;
+    return k;
+  }
+};
+
+// Its activity-log extents may lack writes that survive only in the peer's cache (its power
+// cut lost them): fencing the peer and going on would lose them (seed 3088).
+TEST_F(FencingCrash, ACrashedPrimaryIsNotPromotedBeforeItMeetsItsPeer) {
+  synced();
+  crash(a_, sim::CrashKind::power_cut);
+  cut();
+  boot(a_);
+  const std::size_t runs = fence_runs(a_);
+  Status st = promote(a_);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("this node crashed as Primary and has not met its peer since"), std::string::npos)
+      << st.message();
+  EXPECT_EQ(fence_runs(a_), runs) << "refused before fencing (an outdated peer could not be promoted either)";
+  connect(a_);
+  link();
+  run();
+  EXPECT_TRUE(promote(a_)) << "its extents resynced";
+  EXPECT_EQ(a_.r->role(), Role::primary);
+}
+
+// Consistent because it crashed (or restarted) while its peer was Primary: its cache may have
+// lost writes the Primary completed. Fencing the Primary does not make it the newest (seed 3574).
+TEST_F(FencingCrash, ASecondaryThatCrashedUnderItsPrimaryIsNotPromotedByFencing) {
+  synced();
+  crash(b_, sim::CrashKind::power_cut);
+  cut();
+  boot(b_);
+  ASSERT_EQ(b_.r->disk(), DiskState::consistent);
+  crash(a_, sim::CrashKind::power_cut);
+  Status st = promote(b_);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("may lack writes its Primary completed"), std::string::npos) << st.message();
+  EXPECT_EQ(fence_runs(b_), 0u);
+  EXPECT_TRUE(promote(b_, true)) << "--force, once the peer's copy is known lost";
+}
+
+// A Secondary that lost its Primary while up flushed every write the Primary completed and
+// recorded it (kFlagHoldsPrimaryWrites): promotable after fencing also after its own restart.
+TEST_F(FencingCrash, TheSurvivorOfItsPrimaryStaysPromotableAcrossItsOwnRestart) {
+  synced();
+  crash(a_, sim::CrashKind::power_cut);
+  cut();
+  ASSERT_EQ(b_.r->disk(), DiskState::consistent);
+  crash(b_, sim::CrashKind::power_cut);
+  boot(b_);
+  ASSERT_EQ(b_.r->disk(), DiskState::consistent);
+  ASSERT_TRUE(promote(b_));
+  fence_answer(b_, kFencePeerDown);
+  EXPECT_EQ(b_.r->role(), Role::primary);
+  EXPECT_TRUE(b_.disk->data().substr(0, 4096) == pattern(4096, 'a'));
+}
+
+// A resync whose rs_done was lost with the link (its source died writing its superblock):
+// the next connect has nothing to resync. The target, Inconsistent, holds the source's data
+// and becomes UpToDate; the source stops tracking (bitmap id cleared), so its next promotion
+// without the peer starts a new data version (seeds 105 and 388).
+TEST_F(FencingCrash, AReconnectWithNothingToResyncSettlesBothSides) {
+  synced(drbdlite::Fencing::dont_care);
+  cut();
+  ASSERT_TRUE(write(a_, 8192, pattern(4096, 'b')));
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });
+  const std::uint64_t version = a_.r->status().gen.current;
+  a_.disk->crash_during(sim::DiskCall::superblock, sim::CrashKind::process_kill, 1, 0);  // nothing lands
+  run();
+  ASSERT_FALSE(a_.up) << "died writing the superblock at the resync's end";
+  // rs_done goes only after the end is recorded: the target did not take the source's version
+  // (seed 21506: it did, and the source, still tracking, later wrote on in that version).
+  EXPECT_NE(b_.r->status().gen.current, version);
+  EXPECT_EQ(b_.r->disk(), DiskState::inconsistent);
+  cut();
+  restart(a_);
+  ASSERT_NE(a_.r->status().gen.bitmap, 0u) << "the old superblock: still tracking";
+  link();
+  run();
+  EXPECT_EQ(a_.r->conn(), ConnState::connected);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(a_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(a_.r->status().gen.bitmap, 0u);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// Thawed by fence-peer while a handshake with the peer is under way: the held writes are not
+// on the peer, so a new data version starts (else the peer's copy, same version, could be
+// resynced over them later: seed 1939), and the handshake starts again (seed 2912).
+TEST_F(FencingCrash, AThawDuringAHandshakeStartsANewDataVersion) {
+  synced();
+  std::uint64_t w = start_write(a_, 4096, pattern(4096, 'c'));
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  const std::uint64_t before = a_.r->status().gen.current;
+  link();
+  run_until([&] { return a_.r->link_established(); });
+  ASSERT_EQ(a_.r->conn(), ConnState::connecting);
+  fence_answer(a_, kFencePeerFenced);
+  EXPECT_NE(a_.r->status().gen.current, before);
+  EXPECT_EQ(a_.r->status().gen.bitmap, before);
+  ASSERT_TRUE(a_.done.count(w));
+  // Both decided from the old version: it reconnects (fencing the peer once more on the way).
+  EXPECT_FALSE(a_.r->link_established());
+  run();
+  cut();
+  fence_answer(a_, kFencePeerFenced);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// A promotion waiting for fence-peer while the peer reconnects: the peer's state, not yet
+// heard, may say it was promoted meanwhile (seed 14100: two Primaries of one data version).
+TEST_F(FencingCrash, APendingPromotionIsRefusedWhenThePeerReconnectedMeanwhile) {
+  synced();
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  cut();
+  ASSERT_TRUE(promote(b_));
+  ASSERT_TRUE(b_.r->promotion_pending());
+  link();
+  run_until([&] { return b_.r->link_established(); });
+  fence_answer(b_, kFencePeerFenced);
+  EXPECT_EQ(b_.r->role(), Role::secondary);
+  EXPECT_NE(b_.field("promotion-refused", "reason").find("reconnected while fence-peer ran"), std::string::npos)
+      << b_.field("promotion-refused", "reason");
+}
+
+// The peer's disk failed: the Primary goes on alone, in a new data version (seed 8250: the
+// same version on both made a later resync go from the stale copy).
+TEST_F(FencingCrash, APrimaryWhosePeerDiskFailedStartsANewDataVersion) {
+  synced();
+  const std::uint64_t before = a_.r->status().gen.current;
+  b_.disk->fail_writes(16 * 4096, 4096);
+  ASSERT_TRUE(write(a_, 16 * 4096, pattern(4096, 'd')));
+  ASSERT_EQ(a_.r->status().peer_disk, DiskState::failed);
+  EXPECT_NE(a_.r->status().gen.current, before);
+  EXPECT_EQ(a_.r->status().gen.bitmap, before);
+}
+
+// A block marked out of sync while its resync is in flight (a local write failed after the
+// frame left): the resync's ack carries older data and must not clear it (seed 24332: the
+// copies stayed different, both UpToDate).
+TEST_F(FencingCrash, AResyncAckDoesNotClearABlockMarkedSinceItWasSent) {
+  synced(drbdlite::Fencing::dont_care);
+  cut();
+  ASSERT_TRUE(write(a_, 16 * 4096, pattern(4096, 'e')));  // marked: resynced at the next connect
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });
+  a_.disk->fail_writes(16 * 4096, 4096);
+  start_write(a_, 16 * 4096, pattern(4096, 'f'));  // sent to node2 after the resync data, fails here
+  ASSERT_EQ(a_.r->disk(), DiskState::failed);
+  run();
+  EXPECT_TRUE(a_.disk->data().substr(16 * 4096, 4096) == b_.disk->data().substr(16 * 4096, 4096))
+      << "node2 kept the write node1 failed to make";
+}
+
+// The peer crashed as Primary: until its activity-log extents are resynced neither side is
+// promoted (seed 27626: the holder, promoted at once, and the crashed one, its resync not yet
+// begun, both crashed again: two crashed Primaries of one data version, a split brain).
+TEST_F(FencingCrash, NoPromotionWhileThePeersCrashRecoveryIsUnfinished) {
+  synced();
+  crash(a_, sim::CrashKind::power_cut);
+  cut();
+  restart(a_);
+  link();
+  run_until([&] { return b_.r->link_established(); });
+  Status st = promote(b_);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.message().find("crashed as Primary and its activity-log extents are not resynced yet"),
+            std::string::npos)
+      << st.message();
+  run();
+  EXPECT_TRUE(promote(b_)) << "its extents resynced";
+}
+
+}  // namespace
+}  // namespace hamail::drbdlite
