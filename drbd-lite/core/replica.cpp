@@ -53,7 +53,7 @@ void Replica::set_conn(ConnState c, Outbox& out) {
   if (c == conn_) return;
   event(out, "conn", {{"old", std::string(to_string(conn_))}, {"new", std::string(to_string(c))}});
   conn_ = c;
-  if (is_connected(c) && role_ == Role::primary) stop_fencing_on_reconnect(out);
+  stop_fencing_on_reconnect(out);
   release_held_for_handshake(out);
 }
 

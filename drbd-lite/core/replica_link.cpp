@@ -330,6 +330,7 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
       static_cast<DiskState>(s.disk) == DiskState::uptodate)
     peer_crashed_primary_ = false;
   set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
+  stop_fencing_on_reconnect(out);  // the peer, Inconsistent, resyncs from here
   if (conn_ == ConnState::connected && peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
   if (peer_failed && role_ == Role::primary) {
     // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on

@@ -191,5 +191,47 @@ TEST_F(FencingCrash, NoPromotionWhileThePeersCrashRecoveryIsUnfinished) {
   EXPECT_TRUE(promote(b_)) << "its extents resynced";
 }
 
+// Frozen, then reconnected: this node is SyncSource as soon as it has the peer's bitmap, but
+// the peer, UpToDate, has not yet begun its resync. A link lost then leaves the peer the
+// Consistent survivor of its Primary, promotable by fencing: a write completed at that
+// reconnect lived only here (seed 105854). It completes once the peer says it resyncs.
+TEST_F(FencingCrash, AReconnectThawsOnlyOnceThePeerResyncs) {
+  synced();
+  const std::uint64_t w = start_write(a_, 4096, pattern(4096, 'g'));
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });
+  ASSERT_EQ(b_.r->conn(), ConnState::connecting) << "the peer has not yet begun its resync";
+  ASSERT_EQ(b_.r->disk(), DiskState::consistent) << "the survivor of its Primary: promotable by fencing";
+  EXPECT_EQ(a_.done.count(w), 0u) << "completed while the peer could still be promoted without it";
+  EXPECT_TRUE(a_.r->io_frozen());
+  run_until([&] { return a_.r->status().peer_disk == DiskState::inconsistent; });
+  EXPECT_FALSE(a_.r->io_frozen());
+  ASSERT_TRUE(a_.done.count(w));
+  EXPECT_TRUE(a_.done.at(w));
+  run();
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// The same after a lost link, but no resync can run (this Primary's disk failed, the tie-break
+// finds no source): the held writes stay held (seed 264923: they completed, the peer was
+// promoted without them).
+TEST_F(FencingCrash, AReconnectWithoutAResyncKeepsTheHeldWrites) {
+  synced();
+  const std::uint64_t w = start_write(a_, 4096, pattern(4096, 'h'));  // sent, never acknowledged
+  a_.disk->fail_writes(8192, 4096);
+  start_write(a_, 8192, pattern(4096, 'i'));
+  ASSERT_EQ(a_.r->disk(), DiskState::failed);
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  link();
+  run();
+  ASSERT_EQ(a_.r->conn(), ConnState::connected);
+  ASSERT_TRUE(a_.has_event("resync-impossible"));
+  EXPECT_EQ(a_.done.count(w), 0u);
+  EXPECT_TRUE(a_.r->io_frozen());
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite
