@@ -188,7 +188,9 @@ void Replica::on_rs_data(wire::RsData& d, Outbox& out) {
     return;
   }
   std::int32_t err = 0;
-  if (Status st = disk_.write(d.offset, d.data, false); !st) {
+  if (disk_state_ == DiskState::failed) {
+    err = EIO;  // as for a replicated write: a failed disk takes nothing more
+  } else if (Status st = disk_.write(d.offset, d.data, false); !st) {
     fail_disk("resync write at " + std::to_string(d.offset) + ": " + st.message(), out);
     err = EIO;
   } else {
@@ -254,6 +256,15 @@ void Replica::on_rs_done(Outbox& out) {
     return;
   }
   plan_ = SyncPlan::none;
+  // A disk that failed during the resync is not up to date, whatever the resync wrote: it
+  // takes no data version (the sim's seeds 122176, 170749: it did, the version its source's
+  // hello named, while the source had started a new one on hearing of the failure; later
+  // both wrote on from those two versions, a split brain).
+  if (disk_state_ == DiskState::failed) {
+    event(out, "resync-incomplete", {{"reason", "the local disk failed during the resync"}});
+    set_conn(ConnState::connected, out);
+    return;
+  }
   if (Status st = disk_.flush(); !st) {
     fail_disk("flush after resync: " + st.message(), out);
     return;

@@ -233,5 +233,31 @@ TEST_F(FencingCrash, AReconnectWithoutAResyncKeepsTheHeldWrites) {
   EXPECT_TRUE(a_.r->io_frozen());
 }
 
+// The target's disk fails during its resync (a replicated write): the resync's end does not
+// make it UpToDate. It did, in the version the source's hello named, while the source, told of
+// the failure, started a new one: connected and "in sync" in two versions, the next failover
+// made a split brain (seeds 122176, 170749). Restarted, it resyncs and both agree.
+TEST_F(FencingCrash, ADiskThatFailedDuringItsResyncIsNotMadeUpToDateByIt) {
+  synced();
+  start_write(a_, 4096, pattern(4096, 'j'));
+  cut();
+  link();
+  run_until([&] { return !a_.r->io_frozen(); });  // thawed: node2 resyncs from here
+  b_.disk->fail_writes(20 * 4096, 4096);
+  start_write(a_, 20 * 4096, pattern(4096, 'k'));
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::failed);
+  EXPECT_FALSE(promote(b_));
+  crash(b_, sim::CrashKind::process_kill);
+  b_.disk->clear_errors();
+  restart(b_);
+  link();
+  run();
+  EXPECT_FALSE(a_.has_event("split-brain"));
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(a_.r->status().gen.current, b_.r->status().gen.current);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite
