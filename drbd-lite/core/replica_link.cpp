@@ -117,7 +117,7 @@ void Replica::dispatch(wire::Message& m, Outbox& out) {
         } else if constexpr (std::is_same_v<T, wire::RsAck>) {
           on_rs_ack(msg, out);
         } else if constexpr (std::is_same_v<T, wire::RsDone>) {
-          on_rs_done(out);
+          on_rs_done(msg, out);
         } else if constexpr (std::is_same_v<T, wire::VerifyReq>) {
           on_verify_req(msg, out);
         } else if constexpr (std::is_same_v<T, wire::VerifyReply>) {

@@ -242,7 +242,7 @@ void Replica::finish_resync_source(Outbox& out) {
     refuse_peer("resync source's disk failed", out);
     return;
   }
-  send(wire::RsDone{}, out);
+  send(wire::RsDone{wire::GenIds{sb_.gen.current, sb_.gen.bitmap, sb_.gen.history[0], sb_.gen.history[1]}}, out);
   plan_ = SyncPlan::none;
   std::uint64_t ms = now_ms_ - rs_start_ms_;
   event(out, "resync-finished",
@@ -250,7 +250,7 @@ void Replica::finish_resync_source(Outbox& out) {
   set_conn(ConnState::connected, out);
 }
 
-void Replica::on_rs_done(Outbox& out) {
+void Replica::on_rs_done(const wire::RsDone& d, Outbox& out) {
   if (conn_ != ConnState::sync_target) {
     refuse_peer("protocol error: rs_done outside a resync", out);
     return;
@@ -275,6 +275,10 @@ void Replica::on_rs_done(Outbox& out) {
     set_conn(ConnState::connected, out);
     return;  // stays Inconsistent: never claim UpToDate with known differences
   }
+  // The version the source holds now, which its hello may not have named: it starts a new one
+  // when this node's disk fails, also before this resync began (the simulator's seed 175934:
+  // this node took the hello's, the source went on in its new one, a later split brain).
+  peer_gen_ = meta::GenerationIds{d.gen.current, d.gen.bitmap, {d.gen.history0, d.gen.history1}};
   sb_.gen.finish_resync_as_target(peer_gen_);
   crashed_primary_ = false;  // what it wrote before its crash was replaced by the source's data
   peer_crashed_primary_ = false;  // the source's extents were in the bitmaps: resynced here

@@ -259,5 +259,26 @@ TEST_F(FencingCrash, ADiskThatFailedDuringItsResyncIsNotMadeUpToDateByIt) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
+// The peer's disk fails at the reconnect, before its resync begins (a superblock write): this
+// Primary starts a new data version on hearing it; the peer, resynced (its disk Inconsistent,
+// then whole), takes that version, not the one this node's hello named (seed 175934: it took
+// the hello's, both wrote on from two versions, a later failover made a split brain).
+TEST_F(FencingCrash, AResyncTargetTakesTheVersionItsSourceHoldsAtTheEnd) {
+  synced();
+  start_write(a_, 4096, pattern(4096, 'l'));
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  const std::uint64_t before = a_.r->status().gen.current;
+  b_.disk->fail_writes(layout_.superblock_offset, 2 * meta::kPageBytes);
+  link();
+  run_until([&] { return b_.r->disk() == DiskState::failed; });  // its Primary seen again: superblock write
+  b_.disk->clear_errors();
+  run();
+  ASSERT_NE(a_.r->status().gen.current, before) << "the peer's disk failed: a new data version";
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(b_.r->status().gen, a_.r->status().gen);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite

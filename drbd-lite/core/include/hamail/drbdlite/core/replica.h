@@ -254,7 +254,7 @@ class Replica {
   void on_rs_data(wire::RsData& d, Outbox& out);
   void on_rs_ack(const wire::RsAck& a, Outbox& out);
   void finish_resync_source(Outbox& out);
-  void on_rs_done(Outbox& out);
+  void on_rs_done(const wire::RsDone& d, Outbox& out);
   void pump_verify(Outbox& out);
   void on_verify_req(const wire::VerifyReq& r, Outbox& out);
   void on_verify_reply(const wire::VerifyReply& r, Outbox& out);
