@@ -294,6 +294,11 @@ Status Replica::demote(Outbox& out) {
   // link): a peer that saw this node demote holds all of them durably.
   if (replicating() && (!unflushed_.empty() || epoch_writes_ > 0)) send_barrier(std::nullopt, out);
   set_role(Role::secondary, out);
+  // Frozen with nothing held (else refused above): a Secondary writes nothing its peer could
+  // miss, so nothing is left to fence the peer for. Frozen, it retried fence-peer for ever and
+  // never thawed, not even reconnected (the simulator's seeds 136252, 205111).
+  fence_wanted_ = false;
+  thaw("demoted with nothing held: nothing to fence the peer for", out);
   return Status::ok();
 }
 
