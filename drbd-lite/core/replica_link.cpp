@@ -246,11 +246,21 @@ meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wi
 // short) does not hold it whole: if the other side's hello said its disk is usable, that side
 // sends. Both sides decide this from the two hellos alike. (A Failed disk is not Inconsistent:
 // its data is what it was, and a resync from it stops at its first read error.)
+// Nor do an Inconsistent disk's ids protect anything: they may have left the peer's history
+// (two slots) while its resyncs kept being cut short and the peer moved on through newer
+// versions, which reads as unrelated data (the simulator's seed 103216: never connected
+// again). Its peer's usable copy is sent whole.
 meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d) const {
   auto usable = [](DiskState s) {
     return s == DiskState::uptodate || s == DiskState::consistent || s == DiskState::outdated;
   };
   using O = meta::SyncOutcome;
+  if (d.outcome == O::unrelated && hello_disk_ == DiskState::inconsistent && usable(peer_hello_disk_))
+    return {O::full_sync_target, d.reason + "; but this node's disk is Inconsistent, a resync cut short: it holds "
+                                            "no data version to keep, the peer sends everything"};
+  if (d.outcome == O::unrelated && peer_hello_disk_ == DiskState::inconsistent && usable(hello_disk_))
+    return {O::full_sync_source, d.reason + "; but the peer's disk is Inconsistent, a resync cut short: it holds "
+                                            "no data version to keep, this node sends everything"};
   const bool local_source = d.outcome == O::bitmap_sync_source || d.outcome == O::full_sync_source;
   const bool local_target = d.outcome == O::bitmap_sync_target || d.outcome == O::full_sync_target;
   const bool bitmap = d.outcome == O::bitmap_sync_source || d.outcome == O::bitmap_sync_target;

@@ -123,6 +123,34 @@ TEST_F(Pair, ANodePromotedWhileTheDirectionIsSettledNeverBecomesSyncTarget) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
+// node2's resyncs keep ending just before their rs_done arrives (it crashes): Inconsistent,
+// it keeps its old version while node1, its side of each resync finished, moves on through
+// new ones. With two history slots node2's version leaves node1's history: unrelated ids.
+// An Inconsistent disk holds nothing to keep: node1 sends everything (seed 103216: refused
+// as unrelated data, never connected again).
+TEST_F(Pair, AnInconsistentDiskWhoseVersionLeftThePeersHistoryIsFullySynced) {
+  synced_with(drbdlite::Fencing::dont_care);
+  for (char round = 'a'; round < 'd'; ++round) {
+    cut();
+    ASSERT_TRUE(write(a_, 4096, pattern(4096, round)));  // a new data version
+    const std::size_t events = a_.events.size();
+    link();
+    run_until([&] { return a_.has_event_since(events, "resync-finished"); });
+    crash(b_, sim::CrashKind::power_cut);  // the rs_done on its way is lost
+    restart(b_);
+    ASSERT_EQ(b_.r->disk(), DiskState::inconsistent);
+  }
+  ASSERT_TRUE(write(a_, 4096, pattern(4096, 'd')));
+  const meta::GenerationIds ga = a_.r->status().gen, gb = b_.r->status().gen;
+  ASSERT_EQ(meta::decide_sync(ga, gb).outcome, meta::SyncOutcome::unrelated) << ga.to_string() << " / " << gb.to_string();
+  link();
+  run();
+  EXPECT_FALSE(a_.has_event("connect-refused"));
+  EXPECT_EQ(b_.r->conn(), ConnState::connected);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
 TEST_F(Pair, DiscardMyDataDecidesOneSplitBrainOnly) {
   make_primary_synced();
   // The first split brain, resolved by the operator against node2.
