@@ -151,6 +151,33 @@ TEST_F(Pair, AnInconsistentDiskWhoseVersionLeftThePeersHistoryIsFullySynced) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
+// Promoted during the handshake, after its bitmap left (any fencing policy: resource-only
+// here): a write now would mark a block the peer never hears of. The peer decides from the
+// bitmaps as exchanged (nothing to resync: Connected), this node from its own, grown since
+// (the tie-break: SyncTarget), and waits for ever (seed 177070). The write waits until the
+// link replicates, so no block is marked after the exchange.
+TEST_F(Pair, AWriteDuringTheHandshakeWaitsSoBothSidesDecideFromTheSameBitmaps) {
+  synced_with(drbdlite::Fencing::resource_only);
+  ASSERT_TRUE(flush(a_));  // nothing left unflushed on node2: the demotion marks no block
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  cut();
+  link();
+  run_until([&] { return b_.r->link_established(); });  // node2 sent its bitmap
+  ASSERT_EQ(b_.r->conn(), ConnState::connecting);
+  ASSERT_TRUE(promote(b_));
+  const std::uint64_t w = start_write(b_, 12 * 4096, pattern(4096, 'u'));
+  EXPECT_EQ(b_.done.count(w), 0u) << "completed during the handshake";
+  (void)command(b_, &Replica::demote);  // refused while the write waits
+  run();
+  EXPECT_TRUE(b_.done.count(w) && b_.done.at(w));
+  EXPECT_EQ(b_.r->conn(), ConnState::connected);
+  EXPECT_EQ(a_.r->conn(), ConnState::connected);
+  EXPECT_EQ(a_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
 TEST_F(Pair, DiscardMyDataDecidesOneSplitBrainOnly) {
   make_primary_synced();
   // The first split brain, resolved by the operator against node2.
