@@ -118,9 +118,11 @@ void Replica::thaw(const std::string& why, Outbox& out) {
   io_frozen_ = false;
   // The held writes are not on the peer: a new data version, also when a handshake with the
   // peer is under way (its hello's version would otherwise claim them: the simulator's seed
-  // 1939, a fenced peer's copy later resynced over them). The bitmap names them either way.
+  // 1939, a fenced peer's copy later resynced over them), or connected to a peer whose disk
+  // failed (seed 59301). The bitmap names them either way.
   const meta::GenerationIds before = sb_.gen;
-  if (role_ == Role::primary && !is_connected(conn_)) start_diverged_version(out);
+  if (role_ == Role::primary && (!is_connected(conn_) || peer_disk_ == DiskState::failed))
+    start_diverged_version(out);
   const bool mid_handshake = hello_received_ && !is_connected(conn_) && !(sb_.gen == before);
   event(out, "io-resumed", {{"reason", why}, {"held_completions", std::to_string(held_.size())},
                             {"held_flushes", std::to_string(frozen_flushes_.size())},

@@ -60,6 +60,14 @@ void Replica::on_bitmap_done(Outbox& out) {
     return;
   }
   if (plan_ == SyncPlan::none && bm_.count_set() > 0) break_same_version_tie(out);
+  if (plan_ == SyncPlan::target && disk_state_ == DiskState::failed) {
+    // Failed since its hello: a Failed disk never receives (never_from_unusable_disk). Decided
+    // again at the next connect, from a hello that says so.
+    const std::string reason = "this node's disk failed while the resync direction was being decided: reconnecting";
+    out.drop_link = reason;
+    link_down(reason, out);
+    return;
+  }
   if (plan_ == SyncPlan::target && role_ == Role::primary) {
     // Promoted while the bitmaps were exchanged (its hello said Secondary): a Primary never
     // becomes SyncTarget. Drop the link; the next connect decides with the new role.

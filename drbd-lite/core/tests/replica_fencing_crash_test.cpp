@@ -259,25 +259,86 @@ TEST_F(FencingCrash, ADiskThatFailedDuringItsResyncIsNotMadeUpToDateByIt) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
-// The peer's disk fails at the reconnect, before its resync begins (a superblock write): this
-// Primary starts a new data version on hearing it; the peer, resynced (its disk Inconsistent,
-// then whole), takes that version, not the one this node's hello named (seed 175934: it took
-// the hello's, both wrote on from two versions, a later failover made a split brain).
-TEST_F(FencingCrash, AResyncTargetTakesTheVersionItsSourceHoldsAtTheEnd) {
+// A disk that failed is repaired by a restart of its volume, never revived by a resync into it
+// (seed 36207: revived, its activity log still waited on the transaction whose write had
+// failed, and once promoted its writes waited for ever; seed 175934: revived, it took the
+// version the source's hello named while the source had started a new one on hearing of the
+// failure, a later split brain). Here it fails at the reconnect, after its hello said
+// Consistent: it drops the link, and the next hello says Failed: no resync until its restart.
+TEST_F(FencingCrash, AFailedDiskIsNotRevivedByAResync) {
   synced();
   start_write(a_, 4096, pattern(4096, 'l'));
   cut();
   ASSERT_TRUE(a_.r->io_frozen());
-  const std::uint64_t before = a_.r->status().gen.current;
   b_.disk->fail_writes(layout_.superblock_offset, 2 * meta::kPageBytes);
   link();
   run_until([&] { return b_.r->disk() == DiskState::failed; });  // its Primary seen again: superblock write
   b_.disk->clear_errors();
   run();
-  ASSERT_NE(a_.r->status().gen.current, before) << "the peer's disk failed: a new data version";
+  EXPECT_EQ(b_.r->disk(), DiskState::failed);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::failed);
+  EXPECT_TRUE(a_.has_event("resync-impossible"));
+  EXPECT_TRUE(a_.r->io_frozen()) << "the held write is on no peer";
+  crash(b_, sim::CrashKind::process_kill);
+  restart(b_);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_FALSE(a_.r->io_frozen());
+  EXPECT_EQ(b_.r->status().gen, a_.r->status().gen);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// rs_done names the version the source holds once it recorded the resync's end, and the target
+// takes it, not the one the source's hello named: a SyncSource promoted with --force starts a
+// new one (so did a Primary told of its target's failed disk, before a Failed disk stopped
+// being revived: seed 175934, a split brain later).
+TEST_F(FencingCrash, AResyncTargetTakesTheVersionItsSourceHoldsAtTheEnd) {
+  synced(drbdlite::Fencing::dont_care);
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  b_.disk->corrupt(0, std::string(4096, 'C'));
+  ASSERT_TRUE(command(a_, &Replica::start_verify));
+  run();
+  ASSERT_GT(a_.r->status().verify_mismatch_bytes, 0u);
+  cut();
+  ASSERT_TRUE(command(a_, &Replica::outdate));
+  ASSERT_TRUE(command(b_, &Replica::outdate));
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });  // equal disks: the lower name sends
+  const std::uint64_t hello_version = a_.r->status().gen.current;
+  ASSERT_TRUE(promote(a_, true));
+  ASSERT_NE(a_.r->status().gen.current, hello_version) << "forced from Outdated: a new data version";
+  run();
   EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
   EXPECT_EQ(b_.r->status().gen, a_.r->status().gen);
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// Frozen, reconnected to a peer whose disk failed (it receives no resync), then thawed by
+// fence-peer: the held writes, and those after, are on this node only: a new data version
+// (seed 59301: it wrote on in the version the Failed peer claimed to hold whole, having lost
+// this Primary while up; this node then crashed and its extents were resynced from that peer).
+TEST_F(FencingCrash, AThawWithAFailedPeerStartsANewDataVersion) {
+  synced();
+  const std::uint64_t w = start_write(a_, 4096, pattern(4096, 'm'));
+  cut();
+  const meta::GenerationIds before = a_.r->status().gen;
+  b_.disk->fail_writes(layout_.superblock_offset, 2 * meta::kPageBytes);
+  link();
+  run();  // node2 fails at its superblock write and drops the link: it takes no resync
+  ASSERT_EQ(b_.r->disk(), DiskState::failed);
+  b_.disk->clear_errors();
+  link();
+  run();
+  ASSERT_EQ(a_.r->status().peer_disk, DiskState::failed);
+  ASSERT_TRUE(a_.r->io_frozen());
+  fence_answer(a_, kFencePeerFenced);
+  EXPECT_TRUE(a_.done.count(w) && a_.done.at(w));
+  EXPECT_NE(a_.r->status().gen.current, before.current);
+  EXPECT_EQ(a_.r->status().gen.bitmap, before.current);
 }
 
 }  // namespace

@@ -35,11 +35,16 @@ TEST(SyncTieBreak, BothSidesAlwaysAgreeOnOneSourceOrNone) {
           if (t1 == TieBreak::peer_source) {
             EXPECT_TRUE(usable2) << "an unusable disk never sends";
           }
-          if (r1 != r2 && (r1 == Role::primary ? usable1 : usable2)) {
+          if (r1 != r2 && (r1 == Role::primary ? usable1 && d2 != DiskState::failed : usable2 && d1 != DiskState::failed)) {
             EXPECT_EQ(t1, r1 == Role::primary ? TieBreak::local_source : TieBreak::peer_source) << "the Primary sends";
           }
-          if (r1 == Role::secondary && r2 == Role::secondary && (usable1 || usable2)) {
+          if (r1 == Role::secondary && r2 == Role::secondary && (usable1 || usable2) && d1 != DiskState::failed &&
+              d2 != DiskState::failed) {
             EXPECT_NE(t1, TieBreak::no_source) << "between Secondaries a usable disk always sends";
+          }
+          if ((t1 == TieBreak::local_source && d2 == DiskState::failed) ||
+              (t1 == TieBreak::peer_source && d1 == DiskState::failed)) {
+            ADD_FAILURE() << "a Failed disk never receives";
           }
         }
 }
