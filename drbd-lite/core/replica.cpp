@@ -13,6 +13,12 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
   HAMAIL_INVARIANT(cfg_.verify_chunk_bytes > 0 && cfg_.verify_chunk_bytes <= wire::kMaxVerifyBytes,
                    "a verify request never asks the peer for more than it accepts");
   holds_primary_writes_ = sb_.has(meta::kFlagHoldsPrimaryWrites);
+  // What this node booted from may sit only in the page cache (killed between a metadata
+  // write and its fdatasync): made durable before any new metadata write. The superblock
+  // alternates slots: a power cut tearing the next write must find the other slot whole
+  // (the simulator's seed 358997: both slots torn, the node could not boot).
+  Status durable = disk_.flush();
+  if (!durable) fail_disk("flush at attach: " + durable.message(), out);
   if (sb_.has(meta::kFlagPrimaryUnclean)) {
     // Crashed while Primary: writes to active extents may not have reached the peer.
     crashed_primary_ = true;
