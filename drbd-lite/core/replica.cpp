@@ -13,6 +13,12 @@ Replica::Replica(ReplicaConfig cfg, LocalDisk& disk, meta::Superblock sb, meta::
   HAMAIL_INVARIANT(cfg_.verify_chunk_bytes > 0 && cfg_.verify_chunk_bytes <= wire::kMaxVerifyBytes,
                    "a verify request never asks the peer for more than it accepts");
   holds_primary_writes_ = sb_.has(meta::kFlagHoldsPrimaryWrites);
+  // What this node booted from may sit only in the page cache (killed between a metadata
+  // write and its fdatasync): made durable before any new metadata write. The superblock
+  // alternates slots: a power cut tearing the next write must find the other slot whole
+  // (the simulator's seed 358997: both slots torn, the node could not boot).
+  Status durable = disk_.flush();
+  if (!durable) fail_disk("flush at attach: " + durable.message(), out);
   if (sb_.has(meta::kFlagPrimaryUnclean)) {
     // Crashed while Primary: writes to active extents may not have reached the peer.
     crashed_primary_ = true;
@@ -53,7 +59,7 @@ void Replica::set_conn(ConnState c, Outbox& out) {
   if (c == conn_) return;
   event(out, "conn", {{"old", std::string(to_string(conn_))}, {"new", std::string(to_string(c))}});
   conn_ = c;
-  if (is_connected(c) && role_ == Role::primary) stop_fencing_on_reconnect(out);
+  stop_fencing_on_reconnect(out);
   release_held_for_handshake(out);
 }
 
@@ -294,6 +300,11 @@ Status Replica::demote(Outbox& out) {
   // link): a peer that saw this node demote holds all of them durably.
   if (replicating() && (!unflushed_.empty() || epoch_writes_ > 0)) send_barrier(std::nullopt, out);
   set_role(Role::secondary, out);
+  // Frozen with nothing held (else refused above): a Secondary writes nothing its peer could
+  // miss, so nothing is left to fence the peer for. Frozen, it retried fence-peer for ever and
+  // never thawed, not even reconnected (the simulator's seeds 136252, 205111).
+  fence_wanted_ = false;
+  thaw("demoted with nothing held: nothing to fence the peer for", out);
   return Status::ok();
 }
 

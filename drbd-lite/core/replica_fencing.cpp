@@ -118,9 +118,11 @@ void Replica::thaw(const std::string& why, Outbox& out) {
   io_frozen_ = false;
   // The held writes are not on the peer: a new data version, also when a handshake with the
   // peer is under way (its hello's version would otherwise claim them: the simulator's seed
-  // 1939, a fenced peer's copy later resynced over them). The bitmap names them either way.
+  // 1939, a fenced peer's copy later resynced over them), or connected to a peer whose disk
+  // failed (seed 59301). The bitmap names them either way.
   const meta::GenerationIds before = sb_.gen;
-  if (role_ == Role::primary && !is_connected(conn_)) start_diverged_version(out);
+  if (role_ == Role::primary && (!is_connected(conn_) || peer_disk_ == DiskState::failed))
+    start_diverged_version(out);
   const bool mid_handshake = hello_received_ && !is_connected(conn_) && !(sb_.gen == before);
   event(out, "io-resumed", {{"reason", why}, {"held_completions", std::to_string(held_.size())},
                             {"held_flushes", std::to_string(frozen_flushes_.size())},
@@ -149,10 +151,18 @@ Status Replica::resume_io(Outbox& out) {
   return Status::ok();
 }
 
-// Connected again with this Primary as the data source: the peer is about to resync from it
-// (Inconsistent until done), so it cannot be promoted: no fencing needed any more.
+// Connected again: the held writes are in the bitmap, not on the peer. They may complete once
+// the peer cannot be promoted without them: it said it is Inconsistent (a SyncTarget, from
+// this node), or nothing is left to resync. Not as soon as this node is SyncSource: the peer
+// may not have begun its resync yet, and a link lost then leaves it Consistent, the survivor
+// of its Primary, promotable by fencing (the simulator's seed 105854); nor when no resync can
+// run (this node's disk failed: seed 264923).
 void Replica::stop_fencing_on_reconnect(Outbox& out) {
   if (!fence_wanted_ && !io_frozen_) return;
+  if (role_ != Role::primary || !is_connected(conn_)) return;
+  const bool peer_resyncs = conn_ == ConnState::sync_source && peer_disk_ == DiskState::inconsistent;
+  const bool nothing_to_resync = conn_ == ConnState::connected && bm_.count_set() == 0;
+  if (!peer_resyncs && !nothing_to_resync) return;
   fence_wanted_ = false;
   thaw("the peer reconnected and resyncs from this node", out);
 }

@@ -24,14 +24,16 @@ bool Replica::replicating() const {
   return hello_received_ && replicating_state(conn_) && peer_disk_ != DiskState::failed;
 }
 
-// resource-and-stonith: a Primary completes no write its peer may never see unless the peer
-// is fenced. During the handshake the peer is known but not yet replicated to: a write done
-// now lives only here, and if the link drops before the resync the peer, not fenced, may be
-// promoted without it (the simulator's seed 2711). Held until the connection replicates (or,
-// the link lost, until the peer is fenced).
+// During the handshake the peer is known but not yet replicated to. A write done now would
+// mark its blocks after this node sent its bitmap: the two sides would decide the resync from
+// different bitmaps (the simulator's seed 177070: the peer saw nothing to resync and stayed
+// Connected, this node waited as SyncTarget for ever). With resource-and-stonith it would
+// also live only here, and if the link drops before the resync the peer, not fenced, may be
+// promoted without it (seed 2711). Held, whatever the fencing, until the connection
+// replicates (or, the link lost, written locally, or with resource-and-stonith held until the
+// peer is fenced).
 bool Replica::held_for_handshake() const {
-  return cfg_.fencing == Fencing::resource_and_stonith && role_ == Role::primary && hello_received_ &&
-         !replicating_state(conn_);
+  return role_ == Role::primary && hello_received_ && !replicating_state(conn_);
 }
 
 void Replica::release_held_for_handshake(Outbox& out) {

@@ -117,7 +117,7 @@ void Replica::dispatch(wire::Message& m, Outbox& out) {
         } else if constexpr (std::is_same_v<T, wire::RsAck>) {
           on_rs_ack(msg, out);
         } else if constexpr (std::is_same_v<T, wire::RsDone>) {
-          on_rs_done(out);
+          on_rs_done(msg, out);
         } else if constexpr (std::is_same_v<T, wire::VerifyReq>) {
           on_verify_req(msg, out);
         } else if constexpr (std::is_same_v<T, wire::VerifyReply>) {
@@ -246,11 +246,29 @@ meta::SyncDecision Replica::on_split_brain(const meta::SyncDecision& d, const wi
 // short) does not hold it whole: if the other side's hello said its disk is usable, that side
 // sends. Both sides decide this from the two hellos alike. (A Failed disk is not Inconsistent:
 // its data is what it was, and a resync from it stops at its first read error.)
+// A Failed disk never receives: it is repaired by a restart of its volume (then Consistent
+// at best), not revived by a resync into it, which left its activity log stuck on the
+// transaction whose write had failed: once promoted its writes waited for ever (the
+// simulator's seed 36207).
+// Nor do an Inconsistent disk's ids protect anything: they may have left the peer's history
+// (two slots) while its resyncs kept being cut short and the peer moved on through newer
+// versions, which reads as unrelated data (the simulator's seed 103216: never connected
+// again). Its peer's usable copy is sent whole.
 meta::SyncDecision Replica::never_from_unusable_disk(const meta::SyncDecision& d) const {
   auto usable = [](DiskState s) {
     return s == DiskState::uptodate || s == DiskState::consistent || s == DiskState::outdated;
   };
   using O = meta::SyncOutcome;
+  const bool to_local = d.outcome == O::bitmap_sync_target || d.outcome == O::full_sync_target;
+  const bool to_peer = d.outcome == O::bitmap_sync_source || d.outcome == O::full_sync_source;
+  if ((to_local && hello_disk_ == DiskState::failed) || (to_peer && peer_hello_disk_ == DiskState::failed))
+    return {O::no_sync, d.reason + "; but the receiving disk failed: no resync until its volume is restarted"};
+  if (d.outcome == O::unrelated && hello_disk_ == DiskState::inconsistent && usable(peer_hello_disk_))
+    return {O::full_sync_target, d.reason + "; but this node's disk is Inconsistent, a resync cut short: it holds "
+                                            "no data version to keep, the peer sends everything"};
+  if (d.outcome == O::unrelated && peer_hello_disk_ == DiskState::inconsistent && usable(hello_disk_))
+    return {O::full_sync_source, d.reason + "; but the peer's disk is Inconsistent, a resync cut short: it holds "
+                                            "no data version to keep, this node sends everything"};
   const bool local_source = d.outcome == O::bitmap_sync_source || d.outcome == O::full_sync_source;
   const bool local_target = d.outcome == O::bitmap_sync_target || d.outcome == O::full_sync_target;
   const bool bitmap = d.outcome == O::bitmap_sync_source || d.outcome == O::bitmap_sync_target;
@@ -330,11 +348,13 @@ void Replica::on_peer_state(const wire::State& s, Outbox& out) {
       static_cast<DiskState>(s.disk) == DiskState::uptodate)
     peer_crashed_primary_ = false;
   set_peer(static_cast<Role>(s.role), static_cast<DiskState>(s.disk), out);
+  stop_fencing_on_reconnect(out);  // the peer, Inconsistent, resyncs from here
   if (conn_ == ConnState::connected && peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
   if (peer_failed && role_ == Role::primary) {
     // The peer's disk failed: what it holds unflushed is not to be trusted; this node goes on
     // alone, in a new data version (else a later resync could go the wrong way: seed 8250).
-    start_diverged_version(out);
+    // Frozen, it starts at the thaw (what a frozen Primary holds is no version of its own).
+    if (!io_frozen_) start_diverged_version(out);
     settle_unflushed(UINT64_MAX, false);
     if (Status st = persist_bitmap(); !st) fail_disk("bitmap write: " + st.message(), out);
     drain_deferred(out);

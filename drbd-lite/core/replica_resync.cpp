@@ -60,6 +60,14 @@ void Replica::on_bitmap_done(Outbox& out) {
     return;
   }
   if (plan_ == SyncPlan::none && bm_.count_set() > 0) break_same_version_tie(out);
+  if (plan_ == SyncPlan::target && disk_state_ == DiskState::failed) {
+    // Failed since its hello: a Failed disk never receives (never_from_unusable_disk). Decided
+    // again at the next connect, from a hello that says so.
+    const std::string reason = "this node's disk failed while the resync direction was being decided: reconnecting";
+    out.drop_link = reason;
+    link_down(reason, out);
+    return;
+  }
   if (plan_ == SyncPlan::target && role_ == Role::primary) {
     // Promoted while the bitmaps were exchanged (its hello said Secondary): a Primary never
     // becomes SyncTarget. Drop the link; the next connect decides with the new role.
@@ -181,6 +189,18 @@ void Replica::pump_resync(Outbox& out) {
   }
 }
 
+// This node's bitmap on disk names every block whose resync data is not yet durable here: its
+// bits are cleared on disk only after a flush (persist_bitmap). A block the source marked after
+// the bitmaps were exchanged (a write while the link did not yet replicate, say) is not among
+// them: recorded first, or a power cut losing its data from this node's cache after the source
+// cleared its bit at the ack leaves the block different with neither side naming it (the
+// simulator's seed 378090: both UpToDate, the data different).
+Status Replica::record_unmarked_resync_blocks(std::uint64_t offset, std::uint64_t length) {
+  if (bitmap_covers(offset, length)) return Status::ok();
+  bm_.set_range(offset, length);
+  return persist_bitmap();
+}
+
 void Replica::on_rs_data(wire::RsData& d, Outbox& out) {
   if (conn_ != ConnState::sync_target || d.data.empty() || d.offset % meta::kBlockBytes != 0 || d.offset > size() ||
       d.data.size() > size() - d.offset) {
@@ -188,7 +208,12 @@ void Replica::on_rs_data(wire::RsData& d, Outbox& out) {
     return;
   }
   std::int32_t err = 0;
-  if (Status st = disk_.write(d.offset, d.data, false); !st) {
+  if (disk_state_ == DiskState::failed) {
+    err = EIO;  // as for a replicated write: a failed disk takes nothing more
+  } else if (Status st = record_unmarked_resync_blocks(d.offset, d.data.size()); !st) {
+    fail_disk("bitmap write: " + st.message(), out);
+    err = EIO;
+  } else if (Status st = disk_.write(d.offset, d.data, false); !st) {
     fail_disk("resync write at " + std::to_string(d.offset) + ": " + st.message(), out);
     err = EIO;
   } else {
@@ -240,7 +265,7 @@ void Replica::finish_resync_source(Outbox& out) {
     refuse_peer("resync source's disk failed", out);
     return;
   }
-  send(wire::RsDone{}, out);
+  send(wire::RsDone{wire::GenIds{sb_.gen.current, sb_.gen.bitmap, sb_.gen.history[0], sb_.gen.history[1]}}, out);
   plan_ = SyncPlan::none;
   std::uint64_t ms = now_ms_ - rs_start_ms_;
   event(out, "resync-finished",
@@ -248,12 +273,21 @@ void Replica::finish_resync_source(Outbox& out) {
   set_conn(ConnState::connected, out);
 }
 
-void Replica::on_rs_done(Outbox& out) {
+void Replica::on_rs_done(const wire::RsDone& d, Outbox& out) {
   if (conn_ != ConnState::sync_target) {
     refuse_peer("protocol error: rs_done outside a resync", out);
     return;
   }
   plan_ = SyncPlan::none;
+  // A disk that failed during the resync is not up to date, whatever the resync wrote: it
+  // takes no data version (the sim's seeds 122176, 170749: it did, the version its source's
+  // hello named, while the source had started a new one on hearing of the failure; later
+  // both wrote on from those two versions, a split brain).
+  if (disk_state_ == DiskState::failed) {
+    event(out, "resync-incomplete", {{"reason", "the local disk failed during the resync"}});
+    set_conn(ConnState::connected, out);
+    return;
+  }
   if (Status st = disk_.flush(); !st) {
     fail_disk("flush after resync: " + st.message(), out);
     return;
@@ -264,6 +298,10 @@ void Replica::on_rs_done(Outbox& out) {
     set_conn(ConnState::connected, out);
     return;  // stays Inconsistent: never claim UpToDate with known differences
   }
+  // The version the source holds now, which its hello may not have named: it starts a new one
+  // when this node's disk fails, also before this resync began (the simulator's seed 175934:
+  // this node took the hello's, the source went on in its new one, a later split brain).
+  peer_gen_ = meta::GenerationIds{d.gen.current, d.gen.bitmap, {d.gen.history0, d.gen.history1}};
   sb_.gen.finish_resync_as_target(peer_gen_);
   crashed_primary_ = false;  // what it wrote before its crash was replaced by the source's data
   peer_crashed_primary_ = false;  // the source's extents were in the bitmaps: resynced here

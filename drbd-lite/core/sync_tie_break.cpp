@@ -13,9 +13,7 @@ int rank(DiskState d) {
   }
 }
 
-}  // namespace
-
-TieBreak break_tie(const TieBreakSide& local, const TieBreakSide& peer) {
+TieBreak by_role_and_disk(const TieBreakSide& local, const TieBreakSide& peer) {
   const bool lp = local.role == Role::primary, pp = peer.role == Role::primary;
   if (lp && pp) return TieBreak::no_source;  // never connected: refused before
   if (lp != pp) {
@@ -28,6 +26,15 @@ TieBreak break_tie(const TieBreakSide& local, const TieBreakSide& peer) {
   if (l != p) return l > p ? TieBreak::local_source : TieBreak::peer_source;
   if (local.node == peer.node) return TieBreak::no_source;
   return local.node < peer.node ? TieBreak::local_source : TieBreak::peer_source;
+}
+
+}  // namespace
+
+TieBreak break_tie(const TieBreakSide& local, const TieBreakSide& peer) {
+  const TieBreak t = by_role_and_disk(local, peer);
+  const DiskState target = t == TieBreak::local_source ? peer.disk : local.disk;
+  if (t != TieBreak::no_source && target == DiskState::failed) return TieBreak::no_source;
+  return t;
 }
 
 }  // namespace hamail::drbdlite

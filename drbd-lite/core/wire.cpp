@@ -119,7 +119,7 @@ std::string encode(const Message& m) {
                  [&](const BitmapDone&) {},
                  [&](const RsData& x) { w.u64(x.offset); w.out += x.data; },
                  [&](const RsAck& x) { w.u64(x.offset); w.u32(x.length); w.i32(x.error); },
-                 [&](const RsDone&) {},
+                 [&](const RsDone& x) { w.gen(x.gen); },
                  [&](const VerifyReq& x) {
                    w.u64(x.offset); w.u32(x.length);
                    w.out.append(reinterpret_cast<const char*>(x.digest.data()), x.digest.size());
@@ -252,9 +252,11 @@ std::optional<Result<Message>> decode_sync(Type type, Reader& r, std::size_t siz
       if (!r.u64(x.offset) || !r.u32(x.length) || !r.i32(x.error) || !r.done()) return bad(size, "rs_ack");
       return Message{x};
     }
-    case Type::rs_done:
-      if (!r.done()) return bad(size, "rs_done");
-      return Message{RsDone{}};
+    case Type::rs_done: {
+      RsDone x;
+      if (!r.gen(x.gen) || !r.done()) return bad(size, "rs_done");
+      return Message{x};
+    }
     case Type::verify_req: {
       VerifyReq x;
       if (!r.u64(x.offset) || !r.u32(x.length) || !r.bytes(x.digest.data(), x.digest.size()) || !r.done())

@@ -34,7 +34,7 @@ void AppModel::complete(std::uint64_t id, bool ok, bool copy_on_peer) {
   w.durable = ok && w.fua;
   w.cuts_writer = power_cuts_[w.node];
   w.disk_failures_writer = disk_failures_[w.node];
-  w.failures_peer = failures_[1 - w.node];
+  w.failures_peer = failures_at_link_[1 - w.node];
   completed_ok_ += ok;
 }
 

@@ -22,6 +22,9 @@ class AppModel {
 
   // A new write of `length` bytes at `offset` issued on node `node` (0 or 1): its id and data.
   std::uint64_t issue(int node, std::uint64_t offset, std::uint64_t length, bool fua, std::string& data);
+  // A connection between the nodes was established: a copy the peer acknowledges over it was
+  // made after this, so only the peer's failures from now on can have taken it.
+  void link_established() { failures_at_link_[0] = failures_[0], failures_at_link_[1] = failures_[1]; }
   // It completed: OK or not; `copy_on_peer`: the writer replicated it to an UpToDate peer
   // under protocol C (so it survives the writer's power loss).
   void complete(std::uint64_t id, bool ok, bool copy_on_peer);
@@ -56,7 +59,10 @@ class AppModel {
     bool completed = false, ok = false, fua = false, durable = false, copy_on_peer = false;
     std::uint64_t cuts_writer = 0;   // the writer's power cuts (and disk failures) when it completed
     std::uint64_t disk_failures_writer = 0;
-    std::uint64_t failures_peer = 0; // the peer's failures (power cuts, kills) when it completed
+    // The peer's failures (power cuts, kills) before its copy was made: when the connection it
+    // was acknowledged over was established. Not at the completion: a peer killed after it wrote
+    // the write (its ack still on the way, delivered before the FIN) failed holding the copy.
+    std::uint64_t failures_peer = 0;
   };
   bool must_survive(const Write& w) const;
   std::optional<std::string> check_sector(std::uint64_t sector, const char* p) const;
@@ -67,6 +73,7 @@ class AppModel {
   std::uint64_t next_id_ = 1, next_flush_ = 1, completed_ok_ = 0;
   std::uint64_t power_cuts_[2] = {0, 0};
   std::uint64_t failures_[2] = {0, 0};
+  std::uint64_t failures_at_link_[2] = {0, 0};
   std::uint64_t disk_failures_[2] = {0, 0};
 };
 

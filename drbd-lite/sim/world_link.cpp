@@ -115,6 +115,7 @@ void World::connect_if_due() {
   conn_.open = true;
   conn_.id = next_conn_++;
   trace(nullptr, "connection " + std::to_string(conn_.id) + " established");
+  model_.link_established();
   for (auto& n : nodes_) call(n, [](Replica& r, Outbox& o) { r.link_up(o); });
 }
 

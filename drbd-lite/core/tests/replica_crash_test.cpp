@@ -186,6 +186,31 @@ TEST_F(Pair, ATornSuperblockWriteBootsFromTheOtherSlot) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
+// Killed inside a superblock write after the slot reached the page cache, before its fdatasync:
+// the boot reads that slot, the newest. The next superblock write goes to the other slot; a
+// power cut inside it tears it, and tears the first one too if it is still only in the cache:
+// no valid superblock (seed 358997). What a boot read is made durable first.
+TEST_F(Pair, WhatABootReadIsDurableBeforeTheNextSuperblockWrite) {
+  sim::MemDiskOptions o;
+  o.power_cut_survival = 0;
+  o.power_cut_tear = 1;  // every write still in the cache tears at a power cut
+  format(b_, o);
+  make_primary_synced();
+  cut();
+  b_.disk->crash_during(DiskCall::superblock, CrashKind::process_kill, 1, meta::kPageBytes);  // the whole slot
+  EXPECT_FALSE(promote(b_, true));
+  ASSERT_FALSE(b_.up);
+  restart(b_);
+  ASSERT_EQ(b_.r->role(), Role::secondary);
+  ASSERT_TRUE(b_.has_event("crashed-primary-recovery")) << "booted from the slot the kill left in the page cache";
+  b_.disk->crash_during(DiskCall::superblock, CrashKind::power_cut, 1, 512);
+  EXPECT_FALSE(promote(b_, true));
+  ASSERT_FALSE(b_.up);
+  b_.disk->restart();
+  auto md = b_.disk->attach();
+  ASSERT_TRUE(md) << md.error();
+}
+
 TEST_F(Pair, ATornActivityLogRecordIsDetectedAndThePreviousOneRecovered) {
   make_primary_synced();
   ASSERT_TRUE(write(a_, 0, pattern(4096, 'q')));  // AL transaction 1: extent 0

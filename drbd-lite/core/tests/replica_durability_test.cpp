@@ -115,5 +115,29 @@ TEST_F(Pair, ASyncTargetFlushesResyncDataBeforeItsBitmapSaysTheBlocksArrived) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data()) << "resync data lost at the power cut, yet not marked";
 }
 
+// The source may send resync data for a block the target's bitmap does not name: one it
+// marked after the bitmaps were exchanged (seed 378090: a dont-care write during the handshake,
+// before such writes were held there). It clears its bit at the target's ack, which comes from
+// the target's cache: the target's bitmap on disk must name the block until that data is
+// durable, or a power cut leaves the copies different with nothing naming the block.
+TEST_F(Pair, ASyncTargetRecordsABlockItsBitmapDoesNotNameBeforeWritingItsResyncData) {
+  format(b_, lossy());
+  ReplicaConfig small;  // one block in flight: the resync is still running below
+  small.resync_chunk_bytes = 4096;
+  small.resync_window_bytes = 4096;
+  boot(a_, small);
+  make_primary_synced();
+  cut();
+  for (std::uint64_t i = 40; i < 44; ++i) ASSERT_TRUE(write(a_, i * 4096, pattern(4096, 's')));
+  link();
+  run_until([&] { return b_.r->conn() == ConnState::sync_target; });
+  const std::uint64_t block = 30;
+  ASSERT_FALSE(b_.r->bitmap().test(block));
+  cmd(b_, [&](Replica& r, Outbox& o) { r.receive(wire::RsData{block * 4096, pattern(4096, 't')}, o); });
+  crash(b_, CrashKind::power_cut);
+  boot(b_);
+  EXPECT_TRUE(b_.r->bitmap().test(block)) << "its resync data was lost with the cache, and nothing names the block";
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite

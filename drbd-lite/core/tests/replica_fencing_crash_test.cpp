@@ -191,5 +191,155 @@ TEST_F(FencingCrash, NoPromotionWhileThePeersCrashRecoveryIsUnfinished) {
   EXPECT_TRUE(promote(b_)) << "its extents resynced";
 }
 
+// Frozen, then reconnected: this node is SyncSource as soon as it has the peer's bitmap, but
+// the peer, UpToDate, has not yet begun its resync. A link lost then leaves the peer the
+// Consistent survivor of its Primary, promotable by fencing: a write completed at that
+// reconnect lived only here (seed 105854). It completes once the peer says it resyncs.
+TEST_F(FencingCrash, AReconnectThawsOnlyOnceThePeerResyncs) {
+  synced();
+  const std::uint64_t w = start_write(a_, 4096, pattern(4096, 'g'));
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });
+  ASSERT_EQ(b_.r->conn(), ConnState::connecting) << "the peer has not yet begun its resync";
+  ASSERT_EQ(b_.r->disk(), DiskState::consistent) << "the survivor of its Primary: promotable by fencing";
+  EXPECT_EQ(a_.done.count(w), 0u) << "completed while the peer could still be promoted without it";
+  EXPECT_TRUE(a_.r->io_frozen());
+  run_until([&] { return a_.r->status().peer_disk == DiskState::inconsistent; });
+  EXPECT_FALSE(a_.r->io_frozen());
+  ASSERT_TRUE(a_.done.count(w));
+  EXPECT_TRUE(a_.done.at(w));
+  run();
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// The same after a lost link, but no resync can run (this Primary's disk failed, the tie-break
+// finds no source): the held writes stay held (seed 264923: they completed, the peer was
+// promoted without them).
+TEST_F(FencingCrash, AReconnectWithoutAResyncKeepsTheHeldWrites) {
+  synced();
+  const std::uint64_t w = start_write(a_, 4096, pattern(4096, 'h'));  // sent, never acknowledged
+  a_.disk->fail_writes(8192, 4096);
+  start_write(a_, 8192, pattern(4096, 'i'));
+  ASSERT_EQ(a_.r->disk(), DiskState::failed);
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  link();
+  run();
+  ASSERT_EQ(a_.r->conn(), ConnState::connected);
+  ASSERT_TRUE(a_.has_event("resync-impossible"));
+  EXPECT_EQ(a_.done.count(w), 0u);
+  EXPECT_TRUE(a_.r->io_frozen());
+}
+
+// The target's disk fails during its resync (a replicated write): the resync's end does not
+// make it UpToDate. It did, in the version the source's hello named, while the source, told of
+// the failure, started a new one: connected and "in sync" in two versions, the next failover
+// made a split brain (seeds 122176, 170749). Restarted, it resyncs and both agree.
+TEST_F(FencingCrash, ADiskThatFailedDuringItsResyncIsNotMadeUpToDateByIt) {
+  synced();
+  start_write(a_, 4096, pattern(4096, 'j'));
+  cut();
+  link();
+  run_until([&] { return !a_.r->io_frozen(); });  // thawed: node2 resyncs from here
+  b_.disk->fail_writes(20 * 4096, 4096);
+  start_write(a_, 20 * 4096, pattern(4096, 'k'));
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::failed);
+  EXPECT_FALSE(promote(b_));
+  crash(b_, sim::CrashKind::process_kill);
+  b_.disk->clear_errors();
+  restart(b_);
+  link();
+  run();
+  EXPECT_FALSE(a_.has_event("split-brain"));
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(a_.r->status().gen.current, b_.r->status().gen.current);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// A disk that failed is repaired by a restart of its volume, never revived by a resync into it
+// (seed 36207: revived, its activity log still waited on the transaction whose write had
+// failed, and once promoted its writes waited for ever; seed 175934: revived, it took the
+// version the source's hello named while the source had started a new one on hearing of the
+// failure, a later split brain). Here it fails at the reconnect, after its hello said
+// Consistent: it drops the link, and the next hello says Failed: no resync until its restart.
+TEST_F(FencingCrash, AFailedDiskIsNotRevivedByAResync) {
+  synced();
+  start_write(a_, 4096, pattern(4096, 'l'));
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  b_.disk->fail_writes(layout_.superblock_offset, 2 * meta::kPageBytes);
+  link();
+  run_until([&] { return b_.r->disk() == DiskState::failed; });  // its Primary seen again: superblock write
+  b_.disk->clear_errors();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::failed);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::failed);
+  EXPECT_TRUE(a_.has_event("resync-impossible"));
+  EXPECT_TRUE(a_.r->io_frozen()) << "the held write is on no peer";
+  crash(b_, sim::CrashKind::process_kill);
+  restart(b_);
+  link();
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_FALSE(a_.r->io_frozen());
+  EXPECT_EQ(b_.r->status().gen, a_.r->status().gen);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// rs_done names the version the source holds once it recorded the resync's end, and the target
+// takes it, not the one the source's hello named: a SyncSource promoted with --force starts a
+// new one (so did a Primary told of its target's failed disk, before a Failed disk stopped
+// being revived: seed 175934, a split brain later).
+TEST_F(FencingCrash, AResyncTargetTakesTheVersionItsSourceHoldsAtTheEnd) {
+  synced(drbdlite::Fencing::dont_care);
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  b_.disk->corrupt(0, std::string(4096, 'C'));
+  ASSERT_TRUE(command(a_, &Replica::start_verify));
+  run();
+  ASSERT_GT(a_.r->status().verify_mismatch_bytes, 0u);
+  cut();
+  ASSERT_TRUE(command(a_, &Replica::outdate));
+  ASSERT_TRUE(command(b_, &Replica::outdate));
+  link();
+  run_until([&] { return a_.r->conn() == ConnState::sync_source; });  // equal disks: the lower name sends
+  const std::uint64_t hello_version = a_.r->status().gen.current;
+  ASSERT_TRUE(promote(a_, true));
+  ASSERT_NE(a_.r->status().gen.current, hello_version) << "forced from Outdated: a new data version";
+  run();
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(b_.r->status().gen, a_.r->status().gen);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// Frozen, reconnected to a peer whose disk failed (it receives no resync), then thawed by
+// fence-peer: the held writes, and those after, are on this node only: a new data version
+// (seed 59301: it wrote on in the version the Failed peer claimed to hold whole, having lost
+// this Primary while up; this node then crashed and its extents were resynced from that peer).
+TEST_F(FencingCrash, AThawWithAFailedPeerStartsANewDataVersion) {
+  synced();
+  const std::uint64_t w = start_write(a_, 4096, pattern(4096, 'm'));
+  cut();
+  const meta::GenerationIds before = a_.r->status().gen;
+  b_.disk->fail_writes(layout_.superblock_offset, 2 * meta::kPageBytes);
+  link();
+  run();  // node2 fails at its superblock write and drops the link: it takes no resync
+  ASSERT_EQ(b_.r->disk(), DiskState::failed);
+  b_.disk->clear_errors();
+  link();
+  run();
+  ASSERT_EQ(a_.r->status().peer_disk, DiskState::failed);
+  ASSERT_TRUE(a_.r->io_frozen());
+  fence_answer(a_, kFencePeerFenced);
+  EXPECT_TRUE(a_.done.count(w) && a_.done.at(w));
+  EXPECT_NE(a_.r->status().gen.current, before.current);
+  EXPECT_EQ(a_.r->status().gen.bitmap, before.current);
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite

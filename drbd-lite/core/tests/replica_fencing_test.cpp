@@ -196,5 +196,26 @@ TEST_F(Fencing, APrimaryThatFencedItsPeerAsksAgainBeforeItPromotesAgain) {
   EXPECT_EQ(a_.r->role(), Role::primary);
 }
 
+// Frozen with nothing in flight, then demoted: a Secondary holds and writes nothing, so it
+// thaws and stops fencing its peer. It stayed frozen, retrying fence-peer for ever, and its
+// reconnect did not thaw it either (seeds 136252, 205111: they never settled).
+TEST_F(Fencing, APrimaryDemotedWhileFrozenStopsFencingThePeer) {
+  synced_with(drbdlite::Fencing::resource_and_stonith);
+  cut();
+  ASSERT_TRUE(a_.r->io_frozen());
+  fence_answer(a_, 1);
+  ASSERT_TRUE(a_.r->status().fencing_peer) << "a failed fence-peer is retried";
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  EXPECT_FALSE(a_.r->io_frozen());
+  EXPECT_FALSE(a_.r->status().fencing_peer);
+  const std::uint64_t last = a_.last_fence_run();
+  for (int i = 0; i < 300; ++i) tick_both();  // 3 s: past the retry
+  EXPECT_EQ(a_.last_fence_run(), last) << "fence-peer ran again";
+  link();
+  run();
+  EXPECT_EQ(a_.r->conn(), ConnState::connected);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
 }  // namespace
 }  // namespace hamail::drbdlite

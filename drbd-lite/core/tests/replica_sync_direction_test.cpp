@@ -35,11 +35,16 @@ TEST(SyncTieBreak, BothSidesAlwaysAgreeOnOneSourceOrNone) {
           if (t1 == TieBreak::peer_source) {
             EXPECT_TRUE(usable2) << "an unusable disk never sends";
           }
-          if (r1 != r2 && (r1 == Role::primary ? usable1 : usable2)) {
+          if (r1 != r2 && (r1 == Role::primary ? usable1 && d2 != DiskState::failed : usable2 && d1 != DiskState::failed)) {
             EXPECT_EQ(t1, r1 == Role::primary ? TieBreak::local_source : TieBreak::peer_source) << "the Primary sends";
           }
-          if (r1 == Role::secondary && r2 == Role::secondary && (usable1 || usable2)) {
+          if (r1 == Role::secondary && r2 == Role::secondary && (usable1 || usable2) && d1 != DiskState::failed &&
+              d2 != DiskState::failed) {
             EXPECT_NE(t1, TieBreak::no_source) << "between Secondaries a usable disk always sends";
+          }
+          if ((t1 == TieBreak::local_source && d2 == DiskState::failed) ||
+              (t1 == TieBreak::peer_source && d1 == DiskState::failed)) {
+            ADD_FAILURE() << "a Failed disk never receives";
           }
         }
 }
@@ -120,6 +125,61 @@ TEST_F(Pair, ANodePromotedWhileTheDirectionIsSettledNeverBecomesSyncTarget) {
   EXPECT_EQ(b_.r->role(), Role::primary);
   EXPECT_EQ(a_.r->conn(), ConnState::connected);
   EXPECT_EQ(a_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// node2's resyncs keep ending just before their rs_done arrives (it crashes): Inconsistent,
+// it keeps its old version while node1, its side of each resync finished, moves on through
+// new ones. With two history slots node2's version leaves node1's history: unrelated ids.
+// An Inconsistent disk holds nothing to keep: node1 sends everything (seed 103216: refused
+// as unrelated data, never connected again).
+TEST_F(Pair, AnInconsistentDiskWhoseVersionLeftThePeersHistoryIsFullySynced) {
+  synced_with(drbdlite::Fencing::dont_care);
+  for (char round = 'a'; round < 'd'; ++round) {
+    cut();
+    ASSERT_TRUE(write(a_, 4096, pattern(4096, round)));  // a new data version
+    const std::size_t events = a_.events.size();
+    link();
+    run_until([&] { return a_.has_event_since(events, "resync-finished"); });
+    crash(b_, sim::CrashKind::power_cut);  // the rs_done on its way is lost
+    restart(b_);
+    ASSERT_EQ(b_.r->disk(), DiskState::inconsistent);
+  }
+  ASSERT_TRUE(write(a_, 4096, pattern(4096, 'd')));
+  const meta::GenerationIds ga = a_.r->status().gen, gb = b_.r->status().gen;
+  ASSERT_EQ(meta::decide_sync(ga, gb).outcome, meta::SyncOutcome::unrelated) << ga.to_string() << " / " << gb.to_string();
+  link();
+  run();
+  EXPECT_FALSE(a_.has_event("connect-refused"));
+  EXPECT_EQ(b_.r->conn(), ConnState::connected);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_TRUE(a_.disk->data() == b_.disk->data());
+}
+
+// Promoted during the handshake, after its bitmap left (any fencing policy: resource-only
+// here): a write now would mark a block the peer never hears of. The peer decides from the
+// bitmaps as exchanged (nothing to resync: Connected), this node from its own, grown since
+// (the tie-break: SyncTarget), and waits for ever (seed 177070). The write waits until the
+// link replicates, so no block is marked after the exchange.
+TEST_F(Pair, AWriteDuringTheHandshakeWaitsSoBothSidesDecideFromTheSameBitmaps) {
+  synced_with(drbdlite::Fencing::resource_only);
+  ASSERT_TRUE(flush(a_));  // nothing left unflushed on node2: the demotion marks no block
+  ASSERT_TRUE(command(a_, &Replica::demote));
+  run();
+  cut();
+  link();
+  run_until([&] { return b_.r->link_established(); });  // node2 sent its bitmap
+  ASSERT_EQ(b_.r->conn(), ConnState::connecting);
+  ASSERT_TRUE(promote(b_));
+  const std::uint64_t w = start_write(b_, 12 * 4096, pattern(4096, 'u'));
+  EXPECT_EQ(b_.done.count(w), 0u) << "completed during the handshake";
+  (void)command(b_, &Replica::demote);  // refused while the write waits
+  run();
+  EXPECT_TRUE(b_.done.count(w) && b_.done.at(w));
+  EXPECT_EQ(b_.r->conn(), ConnState::connected);
+  EXPECT_EQ(a_.r->conn(), ConnState::connected);
+  EXPECT_EQ(a_.r->disk(), DiskState::uptodate);
+  EXPECT_EQ(b_.r->disk(), DiskState::uptodate);
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 

@@ -53,6 +53,7 @@ TEST(Wire, WriteAndBitmapRoundTrip) {
   v.digest[31] = 0xcd;
   auto v2 = std::get<VerifyReq>(round_trip(v));
   EXPECT_EQ(v2.digest, v.digest);
+  EXPECT_EQ(std::get<RsDone>(round_trip(RsDone{GenIds{5, 0, 6, 7}})).gen, (GenIds{5, 0, 6, 7}));
 }
 
 TEST(Wire, FramesSplitAtEveryByteBoundary) {
@@ -101,7 +102,7 @@ TEST(Wire, OtherProtocolVersionIsNamed) {
   r.feed(encode(h));
   auto m = r.next();
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error(), "peer speaks replication protocol version 9, this node speaks 3");
+  EXPECT_EQ(m.error(), "peer speaks replication protocol version 9, this node speaks 4");
 }
 
 TEST(Wire, TruncatedPayloadIsMalformed) {

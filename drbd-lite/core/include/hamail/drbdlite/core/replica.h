@@ -251,10 +251,11 @@ class Replica {
   void begin_resync(Outbox& out);
   void discard_local_version();
   void pump_resync(Outbox& out);
+  Status record_unmarked_resync_blocks(std::uint64_t offset, std::uint64_t length);
   void on_rs_data(wire::RsData& d, Outbox& out);
   void on_rs_ack(const wire::RsAck& a, Outbox& out);
   void finish_resync_source(Outbox& out);
-  void on_rs_done(Outbox& out);
+  void on_rs_done(const wire::RsDone& d, Outbox& out);
   void pump_verify(Outbox& out);
   void on_verify_req(const wire::VerifyReq& r, Outbox& out);
   void on_verify_reply(const wire::VerifyReply& r, Outbox& out);

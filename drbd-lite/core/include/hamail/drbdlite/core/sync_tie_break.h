@@ -20,7 +20,8 @@ enum class TieBreak { local_source, peer_source, no_source };
 // In order: the Primary's copy wins (it is what the application sees), if it is usable;
 // else the better disk (UpToDate, then Consistent, then Outdated); between equal disks the
 // lower node name. A side whose disk is none of these never sends: with no such side (both
-// Inconsistent, say) nothing is resynced.
+// Inconsistent, say) nothing is resynced. A Failed disk never receives: it is repaired by a
+// restart of its volume, not by a resync into it.
 TieBreak break_tie(const TieBreakSide& local, const TieBreakSide& peer);
 
 }  // namespace hamail::drbdlite

@@ -20,7 +20,8 @@ inline constexpr std::uint32_t kMagic = 0x444c5250;  // "DLRP"
 // a version-1 peer would decide a resync's direction differently: refused, by name.
 // 3: the hello carries what the after-split-brain policies decide with (changed blocks, the
 // policies themselves, whether the node diverged as Primary).
-inline constexpr std::uint32_t kProtocolVersion = 3;
+// 4: rs_done carries the source's generation ids: the version the target takes.
+inline constexpr std::uint32_t kProtocolVersion = 4;
 inline constexpr std::size_t kHeaderBytes = 12;       // magic u32, type u16, reserved u16, length u32
 inline constexpr std::size_t kMaxPayload = (32u << 20) + 4096;
 // Peer-supplied lengths that make the receiver read or write that much at once.
@@ -68,7 +69,9 @@ struct BitmapChunk { std::uint64_t first_word = 0; std::vector<std::uint64_t> wo
 struct BitmapDone {};
 struct RsData { std::uint64_t offset = 0; std::string data; };
 struct RsAck { std::uint64_t offset = 0; std::uint32_t length = 0; std::int32_t error = 0; };
-struct RsDone {};
+// The source's generation ids once it recorded the resync's end: what the target now holds
+// (not necessarily the version its hello named: it starts a new one if the peer's disk fails).
+struct RsDone { GenIds gen; };
 struct VerifyReq { std::uint64_t offset = 0; std::uint32_t length = 0; std::array<std::uint8_t, 32> digest{}; };
 struct VerifyReply { std::uint64_t offset = 0; std::uint32_t length = 0; bool match = false; };
 struct VerifyDone {};
