@@ -23,11 +23,18 @@ void ClusterCore::start_probes(Now, Effects& fx) {
   probe_results_.clear();
   for (const auto& g : cfg_.groups)
     for (const auto& r : g.resources) {
-      if (busy_.count(r.name)) continue;
+      if (busy_.count(r.name)) {
+        // Not probed while an action of it runs, but reported as possibly active: whatever
+        // the DC plans next stops it here before it starts it elsewhere (sim seed 195).
+        auto it = state_.resources.find({r.name, me_});
+        bool promoted = it != state_.resources.end() && it->second == scheduler::ResourceStatus::promoted;
+        probe_results_[r.name] = promoted ? scheduler::ResourceStatus::promoted : scheduler::ResourceStatus::started;
+        continue;
+      }
       probing_.insert(r.name);
       fx.probes.push_back(r.name);
     }
-  if (probing_.empty()) fx.broadcast.push_back(message(protocol::ProbeReport{me_, {}}));
+  if (probing_.empty()) fx.broadcast.push_back(message(protocol::ProbeReport{me_, probe_results_}));
 }
 
 void ClusterCore::on_probe_result(const std::string& res, int rc, const std::string& detail, Now now, Effects& fx) {
