@@ -23,16 +23,18 @@ using hamail::hacore::sim::SimResult;
 // process: the report names the seed to replay). Written only by main's loop.
 volatile std::sig_atomic_t g_seed_hi = 0, g_seed_lo = 0;
 
-void on_abort(int) {
+void on_abort(int sig) {
   char buf[160];
   std::uint64_t seed = (static_cast<std::uint64_t>(g_seed_hi) << 32) | static_cast<std::uint32_t>(g_seed_lo);
   std::string s = "FAILED seed " + std::to_string(seed) +
-                  ": the process aborted (a HAMAIL_INVARIANT broke, see above)\n  replay: hacore-sim --seed " +
+                  (sig == SIGSEGV ? ": the process crashed (SIGSEGV)\n" : ": the process aborted (a HAMAIL_INVARIANT broke, see above)\n") +
+                  "  replay: hacore-sim --seed " +
                   std::to_string(seed) + " --trace\n";
   std::size_t n = std::min(s.size(), sizeof buf);
   std::memcpy(buf, s.data(), n);
   (void)!write(STDOUT_FILENO, buf, n);
-  std::signal(SIGABRT, SIG_DFL);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
 }
 
 int usage() {
@@ -61,7 +63,7 @@ void print_failure(const SimResult& r, std::uint64_t seed, bool with_trace) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::uint64_t seed = 0, seeds = 0, first = 1, fault_seconds = 60;
+  std::uint64_t seed = 0, seeds = 0, first = 1, fault_seconds = 30;
   bool one = false, trace = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
   }
   if ((!one && seeds == 0) || fault_seconds == 0 || fault_seconds > 3600) return usage();
   std::signal(SIGABRT, on_abort);
+  std::signal(SIGSEGV, on_abort);
   SimOptions o;
   o.fault_ms = static_cast<std::int64_t>(fault_seconds) * 1000;
   if (one) {

@@ -134,15 +134,16 @@ Status SimFenceDevices::run(const config::StonithDevice& device, const std::stri
   // The agent acts on the world whether or not hacored is still there to hear its answer.
   auto answer_box = std::make_shared<Run>();
   std::int64_t t = world_.now() + static_cast<std::int64_t>(duration);
-  world_.at(t, world_.forever(), [this, device, action, target, outcome, duration, answer_box] {
-    *answer_box = answer(device, action, target, outcome, duration);
+  world_.at(t, world_.forever(), [&w = world_, node = node_, device, action, target, outcome, duration, answer_box] {
+    *answer_box = answer(w, node, device, action, target, outcome, duration);
   });
   world_.at(t, life_, [answer_box, done = std::move(done)] { done(*answer_box); });
   return Status::ok();
 }
 
-FenceDevices::Run SimFenceDevices::answer(const config::StonithDevice& device, const std::string& action,
-                                          const std::string& target, int outcome, std::uint64_t duration) {
+FenceDevices::Run SimFenceDevices::answer(SimWorld& world, const std::string& node, const config::StonithDevice& device,
+                                          const std::string& action, const std::string& target, int outcome,
+                                          std::uint64_t duration) {
   const bool shoots = action == "off" || action == "reboot";
   std::string what = "fence " + device.name + " " + action + (target.empty() ? "" : " " + target);
   Run r;
@@ -150,17 +151,17 @@ FenceDevices::Run SimFenceDevices::answer(const config::StonithDevice& device, c
   if (outcome == kFail) {
     r = {1, false, "exit code 1: Failed: Unable to connect to the device (planted)", duration};
   } else if (outcome == kHang) {
-    if (shoots && world_.chance(world_.device_faults(device.name).hung_off_worked))
-      world_.power_off(target, what + " (timed out, but the node went off)", action == "reboot");
+    if (shoots && world.chance(world.device_faults(device.name).hung_off_worked))
+      world.power_off(target, what + " (timed out, but the node went off)", action == "reboot");
     r = {-1, true, "timed out after " + std::to_string(duration) + " ms", duration};
   } else if (action == "status") {
-    r = {world_.powered(target) ? 0 : 2, false, "", duration};
+    r = {world.powered(target) ? 0 : 2, false, "", duration};
   } else {
-    if (shoots) world_.power_off(target, what + " from " + node_, action == "reboot");
-    if (action == "on") world_.power_on(target, what + " from " + node_);
+    if (shoots) world.power_off(target, what + " from " + node, action == "reboot");
+    if (action == "on") world.power_on(target, what + " from " + node);
     r = {0, false, "", duration};
   }
-  world_.trace(node_, what + ": rc=" + std::to_string(r.rc) + (r.timed_out ? " (timed out)" : ""));
+  world.trace(node, what + ": rc=" + std::to_string(r.rc) + (r.timed_out ? " (timed out)" : ""));
   return r;
 }
 

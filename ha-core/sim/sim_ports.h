@@ -113,8 +113,9 @@ class SimFenceDevices : public FenceDevices {
              Done done) override;
 
  private:
-  Run answer(const config::StonithDevice& device, const std::string& action, const std::string& target,
-             int outcome, std::uint64_t duration);
+  // What the agent did and answers; runs even after the executor's hacored died (static).
+  static Run answer(SimWorld& world, const std::string& node, const config::StonithDevice& device,
+                    const std::string& action, const std::string& target, int outcome, std::uint64_t duration);
 
   SimWorld& world_;
   const config::StonithConfig& cfg_;

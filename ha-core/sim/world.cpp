@@ -150,7 +150,7 @@ SimResult World::run() {
   while (result_.ok && now_ < end && step()) {
     check_safety();
     check_liveness();
-    if (running_since_ >= 0 && now_ - running_since_ >= 10'000) break;  // healed, running, stable
+    if (running_since_ >= 0 && now_ - running_since_ >= 3000) break;  // healed, running, stable
   }
   if (result_.ok && running_since_ < 0) check_liveness();
   if (result_.ok && running_since_ < 0) fail("the run ended before the groups ran after the heal");

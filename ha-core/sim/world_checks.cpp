@@ -24,7 +24,11 @@ std::string describe(const nlohmann::json& e) {
 
 void World::on_event(const SimNode& n, const nlohmann::json& e) {
   const std::string name = e.value("event", "");
-  if (name == "fence_begin" && e.value("by", "") == n.name) fence_begun_[e.value("target", "")] = now_;
+  if (name == "fence_begin" && e.value("by", "") == n.name) {
+    // A target already off when the fence began counts as off since then.
+    std::string target = e.value("target", "");
+    fence_begun_[target] = find(target).powered ? now_ : -2;
+  }
   trace(n.name, "event " + describe(e));
   if (name == "fence_end" && e.value("ok", false)) {
     std::string target = e.value("target", "");
@@ -47,14 +51,14 @@ void World::on_event(const SimNode& n, const nlohmann::json& e) {
 }
 
 void World::check_safety() {
-  for (const auto& g : cfg_.groups)
-    for (const auto& r : g.resources) {
-      std::vector<std::string> on;
-      for (const auto& n : nodes_)
-        if (n.powered && truth(r.name, n.name) != 7) on.push_back(n.name);
-      if (on.size() > 1) fail(r.name + " (group " + g.name + ") is active on " + on[0] + " and " + on[1] +
-                              ", both powered: neither was fenced first");
-    }
+  // truth_ is ordered by (resource, node): a resource active on two nodes is two neighbours.
+  const std::pair<std::string, std::string>* prev = nullptr;
+  for (const auto& [key, rc] : truth_) {
+    if (prev && prev->first == key.first && find(prev->second).powered && find(key.second).powered)
+      fail(key.first + " is active on " + prev->second + " and " + key.second +
+           ", both powered: neither was fenced first");
+    prev = &key;
+  }
 }
 
 bool World::healed() const {

@@ -15,7 +15,7 @@ namespace hamail::hacore::sim {
 
 struct SimOptions {
   std::uint64_t seed = 1;
-  std::int64_t fault_ms = 60'000;   // the seeded faults run this long, then the heal
+  std::int64_t fault_ms = 30'000;   // the seeded faults run this long, then the heal
   bool full_trace = false;          // keep every trace line (else the last kTraceTail)
   // Each trace line as it is made (`--seed N --trace` prints them even if the core aborts).
   std::function<void(const std::string&)> trace_sink;
