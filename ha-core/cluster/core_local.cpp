@@ -23,18 +23,29 @@ void ClusterCore::start_probes(Now, Effects& fx) {
   probe_results_.clear();
   for (const auto& g : cfg_.groups)
     for (const auto& r : g.resources) {
-      if (busy_.count(r.name)) {
-        // Not probed while an action of it runs, but reported as possibly active: whatever
-        // the DC plans next stops it here before it starts it elsewhere (sim seed 195).
-        auto it = state_.resources.find({r.name, me_});
-        bool promoted = it != state_.resources.end() && it->second == scheduler::ResourceStatus::promoted;
-        probe_results_[r.name] = promoted ? scheduler::ResourceStatus::promoted : scheduler::ResourceStatus::started;
-        continue;
-      }
+      if (busy_.count(r.name)) continue;  // reported as possibly active (probe_report)
       probing_.insert(r.name);
       fx.probes.push_back(r.name);
     }
-  if (probing_.empty()) fx.broadcast.push_back(message(protocol::ProbeReport{me_, probe_results_}));
+  if (probing_.empty()) fx.broadcast.push_back(message(probe_report()));
+}
+
+// What the probes saw, but a resource with an action in flight here (started after its
+// probe, or never probed) is reported as possibly active, and one skipped by the probes
+// whose action ended since as its result left it: the next plan then stops it here before
+// it starts it elsewhere (sim seeds 195, 780).
+protocol::ProbeReport ClusterCore::probe_report() const {
+  protocol::ProbeReport report{me_, probe_results_};
+  for (const auto& g : cfg_.groups)
+    for (const auto& r : g.resources) {
+      bool busy = busy_.count(r.name) > 0;
+      if (!busy && probe_results_.count(r.name)) continue;
+      auto it = state_.resources.find({r.name, me_});
+      auto known = it == state_.resources.end() ? ResourceStatus::stopped : it->second;
+      if (busy) known = known == ResourceStatus::promoted ? ResourceStatus::promoted : ResourceStatus::started;
+      report.resources[r.name] = known;
+    }
+  return report;
 }
 
 void ClusterCore::on_probe_result(const std::string& res, int rc, const std::string& detail, Now now, Effects& fx) {
@@ -45,9 +56,7 @@ void ClusterCore::on_probe_result(const std::string& res, int rc, const std::str
     event(fx, now, "probe_failed",
           {{"node", me_}, {"resource", res}, {"rc", rc}, {"reason", clip_utf8(detail, protocol::kMaxTextBytes)}});
   if (!probing_.empty()) return;
-  protocol::ProbeReport report{me_, {}};
-  report.resources = probe_results_;
-  fx.broadcast.push_back(message(std::move(report)));
+  fx.broadcast.push_back(message(probe_report()));
   if (reprobe_) {
     reprobe_ = false;
     start_probes(now, fx);

@@ -116,6 +116,7 @@ class ClusterCore {
 
   // core_local.cpp: this node's probes, monitors and agent actions.
   void start_probes(Now now, Effects& fx);
+  protocol::ProbeReport probe_report() const;
   void sync_monitors(Effects& fx);
   void report_health(const std::string& res, int rc, const std::string& detail, Effects& fx);
 
