@@ -167,7 +167,8 @@ class ClusterCore {
   void start_fence(const scheduler::Action& a, std::uint64_t id, std::uint32_t index, Now now, Effects& fx);
   std::optional<std::string> fence_executor(const std::string& target) const;
   std::pair<std::int64_t, std::string> race_delay(const std::string& target, const std::string& executor) const;
-  void apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx);
+  // `rejoined`: a late ok result for a node that is a member again (it came back since).
+  void apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx, bool rejoined);
   void mark_off(const std::string& node);
   bool manages_volume(const std::string& volume) const;
   Result<protocol::Message> fence_command(const FenceCommand& c, const std::string& by) const;
