@@ -280,5 +280,31 @@ TEST_F(PrefersNode2, AResourceBusyDuringAProbeIsReportedActiveSoItIsNotStartedTw
   EXPECT_EQ(running_on("node1").size() + running_on("node2").size(), 3u);
 }
 
+// Sim seed 2413: as above, but node2's report came before node1's own: the DC (node1) did
+// not wait for its own new report (it had reported before the join) and planned from a
+// state without its in-flight start. After a join the DC waits for every member's report.
+TEST_F(PrefersNode2, TheDcWaitsForItsOwnNewProbeReportAfterAJoin) {
+  membership({"node1"});
+  for (int i = 0; i < 200 && std::none_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.what == "run"; }); ++i) {
+    if (!cpg_.empty()) {
+      Wire m = cpg_.front();
+      cpg_.pop_front();
+      deliver(m.sender, m.bytes);
+    } else if (!pending_.empty()) {
+      Pending p = pending_.front();
+      pending_.pop_front();
+      run_pending(p);
+    }
+  }
+  ASSERT_EQ(pending_.size(), 1u);
+  membership({"node1", "node2"});
+  // node2's probes answer first, then node1's, then node1's start (still in flight).
+  std::stable_partition(pending_.begin(), pending_.end(), [](const Pending& p) { return p.node == "node2"; });
+  std::stable_partition(pending_.begin(), pending_.end(), [](const Pending& p) { return p.what == "probe"; });
+  settle();
+  EXPECT_EQ(double_starts_, std::vector<std::string>{});
+  EXPECT_EQ(running_on("node1").size() + running_on("node2").size(), 3u);
+}
+
 }  // namespace
 }  // namespace hamail::cluster
