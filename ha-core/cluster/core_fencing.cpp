@@ -98,6 +98,7 @@ Status ClusterCore::handle(const protocol::FenceResult& m, const Delivery& d, Ef
   if (auto st = check_answer(m.id, m.index, scheduler::Action{m.node, "", ActionKind::fence, ""}); !st) return st;
   applied_results_.emplace_back(m.id, m.index);
   while (applied_results_.size() > 256) applied_results_.pop_front();
+  if (unanswered_ && unanswered_->id == m.id && unanswered_->index == m.index) unanswered_.reset();
   bool current = state_.transition && state_.transition->id == m.id;
   apply_fence_facts(m, d, fx, /*rejoined=*/!current && state_.members.count(m.node) > 0);
   if (current) advance_transition(m.index, m.ok, d.now, fx);
@@ -186,6 +187,7 @@ Status ClusterCore::handle(const protocol::ConfirmOff& m, const Delivery& d, Eff
   failed_transitions_ = 0;
   next_schedule_ms_ = 0;
   facts_changed(m.node + " confirmed off by an operator", d.now, fx);
+  if (unanswered_ && unanswered_->target == m.node) unanswered_.reset();  // its cancelled fence answers nothing
   return Status::ok();
 }
 

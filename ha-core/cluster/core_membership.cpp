@@ -44,6 +44,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
     event(fx, now, "node_joined", {{"node", n}});
   }
   if (state_.transition) abort_transition("membership changed", now, fx, false);  // identical on every node
+  if (unanswered_ && !state_.members.count(unanswered_->node)) unanswered_.reset();  // its result never comes
   if (!joined.empty() && joined_) greet_newcomers(before, now_members, now, fx);
   maybe_schedule(now, fx);
 }

@@ -195,6 +195,16 @@ class ClusterCore {
   std::int64_t next_schedule_ms_ = 0;          // monotonic: back-off after a failed transition
   std::uint64_t facts_epoch_ = 0;              // resource fact changes since the last membership change
   std::optional<std::int64_t> start_sent_ms_;  // monotonic: the DC sent a transition_start not yet applied
+  // An action of an aborted transition that was requested and not answered yet: the DC
+  // plans again only once its result is applied, its node left, or kUnansweredLostAfterMs.
+  struct Unanswered {
+    std::uint64_t id = 0;
+    std::uint32_t index = 0;
+    std::string node;                          // who runs it (a fence: its executor)
+    std::string target;                        // the action's node (a fence: whom it shoots)
+    std::int64_t since_ms = 0;                 // monotonic
+  };
+  std::optional<Unanswered> unanswered_;
   std::optional<std::uint64_t> switchover_end_sent_;  // the DC sent its end, not yet applied
   int failed_transitions_ = 0;
   std::set<std::string> seen_;                 // nodes seen in the group (or confirmed off) since start
