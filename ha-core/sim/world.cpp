@@ -190,6 +190,9 @@ void World::deliver(std::uint32_t to, SimCpg::Item item) {
 void World::power_on(const std::string& name, const std::string& why) {
   SimNode& n = find(name);
   if (n.powered) return;
+  // Its corosync cannot rejoin before the others noticed it left (a boot outlasts the token):
+  // the loss's reform happens first, so every survivor sees it go and come back.
+  if (reform_pending_ && ring_lost_) reform();
   n.powered = true;
   n.stays_off = false;
   n.wfa_seen = false;
