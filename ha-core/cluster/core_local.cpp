@@ -9,6 +9,7 @@
 
 namespace hamail::cluster {
 
+using scheduler::ActionKind;
 using scheduler::ResourceStatus;
 
 namespace {
@@ -43,6 +44,7 @@ protocol::ProbeReport ClusterCore::probe_report() const {
       auto it = state_.resources.find({r.name, me_});
       auto known = it == state_.resources.end() ? ResourceStatus::stopped : it->second;
       if (busy) known = known == ResourceStatus::promoted ? ResourceStatus::promoted : ResourceStatus::started;
+      if (auto done = answered_here_.find(r.name); busy && done != answered_here_.end()) known = done->second;
       report.resources[r.name] = known;
     }
   return report;
@@ -125,6 +127,14 @@ void ClusterCore::on_action_result(const LocalAction& a, const AgentOutcome& o, 
   m.rc = bounded_rc(o.rc);
   m.detail = clip_utf8(o.detail, protocol::kMaxTextBytes);
   m.duration_ms = o.duration_ms;
+  // Until this result is applied here the resource stays busy; a probe report sent
+  // meanwhile (after this result, in CPG order) says what the action left (sim seed 31248).
+  ResourceStatus left = a.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
+  if (o.ok)
+    left = a.kind == ActionKind::promote ? ResourceStatus::promoted
+           : a.kind == ActionKind::stop  ? ResourceStatus::stopped
+                                         : ResourceStatus::started;
+  answered_here_[a.resource] = left;
   fx.broadcast.push_back(message(std::move(m)));
 }
 

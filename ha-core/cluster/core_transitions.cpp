@@ -123,7 +123,10 @@ Status ClusterCore::handle(const protocol::ActionResult& m, const Delivery& d, E
 
 void ClusterCore::apply_result_facts(const protocol::ActionResult& m, Now now, Effects& fx) {
   const std::string kind = scheduler::to_string(m.kind);
-  if (m.node == me_) busy_.erase(m.resource);
+  if (m.node == me_) {
+    busy_.erase(m.resource);
+    answered_here_.erase(m.resource);
+  }
   ResourceStatus st = m.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
   if (m.ok) {
     st = m.kind == ActionKind::promote ? ResourceStatus::promoted

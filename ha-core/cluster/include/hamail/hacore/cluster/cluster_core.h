@@ -190,6 +190,7 @@ class ClusterCore {
   bool reprobe_ = false;
   std::set<std::string> monitored_;            // local recurring monitors running
   std::set<std::string> busy_;                 // local resources with an action in flight (no monitor)
+  std::map<std::string, scheduler::ResourceStatus> answered_here_;  // busy, its result sent: what it left
   std::map<std::string, std::string> degraded_here_;  // local resource -> reason last reported degraded
   std::deque<std::pair<std::uint64_t, std::uint32_t>> applied_results_;  // (transition, index), bounded
   std::int64_t next_schedule_ms_ = 0;          // monotonic: back-off after a failed transition
