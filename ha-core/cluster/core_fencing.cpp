@@ -98,8 +98,9 @@ Status ClusterCore::handle(const protocol::FenceResult& m, const Delivery& d, Ef
   if (auto st = check_answer(m.id, m.index, scheduler::Action{m.node, "", ActionKind::fence, ""}); !st) return st;
   applied_results_.emplace_back(m.id, m.index);
   while (applied_results_.size() > 256) applied_results_.pop_front();
+  if (unanswered_ && unanswered_->id == m.id && unanswered_->index == m.index) unanswered_.reset();
   bool current = state_.transition && state_.transition->id == m.id;
-  apply_fence_facts(m, d, fx);
+  apply_fence_facts(m, d, fx, /*rejoined=*/!current && state_.members.count(m.node) > 0);
   if (current) advance_transition(m.index, m.ok, d.now, fx);
   else facts_changed("a late fence result of transition " + std::to_string(m.id) + " changed the facts", d.now, fx);
   sync_monitors(fx);
@@ -118,7 +119,7 @@ void ClusterCore::mark_off(const std::string& node) {
   rec.last_error.clear();
 }
 
-void ClusterCore::apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx) {
+void ClusterCore::apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx, bool rejoined) {
   json devices = m.devices;
   event(fx, d.now, "fence_end",
         {{"target", m.node}, {"action", m.action}, {"ok", m.ok}, {"result", m.ok ? "fenced" : "failed"},
@@ -127,6 +128,15 @@ void ClusterCore::apply_fence_facts(const protocol::FenceResult& m, const Delive
   state_.add_fencing({{"node", m.node}, {"result", m.ok ? "fenced" : "failed"}, {"ts", iso_time(d.now.wall_ms)},
                       {"action", m.action}, {"devices", devices}, {"level", m.level},
                       {"duration_ms", m.duration_ms}, {"detail", m.detail}, {"by", d.sender}});
+  if (m.ok && rejoined) {
+    // A late result (its transition ended at a membership change) for a node that is a
+    // member again: it was fenced and came back since, and what it reported after its
+    // join is what runs there. Marking it off would erase that (sim seed 955).
+    auto& rec = state_.fencing[m.node];
+    rec.failures = 0;
+    rec.last_error.clear();
+    return;
+  }
   if (m.ok) {
     state_.fencing[m.node].confirmed_by.clear();
     mark_off(m.node);
@@ -177,6 +187,7 @@ Status ClusterCore::handle(const protocol::ConfirmOff& m, const Delivery& d, Eff
   failed_transitions_ = 0;
   next_schedule_ms_ = 0;
   facts_changed(m.node + " confirmed off by an operator", d.now, fx);
+  if (unanswered_ && unanswered_->target == m.node) unanswered_.reset();  // its cancelled fence answers nothing
   return Status::ok();
 }
 

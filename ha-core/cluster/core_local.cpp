@@ -9,6 +9,7 @@
 
 namespace hamail::cluster {
 
+using scheduler::ActionKind;
 using scheduler::ResourceStatus;
 
 namespace {
@@ -23,11 +24,30 @@ void ClusterCore::start_probes(Now, Effects& fx) {
   probe_results_.clear();
   for (const auto& g : cfg_.groups)
     for (const auto& r : g.resources) {
-      if (busy_.count(r.name)) continue;
+      if (busy_.count(r.name)) continue;  // reported as possibly active (probe_report)
       probing_.insert(r.name);
       fx.probes.push_back(r.name);
     }
-  if (probing_.empty()) fx.broadcast.push_back(message(protocol::ProbeReport{me_, {}}));
+  if (probing_.empty()) fx.broadcast.push_back(message(probe_report()));
+}
+
+// What the probes saw, but a resource with an action in flight here (started after its
+// probe, or never probed) is reported as possibly active, and one skipped by the probes
+// whose action ended since as its result left it: the next plan then stops it here before
+// it starts it elsewhere (sim seeds 195, 780).
+protocol::ProbeReport ClusterCore::probe_report() const {
+  protocol::ProbeReport report{me_, probe_results_};
+  for (const auto& g : cfg_.groups)
+    for (const auto& r : g.resources) {
+      bool busy = busy_.count(r.name) > 0;
+      if (!busy && probe_results_.count(r.name)) continue;
+      auto it = state_.resources.find({r.name, me_});
+      auto known = it == state_.resources.end() ? ResourceStatus::stopped : it->second;
+      if (busy) known = known == ResourceStatus::promoted ? ResourceStatus::promoted : ResourceStatus::started;
+      if (auto done = answered_here_.find(r.name); busy && done != answered_here_.end()) known = done->second;
+      report.resources[r.name] = known;
+    }
+  return report;
 }
 
 void ClusterCore::on_probe_result(const std::string& res, int rc, const std::string& detail, Now now, Effects& fx) {
@@ -38,9 +58,7 @@ void ClusterCore::on_probe_result(const std::string& res, int rc, const std::str
     event(fx, now, "probe_failed",
           {{"node", me_}, {"resource", res}, {"rc", rc}, {"reason", clip_utf8(detail, protocol::kMaxTextBytes)}});
   if (!probing_.empty()) return;
-  protocol::ProbeReport report{me_, {}};
-  report.resources = probe_results_;
-  fx.broadcast.push_back(message(std::move(report)));
+  fx.broadcast.push_back(message(probe_report()));
   if (reprobe_) {
     reprobe_ = false;
     start_probes(now, fx);
@@ -109,6 +127,14 @@ void ClusterCore::on_action_result(const LocalAction& a, const AgentOutcome& o, 
   m.rc = bounded_rc(o.rc);
   m.detail = clip_utf8(o.detail, protocol::kMaxTextBytes);
   m.duration_ms = o.duration_ms;
+  // Until this result is applied here the resource stays busy; a probe report sent
+  // meanwhile (after this result, in CPG order) says what the action left (sim seed 31248).
+  ResourceStatus left = a.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
+  if (o.ok)
+    left = a.kind == ActionKind::promote ? ResourceStatus::promoted
+           : a.kind == ActionKind::stop  ? ResourceStatus::stopped
+                                         : ResourceStatus::started;
+  answered_here_[a.resource] = left;
   fx.broadcast.push_back(message(std::move(m)));
 }
 

@@ -29,6 +29,9 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
   start_sent_ms_.reset();
   switchover_end_sent_.reset();
 
+  // After a join every member probes again (greet_newcomers): the DC waits for every
+  // member's new report, its own too, whose busy resources may run (sim seed 2413).
+  if (!joined.empty()) state_.probed.clear();
   for (const auto& n : left) node_left(n, now_members, now, fx);
   for (const auto& n : joined) {
     state_.nodes[n].status = NodeStatus::online;
@@ -41,6 +44,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
     event(fx, now, "node_joined", {{"node", n}});
   }
   if (state_.transition) abort_transition("membership changed", now, fx, false);  // identical on every node
+  if (unanswered_ && !state_.members.count(unanswered_->node)) unanswered_.reset();  // its result never comes
   if (!joined.empty() && joined_) greet_newcomers(before, now_members, now, fx);
   maybe_schedule(now, fx);
 }

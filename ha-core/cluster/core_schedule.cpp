@@ -15,6 +15,8 @@ namespace {
 // A transition_start the DC sent but never got back (a full CPG queue) stops holding
 // scheduling back after this long (monotonic).
 constexpr std::int64_t kStartLostAfterMs = 30000;
+// A member's result is never lost by CPG; this only bounds the wait for one.
+constexpr std::int64_t kUnansweredLostAfterMs = 60000;
 constexpr std::int64_t kSchedulerErrorRetryMs = 5000;
 }  // namespace
 
@@ -23,6 +25,10 @@ void ClusterCore::maybe_schedule(Now now, Effects& fx) {
   if (start_sent_ms_) {
     if (now.mono_ms - *start_sent_ms_ < kStartLostAfterMs) return;
     start_sent_ms_.reset();
+  }
+  if (unanswered_) {
+    if (now.mono_ms - unanswered_->since_ms < kUnansweredLostAfterMs) return;
+    unanswered_.reset();
   }
   for (const auto& n : state_.members)
     if (!state_.probed.count(n)) return;  // facts first

@@ -111,6 +111,7 @@ Status ClusterCore::handle(const protocol::ActionResult& m, const Delivery& d, E
   if (auto st = check_result(m, d); !st) return st;
   applied_results_.emplace_back(m.id, m.index);
   while (applied_results_.size() > kMaxAppliedResults) applied_results_.pop_front();
+  if (unanswered_ && unanswered_->id == m.id && unanswered_->index == m.index) unanswered_.reset();
   bool current = state_.transition && state_.transition->id == m.id;
   apply_result_facts(m, d.now, fx);
   if (current) advance_transition(m.index, m.ok, d.now, fx);
@@ -122,7 +123,10 @@ Status ClusterCore::handle(const protocol::ActionResult& m, const Delivery& d, E
 
 void ClusterCore::apply_result_facts(const protocol::ActionResult& m, Now now, Effects& fx) {
   const std::string kind = scheduler::to_string(m.kind);
-  if (m.node == me_) busy_.erase(m.resource);
+  if (m.node == me_) {
+    busy_.erase(m.resource);
+    answered_here_.erase(m.resource);
+  }
   ResourceStatus st = m.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
   if (m.ok) {
     st = m.kind == ActionKind::promote ? ResourceStatus::promoted
@@ -166,6 +170,13 @@ void ClusterCore::abort_transition(const std::string& reason, Now now, Effects& 
         {{"id", t.id}, {"reason", reason}, {"done", t.next}, {"actions", t.actions.size()}, {"duration_ms", took}});
   state_.last_transition = json{{"id", t.id}, {"result", "aborted: " + reason}, {"actions", t.actions.size()},
                                 {"duration_ms", took}, {"ended", iso_time(now.wall_ms)}};
+  if (t.waiting && t.next < t.actions.size()) {
+    // Its requested action still runs: the next plan waits for its result (sim seed 2920).
+    const auto& a = t.actions[t.next];
+    std::string runner = a.kind == scheduler::ActionKind::fence ? fence_executor(a.node).value_or("") : a.node;
+    if (state_.members.count(runner))
+      unanswered_ = Unanswered{t.id, static_cast<std::uint32_t>(t.next), runner, a.node, now.mono_ms};
+  }
   state_.transition.reset();
   if (!back_off) {
     next_schedule_ms_ = 0;  // new facts: plan again at once

@@ -232,3 +232,79 @@ TEST_F(Sim, LosingConnectivityMovesTheGroupToTheNodeThatStillHasIt) {
 
 }  // namespace
 }  // namespace hamail::cluster
+
+namespace hamail::cluster {
+namespace {
+
+// The group prefers node2, so a node1 that lost what it knows of its own resources would
+// let the DC start them on node2.
+class PrefersNode2 : public coresim::Sim {
+ protected:
+  std::string config_text() const override {
+    std::string group = testing_config::kMailGroup;
+    group.replace(group.find("preferred_node: node1"), 21, "preferred_node: node2");
+    return testing_config::kTwoNodes + "stonith: {enabled: false}\n" + group;
+  }
+};
+
+// Sim seed 195: node2 joined while node1 ran a start; node1's probe skipped the busy
+// resource, its report dropped what the late start result had recorded, and the DC started
+// the resource on node2 while it ran on node1. A busy resource is reported as possibly active.
+TEST_F(PrefersNode2, AResourceBusyDuringAProbeIsReportedActiveSoItIsNotStartedTwice) {
+  membership({"node1"});
+  for (int i = 0; i < 200; ++i) {  // until node1's first start is requested: it stays in flight
+    bool run_queued = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.what == "run"; });
+    if (run_queued) break;
+    if (!cpg_.empty()) {
+      Wire m = cpg_.front();
+      cpg_.pop_front();
+      deliver(m.sender, m.bytes);
+    } else if (!pending_.empty()) {
+      Pending p = pending_.front();
+      pending_.pop_front();
+      run_pending(p);
+    } else {
+      mono_ += 200;
+      Effects fx;
+      cores_["node1"]->tick(now("node1"), fx);
+      handle("node1", fx);
+    }
+  }
+  ASSERT_EQ(pending_.size(), 1u);
+  ASSERT_EQ(pending_.front().what, "run");
+  membership({"node1", "node2"});  // the start's result comes late, before node1's probe report
+  settle();
+  EXPECT_EQ(double_starts_, std::vector<std::string>{});
+  for (const std::string res : {"vip", "vol", "smtpd"})
+    EXPECT_FALSE(truth_.count({res, "node1"}) && truth_.count({res, "node2"})) << res << " runs on both nodes";
+  EXPECT_EQ(running_on("node1").size() + running_on("node2").size(), 3u);
+}
+
+// Sim seed 2413: as above, but node2's report came before node1's own: the DC (node1) did
+// not wait for its own new report (it had reported before the join) and planned from a
+// state without its in-flight start. After a join the DC waits for every member's report.
+TEST_F(PrefersNode2, TheDcWaitsForItsOwnNewProbeReportAfterAJoin) {
+  membership({"node1"});
+  for (int i = 0; i < 200 && std::none_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.what == "run"; }); ++i) {
+    if (!cpg_.empty()) {
+      Wire m = cpg_.front();
+      cpg_.pop_front();
+      deliver(m.sender, m.bytes);
+    } else if (!pending_.empty()) {
+      Pending p = pending_.front();
+      pending_.pop_front();
+      run_pending(p);
+    }
+  }
+  ASSERT_EQ(pending_.size(), 1u);
+  membership({"node1", "node2"});
+  // node2's probes answer first, then node1's, then node1's start (still in flight).
+  std::stable_partition(pending_.begin(), pending_.end(), [](const Pending& p) { return p.node == "node2"; });
+  std::stable_partition(pending_.begin(), pending_.end(), [](const Pending& p) { return p.what == "probe"; });
+  settle();
+  EXPECT_EQ(double_starts_, std::vector<std::string>{});
+  EXPECT_EQ(running_on("node1").size() + running_on("node2").size(), 3u);
+}
+
+}  // namespace
+}  // namespace hamail::cluster

@@ -57,6 +57,32 @@ TEST_F(Fencing, ALostActiveNodeIsFencedBeforeItsGroupStartsElsewhere) {
   EXPECT_TRUE(has_event("node2", "failover_end"));
 }
 
+// Sim seed 955: the fence of node1 worked but its confirmation took long; node1 rebooted,
+// rejoined and ran its group before the (late) result came. The result must not mark the
+// member off, which would erase what runs there and let the group start on node2 too.
+TEST_F(Fencing, ALateFenceResultForANodeThatCameBackDoesNotEraseWhatRunsThere) {
+  start_both();
+  lose("node1");
+  settle();
+  ASSERT_EQ(fence_jobs_.size(), 1u);
+  cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");  // powered off by the fence, booted again
+  membership({"node1", "node2"});
+  settle();
+  ASSERT_EQ(running_on("node1").size(), 3u);
+  ASSERT_EQ(fence_jobs_.size(), 1u) << "the fence's answer is still to come";
+  answer_fence(true, "level 1 (lab-fence): off done; off not confirmed");
+  settle();
+  EXPECT_EQ(double_starts_, std::vector<std::string>{});
+  EXPECT_EQ(running_on("node1").size(), 3u);
+  EXPECT_TRUE(running_on("node2").empty());
+  EXPECT_EQ(last_event("node2", "fence_end")["ok"], true) << "the fence did happen";
+  for (const std::string node : {"node1", "node2"}) {
+    json status = cores_[node]->status();
+    EXPECT_EQ(status["nodes"][0]["status"], "online") << node;
+    EXPECT_NE(status["nodes"][0]["fencing"]["fenced"], true) << node << ": a later loss is a new one";
+  }
+}
+
 TEST_F(Fencing, TheRaceDelayLetsTheActiveSideShootFirst) {
   start_both();
   // node2 (passive) lost node1 (active): it waits before shooting.

@@ -103,10 +103,19 @@ class Sim : public ::testing::Test {
       o.ok = !fail_next_.erase({p.resource, p.node});
       o.rc = o.ok ? 0 : 1;
       o.detail = o.ok ? "" : "injected failure";
+      note_double_start(p);
       if (o.ok) apply_truth(p);
       cores_[p.node]->on_action_result(p.action, o, now(p.node), fx);
     }
     handle(p.node, fx);
+  }
+
+  // A start or promote that runs while the resource is active on another node.
+  void note_double_start(const Pending& p) {
+    if (p.action.kind != scheduler::ActionKind::start && p.action.kind != scheduler::ActionKind::promote) return;
+    for (const auto& [key, rc] : truth_)
+      if (key.first == p.resource && key.second != p.node)
+        double_starts_.push_back(p.resource + " on " + p.node + " while active on " + key.second);
   }
 
   void apply_truth(const Pending& p) {
@@ -201,6 +210,7 @@ class Sim : public ::testing::Test {
   // What runs where, as the agents see it: resource -> status per node.
   std::map<std::pair<std::string, std::string>, int> truth_;  // 0 started, 8 promoted (absent: 7)
   std::set<std::pair<std::string, std::string>> fail_next_;    // (resource, node): next action fails
+  std::vector<std::string> double_starts_;                     // note_double_start()
   struct FenceCall {
     std::string node;  // the executor
     FenceJob job;

@@ -116,6 +116,7 @@ class ClusterCore {
 
   // core_local.cpp: this node's probes, monitors and agent actions.
   void start_probes(Now now, Effects& fx);
+  protocol::ProbeReport probe_report() const;
   void sync_monitors(Effects& fx);
   void report_health(const std::string& res, int rc, const std::string& detail, Effects& fx);
 
@@ -166,7 +167,8 @@ class ClusterCore {
   void start_fence(const scheduler::Action& a, std::uint64_t id, std::uint32_t index, Now now, Effects& fx);
   std::optional<std::string> fence_executor(const std::string& target) const;
   std::pair<std::int64_t, std::string> race_delay(const std::string& target, const std::string& executor) const;
-  void apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx);
+  // `rejoined`: a late ok result for a node that is a member again (it came back since).
+  void apply_fence_facts(const protocol::FenceResult& m, const Delivery& d, Effects& fx, bool rejoined);
   void mark_off(const std::string& node);
   bool manages_volume(const std::string& volume) const;
   Result<protocol::Message> fence_command(const FenceCommand& c, const std::string& by) const;
@@ -188,11 +190,22 @@ class ClusterCore {
   bool reprobe_ = false;
   std::set<std::string> monitored_;            // local recurring monitors running
   std::set<std::string> busy_;                 // local resources with an action in flight (no monitor)
+  std::map<std::string, scheduler::ResourceStatus> answered_here_;  // busy, its result sent: what it left
   std::map<std::string, std::string> degraded_here_;  // local resource -> reason last reported degraded
   std::deque<std::pair<std::uint64_t, std::uint32_t>> applied_results_;  // (transition, index), bounded
   std::int64_t next_schedule_ms_ = 0;          // monotonic: back-off after a failed transition
   std::uint64_t facts_epoch_ = 0;              // resource fact changes since the last membership change
   std::optional<std::int64_t> start_sent_ms_;  // monotonic: the DC sent a transition_start not yet applied
+  // An action of an aborted transition that was requested and not answered yet: the DC
+  // plans again only once its result is applied, its node left, or kUnansweredLostAfterMs.
+  struct Unanswered {
+    std::uint64_t id = 0;
+    std::uint32_t index = 0;
+    std::string node;                          // who runs it (a fence: its executor)
+    std::string target;                        // the action's node (a fence: whom it shoots)
+    std::int64_t since_ms = 0;                 // monotonic
+  };
+  std::optional<Unanswered> unanswered_;
   std::optional<std::uint64_t> switchover_end_sent_;  // the DC sent its end, not yet applied
   int failed_transitions_ = 0;
   std::set<std::string> seen_;                 // nodes seen in the group (or confirmed off) since start

@@ -1,5 +1,5 @@
-# ctest drbdlite_sim_replay: `drbdlite-sim --seed N --trace` twice must print the same bytes.
-# cmake -DSIM=path/to/drbdlite-sim -DSEED=N -P replay_check.cmake
+# A simulator's replay ctest (drbd-lite/sim, ha-core/sim): `SIM --seed N --trace` twice must print
+# the same bytes. cmake -DSIM=path/to/the-sim -DSEED=N -P SimReplayCheck.cmake
 foreach(run 1 2)
   execute_process(COMMAND ${SIM} --seed ${SEED} --trace OUTPUT_VARIABLE out${run} RESULT_VARIABLE rc${run})
 endforeach()
