@@ -25,6 +25,8 @@ Status read_number(const std::string& name, const std::string& text, std::uint64
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
   if (text.empty() || ec != std::errc() || ptr != end) return Error{"--" + name + ": '" + text + "' is not a number"};
+  if (out < min && max == std::numeric_limits<std::uint64_t>::max())
+    return Error{"--" + name + ": " + text + " is below " + std::to_string(min)};
   if (out < min || out > max)
     return Error{"--" + name + ": " + text + " is outside " + std::to_string(min) + ".." + std::to_string(max)};
   return Status::ok();
@@ -43,11 +45,13 @@ struct SeedCommandLine {
       numbers.push_back(std::to_string(*n.value));
       options.value(n.name, &numbers.back(), "N", n.help);
     }
+    usage = options.usage();  // with the defaults, not what parse reads
   }
   Status parse(int argc, const char* const* argv);
 
   const SeedProgram& program;
   ProgramOptions options;
+  std::string usage;
   std::string seed, seeds, first = "1";
   std::vector<std::string> numbers;  // the text of program.numbers[i]
   SeedArgs args;
@@ -116,11 +120,11 @@ int run_seed_program(const SeedProgram& program, int argc, const char* const* ar
   SeedCommandLine cl(program);
   Status st = cl.parse(argc, argv);
   if (!st) {
-    err << program.name << ": " << st.message() << "\n" << cl.options.usage();
+    err << program.name << ": " << st.message() << "\n" << cl.usage;
     return 2;
   }
   if (cl.options.help_requested()) {
-    out << cl.options.usage();
+    out << cl.usage;
     return 0;
   }
   install_seed_abort_report(program.name);

@@ -137,13 +137,15 @@ TEST(SeedRunner, ErrorsNameTheOption) {
   FakeSim sim;
   EXPECT_EQ(sim.main({"--seeds", "2", "--steps", "1001"}), 2);
   EXPECT_NE(sim.err.str().find("--steps: 1001 is outside 1..1000"), std::string::npos) << sim.err.str();
+  EXPECT_EQ(sim.main({"--seeds", "0"}), 2);
+  EXPECT_NE(sim.err.str().find("--seeds: 0 is below 1"), std::string::npos) << sim.err.str();
   EXPECT_EQ(sim.main({"--seed", "x"}), 2);
   EXPECT_NE(sim.err.str().find("--seed: 'x' is not a number"), std::string::npos) << sim.err.str();
 }
 
 TEST(SeedRunner, HelpPrintsTheUsageWithTheSimulatorsOptions) {
   FakeSim sim;
-  EXPECT_EQ(sim.main({"--help"}), 0);
+  EXPECT_EQ(sim.main({"--steps", "20", "--help"}), 0);
   EXPECT_TRUE(sim.ran.empty());
   EXPECT_NE(sim.out.str().find("--steps N"), std::string::npos) << sim.out.str();
   EXPECT_NE(sim.out.str().find("(default 10)"), std::string::npos) << sim.out.str();
