@@ -7,15 +7,13 @@ namespace {
 
 constexpr std::uint64_t kLowerBytes = 512u << 10;
 
-std::string ms(std::uint64_t t) {
-  std::string s = std::to_string(t / 1000) + "." + std::to_string(1000 + t % 1000).substr(1);
-  return s;
-}
-
 }  // namespace
 
 World::World(const SimOptions& o)
-    : opt_(o), rng_(o.seed), model_(meta::layout_internal(kLowerBytes)->data_bytes) {
+    : opt_(o),
+      rng_(o.seed),
+      model_(meta::layout_internal(kLowerBytes)->data_bytes),
+      trace_(kTraceTail, o.full_trace, o.trace_sink) {
   for (int i = 0; i < 2; ++i) {
     nodes_[i].index = i;
     nodes_[i].name = "node" + std::to_string(i + 1);
@@ -23,10 +21,7 @@ World::World(const SimOptions& o)
 }
 
 void World::trace(const SimNode* n, const std::string& line) {
-  std::string l = "t=" + ms(now_ms_) + " " + (n ? n->name + " " : std::string()) + line;
-  if (opt_.full_trace) full_trace_.push_back(l);
-  trace_.push_back(std::move(l));
-  if (trace_.size() > kTraceTail) trace_.pop_front();
+  trace_.add(static_cast<std::int64_t>(now_ms_), n ? n->name : std::string(), line);
 }
 
 void World::fail(const std::string& why) {
@@ -209,7 +204,7 @@ void World::random_action() {
     if (partition_until_ == 0) {
       partition_until_ = now_ms_ + 100 + rng_.below(rng_.chance(0.5) ? 1000 : 12000);
       ++result_.stats.partitions;
-      trace(nullptr, "network partitioned until t=" + ms(partition_until_));
+      trace(nullptr, "network partitioned until t=" + sim_seconds(static_cast<std::int64_t>(partition_until_)));
     }
   } else if (x < 67) {
     if (conn_.open) drop_conn("connection reset");
@@ -279,7 +274,7 @@ SimResult World::run() {
   if (result_.ok) heal();
   if (result_.ok) final_checks();
   result_.stats.writes_ok = model_.completed_ok();
-  result_.trace = opt_.full_trace ? full_trace_ : std::vector<std::string>(trace_.begin(), trace_.end());
+  result_.trace = trace_.lines();
   return result_;
 }
 

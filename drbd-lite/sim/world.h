@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app_model.h"
+#include "hamail/base/sim_trace.h"
 #include "hamail/drbdlite/core/replica.h"
 #include "hamail/drbdlite/sim/mem_disk.h"
 #include "hamail/drbdlite/sim/seeded_random.h"
@@ -123,8 +124,7 @@ class World {
   bool check_data_ = false;
   std::optional<std::string> survivor_view_;        // a discard decided during the heal: the survivor's data
   std::map<std::uint64_t, std::string> sb_decisions_[2];  // conn id -> each side's split-brain decision
-  std::deque<std::string> trace_;
-  std::vector<std::string> full_trace_;
+  SimTrace trace_;
 };
 
 }  // namespace hamail::drbdlite::sim

@@ -8,8 +8,6 @@
 namespace hamail::hacore::sim {
 namespace {
 
-std::string ms(std::int64_t t) { return std::to_string(t / 1000) + "." + std::to_string(1000 + t % 1000).substr(1); }
-
 std::string ids(const std::vector<std::uint32_t>& v) {
   std::string s = "[";
   for (auto id : v) s += (s.size() > 1 ? "," : "") + std::string("node") + std::to_string(id);
@@ -64,7 +62,11 @@ Hacored::Hacored(World& w, const config::ClusterConfig& cfg, const std::string& 
   log.set_stderr(false);
 }
 
-World::World(const SimOptions& o) : opt_(o), rng_(o.seed), cpg_([this](std::uint64_t n) { return below(n); }) {
+World::World(const SimOptions& o)
+    : opt_(o),
+      rng_(o.seed),
+      cpg_([this](std::uint64_t n) { return below(n); }),
+      trace_(kTraceTail, o.full_trace, o.trace_sink) {
   for (std::uint32_t i = 0; i < 2; ++i) {
     nodes_[i].id = i + 1;
     nodes_[i].name = "node" + std::to_string(i + 1);
@@ -96,11 +98,7 @@ bool World::chance(double p) {
 }
 
 void World::trace(const std::string& node, const std::string& line) {
-  std::string l = "t=" + ms(now_) + " " + (node.empty() ? "" : node + " ") + line;
-  if (opt_.trace_sink) opt_.trace_sink(l);
-  if (opt_.full_trace) full_.push_back(l);
-  tail_.push_back(std::move(l));
-  if (tail_.size() > kTraceTail) tail_.pop_front();
+  trace_.add(now_, node, line);
 }
 
 void World::fail(const std::string& why) {
@@ -154,7 +152,7 @@ SimResult World::run() {
   }
   if (result_.ok && running_since_ < 0) check_liveness();
   if (result_.ok && running_since_ < 0) fail("the run ended before the groups ran after the heal");
-  result_.trace = opt_.full_trace ? full_ : std::vector<std::string>(tail_.begin(), tail_.end());
+  result_.trace = trace_.lines();
   return result_;
 }
 

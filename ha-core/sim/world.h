@@ -6,7 +6,6 @@
 #pragma once
 
 #include <array>
-#include <deque>
 #include <map>
 #include <memory>
 #include <random>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "hamail/base/log.h"
+#include "hamail/base/sim_trace.h"
 #include "hamail/hacore/cluster/cluster_core.h"
 #include "hamail/hacore/daemon/node_shell.h"
 #include "hamail/hacore/sim/sim_cpg.h"
@@ -139,8 +139,7 @@ class World : public SimWorld {
   // Phases: faults until fault_ms, then the heal; liveness counted from `healed_at_`.
   bool healing_ = false;
   std::int64_t healed_at_ = -1, running_since_ = -1;
-  std::deque<std::string> tail_;
-  std::vector<std::string> full_;
+  SimTrace trace_;
 };
 
 }  // namespace hamail::hacore::sim

@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "hamail/base/seed_runner.h"
+
 namespace hamail::drbdlite::sim {
 
 struct SimOptions {
   std::uint64_t seed = 1;
   int steps = 1500;              // schedule steps of 20 ms, then the heal phase
   bool full_trace = false;       // keep every trace line (else the last kTraceTail)
+  TraceSink trace_sink;          // each trace line as it is made (`--seed N --trace`)
 };
 
 inline constexpr std::size_t kTraceTail = 80;
@@ -24,11 +27,9 @@ struct SimStats {
   std::uint64_t survivor_checks = 0;  // runs that ended converged on a discard policy's survivor
 };
 
-struct SimResult {
-  bool ok = true;
-  std::string failure;              // the broken invariant, when !ok
-  std::string scenario;             // "fencing=resource-and-stonith protocol=C 0pri=... disk faults"
-  std::vector<std::string> trace;   // "t=12.340 node1 ...", byte for byte the same for a seed
+// ok, failure, scenario ("fencing=resource-and-stonith protocol=C 0pri=... disk faults") and
+// the trace ("t=12.340 node1 ...", byte for byte the same for a seed), and the counts.
+struct SimResult : SeedOutcome {
   SimStats stats;
 };
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "hamail/base/seed_runner.h"
+
 namespace hamail::hacore::sim {
 
 struct SimOptions {
@@ -18,7 +20,7 @@ struct SimOptions {
   std::int64_t fault_ms = 30'000;   // the seeded faults run this long, then the heal
   bool full_trace = false;          // keep every trace line (else the last kTraceTail)
   // Each trace line as it is made (`--seed N --trace` prints them even if the core aborts).
-  std::function<void(const std::string&)> trace_sink;
+  TraceSink trace_sink;
 };
 
 inline constexpr std::size_t kTraceTail = 80;
@@ -35,11 +37,9 @@ struct SimStats {
   std::int64_t heal_to_running_ms = 0;  // from the heal to every group running
 };
 
-struct SimResult {
-  bool ok = true;
-  std::string failure;              // the broken invariant, when !ok
-  std::string scenario;             // "action=off delay=20ms priority_delay=5s"
-  std::vector<std::string> trace;   // "t=12.340 node1 ...", byte for byte the same for a seed
+// ok, failure, scenario ("action=off priority_delay=5s cpg_delay<=20ms detect=2100ms") and
+// the trace ("t=12.340 node1 ...", byte for byte the same for a seed), and the counts.
+struct SimResult : SeedOutcome {
   SimStats stats;
 };
 
