@@ -40,7 +40,10 @@ std::string render_simulation_text(const hacore::sim::ScriptResult& r) {
   for (const auto& g : r.final) s += "  " + where(g) + "\n";
   for (const auto& u : r.unsafe) s += "UNSAFE: " + u + "\n";
   for (const auto& u : r.not_running) s += "NOT RUNNING: " + u + "\n";
-  if (r.safe()) s += "SAFE: no group ran on two nodes, and every group that could run runs\n";
+  bool all_run = std::all_of(r.final.begin(), r.final.end(), [](const auto& g) { return !g.nodes.empty(); });
+  if (r.safe())
+    s += all_run ? "SAFE: no group ran on two nodes, and every group runs\n"
+                 : "SAFE: no group ran on two nodes; a group that does not run waits for the reason above\n";
   return s;
 }
 

@@ -51,7 +51,9 @@ void World::narrate_event(const SimNode& n, const nlohmann::json& e) {
       narrate(me, t + ": no member other than " + s("target") + " can run it");
     } else {
       std::int64_t delay = e.value("delay_ms", std::int64_t{0});
-      narrate(me, t + " begins" + (delay > 0 ? ", after a delay of " + secs(delay).substr(1) + " (" + s("delay_reason") + ")" : ""));
+      narrate(me, t + " begins" + (delay > 0 ? " (race delay " + secs(delay).substr(1) + " unless it is off already: " +
+                                                   s("delay_reason") + ")"
+                                             : ""));
     }
   } else if (name == "fence_end" && s("by") == me) {
     std::string t = "fence " + s("target") + " (" + s("action") + ") via " + list(e["devices"]) + ": ";
@@ -72,7 +74,8 @@ void World::narrate_event(const SimNode& n, const nlohmann::json& e) {
     narrate(me, "switchover of " + s("group") + " to " + s("to") +
                     (name == "switchover_end" ? ": done" : ": FAILED (" + s("reason") + ")"));
   } else if (name == "failover_end" && s("to") == me) {
-    narrate(me, "group " + s("group") + " failed over from " + s("from") + ": it runs here");
+    narrate(me, "group " + s("group") + (s("from") == me ? " recovered in place: it runs here again"
+                                                         : " failed over from " + s("from") + ": it runs here"));
   }
 }
 
