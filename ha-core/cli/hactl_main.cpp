@@ -8,6 +8,7 @@
 #include "hamail/hacore/cli/config_commands.h"
 #include "hamail/hacore/cli/daemon_commands.h"
 #include "hamail/hacore/cli/invocation.h"
+#include "hamail/hacore/cli/simulate_command.h"
 #include "hamail/hacore/cli/usage.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
     std::cerr << kUsage;
     return 2;
   }
+  if (args[0] == "simulate") return run_simulate_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "help" || std::any_of(args.begin(), args.end(), [](const std::string& a) {
         return a == "-h" || a == "--help";
       })) {

@@ -25,6 +25,7 @@ namespace hamail::hacore::sim {
 struct AgentFaults {
   double fail = 0, hang = 0, monitor_fail = 0;
   double failed_start_runs = 0.3;  // a failed or hung start that left the resource running
+  std::set<std::string> failing_starts;  // scripted: every start of these resources fails (rc 1)
 };
 
 // Probabilities of a fence device's misbehaviour (changed by the fault schedule).

@@ -3,6 +3,8 @@
 // reforms, votequorum's two_node + wait_for_all, CPG deliveries).
 #include "world.h"
 
+#include <algorithm>
+
 #include "hamail/hacore/config/cluster_config_loader.h"
 
 namespace hamail::hacore::sim {
@@ -94,6 +96,7 @@ void World::choose_scenario() {
 bool World::chance(double p) {
   if (p <= 0) return false;
   if (p >= 1) return true;
+  if (script_) return false;  // scripted: only what a fault makes certain happens
   return static_cast<double>(rng_() >> 11) * 0x1.0p-53 < p;
 }
 
@@ -102,6 +105,11 @@ void World::trace(const std::string& node, const std::string& line) {
 }
 
 void World::fail(const std::string& why) {
+  if (script_) {  // scripted: the verdict lists it, and the run goes on
+    auto& u = script_result_.unsafe;
+    if (std::find(u.begin(), u.end(), "INVARIANT BROKEN: " + why) == u.end()) u.push_back("INVARIANT BROKEN: " + why);
+    return;
+  }
   if (!result_.ok) return;
   result_.ok = false;
   result_.failure = why;
@@ -112,8 +120,8 @@ void World::at(std::int64_t t, std::weak_ptr<void> life, std::function<void()> f
   timeline_.emplace(std::make_pair(t, timeline_seq_++), Timed{std::move(life), std::move(fn)});
 }
 
-SimNode& World::find(const std::string& name) { return nodes_[name == "node2" ? 1 : 0]; }
-const SimNode& World::find(const std::string& name) const { return nodes_[name == "node2" ? 1 : 0]; }
+SimNode& World::find(const std::string& name) { return nodes_[name == nodes_[1].name ? 1 : 0]; }
+const SimNode& World::find(const std::string& name) const { return nodes_[name == nodes_[1].name ? 1 : 0]; }
 
 int World::truth(const std::string& resource, const std::string& node) const {
   auto it = truth_.find({resource, node});
@@ -196,6 +204,7 @@ void World::power_on(const std::string& name, const std::string& why) {
   n.wfa_seen = false;
   n.quorate = false;
   trace(n.name, "power on (" + why + ")");
+  narrate(n.name, "power on (" + why + ")");
   ring_change(300 + static_cast<std::int64_t>(below(700)), false);
   at(now_ + 1000 + static_cast<std::int64_t>(below(2000)), forever_, [this, &n] {
     if (n.powered && !n.hacored) start_hacored(n);
@@ -207,6 +216,7 @@ void World::power_off(const std::string& name, const std::string& why, bool rebo
   if (!n.powered) return;
   ++result_.stats.power_cuts;
   trace(n.name, "POWER OFF (" + why + ")");
+  narrate(n.name, "POWER OFF (" + why + "): its resources stop, its hacored and corosync die");
   n.hacored.reset();  // its callbacks expire with it
   n.powered = false;
   n.quorate = false;
@@ -214,7 +224,9 @@ void World::power_off(const std::string& name, const std::string& why, bool rebo
   std::erase_if(truth_, [&](const auto& kv) { return kv.first.second == n.name; });
   cpg_.power_cut(n.id);
   ring_change(detect_ms_, true);
-  if (reboot) {
+  if (script_ && !reboot) {
+    // scripted: an off node stays off until a `poweron` fault
+  } else if (reboot) {
     at(now_ + 1000 + static_cast<std::int64_t>(below(4000)), forever_, [this, &n] { power_on(n.name, "reboot"); });
   } else if (!healing_ && !n.stays_off) {
     at(now_ + 2000 + static_cast<std::int64_t>(below(25000)), forever_, [this, &n] {
@@ -232,6 +244,8 @@ void World::start_hacored(SimNode& n) {
   n.hacored = std::make_unique<Hacored>(*this, cfg_, n.name, n.id, n.faults, mono, wall);
   n.hacored->shell.set_event_listener([this, &n](const nlohmann::json& e) { on_event(n, e); });
   trace(n.name, std::string("hacored starts (quorate=") + (n.quorate ? "yes" : "no") + ")");
+  narrate(n.name, std::string("hacored starts (quorate: ") + (n.quorate ? "yes" : "no") + ")");
+  boot_waiting_.erase(n.name);
   n.hacored->shell.on_quorum(n.quorate);
   cpg_.join(n.id, now_);
   std::weak_ptr<void> life = n.hacored->life;
@@ -242,6 +256,7 @@ void World::kill_hacored(SimNode& n, const std::string& why) {
   if (!n.hacored) return;
   ++result_.stats.process_crashes;
   trace(n.name, "HACORED DIES (" + why + "); its resources keep running");
+  narrate(n.name, "HACORED DIES (" + why + "); its resources keep running");
   n.hacored.reset();
   cpg_.process_gone(n.id, now_);
 }
@@ -287,7 +302,9 @@ void World::reform() {
     bool all = false;
     for (const auto& c : components) all = all || (c.count(n.id) && c.size() == nodes_.size());
     n.wfa_seen = n.wfa_seen || all;
-    bool quorate = n.wfa_seen;  // two_node: one node of two is quorate once wait_for_all is met
+    // two_node: one node of two is quorate once wait_for_all is met (or without wait_for_all).
+    const auto& q = cfg_.quorum;
+    bool quorate = all || (q.two_node && (n.wfa_seen || !q.wait_for_all));
     if (quorate == n.quorate) continue;
     n.quorate = quorate;
     trace(n.name, std::string("votequorum: ") + (quorate ? "quorate" : "NOT quorate"));

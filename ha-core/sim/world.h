@@ -2,7 +2,9 @@
 // ClusterCore, with SimAgents, SimFenceDevices, a SimCpg channel and a SimClock) while it
 // runs; the simulated corosync (SimCpg, votequorum's two_node + wait_for_all); the ground
 // truth of what runs where and which node has power; the timeline of simulated time and
-// the one seeded generator every choice is drawn from. Private to hacore_sim.
+// the one seeded generator every choice is drawn from. In scripted mode (scripted.h, the
+// world_script*.cpp files) the configuration, the start and the faults are the user's and
+// every "random" choice takes the middle of its range. Private to hacore_sim.
 #pragma once
 
 #include <array>
@@ -17,6 +19,7 @@
 #include "hamail/base/sim_trace.h"
 #include "hamail/hacore/cluster/cluster_core.h"
 #include "hamail/hacore/daemon/node_shell.h"
+#include "hamail/hacore/sim/scripted.h"
 #include "hamail/hacore/sim/sim_cpg.h"
 #include "hamail/hacore/sim/simulator.h"
 #include "sim_ports.h"
@@ -66,12 +69,18 @@ class World : public SimWorld {
  public:
   explicit World(const SimOptions& o);
   SimResult run();
+  // Scripted mode (world_script.cpp): the input outlives the world.
+  explicit World(const ScriptInput& in);
+  ScriptResult run_script();
 
   // SimWorld (the ports' view).
   std::int64_t now() const override { return now_; }
   void at(std::int64_t t, std::weak_ptr<void> life, std::function<void()> fn) override;
   std::weak_ptr<void> forever() const override { return forever_; }
-  std::uint64_t below(std::uint64_t n) override { return n ? rng_() % n : 0; }
+  std::uint64_t below(std::uint64_t n) override {
+    if (script_) return n / 2;  // scripted: no random choice, the middle of the range
+    return n ? rng_() % n : 0;
+  }
   bool chance(double p) override;
   void trace(const std::string& node, const std::string& line) override;
   int truth(const std::string& resource, const std::string& node) const override;
@@ -95,7 +104,7 @@ class World : public SimWorld {
   void deliver(std::uint32_t to, SimCpg::Item item);
   SimNode& find(const std::string& name);
   const SimNode& find(const std::string& name) const;
-  SimNode& by_id(std::uint32_t id) { return nodes_[id - 1]; }
+  SimNode& by_id(std::uint32_t id) { return nodes_[id == nodes_[1].id ? 1 : 0]; }
   // world_faults.cpp: the seeded fault schedule and the heal.
   void next_fault();
   void fault_partition();
@@ -111,6 +120,19 @@ class World : public SimWorld {
   bool groups_running(std::string* why) const;
   bool healed() const;
   void fail(const std::string& why);
+  // world_script.cpp: the scripted run (boot or state, the faults, settling).
+  void script_boot();
+  void apply_fault(const Fault& f);
+  void script_switchover(const Fault& f);
+  void settle(std::int64_t max_ms, bool until_running);
+  void run_until(std::int64_t t);
+  // world_script_report.cpp: the timeline's lines and the verdict.
+  void narrate(const std::string& node, const std::string& text);
+  void narrate_event(const SimNode& n, const nlohmann::json& e);
+  void script_unsafe(const std::string& resource, const std::string& a, const std::string& b);
+  std::vector<GroupOutcome> outcomes(bool judge);
+  std::string group_note(const config::GroupConfig& g, bool* could_run);
+  bool group_runs_on(const config::GroupConfig& g, const SimNode& n) const;
 
   SimOptions opt_;
   std::mt19937_64 rng_;
@@ -140,6 +162,14 @@ class World : public SimWorld {
   bool healing_ = false;
   std::int64_t healed_at_ = -1, running_since_ = -1;
   SimTrace trace_;
+  // Scripted mode only.
+  const ScriptInput* script_ = nullptr;
+  ScriptResult script_result_;
+  bool narrating_ = false;        // the boot (or the state) settled: the timeline runs
+  std::int64_t origin_ = 0;       // t=0 of the timeline
+  std::int64_t last_event_at_ = 0;  // the last event of any core (settling waits for quiet)
+  std::set<std::string> unsafe_groups_;
+  std::set<std::string> boot_waiting_;  // nodes whose hacored waits for its peer (boot_wait)
 };
 
 }  // namespace hamail::hacore::sim

@@ -30,6 +30,7 @@ void World::on_event(const SimNode& n, const nlohmann::json& e) {
     fence_begun_[target] = find(target).powered ? now_ : -2;
   }
   trace(n.name, "event " + describe(e));
+  if (script_) narrate_event(n, e);
   if (name == "fence_end" && e.value("ok", false)) {
     std::string target = e.value("target", "");
     const SimNode& t = find(target);
@@ -54,7 +55,9 @@ void World::check_safety() {
   // truth_ is ordered by (resource, node): a resource active on two nodes is two neighbours.
   const std::pair<std::string, std::string>* prev = nullptr;
   for (const auto& [key, rc] : truth_) {
-    if (prev && prev->first == key.first && find(prev->second).powered && find(key.second).powered)
+    if (prev && prev->first == key.first && find(prev->second).powered && find(key.second).powered && script_)
+      script_unsafe(key.first, prev->second, key.second);
+    else if (prev && prev->first == key.first && find(prev->second).powered && find(key.second).powered)
       fail(key.first + " is active on " + prev->second + " and " + key.second +
            ", both powered: neither was fenced first");
     prev = &key;
