@@ -23,7 +23,7 @@ std::int64_t quiet_ms(const config::ClusterConfig& cfg, std::int64_t detect_ms) 
 }  // namespace
 
 World::World(const ScriptInput& in)
-    : cfg_(in.cfg), cpg_([this](std::uint64_t n) { return below(n); }), script_(&in) {
+    : cfg_(in.cfg), cpg_([this](std::uint64_t n) { return below(n); }), trace_(kTraceTail, false, {}), script_(&in) {
   for (std::size_t i = 0; i < 2; ++i) {
     nodes_[i].id = cfg_.nodes[i].id;
     nodes_[i].name = cfg_.nodes[i].name;
