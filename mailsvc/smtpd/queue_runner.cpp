@@ -116,7 +116,8 @@ struct QueueRunner::LocalPhase {
 
 QueueRunner::QueueRunner(uv::EventLoop& loop, const SmtpdConfig& config, const Mailer& mailer,
                          tls::TlsContext client_tls, const Logger& log)
-    : loop_(loop), config_(config), mailer_(mailer), client_tls_(std::move(client_tls)), log_(log), tick_(loop) {
+    : loop_(loop), config_(config), mailer_(mailer), client_tls_(std::move(client_tls)), log_(log),
+      recovered_(std::make_shared<RecoveredDeliveries>(log)), tick_(loop) {
   tick_.start(1000, [this] { pump(); }, 1000);
 }
 
@@ -146,6 +147,7 @@ void QueueRunner::recover() {
     }
     log_.info("queue_recovered").kv("queue_id", id).kv("message_id", env->message_id).kv("from", env->from)
         .kv("to", join_addresses(env->rcpt_to)).kv("status", "queued").kv("attempts", env->attempts);
+    expect_recovered(config_, *env, *recovered_);
     Entry e;
     e.env = std::move(*env);
     e.due_ms = loop_.now_ms();
@@ -196,7 +198,7 @@ void QueueRunner::begin(const std::string& id) {
   const Logger& log = log_;
   auto work = uv::run_blocking<LocalPhase>(
       loop_,
-      [&config, &mailer, &log, env = e.env, bounce_id = next_queue_id()]() mutable {
+      [&config, &mailer, &log, recovered = recovered_, env = e.env, bounce_id = next_queue_id()]() mutable {
         LocalPhase p;
         if (!store::path_exists(mailer.queue().msg_path(env.id))) {  // mailsvc-queue delete
           log.info("queue_entry_gone").kv("queue_id", env.id).kv("message_id", env.message_id)
@@ -204,7 +206,7 @@ void QueueRunner::begin(const std::string& id) {
           p.end = AttemptEnd{std::move(env), true, std::nullopt};
           return p;
         }
-        deliver_local(config, mailer.queue(), env, log);
+        deliver_local(config, mailer.queue(), env, *recovered, log);
         if (!env.has_state(State::remote)) {
           p.end = end_attempt(config, mailer, std::move(env), std::time(nullptr), bounce_id, log);
           return p;

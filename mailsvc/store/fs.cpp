@@ -1,5 +1,6 @@
 #include "hamail/mailsvc/store/fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +96,24 @@ Result<std::string> read_file_bounded(const std::string& path, std::size_t max_b
   }
   out.resize(got);
   return out;
+}
+
+Status for_each_name(const std::string& dir, bool missing_ok, const std::function<void(std::string_view)>& fn) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    if (errno == ENOENT && missing_ok) return Status::ok();
+    return sys_error("open directory", dir, errno);
+  }
+  errno = 0;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view n = e->d_name;
+    if (n != "." && n != "..") fn(n);
+    errno = 0;
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) return sys_error("read directory", dir, err);
+  return Status::ok();
 }
 
 Status write_all(int fd, std::string_view data, const std::string& path) {

@@ -1,6 +1,5 @@
 #include "hamail/mailsvc/store/maildir.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -39,20 +38,11 @@ std::string host_name() {
 
 // Names in a directory (regular entries not starting with '.'), sorted.
 Result<std::vector<std::string>> read_names(const std::string& dir, bool want_dirs) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return sys_error("open directory", dir, errno);
   std::vector<std::string> out;
-  errno = 0;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n == "." || n == "..") continue;
-    bool dot = n[0] == '.';
-    if (want_dirs != dot) continue;
-    out.push_back(std::move(n));
-  }
-  int err = errno;
-  ::closedir(d);
-  if (err != 0) return sys_error("read directory", dir, err);
+  Status s = for_each_name(dir, false, [&](std::string_view n) {
+    if (want_dirs == (n[0] == '.')) out.emplace_back(n);
+  });
+  if (!s) return Error{s.message()};
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -144,11 +134,11 @@ Result<std::vector<std::string>> Maildir::list_folders() const {
   return out;
 }
 
-Result<Delivery> Maildir::begin_delivery() {
+Result<Delivery> Maildir::begin_delivery(std::optional<std::uint64_t> token) {
   for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
     struct timeval tv {};
     ::gettimeofday(&tv, nullptr);
-    std::string name = names_.next(tv.tv_sec, tv.tv_usec, random64());
+    std::string name = names_.next(tv.tv_sec, tv.tv_usec, random64(), token);
     std::string tmp = path_ + "/tmp/" + name;
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kFileMode);
     if (fd >= 0) return Delivery(path_, std::move(name), fd);

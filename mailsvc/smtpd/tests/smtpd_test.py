@@ -238,6 +238,45 @@ def main():
         assert len(maildir_messages(root, "alice")) == before + 1
         print("ok: kill -9 after 250, restart: delivered exactly once")
 
+        # 5b. A stop between the Maildir commit and the queue removal (issue 15): the queue
+        # files as they were before the delivery are put back, as if smtpd had died in that
+        # window; the next smtpd recovers the entry, finds the copy by its token, and does not
+        # deliver it again. bob's Maildir is blocked (a file where its directory goes) until
+        # the copy of the queue files is taken.
+        queue = os.path.join(root, "mail", "queue")
+        blocker = f"{root}/mail/maildirs/example.org/bob"
+        open(blocker, "w").close()
+        with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
+            c.ehlo("client.test")
+            c.mail("carol@other.net")
+            c.rcpt("bob@example.org")
+            code, text = c.data(msg("window", "once only"))
+        assert code == 250, (code, text)
+        qid = text.decode().split("queued as ")[1].split()[0]
+        wait_until(lambda: os.path.exists(f"{queue}/{qid}.env"), "the deferral recorded")
+        saved = {}
+        for ext in (".msg", ".env"):
+            path = f"{queue}/{qid}{ext}"
+            st = os.stat(path)
+            saved[path] = (open(path, "rb").read(), st.st_mode & 0o7777, st.st_uid, st.st_gid)
+        os.unlink(blocker)
+        srv.proc.send_signal(signal.SIGUSR1)
+        wait_until(lambda: not os.path.exists(f"{queue}/{qid}.msg"), "delivered and dequeued")
+        assert len(maildir_messages(root, "bob")) == 1, maildir_messages(root, "bob")
+        srv.stop()
+        for path, (data, mode, uid, gid) in saved.items():
+            with open(path, "wb") as f:
+                f.write(data)
+            os.chmod(path, mode)
+            os.chown(path, uid, gid)
+        srv.start()
+        wait_until(lambda: not os.path.exists(f"{queue}/{qid}.msg"), "the recovered entry dequeued")
+        logtext = open(f"{root}/smtpd.log", errors="replace").read()
+        assert f"event=delivery_already_done queue_id={qid} " in logtext, logtext[-3000:]
+        found = [p for p in maildir_messages(root, "bob") if b"once only" in open(p, "rb").read()]
+        assert len(found) == 1, found
+        print("ok: stopped between the Maildir commit and the queue removal: recovered, not delivered twice")
+
         # 6. kill -9 during DATA, before the 250: nothing half-delivered, nothing queued.
         queue = os.path.join(root, "mail", "queue")
         def queued():  # the remote recipient of step 3 stays queued on purpose

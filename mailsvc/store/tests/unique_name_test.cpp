@@ -25,5 +25,23 @@ TEST(MaildirUniqueName, SameClockAndRandomStillUnique) {
   EXPECT_EQ(names.size(), 1000u);
 }
 
+TEST(MaildirUniqueName, DeliveryTokenIsTheUniquePartsLastField) {
+  UniqueNameGenerator g("mail1.example.org", 4242);
+  std::string name = g.next(1700000000, 123456, 0xabcdef, 0x0123456789abcdefULL);
+  EXPECT_EQ(name, "1700000000.M123456P4242Q1R0000000000abcdefD0123456789abcdef.mail1.example.org");
+  EXPECT_EQ(delivery_token_of(name), 0x0123456789abcdefULL);
+  EXPECT_EQ(delivery_token_of(name + ":2,RS"), 0x0123456789abcdefULL) << "flags keep it";
+  EXPECT_FALSE(delivery_token_of(g.next(1700000000, 1, 2))) << "no token asked, none given";
+}
+
+TEST(MaildirUniqueName, OnlyAnExactTokenFieldIsAToken) {
+  EXPECT_FALSE(delivery_token_of("1700000000.M1P2Q3R0000000000abcdefD0123456789abcde.host"));  // 15 digits
+  EXPECT_FALSE(delivery_token_of("1700000000.M1P2Q3R0000000000abcdefD0123456789ABCDEF.host"));  // upper case
+  EXPECT_FALSE(delivery_token_of("1700000000.M1P2Q3R0000000000abcdef.hostD0123456789abcdef"));  // in the host
+  EXPECT_FALSE(delivery_token_of("1700000000.M1P2Q3R0000000000abcdefD0123456789abcdef"));  // no host
+  EXPECT_FALSE(delivery_token_of("D0123456789abcdef"));
+  EXPECT_FALSE(delivery_token_of(""));
+}
+
 }  // namespace
 }  // namespace hamail::mailsvc::store

@@ -20,6 +20,7 @@
 #include "hamail/mailsvc/smtpd/config.h"
 #include "hamail/mailsvc/smtpd/mailer.h"
 #include "hamail/mailsvc/smtpd/queue.h"
+#include "hamail/mailsvc/smtpd/recovered_deliveries.h"
 #include "hamail/mailsvc/smtpd/remote_delivery.h"
 
 namespace hamail::mailsvc::smtpd {
@@ -46,7 +47,8 @@ class QueueRunner {
 
   // Crash and failover recovery: removes the temporaries a crash left (messages being
   // received, never acknowledged; envelopes being rewritten) and the envelopes a removal
-  // left without their .msg, loads every envelope and schedules them all at once.
+  // left without their .msg, loads every envelope and schedules them all at once; their
+  // pending local copies are looked for in the Maildirs first (RecoveredDeliveries).
   // Blocking, on the loop thread, before the loop serves the (already bound) listeners.
   void recover();
   // A message just acknowledged with 250: its first attempt starts now.
@@ -84,6 +86,7 @@ class QueueRunner {
   const Mailer& mailer_;
   tls::TlsContext client_tls_;
   const Logger& log_;
+  std::shared_ptr<RecoveredDeliveries> recovered_;  // shared with the pool work asking it
   std::map<std::string, Entry> entries_;
   std::size_t busy_ = 0;
   uv::Timer tick_;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ bool path_exists(const std::string& path);
 
 // mkdir with mode; an existing directory is fine, anything else there is an error.
 Status make_directory(const std::string& path, mode_t mode);
+
+// Calls fn with each name in dir but "." and "..", as readdir() returns them (unsorted,
+// nothing held: fine for 100k entries). A missing dir is an error unless missing_ok.
+Status for_each_name(const std::string& dir, bool missing_ok, const std::function<void(std::string_view)>& fn);
 
 // Reads a whole file of at most max_bytes; a larger file is an error naming its size.
 Result<std::string> read_file_bounded(const std::string& path, std::size_t max_bytes);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,8 @@ class Maildir {
   Result<Maildir> folder(std::string_view name) const;
   Result<std::vector<std::string>> list_folders() const;  // names without the dot, sorted
 
-  Result<Delivery> begin_delivery();
+  // token: see UniqueNameGenerator::next and find_delivery_tokens (delivery_tokens.h).
+  Result<Delivery> begin_delivery(std::optional<std::uint64_t> token = std::nullopt);
   Result<std::string> deliver(std::string_view message);  // returns the name in new/
 
   // Messages in new/ and cur/, sorted by base (oldest first for our names).
