@@ -12,16 +12,12 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import HALAB, REPO, Lab  # noqa: E402
-import storage  # noqa: E402
-from storage import MNT, say  # noqa: E402
+from halab import HALAB, Lab  # noqa: E402
+import mail_lab  # noqa: E402
+from mail_lab import PASSWORD, USER, VIP, WANT  # noqa: E402
+from storage import say  # noqa: E402
 
-VIP = "10.201.1.50"
-MAIL_ROOT = f"{MNT}/mail"
-USER, PASSWORD = "bob@lab.test", "lab test password"
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mail_client.py")
-WANT = {"mail-vip": "started", "mail-volume": "promoted", "mail-fs": "started", "mail-smtpd": "started",
-        "mail-pop3d": "started"}
 
 
 class LabMailFailover(unittest.TestCase):
@@ -32,26 +28,7 @@ class LabMailFailover(unittest.TestCase):
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise AssertionError("lab_mail_failover_test needs root: run it as root; it is labelled `lab`")
-        cls.lab.env["HALAB_CONFIG"] = os.path.join(REPO, "conf", "lab", "cluster-mail.yaml")
-        cls.lab.up()
-        cls.write_mail_configs()
-        cls.agents = storage.Agents(cls.lab)
-        storage.start_group_on_fresh_volume(cls.lab, cls.agents)
-
-    @classmethod
-    def write_mail_configs(cls):
-        d = f"{cls.lab.root}/mail"
-        os.makedirs(d, exist_ok=True)
-        with open(f"{d}/smtpd.yaml", "w") as f:
-            f.write(f"mail_root: {MAIL_ROOT}\nhostname: mail.lab.test\nlisteners:\n"
-                    "  - {role: mx, address: 0.0.0.0, port: 25}\n"
-                    "  - {role: submission, address: 0.0.0.0, port: 587}\n"
-                    # nothing is relayed out of the lab: remote mail waits for a closed local port
-                    "delivery: {relay_host: '[127.0.0.1]:1', min_backoff: 1h}\n")
-        with open(f"{d}/pop3d.yaml", "w") as f:
-            f.write(f"mail_root: {MAIL_ROOT}\nhostname: mail.lab.test\n"
-                    f"tls: {{cert: {MAIL_ROOT}/tls/pop3d.crt, key: {MAIL_ROOT}/tls/pop3d.key}}\n"
-                    "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 110}\n")
+        mail_lab.up(cls.lab)
 
     @classmethod
     def tearDownClass(cls):
@@ -74,12 +51,6 @@ class LabMailFailover(unittest.TestCase):
 
     def test_1_mail_flows_through_the_vip(self):
         self.group_on("node1", "node1", timeout=90)
-        etc = f"{MAIL_ROOT}/etc"
-        self.lab.exec("node1", "install", "-d", "-m", "0750", etc)
-        self.lab.exec("node1", "mailsvc-admin", "--dir", etc, "domain", "add", "lab.test")
-        # The password goes through stdin (a test password; mailsvc-admin refuses it in argv).
-        self.lab.exec("node1", "sh", "-c", f"printf '%s\\n' '{PASSWORD}' | mailsvc-admin --dir {etc} user add {USER} "
-                      "--password-stdin")
         out = self.client("send", VIP, USER, "first", "3", "20", "30").stdout.splitlines()
         self.assertTrue(json.loads(out[-1])["done"], out)
         subjects = [m["subject"] for m in self.fetch()]

@@ -24,75 +24,11 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from halab import HALAB, REPO, Lab  # noqa: E402
 import storage  # noqa: E402
-from storage import MNT, say  # noqa: E402
+from storage import say  # noqa: E402
+from volume_writer import Writer  # noqa: E402
 
 WANT = {"demo-vip": "started", "demo-volume": "promoted", "demo-fs": "started", "demo-app": "started",
         "demo-web": "started"}
-WRITES = f"{MNT}/writes"
-
-
-class Writer:
-    """A bounded loop inside NODE writing numbered files on the volume, each fsync'ed; every
-    acknowledged write is read from its stdout here, with the host's time, so the record
-    survives the node. Stops at MAX writes, after LIMIT seconds, or when told."""
-    MAX, LIMIT = 4000, 400
-
-    def __init__(self, lab, node, tag):
-        self.lab, self.node, self.tag = lab, node, tag
-        self.acked = []  # (number, host monotonic time)
-        script = (f'mkdir -p {WRITES}; rm -f /run/writer.stop; end=$(( $(date +%s) + {self.LIMIT} )); i=0; '
-                  f'while [ $i -lt {self.MAX} ] && [ ! -e /run/writer.stop ] && [ $(date +%s) -lt $end ]; do '
-                  f'i=$((i+1)); printf "{tag} write %d\\n" $i | dd of={WRITES}/{tag}-$i conv=fsync status=none '
-                  f'|| {{ echo "failed $i"; exit 1; }}; echo "ack $i"; sleep 0.02; done')
-        self.proc = subprocess.Popen([HALAB, "exec", node, "sh", "-c", script], env=lab.env, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.errors = []
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            parts = line.split()
-            if len(parts) == 2 and parts[0] == "ack":
-                self.acked.append((int(parts[1]), time.monotonic()))
-            elif line.strip():
-                self.errors.append(line.strip())
-
-    def count(self):
-        return len(self.acked)
-
-    def wait_more(self, n, timeout, what):
-        start = self.count()
-        self.lab.wait_for(f"{n} more acknowledged writes ({what})", lambda: self.count() >= start + n, timeout)
-
-    def stop(self):
-        self.lab.exec(self.node, "touch", "/run/writer.stop", check=False)
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.thread.join(10)
-        self.proc.stdout.close()
-        return self.acked
-
-    def longest_gap(self, after):
-        """Longest pause between two acknowledgements after host time AFTER (seconds)."""
-        times = [t for _, t in self.acked if t >= after - 1]
-        return max((b - a for a, b in zip(times, times[1:])), default=0.0)
-
-    def missing_on(self, node):
-        """Acknowledged writes not found, byte for byte, on NODE's mounted volume."""
-        names = [f"{self.tag}-{n}" for n, _ in self.acked]
-        p = self.lab.exec(node, "sh", "-c", f"cd {WRITES} && for f in {' '.join(names)}; do "
-                          f"printf '%s ' $f; cat $f 2>/dev/null || echo MISSING; done", check=False, timeout=60)
-        seen = {}
-        for line in p.stdout.splitlines():
-            name, _, content = line.partition(" ")
-            seen[name] = content
-        return [n for n, _ in self.acked if seen.get(f"{self.tag}-{n}") != f"{self.tag} write {n}"]
-
-
 def frozen_ms(log):
     """From drbdlited's log: milliseconds between the first io-frozen and the next io-resumed."""
     def ts(event):

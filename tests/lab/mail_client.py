@@ -4,19 +4,22 @@
       sends COUNT numbered messages ("Subject: TAG-N") to RCPT through SERVER:25 at about
       RATE per second, one SMTP transaction each. A message that is not acknowledged (refused
       connection, timeout, 4xx, connection lost before the 250) is sent again, bounded by the
-      deadline. Prints one JSON line per acknowledged message ({"n", "t"}: seconds since the
-      start) and a final {"done": ...} line.
-  fetch SERVER USER PASSWORD
-      POP3 with STLS on SERVER:110: prints {"messages": [{"uidl", "subject"}, ...]}."""
+      deadline, as an MTA retries. Prints one JSON line per acknowledged message ({"n", "t":
+      seconds since the start, "attempts": transactions it took}) and a final {"done": ...}
+      line. SIGTERM stops it after the transaction in progress.
+  fetch SERVER USER PASSWORD [--delete]
+      POP3 with STLS on SERVER:110: prints {"messages": [{"uidl", "subject"}, ...]}; with
+      --delete, deletes what it read (the next fetch starts from an empty maildrop)."""
 import json
 import poplib
+import signal
 import smtplib
 import ssl
 import sys
 import time
 
 
-def fetch(server, user, password):
+def fetch(server, user, password, delete=False):
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # the lab's self-signed certificate
@@ -30,7 +33,9 @@ def fetch(server, user, password):
         lines = c.top(int(num), 0)[1]
         subject = next((l.decode()[9:] for l in lines if l.lower().startswith(b"subject: ")), "")
         out.append({"uidl": uidl, "subject": subject})
-    c.quit()
+        if delete:
+            c.dele(int(num))
+    c.quit()  # the deletions take effect here
     print(json.dumps({"messages": out}))
 
 
@@ -38,11 +43,15 @@ def send(server, rcpt, tag, count, rate, deadline_s):
     start = time.monotonic()
     deadline = start + deadline_s
     retries = 0
+    attempts = 0
     n = 0
-    while n < count and time.monotonic() < deadline:
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    while n < count and time.monotonic() < deadline and not stop:
         body = (f"From: client@outside.test\r\nTo: {rcpt}\r\nSubject: {tag}-{n}\r\n\r\n"
                 f"message {n} of the failover test\r\n")
         t0 = time.monotonic()
+        attempts += 1
         c = None
         try:
             c = smtplib.SMTP(server, 25, timeout=3)
@@ -57,9 +66,10 @@ def send(server, rcpt, tag, count, rate, deadline_s):
                     c.quit()  # the server may be gone by now: the 250 already counts
                 except (OSError, smtplib.SMTPException):
                     c.close()
-        print(json.dumps({"n": n, "t": round(time.monotonic() - start, 3), "latency": round(time.monotonic() - t0, 3)}),
-              flush=True)
+        print(json.dumps({"n": n, "t": round(time.monotonic() - start, 3), "latency": round(time.monotonic() - t0, 3),
+                          "attempts": attempts}), flush=True)
         n += 1
+        attempts = 0
         time.sleep(max(0.0, 1.0 / rate - (time.monotonic() - t0)))
     print(json.dumps({"done": n == count, "acked": n, "retries": retries,
                       "elapsed": round(time.monotonic() - start, 3)}), flush=True)
@@ -70,10 +80,11 @@ def main():
         sys.exit("usage: mail_client.py send|fetch SERVER ... (SERVER: a lab address, 10.201.x.x)")
     if sys.argv[1] == "send" and len(sys.argv) == 8:
         send(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7]))
-    elif sys.argv[1] == "fetch" and len(sys.argv) == 5:
-        fetch(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "fetch" and len(sys.argv) in (5, 6) and sys.argv[5:] in ([], ["--delete"]):
+        fetch(sys.argv[2], sys.argv[3], sys.argv[4], delete=len(sys.argv) == 6)
     else:
-        sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD")
+        sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD "
+                 "[--delete]")
 
 
 if __name__ == "__main__":

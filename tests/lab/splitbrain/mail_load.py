@@ -1,0 +1,122 @@
+"""The no-lost-mail checker: a client in the lab's client namespace sends numbered messages
+by SMTP to the VIP at a steady rate, retrying what was not acknowledged the way an MTA does,
+and every 250 is recorded here with the host's time. After the fault and the heal, every
+message is read back through POP3 (and deleted, so each scenario starts from an empty
+maildrop). Pass: every acknowledged message is there; a message is there more than once only
+if the client sent it more than once (it never saw the first 250)."""
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+
+from halab import HALAB
+
+CLIENT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "mail_client.py")
+RATE = 10  # messages per second
+MAX_MESSAGES = 20000  # bounds the sender; each scenario stops it long before
+
+
+@dataclass
+class MailVerdict:
+    acked: int = 0
+    missing: list = field(default_factory=list)   # acknowledged, not in the maildrop
+    duplicates: int = 0                            # extra copies of messages sent more than once
+    bad_duplicates: list = field(default_factory=list)  # more copies than transactions
+    retries: int = 0
+
+
+class MailLoad:
+    def __init__(self, lab, vip, user, password, tag):
+        self.lab, self.vip, self.user, self.password, self.tag = lab, vip, user, password, tag
+        self.acks = []  # (n, host monotonic time, attempts)
+        self.summary = {}
+        self.proc = subprocess.Popen(
+            [HALAB, "exec", "client", "/usr/bin/python3", CLIENT, "send", vip, user, tag, str(MAX_MESSAGES), str(RATE),
+             "900"], env=lab.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if "n" in rec:
+                self.acks.append((rec["n"], time.monotonic(), rec.get("attempts", 1)))
+            else:
+                self.summary = rec
+
+    def count(self):
+        return len(self.acks)
+
+    def wait_more(self, n, timeout, what):
+        start = self.count()
+        self.lab.wait_for(f"{n} more acknowledged messages ({what})", lambda: self.count() >= start + n, timeout)
+
+    def stop(self):
+        """Stops the sender after the transaction in progress."""
+        self.proc.send_signal(signal.SIGTERM)  # the client itself (halab exec execs into it)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.thread.join(10)
+        self.proc.stdout.close()
+
+    def outage(self, fault_at, healed_at):
+        """The client-visible outage of a fault at host time FAULT_AT, healed by HEALED_AT: the
+        longest wait between two 250s from the last one before the fault to the first one after
+        the heal (seconds; None when nothing was acknowledged after the heal)."""
+        times = [t for _, t, _ in self.acks]
+        before = [t for t in times if t <= fault_at]
+        after = [t for t in times if t > healed_at]
+        if not after:
+            return None
+        window = [t for t in times if (before[-1] if before else fault_at) <= t <= after[0]]
+        if not before:
+            window.insert(0, fault_at)
+        return max(b - a for a, b in zip(window, window[1:]))
+
+    def fetch(self, delete):
+        args = ["fetch", self.vip, self.user, self.password] + (["--delete"] if delete else [])
+        p = self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, check=False, timeout=60)
+        return json.loads(p.stdout)["messages"] if p.returncode == 0 else None
+
+    def check(self, timeout=60):
+        """Waits until every acknowledged message is in the maildrop (delivery after a queue
+        recovery takes a moment), then reads and deletes them all; returns the verdict."""
+        want = {n for n, _, _ in self.acks}
+        prefix = f"{self.tag}-"
+
+        def numbers(msgs):
+            return [int(m["subject"][len(prefix):]) for m in msgs if m["subject"].startswith(prefix)]
+
+        def all_there():
+            msgs = self.fetch(delete=False)
+            return msgs is not None and want <= set(numbers(msgs))
+        try:
+            self.lab.wait_for("every acknowledged message in the maildrop", all_there, timeout)
+        except AssertionError:
+            pass  # the verdict names what is missing
+        msgs = None
+        deadline = time.monotonic() + 30
+        while msgs is None and time.monotonic() < deadline:
+            msgs = self.fetch(delete=True)
+        got = numbers(msgs or [])
+        attempts = {n: a for n, _, a in self.acks}
+        v = MailVerdict(acked=len(want), retries=self.summary.get("retries", 0))
+        v.missing = sorted(want - set(got))
+        for n in sorted(set(got)):
+            copies = got.count(n)
+            if copies > 1:
+                v.duplicates += copies - 1
+                # An unacknowledged last message may also have been sent more than once.
+                if copies > attempts.get(n, copies):
+                    v.bad_duplicates.append(n)
+        return v

@@ -1,0 +1,192 @@
+"""Invariant monitors, sampled from the lab host every 25 ms without starting a process:
+which nodes hold the VIP (the node's own routing table, /proc/PID/net/fib_trie of its init),
+which are drbd-lite Primary (drbdlited's control socket, reached through /proc/PID/root), which
+run smtpd (the processes of the node's cgroup). A powered-off node holds nothing; a frozen
+node keeps what it last held (its kernel still answers for the VIP, its Primary is still
+Primary when it wakes up). Invariants: never two VIP holders, two Primaries, two smtpd."""
+
+import json
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+PERIOD_S = 0.025
+CONTROL_TIMEOUT_S = 0.25
+
+
+def local_address_in_fib_trie(trie, address):
+    """Whether /proc/net/fib_trie's text lists ADDRESS as a local (configured) address."""
+    lines = [line.strip() for line in trie.splitlines()]
+    for i, line in enumerate(lines):
+        if line == f"|-- {address}":
+            j = i + 1
+            while j < len(lines) and lines[j].startswith("/"):  # the prefix's entries
+                if lines[j].startswith("/32 host LOCAL"):
+                    return True
+                j += 1
+    return False
+
+
+@dataclass
+class NodeState:
+    powered: bool = False
+    frozen: bool = False
+    vip: bool = False
+    primary: bool = False
+    smtpd: bool = False
+    role_known: bool = True  # False: drbdlited did not answer in time (last answer kept)
+
+
+class NodeProbe:
+    """Reads one lab node's state from the host."""
+
+    def __init__(self, lab, node, vip):
+        self.lab, self.node, self.vip = lab, node, vip
+        self.sock = None
+        self.sock_pid = None
+        self.last_primary = False
+        v1 = "/sys/fs/cgroup/freezer"
+        self.cgroup = f"{v1}/{lab.name}-{node}" if os.path.isdir(v1) else f"/sys/fs/cgroup/{lab.name}-{node}"
+
+    def close(self):
+        if self.sock:
+            self.sock.close()
+        self.sock = None
+
+    def _read(self, path):
+        try:
+            with open(path) as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def _frozen(self):
+        state = self._read(f"{self.cgroup}/freezer.state")  # being frozen counts (halab freeze)
+        if state is not None:
+            return state.strip() in ("FROZEN", "FREEZING")
+        return (self._read(f"{self.cgroup}/cgroup.freeze") or "").strip() == "1"
+
+    def _holds_vip(self, pid):
+        return local_address_in_fib_trie(self._read(f"/proc/{pid}/net/fib_trie") or "", self.vip)
+
+    def _runs_smtpd(self):
+        for pid in (self._read(f"{self.cgroup}/cgroup.procs") or "").split():
+            if (self._read(f"/proc/{pid}/comm") or "").strip() == "smtpd":
+                return True
+        return False
+
+    def _primary(self, pid):
+        """drbdlited's answer (True/False), or None when it does not answer in time."""
+        try:
+            if self.sock is None or self.sock_pid != pid:
+                self.close()
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.settimeout(CONTROL_TIMEOUT_S)
+                self.sock.connect(f"/proc/{pid}/root/run/drbd-lite/control.sock")
+                self.sock_pid = pid
+                self.buf = b""
+            self.sock.sendall(b'{"cmd":"status"}\n')
+            while b"\n" not in self.buf:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise OSError("drbdlited closed the control connection")
+                self.buf += chunk
+            line, _, self.buf = self.buf.partition(b"\n")
+            reply = json.loads(line)
+            return any(v.get("role") == "Primary" for v in reply.get("volumes", []))
+        except (OSError, ValueError):
+            self.close()  # a late answer must not be read as the next one
+            return None
+
+    def sample(self):
+        pid = self.lab.init_pid(self.node)
+        if pid is None or not os.path.exists(f"/proc/{pid}"):
+            self.close()
+            self.last_primary = False
+            return NodeState()
+        s = NodeState(powered=True, frozen=self._frozen())
+        s.vip = self._holds_vip(pid)
+        s.smtpd = self._runs_smtpd()
+        primary = None if s.frozen else self._primary(pid)
+        if primary is None:
+            s.role_known = False
+            primary = self.last_primary
+        s.primary = self.last_primary = primary
+        return s
+
+
+@dataclass
+class Violation:
+    what: str
+    first: float
+    last: float
+    samples: int = 1
+
+
+@dataclass
+class MonitorReport:
+    samples: int = 0
+    longest_gap_ms: float = 0.0
+    violations: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # (host time, "node2 +vip")
+
+
+class InvariantMonitor:
+    """Samples both nodes back to back every PERIOD_S in a thread; the invariants are checked
+    on each pair of samples (the two reads are a millisecond apart; a handover takes longer)."""
+
+    CHECKS = (("vip", "two nodes hold the VIP"), ("primary", "two drbd-lite Primaries"),
+              ("smtpd", "smtpd runs on two nodes"))
+
+    def __init__(self, lab, nodes, vip):
+        self.probes = [NodeProbe(lab, n, vip) for n in nodes]
+        self.report = MonitorReport()
+        self.stop_event = threading.Event()
+        self.last = {}
+        self.open = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.stop_event.set()
+        self.thread.join(10)
+        for p in self.probes:
+            p.close()
+        return self.report
+
+    def holders(self, what):
+        return [p.node for p in self.probes if getattr(self.last.get(p.node, NodeState()), what)]
+
+    def _run(self):
+        prev = None
+        while not self.stop_event.is_set():
+            t = time.monotonic()
+            states = {p.node: p.sample() for p in self.probes}
+            self._check(t, states)
+            self.last = states
+            if prev is not None:
+                self.report.longest_gap_ms = max(self.report.longest_gap_ms, (t - prev) * 1000)
+            prev = t
+            self.report.samples += 1
+            self.stop_event.wait(max(0.0, PERIOD_S - (time.monotonic() - t)))
+
+    def _check(self, t, states):
+        for what, text in self.CHECKS:
+            both = all(getattr(s, what) for s in states.values())
+            if both:
+                v = self.open.get(what)
+                if v is None:
+                    v = self.open[what] = Violation(text, t, t, 0)
+                    self.report.violations.append(v)
+                v.last, v.samples = t, v.samples + 1
+            else:
+                self.open.pop(what, None)
+            for node, s in states.items():
+                before = getattr(self.last.get(node), what, None)
+                if before is not None and before != getattr(s, what):
+                    self.report.changes.append((t, f"{node} {'+' if getattr(s, what) else '-'}{what}"))
