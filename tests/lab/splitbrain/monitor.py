@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 PERIOD_S = 0.025
-CONTROL_TIMEOUT_S = 0.25
+CONTROL_TIMEOUT_S = 0.02   # drbdlited answers in about a millisecond; both nodes are waited for at once
 
 
 def local_address_in_fib_trie(trie, address):
@@ -77,8 +77,8 @@ class NodeProbe:
                 return True
         return False
 
-    def _primary(self, pid):
-        """drbdlited's answer (True/False), or None when it does not answer in time."""
+    def _ask_role(self, pid):
+        """Sends drbdlited a status request; False when it cannot be asked now."""
         try:
             if self.sock is None or self.sock_pid != pid:
                 self.close()
@@ -88,7 +88,19 @@ class NodeProbe:
                 self.sock_pid = pid
                 self.buf = b""
             self.sock.sendall(b'{"cmd":"status"}\n')
+            return True
+        except OSError:
+            self.close()
+            return False
+
+    def _read_role(self, deadline):
+        """drbdlited's answer (True: a volume is Primary), or None when none came by DEADLINE."""
+        try:
             while b"\n" not in self.buf:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no answer in time")
+                self.sock.settimeout(left)
                 chunk = self.sock.recv(65536)
                 if not chunk:
                     raise OSError("drbdlited closed the control connection")
@@ -100,16 +112,25 @@ class NodeProbe:
             self.close()  # a late answer must not be read as the next one
             return None
 
-    def sample(self):
+    def begin(self):
+        """The first half of a sample: what the host can read at once; the role is asked."""
         pid = self.lab.init_pid(self.node)
         if pid is None or not os.path.exists(f"/proc/{pid}"):
             self.close()
             self.last_primary = False
+            self.asked = False
             return NodeState()
         s = NodeState(powered=True, frozen=self._frozen())
         s.vip = self._holds_vip(pid)
         s.smtpd = self._runs_smtpd()
-        primary = None if s.frozen else self._primary(pid)
+        self.asked = not s.frozen and self._ask_role(pid)
+        return s
+
+    def finish(self, s, deadline):
+        """The second half: the role as drbdlited answers it by DEADLINE, else the last one known."""
+        if not s.powered:
+            return s
+        primary = self._read_role(deadline) if self.asked else None
         if primary is None:
             s.role_known = False
             primary = self.last_primary
@@ -166,7 +187,9 @@ class InvariantMonitor:
         prev = None
         while not self.stop_event.is_set():
             t = time.monotonic()
-            states = {p.node: p.sample() for p in self.probes}
+            begun = [(p, p.begin()) for p in self.probes]
+            deadline = time.monotonic() + CONTROL_TIMEOUT_S
+            states = {p.node: p.finish(st, deadline) for p, st in begun}
             self._check(t, states)
             self.last = states
             if prev is not None:

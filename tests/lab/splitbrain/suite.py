@@ -12,7 +12,6 @@ from volume_writer import Writer
 from .cluster import NODES
 from .mail_load import MailLoad
 from .monitor import InvariantMonitor
-from .scenarios import ScenarioError
 
 WARMUP_MESSAGES, WARMUP_WRITES = 5, 10
 
@@ -110,7 +109,7 @@ def run(cluster, scenario, run_no, seed, log):
         log(f"[{scenario.name}] fault: {scenario.title}")
         try:
             row.happened += scenario.run(ctx) or []
-        except (ScenarioError, AssertionError) as e:
+        except Exception as e:  # a ScenarioError, a deadline, a failed or hung command
             row.errors.append(brief(e))
         log(f"[{scenario.name}] heal")
         healed_at = time.monotonic()
@@ -119,7 +118,7 @@ def run(cluster, scenario, run_no, seed, log):
         writers.ensure_on(active).wait_more(WARMUP_WRITES, 60, "after the heal")
         mail.wait_more(WARMUP_MESSAGES, 90, "after the heal")
         row.outage_s = mail.outage(fault_at, healed_at)
-    except AssertionError as e:
+    except Exception as e:
         row.errors.append(brief(e))
         active = None
     finally:
@@ -130,7 +129,7 @@ def run(cluster, scenario, run_no, seed, log):
         same, why = cluster.replicas_identical()
         if not same:
             row.errors.append(f"replicas differ after the heal: {why}")
-    except AssertionError as e:
+    except Exception as e:
         row.errors.append(brief(e))
     report = monitor.stop()
     row.violations = [f"{v.what} for {(v.last - v.first) * 1000:.0f} ms ({v.samples} samples)"
