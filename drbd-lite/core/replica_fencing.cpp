@@ -73,6 +73,9 @@ void Replica::fence_peer_done(std::uint64_t id, const HandlerResult& result, Out
     if (Status st = persist_superblock(); !st) fail_disk("superblock write: " + st.message(), out);
     event(out, "peer-fenced", {{"peer", peer_node_}, {"result", what}});
     if (io_frozen_) thaw("fence-peer: " + what, out);
+    // The peer came back and resynced while the handler ran (a fenced node rebooted at once):
+    // the resync's unfence has passed, so unfence now, or the mark outlives the reason for it.
+    if (conn_ == ConnState::connected && peer_disk_ == DiskState::uptodate) on_peer_uptodate(out);
     if (promote_after_fence_) {
       promote_after_fence_ = false;
       Status st = role_ == Role::primary ? Status::ok() : check_promotable(false);

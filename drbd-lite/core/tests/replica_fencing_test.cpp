@@ -165,6 +165,25 @@ TEST_F(Fencing, AResyncMakesTheOutdatedPeerUpToDateAndUnfencesIt) {
   EXPECT_TRUE(a_.disk->data() == b_.disk->data());
 }
 
+// The lab's split-brain suite: the fenced peer rebooted and resynced before fence-peer
+// answered 4; the outdate it reported stayed at the cluster level for ever.
+TEST_F(Fencing, AnAnswerAfterThePeerCameBackAndResyncedUnfencesAtOnce) {
+  synced_with(drbdlite::Fencing::resource_and_stonith);
+  cut();
+  ASSERT_NE(a_.last_fence_run(), 0u);
+  link();
+  run();
+  ASSERT_EQ(a_.r->status().conn, ConnState::connected);
+  ASSERT_EQ(b_.r->disk(), DiskState::uptodate);
+  EXPECT_FALSE(a_.has_event("peer-unfenced")) << "nothing was fenced yet";
+  fence_answer(a_, kFencePeerOutdated);
+  EXPECT_TRUE(a_.has_event("peer-fenced"));
+  EXPECT_TRUE(a_.has_event("peer-unfenced"));
+  EXPECT_FALSE(a_.r->status().peer_fenced);
+  ASSERT_FALSE(a_.handlers.empty());
+  EXPECT_EQ(a_.handlers.back().handler, Handler::unfence_peer);
+}
+
 TEST_F(Fencing, PromotionWithThePeerUnreachableFencesItFirst) {
   synced_with(drbdlite::Fencing::resource_and_stonith);
   crash(a_, sim::CrashKind::power_cut);
