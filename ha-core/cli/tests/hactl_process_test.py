@@ -355,6 +355,7 @@ class ImportHeartbeatTest(HactlCase):
         v = self.hactl("config", "validate", out, socket=False)
         self.assertEqual(v.returncode, 0, v.stderr)
         self.assertIn("cluster 'mail-ha', 2 nodes, 1 groups", v.stdout)
+        self.assertIn(": 1 volumes", v.stdout)  # drbd-lite's own loader read the volumes: skeleton
 
     def test_every_case_validates(self):
         for name in ("bcast", "multi"):
