@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "hamail/hacore/cli/agent_check.h"
+#include "hamail/hacore/cli/heartbeat_import_command.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/config/corosync_conf.h"
 #include "hamail/uv/child_process.h"
@@ -76,9 +77,11 @@ int check_volumes(const std::string& file) {
 }  // namespace
 
 int run_config_command(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "import-heartbeat") return run_import_heartbeat({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args.size() != 2 || (args[0] != "validate" && args[0] != "corosync")) {
     std::cerr << "usage: hactl config validate FILE\n"
-                 "       hactl config corosync FILE   (prints corosync.conf on stdout)\n";
+                 "       hactl config corosync FILE   (prints corosync.conf on stdout)\n"
+                 "       hactl config import-heartbeat HA_CF HARESOURCES [AUTHKEYS] [-o FILE [--force]]\n";
     return 2;
   }
   config::ConfigLoad load = config::load_cluster_config(args[1]);
