@@ -37,6 +37,7 @@ const char* const kUsage =
     "hacored's socket: --socket PATH, else control.socket in --config FILE (default /etc/hamail/cluster.yaml),\n"
     "else /run/hamail/hacored.sock.\n"
     "Exit status: 0 done, 1 hacored refused or is unreachable (or a waited-for switchover failed or timed out),\n"
-    "2 bad command line.\n";
+    "2 bad command line.\n"
+    "hactl --help prints this help, hactl --version the version.\n";
 
 }  // namespace hamail::hactl

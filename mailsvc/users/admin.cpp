@@ -337,7 +337,8 @@ std::string admin_usage() {
          "  [--home PATH] | user del ADDRESS | user passwd ADDRESS [--scheme S]\n"
          "  alias list | alias add ALIAS TARGET... | alias del ALIAS [TARGET]\n"
          "  domain list | domain add DOMAIN | domain del DOMAIN\n"
-         "passwords: asked twice on the terminal, or one line from stdin with --password-stdin\n";
+         "passwords: asked twice on the terminal, or one line from stdin with --password-stdin\n"
+         "mailsvc-admin --help prints this help, mailsvc-admin --version the version.\n";
 }
 
 int run_admin(const std::vector<std::string>& args, AdminIo& io) {

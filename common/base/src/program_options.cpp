@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "hamail/base/version.h"
+
 namespace hamail {
 
 ProgramOptions::ProgramOptions(std::string program, std::string summary)
@@ -23,6 +25,10 @@ Status ProgramOptions::parse(int argc, const char* const* argv) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       help_ = true;
+      return Status::ok();
+    }
+    if (arg == "--version") {
+      version_ = true;
       return Status::ok();
     }
     const Option* opt = nullptr;
@@ -54,6 +60,8 @@ std::string ProgramOptions::usage() const {
     if (o.value && !o.value->empty()) u += " (default " + *o.value + ")";
     u += "\n";
   }
+  u += "  --help                    print this help and exit\n";
+  u += "  --version                 print the version and exit\n";
   return u;
 }
 
@@ -65,6 +73,10 @@ int parse_or_exit_code(ProgramOptions& options, int argc, const char* const* arg
   }
   if (options.help_requested()) {
     std::cout << options.usage();
+    return 0;
+  }
+  if (options.version_requested()) {
+    std::cout << version_text(options.program());
     return 0;
   }
   return -1;
