@@ -151,6 +151,13 @@ TEST(SeedRunner, HelpPrintsTheUsageWithTheSimulatorsOptions) {
   EXPECT_NE(sim.out.str().find("(default 10)"), std::string::npos) << sim.out.str();
 }
 
+TEST(SeedRunner, VersionPrintsTheVersionAndRunsNothing) {
+  FakeSim sim;
+  EXPECT_EQ(sim.main({"--version"}), 0);
+  EXPECT_TRUE(sim.ran.empty());
+  EXPECT_EQ(sim.out.str().rfind("testsim (hamail) ", 0), 0u) << sim.out.str();
+}
+
 // The abort report goes to stdout; the death test matches stderr, so the child sends one to the other.
 int run_in_child(FakeSim& sim, std::vector<const char*> args) {
   ::dup2(STDERR_FILENO, STDOUT_FILENO);

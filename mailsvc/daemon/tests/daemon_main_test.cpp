@@ -37,6 +37,12 @@ TEST_F(DaemonMainTest, HelpListsEveryOptionWithItsHelp) {
   EXPECT_EQ(err_.str(), "");
 }
 
+TEST_F(DaemonMainTest, VersionNeedsNoConfig) {
+  EXPECT_EQ(parse({"--version"}), 0);
+  EXPECT_EQ(out_.str().rfind("maild (hamail) ", 0), 0u) << out_.str();
+  EXPECT_EQ(err_.str(), "");
+}
+
 TEST_F(DaemonMainTest, UsageErrorsAreNamedWithTheUsageAndExit2) {
   EXPECT_EQ(parse({}), 2);
   EXPECT_TRUE(has(err_.str(), "maild: --config FILE is required\nusage: maild")) << err_.str();
