@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 const char* kUsage =
-    "usage: drbdlite [--runtime-dir DIR] COMMAND ...\n"
+    "Usage: drbdlite [--runtime-dir DIR] COMMAND ...\n"
     "  create-md VOL [--force]        write fresh metadata on the lower device\n"
     "  up VOL | down VOL              attach + connect | disconnect + detach\n"
     "  primary VOL [--force]          promote (--force: this node's data becomes authoritative)\n"

@@ -3,7 +3,7 @@
 namespace hamail::hactl {
 
 const char* const kUsage =
-    "usage: hactl [--config FILE | --socket PATH] COMMAND ...\n"
+    "Usage: hactl [--config FILE | --socket PATH] COMMAND ...\n"
     "\n"
     "Cluster (talks to hacored):\n"
     "  status [--json]                      cluster, quorum, nodes, groups and resources, failures, fencing\n"

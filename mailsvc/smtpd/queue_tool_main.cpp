@@ -20,7 +20,7 @@ using namespace hamail::mailsvc::smtpd;
 
 int main(int argc, char** argv) {
   const char* usage =
-      "usage: mailsvc-queue --config FILE [list] [--json] | delete QUEUE_ID...\n"
+      "Usage: mailsvc-queue --config FILE [list] [--json] | delete QUEUE_ID...\n"
       "What waits in smtpd's queue (like mailq), read from the queue files; delete removes messages\n"
       "from it without a bounce (like postsuper -d). To retry everything now: kill -USR1 the smtpd.\n"
       "  --config FILE    smtpd's configuration (its mail_root holds the queue)\n"

@@ -332,7 +332,7 @@ class Admin {
 }  // namespace
 
 std::string admin_usage() {
-  return "usage: mailsvc-admin --dir DIR COMMAND\n"
+  return "Usage: mailsvc-admin --dir DIR COMMAND\n"
          "  user list | user add ADDRESS [--scheme SHA512-CRYPT|BLF-CRYPT|YESCRYPT] [--uid N] [--gid N]\n"
          "  [--home PATH] | user del ADDRESS | user passwd ADDRESS [--scheme S]\n"
          "  alias list | alias add ALIAS TARGET... | alias del ALIAS [TARGET]\n"

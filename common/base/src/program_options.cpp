@@ -49,7 +49,7 @@ Status ProgramOptions::parse(int argc, const char* const* argv) {
 }
 
 std::string ProgramOptions::usage() const {
-  std::string u = "usage: " + program_;
+  std::string u = "Usage: " + program_;
   for (const auto& o : options_) u += " [--" + o.name + (o.flag ? "" : " " + o.meta) + "]";
   u += "\n" + summary_ + "\n";
   for (const auto& o : options_) {

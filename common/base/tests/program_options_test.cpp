@@ -49,7 +49,7 @@ TEST(ProgramOptions, ErrorsNameTheOption) {
 TEST(ProgramOptions, UsageListsEveryOptionWithItsDefault) {
   Parsed p;
   std::string u = p.opts.usage();
-  EXPECT_NE(u.find("usage: drbdlited [--config FILE] [--node NAME] [--up]"), std::string::npos) << u;
+  EXPECT_NE(u.find("Usage: drbdlited [--config FILE] [--node NAME] [--up]"), std::string::npos) << u;
   EXPECT_NE(u.find("(default /etc/hamail/cluster.yaml)"), std::string::npos) << u;
   ASSERT_TRUE(p.parse({"--help"}));
   EXPECT_TRUE(p.opts.help_requested());

@@ -129,7 +129,7 @@ TEST(SeedRunner, BadArgumentsPrintWhatIsWrongAndTheUsageAndExit2) {
     EXPECT_TRUE(sim.ran.empty()) << line;
     EXPECT_EQ(sim.out.str(), "") << line;
     EXPECT_EQ(sim.err.str().rfind("testsim: ", 0), 0u) << line << sim.err.str();
-    EXPECT_NE(sim.err.str().find("\nusage: testsim "), std::string::npos) << line << sim.err.str();
+    EXPECT_NE(sim.err.str().find("\nUsage: testsim "), std::string::npos) << line << sim.err.str();
   }
 }
 

@@ -31,7 +31,7 @@ class DaemonMainTest : public ::testing::Test {
 
 TEST_F(DaemonMainTest, HelpListsEveryOptionWithItsHelp) {
   EXPECT_EQ(parse({"--help"}), 0);
-  EXPECT_TRUE(has(out_.str(), "usage: maild [--config FILE] [--debug] [--check]")) << out_.str();
+  EXPECT_TRUE(has(out_.str(), "Usage: maild [--config FILE] [--debug] [--check]")) << out_.str();
   EXPECT_TRUE(has(out_.str(), "--check")) << out_.str();
   EXPECT_TRUE(has(out_.str(), "FILE: ok")) << out_.str();
   EXPECT_EQ(err_.str(), "");
@@ -45,7 +45,7 @@ TEST_F(DaemonMainTest, VersionNeedsNoConfig) {
 
 TEST_F(DaemonMainTest, UsageErrorsAreNamedWithTheUsageAndExit2) {
   EXPECT_EQ(parse({}), 2);
-  EXPECT_TRUE(has(err_.str(), "maild: --config FILE is required\nusage: maild")) << err_.str();
+  EXPECT_TRUE(has(err_.str(), "maild: --config FILE is required\nUsage: maild")) << err_.str();
   err_.str("");
   EXPECT_EQ(parse({"--config", "/etc/maild.yaml", "--verbose"}), 2);
   EXPECT_TRUE(has(err_.str(), "maild: unknown option '--verbose'")) << err_.str();
