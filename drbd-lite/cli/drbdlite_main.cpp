@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "hamail/base/version.h"
 #include "hamail/control/control_client.h"
 #include "hamail/drbdlite/config/drbd_config.h"
 
@@ -16,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 const char* kUsage =
-    "usage: drbdlite [--runtime-dir DIR] COMMAND ...\n"
+    "Usage: drbdlite [--runtime-dir DIR] COMMAND ...\n"
     "  create-md VOL [--force]        write fresh metadata on the lower device\n"
     "  up VOL | down VOL              attach + connect | disconnect + detach\n"
     "  primary VOL [--force]          promote (--force: this node's data becomes authoritative)\n"
@@ -29,7 +30,9 @@ const char* kUsage =
     "  outdate VOL                    mark this Secondary's disk Outdated (a fence-peer handler's job)\n"
     "  status [VOL] [--json]          roles, connection and disk states, sync progress\n"
     "  events [--json]                stream state changes, one line each\n"
-    "  config check FILE              check drbd-lite's sections of cluster.yaml (no daemon needed)\n";
+    "  config check FILE              check drbd-lite's sections of cluster.yaml (no daemon needed)\n"
+    "Options: --runtime-dir DIR (drbdlited's control socket is DIR/control.sock, default /run/drbd-lite),\n"
+    "  --help (this help), --version (the version).\n";
 
 std::string kib_text(std::uint64_t kib) { return std::to_string(kib) + " KiB"; }
 
@@ -137,6 +140,7 @@ int main(int argc, char** argv) {
     else if (a == "--force") force = true;
     else if (a == "--discard-my-data") discard = true;
     else if (a == "-h" || a == "--help") { std::cout << kUsage; return 0; }
+    else if (a == "--version") { std::cout << hamail::version_text("drbdlite"); return 0; }
     else if (!a.empty() && a[0] == '-') { std::cerr << "drbdlite: unknown option '" << a << "'\n" << kUsage; return 2; }
     else words.push_back(a);
   }

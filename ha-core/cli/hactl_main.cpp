@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "hamail/base/version.h"
 #include "hamail/hacore/cli/config_commands.h"
 #include "hamail/hacore/cli/daemon_commands.h"
 #include "hamail/hacore/cli/invocation.h"
@@ -17,6 +18,10 @@ int main(int argc, char** argv) {
   if (args.empty()) {
     std::cerr << kUsage;
     return 2;
+  }
+  if (args[0] == "--version") {
+    std::cout << hamail::version_text("hactl");
+    return 0;
   }
   if (args[0] == "simulate") return run_simulate_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "help" || std::any_of(args.begin(), args.end(), [](const std::string& a) {

@@ -3,7 +3,7 @@
 namespace hamail::hactl {
 
 const char* const kUsage =
-    "usage: hactl [--config FILE | --socket PATH] COMMAND ...\n"
+    "Usage: hactl [--config FILE | --socket PATH] COMMAND ...\n"
     "\n"
     "Cluster (talks to hacored):\n"
     "  status [--json]                      cluster, quorum, nodes, groups and resources, failures, fencing\n"
@@ -41,6 +41,7 @@ const char* const kUsage =
     "hacored's socket: --socket PATH, else control.socket in --config FILE (default /etc/hamail/cluster.yaml),\n"
     "else /run/hamail/hacored.sock.\n"
     "Exit status: 0 done, 1 hacored refused or is unreachable (or a waited-for switchover failed or timed out),\n"
-    "2 bad command line.\n";
+    "2 bad command line.\n"
+    "hactl --help prints this help, hactl --version the version.\n";
 
 }  // namespace hamail::hactl

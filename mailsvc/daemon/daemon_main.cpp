@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "hamail/base/invariant.h"
+#include "hamail/base/version.h"
 #include "hamail/uv/signals.h"
 
 namespace hamail::mailsvc::daemon {
@@ -24,6 +25,10 @@ std::optional<int> DaemonMain::parse(int argc, const char* const* argv) {
   Status parsed = options_.parse(argc, argv);
   if (parsed && options_.help_requested()) {
     out_ << options_.usage();
+    return 0;
+  }
+  if (parsed && options_.version_requested()) {
+    out_ << version_text(options_.program());
     return 0;
   }
   if (parsed && config_path_.empty()) parsed = Error{"--config FILE is required"};

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "hamail/base/version.h"
 #include "hamail/mailsvc/smtpd/config.h"
 #include "hamail/mailsvc/smtpd/queue.h"
 #include "hamail/mailsvc/smtpd/queue_listing.h"
@@ -18,11 +19,27 @@
 using namespace hamail::mailsvc::smtpd;
 
 int main(int argc, char** argv) {
-  const char* usage = "usage: mailsvc-queue --config FILE [list] [--json] | delete QUEUE_ID...\n";
+  const char* usage =
+      "Usage: mailsvc-queue --config FILE [list] [--json] | delete QUEUE_ID...\n"
+      "What waits in smtpd's queue (like mailq), read from the queue files; delete removes messages\n"
+      "from it without a bounce (like postsuper -d). To retry everything now: kill -USR1 the smtpd.\n"
+      "  --config FILE    smtpd's configuration (its mail_root holds the queue)\n"
+      "  list [--json]    each queued message (id, size, arrival, sender; its attempts and recipients)\n"
+      "  delete ID...     remove these queued messages\n"
+      "  --help           print this help and exit\n"
+      "  --version        print the version and exit\n";
   std::string config_path;
   bool json = false, remove = false;
   std::vector<std::string> ids_to_delete;
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::fputs(hamail::version_text("mailsvc-queue").c_str(), stdout);
+      return 0;
+    }
     if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
     else if (std::strcmp(argv[i], "--json") == 0) json = true;
     else if (std::strcmp(argv[i], "list") == 0 && !remove) continue;

@@ -332,12 +332,13 @@ class Admin {
 }  // namespace
 
 std::string admin_usage() {
-  return "usage: mailsvc-admin --dir DIR COMMAND\n"
+  return "Usage: mailsvc-admin --dir DIR COMMAND\n"
          "  user list | user add ADDRESS [--scheme SHA512-CRYPT|BLF-CRYPT|YESCRYPT] [--uid N] [--gid N]\n"
          "  [--home PATH] | user del ADDRESS | user passwd ADDRESS [--scheme S]\n"
          "  alias list | alias add ALIAS TARGET... | alias del ALIAS [TARGET]\n"
          "  domain list | domain add DOMAIN | domain del DOMAIN\n"
-         "passwords: asked twice on the terminal, or one line from stdin with --password-stdin\n";
+         "passwords: asked twice on the terminal, or one line from stdin with --password-stdin\n"
+         "mailsvc-admin --help prints this help, mailsvc-admin --version the version.\n";
 }
 
 int run_admin(const std::vector<std::string>& args, AdminIo& io) {

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "hamail/base/version.h"
+
 namespace hamail {
 
 ProgramOptions::ProgramOptions(std::string program, std::string summary)
@@ -25,6 +27,10 @@ Status ProgramOptions::parse(int argc, const char* const* argv) {
       help_ = true;
       return Status::ok();
     }
+    if (arg == "--version") {
+      version_ = true;
+      return Status::ok();
+    }
     const Option* opt = nullptr;
     for (const auto& o : options_)
       if (arg == "--" + o.name) opt = &o;
@@ -43,7 +49,7 @@ Status ProgramOptions::parse(int argc, const char* const* argv) {
 }
 
 std::string ProgramOptions::usage() const {
-  std::string u = "usage: " + program_;
+  std::string u = "Usage: " + program_;
   for (const auto& o : options_) u += " [--" + o.name + (o.flag ? "" : " " + o.meta) + "]";
   u += "\n" + summary_ + "\n";
   for (const auto& o : options_) {
@@ -54,6 +60,8 @@ std::string ProgramOptions::usage() const {
     if (o.value && !o.value->empty()) u += " (default " + *o.value + ")";
     u += "\n";
   }
+  u += "  --help                    print this help and exit\n";
+  u += "  --version                 print the version and exit\n";
   return u;
 }
 
@@ -65,6 +73,10 @@ int parse_or_exit_code(ProgramOptions& options, int argc, const char* const* arg
   }
   if (options.help_requested()) {
     std::cout << options.usage();
+    return 0;
+  }
+  if (options.version_requested()) {
+    std::cout << version_text(options.program());
     return 0;
   }
   return -1;

@@ -8,6 +8,7 @@
 
 #include "hamail/base/program_options.h"
 #include "hamail/base/result.h"
+#include "hamail/base/version.h"
 #include "seed_abort_report.h"
 
 namespace hamail {
@@ -60,7 +61,7 @@ struct SeedCommandLine {
 Status SeedCommandLine::parse(int argc, const char* const* argv) {
   constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
   Status st = options.parse(argc, argv);
-  if (!st || options.help_requested()) return st;
+  if (!st || options.help_requested() || options.version_requested()) return st;
   if (seed.empty() == seeds.empty())
     return Error{seed.empty() ? "give --seed N or --seeds N" : "--seed and --seeds exclude each other"};
   if (!seed.empty()) st = read_number("seed", seed, 0, kMax, args.seed.emplace());
@@ -125,6 +126,10 @@ int run_seed_program(const SeedProgram& program, int argc, const char* const* ar
   }
   if (cl.options.help_requested()) {
     out << cl.usage;
+    return 0;
+  }
+  if (cl.options.version_requested()) {
+    out << version_text(program.name);
     return 0;
   }
   install_seed_abort_report(program.name);

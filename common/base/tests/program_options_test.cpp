@@ -1,5 +1,7 @@
 #include "hamail/base/program_options.h"
 
+#include "hamail/base/version.h"
+
 #include <gtest/gtest.h>
 
 namespace hamail {
@@ -47,10 +49,22 @@ TEST(ProgramOptions, ErrorsNameTheOption) {
 TEST(ProgramOptions, UsageListsEveryOptionWithItsDefault) {
   Parsed p;
   std::string u = p.opts.usage();
-  EXPECT_NE(u.find("usage: drbdlited [--config FILE] [--node NAME] [--up]"), std::string::npos) << u;
+  EXPECT_NE(u.find("Usage: drbdlited [--config FILE] [--node NAME] [--up]"), std::string::npos) << u;
   EXPECT_NE(u.find("(default /etc/hamail/cluster.yaml)"), std::string::npos) << u;
   ASSERT_TRUE(p.parse({"--help"}));
   EXPECT_TRUE(p.opts.help_requested());
+}
+
+TEST(ProgramOptions, VersionIsAnOptionOfEveryProgram) {
+  Parsed p;
+  ASSERT_TRUE(p.parse({"--version"}));
+  EXPECT_TRUE(p.opts.version_requested());
+  EXPECT_FALSE(p.opts.help_requested());
+  std::string u = p.opts.usage();
+  EXPECT_NE(u.find("\n  --version "), std::string::npos) << u;
+  EXPECT_NE(u.find("\n  --help "), std::string::npos) << u;
+  // help2man reads the first line of --version: "PROGRAM (PACKAGE) VERSION".
+  EXPECT_EQ(version_text("drbdlited").rfind(std::string("drbdlited (hamail) ") + version() + "\n", 0), 0u);
 }
 
 TEST(ProgramOptions, NodeNameDefaultsToTheHostName) {

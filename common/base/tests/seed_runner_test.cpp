@@ -129,7 +129,7 @@ TEST(SeedRunner, BadArgumentsPrintWhatIsWrongAndTheUsageAndExit2) {
     EXPECT_TRUE(sim.ran.empty()) << line;
     EXPECT_EQ(sim.out.str(), "") << line;
     EXPECT_EQ(sim.err.str().rfind("testsim: ", 0), 0u) << line << sim.err.str();
-    EXPECT_NE(sim.err.str().find("\nusage: testsim "), std::string::npos) << line << sim.err.str();
+    EXPECT_NE(sim.err.str().find("\nUsage: testsim "), std::string::npos) << line << sim.err.str();
   }
 }
 
@@ -149,6 +149,13 @@ TEST(SeedRunner, HelpPrintsTheUsageWithTheSimulatorsOptions) {
   EXPECT_TRUE(sim.ran.empty());
   EXPECT_NE(sim.out.str().find("--steps N"), std::string::npos) << sim.out.str();
   EXPECT_NE(sim.out.str().find("(default 10)"), std::string::npos) << sim.out.str();
+}
+
+TEST(SeedRunner, VersionPrintsTheVersionAndRunsNothing) {
+  FakeSim sim;
+  EXPECT_EQ(sim.main({"--version"}), 0);
+  EXPECT_TRUE(sim.ran.empty());
+  EXPECT_EQ(sim.out.str().rfind("testsim (hamail) ", 0), 0u) << sim.out.str();
 }
 
 // The abort report goes to stdout; the death test matches stderr, so the child sends one to the other.

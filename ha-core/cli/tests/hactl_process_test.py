@@ -233,7 +233,7 @@ class ErrorTest(HactlCase):
             self.assertEqual(p.returncode, 2, args)
             if msg:
                 self.assertTrue(p.stderr.startswith(msg), (args, p.stderr))
-            self.assertIn("usage: hactl", p.stderr, args)
+            self.assertIn("usage: hactl", p.stderr.lower(), args)
         self.assertEqual(self.fake.requests, [])
 
     def test_help(self):

@@ -31,15 +31,21 @@ class DaemonMainTest : public ::testing::Test {
 
 TEST_F(DaemonMainTest, HelpListsEveryOptionWithItsHelp) {
   EXPECT_EQ(parse({"--help"}), 0);
-  EXPECT_TRUE(has(out_.str(), "usage: maild [--config FILE] [--debug] [--check]")) << out_.str();
+  EXPECT_TRUE(has(out_.str(), "Usage: maild [--config FILE] [--debug] [--check]")) << out_.str();
   EXPECT_TRUE(has(out_.str(), "--check")) << out_.str();
   EXPECT_TRUE(has(out_.str(), "FILE: ok")) << out_.str();
   EXPECT_EQ(err_.str(), "");
 }
 
+TEST_F(DaemonMainTest, VersionNeedsNoConfig) {
+  EXPECT_EQ(parse({"--version"}), 0);
+  EXPECT_EQ(out_.str().rfind("maild (hamail) ", 0), 0u) << out_.str();
+  EXPECT_EQ(err_.str(), "");
+}
+
 TEST_F(DaemonMainTest, UsageErrorsAreNamedWithTheUsageAndExit2) {
   EXPECT_EQ(parse({}), 2);
-  EXPECT_TRUE(has(err_.str(), "maild: --config FILE is required\nusage: maild")) << err_.str();
+  EXPECT_TRUE(has(err_.str(), "maild: --config FILE is required\nUsage: maild")) << err_.str();
   err_.str("");
   EXPECT_EQ(parse({"--config", "/etc/maild.yaml", "--verbose"}), 2);
   EXPECT_TRUE(has(err_.str(), "maild: unknown option '--verbose'")) << err_.str();

@@ -21,9 +21,10 @@ class ProgramOptions {
   void flag(std::string name, bool* dst, std::string help);
 
   // Reads argv[1..]: an unknown option, a missing value or a stray argument is an error
-  // naming it. `--help` / `-h` set help_requested() and stop.
+  // naming it. `--help` / `-h` set help_requested(), `--version` version_requested(), and stop.
   Status parse(int argc, const char* const* argv);
   bool help_requested() const { return help_; }
+  bool version_requested() const { return version_; }
   std::string usage() const;
   const std::string& program() const { return program_; }
 
@@ -36,9 +37,11 @@ class ProgramOptions {
   std::string program_, summary_;
   std::vector<Option> options_;
   bool help_ = false;
+  bool version_ = false;
 };
 
-// Parses the options; on --help prints usage to stdout and returns 0; on an error prints
+// Parses the options; on --help prints usage (on --version version_text()) to stdout and
+// returns 0; on an error prints
 // "PROGRAM: ERROR" and the usage to stderr and returns 2; otherwise returns -1 (go on).
 int parse_or_exit_code(ProgramOptions& options, int argc, const char* const* argv);
 
