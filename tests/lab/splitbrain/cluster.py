@@ -2,7 +2,6 @@
 fence device healthy, r0 Connected and UpToDate on both, the group on node1), what hacored
 logged since a mark (who fenced whom), and the replica comparison after a heal."""
 
-import hashlib
 import os
 import re
 import shlex
@@ -139,32 +138,52 @@ class MailCluster:
     # --- the replicas -------------------------------------------------------------------
     def replicas_identical(self, attempts=5):
         """Both lower devices' data areas (r0's first size_bytes bytes), read on the host and
-        compared, once r0 is in sync and nothing writes; retried a few times, since the
-        Primary's filesystem may still flush (a write in flight differs for a moment)."""
+        compared, once r0 is in sync. The filesystem on the Primary is frozen meanwhile
+        (fsfreeze flushes it through the loop device and nbdfuse to drbd-lite, which acks a
+        write only once both disks have it), so no write is in flight: a difference is real.
+        Returns (same, why); WHY names the differing 4 KiB blocks."""
         size = self.drbd("node1")["size_bytes"]
-        diff = None
-        for _ in range(attempts):
-            for n in NODES:
-                self.lab.exec(n, "sync", check=False)
-            sums = [self._digest(f"{self.lab.root}/disks/r0-{n}.img", size) for n in NODES]
-            if sums[0] == sums[1]:
-                return True, ""
-            diff = sums
-            time.sleep(0.5)
-        return False, f"data areas differ: node1 {diff[0][:12]} node2 {diff[1][:12]}"
+        paths = [f"{self.lab.root}/disks/r0-{n}.img" for n in NODES]
+        where = self.wait_group_running(60)
+        frozen = self.lab.exec(where, "fsfreeze", "-f", MOUNT, check=False, timeout=30).returncode == 0
+        try:
+            differ = _differing_chunks(paths, 0, size)
+            for _ in range(attempts):  # unfrozen: a write in flight differs for a moment
+                if not differ:
+                    return True, ""
+                time.sleep(0.5)
+                differ = [c for c in differ if _differing_chunks(paths, c, CHUNK)]
+        finally:
+            if frozen:
+                self.lab.exec(where, "fsfreeze", "-u", MOUNT, check=False, timeout=30)
+        blocks = [b for c in differ[:4] for b in _differing_blocks(paths, c, min(CHUNK, size - c))]
+        return False, (f"data areas differ{'' if frozen else ' (filesystem not frozen)'}: "
+                       f"{len(differ)} MiB chunks, blocks at {', '.join(hex(b) for b in blocks[:8])}")
 
-    @staticmethod
-    def _digest(path, size):
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            left = size
-            while left > 0:
-                chunk = f.read(min(left, 1 << 22))
-                if not chunk:
-                    break
-                h.update(chunk)
-                left -= len(chunk)
-        return h.hexdigest()
+
+MOUNT = "/run/hamail/mnt/r0"
+CHUNK = 1 << 20
+
+
+def _read(path, offset, length):
+    with open(path, "rb") as f:
+        f.seek(offset)
+        return f.read(length)
+
+
+def _differing_chunks(paths, offset, length):
+    """Offsets of the CHUNK-sized chunks in [OFFSET, OFFSET+LENGTH) that differ between PATHS."""
+    out = []
+    for c in range(offset, offset + length, CHUNK):
+        n = min(CHUNK, offset + length - c)
+        if _read(paths[0], c, n) != _read(paths[1], c, n):
+            out.append(c)
+    return out
+
+
+def _differing_blocks(paths, offset, length):
+    a, b = _read(paths[0], offset, length), _read(paths[1], offset, length)
+    return [offset + i for i in range(0, length, 4096) if a[i:i + 4096] != b[i:i + 4096]]
 
 
 def up(lab, config, qnetd=False):

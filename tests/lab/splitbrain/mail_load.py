@@ -27,12 +27,14 @@ class MailVerdict:
     duplicates: int = 0                            # extra copies of messages sent more than once
     bad_duplicates: list = field(default_factory=list)  # more copies than transactions
     retries: int = 0
+    read_error: str = ""                           # why the POP3 read-back failed, if it did
 
 
 class MailLoad:
     def __init__(self, lab, vip, user, password, tag):
         self.lab, self.vip, self.user, self.password, self.tag = lab, vip, user, password, tag
         self.acks = []  # (n, host monotonic time, attempts)
+        self.fetch_error = ""
         self.summary = {}
         self.proc = subprocess.Popen(
             [HALAB, "exec", "client", "/usr/bin/python3", CLIENT, "send", vip, user, tag, str(MAX_MESSAGES), str(RATE),
@@ -84,9 +86,17 @@ class MailLoad:
         return max(b - a for a, b in zip(window, window[1:]))
 
     def fetch(self, delete):
+        """The maildrop's messages, or None; self.fetch_error says why not."""
         args = ["fetch", self.vip, self.user, self.password] + (["--delete"] if delete else [])
-        p = self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, check=False, timeout=60)
-        return json.loads(p.stdout)["messages"] if p.returncode == 0 else None
+        try:
+            p = self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, check=False, timeout=60)
+        except subprocess.TimeoutExpired:
+            self.fetch_error = "the POP3 read-back took over 60 s"
+            return None
+        if p.returncode == 0:
+            return json.loads(p.stdout)["messages"]
+        self.fetch_error = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1][:200]
+        return None
 
     def check(self, timeout=60):
         """Waits until every acknowledged message is in the maildrop (delivery after a queue
@@ -108,9 +118,15 @@ class MailLoad:
         deadline = time.monotonic() + 30
         while msgs is None and time.monotonic() < deadline:
             msgs = self.fetch(delete=True)
-        got = numbers(msgs or [])
-        attempts = {n: a for n, _, a in self.acks}
+            if msgs is None:
+                time.sleep(0.5)
         v = MailVerdict(acked=len(want), retries=self.summary.get("retries", 0))
+        if msgs is None:  # nothing read: nothing known missing, nothing checked either
+            v.read_error = (f"the {len(want)} acknowledged messages were not checked: the POP3 read-back "
+                            f"through {self.vip} failed: {self.fetch_error}")
+            return v
+        got = numbers(msgs)
+        attempts = {n: a for n, _, a in self.acks}
         v.missing = sorted(want - set(got))
         for n in sorted(set(got)):
             copies = got.count(n)
