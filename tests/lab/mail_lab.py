@@ -48,6 +48,6 @@ def up(lab, *opts, config=CONFIG):
     write_mail_configs(lab)
     agents = storage.Agents(lab)
     storage.start_group_on_fresh_volume(lab, agents)
-    lab.wait_group_on("node1", "node1", 90, WANT)
+    lab.wait_group_on("node1", "node1", 180, WANT)  # a loaded sanitizer build: over 90 s seen once
     add_user(lab, "node1")
     return agents
