@@ -1,4 +1,4 @@
-"""Invariant monitors, sampled from the lab host every 25 ms without starting a process:
+"""Invariant monitors, sampled from the lab host every 25 ms without starting a process on a node:
 which nodes hold the VIP (the node's own routing table, /proc/PID/net/fib_trie of its init),
 which are drbd-lite Primary (drbdlited's control socket, reached through /proc/PID/root), which
 run smtpd (the processes of the node's cgroup). A powered-off node holds nothing; a frozen
@@ -6,6 +6,7 @@ node keeps what it last held (its kernel still answers for the VIP, its Primary 
 Primary when it wakes up). Invariants: never two VIP holders, two Primaries, two smtpd."""
 
 import json
+import multiprocessing
 import os
 import socket
 import threading
@@ -155,48 +156,84 @@ class MonitorReport:
 
 
 class InvariantMonitor:
-    """Samples both nodes back to back every PERIOD_S in a thread; the invariants are checked
-    on each pair of samples (the two reads are a millisecond apart; a handover takes longer)."""
+    """Samples both nodes back to back every PERIOD_S; the invariants are checked on each pair
+    of samples (the two reads are a millisecond apart; a handover takes longer). The sampler
+    is a forked process of its own at a higher priority (nice -10), so the suite's other
+    threads and a loaded machine delay it less; it sends each change of the nodes' states and,
+    at the end, its report through a pipe."""
 
     CHECKS = (("vip", "two nodes hold the VIP"), ("primary", "two drbd-lite Primaries"),
               ("smtpd", "smtpd runs on two nodes"))
 
     def __init__(self, lab, nodes, vip):
-        self.probes = [NodeProbe(lab, n, vip) for n in nodes]
+        self.lab, self.nodes, self.vip = lab, nodes, vip
         self.report = MonitorReport()
-        self.stop_event = threading.Event()
         self.last = {}
         self.open = {}
-        self.thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self):
-        self.thread.start()
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.stop_event = ctx.Event()
+        self.proc = ctx.Process(target=self._sampler, args=(child,), daemon=True)
+        self.proc.start()
+        child.close()
+        self.reader = threading.Thread(target=self._receive, daemon=True)
+        self.reader.start()
         return self
 
     def stop(self):
         self.stop_event.set()
-        self.thread.join(10)
-        for p in self.probes:
-            p.close()
+        self.reader.join(15)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+            self.report.violations.append(Violation("the monitor did not stop (its report is lost)", 0, 0))
         return self.report
 
     def holders(self, what):
-        return [p.node for p in self.probes if getattr(self.last.get(p.node, NodeState()), what)]
+        return [n for n in self.nodes if getattr(self.last.get(n, NodeState()), what)]
 
-    def _run(self):
+    def _receive(self):
+        """The parent's side: the latest states (for holders()) and the final report."""
+        while True:
+            try:
+                kind, value = self.conn.recv()
+            except (EOFError, OSError):
+                return
+            if kind == "states":
+                self.last = value
+            else:
+                self.report = value
+                return
+
+    def _sampler(self, conn):
+        """The child: samples until stop_event, then sends the report."""
+        try:
+            os.nice(-10)
+        except OSError:
+            pass  # not root: sampled at the default priority
+        probes = [NodeProbe(self.lab, n, self.vip) for n in self.nodes]
         prev = None
         while not self.stop_event.is_set():
             t = time.monotonic()
-            begun = [(p, p.begin()) for p in self.probes]
+            begun = [(p, p.begin()) for p in probes]
             deadline = time.monotonic() + CONTROL_TIMEOUT_S
             states = {p.node: p.finish(st, deadline) for p, st in begun}
             self._check(t, states)
+            if states != self.last:
+                conn.send(("states", states))
             self.last = states
             if prev is not None:
                 self.report.longest_gap_ms = max(self.report.longest_gap_ms, (t - prev) * 1000)
             prev = t
             self.report.samples += 1
             self.stop_event.wait(max(0.0, PERIOD_S - (time.monotonic() - t)))
+        for p in probes:
+            p.close()
+        conn.send(("report", self.report))
+        conn.close()
 
     def _check(self, t, states):
         for what, text in self.CHECKS:
