@@ -48,8 +48,11 @@ SwitchoverWatch::Step SwitchoverWatch::on_event(const json& ev) {
     step.exit = 0;
   } else if (name == "switchover_failed" && ours(ev)) {
     std::string reason = ev.value("reason", std::string());
-    step.error = "switchover of " + group_ + (to_.empty() ? "" : " to " + to_) +
-                 " failed: " + (reason.empty() ? "no reason given" : reason) + " (see hactl status)";
+    // The scheduler's refusal names the request itself ("switchover of G to N refused: ...").
+    step.error = reason.starts_with("switchover of ")
+                     ? reason + " (see hactl status)"
+                     : "switchover of " + group_ + (to_.empty() ? "" : " to " + to_) + " failed: " +
+                           (reason.empty() ? "no reason given" : reason) + " (see hactl status)";
     step.exit = 1;
   }
   return step;

@@ -18,6 +18,17 @@ constexpr std::int64_t kStartLostAfterMs = 30000;
 // A member's result is never lost by CPG; this only bounds the wait for one.
 constexpr std::int64_t kUnansweredLostAfterMs = 60000;
 constexpr std::int64_t kSchedulerErrorRetryMs = 5000;
+
+// Why a switchover did not move its group: the scheduler's note on the request (the target's
+// refusal: outdated volume, failures, standby ...), else the group's placement note.
+std::string refusal(const scheduler::Transition& tr, const Switchover& sw) {
+  const std::string asked = "switchover of " + sw.group + " ";
+  for (const auto& n : tr.notes)
+    if (n.starts_with(asked)) return clip_utf8(n, protocol::kMaxTextBytes);
+  for (const auto& p : tr.placements)
+    if (p.group == sw.group && !p.note.empty()) return clip_utf8(p.note, protocol::kMaxTextBytes);
+  return "group " + sw.group + " cannot run on " + sw.target.value_or("the other node");
+}
 }  // namespace
 
 void ClusterCore::maybe_schedule(Now now, Effects& fx) {
@@ -87,8 +98,7 @@ void ClusterCore::decide_switchover(const scheduler::Transition& tr, Effects& fx
     } else if (at_target && !tr.actions.empty()) {
       return;  // still recovering there: decide once it settles
     } else {
-      end.reason = p.note.empty() ? "group " + sw.group + " cannot run on " + sw.target.value_or("the other node")
-                                  : clip_utf8(p.note, protocol::kMaxTextBytes);
+      end.reason = refusal(tr, sw);
     }
     fx.broadcast.push_back(message(end));
     switchover_end_sent_ = sw.id;

@@ -51,6 +51,16 @@ TEST(SwitchoverWatch, Failure) {
   EXPECT_EQ(f.error, "switchover of mail to node2 failed: vip failed to start on node2 (see hactl status)");
 }
 
+TEST(SwitchoverWatch, ARefusalIsPrintedAsTheSchedulerWroteIt) {
+  SwitchoverWatch w(kAccepted, kSent);
+  auto f = w.on_event(ev("switchover_failed", {{"id", 123}, {"group", "mail"},
+                                               {"reason", "switchover of mail to node2 refused: volume r0 is outdated "
+                                                          "on node2; mail stays on node1"}}));
+  EXPECT_EQ(f.exit, 1);
+  EXPECT_EQ(f.error, "switchover of mail to node2 refused: volume r0 is outdated on node2; mail stays on node1 "
+                     "(see hactl status)");
+}
+
 TEST(SwitchoverWatch, TimeoutSaysTheGroupMayStillMove) {
   SwitchoverWatch w(kAccepted, kSent);
   EXPECT_EQ(w.timeout_message(500),

@@ -204,6 +204,10 @@ TEST_F(Fencing, FencePeerOutdatesAMemberAndWaitsForALostPeersFence) {
   settle();
   EXPECT_EQ(running_on("node1").size(), 3u);
   EXPECT_TRUE(running_on("node2").empty());
+  json end = last_event("node1", "switchover_failed");
+  ASSERT_FALSE(end.is_null());
+  EXPECT_NE(end["reason"].get<std::string>().find("volume r0 is outdated on node2"), std::string::npos)
+      << "the operator is told why: " << end["reason"];
   ASSERT_TRUE(command("node2", {{"cmd", "unfence_peer"}, {"volume", "r0"}}));
   settle();
   EXPECT_TRUE(has_event("node1", "volume_outdate_cleared"));
