@@ -30,7 +30,7 @@ Result<ClusterOptions> take_cluster_options(const std::vector<std::string>& args
       continue;
     }
     if (i + 1 == args.size()) return Error{a + " needs a value"};
-    std::string& dst = a == "--node" ? o.node : a == "--root" ? o.root : o.config;
+    std::string& dst = a == "--node" ? o.node : a == "--root" ? o.root : a == "--for" ? o.for_node : o.config;
     dst = args[++i];
     if (dst.empty()) return Error{a + " needs a value"};
   }

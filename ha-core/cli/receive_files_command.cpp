@@ -1,7 +1,9 @@
-// `hactl cluster receive-files [--check] [--force] [--root DIR] [--node NAME]`: the peer's side of
-// `hactl cluster setup`, run through ssh. Reads a file bundle from stdin (bounded), refuses
-// when a cluster is set up here (unless --force); --check stops there, else it writes each
-// file atomically. Never prints a file's content.
+// `hactl cluster receive-files --for NODE [--check] [--force] [--root DIR] [--node NAME]`:
+// the peer's side of `hactl cluster setup`, run through ssh. Refuses when this host is not
+// NODE (ssh reached another machine, or the host name is not the node's name, which hacored
+// needs), reads a file bundle from stdin (bounded), refuses when a cluster is set up here
+// (unless --force); --check stops there, else it writes each file atomically. Never prints
+// a file's content.
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,14 +34,20 @@ Result<std::string> read_stdin(std::size_t max) {
 }  // namespace
 
 int run_receive_files(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  auto opts = take_cluster_options(args, {"--check", "--force", "--root", "--node"});
-  if (!opts || !opts->rest.empty()) {
-    err << "hactl: cluster receive-files: " << (opts ? "unexpected argument " + opts->rest[0] : opts.error()) << "\n"
-        << "usage: hactl cluster receive-files [--check] [--force] [--root DIR] [--node THIS_NODE]   (a file bundle on stdin; run by "
+  auto opts = take_cluster_options(args, {"--check", "--force", "--root", "--node", "--for"});
+  if (!opts || !opts->rest.empty() || opts->for_node.empty()) {
+    err << "hactl: cluster receive-files: " << (!opts ? opts.error() : opts->rest.empty() ? std::string("--for NODE is required") : "unexpected argument " + opts->rest[0]) << "\n"
+        << "usage: hactl cluster receive-files --for NODE [--check] [--force] [--root DIR] [--node THIS_NODE]   (a file bundle on stdin; run by "
            "`hactl cluster setup` through ssh)\n";
     return 2;
   }
   std::string self = node_name_or_hostname(opts->node);
+  if (self != opts->for_node) {
+    err << "hactl: this host is named '" << self << "' (uname -n), not " << opts->for_node
+        << ": the address reaches another machine, or the host name differs from the node's name (hacored needs "
+           "them equal); nothing was written\n";
+    return 1;
+  }
   auto bytes = read_stdin(bootstrap::kMaxBundleBytes);
   if (!bytes) {
     err << "hactl: " << bytes.error() << "\n";

@@ -1,6 +1,7 @@
 // `hactl cluster setup`: on one node, makes the new cluster's files (bootstrap::make_bootstrap_plan),
 // checks that neither node has a cluster (the peer through `hactl cluster receive-files
-// --check` over ssh), writes the peer's files, then this node's. Nothing is written
+// --for PEER --check` over ssh, which also checks ssh reached the peer by its host name),
+// writes the peer's files, then this node's. Nothing is written
 // anywhere until both checks passed; keys travel on ssh's stdin only.
 #include <sys/random.h>
 
@@ -32,11 +33,11 @@ Result<std::string> random_bytes(std::size_t n) {
 
 // The peer: --check first (refuses over a cluster there), then the files.
 Status write_on_peer(const Peer& peer, const std::string& bundle, bool force, std::ostream& out) {
-  std::vector<std::string> args = {"cluster", "receive-files", "--check"};
+  std::vector<std::string> args = {"cluster", "receive-files", "--for", peer.name, "--check"};
   if (force) args.push_back("--force");
   auto checked = run_hactl_on_peer(peer, args, bundle, kPeerTimeoutMs);
   if (!checked) return Error{checked.error() + "\nnothing was written on either node"};
-  args.erase(args.begin() + 2);
+  args.erase(args.begin() + 4);
   auto written = run_hactl_on_peer(peer, args, bundle, kPeerTimeoutMs);
   if (!written) return Error{written.error() + "\nnothing was written on this node"};
   out << peer.name << " (through ssh to " << peer.address << "):\n" << written->out;

@@ -107,8 +107,8 @@ class SetupTest(ClusterCase):
         self.assertEqual(p.returncode, 0, p.err)
         first = self.secrets(self.local)
         calls = self.ssh_calls()
-        self.assertEqual(calls, [["root@127.0.0.12", "hactl", "cluster", "receive-files", "--check"],
-                                 ["root@127.0.0.12", "hactl", "cluster", "receive-files"]])
+        self.assertEqual(calls, [["root@127.0.0.12", "hactl", "cluster", "receive-files", "--for", "mail-ha2", "--check"],
+                                 ["root@127.0.0.12", "hactl", "cluster", "receive-files", "--for", "mail-ha2"]])
         self.assert_no_secret_in([json.dumps(calls), p.stdout, p.stderr], first)
         again = self.setup_cluster("--force")
         self.assertEqual(again.returncode, 0, again.err)
@@ -167,6 +167,14 @@ class SetupTest(ClusterCase):
         self.assertEqual(self.tree(self.local), {})
         self.assertEqual(self.tree(self.peer), {})
 
+    def test_refuses_when_ssh_reaches_a_host_of_another_name(self):
+        p = self.setup_cluster(FAKE_PEER_NODE="mail-old")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("mail-ha2: hactl: this host is named 'mail-old' (uname -n), not mail-ha2: the address reaches "
+                      "another machine, or the host name differs", p.err)
+        self.assertEqual(self.tree(self.local), {})
+        self.assertEqual(self.tree(self.peer), {})
+
     def test_bad_arguments_are_named(self):
         p = self.hactl("cluster", "setup", "--name", "mail", "mail-ha1=127.0.0.300", "mail-ha2=127.0.0.12")
         self.assertEqual(p.returncode, 2)
@@ -195,7 +203,7 @@ class ReceiveFilesTest(ClusterCase):
     def test_a_truncated_bundle_is_refused_and_nothing_written(self):
         data = self.bundle()
         target = os.path.join(self.dir, "other")
-        p = self.hactl("cluster", "receive-files", "--root", target, stdin=data[:200])
+        p = self.hactl("cluster", "receive-files", "--for", "h", "--node", "h", "--root", target, stdin=data[:200])
         self.assertEqual(p.returncode, 1)
         self.assertRegex(p.err, r"^hactl: file bundle: file 1 \(/etc/corosync/authkey\): truncated: 256 content bytes "
                                 r"announced, \d+ left\n$")
@@ -205,15 +213,16 @@ class ReceiveFilesTest(ClusterCase):
     def test_check_writes_nothing_and_the_bundle_installs(self):
         data = self.bundle()
         target = os.path.join(self.dir, "other")
-        p = self.hactl("cluster", "receive-files", "--check", "--root", target, stdin=data)
+        p = self.hactl("cluster", "receive-files", "--for", "h", "--node", "h", "--check", "--root", target, stdin=data)
         self.assertEqual(p.returncode, 0, p.err)
         self.assertFalse(os.path.exists(target))
-        p = self.hactl("cluster", "receive-files", "--root", target, stdin=data)
+        p = self.hactl("cluster", "receive-files", "--for", "h", "--node", "h", "--root", target, stdin=data)
         self.assertEqual(p.returncode, 0, p.err)
         self.assertEqual(self.tree(target), self.tree(self.local))
 
     def test_another_version_is_refused(self):
-        p = self.hactl("cluster", "receive-files", "--root", self.local, stdin=b"hamail-files 2\nend 0\n")
+        p = self.hactl("cluster", "receive-files", "--for", "h", "--node", "h", "--root", self.local,
+                       stdin=b"hamail-files 2\nend 0\n")
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.err, "hactl: file bundle: version 2, this hactl reads version 1 (install the same hamail "
                                 "version on both nodes)\n")

@@ -30,6 +30,7 @@ struct ClusterOptions {
   std::string node;    // --node NAME: this node's name (default: the host name)
   std::string root;    // --root DIR: prefix of every path written or checked
   std::string config;  // --config FILE (default /etc/hamail/cluster.yaml)
+  std::string for_node;  // --for NAME (receive-files): the node the files are meant for
   bool force = false;  // --force
   bool all = false;    // --all
   bool check = false;  // --check
