@@ -17,6 +17,11 @@ std::string comma_joined(const std::vector<std::string>& items) {
   return s;
 }
 
+std::string cluster_exists_text(const std::string& where, const std::vector<std::string>& paths) {
+  return "a cluster is set up on " + where + ": " + comma_joined(paths) + (paths.size() == 1 ? " exists" : " exist") +
+         " (add --force to replace them)";
+}
+
 Result<ClusterOptions> take_cluster_options(const std::vector<std::string>& args, const std::set<std::string>& allowed) {
   ClusterOptions o;
   for (std::size_t i = 0; i < args.size(); ++i) {

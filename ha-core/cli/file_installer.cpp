@@ -94,6 +94,17 @@ std::vector<std::string> FileInstaller::blocking(const std::vector<bootstrap::Pl
   return bootstrap::blocking_files(files, [this](const std::string& p) { return state_of(p); });
 }
 
+Status FileInstaller::check_writable(const std::vector<bootstrap::PlannedFile>& files) const {
+  for (const auto& f : files) {
+    std::filesystem::path dir = std::filesystem::path(on_disk(f.path)).parent_path();
+    std::error_code ec;
+    while (!std::filesystem::exists(dir, ec) && dir.has_relative_path()) dir = dir.parent_path();
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      return Error{dir.string() + ": cannot write there (" + std::strerror(errno) + "): run as root, or give --root DIR"};
+  }
+  return Status::ok();
+}
+
 Status FileInstaller::install(const std::vector<bootstrap::PlannedFile>& files, std::ostream& out) const {
   for (const auto& f : files) {
     if (auto st = write_atomically(on_disk(f.path), f.mode, f.content); !st) return st;

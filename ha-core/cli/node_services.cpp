@@ -65,7 +65,18 @@ Status start_node_units(std::ostream& out) {
   if (auto st = unit_action(hacored_stopped ? "restart" : "start", "corosync", out); !st) return st;
   for (const char* unit : {"drbdlited", "hacored"})
     if (auto st = unit_action("start", unit, out); !st) return st;
-  return Status::ok();
+  // A unit whose condition fails (no /etc/hamail/cluster.yaml) "starts" with exit 0 and stays inactive.
+  auto after = unit_states(kNodeUnits);
+  if (!after) return Error{after.error()};
+  std::string list, first;
+  for (const auto& u : kNodeUnits) {
+    if (after->at(u) == "active") continue;
+    list += (list.empty() ? "" : ", ") + u + " is " + after->at(u);
+    if (first.empty()) first = u;
+  }
+  if (first.empty()) return Status::ok();
+  return Error{"after the start, " + list + ": see `systemctl status " + first +
+               "` (drbdlited and hacored start only with /etc/hamail/cluster.yaml in place)"};
 }
 
 Status stop_node_units(std::ostream& out) {

@@ -61,8 +61,11 @@ int run_receive_files(const std::vector<std::string>& args, std::ostream& out, s
   FileInstaller here(opts->root);
   std::vector<std::string> blocking = here.blocking(*files);
   if (!blocking.empty() && !opts->force) {
-    err << "hactl: a cluster is set up on " << self << ": " << comma_joined(blocking)
-        << (blocking.size() == 1 ? " exists" : " exist") << " (add --force to replace them)\n";
+    err << "hactl: " << cluster_exists_text(self, blocking) << "\n";
+    return 1;
+  }
+  if (auto st = here.check_writable(*files); !st) {
+    err << "hactl: " << st.message() << "\n";
     return 1;
   }
   if (opts->check) return 0;

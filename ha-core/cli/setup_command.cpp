@@ -61,34 +61,24 @@ int run_cluster_setup(const std::vector<std::string>& args, std::ostream& out, s
     err << "hactl: cluster setup: " << request.error() << "\n" << kClusterUsage;
     return 2;
   }
+  auto fail = [&err](const std::string& message) {
+    err << "hactl: cluster setup: " << message << "\n";
+    return 1;
+  };
   std::vector<std::pair<std::string, std::string>> nodes;
   for (const auto& n : request->nodes) nodes.emplace_back(n.name, n.ring_addrs[0]);
   auto peer = find_peer(nodes, opts->node, "the command line");
-  if (!peer) {
-    err << "hactl: cluster setup: " << peer.error() << "\n";
-    return 1;
-  }
+  if (!peer) return fail(peer.error());
   auto plan = bootstrap::make_bootstrap_plan(*request, random_bytes);
-  if (!plan) {
-    err << "hactl: cluster setup: " << plan.error() << "\n";
-    return 1;
-  }
+  if (!plan) return fail(plan.error());
   FileInstaller here(opts->root);
-  if (auto blocking = here.blocking(plan->files); !blocking.empty() && !opts->force) {
-    err << "hactl: cluster setup: a cluster is set up on this node: " << comma_joined(blocking)
-        << (blocking.size() == 1 ? " exists" : " exist") << " (add --force to replace them); nothing was written on either node\n";
-    return 1;
-  }
-  if (auto st = write_on_peer(*peer, bootstrap::encode_bundle(plan->files), opts->force, out); !st) {
-    err << "hactl: cluster setup: " << st.message() << "\n";
-    return 1;
-  }
+  if (auto blocking = here.blocking(plan->files); !blocking.empty() && !opts->force)
+    return fail(cluster_exists_text("this node", blocking) + "; nothing was written on either node");
+  if (auto st = here.check_writable(plan->files); !st) return fail(st.message() + "; nothing was written on either node");
+  if (auto st = write_on_peer(*peer, bootstrap::encode_bundle(plan->files), opts->force, out); !st) return fail(st.message());
   out << node_name_or_hostname(opts->node) << " (this node):\n";
-  if (auto st = here.install(plan->files, out); !st) {
-    err << "hactl: cluster setup: " << st.message() << "\n"
-        << "the peer's files are written; fix this and run the same setup again with --force\n";
-    return 1;
-  }
+  if (auto st = here.install(plan->files, out); !st)
+    return fail(st.message() + "\nthe peer's files are written; fix this and run the same setup again with --force");
   next_steps(*request, out);
   return 0;
 }

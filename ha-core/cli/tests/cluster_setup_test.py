@@ -175,6 +175,19 @@ class SetupTest(ClusterCase):
         self.assertEqual(self.tree(self.local), {})
         self.assertEqual(self.tree(self.peer), {})
 
+    def test_a_user_who_cannot_write_is_told_before_anything_is_written(self):
+        if os.geteuid() != 0 or not shutil.which("setpriv"):
+            self.skipTest("needs root and setpriv to run hactl as nobody")
+        os.chmod(self.dir, 0o755)
+        os.chmod(self.local, 0o755)
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", HACTL] + SETUP +
+                           ["--node", "mail-ha1", "--root", self.local], capture_output=True, text=True, timeout=60,
+                           env=self.env)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("hactl: cluster setup: %s: cannot write there (Permission denied): run as root, or give --root DIR; "
+                      "nothing was written on either node" % self.local, p.stderr)
+        self.assertEqual(self.ssh_calls(), [])
+
     def test_bad_arguments_are_named(self):
         p = self.hactl("cluster", "setup", "--name", "mail", "mail-ha1=127.0.0.300", "mail-ha2=127.0.0.12")
         self.assertEqual(p.returncode, 2)
@@ -239,8 +252,9 @@ class ServicesTest(ClusterCase):
         self.assertEqual(p.returncode, 0, p.err)
         self.assertEqual(self.systemctl_calls(), [
             "local is-active hacored", "local restart corosync", "local start drbdlited", "local start hacored",
+            "local is-active corosync drbdlited hacored",
             "mail-ha2 is-active hacored", "mail-ha2 restart corosync", "mail-ha2 start drbdlited",
-            "mail-ha2 start hacored"])
+            "mail-ha2 start hacored", "mail-ha2 is-active corosync drbdlited hacored"])
         self.assertEqual(self.ssh_calls()[-1], ["root@127.0.0.12", "hactl", "cluster", "start"])
         self.assertIn("mail-ha1:\n  systemctl restart corosync: done\n", p.out)
         self.assertIn("mail-ha2:\n  systemctl restart corosync: done\n", p.out)
@@ -249,7 +263,15 @@ class ServicesTest(ClusterCase):
         p = self.hactl("cluster", "start", "--node", "mail-ha1", FAKE_UNIT_STATES='{"hacored": "active"}')
         self.assertEqual(p.returncode, 0, p.err)
         self.assertEqual(self.systemctl_calls(), ["local is-active hacored", "local start corosync",
-                                                  "local start drbdlited", "local start hacored"])
+                                                  "local start drbdlited", "local start hacored",
+                                                  "local is-active corosync drbdlited hacored"])
+
+    def test_a_unit_that_stays_inactive_is_an_error(self):
+        p = self.hactl("cluster", "start", "--node", "mail-ha1", FAKE_CONDITION_FAILS="drbdlited,hacored")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("hactl: cluster start: after the start, drbdlited is inactive, hacored is inactive: see "
+                      "`systemctl status drbdlited` (drbdlited and hacored start only with /etc/hamail/cluster.yaml in "
+                      "place)", p.err)
 
     def test_stop_all_the_peer_first_in_reverse(self):
         cfg = self.write_config()

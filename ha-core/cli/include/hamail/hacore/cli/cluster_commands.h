@@ -47,5 +47,7 @@ Result<Peer> find_peer(const std::vector<std::pair<std::string, std::string>>& n
 
 // "a, b, c" (paths and node names in messages).
 std::string comma_joined(const std::vector<std::string>& items);
+// "a cluster is set up on WHERE: P1, P2 exist (add --force to replace them)".
+std::string cluster_exists_text(const std::string& where, const std::vector<std::string>& paths);
 
 }  // namespace hamail::hactl

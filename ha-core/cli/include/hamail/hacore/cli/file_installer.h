@@ -22,6 +22,9 @@ class FileInstaller {
   // The planned paths that refuse the setup here without --force (bootstrap::blocking_files
   // on what is on disk; cluster.yaml as the package installs it blocks nothing).
   std::vector<std::string> blocking(const std::vector<bootstrap::PlannedFile>& files) const;
+  // Whether each file's directory (or its nearest existing ancestor, to be created) is
+  // writable here: checked before anything is written anywhere. The error names it.
+  Status check_writable(const std::vector<bootstrap::PlannedFile>& files) const;
   // Writes every file in order, each line of `out` naming one (path and mode, never content);
   // stops at the first that fails, naming it.
   Status install(const std::vector<bootstrap::PlannedFile>& files, std::ostream& out) const;

@@ -22,7 +22,8 @@ Result<std::map<std::string, std::string>> unit_states(const std::vector<std::st
 // Starts this node's units, one systemctl call each, and says what it did on `out`. While
 // hacored is stopped here (inactive or failed), corosync is restarted rather than started,
 // so that it reads the corosync.conf just written (Debian's package starts corosync at
-// install with its own example); with hacored running, a restart would bounce it.
+// install with its own example); with hacored running, a restart would bounce it. Then
+// every unit must be active (a failed ConditionPathExists starts nothing, with exit 0).
 Status start_node_units(std::ostream& out);
 // Stops hacored (its groups move to the peer), drbdlited, corosync; stops at the first failure.
 Status stop_node_units(std::ostream& out);
