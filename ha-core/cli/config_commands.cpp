@@ -10,8 +10,7 @@
 #include "hamail/hacore/cli/heartbeat_import_command.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/config/corosync_conf.h"
-#include "hamail/uv/child_process.h"
-#include "hamail/uv/event_loop.h"
+#include "hamail/hacore/cli/program_runner.h"
 
 namespace hamail::hactl {
 namespace {
@@ -51,22 +50,15 @@ int check_volumes(const std::string& file) {
     std::cerr << "warning: volumes: not checked: the drbdlite program (drbd-lite) is not installed\n";
     return 0;
   }
-  auto loop = uv::EventLoop::create();
-  if (!loop) {
-    std::cerr << "hactl: " << loop.error() << "\n";
-    return 1;
-  }
   uv::ChildOptions o;
   o.argv = {*drbdlite, "config", "check", file};
   o.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"};
   o.timeout_ms = 10000;
-  std::optional<uv::ChildResult> result;
-  auto child = uv::ChildProcess::spawn(**loop, o, [&](uv::ChildResult r) { result = std::move(r); });
-  if (!child) {
-    std::cerr << "hactl: volumes: " << child.error() << "\n";
+  auto result = run_program(std::move(o));
+  if (!result) {
+    std::cerr << "hactl: volumes: " << result.error() << "\n";
     return 1;
   }
-  (*loop)->run();
   std::cout << result->stdout_data;
   std::cerr << result->stderr_data;
   if (result->exit_code == 0) return 0;

@@ -7,6 +7,7 @@
 
 #include "hamail/hacore/cli/control_target.h"
 #include "hamail/hacore/cli/event_text.h"
+#include "hamail/hacore/cli/node_services.h"
 #include "hamail/hacore/cli/status_text.h"
 
 namespace hamail::hactl {
@@ -100,6 +101,14 @@ int run_fence_peer(const Invocation& inv, ControlClient& client, std::ostream& o
   return fail(err, "fence-peer " + inv.volume + ": no answer within the timeout (" + last + ")");
 }
 
+// hacored cannot be reached: whether it and corosync run here (systemd), and how to start
+// them. Nothing when systemd cannot tell (no systemd, as in the lab's namespaces).
+void say_what_is_not_running(std::ostream& err) {
+  auto states = unit_states({"corosync", "hacored"});
+  if (!states) return;
+  if (std::string hint = not_running_hint(*states); !hint.empty()) err << hint << "\n";
+}
+
 }  // namespace
 
 int run_daemon_command(const Invocation& inv, std::ostream& out, std::ostream& err) {
@@ -107,7 +116,11 @@ int run_daemon_command(const Invocation& inv, std::ostream& out, std::ostream& e
   if (!ep) return fail(err, ep.error());
   if (inv.command == Command::switchover) return run_switchover(inv, *ep, out, err);
   auto client = ControlClient::connect(*ep);
-  if (!client) return fail(err, client.error());
+  if (!client) {
+    fail(err, client.error());
+    if (inv.command == Command::status) say_what_is_not_running(err);
+    return 1;
+  }
   if (inv.command == Command::status) return run_status(inv, *client, out, err);
   if (inv.command == Command::events) return run_events(inv, *client, out, err);
   if (inv.command == Command::fence_peer) return run_fence_peer(inv, *client, out, err);

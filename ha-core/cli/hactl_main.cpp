@@ -1,11 +1,13 @@
 // hactl: the operator's command-line interface to the cluster: offline `config`
-// commands on cluster.yaml, and the commands that talk to hacored's control socket.
+// commands on cluster.yaml, `cluster` setup/start/stop, and the commands that talk to
+// hacored's control socket.
 #include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "hamail/base/version.h"
+#include "hamail/hacore/cli/cluster_commands.h"
 #include "hamail/hacore/cli/config_commands.h"
 #include "hamail/hacore/cli/daemon_commands.h"
 #include "hamail/hacore/cli/invocation.h"
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "config") return run_config_command({args.begin() + 1, args.end()});
+  if (args[0] == "cluster") return run_cluster_command({args.begin() + 1, args.end()}, std::cout, std::cerr);
   auto inv = parse_invocation(args, now_epoch_ms());
   if (!inv) {
     std::cerr << "hactl: " << inv.error() << "\n" << kUsage;

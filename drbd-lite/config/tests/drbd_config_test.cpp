@@ -70,6 +70,21 @@ TEST(DrbdConfig, ShippedExamplesAreValid) {
   EXPECT_EQ(example.config->volumes[0].device, "/dev/vdb");
 }
 
+// What `hactl cluster setup` writes (ha-core's golden output for one --volume): the volume
+// and its secret as drbd-lite reads them.
+TEST(DrbdConfig, ClusterSetupOutputLoads) {
+  std::string f = std::string(HAMAIL_SOURCE_DIR) + "/ha-core/bootstrap/tests/golden/cluster.yaml";
+  DrbdConfigLoad load = load_drbd_config(f);
+  std::vector<std::string> errs;
+  for (const auto& e : load.errors) errs.push_back(e.to_string());
+  ASSERT_TRUE(load.config) << joined(errs);
+  ASSERT_EQ(load.config->volumes.size(), 1u);
+  EXPECT_EQ(load.config->volumes[0].secret_file, "/etc/hamail/r0.secret");
+  EXPECT_EQ(load.config->volumes[0].device, "/dev/vg/mail");
+  ASSERT_NE(load.config->peer_of("mail-ha1"), nullptr);
+  EXPECT_EQ(load.config->peer_of("mail-ha1")->replication_addr, "203.0.113.12");
+}
+
 TEST(DrbdConfig, ErrorsInHaCoreSectionsDoNotStopDrbdLite) {
   std::string y = kValid + "groups: 5\nstonith:\n  enabld: true\nbogus_section: [1, 2]\n";
   EXPECT_TRUE(errors_of(y).empty()) << joined(errors_of(y));
