@@ -57,8 +57,8 @@ void render_volumes(std::ostream& o, const Haresources& res, const Notes& notes)
       << "   # create it: a shared secret, mode 0600, the same on both nodes\n"
       << "    fencing: resource-and-stonith     # a Primary that loses its peer freezes I/O until ha-core answers\n"
       << "    handlers:\n"
-      << "      fence_peer: /usr/sbin/hactl fence-peer --volume \"$DRBD_RESOURCE\"\n"
-      << "      unfence_peer: /usr/sbin/hactl unfence-peer --volume \"$DRBD_RESOURCE\"\n";
+      << "      fence_peer: /usr/bin/hactl fence-peer --volume \"$DRBD_RESOURCE\"\n"
+      << "      unfence_peer: /usr/bin/hactl unfence-peer --volume \"$DRBD_RESOURCE\"\n";
   }
   o << "\n";
 }
