@@ -151,6 +151,7 @@ class Violation:
 class MonitorReport:
     samples: int = 0
     longest_gap_ms: float = 0.0
+    slowest_sample_ms: float = 0.0  # reading both nodes (a long gap with a short sample: the sampler waited for a CPU)
     violations: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # (host time, "node2 +vip")
 
@@ -221,6 +222,7 @@ class InvariantMonitor:
             begun = [(p, p.begin()) for p in probes]
             deadline = time.monotonic() + CONTROL_TIMEOUT_S
             states = {p.node: p.finish(st, deadline) for p, st in begun}
+            self.report.slowest_sample_ms = max(self.report.slowest_sample_ms, (time.monotonic() - t) * 1000)
             self._check(t, states)
             if states != self.last:
                 conn.send(("states", states))

@@ -28,8 +28,10 @@ def table(rows):
             out.append(f"{'':<25} ERROR: {e}")
     passed = sum(r.passed for r in rows)
     if rows:
+        worst = max(rows, key=lambda r: r.longest_sample_gap_ms)
         out.append(f"monitors: {sum(r.samples for r in rows)} samples of both nodes, the longest gap between two "
-                   f"{max(r.longest_sample_gap_ms for r in rows):.0f} ms")
+                   f"{worst.longest_sample_gap_ms:.0f} ms (in {worst.scenario}), the slowest sample "
+                   f"{max(r.slowest_sample_ms for r in rows):.0f} ms")
     out.append(f"{passed}/{len(rows)} passed; messages = acknowledged and read back / acknowledged (+d: extra copies "
                f"of messages sent twice); writes = acknowledged and read back / acknowledged; outage = the clients' "
                f"longest wait for a 250 across the fault")

@@ -32,6 +32,7 @@ class Row:
     violations: list = field(default_factory=list)
     samples: int = 0
     longest_sample_gap_ms: float = 0.0
+    slowest_sample_ms: float = 0.0
     errors: list = field(default_factory=list)
     seconds: float = 0.0
 
@@ -140,6 +141,7 @@ def run(cluster, scenario, run_no, seed, log):
     row.violations = [f"{v.what} for {(v.last - v.first) * 1000:.0f} ms ({v.samples} samples)"
                       for v in report.violations]
     row.samples, row.longest_sample_gap_ms = report.samples, report.longest_gap_ms
+    row.slowest_sample_ms = report.slowest_sample_ms
     row.happened = cluster.fences(ctx.marks) + row.happened
     if active:
         row.writes = writers.acked()
