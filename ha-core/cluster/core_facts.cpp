@@ -30,6 +30,9 @@ Status ClusterCore::handle(const protocol::ProbeReport& m, const Delivery& d, Ef
     it = it->first.second == m.node ? state_.degraded.erase(it) : std::next(it);
   if (m.node == me_) degraded_here_.clear();  // the next monitor result reports it again
   for (const auto& [key, st] : after) state_.resources[key] = st;
+  std::erase_if(state_.in_flight, [&](const auto& e) { return e.first.second == m.node; });
+  for (const auto& res : m.busy)
+    if (resource(res)) state_.in_flight[{res, m.node}] = d.now.mono_ms;
   state_.probed.insert(m.node);
   event(fx, d.now, "probe_done", {{"node", m.node}, {"resources", reported}});
   // Always a new epoch (not only when something differs): a node that just joined would

@@ -44,6 +44,7 @@ protocol::ProbeReport ClusterCore::probe_report() const {
       auto it = state_.resources.find({r.name, me_});
       auto known = it == state_.resources.end() ? ResourceStatus::stopped : it->second;
       if (busy) known = known == ResourceStatus::promoted ? ResourceStatus::promoted : ResourceStatus::started;
+      if (busy) report.busy.insert(r.name);
       if (auto done = answered_here_.find(r.name); busy && done != answered_here_.end()) known = done->second;
       report.resources[r.name] = known;
     }

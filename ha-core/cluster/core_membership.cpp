@@ -45,6 +45,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
   }
   if (state_.transition) abort_transition("membership changed", now, fx, false);  // identical on every node
   if (unanswered_ && !state_.members.count(unanswered_->node)) unanswered_.reset();  // its result never comes
+  std::erase_if(state_.in_flight, [&](const auto& e) { return !state_.members.count(e.first.second); });
   if (!joined.empty() && joined_) greet_newcomers(before, now_members, now, fx);
   maybe_schedule(now, fx);
 }

@@ -2,6 +2,8 @@
 // back-off, transition or incompatible peer holds it), the DC runs the scheduler, decides
 // a pending switchover and multicasts the plan as transition_start, stamped with the facts
 // epoch it was made from. Also where groups run, and when a failover has ended.
+#include <algorithm>
+
 #include "core_invariants.h"
 #include "hamail/hacore/cluster/cluster_core.h"
 #include "hamail/base/utf8_text.h"
@@ -43,6 +45,12 @@ void ClusterCore::maybe_schedule(Now now, Effects& fx) {
   }
   for (const auto& n : state_.members)
     if (!state_.probed.count(n)) return;  // facts first
+  // An action still running on a member (its transition aborted, maybe by another DC): what
+  // follows it in its group must not start before it ends (a daemon started on its mount
+  // point before the mount: the split-brain suite's freeze-active under ASan). Bounded.
+  if (std::any_of(state_.in_flight.begin(), state_.in_flight.end(),
+                  [&](const auto& e) { return now.mono_ms - e.second < kUnansweredLostAfterMs; }))
+    return;
   if (now.mono_ms < next_schedule_ms_) return;
   if (auto missing = boot_waiting_for(); !missing.empty()) {
     if (!boot_wait_noted_) {

@@ -127,6 +127,7 @@ void ClusterCore::apply_result_facts(const protocol::ActionResult& m, Now now, E
     busy_.erase(m.resource);
     answered_here_.erase(m.resource);
   }
+  state_.in_flight.erase({m.resource, m.node});
   ResourceStatus st = m.kind == ActionKind::stop ? ResourceStatus::stop_failed : ResourceStatus::failed;
   if (m.ok) {
     st = m.kind == ActionKind::promote ? ResourceStatus::promoted

@@ -54,6 +54,13 @@ Body probe_report(JsonFields& f) {
                       (st.is_string() ? "\"" + clip_utf8(st.get<std::string>(), 32) + "\"" : json_kind(st)));
     }
   }
+  for (const auto& b : f.array("busy", kMaxResources)) {
+    if (!b.is_string() || b.get_ref<const std::string&>().empty() || b.get_ref<const std::string&>().size() > kMaxNameBytes) {
+      f.fail("busy", "expected resource names of 1 to " + std::to_string(kMaxNameBytes) + " bytes");
+      break;
+    }
+    m.busy.insert(b.get<std::string>());
+  }
   return m;
 }
 

@@ -20,6 +20,7 @@ struct Fields {
     for (const auto& [res, st] : m.resources) r[res] = scheduler::to_string(st);
     j["node"] = m.node;
     j["resources"] = r;
+    j["busy"] = m.busy;
   }
   void operator()(const Failure& m) {
     j.update({{"node", m.node}, {"resource", m.resource}, {"op", m.op}, {"rc", m.rc}, {"reason", m.reason}});

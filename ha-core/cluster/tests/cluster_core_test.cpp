@@ -76,6 +76,47 @@ TEST_F(Sim, NodeLossFailsOverWithATimedFailover) {
   EXPECT_TRUE(warned);
 }
 
+// The split-brain suite's freeze-active under ASan: node2 was taking the group over, its
+// filesystem start still running, when node1 (lower id) came back and became DC; the new DC
+// knew nothing of that action, took node2's probe ("possibly active") as running and started
+// smtpd on the mount point before the mount. An action in flight on a member holds every plan.
+TEST_F(Sim, ANewDcWaitsForAnActionStillRunningOnAMember) {
+  membership({"node1", "node2"});
+  settle();
+  lose("node1");
+  // node2 takes the group over; hold its promote of vol (a slow agent) when it is asked for.
+  std::optional<Pending> held;
+  for (int i = 0; i < 2000 && !held; ++i) {
+    mono_ += 5;
+    wall_ += 5;
+    if (!cpg_.empty()) {
+      Wire m = cpg_.front();
+      cpg_.pop_front();
+      deliver(m.sender, m.bytes);
+    } else if (!pending_.empty()) {
+      Pending p = pending_.front();
+      pending_.pop_front();
+      if (p.what == "run" && p.resource == "vol" && p.action.kind == scheduler::ActionKind::promote) held = p;
+      else run_pending(p);
+    }
+  }
+  ASSERT_TRUE(held) << "node2 never promoted vol";
+  // node1's hacored starts afresh (a rebooted node) and joins: the lower id, so the DC.
+  cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");
+  membership({"node1", "node2"});
+  settle();
+  EXPECT_TRUE(cores_["node1"]->is_dc());
+  EXPECT_EQ(running_on("node2"), (std::set<std::string>{"vip", "vol"})) << "nothing else until the promote ends";
+  EXPECT_TRUE(running_on("node1").empty());
+  EXPECT_EQ(cores_["node1"]->state().in_flight.size(), 1u);
+  // The promote ends: the plan goes on from what it left.
+  run_pending(*held);
+  settle();
+  EXPECT_TRUE(cores_["node1"]->state().in_flight.empty());
+  EXPECT_EQ(running_on("node1").size() + running_on("node2").size(), 3u) << "the group runs, once";
+  EXPECT_TRUE(double_starts_.empty()) << double_starts_.front();
+}
+
 TEST_F(Sim, ARestartedLowerIdNodeLearnsTheClusterHistoryInsteadOfWipingIt) {
   membership({"node1", "node2"});
   settle();

@@ -34,7 +34,7 @@ inline std::vector<protocol::Message> one_of_each() {
   std::vector<Message> out;
   auto add = [&](Body b, std::string from = "node1") { out.push_back(Message{kVersion, std::move(from), std::move(b)}); };
   add(Hello{"node1"});
-  add(ProbeReport{"node1", {{"vip", ResourceStatus::started}, {"vol", ResourceStatus::promoted}}});
+  add(ProbeReport{"node1", {{"vip", ResourceStatus::started}, {"vol", ResourceStatus::promoted}}, {"vol"}});
   add(Failure{"node1", "smtpd", "monitor", 7, "not running"});
   add(TransitionStart{10, 0,
                       {{"node1", "vip", ActionKind::start, "group mail starts"},

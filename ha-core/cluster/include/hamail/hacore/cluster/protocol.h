@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,7 +24,7 @@
 
 namespace hamail::cluster::protocol {
 
-inline constexpr int kVersion = 3;  // 3: fencing (fence_result, fence_node, confirm_off, outdate)
+inline constexpr int kVersion = 4;  // 3: fencing (fence_result, fence_node, confirm_off, outdate); 4: probe_report.busy
 inline constexpr int kLegacyVersion = 1;  // what a message without "v" is
 // Whether this node reads (and may cooperate with) a peer speaking `version`.
 constexpr bool compatible(int version) { return version == kVersion; }
@@ -47,6 +48,7 @@ struct Hello { std::string node; };  // "I am here, speaking the envelope's vers
 struct ProbeReport {
   std::string node;
   std::map<std::string, scheduler::ResourceStatus> resources;  // what runs there (absent: stopped)
+  std::set<std::string> busy;  // an action still runs there (its transition may have ended): no plan until its result
 };
 struct Failure {
   std::string node, resource;

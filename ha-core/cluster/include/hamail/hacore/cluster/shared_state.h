@@ -75,6 +75,10 @@ struct SharedState {
   std::map<scheduler::ResourceOnNode, scheduler::FailureRecord> failures;
   // Running but degraded (a monitor's OCF 190/191), with the agent's reason: a warning.
   std::map<scheduler::ResourceOnNode, std::string> degraded;  // last_failure: monotonic
+  // Actions still running on a member, as its probe report says (their transition ended, or
+  // was run by another DC): no plan until each result (or the member's loss), since what
+  // follows the resource in its group must not start before it. Value: since (monotonic).
+  std::map<scheduler::ResourceOnNode, std::int64_t> in_flight;
   bool maintenance = false;
   std::optional<Switchover> switchover;
   std::optional<RunningTransition> transition;
