@@ -86,20 +86,8 @@ TEST_F(Sim, ANewDcWaitsForAnActionStillRunningOnAMember) {
   lose("node1");
   // node2 takes the group over; hold its promote of vol (a slow agent) when it is asked for.
   std::optional<Pending> held;
-  for (int i = 0; i < 2000 && !held; ++i) {
-    mono_ += 5;
-    wall_ += 5;
-    if (!cpg_.empty()) {
-      Wire m = cpg_.front();
-      cpg_.pop_front();
-      deliver(m.sender, m.bytes);
-    } else if (!pending_.empty()) {
-      Pending p = pending_.front();
-      pending_.pop_front();
-      if (p.what == "run" && p.resource == "vol" && p.action.kind == scheduler::ActionKind::promote) held = p;
-      else run_pending(p);
-    }
-  }
+  for (int i = 0; i < 2000 && !held; ++i)
+    held = step([](const Pending& p) { return p.resource == "vol" && p.action.kind == scheduler::ActionKind::promote; });
   ASSERT_TRUE(held) << "node2 never promoted vol";
   // node1's hacored starts afresh (a rebooted node) and joins: the lower id, so the DC.
   cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");

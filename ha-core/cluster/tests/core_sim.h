@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "hamail/hacore/cluster/cluster_core.h"
@@ -129,30 +131,40 @@ class Sim : public ::testing::Test {
     }
   }
 
+  // One round, 5 ms: the next CPG message, else the next agent result, else every node's
+  // tick. An agent action HOLD matches is returned instead of run (a slow agent: the test
+  // runs it later with run_pending).
+  std::optional<Pending> step(const std::function<bool(const Pending&)>& hold = nullptr) {
+    mono_ += 5;
+    wall_ += 5;
+    if (!cpg_.empty()) {
+      Wire m = cpg_.front();
+      cpg_.pop_front();
+      deliver(m.sender, m.bytes);
+      return std::nullopt;
+    }
+    if (!pending_.empty()) {
+      Pending p = pending_.front();
+      pending_.pop_front();
+      if (hold && p.what == "run" && hold(p)) return p;
+      run_pending(p);
+      return std::nullopt;
+    }
+    for (auto& name : members_) {
+      if (!has_core(name)) continue;
+      Effects fx;
+      cores_[name]->tick(now(name), fx);
+      handle(name, fx);
+    }
+    return std::nullopt;
+  }
+
   // Runs until nothing is queued and no transition runs (or fails the test).
   void settle(int rounds = 2000) {
     for (int i = 0; i < rounds; ++i) {
-      mono_ += 5;
-      wall_ += 5;
-      if (!cpg_.empty()) {
-        Wire m = cpg_.front();
-        cpg_.pop_front();
-        deliver(m.sender, m.bytes);
-        continue;
-      }
-      if (!pending_.empty()) {
-        Pending p = pending_.front();
-        pending_.pop_front();
-        run_pending(p);
-        continue;
-      }
-      for (auto& name : members_) {
-        if (!has_core(name)) continue;
-        Effects fx;
-        cores_[name]->tick(now(name), fx);
-        handle(name, fx);
-      }
-      if (cpg_.empty() && pending_.empty() && i > 10) {
+      bool idle = cpg_.empty() && pending_.empty();  // this round only ticks
+      step();
+      if (idle && cpg_.empty() && pending_.empty() && i > 10) {
         bool busy = false;
         for (auto& name : members_) busy |= has_core(name) && cores_[name]->state().transition.has_value();
         if (!busy || !fence_jobs_.empty()) return;  // done, or a fence waits for the test's answer
