@@ -119,6 +119,7 @@ void ClusterCore::start_transition(const scheduler::Transition& tr, Effects& fx)
   protocol::TransitionStart m;
   m.id = state_.last_transition_id + 1;
   m.facts = facts_epoch_;
+  m.quorate = quorate_;
   m.actions = tr.actions;
   for (const auto& n : tr.notes)
     if (m.notes.size() < protocol::kMaxNotes) m.notes.push_back(clip_utf8(n, protocol::kMaxTextBytes));

@@ -39,6 +39,12 @@ Status ClusterCore::handle(const protocol::TransitionStart& m, const Delivery& d
   if (m.facts != facts_epoch_)
     return Error{"stale plan: made from facts epoch " + std::to_string(m.facts) + ", the facts changed since (epoch " +
                  std::to_string(facts_epoch_) + ")"};
+  // Quorum is a fact too, but it reaches each node outside the message order: a plan made
+  // with quorum that arrives after this node lost it (corosync holds messages while it
+  // waits for a qdevice's vote) must not fence or start anything.
+  if (m.quorate != quorate_)
+    return Error{std::string("stale plan: made ") +
+                 (m.quorate ? "with quorum, and this node has lost it since" : "without quorum, and this node has it now")};
   for (std::size_t i = 0; i < m.actions.size(); ++i) {
     const auto& a = m.actions[i];
     std::string at = "field \"actions[" + std::to_string(i) + "].";

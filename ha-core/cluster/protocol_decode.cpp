@@ -102,6 +102,7 @@ Body transition_start(JsonFields& f) {
     m.notes.push_back(n.get<std::string>());
   }
   m.trigger = f.text("trigger", kMaxTextBytes);
+  m.quorate = f.boolean("quorate");
   return m;
 }
 

@@ -136,6 +136,17 @@ Status MembershipSource::dispatch_cpg() {
   return Status::ok();
 }
 
+Status MembershipSource::refresh_quorate() {
+  if (!quorum_open_) return Error{"not connected to corosync"};
+  int quorate = 0;
+  cs_error_t rc = quorum_getquorate(quorum_handle_, &quorate);
+  if (rc != CS_OK) return Error{"quorum_getquorate: " + corosync_error_text(rc)};
+  if (!have_quorum_ || view_.quorate == (quorate != 0)) return Status::ok();  // the first report comes by callback
+  view_.quorate = quorate != 0;
+  if (on_change_) on_change_(view_);
+  return Status::ok();
+}
+
 void MembershipSource::on_quorum(bool quorate, std::uint64_t seq, std::uint32_t leader, const std::uint32_t* ids,
                                  std::uint32_t n) {
   view_.quorate = quorate;

@@ -123,6 +123,11 @@ class Hacored {
       log_.error("corosync_lost").kv("error", err);
       loop_.stop();
     };
+    // A plan made with quorum must meet this node's quorum as it is now (not as a late
+    // notification would say): see TransitionStart::quorate.
+    cb.before_dispatch = [this] {
+      if (auto st = quorum_.refresh_quorate(); !st) log_.debug("quorum_refresh_failed").kv("error", st.message());
+    };
     return cb;
   }
 

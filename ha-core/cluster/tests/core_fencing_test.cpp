@@ -57,6 +57,28 @@ TEST_F(Fencing, ALostActiveNodeIsFencedBeforeItsGroupStartsElsewhere) {
   EXPECT_TRUE(has_event("node2", "failover_end"));
 }
 
+// Lab run of 2026-12-05 (qnetd, every link of node1 cut): node1 kept quorum on the qdevice's
+// vote for the old membership and planned to fence node2; corosync held the plan until the
+// qdevice withdrew its vote, and node1 then fenced node2 without quorum. A plan made with
+// quorum that arrives after quorum was lost is refused, and nothing is fenced.
+TEST_F(Fencing, APlanMadeWithQuorumIsRefusedAfterQuorumIsLost) {
+  start_both();
+  lose("node2");
+  ASSERT_FALSE(cpg_.empty()) << "node1 planned to fence node2";
+  Effects fx;
+  cores_["node1"]->on_quorum(false, now("node1"), fx);
+  handle("node1", fx);
+  expect_drops_ = true;
+  settle();
+  EXPECT_TRUE(fence_jobs_.empty()) << "fenced without quorum";
+  EXPECT_FALSE(has_event("node1", "fence_begin"));
+  json dropped = last_event("node1", "message_dropped");
+  EXPECT_EQ(dropped["type"], "transition_start");
+  EXPECT_NE(dropped["error"].get<std::string>().find("made with quorum, and this node has lost it"), std::string::npos)
+      << dropped.dump();
+  EXPECT_TRUE(running_on("node1").empty()) << "no quorum: everything stops";
+}
+
 // Sim seed 955: the fence of node1 worked but its confirmation took long; node1 rebooted,
 // rejoined and ran its group before the (late) result came. The result must not mark the
 // member off, which would erase what runs there and let the group start on node2 too.

@@ -12,10 +12,10 @@ namespace {
 using coresim::Sim;
 using nlohmann::json;
 
-// node2 runs another hacored (played by the test): v5, or the unversioned v1.
-const std::string kHelloV5 = R"({"v":5,"t":"hello","from":"node2","node":"node2","caps":["x"]})";
+// node2 runs another hacored (played by the test): v6, or the unversioned v1.
+const std::string kHelloV6 = R"({"v":6,"t":"hello","from":"node2","node":"node2","caps":["x"]})";
 const std::string kStartEverythingV5 =
-    R"({"v":5,"t":"action_request","from":"node2","transition":{"id":1},"run":"start vip on node1"})";
+    R"({"v":6,"t":"action_request","from":"node2","transition":{"id":1},"run":"start vip on node1"})";
 const std::string kProbeV1 = R"({"t":"probe_report","from":"node2","ts":1,"node":"node2","resources":{}})";
 
 std::size_t count(const std::vector<json>& events, const std::string& name) {
@@ -31,8 +31,8 @@ TEST_F(Sim, AnIncompatiblePeerFreezesTheNodeUntilItLeaves) {
   ASSERT_EQ(running_on("node1").size(), 3u);
   std::size_t started_before = count(events_["node1"], "transition_started");
 
-  membership({"node1", "node2"});  // node2 joins, speaking v5
-  deliver("node2", kHelloV5);
+  membership({"node1", "node2"});  // node2 joins, speaking v6
+  deliver("node2", kHelloV6);
   deliver("node2", kStartEverythingV5);
   deliver("node2", kProbeV1);  // a second incompatible version: a second event
   mono_ += 120000;
@@ -42,7 +42,7 @@ TEST_F(Sim, AnIncompatiblePeerFreezesTheNodeUntilItLeaves) {
   json ev = last_event("node1", "protocol_incompatible");
   ASSERT_FALSE(ev.is_null());
   EXPECT_EQ(ev["node"], "node2");
-  EXPECT_EQ(ev["local_version"], 4);
+  EXPECT_EQ(ev["local_version"], protocol::kVersion);
   EXPECT_EQ(count(events_["node1"], "protocol_incompatible"), 2u);
   EXPECT_EQ(ev["peer_version"], 1);
   json status = core.status();
@@ -71,7 +71,7 @@ TEST_F(Sim, AnIncompatiblePeerFreezesTheNodeUntilItLeaves) {
 TEST_F(Sim, TwoNodesThatCannotUnderstandEachOtherStartNothing) {
   cores_.erase("node2");
   membership({"node1", "node2"});
-  deliver("node2", kHelloV5);
+  deliver("node2", kHelloV6);
   mono_ += 600000;
   settle();
   EXPECT_TRUE(cores_["node1"]->frozen());
@@ -97,7 +97,7 @@ TEST_F(Sim, AnIncompatiblePeerMidTransitionStopsItThereAndAResumedPeerLetsItFini
       run_pending(p);
     }
   }
-  deliver("node2", kHelloV5);  // as if node2 now spoke v5
+  deliver("node2", kHelloV6);  // as if node2 now spoke v6
   EXPECT_TRUE(cores_["node1"]->frozen());
   EXPECT_FALSE(cores_["node1"]->state().transition.has_value()) << "aborted at the freeze";
   auto truth_at_freeze = truth_;
@@ -105,10 +105,10 @@ TEST_F(Sim, AnIncompatiblePeerMidTransitionStopsItThereAndAResumedPeerLetsItFini
   EXPECT_EQ(truth_, truth_at_freeze) << "nothing ran after the freeze";
   EXPECT_FALSE(running_on("node1").size() == 3u && running_on("node2").size() == 3u);
 
-  // node2 speaks v4 again.
+  // node2 speaks v5 again.
   deliver("node2", protocol::encode(protocol::Message{protocol::kVersion, "node2", protocol::Hello{"node2"}}));
   EXPECT_FALSE(cores_["node1"]->frozen());
-  EXPECT_EQ(last_event("node1", "protocol_incompatible_cleared")["reason"], "it now speaks protocol v4");
+  EXPECT_EQ(last_event("node1", "protocol_incompatible_cleared")["reason"], "it now speaks protocol v5");
   settle();
   EXPECT_EQ(running_on("node2").size(), 3u);
   EXPECT_TRUE(running_on("node1").empty());

@@ -49,28 +49,28 @@ TEST(Protocol, RefusesBytesThatAreNoMessage) {
   expect_error("{", {"not JSON"});
   expect_error("{}x", {"not JSON"});
   expect_error("\xff\xfe{}", {"not JSON"});
-  expect_error(R"({"v":4,"t":"hello","from":"node1","node":"node\xff"})", {"not JSON"});
+  expect_error(R"({"v":5,"t":"hello","from":"node1","node":"node\xff"})", {"not JSON"});
   expect_error("[]", {"not a JSON object but an array"});
   expect_error("\"hello\"", {"not a JSON object but a string"});
   expect_error("42", {"not a JSON object"});
   expect_error("null", {"not a JSON object but null"});
   expect_error(std::string(200, '[') + std::string(200, ']'), {"deeper than"});
-  expect_error(R"({"v":4,"t":"hello","from":"node1","node":)" + std::string(100, '{'), {"deeper than"});
+  expect_error(R"({"v":5,"t":"hello","from":"node1","node":)" + std::string(100, '{'), {"deeper than"});
   expect_error(std::string(kMaxMessageBytes + 1, ' '), {"bytes: more than the"});
 }
 
 TEST(Protocol, RefusesBadEnvelopes) {
-  expect_error(R"({"v":4,"from":"node1","node":"node1"})", {"field \"t\": missing"});
-  expect_error(R"({"v":4,"t":7,"from":"node1"})", {"field \"t\": expected a string, found an integer"});
-  expect_error(R"({"v":4,"t":"reboot_everything","from":"node1"})",
+  expect_error(R"({"v":5,"from":"node1","node":"node1"})", {"field \"t\": missing"});
+  expect_error(R"({"v":5,"t":7,"from":"node1"})", {"field \"t\": expected a string, found an integer"});
+  expect_error(R"({"v":5,"t":"reboot_everything","from":"node1"})",
                {"message \"reboot_everything\" from node1: unknown message type"});
-  expect_error(R"({"v":4,"t":"hello","node":"node1"})", {"from an unnamed sender", "field \"from\": missing"});
-  expect_error(R"({"v":4,"t":"hello","from":"","node":"node1"})", {"field \"from\": empty"});
-  expect_error(R"({"v":4,"t":"hello","from":["node1"],"node":"node1"})", {"field \"from\": expected a string"});
+  expect_error(R"({"v":5,"t":"hello","node":"node1"})", {"from an unnamed sender", "field \"from\": missing"});
+  expect_error(R"({"v":5,"t":"hello","from":"","node":"node1"})", {"field \"from\": empty"});
+  expect_error(R"({"v":5,"t":"hello","from":["node1"],"node":"node1"})", {"field \"from\": expected a string"});
   expect_error(R"({"v":"2","t":"hello","from":"node1","node":"node1"})", {"field \"v\": expected an integer"});
   expect_error(R"({"v":0,"t":"hello","from":"node1","node":"node1"})", {"field \"v\": out of range"});
   expect_error(R"({"v":-3,"t":"hello","from":"node1","node":"node1"})", {"field \"v\": out of range"});
-  expect_error(R"({"v":4.5,"t":"hello","from":"node1","node":"node1"})", {"field \"v\": expected an integer, found a fractional"});
+  expect_error(R"({"v":5.5,"t":"hello","from":"node1","node":"node1"})", {"field \"v\": expected an integer, found a fractional"});
   expect_error(R"({"v":18446744073709551615,"t":"hello","from":"node1","node":"node1"})", {"field \"v\": out of range"});
 }
 
@@ -174,7 +174,7 @@ TEST(Protocol, RefusesNegativeHugeAndFractionalNumbers) {
   expect_error(with("action_request", "id", 0), {"field \"id\": 0 is not an id"});
   expect_error(with("action_request", "id", 1e30), {"field \"id\": expected a non-negative integer, found a fractional"});
   expect_error(with("action_request", "id", std::numeric_limits<std::uint64_t>::max()), {"field \"id\": out of range"});
-  expect_error(R"({"v":4,"t":"action_request","from":"node1","id":1e400,"index":0})", {"not JSON"});
+  expect_error(R"({"v":5,"t":"action_request","from":"node1","id":1e400,"index":0})", {"not JSON"});
   expect_error(with("action_request", "index", kMaxActions), {"field \"index\": out of range: 1024"});
   expect_error(with("action_result", "rc", 256), {"field \"rc\": out of range"});
   expect_error(with("action_result", "rc", -1), {"field \"rc\": out of range"});
@@ -230,9 +230,9 @@ TEST(Protocol, RefusesValuesOutsideTheirSet) {
 }
 
 TEST(Protocol, AnotherVersionIsRecognizedFromTheEnvelopeAndNeverRead) {
-  auto r = decode(R"({"v":5,"t":"action_request","from":"node2","id":"whatever","index":[1,2]})");
+  auto r = decode(R"({"v":6,"t":"action_request","from":"node2","id":"whatever","index":[1,2]})");
   ASSERT_TRUE(r) << r.error();
-  EXPECT_EQ(r->version, 5);
+  EXPECT_EQ(r->version, 6);
   EXPECT_EQ(r->from, "node2");
   ASSERT_TRUE(std::holds_alternative<ForeignVersion>(r->body));
   EXPECT_EQ(std::get<ForeignVersion>(r->body).type, "action_request");
@@ -242,7 +242,7 @@ TEST(Protocol, AnotherVersionIsRecognizedFromTheEnvelopeAndNeverRead) {
   EXPECT_EQ(r->version, kLegacyVersion);
   EXPECT_TRUE(std::holds_alternative<ForeignVersion>(r->body));
   // The envelope itself must still be sound.
-  expect_error(R"({"v":5,"t":"hello"})", {"field \"from\": missing"});
+  expect_error(R"({"v":6,"t":"hello"})", {"field \"from\": missing"});
 }
 
 TEST(Protocol, EncodingNeverFailsOnBadUtf8) {

@@ -81,6 +81,7 @@ Status CpgChannel::join(const std::string& group) {
     return Error{"cpg_fd_get: " + corosync::corosync_error_text(rc)};
   }
   return watcher_.start(fd, [this] {
+    if (cb_.before_dispatch) cb_.before_dispatch();
     cs_error_t r = cpg_dispatch(handle_, CS_DISPATCH_ALL);
     if (r != CS_OK && r != CS_ERR_TRY_AGAIN) {
       std::string err = "cpg_dispatch: " + corosync::corosync_error_text(r);

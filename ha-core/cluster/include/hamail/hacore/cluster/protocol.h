@@ -24,7 +24,8 @@
 
 namespace hamail::cluster::protocol {
 
-inline constexpr int kVersion = 4;  // 3: fencing (fence_result, fence_node, confirm_off, outdate); 4: probe_report.busy
+inline constexpr int kVersion = 5;  // 3: fencing (fence_result, fence_node, confirm_off, outdate); 4: probe_report.busy;
+                                    // 5: transition_start.quorate
 inline constexpr int kLegacyVersion = 1;  // what a message without "v" is
 // Whether this node reads (and may cooperate with) a peer speaking `version`.
 constexpr bool compatible(int version) { return version == kVersion; }
@@ -62,6 +63,7 @@ struct TransitionStart {
   std::vector<scheduler::Action> actions;
   std::vector<std::string> notes;
   std::string trigger;
+  bool quorate = true;  // the DC's quorum when it planned: a node whose quorum differs refuses the plan
 };
 struct ActionRequest {
   std::uint64_t id = 0;

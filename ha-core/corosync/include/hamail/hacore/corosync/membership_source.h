@@ -40,6 +40,10 @@ class MembershipSource {
   // Call when the matching fd is readable. An error means corosync went away.
   Status dispatch_quorum();
   Status dispatch_cpg();
+  // Asks corosync for the quorum now (a synchronous call) and reports a change. Called
+  // before messages are handed on: a quorum change and the messages sent after it reach
+  // us on separate connections, in either order.
+  Status refresh_quorate();
 
   const MembershipView& view() const { return view_; }
   // True once both libquorum and libcpg have reported at least once.

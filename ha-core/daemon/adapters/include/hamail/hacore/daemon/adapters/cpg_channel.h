@@ -25,6 +25,7 @@ class CpgChannel : public MessageChannel {
     std::function<void(std::uint32_t from_nodeid, std::string_view data)> on_message;
     std::function<void(const std::vector<std::uint32_t>& member_nodeids)> on_membership;
     std::function<void(const std::string& error)> on_failure;  // corosync went away
+    std::function<void()> before_dispatch;                     // each time messages are about to be read
   };
 
   CpgChannel(uv::EventLoop& loop, Callbacks cb);
