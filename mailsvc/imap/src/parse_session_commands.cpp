@@ -53,11 +53,12 @@ CommandBody id(Cursor& c, bool) {
   if (c.take_word("NIL")) return id;
   id.fields.emplace();
   c.list("ID parameters", true, [&] {
+    std::size_t at = c.offset();
     std::string field = c.string("an ID field name");
     c.space();
     std::optional<std::string> value = c.nstring("an ID value");
     if (c.ok() && id.fields->size() == kMaxIdFields)
-      c.fail("more than " + std::to_string(kMaxIdFields) + " ID fields");
+      c.fail_at(at, "more than " + std::to_string(kMaxIdFields) + " ID fields");
     id.fields->emplace_back(std::move(field), std::move(value));
   });
   return id;
