@@ -68,7 +68,7 @@ class Cursor {
   // "(" item *(SP item) ")": `item` reads one element; with allow_empty "()" is fine too.
   template <class ReadItem>
   void list(std::string_view what, bool allow_empty, ReadItem item) {
-    expect('(', what);
+    expect('(', "'(' opening " + std::string(what));
     if (!ok() || (allow_empty && take(')'))) return;
     do {
       item();
