@@ -71,11 +71,16 @@ std::string_view Cursor::atom(std::string_view what) {
   return text_.substr(start, pos_ - start);
 }
 
+bool Cursor::at_string() const {
+  char c = peek();
+  return c == '"' || c == '{' || (c == '~' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '{');
+}
+
 std::string Cursor::string(std::string_view what) {
   char c = peek();
   if (c == '"') return quoted(what);
   if (c == '{') return literal_string(what);
-  if (c == '~') {
+  if (at_string()) {
     (void)literal(what, false);  // names the literal8 as the error
     return {};
   }
@@ -137,8 +142,7 @@ std::string Cursor::literal_string(std::string_view what) {
 }
 
 std::string Cursor::astring(std::string_view what) {
-  char c = peek();
-  if (c == '"' || c == '{' || c == '~') return string(what);
+  if (at_string()) return string(what);
   if (!ok()) return {};
   std::size_t start = pos_;
   while (!at_end() && chars::astring(text_[pos_])) ++pos_;
@@ -161,8 +165,7 @@ std::string Cursor::mailbox(std::string_view what) {
 }
 
 std::string Cursor::list_mailbox(std::string_view what) {
-  char c = peek();
-  if (c == '"' || c == '{' || c == '~') return mailbox(what);
+  if (at_string()) return mailbox(what);
   if (!ok()) return {};
   std::size_t start = pos_;
   while (!at_end() && chars::list(text_[pos_])) ++pos_;

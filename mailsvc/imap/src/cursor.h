@@ -77,6 +77,7 @@ class Cursor {
   }
 
  private:
+  bool at_string() const;  // a quoted string, literal or literal8 starts here
   std::string quoted(std::string_view what);
   std::string literal_string(std::string_view what);
   std::string show(std::size_t from, std::size_t to) const;  // 'text' for an error

@@ -27,8 +27,9 @@ struct SequenceSet {
   bool saved_result = false;          // "$": the result saved by SEARCH RETURN (SAVE)
 
   bool has_star() const;
-  // The set with "*" standing for `largest` (0: an empty mailbox, "*" matches nothing),
-  // sorted, overlaps merged. Numbers above `largest` stay: callers skip what does not exist.
+  // The set with "*" standing for `largest` (the message count, or the last UID; for UIDs
+  // in an empty mailbox RFC 9051 says UIDNEXT), as ranges from 1 up, sorted, overlaps
+  // merged. Numbers that do not exist stay: callers skip them.
   std::vector<SequenceRange> resolve(std::uint32_t largest) const;
   bool contains(std::uint32_t n, std::uint32_t largest) const;
   friend bool operator==(const SequenceSet&, const SequenceSet&) = default;
