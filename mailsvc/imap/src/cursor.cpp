@@ -3,15 +3,14 @@
 #include <cctype>
 #include <limits>
 
-#include "chars.h"
 #include "hamail/mailsvc/imap/mailbox_name.h"
-#include "hamail/mailsvc/imap/response_text.h"
 
 namespace hamail::mailsvc::imap {
 namespace {
 
 bool word_char(char c) { return chars::atom(c) && c != '[' && c != '<'; }
 bool sequence_char(char c) { return chars::digit(c) || c == ':' || c == ',' || c == '*' || c == '$'; }
+bool date_char(char c) { return chars::digit(c) || c == '-' || std::isalpha(static_cast<unsigned char>(c)); }
 
 }  // namespace
 
@@ -46,13 +45,15 @@ std::string Cursor::show(std::size_t from, std::size_t to) const {
   return "'" + printable(text_.substr(from, to - from), 40) + "'";
 }
 
-std::string_view Cursor::word(std::string_view what) {
+std::string_view Cursor::run(bool (*accept)(char), std::string_view expected) {
   if (!ok()) return {};
   std::size_t start = pos_;
-  while (!at_end() && word_char(text_[pos_])) ++pos_;
-  if (pos_ == start) fail("expected " + std::string(what));
+  while (!at_end() && accept(text_[pos_])) ++pos_;
+  if (pos_ == start) fail("expected " + std::string(expected));
   return text_.substr(start, pos_ - start);
 }
+
+std::string_view Cursor::word(std::string_view what) { return run(word_char, what); }
 
 bool Cursor::take_word(std::string_view w) {
   if (!ok()) return false;
@@ -63,13 +64,7 @@ bool Cursor::take_word(std::string_view w) {
   return true;
 }
 
-std::string_view Cursor::atom(std::string_view what) {
-  if (!ok()) return {};
-  std::size_t start = pos_;
-  while (!at_end() && chars::atom(text_[pos_])) ++pos_;
-  if (pos_ == start) fail("expected " + std::string(what));
-  return text_.substr(start, pos_ - start);
-}
+std::string_view Cursor::atom(std::string_view what) { return run(chars::atom, what); }
 
 bool Cursor::at_string() const {
   char c = peek();
@@ -143,11 +138,7 @@ std::string Cursor::literal_string(std::string_view what) {
 
 std::string Cursor::astring(std::string_view what) {
   if (at_string()) return string(what);
-  if (!ok()) return {};
-  std::size_t start = pos_;
-  while (!at_end() && chars::astring(text_[pos_])) ++pos_;
-  if (pos_ == start) fail("expected " + std::string(what));
-  return std::string(text_.substr(start, pos_ - start));
+  return std::string(run(chars::astring, what));
 }
 
 std::optional<std::string> Cursor::nstring(std::string_view what) {
@@ -155,24 +146,23 @@ std::optional<std::string> Cursor::nstring(std::string_view what) {
   return string(what);
 }
 
+std::string Cursor::decoded_mailbox(std::string_view raw, std::size_t at) {
+  if (!ok()) return {};
+  auto name = decode_mailbox_name(raw, options_.mailbox_encoding);
+  if (!name) fail_at(at, name.error());
+  return name ? std::move(*name) : std::string();
+}
+
 std::string Cursor::mailbox(std::string_view what) {
   std::size_t start = pos_;
   std::string raw = astring(what);
-  if (!ok()) return {};
-  auto name = decode_mailbox_name(raw, options_.mailbox_encoding);
-  if (!name) fail_at(start, name.error());
-  return name ? std::move(*name) : std::string();
+  return decoded_mailbox(raw, start);
 }
 
 std::string Cursor::list_mailbox(std::string_view what) {
   if (at_string()) return mailbox(what);
-  if (!ok()) return {};
   std::size_t start = pos_;
-  while (!at_end() && chars::list(text_[pos_])) ++pos_;
-  if (pos_ == start) fail("expected " + std::string(what));
-  auto name = decode_mailbox_name(text_.substr(start, pos_ - start), options_.mailbox_encoding);
-  if (!name) fail_at(start, name.error());
-  return name ? std::move(*name) : std::string();
+  return decoded_mailbox(run(chars::list, what), start);
 }
 
 std::uint32_t Cursor::number(std::string_view what) {
@@ -205,14 +195,10 @@ std::uint64_t Cursor::number64(std::string_view what) {
 }
 
 SequenceSet Cursor::sequence_set(std::string_view what) {
-  if (!ok()) return {};
   std::size_t start = pos_;
-  while (!at_end() && sequence_char(text_[pos_])) ++pos_;
-  if (pos_ == start) {
-    fail("expected " + std::string(what) + " (a sequence set)");
-    return {};
-  }
-  auto set = parse_sequence_set(text_.substr(start, pos_ - start));
+  std::string_view text = run(sequence_char, std::string(what) + " (a sequence set)");
+  if (!ok()) return {};
+  auto set = parse_sequence_set(text);
   if (!set) fail_at(start, set.error());
   return set ? std::move(*set) : SequenceSet{};
 }
@@ -237,13 +223,8 @@ std::vector<Flag> Cursor::flag_list(std::string_view what) {
 Date Cursor::date(std::string_view what) {
   if (!ok()) return {};
   std::size_t start = pos_;
-  std::string text;
-  if (peek() == '"') {
-    text = quoted(what);
-  } else {
-    while (!at_end() && (chars::digit(text_[pos_]) || text_[pos_] == '-' || std::isalpha(static_cast<unsigned char>(text_[pos_])))) ++pos_;
-    text = std::string(text_.substr(start, pos_ - start));
-  }
+  std::string text = peek() == '"' ? quoted(what) : std::string(run(date_char, what));
+  if (!ok()) return {};
   auto d = parse_date(text);
   if (ok() && !d) fail_at(start, d.error());
   return ok() ? *d : Date{};

@@ -7,16 +7,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "chars.h"
 #include "hamail/base/result.h"
 #include "hamail/mailsvc/imap/command_bytes.h"
 #include "hamail/mailsvc/imap/date_time.h"
 #include "hamail/mailsvc/imap/flags.h"
 #include "hamail/mailsvc/imap/parse_command.h"
+#include "hamail/mailsvc/imap/response_text.h"
 #include "hamail/mailsvc/imap/sequence_set.h"
 
 namespace hamail::mailsvc::imap {
@@ -65,6 +68,19 @@ class Cursor {
   Date date(std::string_view what);                     // date-text or "date-text"
   DateTime date_time(std::string_view what);            // "dd-Mon-yyyy hh:mm:ss +zzzz"
 
+  // A word naming one of `table`'s values (any case); else "unknown <kind> 'X'".
+  template <class T, std::size_t N>
+  T one_of(std::string_view kind, const std::array<std::pair<std::string_view, T>, N>& table) {
+    std::size_t at = pos_;
+    std::string_view name = word("a " + std::string(kind));
+    for (const auto& [known, value] : table)
+      if (chars::iequals(known, name)) return value;
+    if (ok()) fail_at(at, "unknown " + std::string(kind) + " '" + printable(name, 40) + "'");
+    return T{};
+  }
+  // A word where none is known: "unknown <kind> 'X'".
+  void unknown_word(std::string_view kind) { (void)one_of<int, 0>(kind, {}); }
+
   // "(" item *(SP item) ")": `item` reads one element; with allow_empty "()" is fine too.
   template <class ReadItem>
   void list(std::string_view what, bool allow_empty, ReadItem item) {
@@ -78,6 +94,9 @@ class Cursor {
 
  private:
   bool at_string() const;  // a quoted string, literal or literal8 starts here
+  // The longest run of characters `accept` takes; empty: "expected <expected>".
+  std::string_view run(bool (*accept)(char), std::string_view expected);
+  std::string decoded_mailbox(std::string_view raw, std::size_t at);
   std::string quoted(std::string_view what);
   std::string literal_string(std::string_view what);
   std::string show(std::size_t from, std::size_t to) const;  // 'text' for an error

@@ -1,26 +1,31 @@
 // The grammar of LIST with RFC 5258 LIST-EXTENDED: selection options, several patterns,
 // RETURN options (RFC 6154 SPECIAL-USE, RFC 5819 STATUS).
+#include <array>
+
 #include "grammar.h"
-#include "hamail/mailsvc/imap/response_text.h"
 
 namespace hamail::mailsvc::imap::grammar {
 namespace {
 
-void unknown_option(Cursor& c, std::string_view kind) {
-  std::size_t at = c.offset();
-  std::string_view name = c.word(kind);
-  if (c.ok()) c.fail_at(at, "unknown " + std::string(kind) + " '" + printable(name, 40) + "'");
-}
+constexpr std::array<std::pair<std::string_view, bool List::Selection::*>, 4> kSelection = {{
+    {"SUBSCRIBED", &List::Selection::subscribed},
+    {"REMOTE", &List::Selection::remote},
+    {"RECURSIVEMATCH", &List::Selection::recursive_match},
+    {"SPECIAL-USE", &List::Selection::special_use},
+}};
+
+constexpr std::array<std::pair<std::string_view, bool List::Return::*>, 3> kReturn = {{
+    {"SUBSCRIBED", &List::Return::subscribed},
+    {"CHILDREN", &List::Return::children},
+    {"SPECIAL-USE", &List::Return::special_use},
+}};
 
 // "(" [option *(SP option)] ")": SUBSCRIBED REMOTE RECURSIVEMATCH SPECIAL-USE
 void selection_options(Cursor& c, List::Selection& s) {
   std::size_t at = c.offset();
   c.list("LIST selection options", true, [&] {
-    if (c.take_word("SUBSCRIBED")) s.subscribed = true;
-    else if (c.take_word("REMOTE")) s.remote = true;
-    else if (c.take_word("RECURSIVEMATCH")) s.recursive_match = true;
-    else if (c.take_word("SPECIAL-USE")) s.special_use = true;
-    else unknown_option(c, "selection option");
+    bool List::Selection::*option = c.one_of("selection option", kSelection);
+    if (c.ok()) s.*option = true;
   });
   if (c.ok() && s.recursive_match && !s.subscribed && !s.special_use)
     c.fail_at(at, "RECURSIVEMATCH needs another selection option (SUBSCRIBED or SPECIAL-USE)");
@@ -34,19 +39,14 @@ void return_options(Cursor& c, List::Return& r) {
   }
   c.space();
   c.list("LIST return options", true, [&] {
-    if (c.take_word("SUBSCRIBED")) {
-      r.subscribed = true;
-    } else if (c.take_word("CHILDREN")) {
-      r.children = true;
-    } else if (c.take_word("SPECIAL-USE")) {
-      r.special_use = true;
-    } else if (c.take_word("STATUS")) {
+    if (c.take_word("STATUS")) {
       c.space();
       r.status.emplace();
       c.list("status items", false, [&] { r.status->push_back(status_item(c)); });
-    } else {
-      unknown_option(c, "return option");
+      return;
     }
+    bool List::Return::*option = c.one_of("return option", kReturn);
+    if (c.ok()) r.*option = true;
   });
 }
 

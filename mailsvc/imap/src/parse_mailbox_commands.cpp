@@ -48,15 +48,12 @@ SelectArgs select_args(Cursor& c) {
   a.mailbox = c.mailbox("a mailbox name");
   if (!c.take(' ')) return a;
   c.list("SELECT parameters", false, [&] {
-    std::size_t at = c.offset();
-    if (c.take_word("CONDSTORE")) {
+    if (c.take_word("CONDSTORE"))
       a.condstore = true;
-    } else if (c.take_word("QRESYNC")) {
+    else if (c.take_word("QRESYNC"))
       a.qresync = qresync(c);
-    } else {
-      std::string_view name = c.word("a SELECT parameter");
-      if (c.ok()) c.fail_at(at, "unknown parameter '" + printable(name, 40) + "'");
-    }
+    else
+      c.unknown_word("parameter");
   });
   return a;
 }
@@ -90,12 +87,7 @@ CommandBody create(Cursor& c, bool) {
   cr.mailbox = one_mailbox(c);
   if (!c.take(' ')) return cr;
   c.list("CREATE parameters", false, [&] {
-    std::size_t at = c.offset();
-    if (!c.take_word("USE")) {
-      std::string_view name = c.word("a CREATE parameter");
-      if (c.ok()) c.fail_at(at, "unknown parameter '" + printable(name, 40) + "'");
-      return;
-    }
+    if (!c.take_word("USE")) return c.unknown_word("parameter");
     c.space();
     c.list("special-use attributes", true, [&] { cr.special_use.push_back(special_use_attribute(c)); });
   });
@@ -133,12 +125,7 @@ StatusItem status_item(Cursor& c) {
       {"SIZE", StatusItem::size},
       {"HIGHESTMODSEQ", StatusItem::highestmodseq},
   }};
-  std::size_t at = c.offset();
-  std::string_view name = c.word("a status item");
-  for (const auto& [known, item] : kItems)
-    if (chars::iequals(known, name)) return item;
-  if (c.ok()) c.fail_at(at, "unknown status item '" + printable(name, 40) + "'");
-  return StatusItem::messages;
+  return c.one_of("status item", kItems);
 }
 
 // "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"

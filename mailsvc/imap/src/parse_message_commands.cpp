@@ -68,12 +68,7 @@ CommandBody store(Cursor& c, bool uid) {
   c.space();
   if (c.peek() == '(') {
     c.list("STORE modifiers", false, [&] {
-      if (!c.take_word("UNCHANGEDSINCE")) {
-        std::size_t at = c.offset();
-        std::string_view name = c.word("a STORE modifier");
-        if (c.ok()) c.fail_at(at, "unknown modifier '" + printable(name, 40) + "'");
-        return;
-      }
+      if (!c.take_word("UNCHANGEDSINCE")) return c.unknown_word("modifier");
       c.space();
       s.unchanged_since = c.number64("the UNCHANGEDSINCE mod-sequence");
     });
@@ -108,9 +103,7 @@ CommandBody fetch(Cursor& c, bool uid) {
     } else if (c.take_word("VANISHED")) {
       f.vanished = true;
     } else {
-      std::size_t name_at = c.offset();
-      std::string_view name = c.word("a FETCH modifier");
-      if (c.ok()) c.fail_at(name_at, "unknown modifier '" + printable(name, 40) + "'");
+      c.unknown_word("modifier");
     }
   });
   if (c.ok() && f.vanished && (!uid || !f.changed_since))

@@ -121,17 +121,18 @@ std::optional<SearchKey> named_key(Cursor& c, std::string_view name, int depth) 
 
 // [SP "RETURN" SP "(" [MIN / MAX / ALL / COUNT / SAVE *(SP ...)] ")"]
 std::optional<SearchReturn> return_options(Cursor& c) {
+  static constexpr std::array<std::pair<std::string_view, bool SearchReturn::*>, 5> kOptions = {{
+      {"MIN", &SearchReturn::min},
+      {"MAX", &SearchReturn::max},
+      {"ALL", &SearchReturn::all},
+      {"COUNT", &SearchReturn::count},
+      {"SAVE", &SearchReturn::save},
+  }};
   SearchReturn r;
   c.space();
   c.list("RETURN options", true, [&] {
-    std::size_t at = c.offset();
-    std::string name = chars::upper(c.word("a RETURN option"));
-    if (name == "MIN") r.min = true;
-    else if (name == "MAX") r.max = true;
-    else if (name == "ALL") r.all = true;
-    else if (name == "COUNT") r.count = true;
-    else if (name == "SAVE") r.save = true;
-    else if (c.ok()) c.fail_at(at, "unknown RETURN option '" + printable(name, 40) + "'");
+    bool SearchReturn::*option = c.one_of("RETURN option", kOptions);
+    if (c.ok()) r.*option = true;
   });
   if (!r.min && !r.max && !r.count && !r.save) r.all = true;  // "RETURN ()" and "RETURN (SAVE ALL)"
   return r;
@@ -147,6 +148,14 @@ SearchKey key_list(Cursor& c) {
   do all.keys.push_back(search_key(c, 1));
   while (c.ok() && c.take(' '));
   return SearchKey{std::move(all)};
+}
+
+// SP charset SP search-key *(SP search-key): how SORT and THREAD end
+void charset_and_keys(Cursor& c, std::string& charset_name, SearchKey& key) {
+  c.space();
+  charset_name = charset(c);
+  c.space();
+  key = key_list(c);
 }
 
 }  // namespace
@@ -205,38 +214,24 @@ CommandBody sort(Cursor& c, bool uid) {
       k.reverse = true;
       c.space();
     }
-    std::size_t at = c.offset();
-    std::string name = chars::upper(c.word("a sort key"));
-    bool known = false;
-    for (const auto& [n, key] : kKeys) {
-      if (name != n) continue;
-      k.key = key;
-      known = true;
-    }
-    if (c.ok() && !known) c.fail_at(at, "unknown sort key '" + printable(name, 40) + "'");
+    k.key = c.one_of("sort key", kKeys);
     s.criteria.push_back(k);
   });
-  c.space();
-  s.charset = charset(c);
-  c.space();
-  s.key = key_list(c);
+  charset_and_keys(c, s.charset, s.key);
   return s;
 }
 
 // "THREAD" SP ("ORDEREDSUBJECT" / "REFERENCES") SP charset 1*(SP search-key)
 CommandBody thread(Cursor& c, bool uid) {
+  static constexpr std::array<std::pair<std::string_view, ThreadAlgorithm>, 2> kAlgorithms = {{
+      {"ORDEREDSUBJECT", ThreadAlgorithm::ordered_subject},
+      {"REFERENCES", ThreadAlgorithm::references},
+  }};
   Thread t;
   t.uid = uid;
   c.space();
-  std::size_t at = c.offset();
-  std::string name = chars::upper(c.word("a threading algorithm"));
-  if (name == "ORDEREDSUBJECT") t.algorithm = ThreadAlgorithm::ordered_subject;
-  else if (name == "REFERENCES") t.algorithm = ThreadAlgorithm::references;
-  else if (c.ok()) c.fail_at(at, "unknown threading algorithm '" + printable(name, 40) + "'");
-  c.space();
-  t.charset = charset(c);
-  c.space();
-  t.key = key_list(c);
+  t.algorithm = c.one_of("threading algorithm", kAlgorithms);
+  charset_and_keys(c, t.charset, t.key);
   return t;
 }
 

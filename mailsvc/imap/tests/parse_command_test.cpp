@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "imap_test_util.h"
 
 namespace hamail::mailsvc::imap {
@@ -27,6 +29,29 @@ TEST(ParseCommand, ArgumentlessCommandsInAnyCase) {
   EXPECT_EQ(command_name(*parse("a EXPUNGE\r\n")), "EXPUNGE");
   EXPECT_EQ(error_of("a NOOP now\r\n"), "NOOP: unexpected ' now' at column 7");
   EXPECT_EQ(error_of("a CAPABILITY \r\n"), "CAPABILITY: unexpected ' ' at column 13");
+}
+
+// command_name() follows CommandBody's order: every alternative once, by its wire name.
+TEST(ParseCommand, EveryCommandHasItsName) {
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"CAPABILITY", ""}, {"NOOP", ""}, {"LOGOUT", ""}, {"ID", " NIL"}, {"ENABLE", " X"}, {"STARTTLS", ""},
+      {"AUTHENTICATE", " PLAIN"}, {"LOGIN", " a b"}, {"SELECT", " a"}, {"EXAMINE", " a"}, {"CREATE", " a"},
+      {"DELETE", " a"}, {"RENAME", " a b"}, {"SUBSCRIBE", " a"}, {"UNSUBSCRIBE", " a"}, {"LIST", " \"\" *"},
+      {"LSUB", " \"\" *"}, {"STATUS", " a (SIZE)"}, {"APPEND", " a {1+}\r\nx"}, {"IDLE", ""}, {"NAMESPACE", ""},
+      {"COMPRESS", " DEFLATE"}, {"CHECK", ""}, {"CLOSE", ""}, {"UNSELECT", ""}, {"EXPUNGE", ""},
+      {"COPY", " 1 a"}, {"MOVE", " 1 a"}, {"FETCH", " 1 UID"}, {"STORE", " 1 FLAGS x"}, {"SEARCH", " ALL"},
+      {"SORT", " (DATE) UTF-8 ALL"}, {"THREAD", " REFERENCES UTF-8 ALL"}, {"UID COPY", " 1 a"},
+      {"UID MOVE", " 1 a"}, {"UID FETCH", " 1 UID"}, {"UID STORE", " 1 FLAGS x"}, {"UID SEARCH", " ALL"},
+      {"UID SORT", " (DATE) UTF-8 ALL"}, {"UID THREAD", " REFERENCES UTF-8 ALL"}, {"UID EXPUNGE", " 1"},
+  };
+  std::set<std::size_t> kinds;
+  for (const auto& [name, args] : commands) {
+    auto c = parse("t " + name + args + "\r\n");
+    ASSERT_TRUE(c) << name << ": " << c.error();
+    EXPECT_EQ(command_name(*c), name);
+    kinds.insert(c->body.index());
+  }
+  EXPECT_EQ(kinds.size(), std::variant_size_v<CommandBody>);
 }
 
 TEST(ParseCommand, Tags) {
@@ -134,7 +159,7 @@ TEST(ParseCommand, SelectAndExamine) {
   EXPECT_EQ(error_of("a SELECT INBOX (QRESYNC (1 5 1:*))\r\n"),
             "SELECT: the known UIDs may not contain '*' or '$' at column 30");
   EXPECT_EQ(error_of("a SELECT INBOX (FAST)\r\n"), "SELECT: unknown parameter 'FAST' at column 17");
-  EXPECT_EQ(error_of("a SELECT INBOX ()\r\n"), "SELECT: expected a SELECT parameter at column 17");
+  EXPECT_EQ(error_of("a SELECT INBOX ()\r\n"), "SELECT: expected a parameter at column 17");
   EXPECT_EQ(error_of("a SELECT\r\n"), "SELECT: expected a space at the end of the command");
 }
 

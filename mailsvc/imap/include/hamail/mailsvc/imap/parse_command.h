@@ -17,8 +17,9 @@ struct ParseOptions {
 
 inline constexpr int kMaxSearchDepth = 32;  // nested NOT/OR/parentheses in one SEARCH
 
-// The error text is safe to send: printable ASCII, no CR or LF. Literal data moves
-// into the Command (pass the CommandBytes with std::move: an APPEND is not copied).
+// The error text is safe to send: printable ASCII, no CR or LF; the reply's tag is
+// CommandBytes::tag (keep it before moving the bytes in). Literal data moves into the
+// Command (pass the CommandBytes with std::move: an APPEND message is not copied).
 Result<Command> parse_command(CommandBytes command, const ParseOptions& options = {});
 
 }  // namespace hamail::mailsvc::imap
