@@ -116,12 +116,15 @@ bool valid_utf8(std::string_view text) {
 Result<std::string> decode_mailbox_utf7(std::string_view wire) {
   std::string out;
   std::size_t last_shift_end = std::string_view::npos;
-  for (std::size_t i = 0; i < wire.size();) {
+  for (std::size_t i = 0; i < wire.size(); ++i) {
     auto c = static_cast<unsigned char>(wire[i]);
     if (c < 0x20 || c > 0x7E)
       return Error{"not modified UTF-7: a byte that is not printable ASCII at offset " + std::to_string(i)};
+  }
+  for (std::size_t i = 0; i < wire.size();) {
+    char c = wire[i];
     if (c != '&') {
-      out += static_cast<char>(c);
+      out += c;
       ++i;
       continue;
     }

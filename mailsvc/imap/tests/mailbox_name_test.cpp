@@ -57,6 +57,8 @@ TEST(ModifiedUtf7, SurrogatePairs) {
 TEST(ModifiedUtf7, StrictRefusals) {
   EXPECT_EQ(refused("caf\xc3\xa9"), "not modified UTF-7: a byte that is not printable ASCII at offset 3");
   EXPECT_EQ(refused("a\tb"), "not modified UTF-7: a byte that is not printable ASCII at offset 1");
+  // Found by the fuzzer: a control byte inside a shift must not reach the error text.
+  EXPECT_EQ(refused("&A\x01-"), "not modified UTF-7: a byte that is not printable ASCII at offset 2");
   EXPECT_EQ(refused("&AGE-"), "not modified UTF-7: base64 for the printable character 'a'");
   EXPECT_EQ(refused("&ACY-"), "not modified UTF-7: base64 for the printable character '&'");
   EXPECT_EQ(refused("&AAk-"), "not modified UTF-7: a control character");
