@@ -1,8 +1,6 @@
 // Cursor: the reading position in one assembled command and IMAP's tokens (RFC 9051
-// section 9: atoms, numbers, quoted strings, literals, astrings, lists, mailbox names,
-// flags, dates, sequence sets). The first error sticks: after it every read does nothing
-// and returns an empty value, so a grammar reads straight and checks ok() at the end.
-// Internal to mailsvc_imap.
+// section 9). The first error sticks: every later read does nothing and returns an empty
+// value, so a grammar reads straight and checks ok() at the end. Internal.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,6 @@
-// CommandReader: IMAP's client-to-server framing (RFC 9051 2.2, 4.3; RFC 7888) as a
-// sans-IO state machine. Bytes in, in any split; out: whole commands with their literals,
-// continuation requests for synchronising literals, refusals, or a BYE. Every buffer it
-// holds is bounded by ReaderLimits.
+// CommandReader: IMAP's client-to-server framing (RFC 9051 2.2, RFC 7888), sans-IO: bytes
+// in any split -> whole commands with their literals, continuation requests, refusals or
+// a BYE. Every buffer it holds is bounded by ReaderLimits.
 #pragma once
 
 #include <cstddef>

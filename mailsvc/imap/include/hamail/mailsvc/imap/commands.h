@@ -1,7 +1,6 @@
-// The IMAP commands imapd understands, one struct each, as parse_command() returns them:
-// IMAP4rev1/rev2 (RFC 3501, 9051) and the extensions IDLE, NAMESPACE, UIDPLUS, MOVE,
-// SPECIAL-USE, ID, ENABLE, LITERAL+, CONDSTORE/QRESYNC, ESEARCH, SORT/THREAD, COMPRESS,
-// BINARY, LIST-EXTENDED. Mailbox names are UTF-8; "uid" marks the UID variants.
+// The IMAP commands imapd understands, one struct each, as parse_command() returns them
+// (IMAP4rev1/rev2 and the extensions in README.md). Mailbox names are UTF-8; "uid" marks
+// the UID variants.
 #pragma once
 
 #include <cstdint>
