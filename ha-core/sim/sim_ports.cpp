@@ -52,6 +52,7 @@ void SimAgents::start_next(const std::string& resource) {
   int outcome = world_.chance(faults_.hang) ? kHang : world_.chance(faults_.fail) && op != Op::probe ? kFail : kOk;
   if (outcome == kOk && op == Op::start && faults_.failing_starts.count(resource)) outcome = kFail;
   std::uint64_t duration = outcome == kHang ? timeout_ms(resource, op) : 5 + world_.below(150);
+  if (op == Op::start || op == Op::promote) world_.agent_starting(node_, resource);
   if (op == Op::start && !active(world_.truth(resource, node_))) world_.set_truth(resource, node_, 0);
   world_.at(world_.now() + static_cast<std::int64_t>(duration), life_, [this, resource, op, outcome, duration] {
     auto& q = queue_[resource];

@@ -58,6 +58,8 @@ class SimWorld {
   // An agent on `node` answered `op` of `resource` (what the events are checked against).
   virtual void agent_answered(const std::string& node, const std::string& resource, const std::string& op,
                               bool ok) = 0;
+  // An agent on `node` begins to start or promote `resource` (checked against the group's order).
+  virtual void agent_starting(const std::string& node, const std::string& resource) = 0;
 };
 
 class SimClock : public Clock {

@@ -129,14 +129,19 @@ int World::truth(const std::string& resource, const std::string& node) const {
 }
 
 void World::set_truth(const std::string& resource, const std::string& node, int rc) {
-  if (rc == 0 || rc == 8) truth_[{resource, node}] = rc;
-  else truth_.erase({resource, node});
+  if (rc == 0 || rc == 8) {
+    truth_[{resource, node}] = rc;
+    dead_unnoticed_.erase({resource, node});
+  } else {
+    truth_.erase({resource, node});
+  }
 }
 
 const DeviceFaults& World::device_faults(const std::string& device) const { return device_faults_.at(device); }
 
 void World::agent_answered(const std::string& node, const std::string& resource, const std::string& op, bool ok) {
   answered_[node + " " + resource + " " + op] = ok;
+  if (op == "start" || op == "promote") starting_.erase({resource, node});
 }
 
 Status World::cpg_send(std::uint32_t from, std::string bytes) {
@@ -218,6 +223,7 @@ void World::power_off(const std::string& name, const std::string& why, bool rebo
   trace(n.name, "POWER OFF (" + why + ")");
   narrate(n.name, "POWER OFF (" + why + "): its resources stop, its hacored and corosync die");
   n.hacored.reset();  // its callbacks expire with it
+  forget_starts(n.name);
   n.powered = false;
   n.quorate = false;
   n.last_down_at = now_;
@@ -258,6 +264,7 @@ void World::kill_hacored(SimNode& n, const std::string& why) {
   trace(n.name, "HACORED DIES (" + why + "); its resources keep running");
   narrate(n.name, "HACORED DIES (" + why + "); its resources keep running");
   n.hacored.reset();
+  forget_starts(n.name);  // its agents' answers never come: what they did stays in the truth
   cpg_.process_gone(n.id, now_);
 }
 

@@ -90,6 +90,7 @@ class World : public SimWorld {
   void power_on(const std::string& node, const std::string& why) override;
   const DeviceFaults& device_faults(const std::string& device) const override;
   void agent_answered(const std::string& node, const std::string& resource, const std::string& op, bool ok) override;
+  void agent_starting(const std::string& node, const std::string& resource) override;
   Status cpg_send(std::uint32_t from, std::string bytes);
 
  private:
@@ -116,6 +117,7 @@ class World : public SimWorld {
   // world_checks.cpp: invariants after every step, events against the truth, liveness.
   void on_event(const SimNode& n, const nlohmann::json& e);
   void check_safety();
+  void note_death(const std::string& resource, const std::string& node);
   void check_liveness();
   bool groups_running(std::string* why) const;
   bool healed() const;
@@ -170,6 +172,11 @@ class World : public SimWorld {
   std::int64_t last_event_at_ = 0;  // the last event of any core (settling waits for quiet)
   std::set<std::string> unsafe_groups_;
   std::set<std::string> boot_waiting_;  // nodes whose hacored waits for its peer (boot_wait)
+  // (resource, node) killed by a fault and not started since: the cluster may not know yet.
+  std::set<std::pair<std::string, std::string>> dead_unnoticed_;
+  // (resource, node) whose start or promote is under way (its agent has not answered).
+  std::set<std::pair<std::string, std::string>> starting_;
+  void forget_starts(const std::string& node);
 };
 
 }  // namespace hamail::hacore::sim

@@ -4,7 +4,10 @@
 //      node (every member active, a promotable one promoted) within kLivenessBoundMs;
 //  (3) events describe what happened: fence_end ok only for a node that really went off
 //      after its executor began the fence; an ok action_result only for an action whose
-//      agent answered ok on that node.
+//      agent answered ok on that node;
+//  (4) order: a group's resource starts (or is promoted) on a node only while every resource
+//      before it in the group runs there (a promotable one promoted) and its own start or
+//      promote has ended, unless one of those died by a fault the cluster has not noticed yet.
 #include "world.h"
 
 namespace hamail::hacore::sim {
@@ -62,6 +65,30 @@ void World::check_safety() {
            ", both powered: neither was fenced first");
     prev = &key;
   }
+}
+
+void World::note_death(const std::string& resource, const std::string& node) {
+  dead_unnoticed_.insert({resource, node});
+}
+
+void World::agent_starting(const std::string& node, const std::string& resource) {
+  for (const auto& g : cfg_.groups) {
+    auto self = std::find_if(g.resources.begin(), g.resources.end(), [&](const auto& r) { return r.name == resource; });
+    if (self == g.resources.end()) continue;
+    for (const auto& r : std::ranges::subrange(g.resources.begin(), self)) {
+      int rc = truth(r.name, node);
+      bool ready = r.promotable ? rc == 8 : (rc == 0 || rc == 8);
+      bool under_way = starting_.count({r.name, node}) > 0;
+      if ((!ready || under_way) && !dead_unnoticed_.count({r.name, node}))
+        fail("order: " + resource + " starts on " + node + " while " + r.name + ", before it in group " + g.name +
+             ", is " + (under_way ? "still starting" : rc == 7 ? "not running" : "not promoted") + " there");
+    }
+  }
+  starting_.insert({resource, node});
+}
+
+void World::forget_starts(const std::string& node) {
+  std::erase_if(starting_, [&](const auto& k) { return k.second == node; });
 }
 
 bool World::healed() const {

@@ -85,6 +85,7 @@ void World::fault_resource_death() {
   std::advance(it, static_cast<long>(below(truth_.size())));
   ++result_.stats.resource_deaths;
   trace(it->first.second, "resource " + it->first.first + " dies");
+  note_death(it->first.first, it->first.second);
   truth_.erase(it);
 }
 

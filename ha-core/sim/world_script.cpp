@@ -162,6 +162,7 @@ void World::apply_fault(const Fault& f) {
     case FaultKind::fail_monitor:
       if (truth(f.resource, n->name) == 7) return narrate(n->name, "(" + f.resource + " does not run here)");
       set_truth(f.resource, n->name, 7);
+      note_death(f.resource, n->name);
       return narrate(n->name, f.resource + " dies (its next monitor finds out)");
     case FaultKind::device_fails:
       for (auto& [name, df] : device_faults_)

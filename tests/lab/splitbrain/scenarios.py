@@ -30,11 +30,6 @@ def wait_powered_off(ctx, node, timeout=40):
     ctx.lab.wait_for(f"{node} to be fenced (powered off)", lambda: not ctx.cluster.powered(node), timeout)
 
 
-def wait_not_quorate(ctx, node, timeout=30):
-    ctx.lab.wait_for(f"{node} to lose quorum", lambda: (ctx.cluster.status(node) or {"quorate": True}).get(
-        "quorate") is False, timeout)
-
-
 def cut_cluster(ctx):
     a, p = ctx.active, ctx.passive
     ctx.lab.run("cut", p, "cluster")
@@ -150,12 +145,19 @@ def boot_partitioned(ctx):
 def qnetd_cut_all(ctx):
     a, p = ctx.active, ctx.passive
     ctx.lab.run("cut", a, "all")
-    wait_not_quorate(ctx, a)
+
+    def lost():  # inquorate, or already fenced by the quorate side
+        if not ctx.cluster.powered(a):
+            return "fenced"
+        return "inquorate" if (ctx.cluster.status(a) or {}).get("quorate") is False else None
+    how, _ = ctx.lab.wait_for(f"{a} to lose quorum or be fenced", lost, 30)
+    if not ctx.cluster.powered(p):
+        raise ScenarioError(f"{p}, the side with the arbitrator, was powered off")
     ctx.cluster.wait_group_running(90)
     where = ctx.cluster.group_node(p)
     if where != p:
         raise ScenarioError(f"the group runs on {where}, not on {p} (the side with the arbitrator)")
-    return [f"{a} cut off from {p} and qnetd: {a} inquorate, {p} (with qnetd's vote) runs the group"]
+    return [f"{a} cut off from {p} and qnetd: {a} {how}, {p} (with qnetd's vote) runs the group"]
 
 
 def qnetd_down_then_cut(ctx):
