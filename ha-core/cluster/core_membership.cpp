@@ -52,6 +52,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
 
 void ClusterCore::node_left(const std::string& n, const std::set<std::string>& now_members, Now now, Effects& fx) {
   state_.probed.erase(n);
+  config_mismatch_.erase(n);
   for (auto it = state_.degraded.begin(); it != state_.degraded.end();)
     it = it->first.second == n ? state_.degraded.erase(it) : std::next(it);
   if (incompatible_.count(n)) mark_compatible(n, "it left the group", now, fx);
@@ -84,7 +85,7 @@ void ClusterCore::greet_newcomers(const std::set<std::string>& before, const std
                                   Now now, Effects& fx) {
   // Everyone says which protocol it speaks, then reports what runs locally again, so the
   // DC schedules from facts.
-  fx.broadcast.push_back(message(protocol::Hello{me_}));
+  fx.broadcast.push_back(message(protocol::Hello{me_, cfg_.digest}));
   start_probes(now, fx);
   // The senior member (lowest id among those already in the group) hands its state and
   // history to the newcomers; a node that just (re)started has nothing to give.
@@ -132,8 +133,18 @@ Status ClusterCore::handle(const protocol::ForeignVersion&, const Delivery& d, E
   return Status::ok();  // recognized and refused: not a malformed message
 }
 
-Status ClusterCore::handle(const protocol::Hello& m, const Delivery& d, Effects&) {
+Status ClusterCore::handle(const protocol::Hello& m, const Delivery& d, Effects& fx) {
   if (m.node != d.sender) return Error{"field \"node\": " + clip_utf8(m.node, 64) + " is not the sender"};
+  if (m.node == me_ || m.config == cfg_.digest) return Status::ok();
+  // Said once per join: the operator must make the files the same (nothing is refused:
+  // a node runs its own file, and the plans are the DC's).
+  if (config_mismatch_.insert(m.node).second)
+    event(fx, d.now, "config_mismatch",
+          {{"node", m.node}, {"local", me_}, {"local_config", cfg_.digest.substr(0, 16)},
+           {"peer_config", clip_utf8(m.config, 16)},
+           {"consequence", m.node + " runs another cluster.yaml than " + me_ +
+                               ": copy the same file to both nodes and restart hacored where it changed; "
+                               "until then each node reads its own file and the DC plans from its own"}});
   return Status::ok();
 }
 

@@ -37,7 +37,10 @@ ActionKind kind(JsonFields& f, std::string_view key) {
   return ActionKind::stop;
 }
 
-Body hello(JsonFields& f) { return Hello{name(f, "node")}; }
+Body hello(JsonFields& f) {
+  Hello m{name(f, "node"), f.text("config", 64)};
+  return m;
+}
 
 Body probe_report(JsonFields& f) {
   ProbeReport m;

@@ -14,7 +14,7 @@ json action_json(const scheduler::Action& a) {
 
 struct Fields {
   json& j;
-  void operator()(const Hello& m) { j["node"] = m.node; }
+  void operator()(const Hello& m) { j.update({{"node", m.node}, {"config", m.config}}); }
   void operator()(const ProbeReport& m) {
     json r = json::object();
     for (const auto& [res, st] : m.resources) r[res] = scheduler::to_string(st);

@@ -3,6 +3,8 @@
 #include <regex>
 #include <set>
 
+#include <openssl/evp.h>
+
 #include "hamail/base/yaml_reader.h"
 #include "stonith_loader.h"
 
@@ -390,11 +392,30 @@ class Loader {
 
 }  // namespace
 
+namespace {
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(text.data(), text.size(), md, &n, EVP_sha256(), nullptr) != 1) return "";
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
 ConfigLoad parse_cluster_config(const std::string& text, const std::string& file_name) {
   Loader loader(file_name);
   YAML::Node root = parse_document(loader.sink(), text);
   if (!root.IsDefined()) return ConfigLoad{std::nullopt, loader.sink().errors(), {}};
-  return loader.run(root);
+  ConfigLoad load = loader.run(root);
+  if (load.config) load.config->digest = sha256_hex(text);
+  return load;
 }
 
 ConfigLoad load_cluster_config(const std::string& path) {

@@ -20,8 +20,8 @@ AgentRunner::Op op_of(scheduler::ActionKind k) {
 
 bool is_warning(const json& e) {
   static const char* const kBad[] = {"resource_failed", "node_lost", "transition_aborted", "switchover_failed",
-                                     "quorum_lost", "message_dropped", "protocol_incompatible", "probe_failed",
-                                     "scheduler_error", "connectivity_lost", "fence_begin", "fence_failed",
+                                     "quorum_lost", "message_dropped", "protocol_incompatible", "config_mismatch",
+                                     "probe_failed", "scheduler_error", "connectivity_lost", "fence_begin", "fence_failed",
                                      "fence_device_failed", "fence_confirmed", "boot_wait", "volume_outdated"};
   std::string name = e.value("event", "");
   for (const char* b : kBad)

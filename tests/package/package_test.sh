@@ -9,6 +9,7 @@
 #     the installed files, no unit enabled, `systemd-analyze verify` of the four units;
 #   - dpkg --purge leaves nothing in the upper layer but dpkg's own records (and the
 #     haclient group, which Debian packages keep).
+# The packages it built are left in BUILD_DIR/packages for the lab's install test.
 #   package_test.sh BUILD_DIR
 set -euo pipefail
 export LC_ALL=C
@@ -121,4 +122,5 @@ while read -r dir; do
   [[ -z $dir || -d $dir ]] || left+=" $dir"
 done < <(cd "$tmp/upper" && find . -mindepth 1 -type d -empty | sed 's/^\.//')
 [[ -z ${left// /} ]] || fail "the purge left: $left"
+rm -rf "$build_dir/packages" && cp -r "$tmp/debs" "$build_dir/packages"
 step "OK"

@@ -65,7 +65,7 @@ std::vector<Bad> undecodable() {
   std::vector<Bad> out = {
       {"node2", ""}, {"node2", "garbage"}, {"node2", "[1,2,3]"}, {"node2", "{\"v\":2}"},
       {"node2", std::string(100, '{')}, {"node2", R"({"v":5,"t":"frob","from":"node2"})"},
-      {"node2", R"({"v":5,"t":"hello","from":"node2","node":"node2","extra":1})"},
+      {"node2", R"({"v":5,"t":"hello","from":"node2","node":"node2","config":"","extra":1})"},
       {"node2", std::string(protocol::kMaxMessageBytes + 10, 'x')},
   };
   const json others = json::parse(R"(["x", 3, -1, 1.5, true, null, [], {}])");

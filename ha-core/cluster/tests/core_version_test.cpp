@@ -106,12 +106,35 @@ TEST_F(Sim, AnIncompatiblePeerMidTransitionStopsItThereAndAResumedPeerLetsItFini
   EXPECT_FALSE(running_on("node1").size() == 3u && running_on("node2").size() == 3u);
 
   // node2 speaks v5 again.
-  deliver("node2", protocol::encode(protocol::Message{protocol::kVersion, "node2", protocol::Hello{"node2"}}));
+  deliver("node2", protocol::encode(protocol::Message{protocol::kVersion, "node2", protocol::Hello{"node2", cfg_.digest}}));
   EXPECT_FALSE(cores_["node1"]->frozen());
   EXPECT_EQ(last_event("node1", "protocol_incompatible_cleared")["reason"], "it now speaks protocol v5");
   settle();
   EXPECT_EQ(running_on("node2").size(), 3u);
   EXPECT_TRUE(running_on("node1").empty());
+}
+
+// The nodes compare their cluster.yaml (its sha256) when they meet: another file on the
+// peer is an error event, said once while it stays a member, and again after it rejoins.
+TEST_F(Sim, APeerWithAnotherClusterYamlIsReportedOncePerJoin) {
+  membership({"node1", "node2"});
+  settle();
+  EXPECT_FALSE(has_event("node1", "config_mismatch")) << "the same file on both";
+  ASSERT_EQ(cfg_.digest.size(), 64u);
+  auto other = protocol::encode(protocol::Message{protocol::kVersion, "node2", protocol::Hello{"node2", "ab12"}});
+  deliver("node2", other);
+  deliver("node2", other);
+  json e = last_event("node1", "config_mismatch");
+  ASSERT_FALSE(e.is_null());
+  EXPECT_EQ(e["node"], "node2");
+  EXPECT_EQ(e["local_config"], cfg_.digest.substr(0, 16));
+  EXPECT_EQ(e["peer_config"], "ab12");
+  EXPECT_EQ(count(events_["node1"], "config_mismatch"), 1u);
+  lose("node2");
+  settle();
+  membership({"node1", "node2"});
+  deliver("node2", other);
+  EXPECT_EQ(count(events_["node1"], "config_mismatch"), 2u);
 }
 
 }  // namespace

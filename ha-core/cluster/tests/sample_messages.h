@@ -33,7 +33,7 @@ inline std::vector<protocol::Message> one_of_each() {
   using namespace protocol;
   std::vector<Message> out;
   auto add = [&](Body b, std::string from = "node1") { out.push_back(Message{kVersion, std::move(from), std::move(b)}); };
-  add(Hello{"node1"});
+  add(Hello{"node1", "0123456789abcdef"});
   add(ProbeReport{"node1", {{"vip", ResourceStatus::started}, {"vol", ResourceStatus::promoted}}, {"vol"}});
   add(Failure{"node1", "smtpd", "monitor", 7, "not running"});
   add(TransitionStart{10, 0,

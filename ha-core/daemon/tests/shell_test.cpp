@@ -56,7 +56,7 @@ TEST_F(TwoNodes, AMalformedMessageFromOneNodeLeavesBothRunning) {
   cpg_.inject(2, R"({"v":5,"t":"action_result","from":"node2","id":"1","index":0})");
   cpg_.inject(2, R"({"v":5,"t":"set_maintenance","from":"node2","on":"yes"})");
   cpg_.inject(2, std::string(5'000'000, '['));
-  cpg_.inject(7, R"({"v":5,"t":"hello","from":"node7","node":"node7"})");  // a stranger in the group
+  cpg_.inject(7, R"({"v":5,"t":"hello","from":"node7","node":"node7","config":""})");  // a stranger in the group
   settle();
   for (auto id : {1u, 2u}) {
     EXPECT_EQ(node(id).count("message_dropped"), 4u) << "node" << id;

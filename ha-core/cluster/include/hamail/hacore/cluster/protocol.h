@@ -25,7 +25,7 @@
 namespace hamail::cluster::protocol {
 
 inline constexpr int kVersion = 5;  // 3: fencing (fence_result, fence_node, confirm_off, outdate); 4: probe_report.busy;
-                                    // 5: transition_start.quorate
+                                    // 5: transition_start.quorate, hello.config
 inline constexpr int kLegacyVersion = 1;  // what a message without "v" is
 // Whether this node reads (and may cooperate with) a peer speaking `version`.
 constexpr bool compatible(int version) { return version == kVersion; }
@@ -45,7 +45,11 @@ inline constexpr std::uint64_t kMaxId = (1ULL << 62);
 inline constexpr int kMaxRc = 255;
 inline constexpr std::size_t kMaxFenceDevices = 64;
 
-struct Hello { std::string node; };  // "I am here, speaking the envelope's version"
+// "I am here, speaking the envelope's version, with this cluster.yaml" (its sha256, hex).
+struct Hello {
+  std::string node;
+  std::string config;
+};
 struct ProbeReport {
   std::string node;
   std::map<std::string, scheduler::ResourceStatus> resources;  // what runs there (absent: stopped)

@@ -142,6 +142,7 @@ struct LoggingConfig {
 
 struct ClusterConfig {
   std::string source_file;
+  std::string digest;  // sha256 (hex) of the file's bytes: the nodes compare it when they meet
   std::string name;
   CryptoConfig crypto;
   std::vector<NodeConfig> nodes;

@@ -1,0 +1,149 @@
+"""Lab: the install path an administrator takes, end to end, on two bare lab nodes (each
+with its own /usr, /etc and /var, and an sshd; `halab up --bare`): the packages built from
+this tree are installed on each node with dpkg; `hactl cluster setup` runs on node1 only
+and reaches node2 over ssh; the group is added to cluster.yaml and copied to node2;
+`hactl cluster start --all` starts corosync, drbdlited and hacored as their units do (the
+units' ExecStart, run by tests/lab/unit_runner.py: the nodes have no systemd); `hactl
+status` shows both nodes; the group switches over; `hactl cluster stop --all` stops both."""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from halab import REPO, Lab, LabError  # noqa: E402
+
+BUILD = os.path.abspath(os.path.join(os.environ.get("HALAB_BIN", os.path.join(REPO, "build", "test", "bin")), ".."))
+RUNNER = os.path.join(REPO, "tests", "lab", "unit_runner.py")
+UNITS = ["corosync", "drbdlited", "hacored"]
+GROUP = """groups:
+  - name: demo
+    preferred_node: node1
+    resources:
+      - name: demo-vip
+        agent: "ocf:hamail:vip"
+        params: {ip: 10.201.1.50, cidr_netmask: "24", nic: eth0}
+        ops: {monitor: {interval: 2s, timeout: 10s}}
+"""
+
+
+class LabInstall(unittest.TestCase):
+    lab = Lab("halabinst")
+
+    @classmethod
+    def setUpClass(cls):
+        # The packages of this build tree: left by package_debs (ctest runs it first), else built here.
+        cls.debs_dir = tempfile.mkdtemp(prefix="hamail-install-test-")
+        cls.debs = sorted(glob.glob(os.path.join(BUILD, "packages", "hamail-*.deb")))
+        if len(cls.debs) != 3:
+            p = subprocess.run([os.path.join(REPO, "scripts", "package"), "--build-dir", BUILD, "--out", cls.debs_dir,
+                                "--jobs", "1"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900)
+            if p.returncode != 0:
+                raise LabError(f"scripts/package failed ({p.returncode}):\n{p.stdout[-3000:]}{p.stderr[-3000:]}")
+            cls.debs = sorted(glob.glob(os.path.join(cls.debs_dir, "hamail-*.deb")))
+        if len(cls.debs) != 3:
+            raise LabError(f"expected 3 packages, got {cls.debs}")
+        cls.host_had_hacored = os.path.exists("/usr/sbin/hacored")
+        cls.lab.up("--bare")
+        with open(os.path.join(cls.lab.root, "ssh", "ssh_command")) as f:
+            cls.ssh = f.read().strip()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if os.environ.get("HALAB_KEEP_LOGS"):
+                cls.lab.save_logs(os.environ["HALAB_KEEP_LOGS"])
+            cls.lab.down()
+        finally:
+            subprocess.run(["rm", "-rf", cls.debs_dir], check=False)
+
+    def node(self, host, *cmd, check=True, timeout=60, stdin=None):
+        """CMD on HOST as its root shell would run it: the installed programs, the lab's ssh and unit runner."""
+        env = ["env", f"HAMAIL_SSH={self.ssh}", f"HAMAIL_SYSTEMCTL={RUNNER}"]
+        p = subprocess.run([os.path.join(REPO, "scripts", "halab"), "exec", host, *env, *cmd], env=self.lab.env,
+                           input=stdin, capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise LabError(f"{host}: {' '.join(cmd)} failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+        return p
+
+    def unit_log_tail(self, host):
+        out = []
+        for u in UNITS:
+            p = self.node(host, "tail", "-n", "15", f"/run/halab-units/{u}.log", check=False)
+            out.append(f"--- {host} {u}:\n{p.stdout}{p.stderr}")
+        return "\n".join(out)
+
+    def test_install_setup_start_switchover_stop(self):
+        # 1. Packages: node1's install is node1's alone.
+        self.lab.wait_for("sshd on both nodes", lambda: all(
+            self.node("node1", *self.ssh.split(), f"root@10.201.2.1{i}", "true", check=False).returncode == 0
+            for i in (1, 2)), 30)
+        self.node("node1", "dpkg", "-i", *self.debs, timeout=300)
+        self.assertNotEqual(self.node("node2", "test", "-e", "/usr/sbin/hacored", check=False).returncode, 0,
+                            "a package installed on node1 showed up on node2")
+        self.assertEqual(os.path.exists("/usr/sbin/hacored"), self.host_had_hacored,
+                         "a package installed on node1 showed up on the host")
+        self.node("node2", "dpkg", "-i", *self.debs, timeout=300)
+        for host in ("node1", "node2"):
+            self.assertIn("hamail-cluster", self.node(host, "dpkg-query", "-W", "-f", "${Package} ", "hamail-*").stdout)
+
+        # 2. The bootstrap, on node1 only; node2's files come over ssh.
+        p = self.node("node1", "hactl", "cluster", "setup", "--name", "mail", "node1=10.201.2.11", "node2=10.201.2.12",
+                      "--replication", "node1=10.201.3.11", "--replication", "node2=10.201.3.12", timeout=120)
+        print(p.stdout, p.stderr, flush=True)
+        for host in ("node1", "node2"):
+            modes = self.node(host, "stat", "-c", "%a %n", "/etc/corosync/authkey", "/etc/hamail/cluster.yaml").stdout
+            self.assertIn("400 /etc/corosync/authkey", modes, f"{host}: {modes}")
+        keys = {h: self.node(h, "sha256sum", "/etc/corosync/authkey").stdout.split()[0] for h in ("node1", "node2")}
+        self.assertEqual(keys["node1"], keys["node2"], "the two nodes got different authkeys")
+        again = self.node("node1", "hactl", "cluster", "setup", "--name", "mail", "node1=10.201.2.11",
+                          "node2=10.201.2.12", check=False, timeout=120)
+        self.assertNotEqual(again.returncode, 0, "a second setup overwrote the cluster without --force")
+
+        # 3. The administrator adds a group and copies the file (README: Install).
+        conf = self.node("node1", "cat", "/etc/hamail/cluster.yaml").stdout
+        self.assertIn("groups: []", conf)
+        conf = conf.replace("groups: []", GROUP.rstrip("\n"), 1)
+        self.node("node1", "sh", "-c", "cat >/etc/hamail/cluster.yaml", stdin=conf)
+        self.node("node1", "hactl", "config", "validate", "/etc/hamail/cluster.yaml")
+        self.node("node1", "sh", "-c", f"{self.ssh} root@10.201.2.12 'cat >/etc/hamail/cluster.yaml' "
+                  "</etc/hamail/cluster.yaml")
+
+        # 4. Start both nodes from node1, as the units start the daemons.
+        p = self.node("node1", "hactl", "cluster", "start", "--all", check=False, timeout=300)
+        if p.returncode != 0:
+            raise LabError(f"hactl cluster start --all failed:\n{p.stdout}{p.stderr}\n" + self.unit_log_tail("node1") +
+                           self.unit_log_tail("node2"))
+        for host in ("node1", "node2"):
+            states = self.node(host, RUNNER, "is-active", *UNITS, check=False).stdout.split()
+            self.assertEqual(states, ["active"] * 3, f"{host}: {states}\n" + self.unit_log_tail(host))
+        self.lab.wait_group_on("node1", "node1", 90)
+        status, _ = self.lab.wait_for("node2 to see both nodes online", lambda: self.both_online("node2"), 60)
+
+        # 5. The group switches over, and the address follows it.
+        self.node("node1", "hactl", "switchover", "demo", "--to", "node2", "--wait", "--timeout", "60", timeout=90)
+        self.lab.wait_group_on("node1", "node2", 60)
+        self.lab.wait_for("the address on node2", lambda: "10.201.1.50/" in self.node(
+            "node2", "ip", "-o", "addr", "show", "eth0").stdout, 20)
+        self.assertNotIn("10.201.1.50/", self.node("node1", "ip", "-o", "addr", "show", "eth0").stdout)
+
+        # 6. Stop both from node1: nothing of the cluster keeps running.
+        self.node("node1", "hactl", "cluster", "stop", "--all", timeout=400)
+        for host in ("node1", "node2"):
+            states = self.node(host, RUNNER, "is-active", *UNITS, check=False).stdout.split()
+            self.assertEqual(states, ["inactive"] * 3, f"{host}: {states}")
+
+    def both_online(self, host):
+        s = self.lab.hactl_status(host)
+        if not s:
+            return None
+        online = sorted(n["name"] for n in s.get("nodes", []) if n.get("status") == "online")
+        return s if online == ["node1", "node2"] else None
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
