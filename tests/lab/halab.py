@@ -87,7 +87,7 @@ class Lab:
     def save_logs(self, dest):
         if os.path.isdir(self.root):
             shutil.copytree(self.root, dest, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("authkey", "*.sock"))
+                            ignore=shutil.ignore_patterns("authkey", "*.sock", "root"))  # root: a bare node's own /usr /etc /var
 
     def init_pid(self, host):
         try:

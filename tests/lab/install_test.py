@@ -57,8 +57,8 @@ class LabInstall(unittest.TestCase):
         try:
             if os.environ.get("HALAB_KEEP_LOGS"):
                 cls.lab.save_logs(os.environ["HALAB_KEEP_LOGS"])
-            cls.lab.down()
         finally:
+            cls.lab.down()
             subprocess.run(["rm", "-rf", cls.debs_dir], check=False)
 
     def node(self, host, *cmd, check=True, timeout=60, stdin=None):
