@@ -120,6 +120,7 @@ void ClusterCore::start_transition(const scheduler::Transition& tr, Effects& fx)
   m.id = state_.last_transition_id + 1;
   m.facts = facts_epoch_;
   m.quorate = quorate_;
+  m.members.assign(state_.members.begin(), state_.members.end());
   m.actions = tr.actions;
   for (const auto& n : tr.notes)
     if (m.notes.size() < protocol::kMaxNotes) m.notes.push_back(clip_utf8(n, protocol::kMaxTextBytes));

@@ -45,6 +45,10 @@ Status ClusterCore::handle(const protocol::TransitionStart& m, const Delivery& d
   if (m.quorate != quorate_)
     return Error{std::string("stale plan: made ") +
                  (m.quorate ? "with quorum, and this node has lost it since" : "without quorum, and this node has it now")};
+  // A membership change resets the facts epoch: a plan made before it (e.g. to fence a node
+  // that has rejoined since) would look fresh.
+  if (std::set<std::string>(m.members.begin(), m.members.end()) != state_.members)
+    return Error{"stale plan: made for other members than the group's now"};
   for (std::size_t i = 0; i < m.actions.size(); ++i) {
     const auto& a = m.actions[i];
     std::string at = "field \"actions[" + std::to_string(i) + "].";

@@ -106,6 +106,13 @@ Body transition_start(JsonFields& f) {
   }
   m.trigger = f.text("trigger", kMaxTextBytes);
   m.quorate = f.boolean("quorate");
+  for (const auto& n : f.array("members", kMaxMembers)) {
+    if (!n.is_string() || n.get_ref<const std::string&>().empty() || n.get_ref<const std::string&>().size() > kMaxNameBytes) {
+      f.fail("members", "expected node names");
+      break;
+    }
+    m.members.push_back(n.get<std::string>());
+  }
   return m;
 }
 

@@ -28,7 +28,8 @@ struct Fields {
   void operator()(const TransitionStart& m) {
     json acts = json::array();
     for (const auto& a : m.actions) acts.push_back(action_json(a));
-    j.update({{"id", m.id}, {"facts", m.facts}, {"actions", acts}, {"notes", m.notes}, {"trigger", m.trigger}, {"quorate", m.quorate}});
+    j.update({{"id", m.id}, {"facts", m.facts}, {"actions", acts}, {"notes", m.notes}, {"trigger", m.trigger}, {"quorate", m.quorate},
+              {"members", m.members}});
   }
   void operator()(const ActionRequest& m) { j.update({{"id", m.id}, {"index", m.index}}); }
   void operator()(const ActionResult& m) {

@@ -79,6 +79,21 @@ TEST_F(Fencing, APlanMadeWithQuorumIsRefusedAfterQuorumIsLost) {
   EXPECT_TRUE(running_on("node1").empty()) << "no quorum: everything stops";
 }
 
+// Lab run of 2026-12-05 (qnetd-down-then-cut): node1 planned to fence node2 while node2 was
+// away; the plan arrived after node2 had rejoined, and a membership change resets the facts
+// epoch, so it looked fresh: node1 fenced the member that had just come back.
+TEST_F(Fencing, APlanMadeBeforeAMembershipChangeIsRefusedAfterIt) {
+  start_both();
+  lose("node2");
+  ASSERT_FALSE(cpg_.empty()) << "node1 planned to fence node2";
+  membership({"node1", "node2"});  // node2 is back before the plan is delivered
+  expect_drops_ = true;
+  settle();
+  EXPECT_FALSE(has_event("node1", "fence_begin")) << "fenced a member that had rejoined";
+  EXPECT_TRUE(fence_jobs_.empty());
+  EXPECT_EQ(running_on("node1").size(), 3u);
+}
+
 // Sim seed 955: the fence of node1 worked but its confirmation took long; node1 rebooted,
 // rejoined and ran its group before the (late) result came. The result must not mark the
 // member off, which would erase what runs there and let the group start on node2 too.

@@ -25,7 +25,7 @@
 namespace hamail::cluster::protocol {
 
 inline constexpr int kVersion = 5;  // 3: fencing (fence_result, fence_node, confirm_off, outdate); 4: probe_report.busy;
-                                    // 5: transition_start.quorate, hello.config
+                                    // 5: transition_start.quorate and .members, hello.config
 inline constexpr int kLegacyVersion = 1;  // what a message without "v" is
 // Whether this node reads (and may cooperate with) a peer speaking `version`.
 constexpr bool compatible(int version) { return version == kVersion; }
@@ -44,6 +44,7 @@ inline constexpr std::int64_t kMaxAgeMs = 100LL * 365 * 24 * 3600 * 1000;
 inline constexpr std::uint64_t kMaxId = (1ULL << 62);
 inline constexpr int kMaxRc = 255;
 inline constexpr std::size_t kMaxFenceDevices = 64;
+inline constexpr std::size_t kMaxMembers = 64;
 
 // "I am here, speaking the envelope's version, with this cluster.yaml" (its sha256, hex).
 struct Hello {
@@ -68,6 +69,7 @@ struct TransitionStart {
   std::vector<std::string> notes;
   std::string trigger;
   bool quorate = true;  // the DC's quorum when it planned: a node whose quorum differs refuses the plan
+  std::vector<std::string> members;  // the group it was planned for: refused after any change of it
 };
 struct ActionRequest {
   std::uint64_t id = 0;
