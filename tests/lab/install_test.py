@@ -4,7 +4,8 @@ this tree are installed on each node with dpkg; `hactl cluster setup` runs on no
 and reaches node2 over ssh; the group is added to cluster.yaml and copied to node2;
 `hactl cluster start --all` starts corosync, drbdlited and hacored as their units do (the
 units' ExecStart, run by tests/lab/unit_runner.py: the nodes have no systemd); `hactl
-status` shows both nodes; the group switches over; `hactl cluster stop --all` stops both."""
+status` shows both nodes; the group switches over; a rolling upgrade, one node at a time;
+`hactl cluster stop --all` stops both."""
 
 import glob
 import json
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -131,11 +133,72 @@ class LabInstall(unittest.TestCase):
             "node2", "ip", "-o", "addr", "show", "eth0").stdout, 20)
         self.assertNotIn("10.201.1.50/", self.node("node1", "ip", "-o", "addr", "show", "eth0").stdout)
 
-        # 6. Stop both from node1: nothing of the cluster keeps running.
+        # 6. Rolling upgrade (README: Install, "Upgrading"), one node at a time, the group kept running.
+        self.rolling_upgrade()
+
+        # 7. Stop both from node1: nothing of the cluster keeps running.
         self.node("node1", "hactl", "cluster", "stop", "--all", timeout=400)
         for host in ("node1", "node2"):
             states = self.node(host, RUNNER, "is-active", *UNITS, check=False).stdout.split()
             self.assertEqual(states, ["inactive"] * 3, f"{host}: {states}")
+
+    def rolling_upgrade(self):
+        """Upgrades node1 (passive) while node2 runs the group, moves the group to node1, then
+        upgrades node2: standby, dpkg -i, restart the daemons, unstandby. The new packages are
+        this tree's, repacked with a higher version (same binaries: the maintainer scripts'
+        upgrade path and the procedure are what is tested; see README, Upgrading)."""
+        new_debs = self.repacked_debs("+upgrade1")
+        old_version = self.package_version("node1")
+        for passive, active in (("node1", "node2"), ("node2", "node1")):
+            self.node(passive, "hactl", "standby", passive)
+            self.lab.wait_for(f"{passive} in standby", lambda: self.standby_of(active, passive) is True, 30)
+            self.node(passive, "dpkg", "-i", *new_debs, timeout=300)
+            self.assertEqual(self.package_version(passive), old_version + "+upgrade1")
+            self.node(passive, RUNNER, "restart", "drbdlited", "hacored", timeout=120)
+            self.lab.wait_for(f"{active} to see {passive} back", lambda: self.both_online(active), 60)
+            self.node(passive, "hactl", "unstandby", passive)
+            self.lab.wait_for(f"{passive} out of standby", lambda: self.standby_of(active, passive) is False, 30)
+            if passive == "node1":  # mixed versions, both online: the old node still runs the group
+                self.assertEqual(self.package_version("node2"), old_version)
+                self.lab.wait_group_on("node1", "node2", 30)
+            took = self.timed_switchover(passive)
+            print(f"rolling upgrade: {passive} upgraded; switchover to it took {took:.1f}s", flush=True)
+        for host in ("node1", "node2"):
+            self.assertEqual(self.package_version(host), old_version + "+upgrade1")
+
+    def timed_switchover(self, to):
+        start = time.monotonic()
+        self.node("node1", "hactl", "switchover", "demo", "--to", to, "--wait", "--timeout", "60", timeout=90)
+        took = time.monotonic() - start
+        self.lab.wait_group_on("node1", to, 60)
+        return took
+
+    def repacked_debs(self, suffix):
+        out = []
+        for deb in self.debs:
+            tree = tempfile.mkdtemp(prefix="repack-", dir=self.debs_dir)
+            subprocess.run(["dpkg-deb", "-R", deb, tree], check=True)
+            control = os.path.join(tree, "DEBIAN", "control")
+            with open(control) as f:
+                text = f.read()
+            version = subprocess.run(["dpkg-deb", "-f", deb, "Version"], check=True, capture_output=True,
+                                     text=True).stdout.strip()
+            with open(control, "w") as f:
+                f.write(text.replace(f"Version: {version}\n", f"Version: {version}{suffix}\n", 1))
+            target = os.path.join(self.debs_dir, os.path.basename(deb).replace(".deb", f"{suffix}.deb"))
+            subprocess.run(["dpkg-deb", "-b", tree, target], check=True, capture_output=True)
+            out.append(target)
+        return out
+
+    def package_version(self, host):
+        return self.node(host, "dpkg-query", "-W", "-f", "${Version}", "hamail-cluster").stdout.strip()
+
+    def standby_of(self, asker, node):
+        s = self.lab.hactl_status(asker)
+        for n in (s or {}).get("nodes", []):
+            if n["name"] == node:
+                return n.get("standby")
+        return None
 
     def both_online(self, host):
         s = self.lab.hactl_status(host)
