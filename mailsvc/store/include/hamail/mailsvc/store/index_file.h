@@ -1,0 +1,50 @@
+// A mailbox's `hamail-uids` index file on disk: the flock on `hamail-uids.lock` that
+// guards it (short critical sections), loading it (a corrupt file is kept aside as
+// `hamail-uids.corrupt` and a new UIDVALIDITY begins) and saving it atomically.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "hamail/base/result.h"
+#include "hamail/mailsvc/store/mailbox_index.h"
+
+namespace hamail::mailsvc::store {
+
+inline constexpr const char* kIndexFile = "hamail-uids";
+inline constexpr const char* kIndexLockFile = "hamail-uids.lock";
+inline constexpr const char* kCorruptIndexFile = "hamail-uids.corrupt";
+inline constexpr std::size_t kMaxIndexFileBytes = 64u << 20;
+
+// An exclusive flock on <maildir>/hamail-uids.lock, released when destroyed.
+class IndexLock {
+ public:
+  static Result<IndexLock> acquire(const std::string& maildir);
+  IndexLock(IndexLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  IndexLock& operator=(IndexLock&&) = delete;
+  IndexLock(const IndexLock&) = delete;
+  ~IndexLock();
+
+ private:
+  explicit IndexLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+struct LoadedIndex {
+  MailboxIndex index;
+  bool must_save = false;              // absent or reset: write it even if sync changes nothing
+  std::optional<std::string> reset;    // why a corrupt file was replaced (for the log)
+};
+
+// Call with the IndexLock held. Absent: a fresh index with UIDVALIDITY = now. Corrupt
+// (parse error): renamed to hamail-uids.corrupt, a fresh index with UIDVALIDITY =
+// max(now, the old file's UIDVALIDITY + 1), so no old UID is ever taken for another
+// message; `reset` says why. A header of a version this code does not know (a newer
+// node's) is an error, not a reset. Unreadable: an error.
+Result<LoadedIndex> load_index_file(const std::string& maildir, std::uint32_t now);
+
+// Atomic and durable (fs.h replace_file_atomically), mode 0600.
+Status save_index_file(const std::string& maildir, const MailboxIndex& index);
+
+}  // namespace hamail::mailsvc::store
