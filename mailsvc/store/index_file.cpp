@@ -58,4 +58,18 @@ Status save_index_file(const std::string& maildir, const MailboxIndex& index) {
   return replace_file_atomically(maildir + "/" + kIndexFile, index.serialize(), 0600);
 }
 
+Result<KeywordList> load_keywords_file(const std::string& maildir) {
+  std::string file = maildir + "/" + kKeywordsFile;
+  auto text = read_file_bounded(file, 64 * 1024);
+  if (!text) {
+    if (::access(file.c_str(), F_OK) != 0 && errno == ENOENT) return KeywordList();
+    return Error{text.error()};
+  }
+  return KeywordList::parse(*text, file);
+}
+
+Status save_keywords_file(const std::string& maildir, const KeywordList& keywords) {
+  return replace_file_atomically(maildir + "/" + kKeywordsFile, keywords.serialize(), 0600);
+}
+
 }  // namespace hamail::mailsvc::store

@@ -55,6 +55,31 @@ std::string canonical_letters(std::string_view info) {
   return f;
 }
 
+// Maildir names in delivery order: digit runs compare as numbers ("1.M9P1Q10" after
+// "1.M9P1Q9", "2.M10" after "2.M9"), everything else byte by byte.
+bool delivered_before(std::string_view a, std::string_view b) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t ei = i, ej = j;
+      while (ei < a.size() && digit(a[ei])) ++ei;
+      while (ej < b.size() && digit(b[ej])) ++ej;
+      std::string_view na = a.substr(i, ei - i), nb = b.substr(j, ej - j);
+      while (na.size() > 1 && na[0] == '0') na.remove_prefix(1);
+      while (nb.size() > 1 && nb[0] == '0') nb.remove_prefix(1);
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      i = ei, j = ej;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j];
+    ++i, ++j;
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;  // equal but for leading zeros: any fixed order
+}
+
 constexpr const char* kHeaderV2 = "'hamail-uids v2 UIDVALIDITY UIDNEXT HIGHESTMODSEQ EXPUNGEFLOOR'";
 
 }  // namespace
@@ -197,7 +222,7 @@ bool MailboxIndex::sync(const std::vector<PresentMessage>& present) {
   for (const auto& p : present) {
     if (!by_base_.count(p.base)) added.push_back(&p);
   }
-  std::sort(added.begin(), added.end(), [](auto* a, auto* b) { return a->base < b->base; });
+  std::sort(added.begin(), added.end(), [](auto* a, auto* b) { return delivered_before(a->base, b->base); });
   added.erase(std::unique(added.begin(), added.end(), [](auto* a, auto* b) { return a->base == b->base; }),
               added.end());
   constexpr std::uint32_t kMax = std::numeric_limits<std::uint32_t>::max();

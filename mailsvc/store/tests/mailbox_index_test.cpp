@@ -82,6 +82,15 @@ TEST(MailboxIndex, ExpungeLogKeepsTheNewestTenThousand) {
   EXPECT_FALSE(back->expunged_since(start));
 }
 
+TEST(MailboxIndex, NewUidsInDeliveryOrderNumbersComparedAsNumbers) {
+  MailboxIndex m = MailboxIndex::fresh(1);
+  m.sync(bases({"10.M5P1Q10.h", "9.M99P1Q1.h", "10.M5P1Q9.h", "10.M10P1Q1.h"}));
+  EXPECT_EQ(*m.uid_of("9.M99P1Q1.h"), 1u);
+  EXPECT_EQ(*m.uid_of("10.M5P1Q9.h"), 2u);
+  EXPECT_EQ(*m.uid_of("10.M5P1Q10.h"), 3u);
+  EXPECT_EQ(*m.uid_of("10.M10P1Q1.h"), 4u);
+}
+
 TEST(MailboxIndex, ReadsVersionOneFiles) {
   auto m = MailboxIndex::parse("hamail-uids v1 1700000000 4\n1 a\n3 c\n", "f");
   ASSERT_TRUE(m) << m.error();

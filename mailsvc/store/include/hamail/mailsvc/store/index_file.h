@@ -1,6 +1,6 @@
-// A mailbox's `hamail-uids` index file on disk: the flock on `hamail-uids.lock` that
-// guards it (short critical sections), loading it (a corrupt file is kept aside as
-// `hamail-uids.corrupt` and a new UIDVALIDITY begins) and saving it atomically.
+// A mailbox's metadata files on disk: the flock on `hamail-uids.lock` that guards them
+// (short critical sections), the `hamail-uids` index (a corrupt one is kept aside as
+// `hamail-uids.corrupt` and a new UIDVALIDITY begins) and `dovecot-keywords`.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hamail/base/result.h"
+#include "hamail/mailsvc/store/keyword_list.h"
 #include "hamail/mailsvc/store/mailbox_index.h"
 
 namespace hamail::mailsvc::store {
@@ -15,6 +16,7 @@ namespace hamail::mailsvc::store {
 inline constexpr const char* kIndexFile = "hamail-uids";
 inline constexpr const char* kIndexLockFile = "hamail-uids.lock";
 inline constexpr const char* kCorruptIndexFile = "hamail-uids.corrupt";
+inline constexpr const char* kKeywordsFile = "dovecot-keywords";
 inline constexpr std::size_t kMaxIndexFileBytes = 64u << 20;
 
 // An exclusive flock on <maildir>/hamail-uids.lock, released when destroyed.
@@ -46,5 +48,10 @@ Result<LoadedIndex> load_index_file(const std::string& maildir, std::uint32_t no
 
 // Atomic and durable (fs.h replace_file_atomically), mode 0600.
 Status save_index_file(const std::string& maildir, const MailboxIndex& index);
+
+// Absent: no keywords. A bad file is an error naming file:line (its letters would be
+// misread otherwise). Call with the IndexLock held.
+Result<KeywordList> load_keywords_file(const std::string& maildir);
+Status save_keywords_file(const std::string& maildir, const KeywordList& keywords);
 
 }  // namespace hamail::mailsvc::store

@@ -50,7 +50,8 @@ class MailboxIndex {
   std::string serialize() const;  // always version 2
 
   // Makes the index match the listing (any order; a base listed twice counts once):
-  // bases without a UID get new UIDs oldest (smallest base) first, changed flags and new
+  // bases without a UID get new UIDs oldest first (digit runs in
+  // names compared as numbers: "1.M9P1Q10" after "1.M9P1Q9"), changed flags and new
   // messages get one new modseq (the same for everything this call changed), vanished
   // messages go to the expunge log with it. Returns whether anything changed. If UIDs
   // would run out: uidvalidity + 1, everything renumbered from 1, the log emptied.
