@@ -11,8 +11,8 @@
 
 namespace hamail::mailsvc::store {
 
-Result<IndexLock> IndexLock::acquire(const std::string& maildir) {
-  std::string path = maildir + "/" + kIndexLockFile;
+Result<IndexLock> IndexLock::acquire(const std::string& maildir, const char* lock_file) {
+  std::string path = maildir + "/" + lock_file;
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return sys_error("open", path, errno);
   int rc;

@@ -19,10 +19,11 @@ inline constexpr const char* kCorruptIndexFile = "hamail-uids.corrupt";
 inline constexpr const char* kKeywordsFile = "dovecot-keywords";
 inline constexpr std::size_t kMaxIndexFileBytes = 64u << 20;
 
-// An exclusive flock on <maildir>/hamail-uids.lock, released when destroyed.
+// An exclusive flock on <maildir>/hamail-uids.lock (or another lock file there, e.g.
+// MailboxTree's), released when destroyed.
 class IndexLock {
  public:
-  static Result<IndexLock> acquire(const std::string& maildir);
+  static Result<IndexLock> acquire(const std::string& maildir, const char* lock_file = kIndexLockFile);
   IndexLock(IndexLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
   IndexLock& operator=(IndexLock&&) = delete;
   IndexLock(const IndexLock&) = delete;
