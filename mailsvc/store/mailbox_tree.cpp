@@ -55,8 +55,11 @@ Status MailboxTree::create_specials() {
   std::vector<SpecialUse> uses;
   auto subs = subscriptions();
   if (!subs) return Error{subs.error()};
+  auto inbox = Maildir::open(root_);
+  if (!inbox) return Error{inbox.error()};
   for (auto [name, attr] : kSpecials) {
-    auto d = Maildir(*Maildir::open(root_)).create_folder(name);
+    if (is_dir(root_ + "/." + name)) continue;  // a user's own "Sent" stays as it is, and gets the attribute
+    auto d = inbox->create_folder(name);
     if (!d) return Error{d.error()};
     uses.emplace_back(attr, name);
     if (std::find(subs->begin(), subs->end(), name) == subs->end()) subs->push_back(name);
