@@ -1,6 +1,8 @@
 #include "hamail/mailsvc/store/mailbox.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -60,9 +62,32 @@ Status Mailbox::reload() {
   return reload_locked();
 }
 
+std::optional<Mailbox::FileId> Mailbox::index_file_id() const {
+  std::string path = path_ + "/" + kIndexFile;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  char buf[128];
+  ssize_t n = ::fstat(fd, &st) == 0 ? ::pread(fd, buf, sizeof buf, 0) : -1;
+  ::close(fd);
+  if (n < 0) return std::nullopt;
+  std::string_view head(buf, static_cast<std::size_t>(n));
+  return FileId{static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size), ns_of(st.st_mtim),
+                std::string(head.substr(0, head.find('\n')))};
+}
+
 Status Mailbox::reload_locked() {
-  auto loaded = load_index_file(path_, static_cast<std::uint32_t>(std::time(nullptr)));
-  if (!loaded) return Error{loaded.error()};
+  // The index is parsed again only when another process replaced it since we read or
+  // wrote it (every writer holds the lock; a replacement is a new inode).
+  std::optional<FileId> id = index_file_id();
+  bool must_save = false;
+  if (!id || !index_id_ || !(*id == *index_id_)) {
+    auto loaded = load_index_file(path_, static_cast<std::uint32_t>(std::time(nullptr)));
+    if (!loaded) return Error{loaded.error()};
+    index_ = std::move(loaded->index);
+    must_save = loaded->must_save;
+    index_id_ = must_save ? std::nullopt : id;  // read after the stat: at least that version
+  }
   auto keywords = load_keywords_file(path_);
   if (!keywords) return Error{keywords.error()};
   std::vector<Listed> listing;
@@ -73,10 +98,9 @@ Status Mailbox::reload_locked() {
     });
     if (!s) return s;
   }
-  index_ = std::move(loaded->index);
   keywords_ = std::move(*keywords);
   listing_ = std::move(listing);
-  return sync_and_save(loaded->must_save);
+  return sync_and_save(must_save);
 }
 
 Status Mailbox::sync_and_save(bool must_save) {
@@ -88,7 +112,9 @@ Status Mailbox::sync_and_save(bool must_save) {
     present.push_back({std::move(n.base), l.in_new ? std::string() : std::move(n.flags)});
   }
   if (index_.sync(present) || must_save) {
+    index_id_.reset();  // unsaved changes: read the file again next time
     if (Status s = save_index_file(path_, index_); !s) return s;
+    index_id_ = index_file_id();  // under the lock: no one else wrote it since
   }
   std::unordered_map<std::string_view, std::size_t> by_base;
   by_base.reserve(listing_.size());

@@ -96,6 +96,12 @@ class Mailbox {
     std::uint64_t index_ino = 0, index_size = 0;
     bool operator==(const Stamp&) const = default;
   };
+  struct FileId {  // which version of the index file index_ is
+    std::uint64_t ino = 0, size = 0;
+    std::int64_t mtime_ns = 0;
+    std::string header;  // first line: HIGHESTMODSEQ/UIDNEXT move with every change (inodes are reused)
+    bool operator==(const FileId&) const = default;
+  };
   struct Listed {
     std::string name;  // file name
     bool in_new = false;
@@ -127,6 +133,8 @@ class Mailbox {
   std::uint32_t view_uidvalidity_ = 0;
   bool view_current_ = false;    // index_ unchanged since the view was taken
   std::optional<Stamp> stamp_;   // set when a listing may be skipped
+  std::optional<FileId> index_id_;  // the index file index_ was read from or saved as
+  std::optional<FileId> index_file_id() const;
 };
 
 }  // namespace hamail::mailsvc::store
