@@ -79,6 +79,28 @@ TEST(Mailbox, TwoSessionsSeeEachOthersFlagsAndExpunges) {
   EXPECT_EQ(*one.expunged_since(stored->modified[0].second), Uids{2});
 }
 
+TEST(Mailbox, Pop3AndImapOnOneMaildropAgree) {
+  Fixture f;
+  auto a = f.maildir.deliver("a");
+  auto b = f.maildir.deliver("b");
+  Mailbox imap = f.open();
+  ASSERT_TRUE(imap.store_flags({1}, FlagOp::add, named({"\\Seen"}), std::nullopt));
+  auto pop = f.maildir.sync_uids();  // pop3d's login
+  ASSERT_TRUE(pop) << pop.error();
+  EXPECT_EQ(*pop->uid_of(*a), 1u);
+  EXPECT_EQ(*pop->uid_of(*b), 2u);
+  EXPECT_EQ(pop->uidvalidity(), imap.uidvalidity());
+  EXPECT_EQ(pop->highest_modseq(), imap.highest_modseq()) << "pop3d's sync found nothing new";
+  ASSERT_TRUE(f.maildir.read(*a, 100)) << "pop3d finds a message IMAP renamed (by its base)";
+  ASSERT_TRUE(f.maildir.remove(*b));  // pop3d's QUIT: no index lock
+  auto c = imap.refresh();
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->expunged, Uids{2});
+  auto after = f.maildir.sync_uids();
+  ASSERT_TRUE(after) << after.error();
+  EXPECT_EQ(after->expunge_log().size(), 1u) << "logged once, by whichever synced first";
+}
+
 TEST(Mailbox, UnchangedSinceFailsForNewerMessages) {
   Fixture f;
   for (const char* body : {"a", "b"}) ASSERT_TRUE(f.maildir.deliver(body));
