@@ -33,6 +33,17 @@ std::string renamed(const std::string& name, std::string_view from, std::string_
   return std::string(to) + name.substr(from.size());
 }
 
+// The missing parents of a folder directory ("A.B.C": ".A", ".A.B"), as selectable folders
+// (RFC 3501 CREATE); "INBOX" as a parent is the root itself, never a ".INBOX" folder.
+Status create_parents(const Maildir& inbox, const std::string& dir) {
+  for (auto dot = dir.find('.'); dot != std::string::npos; dot = dir.find('.', dot + 1)) {
+    std::string parent = dir.substr(0, dot);
+    if (is_inbox(parent) || is_dir(inbox.path() + "/." + parent)) continue;
+    if (auto p = inbox.create_folder(parent); !p) return Error{p.error()};
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<MailboxTree> MailboxTree::open(const std::string& root) {
@@ -154,10 +165,7 @@ Status MailboxTree::create(std::string_view name, std::string_view special_use) 
   if (is_dir(root_ + "/." + *dir)) return Error{"folder '" + std::string(name) + "' exists already"};
   auto inbox = Maildir::open(root_);
   if (!inbox) return Error{inbox.error()};
-  for (auto dot = dir->find('.'); dot != std::string::npos; dot = dir->find('.', dot + 1)) {
-    if (is_dir(root_ + "/." + dir->substr(0, dot))) continue;  // parents: made selectable too
-    if (auto p = inbox->create_folder(dir->substr(0, dot)); !p) return Error{p.error()};
-  }
+  if (Status s = create_parents(*inbox, *dir); !s) return s;
   if (auto f = inbox->create_folder(*dir); !f) return Error{f.error()};
   if (attr.empty()) return Status::ok();
   auto uses = special_uses();
@@ -240,10 +248,7 @@ Status MailboxTree::rename(std::string_view from, std::string_view to) {
   }
   auto inbox = Maildir::open(root_);  // missing parents of the new name: created, as RFC 3501 says
   if (!inbox) return Error{inbox.error()};
-  for (auto dot = to_dir->find('.'); dot != std::string::npos; dot = to_dir->find('.', dot + 1)) {
-    if (is_dir(root_ + "/." + to_dir->substr(0, dot))) continue;
-    if (auto p = inbox->create_folder(to_dir->substr(0, dot)); !p) return Error{p.error()};
-  }
+  if (Status s = create_parents(*inbox, *to_dir); !s) return s;
   if (Status s = fsync_directory(root_); !s) return s;
   auto follow = [&](std::string& n) {
     if (n == from || under(n, from)) n = renamed(n, from, to);

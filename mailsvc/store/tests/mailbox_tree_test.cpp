@@ -82,6 +82,20 @@ TEST(MailboxTree, CreateListDeleteWithChildren) {
   EXPECT_EQ(describe(*t).back(), "Archive.2024.Q1 -c");
 }
 
+TEST(MailboxTree, FoldersUnderInboxLeaveInboxTheRoot) {
+  TempDir dir;
+  auto t = MailboxTree::open(dir / "Maildir");
+  ASSERT_TRUE(t) << t.error();
+  ASSERT_TRUE(t->create("INBOX.Lists"));
+  EXPECT_FALSE(path_exists(dir / "Maildir/.INBOX")) << "no folder named INBOX beside the real one";
+  EXPECT_TRUE(path_exists(dir / "Maildir/.INBOX.Lists/cur"));
+  auto l = describe(*t);
+  EXPECT_EQ(l[0], "INBOX +c");
+  EXPECT_EQ(l[1], "Drafts -c \\Drafts S");
+  EXPECT_EQ(l[2], "INBOX.Lists -c");
+  EXPECT_EQ(*t->path_of("inbox"), t->root());
+}
+
 TEST(MailboxTree, RenameMovesChildrenSpecialUseAndSubscriptions) {
   TempDir dir;
   auto t = MailboxTree::open(dir / "Maildir");

@@ -16,8 +16,9 @@ inline constexpr char kHierarchySeparator = '.';
 bool is_inbox(std::string_view name);
 
 // A UTF-8 IMAP name (not INBOX) -> the directory name without its leading '.'. Refused:
-// invalid UTF-8, empty levels (leading, trailing or doubled '.'), '/', control
-// characters, and a level named "INBOX" at the top with children ("INBOX.x" is allowed).
+// INBOX, invalid UTF-8, empty levels (leading, trailing or doubled '.'), '/', control
+// characters. "INBOX.x" is a folder under INBOX (directory ".INBOX.x"; INBOX itself
+// stays the root).
 Result<std::string> folder_dir_name(std::string_view imap_name);
 // The reverse; an error for a directory name that is no valid modified UTF-7.
 Result<std::string> folder_imap_name(std::string_view dir_name);
