@@ -42,6 +42,32 @@ Status copy_bytes(const std::string& src, Delivery& d) {
 
 std::string file_name_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
+// One message into dest's cur/ with these letters: a hard link, else (another file
+// system, no links) its bytes with its mtime. Returns the name in cur/; "" when the
+// source is gone.
+Result<std::string> copy_message(Maildir& dest, const std::string& src, std::int64_t mtime,
+                                 const std::string& letters) {
+  auto d = dest.begin_delivery();
+  if (!d) return Error{d.error()};
+  std::string tmp = d->tmp_path();
+  std::string name = join_name(file_name_of(tmp), letters);
+  std::string to = dest.path() + "/cur/" + name;
+  d->abort();  // frees the unique name for the hard link
+  if (::link(src.c_str(), tmp.c_str()) == 0) {
+    int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE);
+    int err = errno;
+    ::unlink(tmp.c_str());
+    if (rc != 0) return sys_error("rename " + tmp + " to", to, err);
+    return name;
+  }
+  if (errno == ENOENT) return std::string();
+  d = dest.begin_delivery();
+  if (!d) return Error{d.error()};
+  if (Status s = copy_bytes(src, *d); !s) return Error{s.message()};
+  if (Status s = d->set_mtime(mtime); !s) return Error{s.message()};
+  return d->commit_to_cur(letters);
+}
+
 }  // namespace
 
 Result<StoreFlagsResult> Mailbox::store_flags(const std::vector<std::uint32_t>& uids, FlagOp op,
@@ -194,37 +220,22 @@ Result<std::vector<std::pair<std::uint32_t, std::uint32_t>>> Mailbox::copy(const
     if (Status s = save_keywords_file(dest.path_, keywords); !s) return Error{s.message()};
     dest.keywords_ = std::move(keywords);
   }
-  std::vector<std::pair<std::uint32_t, std::string>> copied;  // (source uid, base in dest)
+  std::vector<std::pair<std::uint32_t, std::string>> copied;  // (source uid, name in dest's cur/)
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    auto d = dest.dir_.begin_delivery();
-    if (!d) return Error{d.error()};
-    std::string tmp = d->tmp_path();
-    std::string to = dest.path_ + "/cur/" + join_name(file_name_of(tmp), letters[i]);
-    d->abort();  // frees the unique name for the hard link
-    if (::link(sources[i].path.c_str(), tmp.c_str()) == 0) {
-      int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE);
-      int err = errno;
-      ::unlink(tmp.c_str());
-      if (rc != 0) return sys_error("rename " + tmp + " to", to, err);
-      copied.emplace_back(sources[i].uid, file_name_of(tmp));
-      dest.listing_.push_back({file_name_of(to), false});
-      continue;
+    auto name = copy_message(dest.dir_, sources[i].path, sources[i].mtime, letters[i]);
+    if (!name) {  // COPY fails as a whole (RFC 3501 6.4.7): the copies made so far go again
+      for (const auto& c : copied) ::unlink((dest.path_ + "/cur/" + c.second).c_str());
+      (void)fsync_directory(dest.path_ + "/cur");
+      return Error{name.error()};
     }
-    if (errno == ENOENT) continue;  // the source went away meanwhile
-    d = dest.dir_.begin_delivery();  // another file system (EXDEV) or no links: copy the bytes
-    if (!d) return Error{d.error()};
-    if (Status s = copy_bytes(sources[i].path, *d); !s) return Error{s.message()};
-    if (Status s = d->set_mtime(sources[i].mtime); !s) return Error{s.message()};
-    auto name = d->commit_to_cur(letters[i]);
-    if (!name) return Error{name.error()};
-    copied.emplace_back(sources[i].uid, split_name(*name).base);
-    dest.listing_.push_back({*name, false});
+    if (!name->empty()) copied.emplace_back(sources[i].uid, std::move(*name));
   }
+  for (const auto& c : copied) dest.listing_.push_back({c.second, false});
   if (Status s = fsync_directory(dest.path_ + "/cur"); !s) return Error{s.message()};
   if (Status s = dest.sync_and_save(false); !s) return Error{s.message()};
   std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
-  for (const auto& [src, base] : copied) {
-    if (auto uid = dest.index_.uid_of(base)) out.emplace_back(src, *uid);
+  for (const auto& [src, name] : copied) {
+    if (auto uid = dest.index_.uid_of(split_name(name).base)) out.emplace_back(src, *uid);
   }
   return out;
 }

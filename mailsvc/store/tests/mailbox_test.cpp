@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 
@@ -175,6 +176,37 @@ TEST(Mailbox, CopyAndMoveGiveCopyUidPairs) {
   EXPECT_EQ(dest->refresh()->added, Uids{4});
   EXPECT_EQ(*read_file_bounded(*dest->file_path(4), 10), "b");
   EXPECT_EQ(inbox.refresh()->expunged, Uids{}) << "the session removed it from its view itself";
+}
+
+TEST(Mailbox, CopyAcrossFileSystemsCopiesTheBytes) {
+  Fixture f;
+  std::string tmpl = "/dev/shm/mailsvc-test.XXXXXX";
+  struct stat a {}, b {};
+  if (::mkdtemp(tmpl.data()) == nullptr) GTEST_SKIP() << "no /dev/shm";
+  std::string other = tmpl;
+  struct Cleanup {
+    std::string p;
+    ~Cleanup() { std::filesystem::remove_all(p); }
+  } cleanup{other};
+  ASSERT_EQ(::stat(other.c_str(), &a), 0);
+  ASSERT_EQ(::stat(f.dir.path().c_str(), &b), 0);
+  if (a.st_dev == b.st_dev) GTEST_SKIP() << "/dev/shm is on the test directory's file system";
+  auto src_dir = Maildir::create(other + "/Maildir");
+  ASSERT_TRUE(src_dir) << src_dir.error();
+  auto src = Mailbox::open(src_dir->path());
+  ASSERT_TRUE(src) << src.error();
+  ASSERT_TRUE(src->append(std::string(200000, 'x'), named({"\\Answered", "Kw"}), 1500000000));
+  ASSERT_TRUE(src->refresh());
+  Mailbox dest = f.open();
+  auto copied = src->copy({1}, dest);
+  ASSERT_TRUE(copied) << copied.error();
+  ASSERT_EQ(copied->size(), 1u);
+  std::uint32_t uid = (*copied)[0].second;
+  ASSERT_EQ(dest.refresh()->added, Uids{uid});
+  EXPECT_EQ(*dest.size(uid), 200000u);
+  EXPECT_EQ(*dest.internal_date(uid), 1500000000);
+  EXPECT_EQ(dest.message(uid)->flags, named({"\\Answered", "Kw"}));
+  EXPECT_EQ(*read_file_bounded(*dest.file_path(uid), 300000), std::string(200000, 'x'));
 }
 
 TEST(Mailbox, CorruptIndexStartsANewValidityTheSessionIsTold) {
