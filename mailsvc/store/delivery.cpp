@@ -1,6 +1,7 @@
 #include "hamail/mailsvc/store/delivery.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/store/maildir_name.h"
 
 namespace hamail::mailsvc::store {
 
@@ -44,10 +46,23 @@ Status Delivery::write(std::string_view data) {
   return s;
 }
 
-Result<std::string> Delivery::commit() {
+Status Delivery::set_mtime(std::int64_t unix_seconds) {
+  if (fd_ < 0) return Error{"set the time of " + tmp_path() + ": delivery already finished"};
+  struct timespec times[2] = {{0, UTIME_OMIT}, {static_cast<time_t>(unix_seconds), 0}};
+  if (::futimens(fd_, times) != 0) return sys_error("set the time of", tmp_path(), errno);
+  return Status::ok();
+}
+
+Result<std::string> Delivery::commit() { return commit_as("new", name_); }
+
+Result<std::string> Delivery::commit_to_cur(std::string_view letters) {
+  return commit_as("cur", join_name(name_, letters));
+}
+
+Result<std::string> Delivery::commit_as(const std::string& subdir, const std::string& name) {
   if (fd_ < 0) return Error{"commit " + tmp_path() + ": delivery already finished"};
   std::string tmp = tmp_path();
-  std::string dest = maildir_ + "/new/" + name_;
+  std::string dest = maildir_ + "/" + subdir + "/" + name;
   if (::fsync(fd_) != 0) {
     Error e = sys_error("fsync", tmp, errno);
     abort();
@@ -70,8 +85,8 @@ Result<std::string> Delivery::commit() {
     ::unlink(tmp.c_str());
     return e;
   }
-  if (Status s = fsync_directory(maildir_ + "/new"); !s) return Error{s.message()};
-  return name_;
+  if (Status s = fsync_directory(maildir_ + "/" + subdir); !s) return Error{s.message()};
+  return name;
 }
 
 }  // namespace hamail::mailsvc::store

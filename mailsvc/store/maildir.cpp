@@ -13,6 +13,7 @@
 #include <random>
 
 #include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/store/index_file.h"
 #include "hamail/mailsvc/store/maildir_name.h"
 
 namespace hamail::mailsvc::store {
@@ -236,43 +237,20 @@ Result<std::string> Maildir::set_flags(std::string_view name, std::string_view f
   return to_name;
 }
 
-Result<UidMap> Maildir::sync_uids() {
-  std::string lock_path = path_ + "/" + kUidFile + ".lock";
-  int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kFileMode);
-  if (lock < 0) return sys_error("open", lock_path, errno);
-  struct Unlock {
-    int fd;
-    ~Unlock() { ::close(fd); }  // closing drops the flock
-  } unlock{lock};
-  int rc;
-  do rc = ::flock(lock, LOCK_EX);
-  while (rc != 0 && errno == EINTR);
-  if (rc != 0) return sys_error("lock", lock_path, errno);
-
-  std::string file = path_ + "/" + kUidFile;
-  UidMap map = UidMap::fresh(static_cast<std::uint32_t>(std::time(nullptr)));
-  bool exists = true;
-  auto text = read_file_bounded(file, kMaxUidFileBytes);
-  if (text) {
-    auto parsed = UidMap::parse(*text, file);
-    if (!parsed) return Error{parsed.error()};
-    map = std::move(*parsed);
-  } else if (::access(file.c_str(), F_OK) != 0 && errno == ENOENT) {
-    exists = false;
-  } else {
-    return Error{text.error()};
-  }
+Result<MailboxIndex> Maildir::sync_uids() {
+  auto lock = IndexLock::acquire(path_);
+  if (!lock) return Error{lock.error()};
+  auto loaded = load_index_file(path_, static_cast<std::uint32_t>(std::time(nullptr)));
+  if (!loaded) return Error{loaded.error()};
   auto msgs = list();
   if (!msgs) return Error{msgs.error()};
-  std::vector<std::string> bases;
-  bases.reserve(msgs->size());
-  for (const auto& m : *msgs) {
-    if (bases.empty() || bases.back() != m.base) bases.push_back(m.base);
+  std::vector<PresentMessage> present;
+  present.reserve(msgs->size());
+  for (auto& m : *msgs) present.push_back({std::move(m.base), std::move(m.flags)});
+  if (loaded->index.sync(present) || loaded->must_save) {
+    if (Status s = save_index_file(path_, loaded->index); !s) return Error{s.message()};
   }
-  if (map.sync(bases) || !exists) {
-    if (Status s = replace_file_atomically(file, map.serialize(), kFileMode); !s) return Error{s.message()};
-  }
-  return map;
+  return std::move(loaded->index);
 }
 
 }  // namespace hamail::mailsvc::store

@@ -191,17 +191,51 @@ TEST(MaildirUids, FileIsReplacedAtomically) {
   EXPECT_EQ(after.st_mode & 07777, 0600u);
 }
 
-TEST(MaildirUids, CorruptFileIsAClearError) {
+TEST(MaildirUids, ReadsAVersionOneFileAndKeepsItsUids) {
   TempDir dir;
   Maildir m = make(dir);
-  ASSERT_TRUE(m.deliver("x"));
+  auto a = m.deliver("a");
+  auto b = m.deliver("b");
+  std::string f = m.path() + "/hamail-uids";
+  std::ofstream(f) << "hamail-uids v1 1234 50\n40 " << *a << "\n41 " << *b << "\n";
+  auto r = m.sync_uids();
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->uidvalidity(), 1234u);
+  EXPECT_EQ(*r->uid_of(*a), 40u);
+  EXPECT_EQ(*r->uid_of(*b), 41u);
+  EXPECT_EQ(r->next_uid(), 50u);
+  EXPECT_TRUE(read_file_bounded(f, 1000)->starts_with("hamail-uids v1 ")) << "rewritten (as v2) only on a change";
+  ASSERT_TRUE(m.set_flags(*a, "S"));
+  r = m.sync_uids();
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(*r->uid_of(*a), 40u);
+  EXPECT_TRUE(read_file_bounded(f, 1000)->starts_with("hamail-uids v2 1234 50 2 0\n"));
+}
+
+TEST(MaildirUids, CorruptFileIsKeptAsideAndANewValidityBegins) {
+  TempDir dir;
+  Maildir m = make(dir);
+  auto x = m.deliver("x");
   ASSERT_TRUE(m.sync_uids());
   std::string f = m.path() + "/hamail-uids";
-  std::string text = *read_file_bounded(f, 1000);
-  std::ofstream(f, std::ios::trunc) << text << "oops\n";
+  std::ofstream(f, std::ios::trunc) << "hamail-uids v2 4000000000 10 5 0\noops\n";
+  auto r = m.sync_uids();
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->uidvalidity(), 4000000001u) << "never the old UIDVALIDITY: an old UID is not reused";
+  EXPECT_EQ(*r->uid_of(*x), 1u);
+  EXPECT_EQ(*read_file_bounded(m.path() + "/hamail-uids.corrupt", 1000), "hamail-uids v2 4000000000 10 5 0\noops\n");
+  EXPECT_TRUE(read_file_bounded(f, 1000)->starts_with("hamail-uids v2 4000000001 2 "));
+}
+
+TEST(MaildirUids, ANewerVersionIsAnErrorNotAReset) {
+  TempDir dir;
+  Maildir m = make(dir);
+  std::string f = m.path() + "/hamail-uids";
+  std::ofstream(f) << "hamail-uids v3 1 2 3\n";
   auto r = m.sync_uids();
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error(), f + ":3: expected 'UID BASENAME', got 'oops'");
+  EXPECT_EQ(r.error(), f + ":1: written by a newer version ('hamail-uids v3 1'): not read, not replaced");
+  EXPECT_FALSE(path_exists(m.path() + "/hamail-uids.corrupt"));
 }
 
 }  // namespace

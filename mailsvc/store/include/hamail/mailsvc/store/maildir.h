@@ -11,7 +11,7 @@
 
 #include "hamail/base/result.h"
 #include "hamail/mailsvc/store/delivery.h"
-#include "hamail/mailsvc/store/uid_map.h"
+#include "hamail/mailsvc/store/mailbox_index.h"
 #include "hamail/mailsvc/store/unique_name.h"
 
 namespace hamail::mailsvc::store {
@@ -26,9 +26,6 @@ struct MessageInfo {
 
 class Maildir {
  public:
-  static constexpr const char* kUidFile = "hamail-uids";
-  static constexpr std::size_t kMaxUidFileBytes = 64u << 20;
-
   // Creates path (and missing parents, mode 0700) with tmp/ new/ cur/; fine if it exists.
   static Result<Maildir> create(const std::string& path);
   // Opens an existing Maildir; an error names the missing subdirectory.
@@ -54,9 +51,10 @@ class Maildir {
   // Moves the message to cur/ with exactly these flags; returns its new file name.
   Result<std::string> set_flags(std::string_view name, std::string_view flags);
 
-  // Under a lock on "hamail-uids.lock": loads the UID map (a fresh one with
-  // UIDVALIDITY = now if absent), syncs it with list(), saves it atomically if changed.
-  Result<UidMap> sync_uids();
+  // Under the IndexLock (index_file.h): loads the index (a fresh one with UIDVALIDITY =
+  // now if absent; a corrupt one kept aside and started afresh), syncs it with list()
+  // (flag changes get new modseqs), saves it atomically if changed.
+  Result<MailboxIndex> sync_uids();
 
  private:
   Maildir(std::string path, UniqueNameGenerator names) : path_(std::move(path)), names_(std::move(names)) {}

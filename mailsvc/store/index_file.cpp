@@ -1,0 +1,75 @@
+#include "hamail/mailsvc/store/index_file.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "hamail/mailsvc/store/fs.h"
+
+namespace hamail::mailsvc::store {
+
+Result<IndexLock> IndexLock::acquire(const std::string& maildir, const char* lock_file) {
+  std::string path = maildir + "/" + lock_file;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return sys_error("open", path, errno);
+  int rc;
+  do rc = ::flock(fd, LOCK_EX);
+  while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    int err = errno;
+    ::close(fd);
+    return sys_error("lock", path, err);
+  }
+  return IndexLock(fd);
+}
+
+IndexLock::~IndexLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing drops the flock
+}
+
+Result<LoadedIndex> load_index_file(const std::string& maildir, std::uint32_t now) {
+  std::string file = maildir + "/" + kIndexFile;
+  auto text = read_file_bounded(file, kMaxIndexFileBytes);
+  if (!text) {
+    if (::access(file.c_str(), F_OK) != 0 && errno == ENOENT) return LoadedIndex{MailboxIndex::fresh(now), true, {}};
+    return Error{text.error()};
+  }
+  auto parsed = MailboxIndex::parse(*text, file);
+  if (parsed) return LoadedIndex{std::move(*parsed), false, {}};
+  std::string_view first = std::string_view(*text).substr(0, text->find('\n'));
+  if (first.starts_with("hamail-uids v") && !first.starts_with("hamail-uids v1 ") &&
+      !first.starts_with("hamail-uids v2 ")) {
+    return Error{file + ":1: written by a newer version ('" + std::string(first.substr(0, 16)) +
+                 "'): not read, not replaced"};
+  }
+  std::string aside = maildir + "/" + kCorruptIndexFile;
+  if (::rename(file.c_str(), aside.c_str()) != 0) return sys_error("rename " + file + " to", aside, errno);
+  std::uint32_t old = MailboxIndex::header_uidvalidity(*text).value_or(0);
+  std::uint32_t uidvalidity = old == UINT32_MAX ? now : std::max(now, old + 1);
+  if (uidvalidity == old) uidvalidity = old + 1;
+  return LoadedIndex{MailboxIndex::fresh(uidvalidity), true,
+                     parsed.error() + " (kept as " + aside + "; new UIDVALIDITY " + std::to_string(uidvalidity) + ")"};
+}
+
+Status save_index_file(const std::string& maildir, const MailboxIndex& index) {
+  return replace_file_atomically(maildir + "/" + kIndexFile, index.serialize(), 0600);
+}
+
+Result<KeywordList> load_keywords_file(const std::string& maildir) {
+  std::string file = maildir + "/" + kKeywordsFile;
+  auto text = read_file_bounded(file, 64 * 1024);
+  if (!text) {
+    if (::access(file.c_str(), F_OK) != 0 && errno == ENOENT) return KeywordList();
+    return Error{text.error()};
+  }
+  return KeywordList::parse(*text, file);
+}
+
+Status save_keywords_file(const std::string& maildir, const KeywordList& keywords) {
+  return replace_file_atomically(maildir + "/" + kKeywordsFile, keywords.serialize(), 0600);
+}
+
+}  // namespace hamail::mailsvc::store
