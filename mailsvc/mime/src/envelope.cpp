@@ -1,0 +1,56 @@
+// ENVELOPE (RFC 3501 7.4.2): the header's strings as written, NIL for an absent or empty
+// field, sender and reply-to taking from's value when absent.
+#include <string>
+
+#include "address_list.h"
+#include "hamail/mailsvc/imap/response_text.h"
+#include "hamail/mailsvc/mime/fetch.h"
+
+namespace hamail::mailsvc::mime {
+namespace {
+
+std::string nstring(const std::optional<std::string>& s) { return imap::imap_nstring(s, false); }
+
+std::optional<std::string> text_field(const MimePart& part, std::string_view name) {
+  const HeaderField* f = part.field(name);
+  if (f == nullptr) return std::nullopt;
+  std::string v = unfold(f->value);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+std::string address_list(const MimePart& part, std::string_view name) {
+  const HeaderField* f = part.field(name);
+  if (f == nullptr) return "NIL";
+  std::vector<EnvelopeAddress> list = read_address_list(unfold(f->value));
+  if (list.empty()) return "NIL";
+  std::string out = "(";
+  for (const EnvelopeAddress& a : list) {
+    out += "(" + nstring(a.name) + " " + nstring(a.route) + " " + nstring(a.mailbox) + " " + nstring(a.host) + ")";
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+std::string envelope(const MimePart& m) {
+  std::string from = address_list(m, "From");
+  std::string sender = address_list(m, "Sender");
+  std::string reply_to = address_list(m, "Reply-To");
+  std::string out = "(";
+  out += nstring(text_field(m, "Date")) + " ";
+  out += nstring(text_field(m, "Subject")) + " ";
+  out += from + " ";
+  out += (sender == "NIL" ? from : sender) + " ";
+  out += (reply_to == "NIL" ? from : reply_to) + " ";
+  out += address_list(m, "To") + " ";
+  out += address_list(m, "Cc") + " ";
+  out += address_list(m, "Bcc") + " ";
+  out += nstring(text_field(m, "In-Reply-To")) + " ";
+  out += nstring(text_field(m, "Message-ID")) + ")";
+  return out;
+}
+
+std::string envelope(const MimeMessage& msg) { return envelope(msg.root()); }
+
+}  // namespace hamail::mailsvc::mime
