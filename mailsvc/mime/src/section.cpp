@@ -9,7 +9,8 @@ namespace hamail::mailsvc::mime {
 
 const MimePart* find_part(const MimeMessage& msg, const std::vector<std::uint32_t>& numbers) {
   const MimePart* cur = &msg.root();
-  bool in_message = true;  // `cur` is a message (its header is a message header)
+  bool in_message = true;  // `cur` is a message, not a message/rfc822 part to enter
+  bool in_multipart = false;  // `cur` was reached as a multipart's part
   for (std::uint32_t n : numbers) {
     if (!in_message && cur->is_message() && !cur->children.empty()) {
       cur = &cur->children.front();
@@ -18,10 +19,15 @@ const MimePart* find_part(const MimeMessage& msg, const std::vector<std::uint32_
     if (cur->is_multipart()) {
       if (n == 0 || n > cur->children.size()) return nullptr;
       cur = &cur->children[n - 1];
-    } else if (!(in_message && n == 1)) {
+      in_message = false;
+      in_multipart = true;
+    } else if (n == 1 && (in_message || in_multipart)) {
+      // part 1 of a non-multipart message is its body; as Dovecot, part 1 of a leaf
+      // part of a multipart is that part itself (once)
+      in_message = in_multipart = false;
+    } else {
       return nullptr;
     }
-    in_message = false;
   }
   return cur;
 }

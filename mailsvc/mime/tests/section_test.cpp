@@ -50,6 +50,8 @@ TEST(Section, MultipartPartsExcludeTheDelimiterCrlf) {
   EXPECT_EQ(section_bytes(m, sec({1}, SectionText::mime)), "Content-Type: text/plain\r\n\r\n");
   EXPECT_EQ(section_bytes(m, sec({4})), "");
   EXPECT_EQ(section_bytes(m, sec({0})), "");
+  EXPECT_EQ(section_bytes(m, sec({1, 1})), "See below.\r\n");  // as Dovecot: 1 of a leaf part is itself
+  EXPECT_EQ(section_bytes(m, sec({1, 1, 1})), "");
 }
 
 TEST(Section, MessageRfc822PartHeaderTextAndInnerParts) {
@@ -65,7 +67,7 @@ TEST(Section, MessageRfc822PartHeaderTextAndInnerParts) {
   EXPECT_EQ(section_bytes(m, sec({2, 2})), "<p>html inner</p>");
   EXPECT_EQ(section_bytes(m, sec({2, 2}, SectionText::mime)), "Content-Type: text/html; charset=utf-8\r\n\r\n");
   EXPECT_EQ(section_bytes(m, sec({3, 1})), "just text");  // a non-multipart held message: 1 is its body
-  EXPECT_EQ(section_bytes(m, sec({3, 1, 1})), "");
+  EXPECT_EQ(section_bytes(m, sec({3, 1, 2})), "");
   EXPECT_EQ(section_bytes(m, sec({3}, SectionText::header)), "Subject: simple inner\r\nFrom: x@example.com\r\n\r\n");
   EXPECT_EQ(section_bytes(m, sec({1}, SectionText::header)), "");  // not a message/rfc822 part
 }

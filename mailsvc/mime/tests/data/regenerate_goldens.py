@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates the golden FETCH answers beside each test message (NAME.eml ->
-NAME.envelope, NAME.body, NAME.bodystructure) from Dovecot 2.3, the reference imapd.
+NAME.envelope, NAME.body, NAME.bodystructure, and NAME.sections: BODY[section] for each
+of SECTIONS, as "SECTION <n>" lines each followed by n octets and a newline, "NIL" for
+NIL) from Dovecot 2.3, the reference imapd.
 
 Not run by ctest. Needs Debian's dovecot-imapd installed (its service need not and should
 not run): each message goes alone into a private Maildir under a temporary directory, and
@@ -21,9 +23,12 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMAP = "/usr/lib/dovecot/imap"
 ITEMS = {"envelope": "ENVELOPE", "body": "BODY", "bodystructure": "BODYSTRUCTURE"}
+SECTIONS = ["", "HEADER", "TEXT", "1", "1.MIME", "1.HEADER", "1.1", "2", "2.MIME", "2.HEADER", "2.TEXT",
+            "2.1", "2.2", "2.1.MIME", "2.2.MIME", "3", "3.MIME", "3.1", "3.HEADER", "4", "HEADER.FIELDS (From SUBJECT)",
+            "HEADER.FIELDS.NOT (Received From)", "2.HEADER.FIELDS (Subject)"]
 
 
-def fetch(eml_path, item):
+def run_imap(eml_path, commands):
     tmp = tempfile.mkdtemp(prefix="mime-golden-")
     try:
         for sub in ("cur", "new", "tmp"):
@@ -43,17 +48,45 @@ def fetch(eml_path, item):
             def pre():
                 os.setgid(nobody.pw_gid)
                 os.setuid(nobody.pw_uid)
-        script = f"a SELECT INBOX\r\nb FETCH 1 ({item})\r\nc LOGOUT\r\n".encode()
-        out = subprocess.run([IMAP, "-c", conf], input=script, env=env, capture_output=True,
+        script = b"a SELECT INBOX\r\n" + commands + b"z LOGOUT\r\n"
+        return subprocess.run([IMAP, "-c", conf], input=script, env=env, capture_output=True,
                              preexec_fn=pre, timeout=30).stdout
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def fetch(eml_path, item):
+    out = run_imap(eml_path, f"b FETCH 1 ({item})\r\n".encode())
     start = out.index(b"* 1 FETCH (" + item.encode() + b" ") + len(b"* 1 FETCH (" + item.encode() + b" ")
     end = out.index(b"\r\nb OK", start)
     value = out[start:end]
     if not value.endswith(b")"):
         raise SystemExit(f"{eml_path}: unexpected answer {out!r}")
     return value[:-1]
+
+
+def sections(eml_path):
+    commands = b"".join(f"s{i} FETCH 1 (BODY.PEEK[{sec}])\r\n".encode() for i, sec in enumerate(SECTIONS))
+    out = run_imap(eml_path, commands)
+    result = b""
+    pos = 0
+    for sec in SECTIONS:  # the answers come in the order asked
+        pos = out.index(b"* 1 FETCH (BODY[", pos)
+        pos = out.index(b"] ", pos) + 2
+        rest = out[pos:]
+        if rest.startswith(b"NIL"):
+            result += f"{sec}\tNIL\n".encode()
+            continue
+        if rest.startswith(b'""'):
+            value = b""
+        elif rest.startswith(b"{"):
+            close = rest.index(b"}")
+            n = int(rest[1:close])
+            value = rest[close + 3:close + 3 + n]
+        else:
+            raise SystemExit(f"{eml_path} [{sec}]: unexpected answer {rest[:80]!r}")
+        result += f"{sec}\t{len(value)}\n".encode() + value + b"\n"
+    return result
 
 
 def main():
@@ -63,7 +96,9 @@ def main():
         for suffix, item in ITEMS.items():
             with open(f"{base}.{suffix}", "wb") as f:
                 f.write(fetch(eml, item) + b"\n")
-        print(f"{os.path.basename(eml)}: {', '.join(ITEMS.values())}")
+        with open(f"{base}.sections", "wb") as f:
+            f.write(sections(eml))
+        print(f"{os.path.basename(eml)}: {', '.join(ITEMS.values())}, {len(SECTIONS)} sections")
 
 
 if __name__ == "__main__":

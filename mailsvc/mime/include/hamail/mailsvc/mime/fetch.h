@@ -29,7 +29,8 @@ Result<std::string> binary_section(const MimeMessage& msg, const imap::Section& 
 Result<std::size_t> binary_size(const MimeMessage& msg, const imap::Section& section);
 
 // The part the numbers name (RFC 3501 6.4.5: part 1 of a non-multipart message is its
-// body; a message/rfc822 part's numbers are those of the message it holds); nullptr if none.
+// body; a message/rfc822 part's numbers are those of the message it holds; as Dovecot,
+// part 1 of a multipart's leaf part is that part itself); nullptr if none.
 const MimePart* find_part(const MimeMessage& msg, const std::vector<std::uint32_t>& numbers);
 
 }  // namespace hamail::mailsvc::mime
