@@ -189,10 +189,8 @@ class ListReader {
     }
     while (tok_.kind != Tok::end && !is(">")) advance();
     if (is(">")) advance();
-    if (a.mailbox->empty() && !a.host) {  // <> : the null path
-      a.mailbox = std::nullopt;
-      a.host = std::nullopt;
-    }
+    if (a.mailbox->empty()) a.mailbox = "MISSING_MAILBOX";  // <>: Dovecot's placeholders
+    if (!a.host) a.host = "MISSING_DOMAIN";
     return a;
   }
 

@@ -70,7 +70,8 @@ class Writer {
   std::string part(const MimePart& p) {
     if (p.is_multipart()) return multipart(p);
     std::vector<Param> params = p.params;
-    if (p.is_text() && std::none_of(params.begin(), params.end(), [](const Param& x) { return x.first == "charset"; })) {
+    if (p.is_text() && std::none_of(params.begin(), params.end(),
+                                    [](const Param& x) { return equals_ignore_case(x.first, "charset"); })) {
       params.emplace_back("charset", "us-ascii");
     }
     std::string out = "(" + str(p.type) + " " + str(p.subtype) + " " + param_list(params) + " ";

@@ -77,6 +77,7 @@ struct Continued {
   std::map<unsigned, std::string> pieces;
   bool extended = false;
   std::size_t first_seen = 0;
+  std::string name;  // as first written
 };
 
 // "name*3*" -> base "name", index 3, extended; false when the name is not an RFC 2231 one.
@@ -119,7 +120,7 @@ ContentValue parse_content_value(std::string_view unfolded) {
     }
     r.skip();
     if (r.done()) break;
-    std::string name = lower(r.token(false));
+    std::string name = r.token(false);
     r.skip_cfws();
     if (name.empty() || r.peek() != '=') {
       r.skip_to_semicolon();
@@ -132,7 +133,8 @@ ContentValue parse_content_value(std::string_view unfolded) {
     unsigned index = 0;
     bool extended = false, numbered = false;
     if (split_2231(name, base, index, extended, numbered)) {
-      Continued& c = continued[base];
+      Continued& c = continued[lower(base)];
+      if (c.pieces.empty()) c.name = base;
       if (c.pieces.empty()) c.first_seen = seen++;
       c.pieces.emplace(index, std::move(value));
       c.extended = c.extended || extended;
@@ -142,10 +144,10 @@ ContentValue parse_content_value(std::string_view unfolded) {
   }
   out.params = std::move(plain);
   std::vector<std::pair<std::size_t, Param>> joined;
-  for (auto& [base, c] : continued) {
+  for (auto& [key, c] : continued) {
     std::string value;
     for (auto& [i, piece] : c.pieces) value += piece;
-    joined.push_back({c.first_seen, Param{c.extended ? base + "*" : base, std::move(value)}});
+    joined.push_back({c.first_seen, Param{c.extended ? c.name + "*" : c.name, std::move(value)}});
   }
   std::sort(joined.begin(), joined.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [order, p] : joined) out.params.push_back(std::move(p));

@@ -16,7 +16,7 @@ struct ContentValue {
   std::vector<Param> params;
 };
 
-// Comments are skipped, quoted strings unquoted, names lower-cased; RFC 2231
+// Comments are skipped, quoted strings unquoted, names kept as written; RFC 2231
 // continuations (name*0, name*1*) are joined into "name" (or "name*" when a piece is
 // extended, its charset'language'%XX text kept), after the plain parameters.
 ContentValue parse_content_value(std::string_view unfolded);

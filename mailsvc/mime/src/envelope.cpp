@@ -1,5 +1,5 @@
-// ENVELOPE (RFC 3501 7.4.2): the header's strings as written, NIL for an absent or empty
-// field, sender and reply-to taking from's value when absent.
+// ENVELOPE (RFC 3501 7.4.2): the header's strings as written, NIL for an absent field,
+// sender and reply-to taking from's value when absent or empty.
 #include <string>
 
 #include "address_list.h"
@@ -11,11 +11,15 @@ namespace {
 
 std::string nstring(const std::optional<std::string>& s) { return imap::imap_nstring(s, false); }
 
+// As Dovecot: CR and LF removed, leading white space too; an empty field is "".
 std::optional<std::string> text_field(const MimePart& part, std::string_view name) {
   const HeaderField* f = part.field(name);
   if (f == nullptr) return std::nullopt;
-  std::string v = unfold(f->value);
-  if (v.empty()) return std::nullopt;
+  std::string v;
+  for (char c : f->value) {
+    if (c == '\r' || c == '\n' || ((c == ' ' || c == '\t') && v.empty())) continue;
+    v.push_back(c);
+  }
   return v;
 }
 

@@ -16,6 +16,13 @@ bool MimePart::is_message() const {
 }
 bool MimePart::is_text() const { return equals_ignore_case(type, "text"); }
 
+std::string MimePart::param(std::string_view name) const {
+  for (const Param& p : params) {
+    if (equals_ignore_case(p.first, name)) return p.second;
+  }
+  return {};
+}
+
 const HeaderField* MimePart::field(std::string_view name) const {
   for (const HeaderField& f : fields) {
     if (equals_ignore_case(f.name, name)) return &f;
@@ -103,13 +110,6 @@ class TreeReader {
     }
   }
 
-  std::string boundary_of(const MimePart& part) const {
-    for (const Param& p : part.params) {
-      if (p.first == "boundary") return p.second;
-    }
-    return {};
-  }
-
   // Where the delimiter line at `line` begins, the CRLF before it included.
   std::size_t delimiter_start(std::size_t line, std::size_t floor) const {
     std::size_t s = line;
@@ -119,7 +119,7 @@ class TreeReader {
   }
 
   void read_children(MimePart& part, std::size_t depth) {
-    std::string boundary = boundary_of(part);
+    std::string boundary = part.param("boundary");
     bool digest = equals_ignore_case(part.subtype, "digest");
     std::string delimiter = "--" + boundary;
     std::size_t pos = part.body_begin;
@@ -132,13 +132,14 @@ class TreeReader {
       if (line.starts_with(delimiter)) {
         closed = line.substr(delimiter.size()).starts_with("--");
         if (child_begin != std::string_view::npos) {
-          add_child(part, child_begin, delimiter_start(pos, child_begin), depth, digest);
+          add_child(part, child_begin, delimiter_start(pos, child_begin), depth, digest, pos);
         }
         child_begin = next;
       }
       pos = next;
     }
-    if (!closed && child_begin != std::string_view::npos) add_child(part, child_begin, part.end, depth, digest);
+    if (!closed && child_begin != std::string_view::npos) add_child(part, child_begin, part.end, depth, digest, part.end);
+    closed_at_end_ = closed && pos >= part.end;
     if (part.children.empty()) {  // no boundary, or never found: one empty text part
       MimePart empty;
       empty.header_begin = empty.body_begin = empty.end = part.end;
@@ -146,14 +147,24 @@ class TreeReader {
     }
   }
 
-  void add_child(MimePart& parent, std::size_t begin, std::size_t end, std::size_t depth, bool digest) {
+  // A part ending at its parent's delimiter line `line_begin`; the CRLF before that line
+  // belongs to the delimiter, except (as Dovecot) after a multipart part's own close
+  // delimiter, whose line end it is.
+  void add_child(MimePart& parent, std::size_t begin, std::size_t end, std::size_t depth, bool digest,
+                 std::size_t line_begin) {
     if (parts_ >= limits_.max_parts) return;
-    parent.children.push_back(read_part(begin, std::max(begin, end), depth + 1, digest));
+    closed_at_end_ = false;
+    MimePart child = read_part(begin, std::max(begin, end), depth + 1, digest);
+    if (child.is_multipart() && closed_at_end_ && line_begin > child.end) {
+      child.end = line_begin;
+    }
+    parent.children.push_back(std::move(child));
   }
 
   std::string_view bytes_;
   const MimeLimits& limits_;
   std::size_t parts_ = 0;
+  bool closed_at_end_ = false;  // the multipart read last ended with its close delimiter line
 };
 
 }  // namespace

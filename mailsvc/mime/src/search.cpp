@@ -21,13 +21,6 @@ bool contains_folded(std::string_view haystack_utf8, const std::string& folded_n
   return folded_needle.empty() || fold(haystack_utf8).find(folded_needle) != std::string::npos;
 }
 
-std::string param(const MimePart& part, std::string_view name) {
-  for (const Param& p : part.params) {
-    if (p.first == name) return p.second;
-  }
-  return {};
-}
-
 bool part_body_matches(const std::string& bytes, const MimePart& part, const std::string& needle) {
   if (part.is_multipart() || part.is_message()) {
     for (const MimePart& child : part.children) {
@@ -38,7 +31,7 @@ bool part_body_matches(const std::string& bytes, const MimePart& part, const std
   if (!part.is_text()) return false;
   std::string_view content = std::string_view(bytes).substr(part.body_begin, part.end - part.body_begin);
   std::optional<std::string> decoded = decode_transfer(content, part.transfer_encoding());
-  return contains_folded(to_utf8(decoded ? *decoded : std::string(content), param(part, "charset")), needle);
+  return contains_folded(to_utf8(decoded ? *decoded : std::string(content), part.param("charset")), needle);
 }
 
 }  // namespace

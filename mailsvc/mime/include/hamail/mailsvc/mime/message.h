@@ -28,8 +28,8 @@ struct HeaderField {
   std::size_t end = 0;    // after the field's last CRLF
 };
 
-// name=value as the header wrote it (names in lower case, quotes removed, RFC 2231
-// continuations joined: "name*" keeps the charset'language'%XX form).
+// name=value as the header wrote it (quotes removed, RFC 2231 continuations joined:
+// "name*" keeps the charset'language'%XX form). Names compare case-insensitively.
 using Param = std::pair<std::string, std::string>;
 
 // One body part. A multipart has its parts in `children`; a message/rfc822 part has the
@@ -50,6 +50,8 @@ struct MimePart {
   bool is_multipart() const;
   bool is_message() const;  // message/rfc822 (or message/global) holding a message
   bool is_text() const;
+  // The first Content-Type parameter of that name (case-insensitive); "" when absent.
+  std::string param(std::string_view name) const;
   // The first field of that name (case-insensitive), unfolded and trimmed; nullptr when absent.
   const HeaderField* field(std::string_view name) const;
   std::string field_value(std::string_view name) const;  // unfolded, trimmed; "" when absent
