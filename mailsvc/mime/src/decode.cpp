@@ -35,6 +35,13 @@ std::optional<std::string> decode_transfer(std::string_view content, std::string
   }
   GMimeEncoding state;
   g_mime_encoding_init_decode(&state, e);
+  if (e == GMIME_CONTENT_ENCODING_UUENCODE) {  // GMime's step wants the "begin" line gone
+    std::size_t begin = content.starts_with("begin ") ? 0 : content.find("\nbegin ");
+    if (begin == std::string_view::npos) return std::string();
+    std::size_t lf = content.find('\n', begin + 1);
+    content = lf == std::string_view::npos ? std::string_view() : content.substr(lf + 1);
+    state.state |= GMIME_UUDECODE_STATE_BEGIN;
+  }
   std::string out(g_mime_encoding_outlen(&state, content.size()) + 16, '\0');
   std::size_t n = g_mime_encoding_flush(&state, content.data(), content.size(), out.data());
   out.resize(n);

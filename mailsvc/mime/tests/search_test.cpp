@@ -17,7 +17,8 @@ MimeMessage load(const std::string& name) {
 
 TEST(HeaderMatches, DecodesEncodedWordsAndFoldsCase) {
   MimeMessage m = load("encoded_words.eml");
-  EXPECT_TRUE(header_matches(m, "subject", "GRÜSSE") || header_matches(m, "subject", "grüße"));
+  EXPECT_TRUE(header_matches(m, "subject", "GRÜSSE"));  // ß folds to ss
+  EXPECT_TRUE(header_matches(m, "subject", "grüße"));
   EXPECT_TRUE(header_matches(m, "Subject", "MÜNCHEN €"));
   EXPECT_TRUE(header_matches(m, "FROM", "jürgen müller"));
   EXPECT_TRUE(header_matches(m, "to", "françois"));

@@ -101,6 +101,13 @@ TEST(Binary, DecodesBase64AndQuotedPrintable) {
                    "A long line that is soft-broken here and continues.\r\n");
 }
 
+TEST(Binary, DecodesUuencode) {
+  MimeMessage m = parsed("Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 f\r\n#:&D*\r\n`\r\nend\r\n");
+  Result<std::string> r = binary_section(m, sec({1}));
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(*r, "hi\n");
+}
+
 TEST(Binary, UnknownEncodingIsAnError) {
   MimeMessage m = parsed("Content-Transfer-Encoding: x-rot13\r\n\r\nuryyb\r\n");
   Result<std::string> r = binary_section(m, sec({1}));
