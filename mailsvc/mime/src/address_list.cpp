@@ -67,12 +67,14 @@ class Lexer {
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
         ++pos_;
       } else if (c == '(') {
+        std::size_t open = pos_;
         int depth = 0;
         for (; pos_ < s_.size(); ++pos_) {
           if (s_[pos_] == '\\') { ++pos_; continue; }
           if (s_[pos_] == '(') ++depth;
           if (s_[pos_] == ')' && --depth == 0) { ++pos_; break; }
         }
+        remember_comment(open, pos_);
       } else {
         return;
       }
@@ -80,6 +82,14 @@ class Lexer {
   }
   std::string_view s_;
   std::size_t pos_ = 0;
+
+ public:
+  std::string last_comment;  // the text of the last comment skipped (outer parentheses removed)
+
+ private:
+  void remember_comment(std::size_t open, std::size_t after) {
+    if (after >= open + 2) last_comment = std::string(s_.substr(open + 1, after - open - 2));
+  }
 };
 
 class ListReader {
@@ -88,7 +98,11 @@ class ListReader {
 
   std::vector<EnvelopeAddress> read() {
     while (tok_.kind != Tok::end && out_.size() < kMaxAddresses) {
-      if (is(",")) { advance(); continue; }
+      if (is(",")) {
+        advance();
+        if (is(",")) out_.push_back(missing());  // an empty element between commas, as Dovecot
+        continue;
+      }
       if (is(";") && in_group_) { end_group(); advance(); continue; }
       if (is(";") || is(">")) { advance(); continue; }  // stray
       read_one();
@@ -100,6 +114,12 @@ class ListReader {
  private:
   bool is(const char* special) const { return tok_.kind == Tok::special && tok_.text == special; }
   void advance() { tok_ = lex_.next(); }
+  static EnvelopeAddress missing() {
+    EnvelopeAddress a;
+    a.mailbox = "MISSING_MAILBOX";
+    a.host = "MISSING_DOMAIN";
+    return a;
+  }
   void end_group() {
     out_.push_back(EnvelopeAddress{});
     in_group_ = false;
@@ -152,9 +172,12 @@ class ListReader {
     // addr-spec: the words were the local part (rebuild it with its dots)
     EnvelopeAddress a;
     a.mailbox = local_part_from(words);
+    lex_.last_comment.clear();
     if (is("@")) {
       advance();
       a.host = dot_words();
+      // "user@host (Name)": the comment after the address is its name, as Dovecot
+      if (!lex_.last_comment.empty() && (is(",") || is(";") || tok_.kind == Tok::end)) a.name = lex_.last_comment;
     } else {
       a.host = "MISSING_DOMAIN";  // as Dovecot: a bare name must not look like a group start
     }

@@ -23,6 +23,23 @@ std::optional<std::string> text_field(const MimePart& part, std::string_view nam
   return v;
 }
 
+// The Subject as Dovecot writes it "for humans": white space runs (tabs, folding) made
+// one space, none at either end.
+std::optional<std::string> subject_field(const MimePart& part) {
+  std::optional<std::string> v = text_field(part, "Subject");
+  if (!v) return v;
+  std::string out;
+  for (char c : *v) {
+    if (c == ' ' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string address_list(const MimePart& part, std::string_view name) {
   const HeaderField* f = part.field(name);
   if (f == nullptr) return "NIL";
@@ -43,7 +60,7 @@ std::string envelope(const MimePart& m) {
   std::string reply_to = address_list(m, "Reply-To");
   std::string out = "(";
   out += nstring(text_field(m, "Date")) + " ";
-  out += nstring(text_field(m, "Subject")) + " ";
+  out += nstring(subject_field(m)) + " ";
   out += from + " ";
   out += (sender == "NIL" ? from : sender) + " ";
   out += (reply_to == "NIL" ? from : reply_to) + " ";

@@ -63,7 +63,7 @@ INSTANTIATE_TEST_SUITE_P(Messages, SectionGolden,
                          ::testing::Values("plain", "alternative", "mixed_attachment", "nested_rfc822",
                                            "encoded_words", "missing_headers", "no_final_boundary",
                                            "no_boundary_param", "eightbit", "edge_cases", "digest",
-                                           "toplevel_rfc822"));
+                                           "toplevel_rfc822", "addresses"));
 
 }  // namespace
 }  // namespace hamail::mailsvc::mime
