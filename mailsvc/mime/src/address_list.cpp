@@ -13,6 +13,7 @@ struct Token {
   Tok kind = Tok::end;
   std::string text;  // a word's text (quoted strings unquoted) or the special character
   bool quoted = false;
+  bool unterminated = false;  // a quoted string without its closing quote
 };
 
 class Lexer {
@@ -33,6 +34,7 @@ class Lexer {
         t.text.push_back(s_[pos_++]);
       }
       if (pos_ < s_.size()) ++pos_;
+      else t.unterminated = true;
       return t;
     }
     if (c == '[') {  // domain literal, kept with its brackets
@@ -97,12 +99,15 @@ class ListReader {
   explicit ListReader(std::string_view s) : lex_(s) { advance(); }
 
   std::vector<EnvelopeAddress> read() {
+    bool element_start = true;  // nothing read since the start or the last comma
     while (tok_.kind != Tok::end && out_.size() < kMaxAddresses) {
       if (is(",")) {
+        if (element_start) out_.push_back(missing());  // an empty element, as Dovecot
         advance();
-        if (is(",")) out_.push_back(missing());  // an empty element between commas, as Dovecot
+        element_start = true;
         continue;
       }
+      element_start = false;
       if (is(";") && in_group_) { end_group(); advance(); continue; }
       if (is(";") || is(">")) { advance(); continue; }  // stray
       read_one();
@@ -114,6 +119,9 @@ class ListReader {
  private:
   bool is(const char* special) const { return tok_.kind == Tok::special && tok_.text == special; }
   void advance() { tok_ = lex_.next(); }
+  void skip_junk() {  // what follows an address up to the next ',' (or a group's ';') is ignored, as Dovecot
+    while (tok_.kind != Tok::end && !is(",") && !(in_group_ && is(";"))) advance();
+  }
   static EnvelopeAddress missing() {
     EnvelopeAddress a;
     a.mailbox = "MISSING_MAILBOX";
@@ -144,7 +152,9 @@ class ListReader {
 
   std::string dot_words() {  // local-part or domain: words joined by their dots as written
     std::string text;
-    while (tok_.kind == Tok::word || is(".")) {
+    bool after_word = false;
+    while ((tok_.kind == Tok::word && !after_word) || is(".")) {
+      after_word = tok_.kind == Tok::word;
       text += tok_.text;
       advance();
     }
@@ -152,6 +162,11 @@ class ListReader {
   }
 
   void read_one() {
+    if (tok_.unterminated) {  // as Dovecot: the rest cannot be read
+      out_.push_back(missing());
+      advance();
+      return;
+    }
     bool had_words = false;
     std::string words = phrase(&had_words);
     if (is(":") && !in_group_) {  // group start
@@ -167,6 +182,7 @@ class ListReader {
       EnvelopeAddress a = angle_addr();
       if (had_words && !words.empty()) a.name = words;
       out_.push_back(std::move(a));
+      skip_junk();
       return;
     }
     // addr-spec: the words were the local part (rebuild it with its dots)
@@ -182,7 +198,7 @@ class ListReader {
       a.host = "MISSING_DOMAIN";  // as Dovecot: a bare name must not look like a group start
     }
     if (!a.mailbox->empty()) out_.push_back(std::move(a));
-    if (!is(",") && !is(";") && tok_.kind != Tok::end) advance();  // junk
+    skip_junk();
   }
 
   static std::string local_part_from(const std::string& words) {

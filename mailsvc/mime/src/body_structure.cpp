@@ -16,7 +16,7 @@ namespace {
 std::string str(std::string_view s) { return imap::imap_string(s, false); }
 
 std::string nfield(const MimePart& part, std::string_view name) {
-  std::string v = part.field_value(name);
+  std::string v = part.content_field(name);
   return v.empty() ? "NIL" : str(v);
 }
 
@@ -42,7 +42,7 @@ std::string disposition(const MimePart& part) {
 
 // Content-Language: "de, en" -> ("de" "en")
 std::string language(const MimePart& part) {
-  std::string v = part.field_value("Content-Language");
+  std::string v = part.content_field("Content-Language");
   std::vector<std::string> tags;
   std::string cur;
   for (char c : v + ",") {

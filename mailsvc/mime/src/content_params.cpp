@@ -48,8 +48,10 @@ class Reader {
     }
     return std::string(s_.substr(start, pos_ - start));
   }
+  bool unterminated = false;  // the last quoted string had no closing quote
   std::string quoted() {  // at '"'
     std::string out;
+    unterminated = false;
     ++pos_;
     while (pos_ < s_.size() && s_[pos_] != '"') {
       if (s_[pos_] == '\\' && pos_ + 1 < s_.size()) ++pos_;
@@ -57,6 +59,7 @@ class Reader {
       ++pos_;
     }
     if (pos_ < s_.size()) ++pos_;
+    else unterminated = true;
     return out;
   }
   void skip_to_semicolon() {
@@ -128,7 +131,9 @@ ContentValue parse_content_value(std::string_view unfolded) {
     }
     r.skip();
     r.skip_cfws();
-    std::string value = r.peek() == '"' ? r.quoted() : r.token(true);
+    bool quoted = r.peek() == '"';
+    std::string value = quoted ? r.quoted() : r.token(true);
+    if (quoted && r.unterminated) break;  // as Dovecot: a parameter without its closing quote is dropped
     std::string base;
     unsigned index = 0;
     bool extended = false, numbered = false;

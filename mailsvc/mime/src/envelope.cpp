@@ -3,6 +3,7 @@
 #include <string>
 
 #include "address_list.h"
+#include "header_block.h"
 #include "hamail/mailsvc/imap/response_text.h"
 #include "hamail/mailsvc/mime/fetch.h"
 
@@ -12,8 +13,12 @@ namespace {
 std::string nstring(const std::optional<std::string>& s) { return imap::imap_nstring(s, false); }
 
 // As Dovecot: CR and LF removed, leading white space too; an empty field is "".
+// As Dovecot, the last of several fields of that name.
 std::optional<std::string> text_field(const MimePart& part, std::string_view name) {
-  const HeaderField* f = part.field(name);
+  const HeaderField* f = nullptr;
+  for (const HeaderField& field : part.fields) {
+    if (equals_ignore_case(field.name, name)) f = &field;
+  }
   if (f == nullptr) return std::nullopt;
   std::string v;
   for (char c : f->value) {
@@ -40,10 +45,14 @@ std::optional<std::string> subject_field(const MimePart& part) {
   return out;
 }
 
+// As Dovecot, the addresses of every field of that name, in order.
 std::string address_list(const MimePart& part, std::string_view name) {
-  const HeaderField* f = part.field(name);
-  if (f == nullptr) return "NIL";
-  std::vector<EnvelopeAddress> list = read_address_list(unfold(f->value));
+  std::vector<EnvelopeAddress> list;
+  for (const HeaderField& f : part.fields) {
+    if (!equals_ignore_case(f.name, name)) continue;
+    std::vector<EnvelopeAddress> more = read_address_list(unfold(f.value));
+    list.insert(list.end(), more.begin(), more.end());
+  }
   if (list.empty()) return "NIL";
   std::string out = "(";
   for (const EnvelopeAddress& a : list) {

@@ -64,7 +64,7 @@ HeaderBlock read_header_block(std::string_view bytes, std::size_t begin, std::si
     } else {
       std::string_view line = bytes.substr(pos, text_end - pos);
       std::size_t colon = line.find(':');
-      if (colon != std::string_view::npos && colon > 0) {
+      if (colon != std::string_view::npos && colon > 0) {  // a line without one is skipped (as Dovecot)
         HeaderField f;
         f.name = std::string(trim(line.substr(0, colon)));
         f.value = std::string(line.substr(colon + 1));

@@ -35,8 +35,12 @@ std::string MimePart::field_value(std::string_view name) const {
   return f ? unfold(f->value) : std::string();
 }
 
+std::string MimePart::content_field(std::string_view name) const {
+  return mime ? field_value(name) : std::string();
+}
+
 std::string MimePart::transfer_encoding() const {
-  std::string v = field_value("Content-Transfer-Encoding");
+  std::string v = content_field("Content-Transfer-Encoding");
   std::size_t cut = v.find_first_of(" \t;(");
   if (cut != std::string::npos) v.resize(cut);
   return v.empty() ? "7bit" : v;
@@ -59,7 +63,9 @@ class TreeReader {
   TreeReader(std::string_view bytes, const MimeLimits& limits) : bytes_(bytes), limits_(limits) {}
 
   // The part at [begin, end) whose header starts at `begin`.
-  MimePart read_part(std::size_t begin, std::size_t end, std::size_t depth, bool in_digest) {
+  // `message`: the part is a message (the top or a message/rfc822's), whose Content-*
+  // fields count only with a MIME-Version or a Content-Type field (RFC 2045 4, as Dovecot).
+  MimePart read_part(std::size_t begin, std::size_t end, std::size_t depth, bool in_digest, bool message) {
     ++parts_;
     MimePart part;
     part.header_begin = begin;
@@ -67,7 +73,8 @@ class TreeReader {
     HeaderBlock block = read_header_block(bytes_, begin, end);
     part.fields = std::move(block.fields);
     part.body_begin = block.body_begin;
-    set_types(part, in_digest);
+    part.mime = !message || part.field("MIME-Version") != nullptr || part.field("Content-Type") != nullptr;
+    if (part.mime) set_types(part, in_digest);
     bool over = depth >= limits_.max_depth || parts_ >= limits_.max_parts;
     if ((part.is_multipart() || part.is_message()) && over) {
       part.type = "text";
@@ -76,7 +83,7 @@ class TreeReader {
       return part;
     }
     if (part.is_message()) {
-      part.children.push_back(read_part(part.body_begin, end, depth + 1, false));
+      part.children.push_back(read_part(part.body_begin, end, depth + 1, false, true));
     } else if (part.is_multipart()) {
       read_children(part, depth);
     }
@@ -154,7 +161,9 @@ class TreeReader {
                  std::size_t line_begin) {
     if (parts_ >= limits_.max_parts) return;
     closed_at_end_ = false;
-    MimePart child = read_part(begin, std::max(begin, end), depth + 1, digest);
+    // a digest's part after a delimiter that ends the data stays text/plain (as Dovecot)
+    bool at_data_end = begin >= parent.end;
+    MimePart child = read_part(begin, std::max(begin, end), depth + 1, digest && !at_data_end, false);
     if (child.is_multipart() && closed_at_end_ && line_begin > child.end) {
       child.end = line_begin;
     }
@@ -181,7 +190,7 @@ Result<MimeMessage> MimeMessage::parse(std::string_view raw, const MimeLimits& l
                  std::to_string(limits.max_bytes)};
   }
   TreeReader reader(msg.bytes_, limits);
-  msg.root_ = reader.read_part(0, msg.bytes_.size(), 0, false);
+  msg.root_ = reader.read_part(0, msg.bytes_.size(), 0, false, true);
   msg.part_count_ = reader.parts();
   return msg;
 }

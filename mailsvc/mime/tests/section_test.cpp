@@ -102,14 +102,14 @@ TEST(Binary, DecodesBase64AndQuotedPrintable) {
 }
 
 TEST(Binary, DecodesUuencode) {
-  MimeMessage m = parsed("Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 f\r\n#:&D*\r\n`\r\nend\r\n");
+  MimeMessage m = parsed("MIME-Version: 1.0\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 f\r\n#:&D*\r\n`\r\nend\r\n");
   Result<std::string> r = binary_section(m, sec({1}));
   ASSERT_TRUE(r.is_ok());
   EXPECT_EQ(*r, "hi\n");
 }
 
 TEST(Binary, UnknownEncodingIsAnError) {
-  MimeMessage m = parsed("Content-Transfer-Encoding: x-rot13\r\n\r\nuryyb\r\n");
+  MimeMessage m = parsed("MIME-Version: 1.0\r\nContent-Transfer-Encoding: x-rot13\r\n\r\nuryyb\r\n");
   Result<std::string> r = binary_section(m, sec({1}));
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.error(), "UNKNOWN-CTE: x-rot13");

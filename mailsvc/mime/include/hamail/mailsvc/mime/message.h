@@ -43,6 +43,7 @@ struct MimePart {
   std::string subtype = "plain";
   std::vector<Param> params;      // Content-Type parameters
   bool has_content_type = false;  // false: the default type (text/plain or digest's message/rfc822)
+  bool mime = true;  // false: a message without MIME-Version and Content-Type; its Content-* fields are ignored
   std::string disposition;        // empty: none
   std::vector<Param> disposition_params;
   std::vector<MimePart> children;
@@ -55,6 +56,7 @@ struct MimePart {
   // The first field of that name (case-insensitive), unfolded and trimmed; nullptr when absent.
   const HeaderField* field(std::string_view name) const;
   std::string field_value(std::string_view name) const;  // unfolded, trimmed; "" when absent
+  std::string content_field(std::string_view name) const;  // a Content-* field's field_value, "" when !mime
   std::string transfer_encoding() const;  // Content-Transfer-Encoding as written, "7bit" when absent
 };
 
