@@ -100,7 +100,7 @@ class ListReader {
 
   std::vector<EnvelopeAddress> read() {
     bool element_start = true;  // nothing read since the start or the last comma
-    while (tok_.kind != Tok::end && out_.size() < kMaxAddresses) {
+    while (tok_.kind != Tok::end && !stop_ && out_.size() < kMaxAddresses) {
       if (is(",")) {
         if (element_start) out_.push_back(missing());  // an empty element, as Dovecot
         advance();
@@ -108,7 +108,12 @@ class ListReader {
         continue;
       }
       element_start = false;
-      if (is(";") && in_group_) { end_group(); advance(); continue; }
+      if (is(";") && in_group_) {
+        end_group();
+        advance();
+        skip_junk();
+        continue;
+      }
       if (is(";") || is(">")) { advance(); continue; }  // stray
       read_one();
     }
@@ -119,8 +124,8 @@ class ListReader {
  private:
   bool is(const char* special) const { return tok_.kind == Tok::special && tok_.text == special; }
   void advance() { tok_ = lex_.next(); }
-  void skip_junk() {  // what follows an address up to the next ',' (or a group's ';') is ignored, as Dovecot
-    while (tok_.kind != Tok::end && !is(",") && !(in_group_ && is(";"))) advance();
+  void skip_junk() {  // anything but ',' (or a group's ';') after an address ends the list, as Dovecot
+    if (tok_.kind != Tok::end && !is(",") && !(in_group_ && is(";"))) stop_ = true;
   }
   static EnvelopeAddress missing() {
     EnvelopeAddress a;
@@ -197,6 +202,7 @@ class ListReader {
     } else {
       a.host = "MISSING_DOMAIN";  // as Dovecot: a bare name must not look like a group start
     }
+    if (a.mailbox->empty() && a.host && *a.host != "MISSING_DOMAIN") a.mailbox = "MISSING_MAILBOX";  // "@host", as Dovecot
     if (!a.mailbox->empty()) out_.push_back(std::move(a));
     skip_junk();
   }
@@ -228,6 +234,7 @@ class ListReader {
     }
     while (tok_.kind != Tok::end && !is(">")) advance();
     if (is(">")) advance();
+    else a.host = "SYNTAX_ERROR";  // no closing '>', as Dovecot
     if (a.mailbox->empty()) a.mailbox = "MISSING_MAILBOX";  // <>: Dovecot's placeholders
     if (!a.host) a.host = "MISSING_DOMAIN";
     return a;
@@ -237,6 +244,7 @@ class ListReader {
   Token tok_;
   std::vector<EnvelopeAddress> out_;
   bool in_group_ = false;
+  bool stop_ = false;  // a syntax error: the rest of the field is not read
 };
 
 }  // namespace

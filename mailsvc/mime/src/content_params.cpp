@@ -126,6 +126,7 @@ ContentValue parse_content_value(std::string_view unfolded) {
     std::string name = r.token(false);
     r.skip_cfws();
     if (name.empty() || r.peek() != '=') {
+      out.malformed = true;
       r.skip_to_semicolon();
       continue;
     }
@@ -133,7 +134,10 @@ ContentValue parse_content_value(std::string_view unfolded) {
     r.skip_cfws();
     bool quoted = r.peek() == '"';
     std::string value = quoted ? r.quoted() : r.token(true);
-    if (quoted && r.unterminated) break;  // as Dovecot: a parameter without its closing quote is dropped
+    if (quoted && r.unterminated) {  // as Dovecot: a parameter without its closing quote is dropped
+      out.malformed = true;
+      break;
+    }
     std::string base;
     unsigned index = 0;
     bool extended = false, numbered = false;

@@ -14,6 +14,7 @@ namespace hamail::mailsvc::mime {
 struct ContentValue {
   std::string value;  // "text/plain" or "attachment"; "" when unreadable
   std::vector<Param> params;
+  bool malformed = false;  // a parameter without '=' or without its closing quote
 };
 
 // Comments are skipped, quoted strings unquoted, names kept as written; RFC 2231

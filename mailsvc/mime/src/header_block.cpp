@@ -64,14 +64,15 @@ HeaderBlock read_header_block(std::string_view bytes, std::size_t begin, std::si
     } else {
       std::string_view line = bytes.substr(pos, text_end - pos);
       std::size_t colon = line.find(':');
-      if (colon != std::string_view::npos && colon > 0) {  // a line without one is skipped (as Dovecot)
-        HeaderField f;
-        f.name = std::string(trim(line.substr(0, colon)));
-        f.value = std::string(line.substr(colon + 1));
-        f.begin = pos;
-        f.end = next;
-        block.fields.push_back(std::move(f));
-      }
+      // A line without a colon is kept as a field named by the whole line, with no value,
+      // so its continuations stay with it (as Dovecot).
+      bool named = colon != std::string_view::npos && colon > 0;
+      HeaderField f;
+      f.name = std::string(named ? trim(line.substr(0, colon)) : line);
+      if (named) f.value = std::string(line.substr(colon + 1));
+      f.begin = pos;
+      f.end = next;
+      block.fields.push_back(std::move(f));
     }
     pos = next;
   }

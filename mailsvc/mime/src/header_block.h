@@ -16,7 +16,8 @@ struct HeaderBlock {
 };
 
 // The header starting at `begin` in bytes[begin, end) (CRLF line ends). A line without a
-// colon is skipped; a header without a blank line takes the whole range.
+// colon is a field named by the whole line (no value); a header without a blank line
+// takes the whole range.
 HeaderBlock read_header_block(std::string_view bytes, std::size_t begin, std::size_t end);
 
 bool equals_ignore_case(std::string_view a, std::string_view b);

@@ -3,6 +3,7 @@
 // CRLF before a delimiter belongs to it), so a part's range never holds its parent's
 // delimiters; a missing close delimiter ends the last part at its parent's end.
 #include <algorithm>
+#include <optional>
 
 #include "content_params.h"
 #include "header_block.h"
@@ -36,7 +37,8 @@ std::string MimePart::field_value(std::string_view name) const {
 }
 
 std::string MimePart::content_field(std::string_view name) const {
-  return mime ? field_value(name) : std::string();
+  const HeaderField* f = mime ? field(name) : nullptr;
+  return f ? unfold(f->value) : std::string();
 }
 
 std::string MimePart::transfer_encoding() const {
@@ -98,7 +100,7 @@ class TreeReader {
       part.type = "message";
       part.subtype = "rfc822";
     }
-    if (const HeaderField* ct = part.field("Content-Type")) {
+    if (const HeaderField* ct = part.field("Content-Type")) {  // the first counts (as Dovecot)
       ContentValue v = parse_content_value(unfold(ct->value));
       std::size_t slash = v.value.find('/');
       if (slash != std::string::npos && slash > 0 && slash + 1 < v.value.size()) {
@@ -108,12 +110,24 @@ class TreeReader {
         part.has_content_type = true;
       }
     }
-    if (const HeaderField* cd = part.field("Content-Disposition")) {
-      ContentValue v = parse_content_value(unfold(cd->value));
-      if (!v.value.empty()) {
-        part.disposition = v.value;
-        part.disposition_params = std::move(v.params);
+    // The first Content-Disposition that reads without error; failing that the first
+    // one's value without parameters (as Dovecot).
+    std::optional<ContentValue> chosen;
+    for (const HeaderField& f : part.fields) {
+      if (!equals_ignore_case(f.name, "Content-Disposition")) continue;
+      ContentValue v = parse_content_value(unfold(f.value));
+      if (!v.malformed) {
+        chosen = std::move(v);
+        break;
       }
+      if (!chosen) {
+        v.params.clear();
+        chosen = std::move(v);
+      }
+    }
+    if (chosen && !chosen->value.empty()) {
+      part.disposition = chosen->value;
+      part.disposition_params = std::move(chosen->params);
     }
   }
 

@@ -26,7 +26,8 @@ INSTANTIATE_TEST_SUITE_P(Messages, Golden,
                          ::testing::Values("plain", "alternative", "mixed_attachment", "nested_rfc822",
                                            "encoded_words", "missing_headers", "no_final_boundary",
                                            "no_boundary_param", "eightbit", "edge_cases", "digest",
-                                           "toplevel_rfc822", "addresses"));
+                                           "toplevel_rfc822", "addresses", "duplicates",
+                                           "not_mime", "address_errors"));
 
 TEST(Canonical, QuotedAndLiteralAreTheSameString) {
   EXPECT_EQ(canonical("(\"a\\\"b\" NIL)"), canonical("({3}\r\na\"b NIL)"));

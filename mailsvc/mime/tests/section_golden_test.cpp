@@ -63,7 +63,8 @@ INSTANTIATE_TEST_SUITE_P(Messages, SectionGolden,
                          ::testing::Values("plain", "alternative", "mixed_attachment", "nested_rfc822",
                                            "encoded_words", "missing_headers", "no_final_boundary",
                                            "no_boundary_param", "eightbit", "edge_cases", "digest",
-                                           "toplevel_rfc822", "addresses"));
+                                           "toplevel_rfc822", "addresses", "duplicates",
+                                           "not_mime", "address_errors"));
 
 }  // namespace
 }  // namespace hamail::mailsvc::mime
