@@ -155,7 +155,8 @@ class TreeReader {
         if (child_begin != std::string_view::npos) {
           add_child(part, child_begin, delimiter_start(pos, child_begin), depth, digest, pos);
         }
-        child_begin = next;
+        // a delimiter without a line end ends the data: no part starts after it (as Dovecot)
+        child_begin = line.ends_with("\n") ? next : std::string_view::npos;
       }
       pos = next;
     }
@@ -175,9 +176,7 @@ class TreeReader {
                  std::size_t line_begin) {
     if (parts_ >= limits_.max_parts) return;
     closed_at_end_ = false;
-    // a digest's part after a delimiter that ends the data stays text/plain (as Dovecot)
-    bool at_data_end = begin >= parent.end;
-    MimePart child = read_part(begin, std::max(begin, end), depth + 1, digest && !at_data_end, false);
+    MimePart child = read_part(begin, std::max(begin, end), depth + 1, digest, false);
     if (child.is_multipart() && closed_at_end_ && line_begin > child.end) {
       child.end = line_begin;
     }
