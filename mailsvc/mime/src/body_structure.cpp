@@ -40,18 +40,23 @@ std::string disposition(const MimePart& part) {
   return "(" + str(part.disposition) + " " + param_list(part.disposition_params) + ")";
 }
 
-// Content-Language: "de, en" -> ("de" "en")
+// Content-Language: "de, en" -> ("de" "en"); anything but a comma after a tag ends the
+// list (as Dovecot: "de folded" is ("de")).
 std::string language(const MimePart& part) {
   std::string v = part.content_field("Content-Language");
   std::vector<std::string> tags;
-  std::string cur;
-  for (char c : v + ",") {
-    if (c == ',' || c == ' ' || c == '\t') {
-      if (!cur.empty()) tags.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
+  std::size_t pos = 0;
+  auto skip_space = [&] {
+    while (pos < v.size() && (v[pos] == ' ' || v[pos] == '\t')) ++pos;
+  };
+  while (tags.size() < 100) {
+    skip_space();
+    std::size_t start = pos;
+    while (pos < v.size() && v[pos] != ',' && v[pos] != ' ' && v[pos] != '\t') ++pos;
+    if (pos > start) tags.emplace_back(v.substr(start, pos - start));
+    skip_space();
+    if (pos >= v.size() || v[pos] != ',') break;
+    ++pos;
   }
   if (tags.empty()) return "NIL";
   std::string out = "(";

@@ -37,8 +37,13 @@ std::string MimePart::field_value(std::string_view name) const {
 }
 
 std::string MimePart::content_field(std::string_view name) const {
-  const HeaderField* f = mime ? field(name) : nullptr;
-  return f ? unfold(f->value) : std::string();
+  if (!mime) return {};
+  for (const HeaderField& f : fields) {  // the first that is not empty (as Dovecot)
+    if (!equals_ignore_case(f.name, name)) continue;
+    std::string v = unfold(f.value);
+    if (!v.empty()) return v;
+  }
+  return {};
 }
 
 std::string MimePart::transfer_encoding() const {

@@ -56,7 +56,7 @@ struct MimePart {
   // The first field of that name (case-insensitive), unfolded and trimmed; nullptr when absent.
   const HeaderField* field(std::string_view name) const;
   std::string field_value(std::string_view name) const;  // unfolded, trimmed; "" when absent
-  std::string content_field(std::string_view name) const;  // a Content-* field's field_value, "" when !mime
+  std::string content_field(std::string_view name) const;  // the first non-empty such field unfolded, "" when !mime
   std::string transfer_encoding() const;  // Content-Transfer-Encoding as written, "7bit" when absent
 };
 
