@@ -24,7 +24,8 @@ using namespace hamail::mailsvc::mime;
 
 void check_part(const MimePart& p, std::size_t begin, std::size_t end, std::size_t& count) {
   ++count;
-  if (!(begin <= p.header_begin && p.header_begin <= p.body_begin && p.body_begin <= p.end && p.end <= end)) {
+  if (!(begin <= p.header_begin && p.header_begin <= p.header_end && p.header_end <= p.body_begin &&
+        p.body_begin <= p.end && p.end <= end)) {
     fail("part offsets out of order", std::to_string(p.header_begin) + " " + std::to_string(p.body_begin) + " " +
                                           std::to_string(p.end));
   }

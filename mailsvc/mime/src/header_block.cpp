@@ -54,6 +54,7 @@ HeaderBlock read_header_block(std::string_view bytes, std::size_t begin, std::si
     std::size_t text_end = content_end(bytes, pos, next);
     if (text_end == pos) {  // the blank line
       block.body_begin = next;
+      block.ended = true;
       return block;
     }
     char first = bytes[pos];

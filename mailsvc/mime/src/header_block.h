@@ -13,6 +13,7 @@ namespace hamail::mailsvc::mime {
 struct HeaderBlock {
   std::vector<HeaderField> fields;
   std::size_t body_begin = 0;  // after the blank line; `end` when there is none
+  bool ended = false;          // the blank line was found
 };
 
 // The header starting at `begin` in bytes[begin, end) (CRLF line ends). A line without a

@@ -79,7 +79,8 @@ class TreeReader {
     part.end = end;
     HeaderBlock block = read_header_block(bytes_, begin, end);
     part.fields = std::move(block.fields);
-    part.body_begin = block.body_begin;
+    part.header_end = part.body_begin = block.body_begin;
+    part.header_ended = block.ended;
     part.mime = !message || part.field("MIME-Version") != nullptr || part.field("Content-Type") != nullptr;
     if (part.mime) set_types(part, in_digest);
     bool over = depth >= limits_.max_depth || parts_ >= limits_.max_parts;
@@ -169,7 +170,7 @@ class TreeReader {
     closed_at_end_ = closed && pos >= part.end;
     if (part.children.empty()) {  // no boundary, or never found: one empty text part
       MimePart empty;
-      empty.header_begin = empty.body_begin = empty.end = part.end;
+      empty.header_begin = empty.header_end = empty.body_begin = empty.end = part.end;
       part.children.push_back(std::move(empty));
     }
   }
@@ -182,10 +183,25 @@ class TreeReader {
     if (parts_ >= limits_.max_parts) return;
     closed_at_end_ = false;
     MimePart child = read_part(begin, std::max(begin, end), depth + 1, digest, false);
-    if (child.is_multipart() && closed_at_end_ && line_begin > child.end) {
-      child.end = line_begin;
+    if (line_begin > child.end && ((child.is_multipart() && closed_at_end_) || header_runs_to_end(child))) {
+      extend(child, line_begin);
     }
     parent.children.push_back(std::move(child));
+  }
+
+  // A part (or the message a message/rfc822 part holds) whose header has no blank line and
+  // whose last header line has no line end of its own: as Dovecot, the delimiter's CRLF
+  // ends that line and belongs to the part, but neither to its header (HEADER, MIME) nor
+  // to its (empty) body.
+  bool header_runs_to_end(const MimePart& p) const {
+    if (!p.header_ended && p.body_begin == p.end && p.end > p.header_begin && bytes_[p.end - 1] != '\n') return true;
+    return p.is_message() && !p.children.empty() && p.children.front().end == p.end &&
+           header_runs_to_end(p.children.front());
+  }
+  static void extend(MimePart& p, std::size_t end) {
+    if (p.is_message() && !p.children.empty() && p.children.front().end == p.end) extend(p.children.front(), end);
+    if (!p.header_ended && p.body_begin == p.end) p.body_begin = end;
+    p.end = end;
   }
 
   std::string_view bytes_;

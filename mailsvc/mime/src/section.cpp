@@ -67,7 +67,7 @@ std::string section_bytes(const MimeMessage& msg, const imap::Section& s) {
     return s.part.empty() ? bytes : range(bytes, part->body_begin, part->end);
   }
   if (s.text == imap::SectionText::mime) {
-    return s.part.empty() ? std::string() : range(bytes, part->header_begin, part->body_begin);
+    return s.part.empty() ? std::string() : range(bytes, part->header_begin, part->header_end);
   }
   // HEADER, HEADER.FIELDS(.NOT), TEXT: of the message itself or of a message/rfc822 part.
   const MimePart* m = part;
@@ -76,7 +76,7 @@ std::string section_bytes(const MimeMessage& msg, const imap::Section& s) {
     m = &part->children.front();
   }
   switch (s.text) {
-    case imap::SectionText::header: return range(bytes, m->header_begin, m->body_begin);
+    case imap::SectionText::header: return range(bytes, m->header_begin, m->header_end);
     case imap::SectionText::text: return range(bytes, m->body_begin, m->end);
     default: return header_fields(bytes, *m, s);
   }

@@ -36,7 +36,8 @@ using Param = std::pair<std::string, std::string>;
 // message it holds as its only child (that child's header is the message's header).
 struct MimePart {
   std::size_t header_begin = 0;
-  std::size_t body_begin = 0;  // after the blank line ending the header
+  std::size_t header_end = 0;  // after the blank line; HEADER and MIME end here
+  std::size_t body_begin = 0;  // header_end, except after a header cut by a delimiter (see parse.cpp)
   std::size_t end = 0;
   std::vector<HeaderField> fields;
   std::string type = "text";      // as written (lower case is usual)
@@ -44,6 +45,7 @@ struct MimePart {
   std::vector<Param> params;      // Content-Type parameters
   bool has_content_type = false;  // false: the default type (text/plain or digest's message/rfc822)
   bool mime = true;  // false: a message without MIME-Version and Content-Type; its Content-* fields are ignored
+  bool header_ended = true;  // false: no blank line, the header runs to the part's end
   std::string disposition;        // empty: none
   std::vector<Param> disposition_params;
   std::vector<MimePart> children;
