@@ -114,6 +114,9 @@ class TreeReader {
         part.subtype = v.value.substr(slash + 1);
         part.params = std::move(v.params);
         part.has_content_type = true;
+      } else {  // unreadable: text/plain (RFC 2045 5.2), a digest's part too
+        part.type = "text";
+        part.subtype = "plain";
       }
     }
     // The first Content-Disposition that reads without error; failing that the first
@@ -167,7 +170,7 @@ class TreeReader {
       pos = next;
     }
     if (!closed && child_begin != std::string_view::npos) add_child(part, child_begin, part.end, depth, digest, part.end);
-    closed_at_end_ = closed && pos >= part.end;
+    closed_at_end_ = closed && pos >= part.end && !bytes_.substr(part.body_begin, part.end - part.body_begin).ends_with("\n");
     if (part.children.empty()) {  // no boundary, or never found: one empty text part
       MimePart empty;
       empty.header_begin = empty.header_end = empty.body_begin = empty.end = part.end;
@@ -193,15 +196,30 @@ class TreeReader {
   // whose last header line has no line end of its own: as Dovecot, the delimiter's CRLF
   // ends that line and belongs to the part, but neither to its header (HEADER, MIME) nor
   // to its (empty) body.
-  bool header_runs_to_end(const MimePart& p) const {
-    if (!p.header_ended && p.body_begin == p.end && p.end > p.header_begin && bytes_[p.end - 1] != '\n') return true;
+  // A held message's header takes the CRLF even after a complete line (it is then the
+  // blank line ending that header).
+  bool header_runs_to_end(const MimePart& p, bool held = false) const {
+    if (!p.header_ended && p.body_begin == p.end && p.end > p.header_begin && (held || bytes_[p.end - 1] != '\n')) {
+      return true;
+    }
     return p.is_message() && !p.children.empty() && p.children.front().end == p.end &&
-           header_runs_to_end(p.children.front());
+           header_runs_to_end(p.children.front(), true);
   }
   static void extend(MimePart& p, std::size_t end) {
-    if (p.is_message() && !p.children.empty() && p.children.front().end == p.end) extend(p.children.front(), end);
-    if (!p.header_ended && p.body_begin == p.end) p.body_begin = end;
+    std::size_t old = p.end;
+    for (MimePart& child : p.children) {
+      if (child.header_begin == old) {
+        move_to(child, end);  // an empty part at the old end stays empty, at the new one
+      } else if (child.end == old) {
+        extend(child, end);
+      }
+    }
+    if (!p.header_ended && p.body_begin == old) p.body_begin = end;
     p.end = end;
+  }
+  static void move_to(MimePart& p, std::size_t pos) {
+    p.header_begin = p.header_end = p.body_begin = p.end = pos;
+    for (MimePart& child : p.children) move_to(child, pos);
   }
 
   std::string_view bytes_;

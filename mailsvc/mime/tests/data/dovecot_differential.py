@@ -4,7 +4,8 @@ mutating the test messages here (lines deleted, repeated, cut, or taken from a p
 malformed header and boundary lines), answered by Dovecot's imap (as in
 regenerate_goldens.py: a private Maildir under /tmp, preauthenticated on stdin, dropped to
 nobody when run as root) and by mailsvc_mime_dump; ENVELOPE and BODYSTRUCTURE are compared
-as values and the first differences printed.
+as values, the BODY[section]s of SECTIONS octet for octet, and the first differences
+printed.
 
 Usage: dovecot_differential.py BUILD/bin/mailsvc_mime_dump [SEED [COUNT [SHOWN]]]"""
 import glob
@@ -18,6 +19,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SECTIONS = ["HEADER", "TEXT", "1", "1.MIME", "2", "2.MIME", "2.HEADER", "2.TEXT", "2.1", "3", "1.1"]  # as mime_dump.cpp
 POOL = [b"Content-Type: multipart/mixed; boundary=zz", b"Content-Transfer-Encoding: base64", b"From: <>",
         b"To: a@b,,", b"Subject: =?utf-8?b?w6k=?=", b" folded continuation", b"Content-Type: message/rfc822",
         b"--XyZ123", b"--XyZ123--", b"", b"Content-Type: text/plain; charset*=utf-8''%C3%A9", b"--zz", b"--zz--",
@@ -87,7 +89,8 @@ def dovecot(tmp, count):
     p = subprocess.Popen(["/usr/lib/dovecot/imap", "-c", conf], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, preexec_fn=pre,
                          env={"USER": "test", "HOME": tmp, "MAIL": f"maildir:{tmp}/Maildir", "PATH": "/usr/bin:/bin"})
-    p.stdin.write(b"a SELECT INBOX\r\nb FETCH 1:* (ENVELOPE BODYSTRUCTURE)\r\n")
+    sections = b" ".join(b"BODY.PEEK[%s]" % s.encode() for s in SECTIONS)
+    p.stdin.write(b"a SELECT INBOX\r\nb FETCH 1:* (ENVELOPE BODYSTRUCTURE " + sections + b")\r\n")
     p.stdin.flush()
     out = b""
     while not re.search(rb"\r\nb (OK|NO|BAD)", out):  # stdin stays open until the answer is complete
@@ -101,7 +104,8 @@ def dovecot(tmp, count):
     for n in range(1, count + 1):
         pos = out.index(b"* %d FETCH (" % n, pos) + len(b"* %d FETCH " % n)
         item, pos = value(out, pos)
-        answers.append((item[1], item[3]))  # ENVELOPE x BODYSTRUCTURE y
+        # ENVELOPE x BODYSTRUCTURE y BODY[...] z ...: sections as their octets (NIL as "")
+        answers.append([item[1], item[3]] + [v[1] if isinstance(v, tuple) else b"" for v in item[5::2]])
     return answers
 
 
@@ -122,20 +126,23 @@ def main():
         ours_raw = subprocess.run([dump] + files, capture_output=True, check=True).stdout
         theirs = dovecot(tmp, count)
         ours, i = [], 0
+        per_message = 2 + len(SECTIONS)
         while i < len(ours_raw):
             nl = ours_raw.index(b"\n", i)
             n = int(ours_raw[i:nl])
-            ours.append(value(ours_raw[nl + 1:nl + 1 + n], 0)[0])
+            text = ours_raw[nl + 1:nl + 1 + n]
+            ours.append(value(text, 0)[0] if len(ours) % per_message < 2 else text)
             i = nl + 1 + n
         differences = 0
+        names = ["ENVELOPE", "BODYSTRUCTURE"] + [f"BODY[{s}]" for s in SECTIONS]
         for n in range(count):
-            for k, what in enumerate(("ENVELOPE", "BODYSTRUCTURE")):
-                if theirs[n][k] != ours[2 * n + k]:
+            for k, what in enumerate(names):
+                if theirs[n][k] != ours[per_message * n + k]:
                     differences += 1
                     if differences <= shown:
-                        print(f"message {n + 1} {what}:\n  dovecot: {theirs[n][k]}\n  ours:    {ours[2 * n + k]}")
+                        print(f"message {n + 1} {what}:\n  dovecot: {theirs[n][k]}\n  ours:    {ours[per_message * n + k]}")
                         print("  message:", open(files[n], "rb").read()[:2000])
-        print(f"{count} messages (seed {seed}): {differences} answers differ")
+        print(f"{count} messages (seed {seed}): {differences} of {count * len(names)} answers differ")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
