@@ -9,6 +9,7 @@ const char* const kClusterUsage =
     "                           [--volume NAME=DEVICE]... [--node THIS_NODE] [--root DIR] [--force]\n"
     "       hactl cluster start [--all] [--config FILE] [--node THIS_NODE]\n"
     "       hactl cluster stop [--all] [--config FILE] [--node THIS_NODE]\n"
+    "       hactl cluster reload [--config FILE] [--node THIS_NODE] [--force]\n"
     "(hactl --help explains each)\n";
 
 std::string comma_joined(const std::vector<std::string>& items) {
@@ -30,8 +31,8 @@ Result<ClusterOptions> take_cluster_options(const std::vector<std::string>& args
       o.rest.push_back(a);
       continue;
     }
-    if (a == "--force" || a == "--all" || a == "--check") {
-      (a == "--force" ? o.force : a == "--all" ? o.all : o.check) = true;
+    if (a == "--force" || a == "--all" || a == "--check" || a == "--restart-here") {
+      (a == "--force" ? o.force : a == "--all" ? o.all : a == "--check" ? o.check : o.restart_here) = true;
       continue;
     }
     if (i + 1 == args.size()) return Error{a + " needs a value"};
@@ -61,6 +62,7 @@ int run_cluster_command(const std::vector<std::string>& args, std::ostream& out,
   std::string sub = args.empty() ? "" : args[0];
   if (sub == "setup") return run_cluster_setup(rest, out, err);
   if (sub == "start" || sub == "stop") return run_cluster_services(sub == "start", rest, out, err);
+  if (sub == "reload") return run_cluster_reload(rest, out, err);
   if (sub == "receive-files") return run_receive_files(rest, out, err);
   err << (sub.empty() ? std::string("hactl: cluster: which command?\n") : "hactl: cluster: unknown command '" + sub + "'\n")
       << kClusterUsage;

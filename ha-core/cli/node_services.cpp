@@ -79,6 +79,8 @@ Status start_node_units(std::ostream& out) {
                "` (drbdlited and hacored start only with /etc/hamail/cluster.yaml in place)"};
 }
 
+Status restart_node_unit(const std::string& unit, std::ostream& out) { return unit_action("restart", unit, out); }
+
 Status stop_node_units(std::ostream& out) {
   for (auto it = kNodeUnits.rbegin(); it != kNodeUnits.rend(); ++it)
     if (auto st = unit_action("stop", *it, out); !st) return st;

@@ -106,6 +106,8 @@ json ClusterCore::status() const {
            std::to_string(protocol::kVersion) + "): cluster frozen, nothing starts or moves";
     json nj = {{"name", n.name}, {"id", n.id}, {"status", st}, {"standby", ns.standby},
                {"connectivity_ok", ns.connectivity_ok}};
+    if (n.name == me_) nj["config_sha256"] = cfg_.digest;
+    if (auto it = member_configs_.find(n.name); it != member_configs_.end()) nj["config_sha256"] = it->second;
     if (auto f = state_.fencing.find(n.name); f != state_.fencing.end() && !state_.members.count(n.name))
       nj["fencing"] = {{"fenced", f->second.fenced}, {"failures", f->second.failures},
                        {"last_error", f->second.last_error}, {"confirmed_by", f->second.confirmed_by}};

@@ -52,7 +52,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
 
 void ClusterCore::node_left(const std::string& n, const std::set<std::string>& now_members, Now now, Effects& fx) {
   state_.probed.erase(n);
-  config_mismatch_.erase(n);
+  member_configs_.erase(n);
   for (auto it = state_.degraded.begin(); it != state_.degraded.end();)
     it = it->first.second == n ? state_.degraded.erase(it) : std::next(it);
   if (incompatible_.count(n)) mark_compatible(n, "it left the group", now, fx);
@@ -135,10 +135,11 @@ Status ClusterCore::handle(const protocol::ForeignVersion&, const Delivery& d, E
 
 Status ClusterCore::handle(const protocol::Hello& m, const Delivery& d, Effects& fx) {
   if (m.node != d.sender) return Error{"field \"node\": " + clip_utf8(m.node, 64) + " is not the sender"};
-  if (m.node == me_ || m.config == cfg_.digest) return Status::ok();
+  if (m.node == me_) return Status::ok();
+  bool first = member_configs_.insert_or_assign(m.node, clip_utf8(m.config, 64)).second;
   // Said once per join: the operator must make the files the same (nothing is refused:
   // a node runs its own file, and the plans are the DC's).
-  if (config_mismatch_.insert(m.node).second)
+  if (first && m.config != cfg_.digest)
     event(fx, d.now, "config_mismatch",
           {{"node", m.node}, {"local", me_}, {"local_config", cfg_.digest.substr(0, 16)},
            {"peer_config", clip_utf8(m.config, 16)},

@@ -13,6 +13,12 @@ ShutdownSequence::Step ShutdownSequence::on_signal(int signum) {
   log.info("stopping").kv("signal", signum).kv("node", core.local_node());
   if (core.state().members.size() <= 1 && core.runs_nothing_here()) return Step::stop;
   if (core.frozen()) return stop_now("frozen: an incompatible peer is in the group, nothing can move");
+  if (core.state().maintenance) {
+    // Nothing moves in maintenance mode: leave cleanly (no failover, no fencing), the
+    // resources as they are; a restarted hacored finds them with its probes (cluster reload).
+    (void)shell_.send(core.shutdown_request());
+    return stop_now("maintenance mode: resources are left as they are");
+  }
   (void)shell_.send(core.shutdown_request());
   stop_by_ms_ = shell_.now().mono_ms + deadline_ms_;
   return Step::keep_running;

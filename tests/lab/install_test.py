@@ -4,7 +4,7 @@ this tree are installed on each node with dpkg; `hactl cluster setup` runs on no
 and reaches node2 over ssh; the group is added to cluster.yaml and copied to node2;
 `hactl cluster start --all` starts corosync, drbdlited and hacored as their units do (the
 units' ExecStart, run by tests/lab/unit_runner.py: the nodes have no systemd); `hactl
-status` shows both nodes; the group switches over; a rolling upgrade, one node at a time;
+status` shows both nodes; the group switches over; a rolling upgrade, one node at a time; a changed cluster.yaml reloaded on both nodes;
 `hactl cluster stop --all` stops both."""
 
 import glob
@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -136,7 +137,11 @@ class LabInstall(unittest.TestCase):
         # 6. Rolling upgrade (README: Install, "Upgrading"), one node at a time, the group kept running.
         self.rolling_upgrade()
 
-        # 7. Stop both from node1: nothing of the cluster keeps running.
+        # 7. A changed cluster.yaml, reloaded on both nodes: a second address joins the group,
+        # the first one never goes away.
+        self.reload_with_a_second_address("node2")
+
+        # 8. Stop both from node1: nothing of the cluster keeps running.
         self.node("node1", "hactl", "cluster", "stop", "--all", timeout=400)
         for host in ("node1", "node2"):
             states = self.node(host, RUNNER, "is-active", *UNITS, check=False).stdout.split()
@@ -165,6 +170,49 @@ class LabInstall(unittest.TestCase):
             print(f"rolling upgrade: {passive} upgraded; switchover to it took {took:.1f}s", flush=True)
         for host in ("node1", "node2"):
             self.assertEqual(self.package_version(host), old_version + "+upgrade1")
+
+    def reload_with_a_second_address(self, where):
+        conf = self.node("node1", "cat", "/etc/hamail/cluster.yaml").stdout
+        second = GROUP.split("resources:\n", 1)[1].replace("demo-vip", "demo-vip2").replace("10.201.1.50", "10.201.1.51")
+        conf = conf.replace(GROUP.rstrip("\n"), GROUP + second.rstrip("\n"), 1)
+        self.assertIn("demo-vip2", conf)
+        # A moved node needs corosync restarted: refused, nothing changed.
+        self.assertIn("10.201.2.12", conf)
+        self.node("node1", "sh", "-c", "cat >/etc/hamail/cluster.yaml", stdin=conf.replace("10.201.2.12", "10.201.2.99"))
+        refused = self.node("node1", "hactl", "cluster", "reload", check=False, timeout=120)
+        self.assertEqual(refused.returncode, 1, refused.stdout + refused.stderr)
+        self.assertIn("corosync must restart", refused.stderr)
+        self.assertFalse(self.lab.hactl_status("node1")["maintenance"])
+        self.node("node1", "sh", "-c", "cat >/etc/hamail/cluster.yaml", stdin=conf)
+        gaps, stop = [], threading.Event()
+
+        def watch_address():  # the group's first address, on `where`, all through the reload
+            while not stop.is_set():
+                if "10.201.1.50/" not in self.node(where, "ip", "-o", "addr", "show", "eth0", check=False).stdout:
+                    gaps.append(time.monotonic())
+                stop.wait(0.1)
+        watcher = threading.Thread(target=watch_address)
+        watcher.start()
+        try:
+            start = time.monotonic()
+            p = self.node("node1", "hactl", "cluster", "reload", timeout=600)
+            took = time.monotonic() - start
+        finally:
+            stop.set()
+            watcher.join()
+        print(p.stdout, f"cluster reload took {took:.1f}s", flush=True)
+        self.assertEqual(gaps, [], "the group's address went away during the reload")
+        self.assertIn("maintenance mode off", p.stdout)
+        status, _ = self.lab.wait_group_on("node1", where, 60)
+        self.assertEqual([r["name"] for r in status["groups"][0]["resources"]], ["demo-vip", "demo-vip2"])
+        self.assertFalse(status["maintenance"])
+        digests = {n["name"]: n.get("config_sha256") for n in status["nodes"]}
+        want = self.node("node1", "sha256sum", "/etc/hamail/cluster.yaml").stdout.split()[0]
+        self.assertEqual(digests, {"node1": want, "node2": want})
+        self.assertIn("10.201.1.51/", self.node(where, "ip", "-o", "addr", "show", "eth0").stdout)
+        self.assertEqual(self.node("node2", "sha256sum", "/etc/hamail/cluster.yaml").stdout.split()[0], want)
+        again = self.node("node1", "hactl", "cluster", "reload", timeout=120)
+        self.assertIn("no restart needed", again.stdout)
 
     def timed_switchover(self, to):
         start = time.monotonic()

@@ -163,6 +163,41 @@ TEST_F(TwoNodes, ACleanStopMovesTheGroupAwayFirst) {
   EXPECT_EQ(left["clean"], true);
 }
 
+// `hactl cluster reload` restarts hacored in maintenance mode: the stop leaves the group
+// where it runs, the peer sees a clean leave (no failover, no fencing), and the restarted
+// hacored finds the group with its probes; after maintenance nothing moves or restarts.
+TEST_F(TwoNodes, AStopInMaintenanceModeLeavesTheGroupRunningForTheRestart) {
+  start();
+  ASSERT_EQ(running_on("node1"), all_);
+  ASSERT_EQ(node(1).ask({{"cmd", "maintenance"}, {"on", true}})["ok"], true);
+  settle();
+  EXPECT_EQ(node(1).shutdown.on_signal(SIGTERM), ShutdownSequence::Step::stop);
+  EXPECT_TRUE(node(1).logged({"event=stopping_with_resources", "maintenance mode"}));
+  cpg_.leave(1);
+  settle();
+  EXPECT_EQ(running_on("node1"), all_);
+  EXPECT_TRUE(running_on("node2").empty());
+  EXPECT_EQ(node(2).count("node_lost"), 0u);
+  EXPECT_EQ(node(2).count("failover_begin"), 0u);
+
+  auto agent_ops = truth_;
+  std::size_t results_before = node(2).count("action_result");
+  nodes_[1] = std::make_unique<Node>(cfg_, cpg_, truth_, fence_, 1, "node1", 7'000'000);  // hacored again
+  cpg_.attach(1, &node(1).shell);
+  node(1).shell.on_quorum(true);
+  cpg_.join(1);
+  settle();
+  EXPECT_TRUE(node(1).core.state().maintenance) << "handed over by node2";
+  EXPECT_EQ(node(1).core.status()["nodes"][0]["config_sha256"], cfg_.digest);
+  EXPECT_EQ(node(2).core.status()["nodes"][0]["config_sha256"], cfg_.digest) << "said in node1's hello";
+  ASSERT_EQ(node(1).ask({{"cmd", "maintenance"}, {"on", false}})["ok"], true);
+  settle();
+  EXPECT_EQ(running_on("node1"), all_);
+  EXPECT_TRUE(running_on("node2").empty());
+  EXPECT_EQ(truth_, agent_ops) << "nothing was stopped or started again";
+  EXPECT_EQ(node(2).count("action_result"), results_before) << "no start, stop or promote ran";
+}
+
 TEST_F(TwoNodes, TheStopDeadlineRunsOnTheMonotonicClock) {
   start();
   ASSERT_EQ(node(1).ask({{"cmd", "standby"}, {"node", "node2"}})["ok"], true);  // nowhere to go

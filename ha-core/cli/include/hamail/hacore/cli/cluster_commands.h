@@ -1,4 +1,4 @@
-// `hactl cluster setup|start|stop` and the hidden `hactl cluster receive-files` that setup
+// `hactl cluster setup|start|stop|reload` and the hidden `hactl cluster receive-files` that setup
 // runs on the peer through ssh: making a new cluster's files on both nodes, and driving
 // both nodes' services. Each run_* returns the exit code: 0 done, 1 refused or failed,
 // 2 bad command line.
@@ -23,6 +23,7 @@ int run_cluster_command(const std::vector<std::string>& args, std::ostream& out,
 
 int run_cluster_setup(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_receive_files(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_cluster_reload(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_cluster_services(bool start, const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // The options the cluster subcommands share; `rest` keeps every other word in order.
@@ -34,6 +35,7 @@ struct ClusterOptions {
   bool force = false;  // --force
   bool all = false;    // --all
   bool check = false;  // --check
+  bool restart_here = false;  // --restart-here (reload, on the peer through ssh)
   std::vector<std::string> rest;
 };
 

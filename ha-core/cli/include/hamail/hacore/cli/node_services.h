@@ -25,6 +25,8 @@ Result<std::map<std::string, std::string>> unit_states(const std::vector<std::st
 // install with its own example); with hacored running, a restart would bounce it. Then
 // every unit must be active (a failed ConditionPathExists starts nothing, with exit 0).
 Status start_node_units(std::ostream& out);
+// `systemctl restart UNIT`, said on `out`.
+Status restart_node_unit(const std::string& unit, std::ostream& out);
 // Stops hacored (its groups move to the peer), drbdlited, corosync; stops at the first failure.
 Status stop_node_units(std::ostream& out);
 

@@ -194,7 +194,7 @@ class ClusterCore {
   std::map<std::string, std::string> degraded_here_;  // local resource -> reason last reported degraded
   std::deque<std::pair<std::uint64_t, std::uint32_t>> applied_results_;  // (transition, index), bounded
   std::int64_t next_schedule_ms_ = 0;          // monotonic: back-off after a failed transition
-  std::set<std::string> config_mismatch_;      // members told of as running another cluster.yaml
+  std::map<std::string, std::string> member_configs_;  // cluster.yaml sha256 each member said at its hello
   std::uint64_t facts_epoch_ = 0;              // resource fact changes since the last membership change
   std::optional<std::int64_t> start_sent_ms_;  // monotonic: the DC sent a transition_start not yet applied
   // An action of an aborted transition that was requested and not answered yet: the DC

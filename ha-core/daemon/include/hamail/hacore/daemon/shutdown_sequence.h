@@ -2,7 +2,9 @@
 // leaving (its groups move away, as with standby) and then stops once nothing runs here,
 // or no peer is left to take over, or the deadline (monotonic: a wall-clock step neither
 // shortens nor stretches it) has passed. A frozen node (incompatible peer) can move
-// nothing: it stops at once. A second signal stops at once too.
+// nothing: it stops at once. In maintenance mode it announces its leaving and stops at once,
+// its resources left running (`hactl cluster reload` restarts hacored so). A second signal
+// stops at once too.
 #pragma once
 
 #include <cstdint>
