@@ -136,10 +136,12 @@ Status ClusterCore::handle(const protocol::ForeignVersion&, const Delivery& d, E
 Status ClusterCore::handle(const protocol::Hello& m, const Delivery& d, Effects& fx) {
   if (m.node != d.sender) return Error{"field \"node\": " + clip_utf8(m.node, 64) + " is not the sender"};
   if (m.node == me_) return Status::ok();
-  bool first = member_configs_.insert_or_assign(m.node, clip_utf8(m.config, 64)).second;
+  auto known = member_configs_.find(m.node);
+  bool told = known != member_configs_.end() && known->second != cfg_.digest;
+  member_configs_[m.node] = clip_utf8(m.config, 64);
   // Said once per join: the operator must make the files the same (nothing is refused:
   // a node runs its own file, and the plans are the DC's).
-  if (first && m.config != cfg_.digest)
+  if (!told && m.config != cfg_.digest)
     event(fx, d.now, "config_mismatch",
           {{"node", m.node}, {"local", me_}, {"local_config", cfg_.digest.substr(0, 16)},
            {"peer_config", clip_utf8(m.config, 16)},
