@@ -148,6 +148,23 @@ TEST(ImapSessionAuthTest, TooManyFailuresClose) {
   EXPECT_EQ(c.session.state(), ImapState::logout);
 }
 
+TEST(ImapSessionAuthTest, CommandsPipelinedAfterLoginRunOnceLoggedIn) {
+  Client c;
+  Output out = c.feed("a LOGIN alice secret\r\nb SELECT INBOX\r\n");
+  ASSERT_NE(action_of<CheckCredentials>(out), nullptr);
+  out = c.session.auth_result(AuthResult::ok);
+  EXPECT_EQ(out.bytes.rfind("a OK [CAPABILITY ", 0), 0u);
+  const MailboxWork* work = action_of<MailboxWork>(out);
+  ASSERT_NE(work, nullptr);
+  EXPECT_EQ(work->request.command.tag, "b");
+
+  Client refused;
+  refused.feed("a LOGIN alice wrong\r\nb SELECT INBOX\r\n");
+  out = refused.session.auth_result(AuthResult::failed);
+  EXPECT_EQ(out.bytes, "a NO [AUTHENTICATIONFAILED] Authentication failed\r\nb BAD Please login first\r\n");
+  EXPECT_FALSE(out.action.has_value());
+}
+
 TEST(ImapSessionAuthTest, LoginAfterLoginIsBad) {
   Client c;
   c.login();
