@@ -1,4 +1,6 @@
 // Shared helpers of the command handlers: tagged replies, sets, flags, names.
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "handlers.h"
@@ -57,6 +59,34 @@ std::string flag_list(const store::MessageFlags& flags) {
 std::string wire_name(std::string_view utf8_name, const SessionFlags& flags) {
   return imap::imap_mailbox(utf8_name, flags.utf8_accept ? imap::MailboxEncoding::utf8
                                                                                : imap::MailboxEncoding::modified_utf7);
+}
+
+Result<store::MailboxTree*> folders(WorkerState& st) {
+  if (!st.tree) {
+    auto tree = store::MailboxTree::open(st.root);
+    if (!tree) return Error{tree.error()};
+    st.tree = std::move(*tree);
+  }
+  return &*st.tree;
+}
+
+bool is_dir(const std::string& path) {
+  struct stat sb {};
+  return ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+std::string code_for(const std::string& error, std::string_view fallback) {
+  if (error.find("does not exist") != std::string::npos) return "NONEXISTENT";
+  if (error.find("exists already") != std::string::npos) return "ALREADYEXISTS";
+  if (error.find("too many keywords") != std::string::npos) return "LIMIT";
+  return std::string(fallback);
+}
+
+MailboxReply& finish(WorkerState& st, const SessionFlags& flags, MailboxReply& reply, std::string_view tag,
+                     std::string_view status, std::string_view text) {
+  report_updates(st, flags, true, reply);
+  if (reply.bye) return reply;
+  return tagged(reply, tag, status, text);
 }
 
 }  // namespace hamail::mailsvc::imapworker

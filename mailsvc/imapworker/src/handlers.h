@@ -51,4 +51,28 @@ MailboxReply handle_expunge(WorkerState& st, const imap::Command& cmd, const ima
 MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f, const SessionFlags& flags);
 MailboxReply handle_store(WorkerState& st, const imap::Command& cmd, const imap::Store& s, const SessionFlags& flags);
 
+// Group 2: folders, STATUS, APPEND, COPY/MOVE (folders.cpp, status.cpp, append.cpp, copy_move.cpp).
+// Opens the user's folders at first use; an error for a tagged NO.
+Result<store::MailboxTree*> folders(WorkerState& st);
+bool is_dir(const std::string& path);
+// The response code for a store error text: NONEXISTENT, ALREADYEXISTS, LIMIT, or `fallback`.
+std::string code_for(const std::string& error, std::string_view fallback);
+// The untagged updates (when selected), then the tagged status line.
+MailboxReply& finish(WorkerState& st, const SessionFlags& flags, MailboxReply& reply, std::string_view tag,
+                     std::string_view status, std::string_view text);
+// "(MESSAGES 2 UIDNEXT 3)" for a mailbox's directory, or an error.
+Result<std::string> status_items(const std::string& path, const std::vector<imap::StatusItem>& items);
+
+MailboxReply handle_list(WorkerState& st, const imap::Command& cmd, const imap::List& l, const SessionFlags& flags);
+MailboxReply handle_lsub(WorkerState& st, const imap::Command& cmd, const imap::Lsub& l, const SessionFlags& flags);
+MailboxReply handle_create(WorkerState& st, const imap::Command& cmd, const imap::Create& c, const SessionFlags& flags);
+MailboxReply handle_delete(WorkerState& st, const imap::Command& cmd, const imap::Delete& d, const SessionFlags& flags);
+MailboxReply handle_rename(WorkerState& st, const imap::Command& cmd, const imap::Rename& r, const SessionFlags& flags);
+MailboxReply handle_subscribe(WorkerState& st, const imap::Command& cmd, const std::string& name, bool subscribe,
+                              const SessionFlags& flags);
+MailboxReply handle_status(WorkerState& st, const imap::Command& cmd, const imap::Status& s, const SessionFlags& flags);
+MailboxReply handle_append(WorkerState& st, const imap::Command& cmd, const imap::Append& a, const SessionFlags& flags);
+MailboxReply handle_copy(WorkerState& st, const imap::Command& cmd, const imap::SequenceSet& set, bool uid,
+                         const std::string& mailbox, bool move, const SessionFlags& flags);
+
 }  // namespace hamail::mailsvc::imapworker

@@ -43,6 +43,28 @@ MailboxReply dispatch(WorkerState& st, const imap::MailboxRequest& request) {
           return handle_fetch(st, cmd, body, flags);
         } else if constexpr (std::is_same_v<T, imap::Store>) {
           return handle_store(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::List>) {
+          return handle_list(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Lsub>) {
+          return handle_lsub(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Create>) {
+          return handle_create(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Delete>) {
+          return handle_delete(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Rename>) {
+          return handle_rename(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Subscribe>) {
+          return handle_subscribe(st, cmd, body.mailbox, true, flags);
+        } else if constexpr (std::is_same_v<T, imap::Unsubscribe>) {
+          return handle_subscribe(st, cmd, body.mailbox, false, flags);
+        } else if constexpr (std::is_same_v<T, imap::Status>) {
+          return handle_status(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Append>) {
+          return handle_append(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Copy>) {
+          return handle_copy(st, cmd, body.set, body.uid, body.mailbox, false, flags);
+        } else if constexpr (std::is_same_v<T, imap::Move>) {
+          return handle_copy(st, cmd, body.set, body.uid, body.mailbox, true, flags);
         } else {
           return tagged(reply, cmd.tag, "NO", "[CANNOT] " + imap::command_name(cmd) + " is not supported here");
         }

@@ -1,6 +1,4 @@
 // SELECT / EXAMINE (with CONDSTORE and QRESYNC), CLOSE, UNSELECT, NOOP / CHECK, EXPUNGE.
-#include <sys/stat.h>
-
 #include <algorithm>
 
 #include "handlers.h"
@@ -8,11 +6,6 @@
 
 namespace hamail::mailsvc::imapworker {
 namespace {
-
-bool is_dir(const std::string& path) {
-  struct stat sb {};
-  return ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
-}
 
 std::string system_and_keywords(const store::KeywordList& keywords) {
   std::string out = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
@@ -60,12 +53,9 @@ MailboxReply handle_select(WorkerState& st, const imap::Command& cmd, const imap
   st.deselect();
   if (was_selected) reply.bytes += "* OK [CLOSED] Previous mailbox closed\r\n";
   reply.selected = imap::SelectedChange::deselected;
-  if (!st.tree) {
-    auto tree = store::MailboxTree::open(st.root);
-    if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
-    st.tree = std::move(*tree);
-  }
-  auto path = st.tree->path_of(args.mailbox);
+  auto tree = folders(st);
+  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  auto path = (*tree)->path_of(args.mailbox);
   if (!path || !is_dir(*path + "/cur")) return tagged(reply, cmd.tag, "NO", "[NONEXISTENT] Mailbox does not exist");
   auto mb = store::Mailbox::open(*path);
   if (!mb) return tagged_no(reply, cmd.tag, "SERVERBUG", mb.error());

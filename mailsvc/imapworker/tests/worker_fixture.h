@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "hamail/mailsvc/imap/parse_command.h"
+#include "imap_test_util.h"
 #include "hamail/mailsvc/imapworker/mailbox_worker.h"
 #include "hamail/mailsvc/store/mailbox.h"
 #include "hamail/mailsvc/store/mailbox_tree.h"
@@ -47,10 +47,10 @@ class WorkerTest : public ::testing::Test {
   }
 
   static imap::MailboxReply run_reply(MailboxWorker& w, const std::string& text, imap::SessionFlags flags = {}) {
-    imap::CommandBytes bytes;
-    bytes.tag = text.substr(0, text.find(' '));
-    bytes.text = text;
-    auto cmd = imap::parse_command(std::move(bytes));
+    // Through the real reader and parser; literals inline ("{5+}\r\nhello").
+    imap::ParseOptions options;
+    if (flags.utf8_accept) options.mailbox_encoding = imap::MailboxEncoding::utf8;
+    auto cmd = imap::test::parse(text + "\r\n", options);
     EXPECT_TRUE(cmd) << cmd.error();
     if (!cmd) return {};
     return w.run({*cmd, flags});
