@@ -75,4 +75,9 @@ MailboxReply handle_append(WorkerState& st, const imap::Command& cmd, const imap
 MailboxReply handle_copy(WorkerState& st, const imap::Command& cmd, const imap::SequenceSet& set, bool uid,
                          const std::string& mailbox, bool move, const SessionFlags& flags);
 
+// Group 3 (search.cpp, sort_thread.cpp).
+MailboxReply handle_search(WorkerState& st, const imap::Command& cmd, const imap::Search& s, const SessionFlags& flags);
+MailboxReply handle_sort(WorkerState& st, const imap::Command& cmd, const imap::Sort& s, const SessionFlags& flags);
+MailboxReply handle_thread(WorkerState& st, const imap::Command& cmd, const imap::Thread& t, const SessionFlags& flags);
+
 }  // namespace hamail::mailsvc::imapworker

@@ -65,6 +65,12 @@ MailboxReply dispatch(WorkerState& st, const imap::MailboxRequest& request) {
           return handle_copy(st, cmd, body.set, body.uid, body.mailbox, false, flags);
         } else if constexpr (std::is_same_v<T, imap::Move>) {
           return handle_copy(st, cmd, body.set, body.uid, body.mailbox, true, flags);
+        } else if constexpr (std::is_same_v<T, imap::Search>) {
+          return handle_search(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Sort>) {
+          return handle_sort(st, cmd, body, flags);
+        } else if constexpr (std::is_same_v<T, imap::Thread>) {
+          return handle_thread(st, cmd, body, flags);
         } else {
           return tagged(reply, cmd.tag, "NO", "[CANNOT] " + imap::command_name(cmd) + " is not supported here");
         }
