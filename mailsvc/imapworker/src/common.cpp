@@ -57,7 +57,7 @@ std::string flag_list(const store::MessageFlags& flags) {
 }
 
 std::string wire_name(std::string_view utf8_name, const SessionFlags& flags) {
-  return imap::imap_mailbox(utf8_name, flags.utf8_accept ? imap::MailboxEncoding::utf8
+  return imap::imap_mailbox(utf8_name, flags.utf8_accept || flags.imap4rev2 ? imap::MailboxEncoding::utf8
                                                                                : imap::MailboxEncoding::modified_utf7);
 }
 

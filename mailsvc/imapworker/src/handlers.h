@@ -33,7 +33,8 @@ std::uint32_t seq_of(const WorkerState& st, std::uint32_t uid);  // 0: not in th
 
 // "(\Seen $Forwarded)" of a message's stored flags.
 std::string flag_list(const store::MessageFlags& flags);
-// The mailbox name as the session's responses carry it.
+// The mailbox name as the session's responses carry it: UTF-8 once UTF8=ACCEPT or IMAP4rev2
+// is enabled (as the parser reads names then, mailbox_name.h), else modified UTF-7.
 std::string wire_name(std::string_view utf8_name, const SessionFlags& flags);
 
 // Catches up with the store and appends the untagged updates: EXPUNGE / VANISHED (only

@@ -1,6 +1,7 @@
 // SEARCH / UID SEARCH: "* SEARCH ..." (with "(MODSEQ n)" for a MODSEQ key), ESEARCH
 // RETURN (MIN MAX ALL COUNT SAVE) (RFC 4731, RFC 5182), BADCHARSET for other charsets.
 #include <algorithm>
+#include <optional>
 
 #include "handlers.h"
 #include "hamail/mailsvc/imap/response_text.h"
@@ -25,14 +26,17 @@ MailboxReply handle_search(WorkerState& st, const imap::Command& cmd, const imap
     numbers.push_back(s.uid ? n.uid : n.seq);
     if (auto m = st.mailbox->message(n.uid)) highest = std::max(highest, m->modseq);
   }
-  if (!s.returns) {
+  // IMAP4rev2 has no "* SEARCH": a plain SEARCH is answered as RETURN (ALL) (RFC 9051 6.4.4).
+  std::optional<imap::SearchReturn> returns = s.returns;
+  if (!returns && flags.imap4rev2) returns = imap::SearchReturn{.all = true};
+  if (!returns) {
     reply.bytes += "* SEARCH";
     for (std::uint32_t x : numbers) reply.bytes += " " + std::to_string(x);
     if (modseq && !numbers.empty()) reply.bytes += " (MODSEQ " + std::to_string(highest) + ")";
     reply.bytes += "\r\n";
     return tagged(reply, cmd.tag, "OK", imap::command_name(cmd) + " completed");
   }
-  imap::SearchReturn r = *s.returns;
+  imap::SearchReturn r = *returns;
   if (!r.min && !r.max && !r.count && !r.all && !r.save) r.all = true;  // "RETURN ()"
   if (r.save) {
     // SAVE with only MIN and/or MAX keeps just those (RFC 5182 2.4); else every match.
