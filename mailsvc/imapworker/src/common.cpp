@@ -14,8 +14,13 @@ MailboxReply& tagged(MailboxReply& reply, std::string_view tag, std::string_view
   return reply;
 }
 
-MailboxReply& tagged_no(MailboxReply& reply, std::string_view tag, std::string_view code, const std::string& error) {
-  std::string text = imap::printable(error, 200);
+MailboxReply& tagged_no(const WorkerState& st, MailboxReply& reply, std::string_view tag, std::string_view code,
+                        const std::string& error) {
+  std::string scrubbed = error;
+  if (!st.root.empty())
+    for (std::size_t p = scrubbed.find(st.root); p != std::string::npos; p = scrubbed.find(st.root, p))
+      scrubbed.replace(p, st.root.size(), "~");
+  std::string text = imap::printable(scrubbed, 200);
   if (!(text.size() > 1 && text.front() == '[') && !code.empty()) text = "[" + std::string(code) + "] " + text;
   return tagged(reply, tag, "NO", text);
 }

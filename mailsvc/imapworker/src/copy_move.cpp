@@ -14,7 +14,7 @@ MailboxReply handle_copy(WorkerState& st, const imap::Command& cmd, const imap::
   std::string name = imap::command_name(cmd);
   if (move && st.read_only) return tagged(reply, cmd.tag, "NO", "[READ-ONLY] Mailbox is read-only");
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   auto path = (*tree)->path_of(mailbox);
   if (!path || !is_dir(*path + "/cur")) return tagged(reply, cmd.tag, "NO", "[TRYCREATE] Mailbox does not exist");
   std::vector<std::uint32_t> uids;
@@ -26,9 +26,9 @@ MailboxReply handle_copy(WorkerState& st, const imap::Command& cmd, const imap::
   if (some_gone && !uid) return tagged(reply, cmd.tag, "NO", "[EXPUNGEISSUED] Some messages were expunged meanwhile");
   if (uids.empty()) return finish(st, flags, reply, cmd.tag, "OK", name + " completed (no messages)");
   auto dest = store::Mailbox::open(*path);
-  if (!dest) return tagged_no(reply, cmd.tag, "SERVERBUG", dest.error());
+  if (!dest) return tagged_no(st, reply, cmd.tag, "SERVERBUG", dest.error());
   auto pairs = move ? st.mailbox->move(uids, *dest) : st.mailbox->copy(uids, *dest);
-  if (!pairs) return tagged_no(reply, cmd.tag, code_for(pairs.error(), "SERVERBUG"), pairs.error());
+  if (!pairs) return tagged_no(st, reply, cmd.tag, code_for(pairs.error(), "SERVERBUG"), pairs.error());
   std::sort(pairs->begin(), pairs->end());
   std::vector<std::uint32_t> from, to;
   for (const auto& [s, d] : *pairs) {

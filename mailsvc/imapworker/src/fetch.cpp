@@ -188,7 +188,7 @@ MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap:
       error = line.error();
     }
   }
-  if (!error.empty()) return tagged(reply, cmd.tag, "NO", imap::printable(error, 200));
+  if (!error.empty()) return tagged_no(st, reply, cmd.tag, "", error);
   return tagged(reply, cmd.tag, "OK", imap::command_name(cmd) + " completed");
 }
 

@@ -19,14 +19,14 @@ bool is_inbox_name(const std::string& name) { return name == "INBOX"; }  // the 
 MailboxReply handle_create(WorkerState& st, const imap::Command& cmd, const imap::Create& c, const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   std::string name = without_trailing_delimiter(c.mailbox);
   if (is_inbox_name(name)) return finish(st, flags, reply, cmd.tag, "NO", "[ALREADYEXISTS] INBOX exists already");
   if (c.special_use.size() > 1)
     return finish(st, flags, reply, cmd.tag, "NO", "[USEATTR] Only one special-use attribute per mailbox");
   Status s = (*tree)->create(name, c.special_use.empty() ? std::string() : c.special_use.front());
   if (!s) {
-    tagged_no(reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
+    tagged_no(st, reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
     return reply;
   }
   return finish(st, flags, reply, cmd.tag, "OK", "CREATE completed");
@@ -35,11 +35,11 @@ MailboxReply handle_create(WorkerState& st, const imap::Command& cmd, const imap
 MailboxReply handle_delete(WorkerState& st, const imap::Command& cmd, const imap::Delete& d, const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   if (is_inbox_name(d.mailbox)) return finish(st, flags, reply, cmd.tag, "NO", "[CANNOT] INBOX cannot be deleted");
   bool deleting_selected = st.mailbox && st.mailbox_name == d.mailbox;
   Status s = (*tree)->remove(d.mailbox);
-  if (!s) return tagged_no(reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
+  if (!s) return tagged_no(st, reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
   if (deleting_selected) {
     // Our own mailbox is gone: the session cannot go on with it.
     reply.bytes += "* BYE Selected mailbox was deleted\r\n";
@@ -54,11 +54,11 @@ MailboxReply handle_delete(WorkerState& st, const imap::Command& cmd, const imap
 MailboxReply handle_rename(WorkerState& st, const imap::Command& cmd, const imap::Rename& r, const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   std::string to = without_trailing_delimiter(r.to);
   if (is_inbox_name(to)) return finish(st, flags, reply, cmd.tag, "NO", "[ALREADYEXISTS] INBOX exists already");
   Status s = (*tree)->rename(r.from, to);
-  if (!s) return tagged_no(reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
+  if (!s) return tagged_no(st, reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
   return finish(st, flags, reply, cmd.tag, "OK", "RENAME completed");
 }
 
@@ -66,9 +66,9 @@ MailboxReply handle_subscribe(WorkerState& st, const imap::Command& cmd, const s
                               const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   Status s = (*tree)->set_subscribed(name, subscribe);
-  if (!s) return tagged_no(reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
+  if (!s) return tagged_no(st, reply, cmd.tag, code_for(s.message(), "CANNOT"), s.message());
   return finish(st, flags, reply, cmd.tag, "OK", subscribe ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
 }
 

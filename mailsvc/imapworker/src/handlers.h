@@ -18,8 +18,9 @@ using imap::SessionFlags;
 
 // "TAG OK text\r\n" appended to reply.bytes; returns the reply.
 MailboxReply& tagged(MailboxReply& reply, std::string_view tag, std::string_view status, std::string_view text);
-// A store error as a tagged NO: the error's own [CODE] kept, else `code` put in front.
-MailboxReply& tagged_no(MailboxReply& reply, std::string_view tag, std::string_view code, const std::string& error);
+// A store error as a tagged NO: the error's own [CODE] kept, else `code` put in front; the
+// user's Maildir path is cut out of it (clients need not learn where mail lives).
+MailboxReply& tagged_no(const WorkerState& st, MailboxReply& reply, std::string_view tag, std::string_view code, const std::string& error);
 
 // One message the command names: its sequence number and UID.
 struct Numbered {

@@ -71,13 +71,13 @@ bool has_subscribed_descendant(const std::vector<Candidate>& all, const std::str
 MailboxReply handle_list(WorkerState& st, const imap::Command& cmd, const imap::List& l, const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   if (!l.extended && l.patterns.size() == 1 && l.patterns[0].empty()) {
     reply.bytes += "* LIST (\\Noselect) \".\" \"\"\r\n";
     return finish(st, flags, reply, cmd.tag, "OK", "LIST completed");
   }
   auto all = candidates(**tree);
-  if (!all) return tagged_no(reply, cmd.tag, "SERVERBUG", all.error());
+  if (!all) return tagged_no(st, reply, cmd.tag, "SERVERBUG", all.error());
   std::vector<std::string> patterns;
   for (const auto& p : l.patterns) patterns.push_back(canonical_pattern(l.reference, p));
   const auto& sel = l.selection;
@@ -125,9 +125,9 @@ MailboxReply handle_list(WorkerState& st, const imap::Command& cmd, const imap::
 MailboxReply handle_lsub(WorkerState& st, const imap::Command& cmd, const imap::Lsub& l, const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   auto all = candidates(**tree);
-  if (!all) return tagged_no(reply, cmd.tag, "SERVERBUG", all.error());
+  if (!all) return tagged_no(st, reply, cmd.tag, "SERVERBUG", all.error());
   std::string pattern = canonical_pattern(l.reference, l.pattern);
   for (const Candidate& c : *all) {
     const store::FolderInfo& f = c.info;

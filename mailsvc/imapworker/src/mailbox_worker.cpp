@@ -85,10 +85,10 @@ imap::MailboxReply MailboxWorker::run(const imap::MailboxRequest& request) {
     return dispatch(state_, request);
   } catch (const std::exception& e) {
     MailboxReply reply;
-    return tagged_no(reply, request.command.tag, "SERVERBUG", std::string("Internal error: ") + e.what());
+    return tagged_no(state_, reply, request.command.tag, "SERVERBUG", std::string("Internal error: ") + e.what());
   } catch (...) {
     MailboxReply reply;
-    return tagged_no(reply, request.command.tag, "SERVERBUG", "Internal error");
+    return tagged_no(state_, reply, request.command.tag, "SERVERBUG", "Internal error");
   }
 }
 

@@ -12,8 +12,10 @@ namespace hamail::mailsvc::imapworker {
 
 MailboxReply handle_search(WorkerState& st, const imap::Command& cmd, const imap::Search& s, const SessionFlags& flags) {
   MailboxReply reply;
-  if (s.charset && !charset_supported(*s.charset))
+  if (s.charset && !charset_supported(*s.charset)) {
+    if (s.returns && s.returns->save) st.saved.clear();  // a failed SAVE leaves "$" empty (RFC 5182 2.1)
     return tagged(reply, cmd.tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Charset not supported");
+  }
   report_updates(st, flags, false, reply);
   if (reply.bye) return reply;
   bool modseq = uses_modseq(s.key);

@@ -54,12 +54,12 @@ MailboxReply handle_select(WorkerState& st, const imap::Command& cmd, const imap
   if (was_selected) reply.bytes += "* OK [CLOSED] Previous mailbox closed\r\n";
   reply.selected = imap::SelectedChange::deselected;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   auto path = (*tree)->path_of(args.mailbox);
   if (!path || !is_dir(*path + "/cur")) return tagged(reply, cmd.tag, "NO", "[NONEXISTENT] Mailbox does not exist");
   auto mb = store::Mailbox::open(*path);
-  if (!mb) return tagged_no(reply, cmd.tag, "SERVERBUG", mb.error());
-  if (auto r = mb->refresh(); !r) return tagged_no(reply, cmd.tag, "SERVERBUG", r.error());
+  if (!mb) return tagged_no(st, reply, cmd.tag, "SERVERBUG", mb.error());
+  if (auto r = mb->refresh(); !r) return tagged_no(st, reply, cmd.tag, "SERVERBUG", r.error());
   st.mailbox = std::move(*mb);
   st.mailbox_name = args.mailbox;
   st.read_only = examine;
@@ -108,7 +108,7 @@ MailboxReply handle_close(WorkerState& st, const imap::Command& cmd, bool expung
       if (auto r = st.mailbox->expunge(deleted); !r) {
         st.deselect();
         reply.selected = imap::SelectedChange::deselected;
-        return tagged_no(reply, cmd.tag, "SERVERBUG", r.error());
+        return tagged_no(st, reply, cmd.tag, "SERVERBUG", r.error());
       }
     }
   }
@@ -145,7 +145,7 @@ MailboxReply handle_expunge(WorkerState& st, const imap::Command& cmd, const ima
   }
   report_updates(st, flags, true, reply);
   if (reply.bye) return reply;
-  if (!error.empty()) return tagged_no(reply, cmd.tag, "SERVERBUG", error);
+  if (!error.empty()) return tagged_no(st, reply, cmd.tag, "SERVERBUG", error);
   return tagged(reply, cmd.tag, "OK", imap::command_name(cmd) + " completed");
 }
 

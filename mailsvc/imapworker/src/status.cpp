@@ -41,13 +41,13 @@ Result<std::string> status_items(const std::string& path, const std::vector<imap
 MailboxReply handle_status(WorkerState& st, const imap::Command& cmd, const imap::Status& s, const SessionFlags& flags) {
   MailboxReply reply;
   auto tree = folders(st);
-  if (!tree) return tagged_no(reply, cmd.tag, "SERVERBUG", tree.error());
+  if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   auto path = (*tree)->path_of(s.mailbox);
   if (!path || !is_dir(*path + "/cur")) return tagged(reply, cmd.tag, "NO", "[NONEXISTENT] Mailbox does not exist");
   for (imap::StatusItem i : s.items)
     if (i == imap::StatusItem::highestmodseq && !flags.condstore) reply.condstore_now_on = true;
   auto items = status_items(*path, s.items);
-  if (!items) return tagged_no(reply, cmd.tag, "SERVERBUG", items.error());
+  if (!items) return tagged_no(st, reply, cmd.tag, "SERVERBUG", items.error());
   reply.bytes += "* STATUS " + wire_name(s.mailbox, flags) + " " + *items + "\r\n";
   return finish(st, flags, reply, cmd.tag, "OK", "STATUS completed");
 }

@@ -30,7 +30,7 @@ MailboxReply handle_store(WorkerState& st, const imap::Command& cmd, const imap:
   auto result = st.mailbox->store_flags(uids, op, *wanted, s.unchanged_since);
   if (!result) {
     bool limit = result.error().find("too many keywords") != std::string::npos;
-    return tagged_no(reply, cmd.tag, limit ? "LIMIT" : "SERVERBUG", result.error());
+    return tagged_no(st, reply, cmd.tag, limit ? "LIMIT" : "SERVERBUG", result.error());
   }
   std::vector<std::uint32_t> failed = result->failed;
   std::sort(failed.begin(), failed.end());

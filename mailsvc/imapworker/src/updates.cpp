@@ -34,7 +34,7 @@ void note_expunged(WorkerState& st, const std::vector<std::uint32_t>& uids) {
 void report_updates(WorkerState& st, const SessionFlags& flags, bool expunges_allowed, MailboxReply& reply) {
   if (!st.mailbox) return;
   auto changes = st.mailbox->refresh();
-  if (!changes) return bye(st, reply, "Mailbox is gone: " + changes.error().substr(0, 100));
+  if (!changes) return bye(st, reply, "Selected mailbox is gone or unreadable");
   if (changes->uidvalidity_changed) return bye(st, reply, "UIDVALIDITY changed: please select the mailbox again");
   note_expunged(st, changes->expunged);
   for (std::uint32_t u : changes->changed)

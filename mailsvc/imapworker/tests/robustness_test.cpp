@@ -1,6 +1,8 @@
 // MailboxWorker on every kind of command in both states, MIME parts (BINARY, MIME
 // headers, an unknown transfer encoding), IMAP4rev2 answers: always one tagged reply,
 // never a crash.
+#include <cstdio>
+
 #include "worker_fixture.h"
 
 namespace hamail::mailsvc::imapworker::testing {
@@ -40,6 +42,38 @@ TEST_F(WorkerTest, Imap4rev2AnswersSearchWithEsearchAndNamesInUtf8) {
   EXPECT_EQ(run(w, "A2 SEARCH ALL", rev2), "* ESEARCH (TAG \"A2\") ALL 1\r\nA2 OK SEARCH completed\r\n");
   run(w, "A3 CREATE \"Entwürfe\"", {.utf8_accept = true});
   EXPECT_EQ(run(w, "A4 LIST \"\" Entw*", rev2), "* LIST (\\HasNoChildren) \".\" \"Entwürfe\"\r\nA4 OK LIST completed\r\n");
+}
+
+TEST_F(WorkerTest, AStoreErrorIsANoWithoutTheMaildirPath) {
+  add(kHello, 0, 760686745, "Junk");
+  {
+    std::FILE* f = std::fopen((root_ + "/.Junk/dovecot-keywords").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("not a keyword line\n", f);
+    std::fclose(f);
+  }
+  MailboxWorker w(root_);
+  auto reply = run_reply(w, "A1 SELECT Junk");
+  EXPECT_EQ(reply.bytes.rfind("A1 NO [SERVERBUG] ~/.Junk/dovecot-keywords:1: ", 0), 0u) << reply.bytes;
+  EXPECT_EQ(reply.bytes.find(root_), std::string::npos);
+  EXPECT_EQ(reply.selected, imap::SelectedChange::deselected);
+}
+
+TEST_F(WorkerTest, TheSelectedMailboxDeletedElsewhereEndsWithBye) {
+  add(kHello, 0, 760686745, "Junk");
+  MailboxWorker a(root_), b(root_);
+  run(a, "A1 SELECT Junk");
+  EXPECT_EQ(run(b, "B1 DELETE Junk"), "B1 OK DELETE completed\r\n");
+  EXPECT_EQ(a.poll({}), "* BYE Selected mailbox is gone or unreadable\r\n");
+  EXPECT_FALSE(a.selected());
+  run(a, "A2 SELECT INBOX");
+  auto reply = run_reply(a, "A3 DELETE INBOX");
+  EXPECT_EQ(reply.bytes, "A3 NO [CANNOT] INBOX cannot be deleted\r\n");
+  run(a, "A4 CREATE Tmp");
+  run(a, "A5 SELECT Tmp");
+  reply = run_reply(a, "A6 DELETE Tmp");
+  EXPECT_TRUE(reply.bye);
+  EXPECT_EQ(reply.bytes, "* BYE Selected mailbox was deleted\r\nA6 OK DELETE completed\r\n");
 }
 
 // Every reply ends with exactly one tagged line for its tag (or a BYE), in both states.
