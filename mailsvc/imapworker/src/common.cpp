@@ -48,7 +48,8 @@ std::vector<Numbered> resolve_set(const WorkerState& st, const imap::SequenceSet
   }
   auto count = static_cast<std::uint32_t>(st.view.size());
   for (const auto& r : set.resolve(count))
-    for (std::uint32_t s = r.first; s <= r.last && s <= count; ++s) out.push_back({s, st.view[s - 1]});
+    for (std::uint64_t s = std::max<std::uint32_t>(r.first, 1); s <= r.last && s <= count; ++s)  // "*" of none: 0
+      out.push_back({static_cast<std::uint32_t>(s), st.view[s - 1]});
   return out;
 }
 

@@ -147,7 +147,7 @@ MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap:
         if (f.set.contains(u, last)) gone.push_back(u);
     } else {
       for (const auto& r : f.set.resolve(last))
-        for (std::uint64_t u = r.first; u <= r.last && u < mb.next_uid(); ++u)
+        for (std::uint64_t u = std::max<std::uint32_t>(r.first, 1); u <= r.last && u < mb.next_uid(); ++u)
           if (!mb.message(static_cast<std::uint32_t>(u))) gone.push_back(static_cast<std::uint32_t>(u));
     }
     std::sort(gone.begin(), gone.end());

@@ -29,7 +29,7 @@ void qresync_catch_up(WorkerState& st, const imap::QresyncParams& q, MailboxRepl
     // The log does not reach back: every UID of the client's range that is not here.
     std::vector<std::uint32_t> present = st.view;
     for (const auto& r : (q.known_uids ? *q.known_uids : imap::SequenceSet{{{1, last}}, false}).resolve(last))
-      for (std::uint64_t u = r.first; u <= r.last && u < mb.next_uid(); ++u)
+      for (std::uint64_t u = std::max<std::uint32_t>(r.first, 1); u <= r.last && u < mb.next_uid(); ++u)
         if (!std::binary_search(present.begin(), present.end(), static_cast<std::uint32_t>(u)))
           vanished.push_back(static_cast<std::uint32_t>(u));
   }
@@ -133,8 +133,12 @@ MailboxReply handle_expunge(WorkerState& st, const imap::Command& cmd, const ima
   std::vector<std::uint32_t> deleted;
   std::vector<Numbered> named;
   if (e.uids) named = resolve_set(st, *e.uids, true);
+  auto by_uid = [](const Numbered& n, std::uint32_t u) { return n.uid < u; };
   for (std::uint32_t u : st.mailbox->uids()) {
-    if (e.uids && std::none_of(named.begin(), named.end(), [&](const Numbered& n) { return n.uid == u; })) continue;
+    if (e.uids) {  // named is ascending by UID
+      auto it = std::lower_bound(named.begin(), named.end(), u, by_uid);
+      if (it == named.end() || it->uid != u) continue;
+    }
     if (auto m = st.mailbox->message(u); m && (m->flags.system & store::kDeleted)) deleted.push_back(u);
   }
   std::string error;

@@ -76,6 +76,18 @@ TEST_F(WorkerTest, TheSelectedMailboxDeletedElsewhereEndsWithBye) {
   EXPECT_EQ(reply.bytes, "* BYE Selected mailbox was deleted\r\nA6 OK DELETE completed\r\n");
 }
 
+TEST_F(WorkerTest, StarInAnEmptyMailboxNamesNothing) {
+  MailboxWorker w(root_);
+  run(w, "A1 SELECT INBOX");
+  EXPECT_EQ(run(w, "A2 FETCH * FLAGS"), "A2 OK FETCH completed\r\n");
+  EXPECT_EQ(run(w, "A3 STORE 1:* +FLAGS (\\Seen)"), "A3 OK STORE completed\r\n");
+  EXPECT_EQ(run(w, "A4 UID FETCH * FLAGS"), "A4 OK UID FETCH completed\r\n");
+  EXPECT_EQ(run(w, "A5 SEARCH *"), "* SEARCH\r\nA5 OK SEARCH completed\r\n");
+  EXPECT_EQ(run(w, "A6 COPY * Trash"), "A6 OK COPY completed (no messages)\r\n");
+  EXPECT_EQ(run(w, "A7 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)", {.condstore = true, .qresync = true}),
+            "A7 OK UID FETCH completed\r\n");
+}
+
 // Every reply ends with exactly one tagged line for its tag (or a BYE), in both states.
 TEST_F(WorkerTest, EveryCommandGetsATaggedReply) {
   add(kHello, store::kSeen);
