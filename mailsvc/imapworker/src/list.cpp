@@ -51,7 +51,8 @@ Result<std::vector<Candidate>> candidates(store::MailboxTree& tree) {
         c.info.name = parent;
         c.exists = false;
       }
-      c.info.has_children = true;
+      // A folder's own \HasChildren is the tree's (existing children only).
+      if (!c.exists) c.info.has_children = true;
     }
   }
   std::vector<Candidate> out;

@@ -72,6 +72,12 @@ TEST_F(WorkerTest, SubscriptionsListAndLsub) {
   EXPECT_EQ(run(w, "A5 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" L%"),
             "* LIST (\\HasChildren) \".\" \"Lists\" (\"CHILDINFO\" (\"SUBSCRIBED\"))\r\nA5 OK LIST completed\r\n");
   EXPECT_EQ(run(w, "A6 LIST \"\" J* RETURN (SUBSCRIBED)"), "* LIST (\\HasNoChildren \\Junk) \".\" \"Junk\"\r\nA6 OK LIST completed\r\n");
+  // A subscription without its folder: \NonExistent under SUBSCRIBED, invisible otherwise.
+  EXPECT_EQ(run(w, "A7 SUBSCRIBE Sent.Old"), "A7 OK SUBSCRIBE completed\r\n");
+  EXPECT_EQ(run(w, "A8 LIST \"\" Sent*"), "* LIST (\\HasNoChildren \\Sent) \".\" \"Sent\"\r\nA8 OK LIST completed\r\n");
+  EXPECT_EQ(run(w, "A9 LIST (SUBSCRIBED) \"\" Sent*"),
+            "* LIST (\\HasNoChildren \\Sent \\Subscribed) \".\" \"Sent\"\r\n"
+            "* LIST (\\NonExistent \\Subscribed) \".\" \"Sent.Old\"\r\nA9 OK LIST completed\r\n");
 }
 
 TEST_F(WorkerTest, StatusAndListStatus) {

@@ -255,6 +255,10 @@ TEST_F(WorkerTest, QresyncRoundTrip) {
   run(b, "B5 STORE 1 +FLAGS (\\Deleted)");
   run(b, "B6 EXPUNGE");
   EXPECT_EQ(c.poll({qr}), "* VANISHED 2\r\n");
+  // Flag changes: UID and MODSEQ come with FLAGS.
+  run(b, "B7 STORE 1 +FLAGS (\\Flagged)");
+  std::string upd = c.poll({qr});
+  EXPECT_EQ(upd.rfind("* 1 FETCH (UID 3 FLAGS (\\Answered \\Flagged) MODSEQ (", 0), 0u) << upd;
 }
 
 }  // namespace
