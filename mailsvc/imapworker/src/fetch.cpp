@@ -1,0 +1,195 @@
+// FETCH / UID FETCH: flags, dates, sizes, UID, MODSEQ from the store; ENVELOPE,
+// BODYSTRUCTURE, BODY[section]<partial>, BINARY from the parsed message (mailsvc_mime);
+// \Seen set by BODY[] / RFC822 / BINARY without .PEEK; CHANGEDSINCE and VANISHED.
+#include <algorithm>
+
+#include "handlers.h"
+#include "hamail/mailsvc/imap/date_time.h"
+#include "hamail/mailsvc/imap/response_text.h"
+#include "hamail/mailsvc/imap/sequence_set.h"
+#include "hamail/mailsvc/mime/fetch.h"
+#include "hamail/mailsvc/mime/message.h"
+#include "hamail/mailsvc/store/fs.h"
+
+namespace hamail::mailsvc::imapworker {
+namespace {
+
+using Kind = imap::FetchItem::Kind;
+
+bool needs_content(const imap::FetchItem& item) {
+  switch (item.kind) {
+    case Kind::flags: case Kind::internal_date: case Kind::rfc822_size: case Kind::uid: case Kind::modseq:
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool sets_seen(const imap::FetchItem& item) {
+  switch (item.kind) {
+    case Kind::rfc822: case Kind::rfc822_text: return true;
+    case Kind::body_section: case Kind::binary: return !item.peek;
+    default: return false;
+  }
+}
+
+std::string literal(std::string_view data) {
+  bool nul = data.find('\0') != std::string_view::npos;
+  return (nul ? "~{" : "{") + std::to_string(data.size()) + "}\r\n" + std::string(data);
+}
+
+std::string cut(const std::string& data, const std::optional<imap::Partial>& partial) {
+  if (!partial) return data;
+  if (partial->offset >= data.size()) return {};
+  return data.substr(partial->offset, partial->length);
+}
+
+// mime's "UNKNOWN-CTE: x-foo" as "[UNKNOWN-CTE] ..." (RFC 3516).
+Error cte_error(const std::string& e) {
+  return Error{"[" + e.substr(0, e.find(':')) + "] Cannot decode: " + e};
+}
+
+// One message's FETCH response, or an error for a tagged NO.
+Result<std::string> fetch_one(WorkerState& st, const Numbered& n, const std::vector<imap::FetchItem>& items,
+                              bool add_flags) {
+  store::Mailbox& mb = *st.mailbox;
+  auto state = mb.message(n.uid);
+  if (!state) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
+  std::optional<mime::MimeMessage> msg;
+  if (std::any_of(items.begin(), items.end(), needs_content)) {
+    auto path = mb.file_path(n.uid);
+    if (!path) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
+    auto raw = store::read_file_bounded(*path, st.limits.max_message_bytes);
+    if (!raw) return Error{"[SERVERBUG] Cannot read a message: " + raw.error()};
+    auto parsed = mime::MimeMessage::parse(*raw, {.max_bytes = st.limits.max_message_bytes});
+    if (!parsed) return Error{"[SERVERBUG] Cannot parse a message: " + parsed.error()};
+    msg = std::move(*parsed);
+  }
+  std::string out;
+  auto add = [&](const std::string& s) {
+    if (!out.empty()) out += ' ';
+    out += s;
+  };
+  for (const auto& item : items) {
+    std::string name = imap::response_name(item);
+    switch (item.kind) {
+      case Kind::uid: add("UID " + std::to_string(n.uid)); break;
+      case Kind::flags: add("FLAGS " + flag_list(state->flags)); break;
+      case Kind::modseq: add("MODSEQ (" + std::to_string(state->modseq) + ")"); break;
+      case Kind::internal_date: {
+        auto t = mb.internal_date(n.uid);
+        if (!t) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
+        add("INTERNALDATE \"" + imap::format_date_time(*t, 0) + "\"");
+        break;
+      }
+      case Kind::rfc822_size: {
+        if (msg) {
+          add("RFC822.SIZE " + std::to_string(msg->bytes().size()));
+        } else {
+          auto size = mb.size(n.uid);
+          if (!size) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
+          add("RFC822.SIZE " + std::to_string(*size));
+        }
+        break;
+      }
+      case Kind::envelope: add("ENVELOPE " + mime::envelope(*msg)); break;
+      case Kind::body: add("BODY " + mime::body_structure(*msg, false)); break;
+      case Kind::body_structure: add("BODYSTRUCTURE " + mime::body_structure(*msg, true)); break;
+      case Kind::rfc822: add(name + " " + literal(msg->bytes())); break;
+      case Kind::rfc822_header:
+        add(name + " " + literal(mime::section_bytes(*msg, {{}, imap::SectionText::header, {}})));
+        break;
+      case Kind::rfc822_text:
+        add(name + " " + literal(mime::section_bytes(*msg, {{}, imap::SectionText::text, {}})));
+        break;
+      case Kind::body_section: add(name + " " + literal(cut(mime::section_bytes(*msg, item.section), item.partial))); break;
+      case Kind::binary: {
+        auto data = mime::binary_section(*msg, item.section);
+        if (!data) return cte_error(data.error());
+        add(name + " " + literal(cut(*data, item.partial)));
+        break;
+      }
+      case Kind::binary_size: {
+        auto size = mime::binary_size(*msg, item.section);
+        if (!size) return cte_error(size.error());
+        add(name + " " + std::to_string(*size));
+        break;
+      }
+    }
+  }
+  if (add_flags) add("FLAGS " + flag_list(state->flags));
+  return "* " + std::to_string(n.seq) + " FETCH (" + out + ")\r\n";
+}
+
+bool has(const std::vector<imap::FetchItem>& items, Kind kind) {
+  return std::any_of(items.begin(), items.end(), [&](const imap::FetchItem& i) { return i.kind == kind; });
+}
+
+}  // namespace
+
+MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f, const SessionFlags& flags) {
+  MailboxReply reply;
+  report_updates(st, flags, false, reply);
+  if (reply.bye) return reply;
+  std::vector<imap::FetchItem> items = f.items;
+  if (f.uid && !has(items, Kind::uid)) items.insert(items.begin(), imap::FetchItem{.kind = Kind::uid});
+  bool condstore = flags.condstore || flags.qresync;
+  if ((f.changed_since || has(items, Kind::modseq)) && !condstore) reply.condstore_now_on = condstore = true;
+  if (f.changed_since && !has(items, Kind::modseq)) items.push_back(imap::FetchItem{.kind = Kind::modseq});
+
+  std::vector<Numbered> set = resolve_set(st, f.set, f.uid);
+  store::Mailbox& mb = *st.mailbox;
+  if (f.vanished && f.changed_since) {
+    std::uint32_t last = mb.next_uid() > 1 ? mb.next_uid() - 1 : 1;
+    std::vector<std::uint32_t> gone;
+    if (auto log = mb.expunged_since(*f.changed_since)) {
+      for (std::uint32_t u : *log)
+        if (f.set.contains(u, last)) gone.push_back(u);
+    } else {
+      for (const auto& r : f.set.resolve(last))
+        for (std::uint64_t u = std::max<std::uint32_t>(r.first, 1); u <= r.last && u < mb.next_uid(); ++u)
+          if (!mb.message(static_cast<std::uint32_t>(u))) gone.push_back(static_cast<std::uint32_t>(u));
+    }
+    std::sort(gone.begin(), gone.end());
+    gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+    if (!gone.empty()) reply.bytes += "* VANISHED (EARLIER) " + imap::format_sequence_set(gone) + "\r\n";
+  }
+  if (f.changed_since) {
+    std::erase_if(set, [&](const Numbered& n) {
+      auto m = mb.message(n.uid);
+      return m && m->modseq <= *f.changed_since;
+    });
+  }
+  // \Seen first, so FLAGS and MODSEQ in the answer are the new ones.
+  std::vector<std::uint32_t> seen_now;
+  if (!st.read_only && std::any_of(items.begin(), items.end(), sets_seen)) {
+    std::vector<std::uint32_t> unseen;
+    for (const auto& n : set)
+      if (auto m = mb.message(n.uid); m && !(m->flags.system & store::kSeen)) unseen.push_back(n.uid);
+    if (!unseen.empty()) {
+      store::MessageFlags seen;
+      seen.system = store::kSeen;
+      if (auto r = mb.store_flags(unseen, store::FlagOp::add, seen, std::nullopt); r) {
+        for (const auto& [uid, modseq] : r->modified) seen_now.push_back(uid);
+        std::sort(seen_now.begin(), seen_now.end());
+      }
+    }
+  }
+  bool flags_asked = has(items, Kind::flags);
+  std::string error;
+  for (const auto& n : set) {
+    bool now_seen = std::binary_search(seen_now.begin(), seen_now.end(), n.uid);
+    auto extra = items;
+    if (now_seen && condstore && !has(extra, Kind::modseq)) extra.push_back(imap::FetchItem{.kind = Kind::modseq});
+    auto line = fetch_one(st, n, extra, now_seen && !flags_asked);
+    if (line) {
+      reply.bytes += *line;
+    } else if (error.empty()) {
+      error = line.error();
+    }
+  }
+  if (!error.empty()) return tagged_no(st, reply, cmd.tag, "", error);
+  return tagged(reply, cmd.tag, "OK", imap::command_name(cmd) + " completed");
+}
+
+}  // namespace hamail::mailsvc::imapworker
