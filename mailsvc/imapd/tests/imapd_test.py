@@ -197,7 +197,7 @@ def case_starttls(env):
     assert "STARTTLS" not in caps and "LOGINDISABLED" not in caps and "AUTH=PLAIN" in caps, caps
     ok(m.login(USER, PASSWORD))
     assert ok(m.select("INBOX")) == [b"1"]
-    ok(m.logout())
+    assert m.logout()[0] == "BYE"
     log = env.log_text()
     assert "event=tls_started" in log and f"event=login" in log and f"user={USER}" in log, log
 
@@ -235,7 +235,7 @@ def case_mailbox_commands(env):
     ok(m.create("Archive.2024"))
     typ, _ = m.create("Archive")
     assert typ == "NO", typ
-    listed = " ".join(l.decode() for l in ok(m.list("", "Archive*")))
+    listed = " ".join(l.decode() for l in ok(m.list('""', "Archive*")))
     assert "Archive.2024" in listed and "\\HasChildren" in listed, listed
     ok(m.append("Archive", "(\\Seen)", None, MESSAGES[0].encode()))
     assert ok(m.select("Archive")) == [b"1"]
@@ -343,6 +343,7 @@ def case_copy_move_expunge(env):
     assert typ == "OK", data
     typ, data = m._simple_command("MOVE", "3", "Folder")
     assert typ == "OK", data
+    assert m.response("EXPUNGE")[1] == [b"3"], "MOVE expunges from the source"
     ok(m.store("1", "+FLAGS", "(\\Deleted)"))
     expunged = ok(m.expunge())
     assert expunged == [b"1"], expunged
@@ -542,7 +543,7 @@ def case_curl(env):
     env.deliver(MESSAGES[2])
     env.start()
     m = env.login()
-    ok(m.create("Sent"))
+    ok(m.create("Projects"))
     ok(m.select("INBOX"))
     uid = uid_of(m, 2)
     m.logout()
@@ -550,7 +551,7 @@ def case_curl(env):
             "--user", f"{USER}:{PASSWORD}"]
     r = subprocess.run(base + [f"imap://127.0.0.1:{env.plain_port}/"], capture_output=True, timeout=TIMEOUT * 2)
     assert r.returncode == 0, r.stderr
-    assert b"INBOX" in r.stdout and b"Sent" in r.stdout, r.stdout
+    assert b"INBOX" in r.stdout and b"Projects" in r.stdout and b"Sent" in r.stdout, r.stdout
     r = subprocess.run(base + [f"imap://127.0.0.1:{env.plain_port}/INBOX;UID={uid}"], capture_output=True,
                        timeout=TIMEOUT * 2)
     assert r.returncode == 0, r.stderr
