@@ -505,6 +505,21 @@ def case_bad_commands(env):
     s.close()
 
 
+def case_autologout(env):
+    # login_timeout before login; the client's silence ends with "* BYE" and the close.
+    env.configure("login_timeout: 400ms\n")
+    env.start()
+    s, f = env.raw()
+    assert f.readline().startswith(b"* OK")
+    t0 = time.monotonic()
+    line = f.readline()
+    assert line.startswith(b"* BYE") and b"Autologout" in line, line
+    assert 0.3 <= time.monotonic() - t0 < 5, time.monotonic() - t0
+    assert f.readline() == b"", "closed after the BYE"
+    s.close()
+    assert "event=autologout" in env.log_text()
+
+
 def case_compress(env):
     env.configure("allow_plaintext_auth: true\n")
     env.deliver(MESSAGES[0])
