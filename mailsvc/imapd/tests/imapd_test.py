@@ -422,6 +422,49 @@ def case_two_sessions(env):
     b.logout()
 
 
+def case_idle_mailbox_deleted(env):
+    # The selected folder is deleted by another session while idling: the poll's "* BYE"
+    # is sent and the connection closed; imapd serves on.
+    env.start()
+    a, b = env.login(), env.login()
+    ok(a.create("Gone"))
+    ok(a.select("Gone"))
+    tag = start_idle(a)
+    ok(b.delete("Gone"))
+    a.sock.settimeout(3)
+    line = a.readline()
+    assert line.startswith(b"* BYE"), line
+    assert a.readline() == b"", "closed after the BYE"
+    a.sock.settimeout(TIMEOUT)
+    a.tagged_commands.pop(tag, None)
+    assert ok(b.select("INBOX")) == [b"0"]
+    b.logout()
+    assert "event=mailbox_gone" in env.log_text()
+
+
+def case_disconnect_mid_command(env):
+    # Clients that vanish during a login, an APPEND literal or a command on the pool do
+    # not disturb the daemon or the next session.
+    env.configure("allow_plaintext_auth: true\n")
+    for msg in MESSAGES:
+        env.deliver(msg)
+    env.start()
+    for script in (f'a LOGIN {USER} "{PASSWORD}"\r\n'.encode(),
+                   f'a LOGIN {USER} "{PASSWORD}"\r\nb APPEND INBOX {{100}}\r\nSubject: x'.encode(),
+                   f'a LOGIN {USER} "{PASSWORD}"\r\nb SELECT INBOX\r\nc SEARCH BODY needle\r\n'
+                   'd FETCH 1:* (BODY[] BODYSTRUCTURE)\r\n'.encode()):
+        s, f = env.raw()
+        assert f.readline().startswith(b"* OK")
+        s.sendall(script)
+        s.close()
+    m = env.plain()
+    ok(m.login(USER, PASSWORD))
+    assert ok(m.select("INBOX")) == [b"3"], "the cut APPEND stored nothing"
+    assert ok(m.search(None, "BODY", "needle")) == [b"3"]
+    m.logout()
+    assert env.proc.poll() is None
+
+
 def uid_map(m):
     typ, data = m.select("INBOX", readonly=True)
     validity = m.response("UIDVALIDITY")[1][0]
