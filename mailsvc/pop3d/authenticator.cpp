@@ -1,19 +1,14 @@
 #include "hamail/mailsvc/pop3d/authenticator.h"
 
-#include <algorithm>
 #include <cctype>
 
+#include "hamail/mailsvc/daemon/maildir_path.h"
 #include "hamail/mailsvc/pop3d/store_maildrop.h"
 #include "hamail/mailsvc/users/user_db.h"
 
 namespace hamail::mailsvc::pop3d {
 
 namespace {
-
-bool safe_component(std::string_view s) {
-  if (s.empty() || s.front() == '.') return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c > ' ' && c < 0x7f && c != '/'; });
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -22,15 +17,6 @@ std::string lower(std::string_view s) {
 }
 
 }  // namespace
-
-std::optional<std::string> maildir_path(const std::string& mail_root, std::string_view address) {
-  std::string a = lower(address);
-  auto at = a.rfind('@');
-  if (at == std::string::npos) return std::nullopt;
-  std::string local = a.substr(0, at), domain = a.substr(at + 1);
-  if (!safe_component(local) || !safe_component(domain)) return std::nullopt;
-  return mail_root + "/maildirs/" + domain + "/" + local + "/Maildir";
-}
 
 pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const pop3::Authenticate& request,
                               const std::string& session_id) {
@@ -49,7 +35,7 @@ pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const p
   if (!*ok) return fail(Kind::bad_credentials, "bad_credentials");
 
   std::string user = lower(request.user);
-  auto path = maildir_path(cfg.mail_root, user);
+  auto path = daemon::maildir_path(cfg.mail_root, user);
   if (!path) return fail(Kind::temporary_failure, "bad_address", "no maildir path for '" + user + "'");
   auto opened = StoreMaildrop::open(*path, cfg.max_message_bytes, log, user, session_id);
   if (!opened) return fail(Kind::temporary_failure, "maildir", opened.error());

@@ -55,7 +55,7 @@ expect_conffiles() {
 }
 expect_conffiles hamail-cluster "/etc/hamail/cluster.yaml "
 expect_conffiles hamail-drbdlite ""
-expect_conffiles hamail-mail "/etc/hamail/pop3d.yaml /etc/hamail/smtpd.yaml "
+expect_conffiles hamail-mail "/etc/hamail/imapd.yaml /etc/hamail/pop3d.yaml /etc/hamail/smtpd.yaml "
 for deb in "${debs[@]}"; do
   for script in preinst postinst prerm postrm; do
     body=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - "./$script" 2>/dev/null || true)
@@ -106,7 +106,8 @@ unowned=$(comm -23 "$tmp/added.txt" "$tmp/owned.txt")
 
 step "systemd-analyze verify"
 units=(/lib/systemd/system/hacored.service /lib/systemd/system/drbdlited.service
-       /lib/systemd/system/hamail-smtpd.service /lib/systemd/system/hamail-pop3d.service)
+       /lib/systemd/system/hamail-smtpd.service /lib/systemd/system/hamail-pop3d.service
+       /lib/systemd/system/hamail-imapd.service)
 if ! in_root systemd-analyze verify "${units[@]}" >"$tmp/verify.log" 2>&1 || [[ -s $tmp/verify.log ]]; then
   cat "$tmp/verify.log" >&2
   fail "systemd-analyze verify complained (above)"

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""ocf:hamail:mailsvc against the real smtpd and pop3d on loopback (ctest ocf_mailsvc_agent).
+"""ocf:hamail:mailsvc against the real smtpd, pop3d and imapd on loopback (ctest ocf_mailsvc_agent).
 
 For each daemon: Debian's ocf-tester passes; then by hand: monitor 7, start 0, monitor 0, the
 port accepts, the daemon runs as `mail` (smtpd: a mail sent with smtplib lands in the Maildir;
-pop3d: that mail is seen over POP3 after STLS + login), start again = same PID, stop 0, monitor 7, the process is gone,
+pop3d: that mail is seen over POP3 after STLS + login; imapd: the same over IMAP), start again = same PID, stop 0, monitor 7, the process is gone,
 stop again 0; a stale pidfile naming the test's own `sleep` gives monitor 7, stop 0, start 0
 and the sleep survives all of it; validate-all on a config with an unknown key gives 6 and a
 reason naming file:line. Then: a busy port (start 1 with the daemon's startup error, nothing
@@ -15,6 +15,7 @@ Everything lives under one /tmp directory removed at the end; ports are free loo
 every wait has a deadline; only processes this test started are ended, by PID.
 """
 import os
+import imaplib
 import poplib
 import signal
 import smtplib
@@ -31,6 +32,7 @@ from mail_test_util import can_connect, expect_runs_as, free_port, wait_until  #
 
 SMTPD = os.environ["SMTPD_BIN"]
 POP3D = os.environ["POP3D_BIN"]
+IMAPD = os.environ["IMAPD_BIN"]
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 AGENT = os.environ["MAILSVC_AGENT"]
 USER, PASSWORD = "alice@example.org", "correct horse battery"
@@ -243,7 +245,7 @@ class Test:
         admin(etc, "domain", "add", "example.org")
         admin(etc, "user", "add", USER, "--password-stdin", stdin=PASSWORD + "\n")
 
-        smtp_port, sub_port, pop_port = free_port(), free_port(), free_port()
+        smtp_port, sub_port, pop_port, imap_port = free_port(), free_port(), free_port(), free_port()
         smtpd_conf = os.path.join(self.tmp, "smtpd.yaml")
         with open(smtpd_conf, "w") as f:   # flow style; the monitor checks the first listener
             f.write(f"# smtpd for the agent test\nmail_root: {root}\nhostname: mx.example.org\n"
@@ -257,6 +259,11 @@ class Test:
             f.write(f"mail_root: {root}\nhostname: localhost\n"
                     f"tls:\n  cert: {self.tmp}/pop3d-cert.pem\n  key: {self.tmp}/pop3d-key.pem\n"
                     f"listeners:\n  - tls: starttls\n    address: '127.0.0.1'\n    port: {pop_port}\n")
+        imapd_conf = os.path.join(self.tmp, "imapd.yaml")
+        with open(imapd_conf, "w") as f:
+            f.write(f"mail_root: {root}\nhostname: localhost\n"
+                    f"tls:\n  cert: {self.tmp}/imapd-cert.pem\n  key: {self.tmp}/imapd-key.pem\n"
+                    f"listeners:\n  - {{tls: starttls, address: 127.0.0.1, port: {imap_port}}}\n")
 
         def send_mail():
             before = len(maildir_files(root))
@@ -282,7 +289,23 @@ class Test:
             print(f"ok: pop3d: STLS + login through the agent's pop3d, {count} message(s), RETR")
 
         check_service(self, self.agent("smtpd", "smtpd", smtpd_conf, SMTPD), smtp_port, send_mail)
+        def read_mail_imap():
+            ctx = ssl.create_default_context()
+            ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+            m = imaplib.IMAP4("127.0.0.1", imap_port, timeout=DEADLINE)
+            try:
+                m.starttls(ssl_context=ctx)
+                m.login(USER, PASSWORD)
+                typ, data = m.select("INBOX", readonly=True)
+                assert typ == "OK" and int(data[0]) >= 1, "the mail delivered by smtpd is in INBOX"
+                typ, data = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                assert typ == "OK" and b"Subject: via the agent" in data[0][1], data
+            finally:
+                m.logout()
+            print("ok: imapd: STARTTLS + login through the agent's imapd, FETCH")
+
         check_service(self, self.agent("pop3d", "pop3d", pop3d_conf, POP3D), pop_port, read_mail)
+        check_service(self, self.agent("imapd", "imapd", imapd_conf, IMAPD), imap_port, read_mail_imap)
         self.start_failures(root)
         self.fake_daemon()
 
@@ -319,9 +342,9 @@ class Test:
         missing.expect("monitor", 7, "with a missing binary", binary=os.path.join(self.tmp, "no-smtpd"))
         r = missing.expect("validate-all", 5, "with a binary name found nowhere", binary="no-such-maild")
         assert "no-such-maild not found" in reason_of(r), reason_of(r)
-        r = missing.expect("validate-all", 6, "with service=imapd", service="imapd")
-        assert "imapd" in reason_of(r), reason_of(r)
-        missing.expect("monitor", 6, "with service=imapd", service="imapd")
+        r = missing.expect("validate-all", 6, "with service=httpd", service="httpd")
+        assert "httpd" in reason_of(r) and "imapd" in reason_of(r), reason_of(r)
+        missing.expect("monitor", 6, "with service=httpd", service="httpd")
         missing.expect("validate-all", 6, "with a relative config", config="smtpd.yaml")
         missing.expect("validate-all", 6, "with kill_grace=soon", kill_grace="soon")
         print("ok: missing config / binary -> 5 (monitor 7, stop 0), unknown service / relative config / "

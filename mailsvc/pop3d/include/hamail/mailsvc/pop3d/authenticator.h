@@ -13,10 +13,6 @@
 
 namespace hamail::mailsvc::pop3d {
 
-// "alice@example.org" -> mail_root/maildirs/example.org/alice/Maildir; nothing for a
-// name that is not a plain lower-cased local@domain without '/' or a leading '.'.
-std::optional<std::string> maildir_path(const std::string& mail_root, std::string_view address);
-
 pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const pop3::Authenticate& request,
                               const std::string& session_id);
 
