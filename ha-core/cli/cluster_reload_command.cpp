@@ -176,6 +176,8 @@ int run_cluster_reload(const std::vector<std::string>& args, std::ostream& out, 
   for (const auto& n : {self, peer->name})
     if (node_status(*status, n) != "online")
       return fail(n + " is " + node_status(*status, n) + ", not online: reload needs both nodes; nothing was changed");
+  if (status->contains("transition") && !(*status)["transition"].is_null())
+    return fail("a transition is running (hactl status): reload once it has ended; nothing was changed");
   if (status->value("protocol", json::object()).value("frozen", false))
     return fail("the cluster is frozen (an incompatible peer); nothing was changed");
   if (std::string why = needs_corosync_restart(cfg); !why.empty() && !opts->force) return fail(why + "; nothing was changed");

@@ -32,6 +32,17 @@ GROUP = """groups:
         params: {ip: 10.201.1.50, cidr_netmask: "24", nic: eth0}
         ops: {monitor: {interval: 2s, timeout: 10s}}
 """
+VOLUME = """      - name: demo-volume
+        agent: "ocf:hamail:volume"
+        promotable: true
+        params: {volume: r0}
+        ops: {monitor: {interval: 2s, timeout: 20s}, promote: {timeout: 60s}, demote: {timeout: 60s}}
+"""
+FILESYSTEM = """      - name: demo-fs
+        agent: "ocf:hamail:filesystem"
+        params: {device: /run/hamail/dev/r0, directory: /srv/mail, fstype: ext4}
+        ops: {monitor: {interval: 2s, timeout: 20s}, stop: {timeout: 30s}}
+"""
 
 
 class LabInstall(unittest.TestCase):
@@ -96,13 +107,16 @@ class LabInstall(unittest.TestCase):
 
         # 2. The bootstrap, on node1 only; node2's files come over ssh.
         p = self.node("node1", "hactl", "cluster", "setup", "--name", "mail", "node1=10.201.2.11", "node2=10.201.2.12",
-                      "--replication", "node1=10.201.3.11", "--replication", "node2=10.201.3.12", timeout=120)
+                      "--replication", "node1=10.201.3.11", "--replication", "node2=10.201.3.12",
+                      "--volume", "r0=/run/halab-r0.img", timeout=120)
         print(p.stdout, p.stderr, flush=True)
         for host in ("node1", "node2"):
             modes = self.node(host, "stat", "-c", "%a %n", "/etc/corosync/authkey", "/etc/hamail/cluster.yaml").stdout
             self.assertIn("400 /etc/corosync/authkey", modes, f"{host}: {modes}")
-        keys = {h: self.node(h, "sha256sum", "/etc/corosync/authkey").stdout.split()[0] for h in ("node1", "node2")}
-        self.assertEqual(keys["node1"], keys["node2"], "the two nodes got different authkeys")
+            self.assertIn("600 /etc/hamail/r0.secret", self.node(host, "stat", "-c", "%a %n", "/etc/hamail/r0.secret").stdout)
+        for key in ("/etc/corosync/authkey", "/etc/hamail/r0.secret"):
+            sums = {h: self.node(h, "sha256sum", key).stdout.split()[0] for h in ("node1", "node2")}
+            self.assertEqual(sums["node1"], sums["node2"], f"the two nodes got different {key}")
         again = self.node("node1", "hactl", "cluster", "setup", "--name", "mail", "node1=10.201.2.11",
                           "node2=10.201.2.12", check=False, timeout=120)
         self.assertNotEqual(again.returncode, 0, "a second setup overwrote the cluster without --force")
@@ -141,7 +155,10 @@ class LabInstall(unittest.TestCase):
         # the first one never goes away.
         self.reload_with_a_second_address("node2")
 
-        # 8. Stop both from node1: nothing of the cluster keeps running.
+        # 8. A replicated volume and its filesystem join the group (README: Install, "A volume").
+        self.volume_and_filesystem("node2")
+
+        # 9. Stop both from node1: nothing of the cluster keeps running.
         self.node("node1", "hactl", "cluster", "stop", "--all", timeout=400)
         for host in ("node1", "node2"):
             states = self.node(host, RUNNER, "is-active", *UNITS, check=False).stdout.split()
@@ -214,11 +231,50 @@ class LabInstall(unittest.TestCase):
         again = self.node("node1", "hactl", "cluster", "reload", timeout=120)
         self.assertIn("no restart needed", again.stdout)
 
-    def timed_switchover(self, to):
+    def volume_and_filesystem(self, where):
+        """r0's first sync, then the group gains the volume (promoted where it runs), ext4 is
+        made on it there, the group gains the filesystem; a file written there is read back
+        on the other node after a switchover."""
+        for host in ("node1", "node2"):
+            self.node(host, "drbdlite", "create-md", "r0")
+            self.node(host, "drbdlite", "up", "r0")
+        self.node(where, "drbdlite", "primary", "r0", "--force")
+
+        def synced():
+            s = json.loads(self.node(where, "drbdlite", "status", "r0", "--json").stdout)[0]
+            ok = s["connection"] == "Connected" and s["disk"] == s["peer_disk"] == "UpToDate" and s["out_of_sync_kib"] == 0
+            return s if ok else None
+        _, took = self.lab.wait_for("r0's first sync", synced, 120)
+        print(f"r0: first sync in {took:.1f}s", flush=True)
+        self.node(where, "drbdlite", "secondary", "r0")
+        self.add_to_group_and_reload(VOLUME)
+        want = {"demo-vip": "started", "demo-vip2": "started", "demo-volume": "promoted"}
+        self.lab.wait_group_on("node1", where, 90, want)
+        self.node(where, "mkfs.ext4", "-q", "-F", "/run/hamail/dev/r0", timeout=120)
+        self.add_to_group_and_reload(FILESYSTEM)
+        want["demo-fs"] = "started"
+        self.lab.wait_group_on("node1", where, 90, want)
+        self.node(where, "sh", "-c", "echo accepted-before-the-switchover >/srv/mail/probe && sync")
+        other = "node1" if where == "node2" else "node2"
+        took = self.timed_switchover(other, want)
+        print(f"switchover with the volume and filesystem took {took:.1f}s", flush=True)
+        self.assertEqual(self.node(other, "cat", "/srv/mail/probe").stdout, "accepted-before-the-switchover\n")
+        self.assertNotEqual(self.node(where, "mountpoint", "-q", "/srv/mail", check=False).returncode, 0)
+
+    def add_to_group_and_reload(self, resource):
+        conf = self.node("node1", "cat", "/etc/hamail/cluster.yaml").stdout
+        head, groups = conf.split("\ngroups:", 1)  # the group's block ends at the first blank line
+        end = groups.find("\n\n") if "\n\n" in groups else len(groups)
+        groups = groups[:end].rstrip("\n") + "\n" + resource.rstrip("\n") + groups[end:]
+        self.node("node1", "sh", "-c", "cat >/etc/hamail/cluster.yaml", stdin=head + "\ngroups:" + groups)
+        p = self.node("node1", "hactl", "cluster", "reload", timeout=600)
+        self.assertIn("maintenance mode off", p.stdout)
+
+    def timed_switchover(self, to, want=None):
         start = time.monotonic()
         self.node("node1", "hactl", "switchover", "demo", "--to", to, "--wait", "--timeout", "60", timeout=90)
         took = time.monotonic() - start
-        self.lab.wait_group_on("node1", to, 60)
+        self.lab.wait_group_on("node1", to, 60, want)
         return took
 
     def repacked_debs(self, suffix):
