@@ -158,7 +158,17 @@ class LabInstall(unittest.TestCase):
         # 8. A replicated volume and its filesystem join the group (README: Install, "A volume").
         self.volume_and_filesystem("node2")
 
-        # 9. Stop both from node1: nothing of the cluster keeps running.
+        # 9. Both nodes in standby: the group stops (`cluster stop` leaves what runs on the last
+        # node as it is: README, Install); then stop both from node1: nothing keeps running.
+        for host in ("node2", "node1"):
+            self.node("node1", "hactl", "standby", host)
+
+        def stopped():
+            s = self.lab.hactl_status("node1")
+            return s and not s.get("transition") and not s["groups"][0]["node"]
+        self.lab.wait_for("the group stopped everywhere", stopped, 120)
+        for host in ("node1", "node2"):
+            self.assertNotEqual(self.node(host, "mountpoint", "-q", "/srv/mail", check=False).returncode, 0)
         self.node("node1", "hactl", "cluster", "stop", "--all", timeout=400)
         for host in ("node1", "node2"):
             states = self.node(host, RUNNER, "is-active", *UNITS, check=False).stdout.split()
