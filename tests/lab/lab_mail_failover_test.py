@@ -1,8 +1,10 @@
 """Lab: the mail cluster (conf/lab/cluster-mail.yaml through HALAB_CONFIG). Group mail = VIP
-+ drbd-lite r0 + ext4 + smtpd + pop3d, mail_root on the replicated filesystem. The client
-sends through the VIP and reads with POP3 through the VIP. A switchover keeps the mail and
-its POP3 UIDLs; a power-off of the active node in the middle of a stream of messages loses
-none that got a 250: the other node recovers the queue from the volume and delivers it."""
++ drbd-lite r0 + ext4 + smtpd + pop3d + imapd, mail_root on the replicated filesystem. The
+client sends through the VIP and reads with POP3 and IMAP through the VIP (the same bytes
+both ways). A switchover keeps the mail, its POP3 UIDLs and its IMAP UIDVALIDITY, UIDs and
+flags; a power-off of the active node in the middle of a stream of messages loses none that
+got a 250: the other node recovers the queue from the volume and delivers it, and IMAP
+sees them under new UIDs above the old ones."""
 
 import json
 import os
@@ -23,6 +25,7 @@ CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mail_client.p
 class LabMailFailover(unittest.TestCase):
     lab = Lab("halabtestmail")
     uidls = {}  # subject -> UIDL, as first seen
+    imap_state = {}  # uidvalidity and subject -> (uid, flags), as left by test 1
 
     @classmethod
     def setUpClass(cls):
@@ -41,13 +44,25 @@ class LabMailFailover(unittest.TestCase):
     def client(self, *args, timeout=60):
         return self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, timeout=timeout)
 
-    def fetch(self):
+    def fetch(self, *opts):
         """Subjects and UIDLs in bob's maildrop, read by the client over POP3 through the VIP."""
         def attempt():
-            p = self.lab.exec("client", "/usr/bin/python3", CLIENT, "fetch", VIP, USER, PASSWORD, check=False)
+            p = self.lab.exec("client", "/usr/bin/python3", CLIENT, "fetch", VIP, USER, PASSWORD, *opts, check=False)
             return json.loads(p.stdout)["messages"] if p.returncode == 0 else None
         msgs, _ = self.lab.wait_for("POP3 through the VIP", attempt, 30)
         return msgs
+
+    def imap(self, *flags):
+        """bob's INBOX over IMAP (STARTTLS) through the VIP, after `--flag UID FLAG` stores."""
+        def attempt():
+            p = self.lab.exec("client", "/usr/bin/python3", CLIENT, "imap", VIP, USER, PASSWORD, *flags, check=False)
+            return json.loads(p.stdout) if p.returncode == 0 else None
+        box, _ = self.lab.wait_for("IMAP through the VIP", attempt, 30)
+        return box
+
+    @staticmethod
+    def by_subject(box):
+        return {m["subject"]: (m["uid"], m["flags"]) for m in box["messages"]}
 
     def test_1_mail_flows_through_the_vip(self):
         self.group_on("node1", "node1", timeout=90)
@@ -57,6 +72,19 @@ class LabMailFailover(unittest.TestCase):
         self.assertEqual(sorted(subjects), ["first-0", "first-1", "first-2"])
         type(self).uidls = {m["subject"]: m["uidl"] for m in self.fetch()}
         say(f"node1: 3 messages in through the VIP on port 25, read back over POP3: {self.uidls}")
+        box = self.imap()
+        pop3 = {m["subject"]: m["sha256"] for m in self.fetch("--digest")}
+        self.assertEqual({m["subject"]: m["sha256"] for m in box["messages"]}, pop3,
+                         "IMAP BODY[] and POP3 RETR give the same bytes for each message")
+        uids = sorted(m["uid"] for m in box["messages"])
+        self.assertEqual(len(set(uids)), 3)
+        box = self.imap("--flag", str(uids[0]), "\\Flagged", "--flag", str(uids[1]), "$Important")
+        state = self.by_subject(box)
+        flags = {m["uid"]: m["flags"] for m in box["messages"]}
+        self.assertIn("\\Flagged", flags[uids[0]])
+        self.assertIn("$Important", flags[uids[1]])
+        type(self).imap_state = {"uidvalidity": box["uidvalidity"], "messages": state}
+        say(f"node1: the same 3 over IMAP, same bytes as POP3; UIDVALIDITY {box['uidvalidity']}, {state}")
 
     def test_2_switchover_keeps_mail_and_uidls(self):
         self.group_on("node1", "node1", timeout=30)
@@ -66,6 +94,9 @@ class LabMailFailover(unittest.TestCase):
         say(f"switchover of group mail to node2: {time.monotonic() - start:.1f}s")
         got = {m["subject"]: m["uidl"] for m in self.fetch()}
         self.assertEqual(got, self.uidls, "the same messages with the same UIDLs on node2")
+        box = self.imap()
+        self.assertEqual(box["uidvalidity"], self.imap_state["uidvalidity"], "UIDVALIDITY kept across the switchover")
+        self.assertEqual(self.by_subject(box), self.imap_state["messages"], "IMAP UIDs and flags kept on node2")
 
     def test_3_power_off_in_a_stream_loses_no_acknowledged_message(self):
         self.group_on("node1", "node2", timeout=30)
@@ -110,6 +141,16 @@ class LabMailFailover(unittest.TestCase):
             f"node1; SMTP refused for {outage:.2f}s after the power-off; client retries {summary['retries']}; "
             f"duplicates {dups or 'none'}; queue entries recovered at smtpd starts: {recovered}")
         self.assertLessEqual(extra, 2, f"at most the copies in flight at the power-off are delivered twice: {dups}")
+        box = self.imap()
+        state = self.by_subject(box)
+        self.assertEqual(box["uidvalidity"], self.imap_state["uidvalidity"], "UIDVALIDITY kept across the power-off")
+        for subject, (uid, flags) in self.imap_state["messages"].items():
+            self.assertEqual(state[subject], (uid, flags), f"{subject}: its UID and flags kept across the power-off")
+        old_max = max(uid for uid, _ in self.imap_state["messages"].values())
+        new = [uid for subject, (uid, _) in state.items() if subject.startswith("stream-")]
+        self.assertTrue(want <= set(state), "IMAP sees every acknowledged message")
+        self.assertGreater(min(new), old_max, "new messages get UIDs above the old ones")
+        self.assertEqual(len(set(m["uid"] for m in box["messages"])), len(box["messages"]), "UIDs are unique")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,19 @@
       deadline, as an MTA retries. Prints one JSON line per acknowledged message ({"n", "t":
       seconds since the start, "attempts": transactions it took}) and a final {"done": ...}
       line. SIGTERM stops it after the transaction in progress.
-  fetch SERVER USER PASSWORD [--delete]
+  fetch SERVER USER PASSWORD [--delete] [--digest]
       POP3 with STLS on SERVER:110: prints {"messages": [{"uidl", "subject"}, ...]}; with
-      --delete, deletes what it read (the next fetch starts from an empty maildrop)."""
+      --delete, deletes what it read (the next fetch starts from an empty maildrop); with
+      --digest, RETRs each message and adds "sha256" of its bytes (CRLF lines, dots unstuffed).
+  imap SERVER USER PASSWORD [--flag UID FLAG]...
+      IMAP with STARTTLS on SERVER:143, INBOX: optionally UID STORE +FLAGS first, then prints
+      {"uidvalidity", "uidnext", "messages": [{"uid", "subject", "flags", "sha256"}, ...]}
+      (sha256 of BODY.PEEK[], which leaves \\Seen alone)."""
+import hashlib
+import imaplib
 import json
 import poplib
+import re
 import signal
 import smtplib
 import ssl
@@ -19,12 +27,16 @@ import sys
 import time
 
 
-def fetch(server, user, password, delete=False):
+def lab_tls():
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # the lab's self-signed certificate
+    return ctx
+
+
+def fetch(server, user, password, delete=False, digest=False):
     c = poplib.POP3(server, 110, timeout=10)
-    c.stls(context=ctx)
+    c.stls(context=lab_tls())
     c.user(user)
     c.pass_(password)
     out = []
@@ -33,10 +45,39 @@ def fetch(server, user, password, delete=False):
         lines = c.top(int(num), 0)[1]
         subject = next((l.decode()[9:] for l in lines if l.lower().startswith(b"subject: ")), "")
         out.append({"uidl": uidl, "subject": subject})
+        if digest:
+            out[-1]["sha256"] = hashlib.sha256(b"".join(l + b"\r\n" for l in c.retr(int(num))[1])).hexdigest()
         if delete:
             c.dele(int(num))
     c.quit()  # the deletions take effect here
     print(json.dumps({"messages": out}))
+
+
+def imap(server, user, password, flags):
+    def ok(res):
+        if res[0] != "OK":
+            raise SystemExit(f"IMAP: {res}")
+        return res[1]
+    c = imaplib.IMAP4(server, 143, timeout=10)
+    c.starttls(ssl_context=lab_tls())
+    ok(c.login(user, password))
+    count = int(ok(c.select("INBOX"))[0])
+    for uid, flag in flags:
+        ok(c.uid("STORE", uid, "+FLAGS.SILENT", f"({flag})"))
+    status = ok(c.status("INBOX", "(UIDVALIDITY UIDNEXT)"))[0].decode()
+    out = {"uidvalidity": int(re.search(r"UIDVALIDITY (\d+)", status)[1]),
+           "uidnext": int(re.search(r"UIDNEXT (\d+)", status)[1]), "messages": []}
+    data = ok(c.uid("FETCH", "1:*", "(UID FLAGS BODY.PEEK[])")) if count else []
+    for item in data:
+        if not isinstance(item, tuple):
+            continue
+        meta, body = item[0].decode(), item[1]
+        subject = next((l[9:].decode() for l in body.split(b"\r\n") if l.lower().startswith(b"subject: ")), "")
+        out["messages"].append({"uid": int(re.search(r"UID (\d+)", meta)[1]), "subject": subject,
+                                "flags": sorted(re.search(r"FLAGS \(([^)]*)\)", meta)[1].split()),
+                                "sha256": hashlib.sha256(body).hexdigest()})
+    c.logout()
+    print(json.dumps(out))
 
 
 def send(server, rcpt, tag, count, rate, deadline_s):
@@ -80,11 +121,15 @@ def main():
         sys.exit("usage: mail_client.py send|fetch SERVER ... (SERVER: a lab address, 10.201.x.x)")
     if sys.argv[1] == "send" and len(sys.argv) == 8:
         send(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7]))
-    elif sys.argv[1] == "fetch" and len(sys.argv) in (5, 6) and sys.argv[5:] in ([], ["--delete"]):
-        fetch(sys.argv[2], sys.argv[3], sys.argv[4], delete=len(sys.argv) == 6)
+    elif sys.argv[1] == "fetch" and len(sys.argv) >= 5 and set(sys.argv[5:]) <= {"--delete", "--digest"}:
+        fetch(sys.argv[2], sys.argv[3], sys.argv[4], delete="--delete" in sys.argv, digest="--digest" in sys.argv)
+    elif sys.argv[1] == "imap" and len(sys.argv) >= 5 and len(sys.argv[5:]) % 3 == 0 and \
+            all(a == "--flag" for a in sys.argv[5::3]):
+        rest = sys.argv[5:]
+        imap(sys.argv[2], sys.argv[3], sys.argv[4], [(rest[i + 1], rest[i + 2]) for i in range(0, len(rest), 3)])
     else:
         sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD "
-                 "[--delete]")
+                 "[--delete] [--digest] | imap SERVER USER PASSWORD [--flag UID FLAG]...")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The lab's mail cluster (conf/lab/cluster-mail.yaml): group mail = VIP + drbd-lite r0 + ext4
-+ smtpd + pop3d with mail_root on the replicated filesystem. Brings it up in a lab: the mail
++ smtpd + pop3d + imapd with mail_root on the replicated filesystem. Brings it up in a lab: the mail
 daemons' configs, a fresh volume, the group started, the domain and a user."""
 
 import os
@@ -13,7 +13,7 @@ MAIL_ROOT = f"{MNT}/mail"
 USER, PASSWORD = "bob@lab.test", "lab test password"
 CONFIG = os.path.join(REPO, "conf", "lab", "cluster-mail.yaml")
 WANT = {"mail-vip": "started", "mail-volume": "promoted", "mail-fs": "started", "mail-smtpd": "started",
-        "mail-pop3d": "started"}
+        "mail-pop3d": "started", "mail-imapd": "started"}
 
 
 def write_mail_configs(lab):
@@ -29,6 +29,11 @@ def write_mail_configs(lab):
         f.write(f"mail_root: {MAIL_ROOT}\nhostname: mail.lab.test\n"
                 f"tls: {{cert: {MAIL_ROOT}/tls/pop3d.crt, key: {MAIL_ROOT}/tls/pop3d.key}}\n"
                 "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 110}\n")
+    with open(f"{d}/imapd.yaml", "w") as f:
+        f.write(f"mail_root: {MAIL_ROOT}\nhostname: mail.lab.test\n"
+                f"tls: {{cert: {MAIL_ROOT}/tls/imapd.crt, key: {MAIL_ROOT}/tls/imapd.key}}\n"
+                "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 143}\n"
+                "  - {tls: implicit, address: 0.0.0.0, port: 993}\n")
 
 
 def add_user(lab, node):

@@ -69,12 +69,16 @@ class Checks(unittest.TestCase):
 
 
 class FakeMail(MailLoad):
-    def __init__(self, acks, maildrop):
+    def __init__(self, acks, maildrop, imap=None):
         self.tag, self.acks, self.summary, self.maildrop = "t", acks, {}, maildrop
+        self.imap = imap if imap is not None else [{"uid": i + 1, "subject": s} for i, s in enumerate(maildrop)]
         self.lab = type("L", (), {"wait_for": staticmethod(lambda what, pred, timeout: (pred(), 0))})()
 
     def fetch(self, delete):
         return [{"subject": s} for s in self.maildrop]
+
+    def imap_read(self):
+        return self.imap
 
 
 class Mail(unittest.TestCase):
@@ -85,6 +89,15 @@ class Mail(unittest.TestCase):
     def test_a_copy_per_transaction_is_allowed_more_is_not(self):
         v = FakeMail([(0, 1.0, 2), (1, 1.1, 1)], ["t-0", "t-0", "t-1", "t-1"]).check()
         self.assertEqual((v.missing, v.duplicates, v.bad_duplicates), ([], 2, [1]))
+
+    def test_imap_must_see_what_pop3_sees_with_unique_uids(self):
+        acks = [(0, 1.0, 1), (1, 1.1, 1)]
+        self.assertEqual(FakeMail(acks, ["t-0", "t-1"]).check().imap_error, "")
+        v = FakeMail(acks, ["t-0", "t-1"], imap=[{"uid": 1, "subject": "t-0"}]).check()
+        self.assertIn("only POP3 [1]", v.imap_error)
+        v = FakeMail(acks, ["t-0", "t-1"], imap=[{"uid": 1, "subject": "t-0"}, {"uid": 1, "subject": "t-1"}]).check()
+        self.assertIn("one UID", v.imap_error)
+        self.assertIn("failed", FakeMail(acks, ["t-0", "t-1"], imap="the IMAP read-back failed: x").check().imap_error)
 
     def test_outage_is_the_longest_wait_across_the_fault(self):
         m = FakeMail([(i, t, 1) for i, t in enumerate([1.0, 1.1, 1.2, 4.0, 4.1, 9.0, 9.1])], [])

@@ -1,9 +1,10 @@
 """The no-lost-mail checker: a client in the lab's client namespace sends numbered messages
 by SMTP to the VIP at a steady rate, retrying what was not acknowledged the way an MTA does,
 and every 250 is recorded here with the host's time. After the fault and the heal, every
-message is read back through POP3 (and deleted, so each scenario starts from an empty
-maildrop). Pass: every acknowledged message is there; a message is there more than once only
-if the client sent it more than once (it never saw the first 250)."""
+message is read back through IMAP and then through POP3 (and deleted, so each scenario starts
+from an empty maildrop). Pass: every acknowledged message is there, seen by both; a message
+is there more than once only if the client sent it more than once (it never saw the first
+250); IMAP's UIDs are unique."""
 
 import json
 import os
@@ -28,6 +29,7 @@ class MailVerdict:
     bad_duplicates: list = field(default_factory=list)  # more copies than transactions
     retries: int = 0
     read_error: str = ""                           # why the POP3 read-back failed, if it did
+    imap_error: str = ""                           # what IMAP did not see (or why it could not be read)
 
 
 class MailLoad:
@@ -98,14 +100,26 @@ class MailLoad:
         self.fetch_error = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1][:200]
         return None
 
+    def imap_read(self):
+        """INBOX's messages ({"uid", "subject", ...}) as IMAP sees them, or an error text."""
+        args = ["imap", self.vip, self.user, self.password]
+        try:
+            p = self.lab.exec("client", "/usr/bin/python3", CLIENT, *args, check=False, timeout=60)
+        except subprocess.TimeoutExpired:
+            return "the IMAP read-back took over 60 s"
+        if p.returncode != 0:
+            return "the IMAP read-back failed: " + (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1][:200]
+        return json.loads(p.stdout)["messages"]
+
+    def numbers(self, msgs):
+        prefix = f"{self.tag}-"
+        return [int(m["subject"][len(prefix):]) for m in msgs if m["subject"].startswith(prefix)]
+
     def check(self, timeout=60):
         """Waits until every acknowledged message is in the maildrop (delivery after a queue
         recovery takes a moment), then reads and deletes them all; returns the verdict."""
         want = {n for n, _, _ in self.acks}
-        prefix = f"{self.tag}-"
-
-        def numbers(msgs):
-            return [int(m["subject"][len(prefix):]) for m in msgs if m["subject"].startswith(prefix)]
+        numbers = self.numbers
 
         def all_there():
             msgs = self.fetch(delete=False)
@@ -114,6 +128,7 @@ class MailLoad:
             self.lab.wait_for("every acknowledged message in the maildrop", all_there, timeout)
         except AssertionError:
             pass  # the verdict names what is missing
+        imap = self.imap_read()
         msgs = None
         deadline = time.monotonic() + 30
         while msgs is None and time.monotonic() < deadline:
@@ -128,6 +143,15 @@ class MailLoad:
         got = numbers(msgs)
         attempts = {n: a for n, _, a in self.acks}
         v.missing = sorted(want - set(got))
+        if isinstance(imap, str):
+            v.imap_error = imap
+        elif len({m["uid"] for m in imap}) != len(imap):
+            v.imap_error = "IMAP showed two messages with one UID"
+        else:
+            seen = set(numbers(imap))
+            if not seen <= set(got) or not (want & set(got)) <= seen:
+                v.imap_error = (f"IMAP and POP3 disagree: only IMAP {sorted(seen - set(got))[:10]}, "
+                                f"acknowledged, only POP3 {sorted((want & set(got)) - seen)[:10]}")
         for n in sorted(set(got)):
             copies = got.count(n)
             if copies > 1:

@@ -150,6 +150,8 @@ def run(cluster, scenario, run_no, seed, log):
     row.messages, row.missing_messages, row.duplicates = verdict.acked, verdict.missing, verdict.duplicates
     if verdict.read_error:
         row.errors.append(verdict.read_error)
+    if verdict.imap_error:
+        row.errors.append(verdict.imap_error)
     if verdict.bad_duplicates:
         row.errors.append(f"messages delivered more often than sent: {verdict.bad_duplicates[:10]}")
     row.seconds = time.monotonic() - start
