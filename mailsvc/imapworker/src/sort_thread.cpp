@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "handlers.h"
 #include "hamail/mailsvc/imap/commands.h"
@@ -103,6 +104,9 @@ MailboxReply handle_thread(WorkerState& st, const imap::Command& cmd, const imap
       in.references = mime::references(*msg);
       in.in_reply_to = mime::in_reply_to(*msg);
       in.base_subject = mime::base_subject(mime::decoded_subject(*msg), &in.reply_or_forward);
+      // Threads group equal subjects under i;ascii-casemap, as SORT compares them (RFC 5256 2.2).
+      std::transform(in.base_subject.begin(), in.base_subject.end(), in.base_subject.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
       if (auto d = mime::sent_date(*msg)) in.sent_date = d->utc_seconds;
     }
     inputs.push_back(std::move(in));

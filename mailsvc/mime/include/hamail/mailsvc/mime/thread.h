@@ -14,7 +14,8 @@ struct ThreadInput {
   std::optional<std::string> message_id;    // "<id@host>"
   std::vector<std::string> references;      // References: msg-ids in order
   std::optional<std::string> in_reply_to;   // used when there are no references
-  std::string base_subject;                 // base_subject() of the decoded Subject
+  std::string base_subject;                 // base_subject() of the decoded Subject; compared as is
+                                            // (imapworker passes it ASCII-upper-cased: i;ascii-casemap)
   bool reply_or_forward = false;            // base_subject()'s flag
   std::int64_t sent_date = 0;               // sent_date(), or the internal date when absent
 };
