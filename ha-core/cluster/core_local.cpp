@@ -152,6 +152,15 @@ bool ClusterCore::runs_nothing_here() const {
   return busy_.empty();
 }
 
+std::string ClusterCore::why_nothing_stops() const {
+  if (state_.maintenance) return "maintenance mode";
+  if (frozen()) return "frozen: an incompatible peer is in the group";
+  if (!boot_waiting_for().empty()) return "waiting at boot for the peer (stonith with wait_for_all)";
+  if (!quorate_ && cfg_.defaults.no_quorum_policy == config::NoQuorumPolicy::freeze)
+    return "no quorum with no_quorum_policy freeze";
+  return "";
+}
+
 protocol::Message ClusterCore::shutdown_request() const {
   return message(protocol::Leaving{me_});  // a transient standby: its groups move away first
 }

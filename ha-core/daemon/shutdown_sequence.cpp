@@ -1,5 +1,7 @@
 #include "hamail/hacore/daemon/shutdown_sequence.h"
 
+#include <string>
+
 namespace hamail::hacore {
 
 ShutdownSequence::Step ShutdownSequence::on_signal(int signum) {
@@ -28,7 +30,11 @@ ShutdownSequence::Step ShutdownSequence::on_tick() {
   if (!stopping_) return Step::keep_running;
   const auto& core = shell_.core();
   if (core.runs_nothing_here()) return Step::stop;
-  if (core.state().members.size() <= 1) return stop_now("no peer to take them");
+  // Alone, the groups have nowhere to go: leaving is a standby, so the scheduler stops them
+  // here (as Pacemaker does when its last node stops), unless it would stop nothing.
+  if (core.state().members.size() <= 1) {
+    if (std::string why = core.why_nothing_stops(); !why.empty()) return stop_now(("alone and " + why).c_str());
+  }
   if (shell_.now().mono_ms > stop_by_ms_) return stop_now("timed out");
   return Step::keep_running;
 }

@@ -163,6 +163,26 @@ TEST_F(TwoNodes, ACleanStopMovesTheGroupAwayFirst) {
   EXPECT_EQ(left["clean"], true);
 }
 
+// `hactl cluster stop --all`: the other node stops first (the group moves here), then this
+// one, alone: its groups have nowhere to go and stop here before hacored does (Pacemaker's
+// behaviour), so nothing runs unmanaged after a whole-cluster stop.
+TEST_F(TwoNodes, TheLastNodeToStopStopsItsGroupsFirst) {
+  start();
+  ASSERT_EQ(running_on("node1"), all_);
+  EXPECT_EQ(node(1).shutdown.on_signal(SIGTERM), ShutdownSequence::Step::keep_running);
+  settle();
+  ASSERT_TRUE(node(1).stopped);
+  cpg_.leave(1);
+  settle();
+  ASSERT_EQ(running_on("node2"), all_);
+  EXPECT_EQ(node(2).shutdown.on_signal(SIGTERM), ShutdownSequence::Step::keep_running);
+  settle();
+  EXPECT_TRUE(node(2).stopped);
+  EXPECT_TRUE(running_on("node2").empty());
+  EXPECT_TRUE(running_on("node1").empty());
+  EXPECT_FALSE(node(2).logged({"event=stopping_with_resources"}));
+}
+
 // `hactl cluster reload` restarts hacored in maintenance mode: the stop leaves the group
 // where it runs, the peer sees a clean leave (no failover, no fencing), and the restarted
 // hacored finds the group with its probes; after maintenance nothing moves or restarts.

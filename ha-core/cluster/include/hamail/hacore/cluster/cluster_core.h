@@ -68,6 +68,9 @@ class ClusterCore {
   // This node's reachability of its ping targets changed (see ConnectivityTracker).
   protocol::Message connectivity_report(bool ok) const;
   bool runs_nothing_here() const;
+  // Why the scheduler would stop nothing here now (maintenance, frozen, waiting for the peer
+  // at boot, no quorum with no_quorum_policy freeze), or empty: a leaving node's groups stop.
+  std::string why_nothing_stops() const;
   // A member speaks a protocol version this node cannot read: nothing is scheduled or started.
   bool frozen() const;
 

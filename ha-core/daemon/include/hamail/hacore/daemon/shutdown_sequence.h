@@ -1,7 +1,8 @@
 // ShutdownSequence: hacored's clean stop (SIGTERM, SIGINT). It announces that this node is
-// leaving (its groups move away, as with standby) and then stops once nothing runs here,
-// or no peer is left to take over, or the deadline (monotonic: a wall-clock step neither
-// shortens nor stretches it) has passed. A frozen node (incompatible peer) can move
+// leaving (its groups move away, as with standby; on the last node they stop) and then
+// stops once nothing runs here, or the deadline (monotonic: a wall-clock step neither
+// shortens nor stretches it) has passed, or, alone, once nothing can be stopped (no quorum
+// with no_quorum_policy freeze, waiting for the peer at boot). A frozen node (incompatible peer) can move
 // nothing: it stops at once. In maintenance mode it announces its leaving and stops at once,
 // its resources left running (`hactl cluster reload` restarts hacored so). A second signal
 // stops at once too.
