@@ -18,7 +18,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from mail_test_util import run_case  # noqa: E402
 
 FETCHMAIL = os.environ.get("FETCHMAIL_BIN", "")
-assert os.path.isfile(FETCHMAIL), "fetchmail is not installed (FETCHMAIL_BIN): run scripts/setup"
 FETCHMAIL_NO_MAIL = 1  # fetchmail's exit code when the server had nothing new
 
 MESSAGES = [
@@ -41,6 +40,7 @@ class Fetchmail:
     to tmp/fetched/run-N/."""
 
     def __init__(self, env, tmp, mode):
+        assert os.path.isfile(FETCHMAIL), "fetchmail is not installed (FETCHMAIL_BIN): run scripts/setup"
         self.env, self.mode, self.runs = env, mode, 0
         self.home = os.path.join(tmp, "fetchmail-home")
         os.makedirs(self.home)
