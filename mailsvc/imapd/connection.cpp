@@ -4,6 +4,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "hamail/mailsvc/daemon/session_log.h"
+
 namespace hamail::mailsvc::imapd {
 
 namespace {
@@ -42,7 +44,7 @@ Connection::Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::T
 Connection::~Connection() = default;
 
 void Connection::start() {
-  log_.info("session_start").kv("session", id_).kv("peer", stream_.peer()).kv("tls", daemon::to_string(mode_));
+  daemon::log_session_start(log_, id_, stream_.peer(), mode_);
   touch();
   auto data = [this](std::string_view d) { on_data(d); };
   auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
@@ -120,7 +122,7 @@ void Connection::start_tls() {
   // Called while handling input, after "TAG OK Begin TLS negotiation now" was queued; the
   // session and the stream drop anything pipelined after STARTTLS.
   Status s = stream_.start_tls([this] {
-    log_.info("tls_started").kv("session", id_).kv("tls", stream_.tls_description());
+    daemon::log_tls_started(log_, id_, stream_.tls_description());
     handle(session_.tls_started());
   });
   if (!s) finish("tls_failed", s.message());
@@ -255,11 +257,7 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   // a TLS close_notify) is not an error.
   std::string err = closing_ ? std::string() : error;
   if (closing_ && reason != "autologout") reason = "session_closed";
-  {
-    auto rec = err.empty() ? log_.info("session_end") : log_.warning("session_end");
-    rec.kv("session", id_).kv("peer", stream_.peer()).kv("user", user_).kv("reason", reason);
-    if (!err.empty()) rec.kv("error", err);
-  }
+  daemon::log_session_end(log_, id_, stream_.peer(), user_, reason, err);
   stream_.close();
   if (on_done_) on_done_();  // the owner destroys this connection later, not now
 }

@@ -1,6 +1,7 @@
 #include "hamail/mailsvc/imapd/imapd_config.h"
 
 #include "hamail/mailsvc/daemon/config_file.h"
+#include "hamail/mailsvc/daemon/tls_listener_schema.h"
 
 namespace hamail::mailsvc::imapd {
 
@@ -29,11 +30,7 @@ void read_imapd_config(config::MapReader& top, ImapdConfig& cfg) {
 
 }  // namespace
 
-const daemon::ListenerSchema& imapd_listeners() {
-  static const daemon::ListenerSchema schema{
-      "tls", {{"starttls", daemon::ListenerTls::starttls}, {"implicit", daemon::ListenerTls::implicit}}};
-  return schema;
-}
+const daemon::ListenerSchema& imapd_listeners() { return daemon::tls_listener_schema(); }
 
 Result<ImapdConfig> parse_imapd_config(const std::string& text, const std::string& file_name) {
   return daemon::parse_config<ImapdConfig>(text, file_name, read_imapd_config);

@@ -1,6 +1,7 @@
 #include "hamail/mailsvc/pop3d/pop3d_config.h"
 
 #include "hamail/mailsvc/daemon/config_file.h"
+#include "hamail/mailsvc/daemon/tls_listener_schema.h"
 
 namespace hamail::mailsvc::pop3d {
 
@@ -14,11 +15,7 @@ void read_pop3d_config(config::MapReader& top, Pop3dConfig& cfg) {
 
 }  // namespace
 
-const daemon::ListenerSchema& pop3d_listeners() {
-  static const daemon::ListenerSchema schema{
-      "tls", {{"starttls", daemon::ListenerTls::starttls}, {"implicit", daemon::ListenerTls::implicit}}};
-  return schema;
-}
+const daemon::ListenerSchema& pop3d_listeners() { return daemon::tls_listener_schema(); }
 
 Result<Pop3dConfig> parse_pop3d_config(const std::string& text, const std::string& file_name) {
   return daemon::parse_config<Pop3dConfig>(text, file_name, read_pop3d_config);

@@ -7,12 +7,10 @@ client over STARTTLS so that every untagged response can be checked as sent."""
 import os
 import re
 from datetime import datetime, timezone
-import ssl
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from imapd_test import PASSWORD, TIMEOUT, USER, Env, tls_ctx  # noqa: E402
+from imapd_test import PASSWORD, TIMEOUT, USER, Env, run_case, tls_ctx  # noqa: E402
 
 
 class Wire:
@@ -337,20 +335,7 @@ CASES = {n[len("case_"):]: f for n, f in globals().items() if n.startswith("case
 
 
 def main():
-    name = sys.argv[1]
-    with tempfile.TemporaryDirectory(prefix="imapd-ext-test-") as tmp:
-        os.chmod(tmp, 0o755)
-        env = Env(tmp)
-        try:
-            CASES[name](env)
-        except BaseException:
-            if os.path.exists(env.log_path):
-                print("--- imapd log ---\n" + env.log_text(), file=sys.stderr)
-            raise
-        finally:
-            if env.proc:
-                env.stop()
-    print(f"{name}: ok")
+    run_case(CASES, Env, "imapd")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,8 @@ import imaplib
 import os
 import re
 import socket
-import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import zlib
 
@@ -20,94 +18,12 @@ TIMEOUT = 10
 RUN_AS = "nobody"  # an existing unprivileged account (imapd's default is mail)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
-from mail_test_util import expect_runs_as, free_port  # noqa: E402
+from mail_test_util import MailboxDaemonEnv, run_case, unverified_tls_ctx as tls_ctx  # noqa: E402
 
 
-def tls_ctx():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-class Env:
+class Env(MailboxDaemonEnv):
     def __init__(self, tmp):
-        self.root = os.path.join(tmp, "mail")
-        self.etc = os.path.join(self.root, "etc")
-        os.makedirs(self.etc)
-        self.plain_port, self.tls_port = free_port(), free_port()
-        self.config = os.path.join(tmp, "imapd.yaml")
-        self.log_path = os.path.join(tmp, "imapd.log")
-        self.proc = None
-        self.counter = 0
-        with open(self.config, "w") as f:
-            f.write(f"""mail_root: {self.root}
-hostname: localhost
-user: {RUN_AS}
-tls:
-  cert: {tmp}/cert.pem
-  key: {tmp}/key.pem
-listeners:
-  - {{tls: starttls, address: 127.0.0.1, port: {self.plain_port}}}
-  - {{tls: implicit, address: 127.0.0.1, port: {self.tls_port}}}
-auth_failure_delay: 300ms
-""")
-        self.admin("domain", "add", "example.org")
-        self.admin("user", "add", USER, "--password-stdin", stdin=PASSWORD + "\n")
-        self.maildir = os.path.join(self.root, "maildirs/example.org/alice/Maildir")
-        for d in ("tmp", "new", "cur"):
-            os.makedirs(os.path.join(self.maildir, d), exist_ok=True)
-
-    def configure(self, text):
-        with open(self.config, "a") as f:
-            f.write(text)
-
-    def admin(self, *args, stdin=""):
-        r = subprocess.run([ADMIN, "--dir", self.etc, *args], input=stdin, text=True, capture_output=True,
-                           timeout=TIMEOUT)
-        assert r.returncode == 0, f"mailsvc-admin {args}: {r.stderr}"
-
-    def deliver(self, data):
-        """As smtpd does: written in tmp/, renamed into new/."""
-        if isinstance(data, str):
-            data = data.encode()
-        self.counter += 1
-        name = f"{1700000000 + self.counter}.M{self.counter:06d}P1Q{self.counter}.test"
-        tmp = os.path.join(self.maildir, "tmp", name)
-        with open(tmp, "wb") as f:
-            f.write(data)
-        if os.geteuid() == 0:
-            st = os.stat(os.path.join(self.maildir, "new"))
-            os.chown(tmp, st.st_uid, st.st_gid)
-        os.rename(tmp, os.path.join(self.maildir, "new", name))
-        return name
-
-    def start(self):
-        self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([IMAPD, "--config", self.config], stdout=self.log, stderr=self.log)
-        deadline = time.monotonic() + TIMEOUT
-        for port in (self.plain_port, self.tls_port):
-            while True:
-                assert self.proc.poll() is None, "imapd exited:\n" + self.log_text()
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "imapd not listening:\n" + self.log_text()
-                    time.sleep(0.05)
-        expect_runs_as(self.proc.pid, RUN_AS, "imapd")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            rc = self.proc.wait(timeout=TIMEOUT)
-            assert rc == 0, f"imapd exited {rc}:\n" + self.log_text()
-        self.proc = None
-        self.log.close()
-
-    def log_text(self):
-        with open(self.log_path) as f:
-            return f.read()
+        super().__init__(tmp, "imapd", IMAPD, ADMIN, USER, PASSWORD, RUN_AS, TIMEOUT)
 
     def plain(self):
         return imaplib.IMAP4("127.0.0.1", self.plain_port, timeout=TIMEOUT)
@@ -632,20 +548,7 @@ CASES = {n[len("case_"):]: f for n, f in globals().items() if n.startswith("case
 
 
 def main():
-    name = sys.argv[1]
-    with tempfile.TemporaryDirectory(prefix="imapd-test-") as tmp:
-        os.chmod(tmp, 0o755)  # the account imapd switches to must reach mail_root
-        env = Env(tmp)
-        try:
-            CASES[name](env)
-        except BaseException:
-            if os.path.exists(env.log_path):
-                print("--- imapd log ---\n" + env.log_text(), file=sys.stderr)
-            raise
-        finally:
-            if env.proc:
-                env.stop()
-    print(f"{name}: ok")
+    run_case(CASES, Env, "imapd")
 
 
 if __name__ == "__main__":
