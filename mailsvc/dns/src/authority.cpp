@@ -20,6 +20,32 @@ Message response_to(const Header& query) {
   return r;
 }
 
+// NSD's query_error: the query's flags with QR set and AD clear, the rcode, no question.
+Message error_reply(const Header& query, std::uint16_t code) {
+  Message r;
+  r.header = query;
+  r.header.qr = true;
+  r.header.ad = false;
+  r.header.rcode = code;
+  return r;
+}
+
+// NSD's query_formerr: only RD and the opcode kept.
+Message formerr(const Header& query) {
+  Message r = response_to(query);
+  r.header.rcode = rcode::FormErr;
+  return r;
+}
+
+// BADVERS (RFC 6891 7): the question kept, the query's flags with QR set and AD clear,
+// our OPT (version 0) carrying the upper rcode bits.
+Message badvers(const Message& query, const TransportLimits& limits) {
+  Message r = error_reply(query.header, rcode::BadVers);
+  r.questions = query.questions;
+  r.edns = Edns{0, limits.server_udp_size, query.edns->dnssec_ok, {}};
+  return r;
+}
+
 Answer reply(Message response, std::size_t max_size) {
   Answer a;
   a.kind = AnswerKind::Reply;
@@ -56,29 +82,41 @@ const Zone* Authority::find_zone(const Name& name) const {
 
 Answer Authority::answer(const Message& query, const TransportLimits& limits) const {
   if (query.header.qr) return Answer{};
-  Message r = response_to(query.header);
-  std::size_t max_size = max_size_for(query, limits);
-  if (query.questions.size() == 1) r.questions = query.questions;
-  if (query.edns) r.edns = Edns{0, limits.server_udp_size, query.edns->dnssec_ok, {}};
-  if (query.header.opcode != static_cast<std::uint8_t>(Opcode::Query)) {
-    r.header.rcode = rcode::NotImp;
-    return reply(std::move(r), max_size);
+  const std::size_t max_size = max_size_for(query, limits);
+  const auto opcode = static_cast<Opcode>(query.header.opcode);
+  if (opcode != Opcode::Query && opcode != Opcode::Notify) return reply(error_reply(query.header, rcode::NotImp), max_size);
+  if (query.header.rcode != 0) return reply(formerr(query.header), max_size);
+  if (opcode == Opcode::Notify) {
+    // We are a primary: no allow-notify, so NSD's answer: REFUSED for a zone we serve,
+    // NXDOMAIN for one we do not.
+    bool ours = query.questions.size() == 1 && zones_.count(query.questions[0].name.key());
+    return reply(error_reply(query.header, ours ? rcode::Refused : rcode::NXDomain), max_size);
   }
-  const bool ixfr = query.questions.size() == 1 && query.questions[0].type == rrtype::IXFR;
-  if (query.questions.size() != 1 || query.header.tc || !query.answer.empty() || (!ixfr && !query.authority.empty())) {
-    r.header.rd = false;
-    r.header.rcode = rcode::FormErr;
-    return reply(std::move(r), max_size);
-  }
-  if (query.edns && query.edns->version != 0) {
-    r.header.rcode = rcode::BadVers;
+  if (query.questions.size() != 1) {
+    Header cleared;  // NSD clears every flag here, RD too
+    cleared.id = query.header.id;
+    cleared.opcode = query.header.opcode;
+    Message r = formerr(cleared);
+    // A QDCOUNT=0 probe with only an OPT record gets FORMERR with our OPT (RFC 7873 5.4).
+    if (query.questions.empty() && query.edns && query.answer.empty() && query.authority.empty() &&
+        query.additional.empty()) {
+      r.header.rd = query.header.rd;
+      r.edns = Edns{0, limits.server_udp_size, query.edns->dnssec_ok, {}};
+    }
     return reply(std::move(r), max_size);
   }
   const Question& q = query.questions[0];
+  if (!query.answer.empty() || (q.type != rrtype::IXFR && !query.authority.empty()) || !query.additional.empty()) {
+    return reply(formerr(query.header), max_size);
+  }
+  if (query.edns && query.edns->version != 0) return reply(badvers(query, limits), max_size);
+  Message r = response_to(query.header);
+  if (query.edns) r.edns = Edns{0, limits.server_udp_size, query.edns->dnssec_ok, {}};
   if (q.klass != kClassIN && q.klass != kClassANY) {
-    r.header.rcode = rcode::Refused;
+    r.header.rcode = rcode::Refused;  // the question is not echoed (NSD's query_error)
     return reply(std::move(r), max_size);
   }
+  r.questions = query.questions;
   if (q.type == rrtype::AXFR || q.type == rrtype::IXFR) {
     const Zone* zone = find_zone(q.name);
     if (zone && zone->apex() == q.name) {
@@ -90,7 +128,7 @@ Answer Authority::answer(const Message& query, const TransportLimits& limits) co
     r.header.rcode = rcode::Refused;
     return reply(std::move(r), max_size);
   }
-  Lookup lookup([this](const Name& n) { return find_zone(n); }, r, q.type, q.klass == kClassANY);
+  Lookup lookup([this](const Name& n) { return find_zone(n); }, r, q.type, q.klass == kClassANY, minimal_responses_);
   lookup.run(q.name);
   return reply(std::move(r), max_size);
 }
@@ -100,8 +138,9 @@ Answer Authority::answer_packet(std::span<const std::uint8_t> packet, const Tran
   if (!header || header->qr) return Answer{};
   auto query = decode_message(packet);
   if (!query) {
-    Message r = response_to(*header);
-    r.header.rcode = rcode::FormErr;
+    auto opcode = static_cast<Opcode>(header->opcode);
+    // NSD looks at the opcode before the rest of the packet.
+    Message r = opcode != Opcode::Query && opcode != Opcode::Notify ? error_reply(*header, rcode::NotImp) : formerr(*header);
     return reply(std::move(r), limits.tcp ? kMaxTcp : kMaxUdpPlain);
   }
   return answer(*query, limits);

@@ -82,11 +82,11 @@ void write_record(Writer& w, const Record& r) {
 
 bool same_set(const Record& a, const Record& b) { return a.type == b.type && a.klass == b.klass && a.owner == b.owner; }
 
-enum class Fit { All, Partial };
+enum class Fit { All, Truncated };
 
-// Writes whole RRsets of `records` while they fit in `limit`; returns how many records
-// went in (Partial when some were left out).
-Fit write_section(Writer& w, const std::vector<Record>& records, std::size_t limit, std::uint16_t& count) {
+// Required sections (answer, authority): whole RRsets while they fit; the first that does
+// not is undone and ends the message (Truncated).
+Fit write_required(Writer& w, const std::vector<Record>& records, std::size_t limit, std::uint16_t& count) {
   std::size_t i = 0;
   while (i < records.size()) {
     std::size_t mark = w.out.size();
@@ -97,12 +97,31 @@ Fit write_section(Writer& w, const std::vector<Record>& records, std::size_t lim
     } while (j < records.size() && same_set(records[j], records[i]));
     if (w.out.size() > limit) {
       w.rollback(mark);
-      return Fit::Partial;
+      return Fit::Truncated;
     }
     count = static_cast<std::uint16_t>(count + (j - i));
     i = j;
   }
   return Fit::All;
+}
+
+// Optional sections (additional, optional authority): record by record; one that does not
+// fit skips the rest of its RRset.
+void write_optional(Writer& w, const std::vector<Record>& records, std::size_t limit, std::uint16_t& count) {
+  std::size_t i = 0;
+  while (i < records.size()) {
+    std::size_t mark = w.out.size();
+    write_record(w, records[i]);
+    if (w.out.size() > limit) {
+      w.rollback(mark);
+      std::size_t j = i + 1;
+      while (j < records.size() && same_set(records[j], records[i])) ++j;
+      i = j;
+      continue;
+    }
+    ++count;
+    ++i;
+  }
 }
 
 }  // namespace
@@ -121,15 +140,15 @@ std::vector<std::uint8_t> encode_message(const Message& m, std::size_t max_size)
   std::size_t opt_size = m.edns ? 11 + m.edns->options.size() : 0;
   std::size_t limit = max_size > opt_size ? max_size - opt_size : 0;
   bool tc = m.header.tc;
-  std::size_t after_question = w.out.size();
-  if (write_section(w, m.answer, limit, an) == Fit::Partial) {
-    w.rollback(after_question);
-    an = 0;
+  if (write_required(w, m.answer, limit, an) == Fit::Truncated) {
     tc = true;
-  } else if (write_section(w, m.authority, limit, ns) == Fit::Partial) {
+  } else if (m.authority_is_optional) {
+    write_optional(w, m.authority, limit, ns);
+    write_optional(w, m.additional, limit, ar);
+  } else if (write_required(w, m.authority, limit, ns) == Fit::Truncated) {
     tc = true;
   } else {
-    (void)write_section(w, m.additional, limit, ar);
+    write_optional(w, m.additional, limit, ar);
   }
   if (m.edns) {
     w.u8(0);

@@ -71,11 +71,7 @@ void Lookup::resolve(const Name& name) {
 
 void Lookup::answer_domain(const Zone& zone, const Name& owner, const Node* node) {
   if (!node) return nodata(zone);
-  if (qtype_ == rrtype::ANY) {
-    for (const auto& set : node->rrsets) (void)add(Section::Answer, zone, owner, set);
-    if (node->rrsets.empty()) return nodata(zone);
-    return add_zone_ns(zone);
-  }
+  if (qtype_ == rrtype::ANY) return answer_any(zone, owner, *node);
   if (const RRset* set = node->find(qtype_)) {
     (void)add(Section::Answer, zone, owner, *set);
     return add_zone_ns(zone);
@@ -87,6 +83,26 @@ void Lookup::answer_domain(const Zone& zone, const Name& owner, const Node* node
     return;
   }
   nodata(zone);
+}
+
+// RFC 8482 4.1 as NSD does it: one RRset, preferring A, AAAA, SOA, MX, PTR. NSD walks its
+// RRset list newest first; so does this, over the load order.
+void Lookup::answer_any(const Zone& zone, const Name& owner, const Node& node) {
+  const RRset* preferred = nullptr;
+  const RRset* normal = nullptr;
+  for (auto it = node.rrsets.rbegin(); it != node.rrsets.rend() && !preferred; ++it) {
+    switch (it->type) {
+      case rrtype::A: case rrtype::AAAA: case rrtype::SOA: case rrtype::MX: case rrtype::PTR:
+        preferred = &*it;
+        break;
+      default:
+        normal = &*it;
+    }
+  }
+  const RRset* chosen = preferred ? preferred : normal;
+  if (!chosen) return nodata(zone);
+  (void)add(Section::Answer, zone, owner, *chosen);
+  add_zone_ns(zone);
 }
 
 void Lookup::referral(const Zone& zone, const Name& cut, const Node& node) {
@@ -110,6 +126,7 @@ void Lookup::dname(const Zone& zone, const Name& name, const Name& owner, const 
   append_name(cname.rdata, *synthesized);
   if (!added_.insert(set_key(name, rrtype::CNAME)).second) return;
   msg_.answer.push_back(std::move(cname));
+  if (qtype_ == rrtype::CNAME) return;  // the synthesized CNAME is the answer (as NSD, BIND)
   if (++chain_ <= kMaxChain) resolve(*synthesized);
 }
 
@@ -128,9 +145,12 @@ void Lookup::nxdomain(const Zone& zone) {
 }
 
 void Lookup::add_zone_ns(const Zone& zone) {
-  if (class_any_) return;
+  if (class_any_ || minimal_) return;
   const Node* apex = zone.find(zone.apex());
-  if (const RRset* ns = apex ? apex->find(rrtype::NS) : nullptr) (void)add(Section::Authority, zone, apex->owner, *ns);
+  const RRset* ns = apex ? apex->find(rrtype::NS) : nullptr;
+  if (!ns) return;
+  msg_.authority_is_optional = true;  // NSD's OPTIONAL_AUTHORITY_SECTION
+  (void)add(Section::Authority, zone, apex->owner, *ns);
 }
 
 bool Lookup::add(Section section, const Zone& zone, const Name& owner, const RRset& set) {

@@ -18,8 +18,8 @@ using ZoneFinder = std::function<const Zone*(const Name&)>;
 
 class Lookup {
  public:
-  Lookup(ZoneFinder zones, Message& response, std::uint16_t qtype, bool class_any)
-      : zones_(std::move(zones)), msg_(response), qtype_(qtype), class_any_(class_any) {}
+  Lookup(ZoneFinder zones, Message& response, std::uint16_t qtype, bool class_any, bool minimal)
+      : zones_(std::move(zones)), msg_(response), qtype_(qtype), class_any_(class_any), minimal_(minimal) {}
 
   // Resolves `name`; the caller has set the question. Sets AA, rcode and the sections.
   void run(const Name& name);
@@ -28,6 +28,7 @@ class Lookup {
   enum class Section { Answer, Authority };
   void resolve(const Name& name);
   void answer_domain(const Zone& zone, const Name& owner, const Node* node);
+  void answer_any(const Zone& zone, const Name& owner, const Node& node);
   void referral(const Zone& zone, const Name& cut, const Node& node);
   void dname(const Zone& zone, const Name& name, const Name& owner, const Node& node);
   void nodata(const Zone& zone);
@@ -43,6 +44,7 @@ class Lookup {
   Message& msg_;
   std::uint16_t qtype_;
   bool class_any_;
+  bool minimal_;
   int chain_ = 0;
   std::set<std::string> added_;  // owner key + type
   std::vector<Record> additional_a_, additional_aaaa_;

@@ -76,6 +76,12 @@ TEST_F(AnswerChainTest, DnameSynthesizesACnameAndFollowsIt) {
   EXPECT_EQ(rdata_target(rrtype::CNAME, cname.rdata), N("x.new.example.org"));
 }
 
+TEST_F(AnswerChainTest, DnameWithQtypeCnameStopsAtTheSynthesizedCname) {
+  Answer a = ask(auth, "x.old.example.org", rrtype::CNAME);
+  EXPECT_EQ(describe(a.response.answer), (Lines{"old.example.org. DNAME", "x.old.example.org. CNAME"}));
+  EXPECT_EQ(a.response.header.rcode, rcode::NoError);
+}
+
 TEST_F(AnswerChainTest, DnameToAMissingName) {
   Answer a = ask(auth, "y.old.example.org", rrtype::A);
   EXPECT_EQ(a.response.header.rcode, rcode::NXDomain);

@@ -15,16 +15,53 @@ class AnswerErrorsTest : public ::testing::Test {
   TransportLimits udp;
 };
 
-TEST_F(AnswerErrorsTest, OpcodeOtherThanQueryIsNotimp) {
-  for (std::uint8_t op : {1, 2, 4, 5, 15}) {
+TEST_F(AnswerErrorsTest, OpcodeOtherThanQueryIsNotimpWithoutQuestion) {
+  for (std::uint8_t op : {1, 2, 5, 15}) {
     Message q = query("example.org", rrtype::SOA);
     q.header.opcode = op;
+    q.header.cd = true;
     Answer a = auth.answer(q, udp);
     EXPECT_EQ(a.response.header.rcode, rcode::NotImp) << int(op);
     EXPECT_EQ(a.response.header.opcode, op);
-    EXPECT_EQ(a.response.questions.size(), 1u);
+    EXPECT_TRUE(a.response.header.qr && a.response.header.rd && a.response.header.cd);  // flags kept
+    EXPECT_TRUE(a.response.questions.empty());
     EXPECT_TRUE(a.response.answer.empty());
   }
+  Bytes update = encode_message(query("example.org", rrtype::SOA));
+  update[2] = static_cast<std::uint8_t>(5 << 3);
+  update.push_back(0xFF);  // undecodable, but the opcode decides first
+  EXPECT_EQ(auth.answer_packet(update, udp).response.header.rcode, rcode::NotImp);
+}
+
+TEST_F(AnswerErrorsTest, NotifyIsRefusedForOurZonesAsAPrimary) {
+  Message ours = query("example.org", rrtype::SOA);
+  ours.header.opcode = 4;
+  EXPECT_EQ(auth.answer(ours, udp).response.header.rcode, rcode::Refused);
+  Message other = query("example.net", rrtype::SOA);
+  other.header.opcode = 4;
+  EXPECT_EQ(auth.answer(other, udp).response.header.rcode, rcode::NXDomain);
+}
+
+TEST_F(AnswerErrorsTest, RcodeBitsOrExtraRecordsInAQueryAreFormerr) {
+  Message rc = query("example.org", rrtype::A);
+  rc.header.rcode = 3;
+  EXPECT_EQ(auth.answer(rc, udp).response.header.rcode, rcode::FormErr);
+  Message extra = query("example.org", rrtype::A);
+  extra.additional.push_back(rr("example.org", rrtype::A, 1, rd_a("192.0.2.1")));
+  EXPECT_EQ(auth.answer(extra, udp).response.header.rcode, rcode::FormErr);
+}
+
+TEST_F(AnswerErrorsTest, EmptyQuestionWithOnlyOptGetsFormerrWithOpt) {
+  Message probe = query("example.org", rrtype::A, true);
+  probe.questions.clear();
+  Answer a = auth.answer(probe, udp);
+  EXPECT_EQ(a.response.header.rcode, rcode::FormErr);
+  EXPECT_TRUE(a.response.header.rd);
+  EXPECT_TRUE(a.response.edns);
+  Message plain = query("example.org", rrtype::A);
+  plain.questions.clear();
+  EXPECT_FALSE(auth.answer(plain, udp).response.edns);
+  EXPECT_FALSE(auth.answer(plain, udp).response.header.rd);
 }
 
 TEST_F(AnswerErrorsTest, QuestionCountOtherThanOneIsFormerr) {
@@ -38,13 +75,19 @@ TEST_F(AnswerErrorsTest, QuestionCountOtherThanOneIsFormerr) {
   EXPECT_TRUE(a.response.questions.empty());
 }
 
-TEST_F(AnswerErrorsTest, RecordsInAQueryOrTcAreFormerr) {
+TEST_F(AnswerErrorsTest, RecordsInAQueryAreFormerrButTcIsIgnored) {
   Message with_answer = query("example.org", rrtype::A);
   with_answer.answer.push_back(rr("example.org", rrtype::A, 1, rd_a("192.0.2.1")));
   EXPECT_EQ(auth.answer(with_answer, udp).response.header.rcode, rcode::FormErr);
-  Message tc = query("example.org", rrtype::A);
+  Message ixfr = query("example.org", rrtype::IXFR);
+  ixfr.authority.push_back(rr("example.org", rrtype::SOA, 1, rd_soa("a.org", "b.org", 1, 1)));
+  EXPECT_EQ(auth.answer(ixfr, udp).kind, AnswerKind::Transfer);
+  Message tc = query("mail.example.org", rrtype::A);
   tc.header.tc = true;
-  EXPECT_EQ(auth.answer(tc, udp).response.header.rcode, rcode::FormErr);
+  Answer a = auth.answer(tc, udp);
+  EXPECT_EQ(a.response.header.rcode, rcode::NoError);
+  EXPECT_FALSE(a.response.header.tc);
+  EXPECT_EQ(a.response.answer.size(), 1u);
 }
 
 TEST_F(AnswerErrorsTest, MalformedPacketWithAHeaderIsFormerrElseDropped) {
@@ -77,6 +120,7 @@ TEST_F(AnswerErrorsTest, EdnsVersionOtherThanZeroIsBadvers) {
   q.edns->version = 1;
   Answer a = auth.answer(q, udp);
   EXPECT_EQ(a.response.header.rcode, rcode::BadVers);
+  EXPECT_EQ(a.response.questions.size(), 1u);
   ASSERT_TRUE(a.response.edns);
   EXPECT_EQ(a.response.edns->version, 0);
   EXPECT_TRUE(a.response.answer.empty());
@@ -132,6 +176,7 @@ TEST_F(AnswerErrorsTest, Classes) {
   Message ch = query("example.org", rrtype::TXT);
   ch.questions[0].klass = 3;
   EXPECT_EQ(auth.answer(ch, udp).response.header.rcode, rcode::Refused);
+  EXPECT_TRUE(auth.answer(ch, udp).response.questions.empty());
   Message any = query("mail.example.org", rrtype::A);
   any.questions[0].klass = kClassANY;
   Answer a = auth.answer(any, udp);
@@ -155,6 +200,37 @@ TEST_F(AnswerErrorsTest, TransfersAreHandedToTheDaemon) {
   EXPECT_EQ(records.front().type, rrtype::SOA);
   EXPECT_EQ(records[1].type, rrtype::NS);
   EXPECT_EQ(records.back().type, rrtype::SOA);
+}
+
+TEST_F(AnswerErrorsTest, MinimalResponsesLeaveOutTheZoneNs) {
+  Answer full = ask(auth, "mail.example.org", rrtype::A);
+  EXPECT_TRUE(full.response.authority_is_optional);
+  EXPECT_EQ(full.response.authority.size(), 2u);
+  auth.set_minimal_responses(true);
+  Answer minimal = ask(auth, "mail.example.org", rrtype::A);
+  EXPECT_TRUE(minimal.response.authority.empty());
+  EXPECT_TRUE(minimal.response.additional.empty());
+  Answer mx = ask(auth, "example.org", rrtype::MX);
+  EXPECT_EQ(mx.response.additional.size(), 2u);  // mail's A and AAAA still
+}
+
+TEST_F(AnswerErrorsTest, ZoneNsIsDroppedBeforeTheAnswerIsTruncated) {
+  // big.example.org's TXT answer is 831 octets with header and question (+ 11 of OPT):
+  // in 850 the answer fits but not the zone NS (18 octets each) nor their addresses, and
+  // that is no truncation (NSD's optional authority).
+  Message q = query("big.example.org", rrtype::TXT, true);
+  TransportLimits small{false, 850};
+  auto back = decode_message(auth.answer(q, small).encode());
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->header.tc);
+  EXPECT_EQ(back->answer.size(), 6u);
+  EXPECT_TRUE(back->authority.empty());
+  EXPECT_TRUE(back->additional.empty());
+  TransportLimits roomier{false, 860};  // room for exactly one NS record
+  auto one = decode_message(auth.answer(q, roomier).encode());
+  ASSERT_TRUE(one);
+  EXPECT_FALSE(one->header.tc);
+  EXPECT_EQ(one->authority.size(), 1u);
 }
 
 TEST_F(AnswerErrorsTest, ZonesReplacedAndRemoved) {

@@ -138,9 +138,13 @@ TEST_F(AnswerTest, AskingForTheWildcardItself) {
   EXPECT_EQ(describe(a.response.answer), Lines{"*.wild.example.org. A"});
 }
 
-TEST_F(AnswerTest, AnyReturnsEveryRrsetAtTheName) {
+TEST_F(AnswerTest, AnyReturnsOneRrsetAsRfc8482AndNsd) {
   Answer a = ask(auth, "mail.example.org", rrtype::ANY);
-  EXPECT_EQ(describe(a.response.answer), (Lines{"mail.example.org. A", "mail.example.org. AAAA"}));
+  EXPECT_EQ(describe(a.response.answer), Lines{"mail.example.org. AAAA"});  // newest preferred RRset
+  Answer apex = ask(auth, "example.org", rrtype::ANY);
+  EXPECT_EQ(describe(apex.response.answer), Lines{"example.org. A"});
+  Answer txt_only = ask(auth, "big.example.org", rrtype::ANY);
+  EXPECT_EQ(txt_only.response.answer.size(), 6u);
   EXPECT_EQ(describe(a.response.authority), (Lines{"example.org. NS", "example.org. NS"}));
   Answer ent = ask(auth, "ent.example.org", rrtype::ANY);
   EXPECT_TRUE(ent.response.answer.empty());

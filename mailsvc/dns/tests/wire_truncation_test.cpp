@@ -63,15 +63,36 @@ TEST(WireTruncation, AdditionalOverflowIsDroppedWithoutTc) {
   EXPECT_EQ(back->additional[0].type, rrtype::A);
 }
 
-TEST(WireTruncation, RolledBackNamesAreNotUsedAsCompressionTargets) {
-  // The dropped answer introduced "big.example.org" at some offset; the authority written
-  // after the rollback must not point at it.
+TEST(WireTruncation, EarlierAnswerRrsetsStayWhenALaterOneDoesNotFit) {
+  // As NSD: the CNAME-like first RRset stays, the big one goes, TC is set. The names the
+  // dropped RRset introduced are not left in the compression table either.
   Message m = with_txt_answers(3, 250);
   m.answer.insert(m.answer.begin(), rr("new.name.example.org", rrtype::A, 60, rd_a("192.0.2.1")));
+  m.authority.push_back(rr("example.org", rrtype::NS, 60, rd_name("ns.example.org")));
   auto bytes = encode_message(m, 512);
   auto back = decode_message(bytes);
   ASSERT_TRUE(back) << back.error();
-  EXPECT_TRUE(back->answer.empty());
+  EXPECT_TRUE(back->header.tc);
+  ASSERT_EQ(back->answer.size(), 1u);
+  EXPECT_EQ(back->answer[0].type, rrtype::A);
+  EXPECT_TRUE(back->authority.empty());
+}
+
+TEST(WireTruncation, OptionalAuthorityAndAdditionalKeepWhatFitsWithoutTc) {
+  Message m = with_txt_answers(1, 300);
+  m.authority_is_optional = true;
+  m.authority.push_back(rr("example.org", rrtype::NS, 60, rd_name("ns1.example.org")));
+  m.authority.push_back(rr("example.org", rrtype::NS, 60, rd_name(std::string(60, 'n') + ".example.org")));
+  m.authority.push_back(rr("example.org", rrtype::NS, 60, rd_name(std::string(60, 'o') + ".example.org")));
+  m.additional.push_back(rr("z.example.org", rrtype::TXT, 60, rd_txt({std::string(100, 'z')})));
+  m.additional.push_back(rr("ns1.example.org", rrtype::A, 60, rd_a("192.0.2.53")));
+  auto back = decode_message(encode_message(m, 512));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_FALSE(back->header.tc);
+  EXPECT_EQ(back->answer.size(), 1u);
+  EXPECT_EQ(back->authority.size(), 2u) << "the third NS does not fit: the rest of its RRset is skipped";
+  ASSERT_EQ(back->additional.size(), 1u) << "the big TXT is skipped, the A after it still goes in";
+  EXPECT_EQ(back->additional[0].type, rrtype::A);
 }
 
 }  // namespace

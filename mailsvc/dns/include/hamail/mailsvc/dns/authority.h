@@ -43,16 +43,23 @@ class Authority {
   const Zone* find_zone(const Name& name) const;
   std::size_t zone_count() const { return zones_.size(); }
 
-  // A decoded query. Order of checks as NSD: QR set -> Drop; opcode other than QUERY ->
-  // NOTIMP; QDCOUNT != 1, TC set, records in the answer or authority section -> FORMERR;
-  // EDNS version != 0 -> BADVERS; class other than IN/ANY -> REFUSED; AXFR/IXFR at a
-  // zone apex -> Transfer; a name in no zone -> REFUSED; else the lookup.
+  // NSD's minimal-responses: no zone NS in the authority section of positive answers
+  // (and so none of their addresses in additional). Off by default, as in NSD.
+  void set_minimal_responses(bool on) { minimal_responses_ = on; }
+
+  // A decoded query. Checks in NSD's order (query.c): QR set -> Drop; opcode other than
+  // QUERY/NOTIFY -> NOTIMP; rcode bits set -> FORMERR; NOTIFY -> REFUSED (we are a primary;
+  // NXDOMAIN for a zone we do not serve); QDCOUNT != 1, records in the answer, authority
+  // (but IXFR's) or additional section -> FORMERR; EDNS version != 0 -> BADVERS; class
+  // other than IN/ANY -> REFUSED; AXFR/IXFR at a zone apex -> Transfer; a name in no zone
+  // -> REFUSED; else the lookup. Error replies carry no question, as NSD's (BADVERS does).
   Answer answer(const Message& query, const TransportLimits& limits) const;
   // Raw bytes: no header -> Drop; undecodable -> FORMERR (header fields copied); else answer().
   Answer answer_packet(std::span<const std::uint8_t> packet, const TransportLimits& limits) const;
 
  private:
   std::map<std::string, Zone> zones_;  // by apex Name::key()
+  bool minimal_responses_ = false;
 };
 
 }  // namespace hamail::mailsvc::dns

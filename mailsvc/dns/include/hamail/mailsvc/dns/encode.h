@@ -1,8 +1,10 @@
 // Message to wire format with name compression (owner names, questions, and the RDATA
-// names RFC 3597 allows) within a size limit, truncating as NSD does: a record set of the
-// answer or authority section that does not fit is dropped with everything after it and
-// TC set (the answer section is then emptied whole); additional RRsets that do not fit are
-// left out without TC. The OPT record's room is kept first so it is always sent.
+// names RFC 3597 allows) within a size limit, truncating as NSD's packet.c does: an RRset
+// of the answer or (required) authority section that does not fit is dropped whole, TC is
+// set and nothing more is written (RRsets before it stay: one big answer RRset leaves the
+// answer empty); in the additional and an optional authority section a record that does
+// not fit ends its RRset, later RRsets are still tried, and TC stays clear. The OPT
+// record's room is kept first so it is always sent.
 #pragma once
 
 #include <cstddef>

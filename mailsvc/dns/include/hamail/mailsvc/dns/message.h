@@ -35,6 +35,9 @@ struct Message {
   Header header;
   std::vector<Question> questions;
   std::vector<Record> answer, authority, additional;  // OPT is never in `additional`
+  // The authority section only adds information (NSD's "optional authority": the zone's NS
+  // on a positive answer): the encoder drops what does not fit without setting TC.
+  bool authority_is_optional = false;
   std::optional<Edns> edns;
 };
 
