@@ -61,6 +61,15 @@ std::size_t max_size_for(const Message& query, const TransportLimits& limits) {
   return std::min<std::size_t>(asked, std::max<std::size_t>(limits.server_udp_size, kMaxUdpPlain));
 }
 
+// Whether the first question's name (at offset 12 of a decodable packet) uses a
+// compression pointer: NSD's question reader refuses that (FORMERR).
+bool question_name_compressed(std::span<const std::uint8_t> packet) {
+  for (std::size_t at = 12; at < packet.size() && packet[at] != 0; at += 1 + packet[at]) {
+    if (packet[at] & 0xC0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> Answer::encode() const { return encode_message(response, max_size); }
@@ -137,6 +146,7 @@ Answer Authority::answer_packet(std::span<const std::uint8_t> packet, const Tran
   auto header = peek_header(packet);
   if (!header || header->qr) return Answer{};
   auto query = decode_message(packet);
+  if (query && !query->questions.empty() && question_name_compressed(packet)) query = Error{"compressed question name"};
   if (!query) {
     auto opcode = static_cast<Opcode>(header->opcode);
     // NSD looks at the opcode before the rest of the packet.

@@ -85,12 +85,12 @@ void Lookup::answer_domain(const Zone& zone, const Name& owner, const Node* node
   nodata(zone);
 }
 
-// RFC 8482 4.1 as NSD does it: one RRset, preferring A, AAAA, SOA, MX, PTR. NSD walks its
-// RRset list newest first; so does this, over the load order.
+// RFC 8482 4.1 as NSD does it: one RRset, the first (in load order, which NSD keeps) of
+// A, AAAA, SOA, MX, PTR; without one, the last RRset of another type.
 void Lookup::answer_any(const Zone& zone, const Name& owner, const Node& node) {
   const RRset* preferred = nullptr;
   const RRset* normal = nullptr;
-  for (auto it = node.rrsets.rbegin(); it != node.rrsets.rend() && !preferred; ++it) {
+  for (auto it = node.rrsets.begin(); it != node.rrsets.end() && !preferred; ++it) {
     switch (it->type) {
       case rrtype::A: case rrtype::AAAA: case rrtype::SOA: case rrtype::MX: case rrtype::PTR:
         preferred = &*it;

@@ -106,6 +106,15 @@ TEST_F(AnswerErrorsTest, MalformedPacketWithAHeaderIsFormerrElseDropped) {
   EXPECT_EQ(auth.answer_packet(response, udp).kind, AnswerKind::Drop);
 }
 
+TEST_F(AnswerErrorsTest, CompressedQuestionNameIsFormerrAsNsd) {
+  // "\x03www" then a pointer to offset 0: decodable (the header bytes are the labels),
+  // but NSD refuses any pointer in the question.
+  Bytes b = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 0xC0, 4, 0, 1, 0, 1};
+  b[4] = 0;  // the label at offset 4 reads as the root: QDCOUNT's high byte must be 0
+  ASSERT_TRUE(decode_message(b)) << decode_message(b).error();
+  EXPECT_EQ(auth.answer_packet(b, udp).response.header.rcode, rcode::FormErr);
+}
+
 TEST_F(AnswerErrorsTest, PacketPathAnswersNormally) {
   Answer a = auth.answer_packet(encode_message(query("Mail.example.org", rrtype::A)), udp);
   ASSERT_EQ(a.kind, AnswerKind::Reply);

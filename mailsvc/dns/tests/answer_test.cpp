@@ -140,9 +140,11 @@ TEST_F(AnswerTest, AskingForTheWildcardItself) {
 
 TEST_F(AnswerTest, AnyReturnsOneRrsetAsRfc8482AndNsd) {
   Answer a = ask(auth, "mail.example.org", rrtype::ANY);
-  EXPECT_EQ(describe(a.response.answer), Lines{"mail.example.org. AAAA"});  // newest preferred RRset
+  EXPECT_EQ(describe(a.response.answer), Lines{"mail.example.org. A"});  // first preferred RRset
   Answer apex = ask(auth, "example.org", rrtype::ANY);
-  EXPECT_EQ(describe(apex.response.answer), Lines{"example.org. A"});
+  EXPECT_EQ(describe(apex.response.answer), Lines{"example.org. SOA"});
+  Answer srv = ask(auth, "_imap._tcp.example.org", rrtype::ANY);
+  EXPECT_EQ(describe(srv.response.answer), Lines{"_imap._tcp.example.org. SRV"});
   Answer txt_only = ask(auth, "big.example.org", rrtype::ANY);
   EXPECT_EQ(txt_only.response.answer.size(), 6u);
   EXPECT_EQ(describe(a.response.authority), (Lines{"example.org. NS", "example.org. NS"}));
