@@ -41,6 +41,10 @@ void Lookup::run(const Name& name) {
 
 void Lookup::resolve(const Name& name) {
   const Zone* zone = zones_(name);
+  if (zone && qtype_ == rrtype::DS && name == zone->apex() && !name.is_root()) {
+    // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
+    if (const Zone* parent = zones_(name.suffix(name.label_count() - 1))) zone = parent;
+  }
   if (!zone) {
     if (chain_ == 0) msg_.header.rcode = rcode::Refused;
     return;  // a chain leaving our zones ends here (NOERROR, the resolver goes on)
@@ -59,7 +63,8 @@ void Lookup::resolve(const Name& name) {
     encloser = here;
     const Node* node = zone->find(here);
     if (!node) continue;
-    if (keep > apex_labels && node->find(rrtype::NS)) return referral(*zone, here, *node);
+    const bool ds_at_cut = keep == labels && qtype_ == rrtype::DS;  // the parent side answers
+    if (keep > apex_labels && !ds_at_cut && node->find(rrtype::NS)) return referral(*zone, here, *node);
     if (keep < labels && node->find(rrtype::DNAME)) return dname(*zone, name, here, *node);
   }
   if (exact) return answer_domain(*zone, name, zone->find(name));

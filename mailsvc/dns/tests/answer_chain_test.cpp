@@ -59,6 +59,19 @@ TEST_F(AnswerChainTest, CnameIntoAnotherOfOurZones) {
   EXPECT_EQ(describe(a.response.additional), Lines{"ns.other.test. A"});
 }
 
+TEST_F(AnswerChainTest, DsAtTheApexOfAChildZoneComesFromTheParentWeServe) {
+  Zone child(N("sub.example.org"));
+  ASSERT_TRUE(child.add(rr("sub.example.org", rrtype::SOA, 60, rd_soa("ns.sub.example.org", "h.example.org", 1, 60))));
+  ASSERT_TRUE(child.add(rr("sub.example.org", rrtype::NS, 60, rd_name("ns.sub.example.org"))));
+  ASSERT_TRUE(child.finish());
+  auth.put_zone(std::move(child));
+  Answer ds = ask(auth, "sub.example.org", rrtype::DS);
+  EXPECT_EQ(describe(ds.response.authority), Lines{"example.org. SOA"});  // the parent's
+  Answer soa = ask(auth, "sub.example.org", rrtype::SOA);
+  EXPECT_EQ(describe(soa.response.answer), Lines{"sub.example.org. SOA"});  // the child's
+  EXPECT_TRUE(soa.response.header.aa);
+}
+
 TEST_F(AnswerChainTest, WildcardCname) {
   Answer a = ask(auth, "foo.wildcname.example.org", rrtype::A);
   EXPECT_EQ(describe(a.response.answer),

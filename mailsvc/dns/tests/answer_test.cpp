@@ -166,5 +166,15 @@ TEST_F(AnswerTest, DelegationIsAReferralWithGlue) {
   }
 }
 
+TEST_F(AnswerTest, DsAtADelegationIsAnsweredByTheParent) {
+  Answer a = ask(auth, "sub.example.org", rrtype::DS);
+  EXPECT_TRUE(a.response.header.aa);
+  EXPECT_TRUE(a.response.answer.empty());
+  EXPECT_EQ(describe(a.response.authority), Lines{"example.org. SOA"});
+  Answer apex = ask(auth, "example.org", rrtype::DS);  // no parent zone here: the zone's NODATA
+  EXPECT_TRUE(apex.response.header.aa);
+  EXPECT_EQ(describe(apex.response.authority), Lines{"example.org. SOA"});
+}
+
 }  // namespace
 }  // namespace hamail::mailsvc::dns

@@ -9,7 +9,7 @@ namespace hamail::mailsvc::dns {
 
 namespace rrtype {
 inline constexpr std::uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28,
-                               SRV = 33, DNAME = 39, OPT = 41, IXFR = 251, AXFR = 252, ANY = 255, CAA = 257;
+                               SRV = 33, DNAME = 39, OPT = 41, DS = 43, IXFR = 251, AXFR = 252, ANY = 255, CAA = 257;
 }
 inline constexpr std::uint16_t kClassIN = 1;
 inline constexpr std::uint16_t kClassANY = 255;
