@@ -54,6 +54,7 @@ Zone example_org() {
   add("sub.example.org", rrtype::NS, rd_name("ns.other.net"));
   add("ns.sub.example.org", rrtype::A, rd_a("192.0.2.200"));
   add("mxglue.example.org", rrtype::MX, rd_mx(10, "ns.sub.example.org"));
+  add("deleg2.example.org", rrtype::NS, rd_name("ns1.example.org"));  // delegated to a parent-zone name
   add("_imap._tcp.example.org", rrtype::SRV, rd_srv(0, 1, 143, "mail.example.org"));
   for (int i = 0; i < 6; ++i) add("big.example.org", rrtype::TXT, rd_txt({std::string(120, static_cast<char>('a' + i))}));
   return z;
