@@ -22,6 +22,7 @@ hamail_require_pkg(NL3        libnl-3.0        libnl-3-dev)
 hamail_require_pkg(NLROUTE3   libnl-route-3.0  libnl-route-3-dev)
 hamail_require_pkg(YAMLCPP    yaml-cpp         libyaml-cpp-dev)
 hamail_require_pkg(GMIME      gmime-3.0        libgmime-3.0-dev)
+hamail_require_pkg(LDNS       ldns             libldns-dev)
 
 find_package(OpenSSL 3 QUIET)
 if(NOT OPENSSL_FOUND)

@@ -1,0 +1,63 @@
+// One authoritative zone in memory: owner names -> RRsets, built record by record with the
+// checks a zone must pass (one SOA, at the apex; no CNAME next to other data; nothing
+// outside the zone), then finished (empty non-terminals known) and read-only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hamail/mailsvc/dns/record.h"
+
+namespace hamail::mailsvc::dns {
+
+struct Rr {
+  std::uint32_t ttl = 0;
+  std::vector<std::uint8_t> rdata;
+};
+
+struct RRset {
+  std::uint16_t type = 0;
+  std::vector<Rr> rrs;  // in load order
+};
+
+struct Node {
+  Name owner;  // case as first loaded
+  std::vector<RRset> rrsets;
+  const RRset* find(std::uint16_t type) const;
+};
+
+class Zone {
+ public:
+  explicit Zone(Name apex) : apex_(std::move(apex)) {}
+
+  // Adds one record (class IN). Refused: a name outside the zone; SOA not at the apex or a
+  // second SOA; CNAME next to other data or a second CNAME; a class other than IN.
+  // A duplicate record (same type and RDATA) is dropped silently, as NSD does.
+  Status add(const Record& record);
+  // After the last add: the apex must have its SOA. Marks empty non-terminals.
+  Status finish();
+
+  const Name& apex() const { return apex_; }
+  const Node* find(const Name& name) const;  // nullptr when no records at `name`
+  // Whether `name` exists: it has records or is an empty non-terminal (RFC 4592 2.2.2).
+  bool exists(const Name& name) const;
+  const RRset& soa() const;  // only after a successful finish()
+  std::uint32_t serial() const;
+  std::size_t record_count() const { return record_count_; }
+
+  // Every record in AXFR order (RFC 5936): the SOA, all others (apex first, then by name),
+  // the SOA again.
+  std::vector<Record> axfr_records() const;
+
+ private:
+  Name apex_;
+  std::map<std::string, Node> nodes_;  // by Name::key()
+  std::set<std::string> empty_non_terminals_;
+  std::size_t record_count_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace hamail::mailsvc::dns

@@ -1,0 +1,195 @@
+// Lookup: one question through the zones, NSD's order and section rules.
+#include "lookup.h"
+
+#include <algorithm>
+
+namespace hamail::mailsvc::dns {
+namespace {
+
+std::string set_key(const Name& owner, std::uint16_t type) { return owner.key() + '\x01' + std::to_string(type); }
+
+Record make_record(const Name& owner, std::uint16_t type, const Rr& rr) {
+  return Record{owner, type, kClassIN, rr.ttl, rr.rdata};
+}
+
+}  // namespace
+
+const Node* find_with_wildcard(const Zone& zone, const Name& name) {
+  if (const Node* n = zone.find(name)) return n;
+  if (zone.exists(name)) return nullptr;  // an empty non-terminal: no wildcard applies
+  for (std::size_t keep = name.label_count(); keep-- > zone.apex().label_count();) {
+    Name encloser = name.suffix(keep);
+    if (!zone.exists(encloser)) continue;
+    auto wild = encloser.prepend({"*"});
+    return wild ? zone.find(*wild) : nullptr;
+  }
+  return nullptr;
+}
+
+bool below_cut(const Zone& zone, const Name& name) {
+  for (std::size_t keep = zone.apex().label_count() + 1; keep <= name.label_count(); ++keep) {
+    const Node* n = zone.find(name.suffix(keep));
+    if (n && n->find(rrtype::NS)) return true;
+  }
+  return false;
+}
+
+void Lookup::run(const Name& name) {
+  resolve(name);
+  finish_additional();
+}
+
+void Lookup::resolve(const Name& name) {
+  const Zone* zone = zones_(name);
+  if (zone && qtype_ == rrtype::DS && name == zone->apex() && !name.is_root()) {
+    // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
+    if (const Zone* parent = zones_(name.suffix(name.label_count() - 1))) zone = parent;
+  }
+  if (!zone) {
+    if (chain_ == 0) msg_.header.rcode = rcode::Refused;
+    return;  // a chain leaving our zones ends here (NOERROR, the resolver goes on)
+  }
+  if (chain_ == 0) msg_.header.aa = !class_any_;
+  const std::size_t apex_labels = zone->apex().label_count();
+  const std::size_t labels = name.label_count();
+  Name encloser = zone->apex();
+  bool exact = true;
+  for (std::size_t keep = apex_labels; keep <= labels; ++keep) {
+    Name here = name.suffix(keep);
+    if (!zone->exists(here)) {
+      exact = false;
+      break;
+    }
+    encloser = here;
+    const Node* node = zone->find(here);
+    if (!node) continue;
+    const bool ds_at_cut = keep == labels && qtype_ == rrtype::DS;  // the parent side answers
+    if (keep > apex_labels && !ds_at_cut && node->find(rrtype::NS)) return referral(*zone, here, *node);
+    if (keep < labels && node->find(rrtype::DNAME)) return dname(*zone, name, here, *node);
+  }
+  if (exact) return answer_domain(*zone, name, zone->find(name));
+  auto wild = encloser.prepend({"*"});
+  const Node* wild_node = wild ? zone->find(*wild) : nullptr;
+  if (wild_node) return answer_domain(*zone, name, wild_node);
+  nxdomain(*zone);
+}
+
+void Lookup::answer_domain(const Zone& zone, const Name& owner, const Node* node) {
+  if (!node) return nodata(zone);
+  if (qtype_ == rrtype::ANY) return answer_any(zone, owner, *node);
+  if (const RRset* set = node->find(qtype_)) {
+    (void)add(Section::Answer, zone, owner, *set);
+    return add_zone_ns(zone);
+  }
+  if (const RRset* cname = node->find(rrtype::CNAME)) {
+    if (!add(Section::Answer, zone, owner, *cname)) return;  // a loop: stop
+    auto target = rdata_target(rrtype::CNAME, cname->rrs[0].rdata);
+    if (target && ++chain_ <= kMaxChain) resolve(*target);
+    return;
+  }
+  nodata(zone);
+}
+
+// RFC 8482 4.1 as NSD does it: one RRset, the first (in load order, which NSD keeps) of
+// A, AAAA, SOA, MX, PTR; without one, the last RRset of another type.
+void Lookup::answer_any(const Zone& zone, const Name& owner, const Node& node) {
+  const RRset* preferred = nullptr;
+  const RRset* normal = nullptr;
+  for (auto it = node.rrsets.begin(); it != node.rrsets.end() && !preferred; ++it) {
+    switch (it->type) {
+      case rrtype::A: case rrtype::AAAA: case rrtype::SOA: case rrtype::MX: case rrtype::PTR:
+        preferred = &*it;
+        break;
+      default:
+        normal = &*it;
+    }
+  }
+  const RRset* chosen = preferred ? preferred : normal;
+  if (!chosen) return nodata(zone);
+  (void)add(Section::Answer, zone, owner, *chosen);  // no zone NS: NSD 4.6 sends none for ANY
+}
+
+void Lookup::referral(const Zone& zone, const Name& cut, const Node& node) {
+  msg_.header.aa = chain_ > 0 && !class_any_;
+  referral_cut_ = &cut;  // only glue below the cut goes in additional (as NSD 4.6 answers)
+  (void)add(Section::Authority, zone, cut, *node.find(rrtype::NS));
+  referral_cut_ = nullptr;
+}
+
+void Lookup::dname(const Zone& zone, const Name& name, const Name& owner, const Node& node) {
+  const RRset& set = *node.find(rrtype::DNAME);
+  if (!add(Section::Answer, zone, owner, set)) return;
+  auto target = rdata_target(rrtype::DNAME, set.rrs[0].rdata);
+  if (!target) return;
+  std::vector<std::string> prefix(name.labels().begin(),
+                                  name.labels().begin() + static_cast<std::ptrdiff_t>(name.label_count() - owner.label_count()));
+  auto synthesized = target->prepend(prefix);
+  if (!synthesized) {
+    msg_.header.rcode = rcode::YXDomain;  // RFC 6672 2.2: the new name is too long
+    return;
+  }
+  Record cname{name, rrtype::CNAME, kClassIN, set.rrs[0].ttl, {}};
+  append_name(cname.rdata, *synthesized);
+  if (!added_.insert(set_key(name, rrtype::CNAME)).second) return;
+  msg_.answer.push_back(std::move(cname));
+  if (qtype_ == rrtype::CNAME) return;  // the synthesized CNAME is the answer (as NSD, BIND)
+  if (++chain_ <= kMaxChain) resolve(*synthesized);
+}
+
+void Lookup::nodata(const Zone& zone) {
+  if (class_any_) return;
+  const RRset& soa = zone.soa();
+  Record r = make_record(zone.apex(), rrtype::SOA, soa.rrs[0]);
+  r.owner = zone.find(zone.apex())->owner;
+  r.ttl = std::min(r.ttl, soa_minimum(soa.rrs[0].rdata).value_or(r.ttl));
+  if (added_.insert(set_key(zone.apex(), rrtype::SOA)).second) msg_.authority.push_back(std::move(r));
+}
+
+void Lookup::nxdomain(const Zone& zone) {
+  msg_.header.rcode = rcode::NXDomain;
+  nodata(zone);
+}
+
+void Lookup::add_zone_ns(const Zone& zone) {
+  if (class_any_ || minimal_) return;
+  const Node* apex = zone.find(zone.apex());
+  const RRset* ns = apex ? apex->find(rrtype::NS) : nullptr;
+  if (!ns) return;
+  msg_.authority_is_optional = true;  // NSD's OPTIONAL_AUTHORITY_SECTION
+  (void)add(Section::Authority, zone, apex->owner, *ns);
+}
+
+bool Lookup::add(Section section, const Zone& zone, const Name& owner, const RRset& set) {
+  if (!added_.insert(set_key(owner, set.type)).second) return false;
+  auto& out = section == Section::Answer ? msg_.answer : msg_.authority;
+  for (const auto& rr : set.rrs) out.push_back(make_record(owner, set.type, rr));
+  add_additional(zone, set);
+  return true;
+}
+
+void Lookup::add_additional(const Zone& zone, const RRset& set) {
+  if (set.type != rrtype::NS && set.type != rrtype::MX && set.type != rrtype::SRV) return;
+  const bool glue_ok = set.type == rrtype::NS;
+  for (const auto& rr : set.rrs) {
+    auto target = rdata_target(set.type, rr.rdata);
+    if (!target || target->is_root() || !target->is_subdomain_of(zone.apex())) continue;
+    if (referral_cut_ && !target->is_subdomain_of(*referral_cut_)) continue;
+    if (!glue_ok && below_cut(zone, *target)) continue;
+    const Node* node = glue_ok ? zone.find(*target) : nullptr;
+    if (!node) node = find_with_wildcard(zone, *target);
+    if (!node) continue;
+    for (std::uint16_t type : {rrtype::A, rrtype::AAAA}) {
+      const RRset* addr = node->find(type);
+      if (!addr || !added_.insert(set_key(*target, type)).second) continue;
+      auto& list = type == rrtype::A ? additional_a_ : additional_aaaa_;
+      for (const auto& a : addr->rrs) list.push_back(make_record(*target, type, a));
+    }
+  }
+}
+
+void Lookup::finish_additional() {
+  for (auto& r : additional_a_) msg_.additional.push_back(std::move(r));
+  for (auto& r : additional_aaaa_) msg_.additional.push_back(std::move(r));
+}
+
+}  // namespace hamail::mailsvc::dns
