@@ -29,7 +29,7 @@ const char* kUsage =
     "  resume-io VOL                  thaw I/O frozen by fencing without a fenced peer (logged)\n"
     "  outdate VOL                    mark this Secondary's disk Outdated (a fence-peer handler's job)\n"
     "  status [VOL] [--json]          roles, connection and disk states, sync progress\n"
-    "  events [--json]                stream state changes, one line each\n"
+    "  events [--json]                stream state changes, one line each (first: subscribed)\n"
     "  config check FILE              check drbd-lite's sections of cluster.yaml (no daemon needed)\n"
     "Options: --runtime-dir DIR (drbdlited's control socket is DIR/control.sock, default /run/drbd-lite),\n"
     "  --help (this help), --version (the version).\n";
@@ -84,8 +84,11 @@ int config_check(const std::vector<std::string>& words) {
   return 0;
 }
 
-// `drbdlite events`: every state change until drbdlited closes the stream.
+// `drbdlite events`: a first `subscribed` line once drbdlited has taken the subscription
+// (what follows a command run after it is in the stream), then every state change until
+// drbdlited closes the stream.
 int follow_events(hamail::ControlClient& client, bool as_json) {
+  std::cout << (as_json ? R"({"event":"subscribed"})" : "subscribed") << std::endl;
   hamail::Status st = client.stream([&](const json& ev) {
     if (as_json) {
       std::cout << ev.dump() << std::endl;

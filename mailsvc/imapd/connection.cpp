@@ -112,7 +112,7 @@ void Connection::handle(imap::Output out) {
   }
   if (out.close && !closing_ && !done_) {
     closing_ = true;
-    idle_timer_.stop();
+    idle_stop();
     (void)stream_.shutdown();  // the grace timer bounds the wait for the peer either way
     autologout_.start(kCloseGraceMs, [this] { finish("logout"); });
   }
@@ -190,14 +190,40 @@ void Connection::mailbox_work(imap::MailboxWork work) {
   work_ = std::move(*w);
 }
 
-// IDLE: the worker is polled now and every kIdlePollMs until IdleEnd; its updates go
-// out as they come. A poll that finds the mailbox gone answers "* BYE": sent, then close.
+// IDLE: the worker is polled now, whenever the selected folder changes and on a timer,
+// until IdleEnd; its updates go out as they come. A poll that finds the mailbox gone
+// answers "* BYE": sent, then close.
 void Connection::idle_start(imap::SessionFlags flags) {
   if (!worker_) return finish("no_worker", "IDLE before login");
   idling_ = true;
   idle_flags_ = flags;
+  std::uint64_t every = kIdlePollMs;
+  if (std::string folder = worker_->selected_path(); !folder.empty()) {
+    auto watch = MailboxWatch::start(loop_, folder, [this] { idle_changed(); });
+    if (watch) {
+      idle_watch_ = std::move(*watch);
+      every = kIdleSafetyPollMs;
+    } else {
+      log_.warning("idle_watch_failed").kv("session", id_).kv("error", watch.error()).kv("poll_ms", kIdlePollMs);
+    }
+  }
   idle_poll();
-  idle_timer_.start(kIdlePollMs, [this] { idle_poll(); }, kIdlePollMs);
+  idle_timer_.start(every, [this] { idle_poll(); }, every);
+}
+
+void Connection::idle_changed() {
+  if (!idling_ || idle_end_waiting_) return;
+  if (poll_running_) {
+    poll_again_ = true;  // one more poll after this one: changes coalesce
+    return;
+  }
+  idle_poll();
+}
+
+void Connection::idle_stop() {
+  idle_timer_.stop();
+  idle_watch_.reset();
+  poll_again_ = false;
 }
 
 void Connection::idle_poll() {
@@ -210,7 +236,7 @@ void Connection::idle_poll() {
         if (is_bye(updates)) {
           log_.info("mailbox_gone").kv("session", id_).kv("user", user_);
           idling_ = false;
-          idle_timer_.stop();
+          idle_stop();
           send(std::move(updates));
           return handle(imap::Output{{}, std::nullopt, true});
         }
@@ -221,13 +247,17 @@ void Connection::idle_poll() {
           return after_action();
         }
         if (!updates.empty()) handle(session_.idle_poll_result(std::move(updates)));
+        if (poll_again_ && idling_ && !done_) {
+          poll_again_ = false;
+          idle_poll();
+        }
       });
   if (!w) return finish("blocking_work_failed", w.error());
   work_ = std::move(*w);
 }
 
 void Connection::idle_end() {
-  idle_timer_.stop();
+  idle_stop();
   if (poll_running_) {  // its updates come before the tagged reply
     idle_end_waiting_ = true;
     return set_reading(false);
@@ -252,7 +282,7 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   done_ = true;
   autologout_.stop();
   auth_delay_.stop();
-  idle_timer_.stop();
+  idle_stop();
   // After LOGOUT (or a BYE) the session closed: how the peer then hangs up (often without
   // a TLS close_notify) is not an error.
   std::string err = closing_ ? std::string() : error;

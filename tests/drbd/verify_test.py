@@ -23,6 +23,7 @@ class EventStream:
                                   env=node.cluster.env)
         self.events = []
         self.buf = b""
+        self.wait("subscribed", 30)  # a verify started before this would be missed
 
     def wait(self, name, timeout):
         end = time.monotonic() + timeout

@@ -303,11 +303,26 @@ def case_idle_delivery(env):
     line = m.readline()
     assert line == b"* 2 EXISTS\r\n", line
     assert time.monotonic() - t0 < 2.0, "IDLE told the delivery within 2 s"
+    # The folder is watched (inotify): no poll storm while nothing changes (its own polls
+    # touch nothing it watches), a second delivery told as the first.
+    cpu0 = process_cpu_seconds(env.proc.pid)
+    time.sleep(1.0)
+    assert process_cpu_seconds(env.proc.pid) - cpu0 < 0.3, "imapd idles while nothing changes"
+    env.deliver(MESSAGES[2])
+    line = m.readline()
+    assert line == b"* 3 EXISTS\r\n", line
     m.sock.settimeout(TIMEOUT)
     end_idle(m, tag)
     data = ok(m.fetch("2", "(BODY.PEEK[])"))
     assert data[0][1] == MESSAGES[1].encode()
     m.logout()
+    assert "idle_watch_failed" not in env.log_text()
+
+
+def process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def case_two_sessions(env):

@@ -23,6 +23,7 @@
 #include "hamail/mailsvc/imapd/authenticator.h"
 #include "hamail/mailsvc/imapd/deflate_stream.h"
 #include "hamail/mailsvc/imapd/imapd_config.h"
+#include "hamail/mailsvc/imapd/mailbox_watch.h"
 #include "hamail/mailsvc/imapworker/mailbox_worker.h"
 
 namespace hamail::mailsvc::imapd {
@@ -31,7 +32,10 @@ class Connection : public daemon::Connection {
  public:
   // What a client beyond max_connections is told before the server closes it.
   static constexpr const char* kBusyReply = "* BYE [UNAVAILABLE] Too many connections, try again later\r\n";
-  static constexpr std::uint64_t kIdlePollMs = 1000;  // IDLE: the worker is polled this often
+  // IDLE: the worker is polled at once when the selected folder changes (MailboxWatch) and
+  // every kIdleSafetyPollMs besides; every kIdlePollMs when the folder cannot be watched.
+  static constexpr std::uint64_t kIdlePollMs = 1000;
+  static constexpr std::uint64_t kIdleSafetyPollMs = 30000;
 
   // `limiter`: the daemon's failed-login limits, shared by all connections.
   Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::TlsContext& tls, daemon::AuthLimiter& limiter,
@@ -54,6 +58,8 @@ class Connection : public daemon::Connection {
   void mailbox_work(imap::MailboxWork work);
   void idle_start(imap::SessionFlags flags);
   void idle_poll();
+  void idle_changed();  // the watched folder changed
+  void idle_stop();     // the timer and the watch
   void idle_end();
   void after_action();  // reading back on (and pending inflated input fed) once the session takes input
   void set_reading(bool on);
@@ -76,6 +82,8 @@ class Connection : public daemon::Connection {
   uv::Timer autologout_;
   uv::Timer auth_delay_;  // holds a failed login's answer
   uv::Timer idle_timer_;  // IDLE's poll ticks
+  std::unique_ptr<MailboxWatch> idle_watch_;  // during IDLE, when the folder could be watched
+  bool poll_again_ = false;  // the folder changed while a poll ran
   imap::SessionFlags idle_flags_;
   bool idling_ = false;         // between IdleStart and IdleEnd
   bool poll_running_ = false;   // an IDLE poll is on the pool (work_)

@@ -28,6 +28,8 @@ class MailboxWorker {
   std::string poll(const imap::MailboxPoll& poll);
 
   bool selected() const { return state_.mailbox.has_value(); }
+  // The selected folder's directory ("" when none): what IDLE watches. Only between jobs.
+  std::string selected_path() const { return state_.mailbox ? state_.mailbox->path() : std::string(); }
 
  private:
   WorkerState state_;
