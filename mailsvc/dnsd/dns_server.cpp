@@ -79,6 +79,11 @@ void DnsServer::install(ZoneSet set, bool first) {
       log_.error("zone_failed").kv("zone", z.name).kv("error", z.error);
       continue;
     }
+    if (z.kept) {
+      log_.error("zone_failed").kv("zone", z.name).kv("error", z.error)
+          .kv("kept_serial", static_cast<unsigned long>(*z.serial));
+      continue;
+    }
     std::optional<std::uint32_t> old;
     if (!first && i < current_.zones.size()) old = current_.zones[i].serial;
     log_.info("zone_loaded").kv("zone", z.name).kv("serial", static_cast<unsigned long>(*z.serial));
@@ -98,8 +103,9 @@ void DnsServer::reload(const std::string& why) {
   }
   log_.info("reloading").kv("reason", why);
   auto zones = config_.zones;
+  std::shared_ptr<const dns::Authority> previous = current_.authority;  // read-only, shared with the loop
   auto work = uv::run_blocking<std::shared_ptr<ZoneSet>>(
-      loop_, [zones] { return std::make_shared<ZoneSet>(load_zone_set(zones)); },
+      loop_, [zones, previous] { return std::make_shared<ZoneSet>(load_zone_set(zones, previous.get())); },
       [this](std::shared_ptr<ZoneSet> set) {
         ++counters_.reloads;
         install(std::move(*set), false);
@@ -121,7 +127,8 @@ nlohmann::json DnsServer::status() const {
   for (const auto& z : current_.zones) {
     nlohmann::json j{{"name", z.name}, {"served", z.serial.has_value()}};
     if (z.serial) j["serial"] = *z.serial;
-    else j["error"] = z.error;
+    if (!z.error.empty()) j["error"] = z.error;
+    if (z.kept) j["kept_after_failed_reload"] = true;
     zones.push_back(j);
   }
   std::uint64_t udp_dropped = 0;
@@ -260,7 +267,14 @@ bool DnsServer::on_tcp_message(std::uint64_t id, const std::vector<std::uint8_t>
       ++counters_.axfr;
       log_.info("axfr").kv("peer", c.stream->peer()).kv("zone", a.transfer_zone->apex().to_text())
           .kv("serial", static_cast<unsigned long>(a.transfer_zone->serial()));
-      for (const auto& m : axfr_messages(a.response, *a.transfer_zone)) out.push_back(frame(m));
+      std::size_t total = 0;
+      for (const auto& m : axfr_messages(a.response, *a.transfer_zone)) {
+        out.push_back(frame(m));
+        total += out.back().size();
+      }
+      // The whole transfer is queued at once: this connection may hold the zone's size
+      // (bounded by the zone, already in memory) on top of the usual limit.
+      c.stream->set_write_limit(std::max(kTcpWriteLimit, c.stream->pending_write_bytes() + total + kTcpWriteLimit));
     }
   } else {
     out.push_back(frame(a.encode()));

@@ -4,7 +4,7 @@
 
 namespace hamail::mailsvc::dnsd {
 
-ZoneSet load_zone_set(const std::vector<ZoneConfig>& zones) {
+ZoneSet load_zone_set(const std::vector<ZoneConfig>& zones, const dns::Authority* previous) {
   std::vector<dnsloader::ZoneSource> sources;
   for (const auto& z : zones) {
     auto name = dns::Name::from_text(z.name);
@@ -23,6 +23,12 @@ ZoneSet load_zone_set(const std::vector<ZoneConfig>& zones) {
         for (const auto& e : loaded.errors)
           if (e.rfind("zone " + name->to_text() + ": ", 0) == 0) st.error = e;
       if (st.error.empty()) st.error = z.file + ": not loaded";
+      const dns::Zone* old = (name && previous) ? previous->find_zone(*name) : nullptr;
+      if (old != nullptr && old->apex().key() == name->key()) {
+        loaded.authority.put_zone(*old);
+        st.serial = old->serial();
+        st.kept = true;
+      }
     }
     set.zones.push_back(std::move(st));
   }

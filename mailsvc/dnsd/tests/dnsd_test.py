@@ -221,12 +221,18 @@ def case_tcp_pipelined(env):
 
 
 def case_axfr_allowed(env):
+    # A zone larger than a TCP connection's usual write queue (256 KiB): streamed whole.
+    with open(env.zone_path(), "a") as f:
+        for i in range(12000):
+            f.write(f"host{i} IN A 10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}\n")
     env.start()
     out = subprocess.run(["dig", f"@127.0.0.1", "-p", str(env.port), "example.org", "AXFR"], capture_output=True,
                          text=True, timeout=20).stdout
     lines = [l for l in out.splitlines() if l and not l.startswith(";")]
     assert "SOA" in lines[0] and "SOA" in lines[-1], out
     assert any("big.example.org." in l for l in lines) and any("included" in l or "Mixed.Case" in l for l in lines), out
+    size = re.search(r"XFR size: (\d+) records \(messages (\d+), bytes (\d+)\)", out)
+    assert size and int(size.group(1)) > 12000 and int(size.group(2)) > 10 and int(size.group(3)) > 300000, size and size.group(0)
     # dnspython's transfer reads every message and checks the closing SOA.
     import dns.zone
     z = dns.zone.from_xfr(dns.query.xfr("127.0.0.1", "example.org", port=env.port, timeout=TIMEOUT))
@@ -402,6 +408,16 @@ def case_broken_zone(env):
     shutil.copy(os.path.join(HERE, "zones", "2.0.192.in-addr.arpa.zone"), path)
     env.proc.send_signal(signal.SIGHUP)
     wait_for("the fixed zone", lambda: rcode(env.udp("50.2.0.192.in-addr.arpa", "PTR")) == "NOERROR")
+    # A broken edit of a served zone: the reload logs it and keeps serving the old copy.
+    with open(env.zone_path(), "a") as f:
+        f.write("broken IN A not-an-address\n")
+    env.proc.send_signal(signal.SIGHUP)
+    wait_for("the failed reload", lambda: "kept_serial=2026120501" in env.log_text())
+    assert "example.org.zone:" in env.log_text().split("kept_serial")[0].rsplit("\n", 1)[-1], env.log_text()
+    assert rcode(env.udp("mail.example.org", "A")) == "NOERROR"
+    assert rcode(env.udp("50.2.0.192.in-addr.arpa", "PTR")) == "NOERROR"
+    st = env.ctl("status")
+    assert '"kept_after_failed_reload": true' in st.stdout, st.stdout
     env.alive()
 
 

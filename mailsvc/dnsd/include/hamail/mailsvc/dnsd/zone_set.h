@@ -17,7 +17,8 @@ namespace hamail::mailsvc::dnsd {
 struct ZoneState {
   std::string name;
   std::optional<std::uint32_t> serial;  // nullopt: not served
-  std::string error;                    // "file:line: what" when it failed
+  std::string error;                    // "file:line: what" when the file failed to load
+  bool kept = false;                    // failed on reload: the previous generation's zone is served
 };
 
 struct ZoneSet {
@@ -25,7 +26,9 @@ struct ZoneSet {
   std::vector<ZoneState> zones;  // in config order
 };
 
-// Loads every configured zone (blocking: file reads); a failing zone is left out.
-ZoneSet load_zone_set(const std::vector<ZoneConfig>& zones);
+// Loads every configured zone (blocking: file reads). A zone whose file fails is served
+// from `previous` when it had it (a broken edit does not take a served zone down, as NSD
+// keeps its old copy), else left out.
+ZoneSet load_zone_set(const std::vector<ZoneConfig>& zones, const dns::Authority* previous = nullptr);
 
 }  // namespace hamail::mailsvc::dnsd
