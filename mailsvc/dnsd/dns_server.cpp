@@ -45,7 +45,8 @@ Status DnsServer::start() {
     // TCP on the same port (the UDP one when port 0 picked a free one).
     std::uint16_t port = (*udp)->local_port();
     auto tcp = uv::StreamServer::listen_tcp(loop_, l.address, port,
-                                            [this](Result<std::unique_ptr<uv::Stream>> s) { on_tcp_connection(std::move(s)); });
+                                            [this](Result<std::unique_ptr<uv::Stream>> s) { on_tcp_connection(std::move(s)); },
+                                            /*ipv6_only=*/true);  // as the UDP socket: [::] and 0.0.0.0 side by side
     if (!tcp) return Error{"listeners: tcp " + l.address + ":" + std::to_string(port) + ": " + tcp.error()};
     log_.info("listening").kv("address", l.address).kv("port", static_cast<unsigned>(port));
     ports_.push_back(port);
