@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 
+#include <cstring>
 #include <random>
 
 #include "hamail/mailsvc/dns/decode.h"
@@ -18,6 +19,22 @@ std::vector<std::uint8_t> notify_message(const dns::Name& zone, std::uint16_t id
   m.questions.push_back({zone, dns::rrtype::SOA, dns::kClassIN});
   return dns::encode_message(m);
 }
+
+namespace {
+
+bool same_endpoint(const sockaddr* a, const sockaddr* b) {
+  if (a->sa_family != b->sa_family) return false;
+  if (a->sa_family == AF_INET) {
+    const auto* x = reinterpret_cast<const sockaddr_in*>(a);
+    const auto* y = reinterpret_cast<const sockaddr_in*>(b);
+    return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+  }
+  const auto* x = reinterpret_cast<const sockaddr_in6*>(a);
+  const auto* y = reinterpret_cast<const sockaddr_in6*>(b);
+  return x->sin6_port == y->sin6_port && std::memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+}
+
+}  // namespace
 
 UdpSocket* NotifySender::socket_for(int family) {
   auto& sock = family == AF_INET6 ? v6_ : v4_;
@@ -55,14 +72,8 @@ void NotifySender::on_response(std::span<const std::uint8_t> packet, const socka
   if (it == pending_.end()) return;
   auto m = dns::decode_message(packet);
   // The answer must come from the target and name the zone (RFC 1996 4.7).
-  sockaddr_storage want = it->second.addr;
-  bool same_addr = from->sa_family == want.ss_family &&
-                   (from->sa_family == AF_INET
-                        ? reinterpret_cast<const sockaddr_in*>(from)->sin_port == reinterpret_cast<sockaddr_in*>(&want)->sin_port &&
-                              reinterpret_cast<const sockaddr_in*>(from)->sin_addr.s_addr ==
-                                  reinterpret_cast<sockaddr_in*>(&want)->sin_addr.s_addr
-                        : reinterpret_cast<const sockaddr_in6*>(from)->sin6_port == reinterpret_cast<sockaddr_in6*>(&want)->sin6_port);
-  if (!same_addr || !m || m->questions.size() != 1 || m->questions[0].name.key() != it->second.zone.key()) return;
+  if (!same_endpoint(from, reinterpret_cast<const sockaddr*>(&it->second.addr))) return;
+  if (!m || m->questions.size() != 1 || m->questions[0].name.key() != it->second.zone.key()) return;
   ++acknowledged_;
   log_.info("notify_acknowledged").kv("zone", it->second.zone.to_text()).kv("target", it->second.target.address)
       .kv("port", static_cast<unsigned>(it->second.target.port)).kv("rcode", static_cast<unsigned>(h->rcode));
