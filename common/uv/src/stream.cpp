@@ -311,14 +311,16 @@ void StreamServer::on_connection(uv_stream_t* server, int status) {
 }
 
 Result<std::unique_ptr<StreamServer>> StreamServer::listen_tcp(EventLoop& loop, const std::string& host,
-                                                               std::uint16_t port, OnConnection on_connection) {
+                                                               std::uint16_t port, OnConnection on_connection,
+                                                               bool ipv6_only) {
   Result<sockaddr_storage> addr = parse_address(host, port);
   if (!addr) return Error{"cannot listen: " + addr.error()};
   std::unique_ptr<StreamServer> server(new StreamServer(loop, true));
   ServerState* s = server_state(server->state_);
   s->address = format_address(reinterpret_cast<sockaddr*>(&*addr));
   s->on_connection = std::make_shared<OnConnection>(std::move(on_connection));
-  int rc = uv_tcp_bind(&s->h.tcp, reinterpret_cast<sockaddr*>(&*addr), 0);
+  unsigned flags = (ipv6_only && addr->ss_family == AF_INET6) ? UV_TCP_IPV6ONLY : 0;
+  int rc = uv_tcp_bind(&s->h.tcp, reinterpret_cast<sockaddr*>(&*addr), flags);
   if (rc == 0) rc = uv_listen(s->stream(), kListenBacklog, &StreamServer::on_connection);
   if (rc != 0) return Error{"cannot listen on " + s->address + ": " + error_text(rc)};
   sockaddr_storage bound{};

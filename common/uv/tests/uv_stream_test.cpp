@@ -235,6 +235,18 @@ TEST_F(UvStreamTest, ListeningOnAPortInUseNamesIt) {
   EXPECT_EQ(second.error(), "cannot listen on " + server_->address() + ": address already in use");
 }
 
+// dnsd listens on 0.0.0.0 and [::] with one port: the IPv6 one must not claim IPv4 too.
+// (Wildcard addresses: bound for a moment, nothing connects.)
+TEST_F(UvStreamTest, Ipv6OnlyListenerSharesThePortWithAnIpv4One) {
+  auto v4 = StreamServer::listen_tcp(*loop_, "0.0.0.0", 0, echo());
+  ASSERT_TRUE(v4) << v4.error();
+  auto dual = StreamServer::listen_tcp(*loop_, "::", (*v4)->local_port(), echo());
+  if (dual) GTEST_SKIP() << "IPv6 sockets are IPv6-only by default here (net.ipv6.bindv6only=1)";
+  auto v6 = StreamServer::listen_tcp(*loop_, "::", (*v4)->local_port(), echo(), /*ipv6_only=*/true);
+  ASSERT_TRUE(v6) << v6.error();
+  EXPECT_EQ((*v6)->local_port(), (*v4)->local_port());
+}
+
 TEST_F(UvStreamTest, CancelledConnectDoesNotCallBack) {
   auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, echo());
   ASSERT_TRUE(server) << server.error();

@@ -73,8 +73,10 @@ class StreamServer {
   using OnConnection = std::function<void(Result<std::unique_ptr<Stream>>)>;
 
   // Listens on a numeric IPv4/IPv6 address; port 0 picks a free port (see local_port()).
+  // `ipv6_only`: an IPv6 listener takes no IPv4-mapped connections, so one on [::] can
+  // share its port with one on 0.0.0.0 (dnsd's listeners).
   static Result<std::unique_ptr<StreamServer>> listen_tcp(EventLoop& loop, const std::string& host, std::uint16_t port,
-                                                          OnConnection on_connection);
+                                                          OnConnection on_connection, bool ipv6_only = false);
   // Listens on a unix socket path, with file mode `mode` (e.g. 0660). A stale socket
   // file is replaced; a socket a live process still accepts on, or a non-socket file,
   // is an error. The path is unlinked again when the server is destroyed.
