@@ -111,9 +111,9 @@ void Lookup::answer_any(const Zone& zone, const Name& owner, const Node& node) {
 
 void Lookup::referral(const Zone& zone, const Name& cut, const Node& node) {
   msg_.header.aa = chain_ > 0 && !class_any_;
-  referral_cut_ = &cut;  // only glue below the cut goes in additional (as NSD 4.6 answers)
+  // Additional: the addresses of every NS target in the zone's tree, glue below the cut and
+  // authoritative names of the parent zone alike (NSD 4.6 answers both).
   (void)add(Section::Authority, zone, cut, *node.find(rrtype::NS));
-  referral_cut_ = nullptr;
 }
 
 void Lookup::dname(const Zone& zone, const Name& name, const Name& owner, const Node& node) {
@@ -173,7 +173,6 @@ void Lookup::add_additional(const Zone& zone, const RRset& set) {
   for (const auto& rr : set.rrs) {
     auto target = rdata_target(set.type, rr.rdata);
     if (!target || target->is_root() || !target->is_subdomain_of(zone.apex())) continue;
-    if (referral_cut_ && !target->is_subdomain_of(*referral_cut_)) continue;
     if (!glue_ok && below_cut(zone, *target)) continue;
     const Node* node = glue_ok ? zone.find(*target) : nullptr;
     if (!node) node = find_with_wildcard(zone, *target);

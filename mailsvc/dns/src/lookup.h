@@ -47,7 +47,6 @@ class Lookup {
   bool minimal_;
   int chain_ = 0;
   std::set<std::string> added_;  // owner key + type
-  const Name* referral_cut_ = nullptr;  // while adding a referral's NS
   std::vector<Record> additional_a_, additional_aaaa_;
 };
 

@@ -1,0 +1,129 @@
+#include "hamail/mailsvc/dnsd/udp_socket.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+#include <vector>
+
+namespace hamail::mailsvc::dnsd {
+
+struct UdpSocket::State {
+  uv_udp_t handle{};
+  OnPacket on_packet;
+  std::size_t queued = 0;
+  std::uint64_t dropped = 0;
+  bool closing = false;
+  alignas(16) char buffer[65536];
+};
+
+namespace {
+
+struct SendRequest {
+  uv_udp_send_t req{};
+  UdpSocket::State* state = nullptr;
+  std::vector<std::uint8_t> data;
+};
+
+void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* s = static_cast<UdpSocket::State*>(h->data);
+  *buf = uv_buf_init(s->buffer, sizeof s->buffer);
+}
+
+void on_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr, unsigned) {
+  auto* s = static_cast<UdpSocket::State*>(h->data);
+  if (nread <= 0 || addr == nullptr || s->closing) return;
+  s->on_packet(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(buf->base),
+                                             static_cast<std::size_t>(nread)),
+               addr);
+}
+
+}  // namespace
+
+bool make_sockaddr(const std::string& address, std::uint16_t port, sockaddr_storage& out) {
+  std::memset(&out, 0, sizeof out);
+  if (uv_ip4_addr(address.c_str(), port, reinterpret_cast<sockaddr_in*>(&out)) == 0) return true;
+  std::memset(&out, 0, sizeof out);
+  return uv_ip6_addr(address.c_str(), port, reinterpret_cast<sockaddr_in6*>(&out)) == 0;
+}
+
+bool parse_peer(const std::string& peer, sockaddr_storage& out) {
+  std::string host, port;
+  if (!peer.empty() && peer[0] == '[') {
+    auto end = peer.find("]:");
+    if (end == std::string::npos) return false;
+    host = peer.substr(1, end - 1);
+    port = peer.substr(end + 2);
+  } else {
+    auto colon = peer.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = peer.substr(0, colon);
+    port = peer.substr(colon + 1);
+  }
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  return make_sockaddr(host, static_cast<std::uint16_t>(std::stoul(port)), out);
+}
+
+Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(uv::EventLoop& loop, const std::string& address, std::uint16_t port,
+                                                   OnPacket on_packet) {
+  sockaddr_storage addr{};
+  if (!make_sockaddr(address, port, addr)) return Error{"'" + address + "' is not a numeric IPv4 or IPv6 address"};
+  auto* state = new State;
+  state->on_packet = std::move(on_packet);
+  state->handle.data = state;
+  int rc = uv_udp_init(loop.raw(), &state->handle);
+  if (rc != 0) {
+    delete state;
+    return Error{"udp " + address + ":" + std::to_string(port) + ": " + uv::error_text(rc)};
+  }
+  std::unique_ptr<UdpSocket> sock(new UdpSocket);
+  sock->state_ = state;
+  unsigned flags = addr.ss_family == AF_INET6 ? UV_UDP_IPV6ONLY : 0;
+  rc = uv_udp_bind(&state->handle, reinterpret_cast<const sockaddr*>(&addr), flags);
+  if (rc == 0) rc = uv_udp_recv_start(&state->handle, on_alloc, on_recv);
+  if (rc != 0) return Error{"udp " + address + ":" + std::to_string(port) + ": " + uv::error_text(rc)};
+  sockaddr_storage bound{};
+  int len = sizeof bound;
+  if (uv_udp_getsockname(&state->handle, reinterpret_cast<sockaddr*>(&bound), &len) == 0)
+    sock->port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                                    : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  return sock;
+}
+
+UdpSocket::~UdpSocket() {
+  if (state_ == nullptr) return;
+  state_->closing = true;
+  uv_close(reinterpret_cast<uv_handle_t*>(&state_->handle),
+           [](uv_handle_t* h) { delete static_cast<State*>(h->data); });
+}
+
+bool UdpSocket::send(std::span<const std::uint8_t> data, const sockaddr* to) {
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(data.data())),
+                             static_cast<unsigned>(data.size()));
+  int rc = uv_udp_try_send(&state_->handle, &buf, 1, to);
+  if (rc >= 0) return true;
+  if (rc != UV_EAGAIN || state_->queued >= kMaxQueuedSends) {
+    ++state_->dropped;
+    return false;
+  }
+  auto* req = new SendRequest;
+  req->state = state_;
+  req->data.assign(data.begin(), data.end());
+  buf = uv_buf_init(reinterpret_cast<char*>(req->data.data()), static_cast<unsigned>(req->data.size()));
+  req->req.data = req;
+  rc = uv_udp_send(&req->req, &state_->handle, &buf, 1, to, [](uv_udp_send_t* r, int) {
+    auto* sr = static_cast<SendRequest*>(r->data);
+    --sr->state->queued;
+    delete sr;
+  });
+  if (rc != 0) {
+    delete req;
+    ++state_->dropped;
+    return false;
+  }
+  ++state_->queued;
+  return true;
+}
+
+std::uint64_t UdpSocket::dropped_sends() const { return state_->dropped; }
+
+}  // namespace hamail::mailsvc::dnsd
