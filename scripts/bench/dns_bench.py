@@ -9,7 +9,8 @@
         until 127.0.0.1:P answers a UDP SOA query for example.com (exit 1 if not, or PID died)
   compare --ports P1 P2 --queries FILE --out FILE [--count N]
         the first N queries to both servers: answers alike (header, section counts, size)?
-  cpu PID     CPU seconds (user + system) of PID and its children (NSD's server processes)
+  cpu PID     CPU seconds (user + system) of PID and its descendants (NSD's server processes)
+  tree PID    PID and its descendants, comma-separated (for perf record -p)
   table DIR   the summary table (per server: median of the runs, each run too, ratio to
         NSD with server-count 1) from DIR/run_*.json and DIR/meta.json -> DIR/results.json
 
@@ -242,11 +243,12 @@ def table(args):
         v = [x[k] for x in rs if x.get(k) is not None]
         return statistics.median(v) if v else None
 
+    order = [l for l in order if "@" not in l] + [l for l in order if "@" in l]  # throughput rows first
     rows = []
     for label in order:
         rs = by[label]["runs"]
         row = {"label": label, "server": by[label]["server"], "runs": len(rs)}
-        for k in ("qps", "avg_ms", "p50_ms", "p99_ms", "max_ms", "stddev_ms", "response_bytes", "server_cpu_s"):
+        for k in ("qps", "avg_ms", "p50_ms", "p99_ms", "max_ms", "stddev_ms", "response_bytes", "server_cpu_s", "run_s"):
             row[k] = med(rs, k)
         row["lost"] = sum(x.get("lost") or 0 for x in rs)
         row["sent"] = sum(x.get("sent") or 0 for x in rs)
@@ -270,10 +272,12 @@ def table(args):
     for k in ("nsd", "dnsd", "dnsperf", "load", "mix", "zones"):
         if meta.get(k):
             print(f"  {k}: {meta[k]}")
-    print(f"{'server':34} {'runs':>4} {'q/s (median)':>13} {'avg ms':>7} {'p50 ms':>7} {'p99 ms':>7} "
+    for r in rows:
+        print(f"  {r['label']}: {r['server']}")
+    print(f"{'label':18} {'runs':>4} {'q/s (median)':>13} {'avg ms':>7} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'max ms':>7} {'lost':>6} {'resp B':>6} {'x NSD-1':>8}")
     for r in rows:
-        print(f"{r['server'][:34]:34} {r['runs']:>4} {f(r['qps'], '{:,.0f}'):>13} {f(r['avg_ms'], '{:.3f}'):>7} "
+        print(f"{r['label'][:18]:18} {r['runs']:>4} {f(r['qps'], '{:,.0f}'):>13} {f(r['avg_ms'], '{:.3f}'):>7} "
               f"{f(r['p50_ms'], '{:.3f}'):>7} {f(r['p99_ms'], '{:.3f}'):>7} {f(r['max_ms'], '{:.1f}'):>7} "
               f"{r['lost']:>6} {f(r['response_bytes'], '{:.0f}'):>6} "
               f"{(f(r['ratio_to_nsd1'], '{:.2f}') + 'x') if r['ratio_to_nsd1'] else '-':>8}")
@@ -286,6 +290,7 @@ def table(args):
         each = ", ".join(f"{q:,.0f}" if q else "-" for q in r["qps_each"])
         print(f"  {r['label']}: q/s per run {each}; rcodes % {r['rcodes_percent']}; "
               f"server CPU s (median) {f(r['server_cpu_s'], '{:.1f}')}"
+              + (f" ({100 * r['server_cpu_s'] / r['run_s']:.0f} % of the run)" if r['server_cpu_s'] and r.get('run_s') else "")
               + (f"; ERRORS {r['errors']}" if r["errors"] else ""))
     out = {"meta": meta, "rows": rows, "compare": cmp, "runs": runs}
     with open(os.path.join(d, "results.json"), "w") as fh:
@@ -362,10 +367,9 @@ def compare(args):
     print(f"{same}/{len(lines)} answers alike (header, counts, size)" + "".join("\n  " + d for d in diffs[:5]))
 
 
-def cpu(args):
-    """NSD -d: the process started becomes xfrd, its child the main process, whose children
-    serve the queries; so every descendant counts."""
-    tick = os.sysconf("SC_CLK_TCK")
+def process_tree(root):
+    """{pid: utime + stime ticks} of root and every descendant (NSD -d: the process started
+    becomes xfrd, its child the main process, whose children serve the queries)."""
     stats = {}
     for p in os.listdir("/proc"):
         if p.isdigit():
@@ -374,15 +378,22 @@ def cpu(args):
             except OSError:
                 continue
             stats[int(p)] = (int(f[1]), int(f[11]) + int(f[12]))  # parent, utime + stime
-    tree, total, grew = {args.pid}, 0, True
+    tree, grew = {root}, True
     while grew:
         grew = False
         for p, (parent, _) in stats.items():
             if parent in tree and p not in tree:
                 tree.add(p)
                 grew = True
-    total = sum(stats[p][1] for p in tree if p in stats)
-    print(f"{total / tick:.2f}")
+    return {p: stats[p][1] for p in tree if p in stats}
+
+
+def cpu(args):
+    print(f"{sum(process_tree(args.pid).values()) / os.sysconf('SC_CLK_TCK'):.2f}")
+
+
+def tree(args):
+    print(",".join(str(p) for p in sorted(process_tree(args.pid))))
 
 
 def main():
@@ -417,6 +428,9 @@ def main():
     c = sub.add_parser("cpu")
     c.add_argument("pid", type=int)
     c.set_defaults(fn=cpu)
+    tr = sub.add_parser("tree")
+    tr.add_argument("pid", type=int)
+    tr.set_defaults(fn=tree)
     t = sub.add_parser("table")
     t.add_argument("dir")
     t.set_defaults(fn=table)
