@@ -144,6 +144,12 @@ nlohmann::json DnsServer::status() const {
             {"reloads", counters_.reloads}}}};
 }
 
+bool DnsServer::transfer_allowed(const dns::Answer& a, const sockaddr* peer) const {
+  const ZoneConfig* zc = a.transfer_zone ? zone_config(a.transfer_zone->apex()) : nullptr;
+  return zc != nullptr && std::any_of(zc->allow_transfer.begin(), zc->allow_transfer.end(),
+                                      [&](const AddressRange& r) { return r.contains(peer); });
+}
+
 const ZoneConfig* DnsServer::zone_config(const dns::Name& apex) const {
   for (const auto& z : config_.zones) {
     auto n = dns::Name::from_text(z.name);
@@ -157,10 +163,18 @@ void DnsServer::on_udp(UdpSocket& socket, std::span<const std::uint8_t> packet, 
   dns::TransportLimits limits{false, config_.udp_size};
   dns::Answer a = current_.authority->answer_packet(packet, limits);
   if (a.kind == dns::AnswerKind::Transfer) {
-    // Zone transfers are for TCP only: REFUSED over UDP.
+    // IXFR over UDP (the core answers AXFR over UDP NOTIMP): to an allowed address the
+    // current SOA (RFC 1995 4: "does not fit", so the client goes to TCP); others REFUSED.
     a.kind = dns::AnswerKind::Reply;
-    a.response.header.rcode = dns::rcode::Refused;
-    a.response.header.aa = false;
+    if (transfer_allowed(a, from)) {
+      const dns::RRset& soa = a.transfer_zone->soa();
+      a.response.header.aa = true;
+      a.response.answer.push_back(dns::Record{a.transfer_zone->find(a.transfer_zone->apex())->owner, dns::rrtype::SOA,
+                                              dns::kClassIN, soa.rrs[0].ttl, soa.rrs[0].rdata});
+    } else {
+      a.response.header.rcode = dns::rcode::Refused;
+      a.response.header.aa = false;
+    }
   }
   if (a.kind == dns::AnswerKind::Drop) {
     ++counters_.dropped;
@@ -235,12 +249,7 @@ bool DnsServer::on_tcp_message(std::uint64_t id, const std::vector<std::uint8_t>
     return true;
   }
   if (a.kind == dns::AnswerKind::Transfer) {
-    const ZoneConfig* zc = a.transfer_zone ? zone_config(a.transfer_zone->apex()) : nullptr;
-    bool allowed = zc != nullptr && a.response.questions.size() == 1 &&
-                   std::any_of(zc->allow_transfer.begin(), zc->allow_transfer.end(), [&](const AddressRange& r) {
-                     return r.contains(reinterpret_cast<const sockaddr*>(&c.peer));
-                   });
-    if (!allowed) {
+    if (!transfer_allowed(a, reinterpret_cast<const sockaddr*>(&c.peer))) {
       ++counters_.axfr_refused;
       log_.info("axfr_refused").kv("peer", c.stream->peer())
           .kv("zone", a.transfer_zone ? a.transfer_zone->apex().to_text() : std::string("?"));

@@ -13,7 +13,9 @@ struct UdpSocket::State {
   std::size_t queued = 0;
   std::uint64_t dropped = 0;
   bool closing = false;
-  alignas(16) char buffer[65536];
+  // kRecvBatch datagrams of up to 64 KiB: libuv reads them with one recvmmsg() and hands
+  // them to on_recv one by one (UV_UDP_MMSG_CHUNK), then once more with nread 0 (MMSG_FREE).
+  std::vector<char> buffer = std::vector<char>(UdpSocket::kRecvBatch * 65536);
 };
 
 namespace {
@@ -26,7 +28,7 @@ struct SendRequest {
 
 void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
   auto* s = static_cast<UdpSocket::State*>(h->data);
-  *buf = uv_buf_init(s->buffer, sizeof s->buffer);
+  *buf = uv_buf_init(s->buffer.data(), static_cast<unsigned>(s->buffer.size()));
 }
 
 void on_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr, unsigned) {
@@ -70,7 +72,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(uv::EventLoop& loop, const st
   auto* state = new State;
   state->on_packet = std::move(on_packet);
   state->handle.data = state;
-  int rc = uv_udp_init(loop.raw(), &state->handle);
+  int rc = uv_udp_init_ex(loop.raw(), &state->handle, AF_UNSPEC | UV_UDP_RECVMMSG);
   if (rc != 0) {
     delete state;
     return Error{"udp " + address + ":" + std::to_string(port) + ": " + uv::error_text(rc)};

@@ -126,6 +126,10 @@ Answer Authority::answer(const Message& query, const TransportLimits& limits) co
     return reply(std::move(r), max_size);
   }
   r.questions = query.questions;
+  if (q.type == rrtype::AXFR && !limits.tcp) {
+    r.header.rcode = rcode::NotImp;  // AXFR is TCP only (RFC 5936 4.2): NSD answers NOTIMP, question kept
+    return reply(std::move(r), max_size);
+  }
   if (q.type == rrtype::AXFR || q.type == rrtype::IXFR) {
     const Zone* zone = find_zone(q.name);
     if (zone && zone->apex() == q.name) {
@@ -134,7 +138,7 @@ Answer Authority::answer(const Message& query, const TransportLimits& limits) co
       a.transfer_zone = zone;
       return a;
     }
-    r.header.rcode = rcode::Refused;
+    r.header.rcode = rcode::NotAuth;  // not a zone apex we serve (NSD 4.6: NOTAUTH, below an apex or outside)
     return reply(std::move(r), max_size);
   }
   Lookup lookup([this](const Name& n) { return find_zone(n); }, r, q.type, q.klass == kClassANY, minimal_responses_);

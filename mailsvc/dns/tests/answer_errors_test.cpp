@@ -195,20 +195,43 @@ TEST_F(AnswerErrorsTest, Classes) {
 }
 
 TEST_F(AnswerErrorsTest, TransfersAreHandedToTheDaemon) {
+  TransportLimits tcp{true, 1232};
   for (std::uint16_t type : {rrtype::AXFR, rrtype::IXFR}) {
-    Answer a = ask(auth, "Example.org", type);
+    Answer a = ask(auth, "Example.org", type, tcp);
     ASSERT_EQ(a.kind, AnswerKind::Transfer);
     ASSERT_TRUE(a.transfer_zone);
     EXPECT_EQ(a.transfer_zone->apex(), N("example.org"));
   }
-  Answer below = ask(auth, "www.example.org", rrtype::AXFR);
-  EXPECT_EQ(below.kind, AnswerKind::Reply);
-  EXPECT_EQ(below.response.header.rcode, rcode::Refused);
+  // IXFR over UDP is the daemon's too (it may answer with the SOA, RFC 1995 4).
+  EXPECT_EQ(ask(auth, "example.org", rrtype::IXFR).kind, AnswerKind::Transfer);
   auto records = auth.find_zone(N("other.test"))->axfr_records();
   ASSERT_EQ(records.size(), 5u);
   EXPECT_EQ(records.front().type, rrtype::SOA);
   EXPECT_EQ(records[1].type, rrtype::NS);
   EXPECT_EQ(records.back().type, rrtype::SOA);
+}
+
+// As NSD 4.6 answered (checked against it on loopback): AXFR over UDP is NOTIMP whatever
+// the name; a transfer of a name that is no zone apex we serve is NOTAUTH, question kept.
+TEST_F(AnswerErrorsTest, TransferOverUdpIsNotimpAndBelowAnApexNotauth) {
+  TransportLimits tcp{true, 1232};
+  for (const char* name : {"example.org", "www.example.org", "nope.example.net"}) {
+    Answer a = ask(auth, name, rrtype::AXFR);
+    EXPECT_EQ(a.kind, AnswerKind::Reply) << name;
+    EXPECT_EQ(a.response.header.rcode, rcode::NotImp) << name;
+    EXPECT_FALSE(a.response.header.aa) << name;
+    EXPECT_EQ(a.response.questions.size(), 1u) << name;
+  }
+  for (const char* name : {"www.example.org", "nope.example.net"}) {
+    for (std::uint16_t type : {rrtype::AXFR, rrtype::IXFR}) {
+      Answer a = ask(auth, name, type, type == rrtype::AXFR ? tcp : TransportLimits{});
+      EXPECT_EQ(a.kind, AnswerKind::Reply) << name;
+      EXPECT_EQ(a.response.header.rcode, rcode::NotAuth) << name << " " << type;
+      EXPECT_FALSE(a.response.header.aa) << name;
+      EXPECT_EQ(a.response.questions.size(), 1u) << name;
+      EXPECT_TRUE(a.response.answer.empty() && a.response.authority.empty()) << name;
+    }
+  }
 }
 
 TEST_F(AnswerErrorsTest, MinimalResponsesLeaveOutTheZoneNs) {

@@ -232,9 +232,13 @@ def case_axfr_allowed(env):
     z = dns.zone.from_xfr(dns.query.xfr("127.0.0.1", "example.org", port=env.port, timeout=TIMEOUT))
     assert z.get_rdataset("mail", "A") is not None
     assert "event=axfr " in env.log_text()
-    # Over UDP a transfer is refused.
+    # Over UDP: AXFR is NOTIMP (as NSD); IXFR gets the current SOA (RFC 1995 4), NOTAUTH below an apex.
     r = dns.query.udp(make("example.org", "AXFR"), "127.0.0.1", port=env.port, timeout=TIMEOUT)
-    assert rcode(r) == "REFUSED", r
+    assert rcode(r) == "NOTIMP", r
+    r = dns.query.udp(make("example.org", "IXFR"), "127.0.0.1", port=env.port, timeout=TIMEOUT)
+    assert rcode(r) == "NOERROR" and texts(r.answer) == [texts(env.udp("example.org", "SOA").answer)[0]], r
+    r = dns.query.tcp(make("www.example.org", "AXFR"), "127.0.0.1", port=env.port, timeout=TIMEOUT)
+    assert rcode(r) == "NOTAUTH", r
     env.alive()
 
 
@@ -245,6 +249,8 @@ def case_axfr_refused(env):
     out = subprocess.run(["dig", f"@127.0.0.1", "-p", str(env.port), "example.org", "AXFR"], capture_output=True,
                          text=True, timeout=20).stdout
     assert "Transfer failed" in out, out
+    r = dns.query.udp(make("example.org", "IXFR"), "127.0.0.1", port=env.port, timeout=TIMEOUT)
+    assert rcode(r) == "REFUSED" and not r.answer, r
     # The reverse zone has no allow_transfer at all.
     r = dns.query.tcp(make("2.0.192.in-addr.arpa", "AXFR"), "127.0.0.1", port=env.port, timeout=TIMEOUT)
     assert rcode(r) == "REFUSED", r

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""ocf:hamail:mailsvc against the real smtpd, pop3d and imapd on loopback (ctest ocf_mailsvc_agent).
+"""ocf:hamail:mailsvc against the real smtpd, pop3d, imapd and dnsd on loopback (ctest ocf_mailsvc_agent).
 
 For each daemon: Debian's ocf-tester passes; then by hand: monitor 7, start 0, monitor 0, the
 port accepts, the daemon runs as `mail` (smtpd: a mail sent with smtplib lands in the Maildir;
-pop3d: that mail is seen over POP3 after STLS + login; imapd: the same over IMAP), start again = same PID, stop 0, monitor 7, the process is gone,
+pop3d: that mail is seen over POP3 after STLS + login; imapd: the same over IMAP; dnsd: dig
+over UDP and TCP), start again = same PID, stop 0, monitor 7, the process is gone,
 stop again 0; a stale pidfile naming the test's own `sleep` gives monitor 7, stop 0, start 0
 and the sleep survives all of it; validate-all on a config with an unknown key gives 6 and a
 reason naming file:line. Then: a busy port (start 1 with the daemon's startup error, nothing
@@ -33,6 +34,8 @@ from mail_test_util import can_connect, expect_runs_as, free_port, wait_until  #
 SMTPD = os.environ["SMTPD_BIN"]
 POP3D = os.environ["POP3D_BIN"]
 IMAPD = os.environ["IMAPD_BIN"]
+DNSD = os.environ["DNSD_BIN"]
+DNSD_ZONES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mailsvc", "dnsd", "tests", "zones")
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 AGENT = os.environ["MAILSVC_AGENT"]
 USER, PASSWORD = "alice@example.org", "correct horse battery"
@@ -138,7 +141,8 @@ def check_service(t, agent, port, use_service):
     assert os.getsid(pid) == pid, "the daemon runs in its own session"
     with open(f"/proc/{pid}/status") as f:
         sigign = int([l for l in f if l.startswith("SigIgn:")][0].split()[1], 16)
-    assert sigign & (1 << (signal.SIGHUP - 1)), "SIGHUP is ignored"
+    if service != "dnsd":  # dnsd handles SIGHUP itself: it reloads its zones
+        assert sigign & (1 << (signal.SIGHUP - 1)), "SIGHUP is ignored"
     fds = {fd: os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
     assert marker not in fds.values(), f"the caller's fd leaked into the daemon: {fds}"
     assert os.readlink(f"/proc/{pid}/fd/0") == "/dev/null"
@@ -150,7 +154,8 @@ def check_service(t, agent, port, use_service):
     again = agent.expect("start", 0, "when already running")
     assert agent.pid() == pid and "already running" in again.stderr, again.stderr
     print(f"ok: {service}: monitor 7, start 0 ({r.elapsed * 1000:.0f} ms), monitor 0, port accepts, "
-          f"own session, SIGHUP ignored, stdio on /dev/null + log, start again = same PID")
+          f"own session, {'SIGHUP handled (reload)' if service == 'dnsd' else 'SIGHUP ignored'}, "
+          "stdio on /dev/null + log, start again = same PID")
 
     r = agent.expect("stop", 0)
     assert gone(pid), f"{service} PID {pid} is gone after stop"
@@ -306,6 +311,23 @@ class Test:
 
         check_service(self, self.agent("pop3d", "pop3d", pop3d_conf, POP3D), pop_port, read_mail)
         check_service(self, self.agent("imapd", "imapd", imapd_conf, IMAPD), imap_port, read_mail_imap)
+
+        dns_port = free_port()
+        zones = os.path.join(self.tmp, "zones")
+        shutil.copytree(DNSD_ZONES, zones)
+        dnsd_conf = os.path.join(self.tmp, "dnsd.yaml")
+        with open(dnsd_conf, "w") as f:
+            f.write(f"user: mail\nlisteners:\n  - {{address: 127.0.0.1, port: {dns_port}}}\n"
+                    f"zones:\n  - {{name: example.org, file: {zones}/example.org.zone}}\n")
+
+        def ask_dns():
+            for transport in ("+notcp", "+tcp"):
+                out = subprocess.run(["dig", "+short", transport, "@127.0.0.1", "-p", str(dns_port), "mail.example.org", "A"],
+                                     capture_output=True, text=True, timeout=DEADLINE).stdout
+                assert out.strip() == "192.0.2.50", (transport, out)
+            print("ok: dnsd: mail.example.org A over UDP and TCP through the agent's dnsd")
+
+        check_service(self, self.agent("dnsd", "dnsd", dnsd_conf, DNSD), dns_port, ask_dns)
         self.start_failures(root)
         self.fake_daemon()
 

@@ -51,7 +51,8 @@ class Authority {
   // QUERY/NOTIFY -> NOTIMP; rcode bits set -> FORMERR; NOTIFY -> REFUSED (we are a primary;
   // NXDOMAIN for a zone we do not serve); QDCOUNT != 1, records in the answer, authority
   // (but IXFR's) or additional section -> FORMERR; EDNS version != 0 -> BADVERS; class
-  // other than IN/ANY -> REFUSED; AXFR/IXFR at a zone apex -> Transfer; a name in no zone
+  // other than IN/ANY -> REFUSED; AXFR over UDP -> NOTIMP; AXFR/IXFR at a zone apex ->
+  // Transfer, elsewhere NOTAUTH; a name in no zone
   // -> REFUSED; else the lookup. Error replies carry no question, as NSD's (BADVERS does).
   Answer answer(const Message& query, const TransportLimits& limits) const;
   // Raw bytes: no header -> Drop; undecodable -> FORMERR (header fields copied); else answer().

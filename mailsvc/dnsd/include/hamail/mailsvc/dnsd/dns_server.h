@@ -65,6 +65,8 @@ class DnsServer {
   void sweep_idle();
   void install(ZoneSet set, bool first);
   const ZoneConfig* zone_config(const dns::Name& apex) const;
+  // Whether `peer` is in the allow_transfer list of the Transfer answer's zone.
+  bool transfer_allowed(const dns::Answer& a, const sockaddr* peer) const;
 
   uv::EventLoop& loop_;
   const Logger& log_;

@@ -1,4 +1,5 @@
-// A UDP socket on the loop (libuv uv_udp_t): datagrams in through a callback, answers out
+// A UDP socket on the loop (libuv uv_udp_t): datagrams in through a callback (read in
+// batches with recvmmsg where the kernel has it), answers out
 // with uv_udp_try_send, falling back to a queued send when the kernel buffer is full (a
 // bounded number queued; beyond, the answer is dropped and counted, as a full buffer would).
 #pragma once
@@ -20,6 +21,7 @@ class UdpSocket {
  public:
   using OnPacket = std::function<void(std::span<const std::uint8_t> packet, const sockaddr* from)>;
   static constexpr std::size_t kMaxQueuedSends = 256;
+  static constexpr std::size_t kRecvBatch = 8;  // datagrams per recvmmsg()
 
   // Binds `address`:`port` (port 0: any free port); `on_packet` gets every datagram.
   static Result<std::unique_ptr<UdpSocket>> bind(uv::EventLoop& loop, const std::string& address, std::uint16_t port,
