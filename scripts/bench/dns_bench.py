@@ -295,7 +295,7 @@ def table(args):
     out = {"meta": meta, "rows": rows, "compare": cmp, "runs": runs}
     with open(os.path.join(d, "results.json"), "w") as fh:
         json.dump(out, fh, indent=1)
-    print(f"\n(JSON: {os.path.join(d, 'results.json')})")
+
 
 
 # --- wait, cpu ---------------------------------------------------------------------------
