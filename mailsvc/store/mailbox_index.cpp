@@ -246,6 +246,25 @@ bool MailboxIndex::sync(const std::vector<PresentMessage>& present) {
   return changed;
 }
 
+bool MailboxIndex::set_flags(const std::vector<std::pair<std::uint32_t, std::string>>& flags) {
+  const std::uint64_t modseq = highest_modseq_ + 1;
+  bool changed = false;
+  for (const auto& [uid, letters] : flags) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), uid,
+                               [](const IndexEntry& e, std::uint32_t u) { return e.uid < u; });
+    if (it == entries_.end() || it->uid != uid) continue;
+    std::string canonical = canonical_letters(letters);
+    if (canonical == it->flags) continue;
+    it->flags = std::move(canonical);
+    it->modseq = modseq;
+    changed = true;
+  }
+  if (changed) highest_modseq_ = modseq;
+  return changed;
+}
+
+void MailboxIndex::raise_highest_modseq(std::uint64_t floor) { highest_modseq_ = std::max(highest_modseq_, floor); }
+
 std::optional<std::uint32_t> MailboxIndex::uid_of(const std::string& base) const {
   auto it = by_base_.find(base);
   if (it == by_base_.end()) return std::nullopt;
