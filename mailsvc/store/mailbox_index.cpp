@@ -177,12 +177,29 @@ Result<MailboxIndex> MailboxIndex::parse(std::string_view text, const std::strin
 std::string MailboxIndex::serialize() const {
   std::string out = std::string(kMagic) + " v2 " + std::to_string(uidvalidity_) + " " + std::to_string(next_uid_) +
                     " " + std::to_string(highest_modseq_) + " " + std::to_string(expunge_floor_) + "\n";
-  out.reserve(out.size() + entries_.size() * 64 + expunged_.size() * 16);
+  out.reserve(out.size() + entries_.size() * 80 + expunged_.size() * 24);
+  // Appended piece by piece (no temporary strings): STORE writes this whole per command.
+  char num[24];
+  auto put = [&](std::uint64_t v) {
+    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num));
+  };
   for (const auto& e : entries_) {
-    out += std::to_string(e.uid) + " " + std::to_string(e.modseq) + " " + (e.flags.empty() ? "-" : e.flags) + " " +
-           e.base + "\n";
+    put(e.uid);
+    out += ' ';
+    put(e.modseq);
+    out += ' ';
+    out += e.flags.empty() ? std::string_view("-") : std::string_view(e.flags);
+    out += ' ';
+    out += e.base;
+    out += '\n';
   }
-  for (const auto& x : expunged_) out += "x " + std::to_string(x.uid) + " " + std::to_string(x.modseq) + "\n";
+  for (const auto& x : expunged_) {
+    out += "x ";
+    put(x.uid);
+    out += ' ';
+    put(x.modseq);
+    out += '\n';
+  }
   return out;
 }
 

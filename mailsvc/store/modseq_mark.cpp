@@ -13,7 +13,9 @@ namespace {
 
 constexpr std::string_view kPrefix = "hamail-modseq v1 ";
 
-bool boot_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'; }
+bool boot_id_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+}
 
 }  // namespace
 

@@ -43,15 +43,15 @@ TEST_F(WorkerTest, StoreOneAtATimeGivesRisingModseqsAndTheRightFiles) {
     EXPECT_GT(modseq_in(out), last) << out;
     last = modseq_in(out);
   }
-  EXPECT_EQ(run(w, "B FETCH 1:2 FLAGS"), "* 1 FETCH (FLAGS (\\Flagged))\r\n* 2 FETCH (FLAGS ())\r\nB OK FETCH completed\r\n");
+  EXPECT_EQ(run(w, "B FETCH 1:2 FLAGS"),
+            "* 1 FETCH (FLAGS (\\Flagged))\r\n* 2 FETCH (FLAGS ())\r\nB OK FETCH completed\r\n");
   auto cur = files(root_ + "/cur");
   ASSERT_EQ(cur.size(), 2u);
   EXPECT_TRUE(cur[0].string().ends_with(":2,F")) << cur[0];
   EXPECT_TRUE(cur[1].string().ends_with(":2,")) << cur[1];
   MailboxWorker other(root_);
-  EXPECT_EQ(run(other, "C1 SELECT INBOX (CONDSTORE)", cs).find("[HIGHESTMODSEQ " + std::to_string(last) + "]") !=
-                std::string::npos,
-            true);
+  std::string selected = run(other, "C1 SELECT INBOX (CONDSTORE)", cs);
+  EXPECT_NE(selected.find("[HIGHESTMODSEQ " + std::to_string(last) + "]"), std::string::npos) << selected;
 }
 
 TEST_F(WorkerTest, StoreFindsAMessageRenamedBehindItsBack) {
@@ -67,7 +67,8 @@ TEST_F(WorkerTest, StoreFindsAMessageRenamedBehindItsBack) {
   // refresh before STORE lists nothing, the rename by the known name fails (ENOENT).
   stdfs::rename(cur[0], cur[0].string() + "S");
   ASSERT_EQ(::utimensat(AT_FDCWD, (root_ + "/cur").c_str(), old, 0), 0);
-  EXPECT_EQ(run(w, "A2 STORE 1 +FLAGS (\\Answered)"), "* 1 FETCH (FLAGS (\\Seen \\Answered))\r\nA2 OK STORE completed\r\n");
+  EXPECT_EQ(run(w, "A2 STORE 1 +FLAGS (\\Answered)"),
+            "* 1 FETCH (FLAGS (\\Seen \\Answered))\r\nA2 OK STORE completed\r\n");
   cur = files(root_ + "/cur");
   ASSERT_EQ(cur.size(), 1u);
   EXPECT_TRUE(cur[0].string().ends_with(":2,RS")) << cur[0];

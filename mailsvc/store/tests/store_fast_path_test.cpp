@@ -245,7 +245,8 @@ TEST(ModseqHighWater, LostIndexWriteAfterARebootNeverGivesAnOldModseq) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(f.maildir.deliver("m"));
   Mailbox m = f.open();
   std::string old_index = f.text("hamail-uids");
-  for (std::uint32_t uid : {1u, 2u, 3u}) ASSERT_TRUE(m.store_flags({uid}, FlagOp::add, named({"\\Seen"}), std::nullopt));
+  for (std::uint32_t uid : {1u, 2u, 3u})
+    ASSERT_TRUE(m.store_flags({uid}, FlagOp::add, named({"\\Seen"}), std::nullopt));
   std::uint64_t seen = m.highest_modseq();  // a client may have seen this
   auto mark = parse_modseq_mark(f.text(kModseqMarkFile));
   ASSERT_TRUE(mark);
