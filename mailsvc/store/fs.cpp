@@ -31,6 +31,9 @@ int open_retry(const char* path, int flags, mode_t mode = 0) {
   return fd;
 }
 
+// tmp + (fsync when sync_data) + rename; the directory is never fsynced here.
+Status replace_file_impl(const std::string& path, const std::string& contents, mode_t mode, bool sync_data);
+
 }  // namespace
 
 Status fsync_directory(const std::string& dir) {
@@ -133,6 +136,16 @@ Status replace_file_atomically(const std::string& path, const std::string& conte
 }
 
 Status replace_file(const std::string& path, const std::string& contents, mode_t mode) {
+  return replace_file_impl(path, contents, mode, true);
+}
+
+Status replace_file_unsynced(const std::string& path, const std::string& contents, mode_t mode) {
+  return replace_file_impl(path, contents, mode, false);
+}
+
+namespace {
+
+Status replace_file_impl(const std::string& path, const std::string& contents, mode_t mode, bool sync_data) {
   std::random_device rd;
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
   int fd = open_retry(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
@@ -156,7 +169,7 @@ Status replace_file(const std::string& path, const std::string& contents, mode_t
       return fail(sys_error("chmod", tmp, errno));
   }
   if (Status s = write_all(fd, contents, tmp); !s) return fail(Error{s.message()});
-  if (::fsync(fd) != 0) return fail(sys_error("fsync", tmp, errno));
+  if (sync_data && ::fsync(fd) != 0) return fail(sys_error("fsync", tmp, errno));
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
@@ -169,5 +182,7 @@ Status replace_file(const std::string& path, const std::string& contents, mode_t
   }
   return Status::ok();
 }
+
+}  // namespace
 
 }  // namespace hamail::mailsvc::store

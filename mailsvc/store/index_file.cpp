@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/store/modseq_mark.h"
 
 namespace hamail::mailsvc::store {
 
@@ -38,7 +39,13 @@ Result<LoadedIndex> load_index_file(const std::string& maildir, std::uint32_t no
     return Error{text.error()};
   }
   auto parsed = MailboxIndex::parse(*text, file);
-  if (parsed) return LoadedIndex{std::move(*parsed), false, {}};
+  if (parsed) {
+    auto mark = load_modseq_mark(maildir);
+    if (!mark) return Error{mark.error()};
+    if (!*mark || (*mark)->boot_id == current_boot_id()) return LoadedIndex{std::move(*parsed), false, {}};
+    parsed->raise_highest_modseq((*mark)->highest);  // written in another boot: maybe lost writes
+    return LoadedIndex{std::move(*parsed), true, {}};
+  }
   std::string_view first = std::string_view(*text).substr(0, text->find('\n'));
   if (first.starts_with("hamail-uids v") && !first.starts_with("hamail-uids v1 ") &&
       !first.starts_with("hamail-uids v2 ")) {
@@ -54,8 +61,17 @@ Result<LoadedIndex> load_index_file(const std::string& maildir, std::uint32_t no
                      parsed.error() + " (kept as " + aside + "; new UIDVALIDITY " + std::to_string(uidvalidity) + ")"};
 }
 
-Status save_index_file(const std::string& maildir, const MailboxIndex& index) {
-  return replace_file_atomically(maildir + "/" + kIndexFile, index.serialize(), 0600);
+Status save_index_file(const std::string& maildir, const MailboxIndex& index, IndexDurability durability) {
+  auto mark = load_modseq_mark(maildir);
+  if (!mark) return Error{mark.error()};
+  if (!*mark || (*mark)->boot_id != current_boot_id() || (*mark)->highest < index.highest_modseq()) {
+    ModseqMark next{index.highest_modseq() + kModseqMarkMargin, current_boot_id()};
+    if (*mark && (*mark)->highest > next.highest) next.highest = (*mark)->highest;  // never lowered
+    if (Status s = save_modseq_mark(maildir, next); !s) return s;
+  }
+  std::string path = maildir + "/" + kIndexFile;
+  if (durability == IndexDurability::durable) return replace_file_atomically(path, index.serialize(), 0600);
+  return replace_file_unsynced(path, index.serialize(), 0600);
 }
 
 Result<KeywordList> load_keywords_file(const std::string& maildir) {

@@ -7,17 +7,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <tuple>
 #include <unordered_map>
 
 #include "hamail/mailsvc/store/fs.h"
 #include "hamail/mailsvc/store/index_file.h"
 #include "hamail/mailsvc/store/maildir_name.h"
+#include "hamail/mailsvc/store/mtime_trust.h"
 
 namespace hamail::mailsvc::store {
 
 namespace {
-
-constexpr std::int64_t kSettledNs = 2'000'000'000;  // mtimes older than this are trusted
 
 std::int64_t ns_of(const struct timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
 
@@ -52,7 +52,14 @@ Result<Mailbox::Stamp> Mailbox::take_stamp() const {
     s.index_size = static_cast<std::uint64_t>(st.st_size);
   }
   std::string keywords = path_ + "/" + kKeywordsFile;
-  if (::stat(keywords.c_str(), &st) == 0) s.keywords_ns = ns_of(st.st_mtim);
+  if (::stat(keywords.c_str(), &st) == 0) {
+    s.keywords_ns = ns_of(st.st_mtim);
+    s.keywords_ino = st.st_ino;
+  }
+  // Last: a delivery renames out of tmp/ into new/ in one step, so one that the stats
+  // above missed moves tmp/'s mtime after this stat, or showed in it already.
+  if (::stat((path_ + "/tmp").c_str(), &st) != 0) return sys_error("stat", path_ + "/tmp", errno);
+  s.tmp_ns = ns_of(st.st_mtim);
   return s;
 }
 
@@ -111,9 +118,15 @@ Status Mailbox::sync_and_save(bool must_save) {
     MaildirName n = split_name(l.name);
     present.push_back({std::move(n.base), l.in_new ? std::string() : std::move(n.flags)});
   }
+  const auto uids_before = std::tuple(index_.uidvalidity(), index_.next_uid(), index_.entries().size(),
+                                     index_.expunge_log().size(), index_.expunge_log_floor());
   if (index_.sync(present) || must_save) {
+    // New UIDs, expunges, a new UIDVALIDITY: durable. Flags and modseqs only: not.
+    bool uids_changed = uids_before != std::tuple(index_.uidvalidity(), index_.next_uid(), index_.entries().size(),
+                                                  index_.expunge_log().size(), index_.expunge_log_floor());
     index_id_.reset();  // unsaved changes: read the file again next time
-    if (Status s = save_index_file(path_, index_); !s) return s;
+    auto durability = must_save || uids_changed ? IndexDurability::durable : IndexDurability::flags_only;
+    if (Status s = save_index_file(path_, index_, durability); !s) return s;
     index_id_ = index_file_id();  // under the lock: no one else wrote it since
   }
   std::unordered_map<std::string_view, std::size_t> by_base;
@@ -136,16 +149,28 @@ Result<MailboxChanges> Mailbox::refresh() {
   if (!stamp) return Error{stamp.error()};
   if (!stamp_ || !(*stamp_ == *stamp)) {
     if (Status s = reload(); !s) return Error{s.message()};
-    std::int64_t settled = now_ns() - kSettledNs;
-    bool old = stamp->new_ns < settled && stamp->cur_ns < settled && stamp->index_ns < settled &&
-               stamp->keywords_ns < settled;
     // A change within the file system's timestamp granularity of the stat above would
-    // leave the mtimes as they are: only a stamp old enough is trusted next time.
-    if (old) stamp_ = *stamp;
+    // leave the mtimes as they are: only a stamp old enough (or our own) is trusted.
+    if (trusted(*stamp)) stamp_ = *stamp;
     else stamp_.reset();
   }
   if (view_current_) return MailboxChanges{};
   return diff_view();
+}
+
+bool Mailbox::trusted(const Stamp& s) const {
+  std::int64_t now = now_ns(), window = mtime_window_ns({s.new_ns, s.cur_ns, s.tmp_ns});
+  auto settled = [&](std::int64_t t) { return mtime_settled(t, now, window); };
+  // Our own STORE's values: every other writer of cur/, the index and the keywords holds
+  // the lock and replaces the index (a new inode), pop3d's unlocked unlink is followed by
+  // its locked index rewrite, and a delivery to new/ goes through tmp/, which must settle.
+  const Stamp* own = own_ ? &*own_ : nullptr;
+  bool index_ok = settled(s.index_ns) || (own && s.index_ino == own->index_ino && s.index_ns == own->index_ns &&
+                                          s.index_size == own->index_size);
+  bool keywords_ok = settled(s.keywords_ns) || (own && s.keywords_ino == own->keywords_ino &&
+                                                s.keywords_ns == own->keywords_ns);
+  return settled(s.tmp_ns) && (settled(s.new_ns) || (own && s.new_ns == own->new_ns)) &&
+         (settled(s.cur_ns) || (own && s.cur_ns == own->cur_ns)) && index_ok && keywords_ok;
 }
 
 MailboxChanges Mailbox::diff_view() {

@@ -177,12 +177,29 @@ Result<MailboxIndex> MailboxIndex::parse(std::string_view text, const std::strin
 std::string MailboxIndex::serialize() const {
   std::string out = std::string(kMagic) + " v2 " + std::to_string(uidvalidity_) + " " + std::to_string(next_uid_) +
                     " " + std::to_string(highest_modseq_) + " " + std::to_string(expunge_floor_) + "\n";
-  out.reserve(out.size() + entries_.size() * 64 + expunged_.size() * 16);
+  out.reserve(out.size() + entries_.size() * 80 + expunged_.size() * 24);
+  // Appended piece by piece (no temporary strings): STORE writes this whole per command.
+  char num[24];
+  auto put = [&](std::uint64_t v) {
+    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num));
+  };
   for (const auto& e : entries_) {
-    out += std::to_string(e.uid) + " " + std::to_string(e.modseq) + " " + (e.flags.empty() ? "-" : e.flags) + " " +
-           e.base + "\n";
+    put(e.uid);
+    out += ' ';
+    put(e.modseq);
+    out += ' ';
+    out += e.flags.empty() ? std::string_view("-") : std::string_view(e.flags);
+    out += ' ';
+    out += e.base;
+    out += '\n';
   }
-  for (const auto& x : expunged_) out += "x " + std::to_string(x.uid) + " " + std::to_string(x.modseq) + "\n";
+  for (const auto& x : expunged_) {
+    out += "x ";
+    put(x.uid);
+    out += ' ';
+    put(x.modseq);
+    out += '\n';
+  }
   return out;
 }
 
@@ -245,6 +262,25 @@ bool MailboxIndex::sync(const std::vector<PresentMessage>& present) {
   if (changed) highest_modseq_ = modseq;
   return changed;
 }
+
+bool MailboxIndex::set_flags(const std::vector<std::pair<std::uint32_t, std::string>>& flags) {
+  const std::uint64_t modseq = highest_modseq_ + 1;
+  bool changed = false;
+  for (const auto& [uid, letters] : flags) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), uid,
+                               [](const IndexEntry& e, std::uint32_t u) { return e.uid < u; });
+    if (it == entries_.end() || it->uid != uid) continue;
+    std::string canonical = canonical_letters(letters);
+    if (canonical == it->flags) continue;
+    it->flags = std::move(canonical);
+    it->modseq = modseq;
+    changed = true;
+  }
+  if (changed) highest_modseq_ = modseq;
+  return changed;
+}
+
+void MailboxIndex::raise_highest_modseq(std::uint64_t floor) { highest_modseq_ = std::max(highest_modseq_, floor); }
 
 std::optional<std::uint32_t> MailboxIndex::uid_of(const std::string& base) const {
   auto it = by_base_.find(base);

@@ -74,14 +74,60 @@ Result<StoreFlagsResult> Mailbox::store_flags(const std::vector<std::uint32_t>& 
                                               const MessageFlags& flags, std::optional<std::uint64_t> unchangedsince) {
   auto lock = IndexLock::acquire(path_);
   if (!lock) return Error{lock.error()};
-  if (Status s = reload_locked(); !s) return Error{s.message()};
+  // Fast: index_ is the file as we last read or wrote it (every other writer replaces it),
+  // so its UIDs, modseqs and our listing_'s names stand; no listing.
+  std::optional<FileId> id = index_file_id();
+  bool fast = id && index_id_ && *id == *index_id_;
+  std::optional<Stamp> before;
+  if (fast) {
+    auto keywords = load_keywords_file(path_);
+    if (!keywords) return Error{keywords.error()};
+    keywords_ = std::move(*keywords);
+    if (stamp_) {
+      auto b = take_stamp();
+      if (!b) return Error{b.error()};
+      if (*b == *stamp_) before = *b;  // nothing changed since the last trusted listing
+    }
+  } else if (Status s = reload_locked(); !s) {
+    return Error{s.message()};
+  }
   stamp_.reset();
   StoreFlagsResult out;
+  std::vector<std::uint32_t> missing;
+  if (Status s = apply_flags_locked(uids, op, flags, unchangedsince, out, fast ? &missing : nullptr); !s)
+    return Error{s.message()};
+  if (!missing.empty()) {  // renamed or removed by another writer: list, then once more
+    before.reset();
+    if (Status s = reload_locked(); !s) return Error{s.message()};
+    if (Status s = apply_flags_locked(missing, op, flags, unchangedsince, out, nullptr); !s) return Error{s.message()};
+  }
+  auto after = take_stamp();
+  if (!after) return Error{after.error()};
+  own_ = *after;
+  // Our renames and index are all that changed since a trusted stamp when tmp/ (every
+  // delivery passes through it) did not move: the stamp after them is trusted too.
+  if (before && after->tmp_ns == before->tmp_ns) stamp_ = *after;
+  for (auto& [uid, modseq] : out.modified) {
+    if (const IndexEntry* e = index_.find(uid)) modseq = e->modseq;  // a retry's modseq is the newest
+    auto v = std::lower_bound(view_.begin(), view_.end(), std::pair<std::uint32_t, std::uint64_t>{uid, 0});
+    if (v != view_.end() && v->first == uid) v->second = modseq;  // the session reports it itself
+  }
+  std::sort(out.modified.begin(), out.modified.end());
+  out.modified.erase(std::unique(out.modified.begin(), out.modified.end()), out.modified.end());
+  std::sort(out.failed.begin(), out.failed.end());
+  out.failed.erase(std::unique(out.failed.begin(), out.failed.end()), out.failed.end());
+  return out;
+}
+
+Status Mailbox::apply_flags_locked(const std::vector<std::uint32_t>& uids, FlagOp op, const MessageFlags& flags,
+                                   std::optional<std::uint64_t> unchangedsince, StoreFlagsResult& out,
+                                   std::vector<std::uint32_t>* missing) {
   KeywordList keywords = keywords_;
   struct Rename {
     std::uint32_t uid;
     std::size_t pos;
-    std::string to;  // new name in cur/
+    std::string to;       // new name in cur/
+    std::string letters;  // its flag letters
   };
   std::vector<Rename> plan;
   for (std::uint32_t uid : uids) {  // first every new name: a 27th keyword changes nothing
@@ -97,40 +143,34 @@ Result<StoreFlagsResult> Mailbox::store_flags(const std::vector<std::uint32_t>& 
     auto letters = apply_flags(l.in_new ? "" : n.flags, op, flags, keywords);
     if (!letters) return Error{letters.error()};
     if (l.in_new ? letters->empty() : *letters == n.flags) continue;
-    plan.push_back({uid, pos, join_name(n.base, *letters)});
+    plan.push_back({uid, pos, join_name(n.base, *letters), *letters});
   }
   if (keywords.serialize() != keywords_.serialize()) {  // letters are on disk only once named
-    if (Status s = save_keywords_file(path_, keywords); !s) return Error{s.message()};
+    if (Status s = save_keywords_file(path_, keywords); !s) return s;
     keywords_ = std::move(keywords);
   }
-  bool from_new = false;
+  // Flag renames are not fsynced (README.md, "Durability"): a power cut may undo them,
+  // the message itself stays (a rename is atomic) in new/ or cur/.
+  std::vector<std::pair<std::uint32_t, std::string>> renamed;
   for (const auto& r : plan) {
     Listed& l = listing_[r.pos];
     std::string from = path_of(l), to = path_ + "/cur/" + r.to;
     if (::rename(from.c_str(), to.c_str()) != 0) {
-      if (errno == ENOENT) continue;  // removed meanwhile (POP3 takes no index lock)
-      return sys_error("rename " + from + " to", to, errno);
+      if (errno != ENOENT) return sys_error("rename " + from + " to", to, errno);
+      if (missing) missing->push_back(r.uid);  // renamed by another writer: retried after a listing
+      continue;                                // else removed meanwhile (POP3 takes no index lock)
     }
-    from_new = from_new || l.in_new;
     l = {r.to, false};
+    renamed.emplace_back(r.uid, r.letters);
   }
-  if (!plan.empty()) {
-    if (Status s = fsync_directory(path_ + "/cur"); !s) return Error{s.message()};
-    if (from_new) {
-      if (Status s = fsync_directory(path_ + "/new"); !s) return Error{s.message()};
-    }
+  if (index_.set_flags(renamed)) {
+    index_id_.reset();  // unsaved changes: read the file again next time
+    if (Status s = save_index_file(path_, index_, IndexDurability::flags_only); !s) return s;
+    index_id_ = index_file_id();  // under the lock: no one else wrote it since
   }
-  if (Status s = sync_and_save(false); !s) return Error{s.message()};
-  for (const auto& r : plan) {
-    const IndexEntry* e = index_.find(r.uid);
-    if (!e) continue;
-    out.modified.emplace_back(r.uid, e->modseq);
-    auto v = std::lower_bound(view_.begin(), view_.end(), std::pair<std::uint32_t, std::uint64_t>{r.uid, 0});
-    if (v != view_.end() && v->first == r.uid) v->second = e->modseq;  // the session reports it itself
-  }
-  std::sort(out.modified.begin(), out.modified.end());
-  std::sort(out.failed.begin(), out.failed.end());
-  return out;
+  for (const auto& [uid, letters] : renamed)
+    if (const IndexEntry* e = index_.find(uid)) out.modified.emplace_back(uid, e->modseq);
+  return Status::ok();
 }
 
 Result<std::vector<std::uint32_t>> Mailbox::expunge(const std::vector<std::uint32_t>& uids) {

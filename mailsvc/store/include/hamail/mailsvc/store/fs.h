@@ -41,6 +41,11 @@ Status write_all(int fd, std::string_view data, const std::string& path);
 // several files can share that one fsync.
 Status replace_file(const std::string& path, const std::string& contents, mode_t mode);
 
+// Replaces path with contents atomically (tmp + rename, readers see the old or the new
+// contents) without any fsync: after a power cut the old contents may come back. Only
+// for data that may be lost (the index after a flag change, see README.md).
+Status replace_file_unsynced(const std::string& path, const std::string& contents, mode_t mode);
+
 // Replaces path with contents atomically and durably, with exactly the given mode.
 // The old file is never truncated in place: readers see the old or the new contents.
 // When path exists, its owner and group are kept where permitted; a new file gets the

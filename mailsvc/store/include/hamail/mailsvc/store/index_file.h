@@ -44,11 +44,20 @@ struct LoadedIndex {
 // (parse error): renamed to hamail-uids.corrupt, a fresh index with UIDVALIDITY =
 // max(now, the old file's UIDVALIDITY + 1), so no old UID is ever taken for another
 // message; `reset` says why. A header of a version this code does not know (a newer
-// node's) is an error, not a reset. Unreadable: an error.
+// node's) is an error, not a reset. Unreadable: an error. A `hamail-modseq` mark from
+// another boot (the index may have lost unsynced writes): HIGHESTMODSEQ raised to it
+// and must_save set.
 Result<LoadedIndex> load_index_file(const std::string& maildir, std::uint32_t now);
 
-// Atomic and durable (fs.h replace_file_atomically), mode 0600.
-Status save_index_file(const std::string& maildir, const MailboxIndex& index);
+// What a save must survive: `durable` (fsync of the file and the directory) for new
+// UIDs, UIDVALIDITY, expunges, a fresh or reset index; `flags_only` (tmp + rename, no
+// fsync) when only flags and modseqs changed: a power cut may bring the older file back.
+enum class IndexDurability { durable, flags_only };
+
+// Atomic (tmp + rename), mode 0600. First keeps `hamail-modseq` (modseq_mark.h) above
+// the index's HIGHESTMODSEQ and from this boot: a durable write when it is not.
+Status save_index_file(const std::string& maildir, const MailboxIndex& index,
+                       IndexDurability durability = IndexDurability::durable);
 
 // Absent: no keywords. A bad file is an error naming file:line (its letters would be
 // misread otherwise). Call with the IndexLock held.

@@ -52,10 +52,12 @@ class Mailbox {
   std::uint64_t highest_modseq() const { return index_.highest_modseq(); }
   const KeywordList& keywords() const { return keywords_; }
 
-  // Catches up with the directory and the index: when the mtimes of new/, cur/, the index
-  // and the keywords file are as last seen (and not within the last 2 s) it touches
-  // nothing else; else one listing of new/ and cur/ (names only, no stat per message),
-  // the index synced under the lock (new files get UIDs) and saved if changed.
+  // Catches up with the directory and the index: when the mtimes of new/, cur/, tmp/,
+  // the index and the keywords file are as last trusted it touches nothing else; else one
+  // listing of new/ and cur/ (names only, no stat per message), the index synced under the
+  // lock (new files get UIDs) and saved if changed. A listing is trusted when its mtimes
+  // are settled (mtime_trust.h) or, for new/, cur/, the index and keywords, are the ones
+  // this session's own last STORE left (README.md, "Stamp").
   Result<MailboxChanges> refresh();
 
   // The session's view: its messages in UID order, as refresh() last reported them.
@@ -74,6 +76,10 @@ class Mailbox {
 
   // STORE: uids that are gone are skipped. The view takes the new modseqs (the session
   // answers with its own FETCH), so the next refresh() does not report them again.
+  // Renames the files by the names this session knows (no listing) while the index file
+  // is the one it last read or wrote; a rename failing with ENOENT (another session or
+  // pop3d renamed or removed it): one listing, then those messages once more. The index
+  // is saved without fsync (IndexDurability::flags_only).
   Result<StoreFlagsResult> store_flags(const std::vector<std::uint32_t>& uids, FlagOp op,
                                        const MessageFlags& flags, std::optional<std::uint64_t> unchangedsince);
   // Removes the messages; returns the uids removed (gone from the view too).
@@ -92,8 +98,8 @@ class Mailbox {
 
  private:
   struct Stamp {
-    std::int64_t new_ns = 0, cur_ns = 0, index_ns = 0, keywords_ns = 0;
-    std::uint64_t index_ino = 0, index_size = 0;
+    std::int64_t new_ns = 0, cur_ns = 0, index_ns = 0, keywords_ns = 0, tmp_ns = 0;
+    std::uint64_t index_ino = 0, index_size = 0, keywords_ino = 0;
     bool operator==(const Stamp&) const = default;
   };
   struct FileId {  // which version of the index file index_ is
@@ -110,7 +116,14 @@ class Mailbox {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
   explicit Mailbox(Maildir dir) : path_(dir.path()), dir_(std::move(dir)) {}
-  Result<Stamp> take_stamp() const;
+  Result<Stamp> take_stamp() const;  // tmp/ last: see refresh()
+  // Whether a stamp taken before a listing shows every later change (README.md, "Stamp").
+  bool trusted(const Stamp& s) const;
+  // STORE's work on the current listing_: new names, renames, the index updated and saved
+  // (flags_only). A rename failing with ENOENT goes to *missing when given, else skipped.
+  Status apply_flags_locked(const std::vector<std::uint32_t>& uids, FlagOp op, const MessageFlags& flags,
+                            std::optional<std::uint64_t> unchangedsince, StoreFlagsResult& out,
+                            std::vector<std::uint32_t>* missing);
   // With the lock held: reloads index and keywords, lists new/ and cur/, syncs, saves.
   Status reload_locked();
   Status reload();  // takes the lock
@@ -133,6 +146,7 @@ class Mailbox {
   std::uint32_t view_uidvalidity_ = 0;
   bool view_current_ = false;    // index_ unchanged since the view was taken
   std::optional<Stamp> stamp_;   // set when a listing may be skipped
+  std::optional<Stamp> own_;     // taken under the lock right after this session's last STORE
   std::optional<FileId> index_id_;  // the index file index_ was read from or saved as
   std::optional<FileId> index_file_id() const;
 };

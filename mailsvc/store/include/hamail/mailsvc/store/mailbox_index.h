@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "hamail/base/result.h"
@@ -56,6 +57,14 @@ class MailboxIndex {
   // messages go to the expunge log with it. Returns whether anything changed. If UIDs
   // would run out: uidvalidity + 1, everything renumbered from 1, the log emptied.
   bool sync(const std::vector<PresentMessage>& present);
+
+  // STORE without a listing: the messages' flag letters as their renamed files now say
+  // (unknown uids skipped, letters canonicalised); those that change get one new modseq.
+  // Returns whether anything changed.
+  bool set_flags(const std::vector<std::pair<std::uint32_t, std::string>>& flags);
+  // After writes may have been lost (a crash, see modseq_mark.h): the next modseq is
+  // above `floor`, so no modseq a client may have seen is handed out again.
+  void raise_highest_modseq(std::uint64_t floor);
 
   std::optional<std::uint32_t> uid_of(const std::string& base) const;
   const IndexEntry* find(std::uint32_t uid) const;
