@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "hamail/mailsvc/store/fs.h"
+#include "hamail/mailsvc/store/index_text.h"
 #include "hamail/mailsvc/store/modseq_mark.h"
 
 namespace hamail::mailsvc::store {
@@ -69,9 +70,16 @@ Status save_index_file(const std::string& maildir, const MailboxIndex& index, In
     if (*mark && (*mark)->highest > next.highest) next.highest = (*mark)->highest;  // never lowered
     if (Status s = save_modseq_mark(maildir, next); !s) return s;
   }
+  // One text buffer per thread, reused: STORE rewrites the whole index per command
+  // (README.md, "STORE fast path"); a buffer grown past kKeptTextBytes is given back.
+  constexpr std::size_t kKeptTextBytes = 4u << 20;
+  thread_local std::string text;
+  serialize_index_into(index, text);
   std::string path = maildir + "/" + kIndexFile;
-  if (durability == IndexDurability::durable) return replace_file_atomically(path, index.serialize(), 0600);
-  return replace_file_unsynced(path, index.serialize(), 0600);
+  Status s = durability == IndexDurability::durable ? replace_file_atomically(path, text, 0600)
+                                                    : replace_file_unsynced(path, text, 0600);
+  if (text.capacity() > kKeptTextBytes) std::string().swap(text);
+  return s;
 }
 
 Result<KeywordList> load_keywords_file(const std::string& maildir) {

@@ -1,5 +1,7 @@
 #include "hamail/mailsvc/store/mailbox_index.h"
 
+#include "hamail/mailsvc/store/index_text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
@@ -175,31 +177,8 @@ Result<MailboxIndex> MailboxIndex::parse(std::string_view text, const std::strin
 }
 
 std::string MailboxIndex::serialize() const {
-  std::string out = std::string(kMagic) + " v2 " + std::to_string(uidvalidity_) + " " + std::to_string(next_uid_) +
-                    " " + std::to_string(highest_modseq_) + " " + std::to_string(expunge_floor_) + "\n";
-  out.reserve(out.size() + entries_.size() * 80 + expunged_.size() * 24);
-  // Appended piece by piece (no temporary strings): STORE writes this whole per command.
-  char num[24];
-  auto put = [&](std::uint64_t v) {
-    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, v).ptr - num));
-  };
-  for (const auto& e : entries_) {
-    put(e.uid);
-    out += ' ';
-    put(e.modseq);
-    out += ' ';
-    out += e.flags.empty() ? std::string_view("-") : std::string_view(e.flags);
-    out += ' ';
-    out += e.base;
-    out += '\n';
-  }
-  for (const auto& x : expunged_) {
-    out += "x ";
-    put(x.uid);
-    out += ' ';
-    put(x.modseq);
-    out += '\n';
-  }
+  std::string out;
+  serialize_index_into(*this, out);
   return out;
 }
 
