@@ -82,8 +82,13 @@ void Authority::put_zone(Zone zone) {
 bool Authority::remove_zone(const Name& apex) { return zones_.erase(apex.key()) > 0; }
 
 const Zone* Authority::find_zone(const Name& name) const {
-  for (std::size_t keep = name.label_count() + 1; keep-- > 0;) {
-    auto it = zones_.find(name.suffix(keep).key());
+  NameKey key(name);
+  return find_zone(key, key.label_count());
+}
+
+const Zone* Authority::find_zone(const NameKey& key, std::size_t keep) const {
+  for (++keep; keep-- > 0;) {
+    auto it = zones_.find(key.suffix(keep));
     if (it != zones_.end()) return &it->second;
   }
   return nullptr;
@@ -141,7 +146,8 @@ Answer Authority::answer(const Message& query, const TransportLimits& limits) co
     r.header.rcode = rcode::NotAuth;  // not a zone apex we serve (NSD 4.6: NOTAUTH, below an apex or outside)
     return reply(std::move(r), max_size);
   }
-  Lookup lookup([this](const Name& n) { return find_zone(n); }, r, q.type, q.klass == kClassANY, minimal_responses_);
+  Lookup lookup([this](const NameKey& k, std::size_t keep) { return find_zone(k, keep); }, r, q.type,
+                q.klass == kClassANY, minimal_responses_);
   lookup.run(q.name);
   return reply(std::move(r), max_size);
 }

@@ -1,12 +1,43 @@
-// encode_message: a growing buffer with a compression table (lower-cased name suffix ->
-// offset) that can be rolled back to a mark, so an RRset that does not fit is undone whole.
+// encode_message: a growing buffer with a compression table (offsets of the name suffixes
+// already written, compared by walking the packet, no strings) that can be rolled back to a
+// mark, so an RRset that does not fit is undone whole.
 #include "hamail/mailsvc/dns/encode.h"
 
-#include <string>
-#include <unordered_map>
+#include <array>
 
 namespace hamail::mailsvc::dns {
 namespace {
+
+unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; }
+
+// Offsets of suffixes written uncompressed, in the order written (so increasing). A few
+// inline; a message with more (large TCP answers) spills into a vector.
+class CompressionTable {
+ public:
+  std::size_t size() const { return count_; }
+  std::uint16_t operator[](std::size_t i) const { return i < kInline ? inline_[i] : spill_[i - kInline]; }
+  void push(std::uint16_t offset) {
+    if (count_ < kInline) {
+      inline_[count_] = offset;
+    } else {
+      spill_.push_back(offset);
+    }
+    ++count_;
+  }
+  // Drops the entries at or after `mark`.
+  void truncate_at(std::size_t mark) {
+    while (count_ > 0 && (*this)[count_ - 1] >= mark) {
+      if (count_ > kInline) spill_.pop_back();
+      --count_;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kInline = 128;
+  std::array<std::uint16_t, kInline> inline_{};
+  std::vector<std::uint16_t> spill_;
+  std::size_t count_ = 0;
+};
 
 class Writer {
  public:
@@ -28,15 +59,15 @@ class Writer {
   void name(const Name& n, bool compress) {
     const auto& labels = n.labels();
     for (std::size_t i = 0; i < labels.size(); ++i) {
-      std::string key = n.suffix(labels.size() - i).key();
       if (compress) {
-        auto it = table_.find(key);
-        if (it != table_.end()) {
-          u16(static_cast<std::uint16_t>(0xC000 | it->second));
-          return;
+        for (std::size_t e = 0; e < table_.size(); ++e) {
+          if (suffix_at(table_[e], labels, i)) {
+            u16(static_cast<std::uint16_t>(0xC000 | table_[e]));
+            return;
+          }
         }
       }
-      if (out.size() < 0x3FFF) table_.emplace(std::move(key), static_cast<std::uint16_t>(out.size()));
+      if (out.size() < 0x3FFF && (compress || !known(labels, i))) table_.push(static_cast<std::uint16_t>(out.size()));
       u8(static_cast<std::uint8_t>(labels[i].size()));
       out.insert(out.end(), labels[i].begin(), labels[i].end());
     }
@@ -44,13 +75,40 @@ class Writer {
   }
   void rollback(std::size_t mark) {
     out.resize(mark);
-    for (auto it = table_.begin(); it != table_.end();) {
-      it = it->second >= mark ? table_.erase(it) : std::next(it);
-    }
+    table_.truncate_at(mark);
   }
 
  private:
-  std::unordered_map<std::string, std::uint16_t> table_;
+  // Whether the name written at `at` (labels, pointers to earlier ones, the root) is
+  // labels[first..] (ASCII case-insensitive).
+  bool suffix_at(std::size_t at, const std::vector<std::string>& labels, std::size_t first) const {
+    std::size_t i = first;
+    while (true) {
+      std::uint8_t len = out[at];
+      if ((len & 0xC0) == 0xC0) {
+        at = static_cast<std::size_t>(((len & 0x3F) << 8) | out[at + 1]);
+        continue;
+      }
+      if (len == 0) return i == labels.size();
+      if (i == labels.size() || labels[i].size() != len) return false;
+      const auto& l = labels[i];
+      for (std::size_t k = 0; k < len; ++k) {
+        if (lower(out[at + 1 + k]) != lower(static_cast<unsigned char>(l[k]))) return false;
+      }
+      at += 1 + len;
+      ++i;
+    }
+  }
+  // Whether labels[first..] is in the table already (a name written without compression
+  // keeps the first offset of a suffix, as a map would).
+  bool known(const std::vector<std::string>& labels, std::size_t first) const {
+    for (std::size_t e = 0; e < table_.size(); ++e) {
+      if (suffix_at(table_[e], labels, first)) return true;
+    }
+    return false;
+  }
+
+  CompressionTable table_;
 };
 
 bool compressible_type(std::uint16_t t) {

@@ -12,23 +12,22 @@ Record make_record(const Name& owner, std::uint16_t type, const Rr& rr) {
   return Record{owner, type, kClassIN, rr.ttl, rr.rdata};
 }
 
+const Node* with_records(const Node* n) { return n && !n->rrsets.empty() ? n : nullptr; }
+
 }  // namespace
 
-const Node* find_with_wildcard(const Zone& zone, const Name& name) {
-  if (const Node* n = zone.find(name)) return n;
-  if (zone.exists(name)) return nullptr;  // an empty non-terminal: no wildcard applies
+const Node* find_with_wildcard(const Zone& zone, NameKey& name) {
+  if (const Node* n = zone.node_at(name.full())) return with_records(n);  // an empty non-terminal: no wildcard applies
   for (std::size_t keep = name.label_count(); keep-- > zone.apex().label_count();) {
-    Name encloser = name.suffix(keep);
-    if (!zone.exists(encloser)) continue;
-    auto wild = encloser.prepend({"*"});
-    return wild ? zone.find(*wild) : nullptr;
+    if (!zone.node_at(name.suffix(keep))) continue;
+    return with_records(zone.node_at(name.wildcard(keep)));
   }
   return nullptr;
 }
 
-bool below_cut(const Zone& zone, const Name& name) {
+bool below_cut(const Zone& zone, const NameKey& name) {
   for (std::size_t keep = zone.apex().label_count() + 1; keep <= name.label_count(); ++keep) {
-    const Node* n = zone.find(name.suffix(keep));
+    const Node* n = zone.node_at(name.suffix(keep));
     if (n && n->find(rrtype::NS)) return true;
   }
   return false;
@@ -40,10 +39,12 @@ void Lookup::run(const Name& name) {
 }
 
 void Lookup::resolve(const Name& name) {
-  const Zone* zone = zones_(name);
-  if (zone && qtype_ == rrtype::DS && name == zone->apex() && !name.is_root()) {
+  NameKey key(name);
+  const std::size_t labels = key.label_count();
+  const Zone* zone = zones_(key, labels);
+  if (zone && qtype_ == rrtype::DS && labels == zone->apex().label_count() && !name.is_root()) {
     // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
-    if (const Zone* parent = zones_(name.suffix(name.label_count() - 1))) zone = parent;
+    if (const Zone* parent = zones_(key, labels - 1)) zone = parent;
   }
   if (!zone) {
     if (chain_ == 0) msg_.header.rcode = rcode::Refused;
@@ -51,26 +52,21 @@ void Lookup::resolve(const Name& name) {
   }
   if (chain_ == 0) msg_.header.aa = !class_any_;
   const std::size_t apex_labels = zone->apex().label_count();
-  const std::size_t labels = name.label_count();
-  Name encloser = zone->apex();
-  bool exact = true;
+  std::size_t encloser = apex_labels;
+  const Node* node = nullptr;
   for (std::size_t keep = apex_labels; keep <= labels; ++keep) {
-    Name here = name.suffix(keep);
-    if (!zone->exists(here)) {
-      exact = false;
-      break;
-    }
-    encloser = here;
-    const Node* node = zone->find(here);
-    if (!node) continue;
+    node = zone->node_at(key.suffix(keep));
+    if (!node) break;
+    encloser = keep;
+    if (node->rrsets.empty()) continue;  // an empty non-terminal
     const bool ds_at_cut = keep == labels && qtype_ == rrtype::DS;  // the parent side answers
-    if (keep > apex_labels && !ds_at_cut && node->find(rrtype::NS)) return referral(*zone, here, *node);
-    if (keep < labels && node->find(rrtype::DNAME)) return dname(*zone, name, here, *node);
+    if (keep > apex_labels && !ds_at_cut && node->find(rrtype::NS)) return referral(*zone, name.suffix(keep), *node);
+    if (keep < labels && node->find(rrtype::DNAME)) return dname(*zone, name, name.suffix(keep), *node);
   }
-  if (exact) return answer_domain(*zone, name, zone->find(name));
-  auto wild = encloser.prepend({"*"});
-  const Node* wild_node = wild ? zone->find(*wild) : nullptr;
-  if (wild_node) return answer_domain(*zone, name, wild_node);
+  if (node) return answer_domain(*zone, name, with_records(node));  // the name itself exists
+  if (const Node* wild_node = with_records(zone->node_at(key.wildcard(encloser)))) {
+    return answer_domain(*zone, name, wild_node);
+  }
   nxdomain(*zone);
 }
 
@@ -173,9 +169,10 @@ void Lookup::add_additional(const Zone& zone, const RRset& set) {
   for (const auto& rr : set.rrs) {
     auto target = rdata_target(set.type, rr.rdata);
     if (!target || target->is_root() || !target->is_subdomain_of(zone.apex())) continue;
-    if (!glue_ok && below_cut(zone, *target)) continue;
-    const Node* node = glue_ok ? zone.find(*target) : nullptr;
-    if (!node) node = find_with_wildcard(zone, *target);
+    NameKey key(*target);
+    if (!glue_ok && below_cut(zone, key)) continue;
+    const Node* node = glue_ok ? with_records(zone.node_at(key.full())) : nullptr;
+    if (!node) node = find_with_wildcard(zone, key);
     if (!node) continue;
     for (std::uint16_t type : {rrtype::A, rrtype::AAAA}) {
       const RRset* addr = node->find(type);

@@ -8,13 +8,15 @@
 #include <string>
 
 #include "hamail/mailsvc/dns/message.h"
+#include "hamail/mailsvc/dns/name_key.h"
 #include "hamail/mailsvc/dns/zone.h"
 
 namespace hamail::mailsvc::dns {
 
 inline constexpr int kMaxChain = 16;  // CNAME/DNAME links followed in one answer
 
-using ZoneFinder = std::function<const Zone*(const Name&)>;
+// The zone of the name of a key's last `keep` labels (Authority::find_zone).
+using ZoneFinder = std::function<const Zone*(const NameKey&, std::size_t keep)>;
 
 class Lookup {
  public:
@@ -52,8 +54,8 @@ class Lookup {
 
 // The node answering for `name` in `zone` without crossing into delegations: the exact
 // node, or the wildcard of its closest encloser (RFC 4592); nullptr if neither.
-const Node* find_with_wildcard(const Zone& zone, const Name& name);
+const Node* find_with_wildcard(const Zone& zone, NameKey& name);
 // Whether `name` is at or below a zone cut of `zone` (glue, or data hidden by the cut).
-bool below_cut(const Zone& zone, const Name& name);
+bool below_cut(const Zone& zone, const NameKey& name);
 
 }  // namespace hamail::mailsvc::dns

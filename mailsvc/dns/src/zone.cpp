@@ -61,25 +61,32 @@ Status Zone::add(const Record& r) {
 Status Zone::finish() {
   const Node* apex = find(apex_);
   if (!apex || !apex->find(rrtype::SOA)) return Error{"no SOA at the zone apex " + apex_.to_text()};
+  std::vector<Name> empty_non_terminals;
   for (const auto& [key, node] : nodes_) {
     for (std::size_t keep = apex_.label_count() + 1; keep < node.owner.label_count(); ++keep) {
-      std::string k = node.owner.suffix(keep).key();
-      if (!nodes_.count(k)) empty_non_terminals_.insert(k);
+      Name parent = node.owner.suffix(keep);
+      if (!nodes_.count(parent.key())) empty_non_terminals.push_back(std::move(parent));
     }
+  }
+  for (auto& name : empty_non_terminals) {
+    auto [it, inserted] = nodes_.try_emplace(name.key());
+    if (inserted) it->second.owner = std::move(name);
   }
   finished_ = true;
   return {};
 }
 
-const Node* Zone::find(const Name& name) const {
-  auto it = nodes_.find(name.key());
+const Node* Zone::node_at(std::string_view key) const {
+  auto it = nodes_.find(key);
   return it == nodes_.end() ? nullptr : &it->second;
 }
 
-bool Zone::exists(const Name& name) const {
-  std::string k = name.key();
-  return nodes_.count(k) || empty_non_terminals_.count(k);
+const Node* Zone::find(const Name& name) const {
+  const Node* n = node_at(name.key());
+  return n && !n->rrsets.empty() ? n : nullptr;
 }
+
+bool Zone::exists(const Name& name) const { return node_at(name.key()) != nullptr; }
 
 const RRset& Zone::soa() const {
   const RRset* s = find(apex_)->find(rrtype::SOA);
@@ -94,11 +101,15 @@ std::vector<Record> Zone::axfr_records() const {
   const Node* apex = find(apex_);
   auto soa_record = [&] { return Record{apex->owner, rrtype::SOA, kClassIN, soa().rrs[0].ttl, soa().rrs[0].rdata}; };
   out.push_back(soa_record());
-  // nodes_ is ordered by key: the apex (a prefix of every other key) comes first.
-  for (const auto& [key, node] : nodes_) {
-    for (const auto& set : node.rrsets) {
-      if (set.type == rrtype::SOA && &node == apex) continue;
-      for (const auto& rr : set.rrs) out.push_back(Record{node.owner, set.type, kClassIN, rr.ttl, rr.rdata});
+  // By key: the apex (a prefix of every other key) comes first.
+  std::vector<std::pair<std::string_view, const Node*>> sorted;
+  sorted.reserve(nodes_.size());
+  for (const auto& [key, node] : nodes_) sorted.emplace_back(key, &node);
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [key, node] : sorted) {
+    for (const auto& set : node->rrsets) {
+      if (set.type == rrtype::SOA && node == apex) continue;
+      for (const auto& rr : set.rrs) out.push_back(Record{node->owner, set.type, kClassIN, rr.ttl, rr.rdata});
     }
   }
   out.push_back(soa_record());

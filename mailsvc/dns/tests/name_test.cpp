@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "hamail/mailsvc/dns/name.h"
+#include "hamail/mailsvc/dns/name_key.h"
 
 namespace hamail::mailsvc::dns {
 namespace {
@@ -12,6 +13,18 @@ TEST(Name, TextRoundTripKeepsCaseAndEscapes) {
   EXPECT_EQ(n->labels()[1], "Ex.ample");
   EXPECT_EQ(n->labels()[2], "ORG");
   EXPECT_EQ(n->to_text(), "Mail.Ex\\.ample.ORG.");
+}
+
+TEST(NameKey, SuffixesAreTheKeysOfTheSuffixNames) {
+  auto n = *Name::from_text("Mail.Sub.Example.ORG");
+  NameKey key(n);
+  ASSERT_EQ(key.label_count(), 4u);
+  for (std::size_t keep = 0; keep <= 4; ++keep) EXPECT_EQ(key.suffix(keep), n.suffix(keep).key()) << keep;
+  EXPECT_EQ(key.full(), n.key());
+  EXPECT_EQ(key.suffix(0), "");
+  EXPECT_EQ(key.wildcard(2), Name::from_text("*.example.org")->key());
+  EXPECT_EQ(key.suffix(3), n.suffix(3).key()) << "wildcard() leaves the key alone";
+  EXPECT_EQ(NameKey(Name()).full(), "");
 }
 
 TEST(Name, DecimalEscapes) {

@@ -88,6 +88,25 @@ TEST(WireRoundTrip, QuestionNameCompressesAgainstItselfCaseInsensitively) {
   EXPECT_EQ(bytes[34], 12);
 }
 
+// The compression table keeps a few offsets inline and the rest in a spill list: names
+// written after many others still point at their earlier copies, and decode back.
+TEST(WireRoundTrip, ManyNamesStillCompressToEarlierCopies) {
+  Message m = query("example.org", rrtype::A);
+  m.header.qr = true;
+  constexpr int kHosts = 300;
+  for (int i = 0; i < kHosts; ++i) m.answer.push_back(rr("h" + std::to_string(i) + ".example.org", rrtype::A, 60, rd_a("192.0.2.1")));
+  auto only_answer = encode_message(m);
+  for (int i = 0; i < kHosts; ++i) m.additional.push_back(rr("H" + std::to_string(i) + ".Example.org", rrtype::A, 60, rd_a("192.0.2.2")));
+  auto bytes = encode_message(m);
+  // Each additional owner is one pointer: 2 + type/class/ttl/len 10 + 4.
+  EXPECT_EQ(bytes.size(), only_answer.size() + kHosts * 16u);
+  auto back = decode_message(bytes);
+  ASSERT_TRUE(back) << back.error();
+  ASSERT_EQ(back->additional.size(), static_cast<std::size_t>(kHosts));
+  EXPECT_EQ(back->additional[kHosts - 1].owner.to_text(), "h299.example.org.");
+  EXPECT_EQ(back->additional[0].owner.to_text(), "h0.example.org.");
+}
+
 TEST(WireRoundTrip, EdnsFlagsAndExtendedRcode) {
   Message m = query("example.org", rrtype::A, true);
   m.header.qr = true;

@@ -5,11 +5,14 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "hamail/mailsvc/dns/message.h"
+#include "hamail/mailsvc/dns/name_key.h"
 #include "hamail/mailsvc/dns/zone.h"
 
 namespace hamail::mailsvc::dns {
@@ -41,6 +44,8 @@ class Authority {
   bool remove_zone(const Name& apex);
   // The zone with the longest apex that `name` is in, or nullptr.
   const Zone* find_zone(const Name& name) const;
+  // The same for the name of `key`'s last `keep` labels: a hash probe per label, no allocation.
+  const Zone* find_zone(const NameKey& key, std::size_t keep) const;
   std::size_t zone_count() const { return zones_.size(); }
 
   // NSD's minimal-responses: no zone NS in the authority section of positive answers
@@ -59,7 +64,11 @@ class Authority {
   Answer answer_packet(std::span<const std::uint8_t> packet, const TransportLimits& limits) const;
 
  private:
-  std::map<std::string, Zone> zones_;  // by apex Name::key()
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  std::unordered_map<std::string, Zone, KeyHash, std::equal_to<>> zones_;  // by apex Name::key()
   bool minimal_responses_ = false;
 };
 

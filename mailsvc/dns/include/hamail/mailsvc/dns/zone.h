@@ -4,9 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <set>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "hamail/mailsvc/dns/record.h"
@@ -25,7 +26,7 @@ struct RRset {
 
 struct Node {
   Name owner;  // case as first loaded
-  std::vector<RRset> rrsets;
+  std::vector<RRset> rrsets;  // empty: an empty non-terminal
   const RRset* find(std::uint16_t type) const;
 };
 
@@ -44,6 +45,9 @@ class Zone {
   const Node* find(const Name& name) const;  // nullptr when no records at `name`
   // Whether `name` exists: it has records or is an empty non-terminal (RFC 4592 2.2.2).
   bool exists(const Name& name) const;
+  // By key (Name::key(), see NameKey), one hash probe: the node when the name exists (an
+  // empty non-terminal's has no RRsets), else nullptr.
+  const Node* node_at(std::string_view key) const;
   const RRset& soa() const;  // only after a successful finish()
   std::uint32_t serial() const;
   std::size_t record_count() const { return record_count_; }
@@ -54,8 +58,12 @@ class Zone {
 
  private:
   Name apex_;
-  std::map<std::string, Node> nodes_;  // by Name::key()
-  std::set<std::string> empty_non_terminals_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  // By Name::key(); after finish() also the empty non-terminals (nodes without RRsets).
+  std::unordered_map<std::string, Node, KeyHash, std::equal_to<>> nodes_;
   std::size_t record_count_ = 0;
   bool finished_ = false;
 };

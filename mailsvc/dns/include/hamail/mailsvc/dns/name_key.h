@@ -1,0 +1,48 @@
+// The map key of a name (Name::key(): lower-cased labels, last first, each followed by
+// '\0') computed once into a fixed buffer, with the keys of its suffixes as prefixes of it:
+// a walk over a name's ancestors (zone, closest encloser) costs no allocation.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "hamail/mailsvc/dns/name.h"
+
+namespace hamail::mailsvc::dns {
+
+class NameKey {
+ public:
+  explicit NameKey(const Name& name) {
+    const auto& labels = name.labels();
+    count_ = labels.size();
+    std::size_t at = 0;
+    for (std::size_t k = 1; k <= count_; ++k) {
+      for (unsigned char c : labels[count_ - k]) key_[at++] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+      key_[at++] = '\0';
+      ends_[k] = static_cast<std::uint16_t>(at);
+    }
+  }
+
+  std::size_t label_count() const { return count_; }
+  // The key of the name's last `keep` labels (keep <= label_count(); 0: the root).
+  std::string_view suffix(std::size_t keep) const { return {key_.data(), ends_[keep]}; }
+  std::string_view full() const { return suffix(count_); }
+  // The key of "*." + the last `keep` labels (valid until the next call).
+  std::string_view wildcard(std::size_t keep) {
+    std::size_t n = ends_[keep];
+    for (std::size_t i = 0; i < n; ++i) wild_[i] = key_[i];
+    wild_[n] = '*';
+    wild_[n + 1] = '\0';
+    return {wild_.data(), n + 2};
+  }
+
+ private:
+  std::array<char, kMaxName> key_;
+  std::array<char, kMaxName + 2> wild_;
+  std::array<std::uint16_t, kMaxName / 2 + 2> ends_{};  // ends_[k]: end of the k-th label's key
+  std::size_t count_ = 0;
+};
+
+}  // namespace hamail::mailsvc::dns
