@@ -22,21 +22,9 @@ import dns.rdatatype
 
 DNSD = os.environ["DNSD_BIN"]
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from nsd_compare import free_port  # noqa: E402  (a port free for both UDP and TCP)
 TIMEOUT = 5
-
-
-def free_port():
-    for _ in range(50):
-        with socket.socket() as t:
-            t.bind(("127.0.0.1", 0))
-            port = t.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-                try:
-                    u.bind(("127.0.0.1", port))
-                    return port
-                except OSError:
-                    continue
-    raise RuntimeError("no free port")
 
 
 def wait_for(what, cond, seconds=10):
