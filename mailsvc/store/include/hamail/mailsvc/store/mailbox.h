@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hamail/base/result.h"
+#include "hamail/mailsvc/store/index_file.h"
 #include "hamail/mailsvc/store/keyword_list.h"
 #include "hamail/mailsvc/store/maildir.h"
 #include "hamail/mailsvc/store/mailbox_index.h"
@@ -98,8 +99,8 @@ class Mailbox {
 
  private:
   struct Stamp {
-    std::int64_t new_ns = 0, cur_ns = 0, index_ns = 0, keywords_ns = 0, tmp_ns = 0;
-    std::uint64_t index_ino = 0, index_size = 0, keywords_ino = 0;
+    std::int64_t new_ns = 0, cur_ns = 0, index_ns = 0, keywords_ns = 0, tmp_ns = 0, log_ns = 0;
+    std::uint64_t index_ino = 0, index_size = 0, keywords_ino = 0, log_ino = 0, log_size = 0;
     bool operator==(const Stamp&) const = default;
   };
   struct FileId {  // which version of the index file index_ is
@@ -124,7 +125,14 @@ class Mailbox {
   Status apply_flags_locked(const std::vector<std::uint32_t>& uids, FlagOp op, const MessageFlags& flags,
                             std::optional<std::uint64_t> unchangedsince, StoreFlagsResult& out,
                             std::vector<std::uint32_t>* missing);
-  // With the lock held: reloads index and keywords, lists new/ and cur/, syncs, saves.
+  // A flags-only change of index_ (its latest modseq) on disk: appended to the change log
+  // while index_ is the file plus log_ and the log is below its bound, else the index
+  // rewritten without fsync (which folds the log in).
+  Status save_flags_change();
+  // Whether hamail-uids.log is where log_ says (same inode and size; both absent).
+  bool log_as_known() const;
+  // With the lock held: reloads index (only the log's new records when the index file
+  // is unchanged) and keywords, lists new/ and cur/, syncs, saves.
   Status reload_locked();
   Status reload();  // takes the lock
   // Syncs index_ with listing_ (entries with an empty name are gone), saves the index if
@@ -148,6 +156,7 @@ class Mailbox {
   std::optional<Stamp> stamp_;   // set when a listing may be skipped
   std::optional<Stamp> own_;     // taken under the lock right after this session's last STORE
   std::optional<FileId> index_id_;  // the index file index_ was read from or saved as
+  IndexLogPosition log_;            // with index_id_: index_ = that file + this much log
   std::optional<FileId> index_file_id() const;
 };
 
