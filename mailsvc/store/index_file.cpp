@@ -107,7 +107,8 @@ Status apply_log_file(const std::string& maildir, LoadedIndex& loaded,
     return Status::ok();
   }
   if (!parsed->belongs) {
-    ignore(file + ": " + (parsed->body.torn_tail ? "header cut short" : "written for another index"), false);
+    bool no_header = parsed->header_bytes == 0;  // empty, or the header cut short
+    ignore(file + ": " + (no_header ? "no complete header" : "written for another index"), false);
     return Status::ok();
   }
   std::size_t applied_lines = 0;

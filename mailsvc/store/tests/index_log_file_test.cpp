@@ -133,6 +133,30 @@ TEST(IndexLogFile, SavesThatRewriteTheIndexFoldTheLogIn) {
   EXPECT_EQ(again.message(1)->flags.system, kSeen);
 }
 
+TEST(IndexLogFile, EmptyOrHeaderOnlyLog) {
+  Fixture f;
+  ASSERT_TRUE(f.maildir.deliver("m"));
+  Mailbox m = f.open();
+  std::string index = f.text(kIndexFile);
+  f.write(kIndexLogFile, "");  // created, then a crash before its first write
+  LoadedIndex loaded = f.load();
+  EXPECT_TRUE(loaded.must_save);
+  ASSERT_TRUE(loaded.log_ignored);
+  EXPECT_NE(loaded.log_ignored->find("no complete header"), std::string::npos) << *loaded.log_ignored;
+  EXPECT_EQ(loaded.index.serialize(), index);
+  f.write(kIndexLogFile, index_log_header(tie_of_index_text(index)));
+  loaded = f.load();
+  EXPECT_FALSE(loaded.must_save) << "a log of no records is a good log";
+  EXPECT_FALSE(loaded.log_ignored);
+  EXPECT_EQ(loaded.log.bytes, f.text(kIndexLogFile).size());
+  EXPECT_EQ(loaded.log.lines, 1u);
+  auto c = m.refresh();  // the log appeared: the session reads it (no records) and goes on
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->empty());
+  store(m, 1, FlagOp::add, "\\Seen");
+  EXPECT_EQ(f.load().index.find(1)->flags, "S");
+}
+
 TEST(IndexLogFile, CompactedPastItsBound) {
   Fixture f;
   ASSERT_TRUE(f.maildir.deliver("m"));
