@@ -74,8 +74,9 @@ Result<StoreFlagsResult> Mailbox::store_flags(const std::vector<std::uint32_t>& 
                                               const MessageFlags& flags, std::optional<std::uint64_t> unchangedsince) {
   auto lock = IndexLock::acquire(path_);
   if (!lock) return Error{lock.error()};
-  // Fast: index_ is the file as we last read or wrote it (every other writer replaces it),
-  // so its UIDs, modseqs and our listing_'s names stand; no listing.
+  // Fast: index_ is the file and its log as we last read or wrote them (every other
+  // writer replaces the index or appends to the log), so its UIDs, modseqs and our
+  // listing_'s names stand; no listing.
   std::optional<FileId> id = index_file_id();
   bool fast = id && index_id_ && *id == *index_id_ && log_as_known();
   std::optional<Stamp> before;

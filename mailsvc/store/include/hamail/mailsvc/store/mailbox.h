@@ -54,10 +54,10 @@ class Mailbox {
   const KeywordList& keywords() const { return keywords_; }
 
   // Catches up with the directory and the index: when the mtimes of new/, cur/, tmp/,
-  // the index and the keywords file are as last trusted it touches nothing else; else one
-  // listing of new/ and cur/ (names only, no stat per message), the index synced under the
-  // lock (new files get UIDs) and saved if changed. A listing is trusted when its mtimes
-  // are settled (mtime_trust.h) or, for new/, cur/, the index and keywords, are the ones
+  // the index, its log and the keywords file are as last trusted it touches nothing else;
+  // else one listing of new/ and cur/ (names only, no stat per message), the index synced
+  // under the lock (new files get UIDs) and saved if changed. A listing is trusted when its
+  // mtimes are settled (mtime_trust.h) or, for new/, cur/, the index, its log and keywords, are the ones
   // this session's own last STORE left (README.md, "Stamp").
   Result<MailboxChanges> refresh();
 
@@ -78,9 +78,10 @@ class Mailbox {
   // STORE: uids that are gone are skipped. The view takes the new modseqs (the session
   // answers with its own FETCH), so the next refresh() does not report them again.
   // Renames the files by the names this session knows (no listing) while the index file
-  // is the one it last read or wrote; a rename failing with ENOENT (another session or
-  // pop3d renamed or removed it): one listing, then those messages once more. The index
-  // is saved without fsync (IndexDurability::flags_only).
+  // and its log are as it last read or wrote them; a rename failing with ENOENT (another session or
+  // pop3d renamed or removed it): one listing, then those messages once more. The change
+  // is appended to hamail-uids.log (past its bound: the index saved flags_only instead),
+  // without fsync.
   Result<StoreFlagsResult> store_flags(const std::vector<std::uint32_t>& uids, FlagOp op,
                                        const MessageFlags& flags, std::optional<std::uint64_t> unchangedsince);
   // Removes the messages; returns the uids removed (gone from the view too).
