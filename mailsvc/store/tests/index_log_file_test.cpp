@@ -167,7 +167,8 @@ TEST(IndexLogFile, CompactedPastItsBound) {
   while (stdfs::exists(f.path(kIndexLogFile)) || stores == 0) {
     store(m, 1, stores % 2 ? FlagOp::remove : FlagOp::add, "\\Seen");
     ++stores;
-    if (stdfs::exists(f.path(kIndexLogFile))) largest = std::max<std::uint64_t>(largest, stdfs::file_size(f.path(kIndexLogFile)));
+    if (stdfs::exists(f.path(kIndexLogFile)))
+      largest = std::max<std::uint64_t>(largest, stdfs::file_size(f.path(kIndexLogFile)));
     ASSERT_LT(stores, 5000) << "never compacted";
   }
   EXPECT_GT(stores, 1000) << "one rewrite per bound's worth of records";
