@@ -387,9 +387,9 @@ class Test:
         missing.expect("monitor", 7, "with a missing binary", binary=os.path.join(self.tmp, "no-smtpd"))
         r = missing.expect("validate-all", 5, "with a binary name found nowhere", binary="no-such-maild")
         assert "no-such-maild not found" in reason_of(r), reason_of(r)
-        r = missing.expect("validate-all", 6, "with service=httpd", service="httpd")
-        assert "httpd" in reason_of(r) and "imapd" in reason_of(r), reason_of(r)
-        missing.expect("monitor", 6, "with service=httpd", service="httpd")
+        r = missing.expect("validate-all", 6, "with service=ftpd", service="ftpd")
+        assert "ftpd" in reason_of(r) and "httpd" in reason_of(r), reason_of(r)
+        missing.expect("monitor", 6, "with service=ftpd", service="ftpd")
         missing.expect("validate-all", 6, "with a relative config", config="smtpd.yaml")
         missing.expect("validate-all", 6, "with kill_grace=soon", kill_grace="soon")
         print("ok: missing config / binary -> 5 (monitor 7, stop 0), unknown service / relative config / "
