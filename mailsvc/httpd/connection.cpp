@@ -1,6 +1,10 @@
 #include "hamail/mailsvc/httpd/connection.h"
 
+#include <sys/sendfile.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <ctime>
 
@@ -15,6 +19,7 @@ constexpr std::uint64_t kCloseGraceMs = 5000;          // after the last answer:
 constexpr std::size_t kFilePiece = 64 * 1024;          // a file is read and queued this much at a time
 constexpr std::size_t kHighWater = 256 * 1024;         // no more pieces while this much is unsent
 constexpr std::uint64_t kDrainPollMs = 2;              // how soon to look again when it is
+constexpr std::size_t kSendfileMax = 1 << 20;         // at most this per sendfile(2) call
 constexpr std::size_t kWriteLimit = 4 * 1024 * 1024;   // heads and in-memory bodies (gzip) of pipelined answers
 
 std::time_t now() { return std::time(nullptr); }
@@ -112,6 +117,7 @@ void Connection::pump() {
 
 bool Connection::send_file_piece(http::FileBody& body) {
   auto* file = dynamic_cast<FdFile*>(body.file.get());
+  if (int sock = stream_.plain_fd(); sock >= 0 && file) return sendfile_piece(sock, file->fd(), body);
   while (body.length > 0) {
     if (stream_.pending_write_bytes() >= kHighWater) return false;
     std::size_t n = body.length < kFilePiece ? static_cast<std::size_t>(body.length) : kFilePiece;
@@ -128,6 +134,26 @@ bool Connection::send_file_piece(http::FileBody& body) {
       finish("write_failed", s.message());
       return false;
     }
+  }
+  return true;
+}
+
+// Plaintext: the kernel copies the file to the socket, once the queued bytes (the head)
+// are out. The socket is non-blocking: EAGAIN means "look again when the timer fires".
+bool Connection::sendfile_piece(int sock, int fd, http::FileBody& body) {
+  while (body.length > 0) {
+    if (stream_.pending_write_bytes() > 0) return false;
+    off_t offset = static_cast<off_t>(body.offset);
+    std::size_t n = body.length < kSendfileMax ? static_cast<std::size_t>(body.length) : kSendfileMax;
+    ssize_t sent = ::sendfile(sock, fd, &offset, n);
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    if (sent <= 0) {
+      finish(sent == 0 ? "file_read_failed" : "write_failed",
+             sent == 0 ? "the file changed while it was sent" : std::string("sendfile: ") + std::strerror(errno));
+      return false;
+    }
+    body.offset += static_cast<std::uint64_t>(sent);
+    body.length -= static_cast<std::uint64_t>(sent);
   }
   return true;
 }

@@ -1,6 +1,6 @@
 // One HTTP client connection: the client socket (plaintext or TLS from the first byte)
 // around an HttpSession. It runs the session's actions in order (bytes, a file range sent
-// in bounded pieces, the access-log record, close), holds the header timeout from a
+// with sendfile on plaintext and in bounded pieces through TLS, the access-log record, close), holds the header timeout from a
 // request's first byte (slowloris) and the idle timeout between requests, and refuses a
 // client address over its connection limit with 503. Calls on_done once at the end.
 #pragma once
@@ -43,6 +43,7 @@ class Connection : public daemon::Connection {
   void run(std::vector<http::HttpAction> actions);
   void pump();
   bool send_file_piece(http::FileBody& body);  // true when the range is all queued
+  bool sendfile_piece(int sock, int fd, http::FileBody& body);  // the same with sendfile(2)
   void log_exchange(const http::Exchange& e);
   void arm_timer();
   void close_after_sending(std::string_view reason);
