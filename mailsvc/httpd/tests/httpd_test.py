@@ -33,7 +33,7 @@ class Env:
         self.config_path = os.path.join(tmp, "httpd.yaml")
         self.log_path = os.path.join(tmp, "httpd.log")
         self.proc = None
-        self.limits = ""
+        self.use_tls = False  # the tls_* cases: the same checks through the TLS listener
 
     def write(self, rel, data, mode="w"):
         path = os.path.join(self.root, rel)
@@ -68,24 +68,36 @@ hsts_max_age: 365d
             return f.read()
 
     def conn(self):
+        if self.use_tls:
+            return self.tls_conn()
         return http.client.HTTPConnection("127.0.0.1", self.plain_port, timeout=TIMEOUT)
+
+    def url(self, path):
+        return f"https://127.0.0.1:{self.tls_port}{path}" if self.use_tls else f"http://127.0.0.1:{self.plain_port}{path}"
 
     def tls_conn(self):
         return http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=TIMEOUT, context=unverified_tls_ctx())
 
     def raw(self, data, port=None):
         """Sends `data` on a new connection and returns all the server sends until it closes."""
-        with socket.create_connection(("127.0.0.1", port or self.plain_port), timeout=TIMEOUT) as s:
+        tls = self.use_tls and port is None
+        with socket.create_connection(("127.0.0.1", self.tls_port if tls else port or self.plain_port),
+                                      timeout=TIMEOUT) as plain:
+            s = unverified_tls_ctx().wrap_socket(plain) if tls else plain
             s.sendall(data)
             out = b""
             while True:
-                chunk = s.recv(65536)
+                try:
+                    chunk = s.recv(65536)
+                except ssl.SSLError:  # the server closed without close_notify after its answer
+                    chunk = b""
                 if not chunk:
                     return out
                 out += chunk
 
     def curl(self, *args):
-        r = subprocess.run(["curl", "-sS", "--max-time", str(TIMEOUT), *args], capture_output=True, timeout=TIMEOUT * 2)
+        r = subprocess.run(["curl", "-sS", "-k", "--max-time", str(TIMEOUT), *args], capture_output=True,
+                           timeout=TIMEOUT * 2)
         assert r.returncode == 0, r.stderr
         return r.stdout
 
@@ -110,7 +122,8 @@ def case_plain_get(env):
     assert r.status == 200 and body == b"<h1>home</h1>", (r.status, body)
     assert r.getheader("Content-Type") == "text/html; charset=utf-8"
     assert r.getheader("Content-Length") == "13" and r.getheader("Date", "").endswith(" GMT")
-    assert r.getheader("Strict-Transport-Security") is None  # plaintext answers carry no HSTS
+    hsts = r.getheader("Strict-Transport-Security")
+    assert hsts == ("max-age=31536000" if env.use_tls else None), hsts  # HSTS on TLS answers only
     r, body = get(c, "/docs/a.css")  # the same connection: keep-alive
     assert r.status == 200 and body == b"body{}" and r.getheader("Content-Type").startswith("text/css")
     r, body = get(c, "/docs/a.css", method="HEAD")
@@ -123,7 +136,7 @@ def case_plain_get(env):
     assert r.status == 405 and r.getheader("Allow") == "GET, HEAD"
     r, _ = get(c, "/")
     assert r.status == 200  # still open after the 405
-    assert env.curl(f"http://127.0.0.1:{env.plain_port}/docs/a.css") == b"body{}"
+    assert env.curl(env.url("/docs/a.css")) == b"body{}"
     # HTTP/1.0 closes unless it asks for keep-alive.
     out = env.raw(b"GET / HTTP/1.0\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 200 OK\r\n") and b"Connection: close\r\n" in out, out
@@ -189,7 +202,7 @@ def case_conditional_range(env):
     assert r.status == 416 and r.getheader("Content-Range") == "bytes */1000"
     r, body = get(c, "/data.bin", {"Range": "bytes=0-1", "If-Range": '"stale"'})
     assert r.status == 200 and len(body) == 1000
-    assert env.curl("-r", "990-", f"http://127.0.0.1:{env.plain_port}/data.bin") == b"0123456789"
+    assert env.curl("-r", "990-", env.url("/data.bin")) == b"0123456789"
 
 
 def case_gzip(env):
@@ -209,7 +222,7 @@ def case_gzip(env):
     assert gzip.decompress(body) == b"from the sibling"
     r, body = get(c, "/logo.png", {"Accept-Encoding": "gzip"})
     assert r.getheader("Content-Encoding") is None and len(body) == 5000
-    assert env.curl("--compressed", f"http://127.0.0.1:{env.plain_port}/page.html") == text.encode()
+    assert env.curl("--compressed", env.url("/page.html")) == text.encode()
 
 
 def case_path_escape(env):
@@ -223,7 +236,7 @@ def case_path_escape(env):
         assert b"top secret" not in out and statuses(out) in ([404], [400]), (target, out)
     out = env.raw(b"GET /ok.txt HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
     assert out.endswith(b"fine"), out
-    r = subprocess.run(["curl", "-sS", "--path-as-is", f"http://127.0.0.1:{env.plain_port}/../outside/secret.txt"],
+    r = subprocess.run(["curl", "-sS", "-k", "--path-as-is", env.url("/../outside/secret.txt")],
                        capture_output=True, timeout=TIMEOUT)
     assert b"top secret" not in r.stdout, r.stdout
 
@@ -318,6 +331,41 @@ def case_bad_config(env):
     r = subprocess.run([HTTPD, "--config", env.config_path, "--check"], capture_output=True, text=True, timeout=TIMEOUT)
     assert r.returncode == 0 and r.stdout.strip().endswith(": ok"), r
 
+
+def case_idle_timeout(env):
+    env.write("index.html", "x")
+    env.start(limits="limits: {idle_timeout: 1s}\n")
+    with socket.create_connection(("127.0.0.1", env.plain_port), timeout=TIMEOUT) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+        start, out = time.monotonic(), b""
+        while True:  # the answer, then the close about 1 s later
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            out += chunk
+        elapsed = time.monotonic() - start
+    assert statuses(out) == [200] and 0.5 < elapsed < 5, (out, elapsed)
+    wait_until(lambda: "reason=idle_timeout" in env.log_text(), "the idle close to be logged")
+
+
+def case_max_connections(env):
+    env.write("index.html", "x")
+    env.start(limits="limits: {max_connections: 2}\n")
+    a, b = env.conn(), env.conn()
+    assert get(a, "/")[0].status == 200 and get(b, "/")[0].status == 200
+    out = env.raw(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+    assert out.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), out
+
+
+def over_tls(case):
+    def run(env):
+        env.use_tls = True
+        case(env)
+    return run
+
+
+for _name in ("plain_get", "pipelining", "errors", "conditional_range", "gzip", "path_escape"):
+    globals()["case_tls_" + _name] = over_tls(globals()["case_" + _name])
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
