@@ -125,6 +125,7 @@ RequestReader::~RequestReader() = default;
 
 bool RequestReader::mid_request() const { return p_->started && !p_->complete; }
 bool RequestReader::headers_complete() const { return p_->headers_done; }
+const HttpRequest& RequestReader::partial() const { return p_->request; }
 
 ReadStep RequestReader::feed(std::string_view bytes) {
   ReadStep step;

@@ -48,7 +48,9 @@ void HttpSession::answer(const HttpRequest& request, std::time_t now, std::vecto
 }
 
 void HttpSession::answer_error(Status s, std::time_t now, std::vector<HttpAction>& out) {
-  Exchange ex{++count_, "", "", HttpVersion{}};
+  const HttpRequest& seen = reader_.partial();
+  // The target is cut to 256 bytes in the log (a 414's is up to the limit).
+  Exchange ex{++count_, seen.method, seen.target.substr(0, 256), seen.version};
   emit(error_response(s), false, false, std::move(ex), now, out);
 }
 

@@ -172,6 +172,23 @@ TEST(HttpSession, EveryReaderErrorIsAnsweredWithItsStatusAndClosed) {
   }
 }
 
+TEST(HttpSession, ARefusedRequestIsLoggedWithWhatWasRead) {
+  EchoHandler h;
+  RequestLimits l;
+  l.max_body_bytes = 4;
+  HttpSession s{l, h};
+  auto ex = exchanges(s.feed("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n", kNow));
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0].method, "POST");
+  EXPECT_EQ(ex[0].target, "/upload");
+  EXPECT_EQ(ex[0].status, Status::payload_too_large);
+  HttpSession garbage{l, h};
+  auto ex2 = exchanges(garbage.feed("\x01\x02\r\n\r\n", kNow));
+  ASSERT_EQ(ex2.size(), 1u);
+  EXPECT_EQ(ex2[0].method, "");
+  EXPECT_EQ(ex2[0].status, Status::bad_request);
+}
+
 TEST(HttpSession, TimeoutMidRequestIs408ElseASilentClose) {
   EchoHandler h;
   HttpSession s{RequestLimits{}, h};

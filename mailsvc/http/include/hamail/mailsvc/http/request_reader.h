@@ -34,6 +34,9 @@ class RequestReader {
   bool mid_request() const;
   // Whether the headers of the request being read are complete (the body may not be).
   bool headers_complete() const;
+  // What was read of the current (or failed) request: its target so far, and its method
+  // and version once the headers are complete. For the access log of a refused request.
+  const HttpRequest& partial() const;
 
   struct Parser;  // http-parser's state and the request being built
 
