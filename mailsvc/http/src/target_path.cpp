@@ -1,5 +1,7 @@
 #include "hamail/mailsvc/http/target_path.h"
 
+#include "hamail/mailsvc/http/request.h"
+
 namespace hamail::mailsvc::http {
 
 namespace {
@@ -43,6 +45,16 @@ std::string TargetPath::relative() const {
 }
 
 Result<TargetPath> parse_target_path(std::string_view target) {
+  // absolute-form (RFC 9112 section 3.2.2): "http://host/path" is "/path" here.
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() >= scheme.size() && equals_ignore_case(target.substr(0, scheme.size()), scheme)) {
+      std::size_t slash = target.find_first_of("/?#", scheme.size());
+      if (slash == std::string_view::npos) return TargetPath{{}, true};
+      if (target[slash] != '/') return Error{"an absolute-form target without a path"};
+      target.remove_prefix(slash);
+      break;
+    }
+  }
   if (target.empty() || target.front() != '/') return Error{"the target is not an absolute path"};
   std::size_t end = target.find_first_of("?#");
   std::string_view path = target.substr(0, end);

@@ -28,9 +28,20 @@ TEST(TargetPath, PlainPathsAndDirectories) {
 TEST(TargetPath, EscapesAreRefused) {
   for (const char* t : {"/..", "/../etc/passwd", "/a/../../b", "/a/./b", "/%2e%2e/x", "/%2E%2E/x", "/.%2e/x",
                         "/a%2fb", "/a%2F..%2Fb", "/a%5c..", "/a\\..\\b", "/a%00.html", "/%", "/%zz", "/a%2",
-                        "relative", "", "*", "http://example.org/"}) {
+                        "relative", "", "*", "http://example.org/../x", "ftp://example.org/a",
+                        "http://example.org?x"}) {
     EXPECT_FALSE(parse_target_path(t)) << t;
   }
+}
+
+TEST(TargetPath, AbsoluteFormCountsByItsPath) {
+  auto p = parse_target_path("http://example.org/docs/a.html?q=1");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->relative(), "docs/a.html");
+  auto root = parse_target_path("HTTPS://example.org");
+  ASSERT_TRUE(root);
+  EXPECT_TRUE(root->segments.empty());
+  EXPECT_TRUE(root->directory);
 }
 
 TEST(TargetPath, DotsInsideNamesAreFine) {

@@ -1,6 +1,7 @@
 // The request-target of a static GET turned into a path relative to the document root,
 // or refused: percent-decoding once, then no NUL, no encoded '/' or '\', no "." or ".."
-// segments, no empty segments kept; the query is dropped. Symlinks are the shell's part.
+// segments, no empty segments kept; the query is dropped; an absolute-form target
+// ("http://host/a") counts by its path. Symlinks are the shell's part.
 #pragma once
 
 #include <string>
