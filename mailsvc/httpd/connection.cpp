@@ -81,8 +81,14 @@ void Connection::arm_timer() {
   }
   timing_request_ = false;
   timer_.start(limits_.idle_timeout_ms, [this] {
+    if (!queue_.empty()) {  // still sending a file: fine while the client takes bytes
+      // Changes whenever the client takes bytes (wraps harmlessly: only equality counts).
+      std::uint64_t delivered = handed_ - stream_.pending_write_bytes();
+      if (delivered == delivered_at_check_) return finish("send_timeout", "the client read nothing for idle_timeout");
+      delivered_at_check_ = delivered;
+      return arm_timer();
+    }
     close_reason_ = "idle_timeout";
-    if (!queue_.empty()) return arm_timer();  // still sending: not idle
     run(session_.timed_out(now()));
   });
 }
@@ -128,6 +134,7 @@ bool Connection::send_file_piece(http::FileBody& body) {
       return false;
     }
     piece.resize(static_cast<std::size_t>(got));
+    handed_ += static_cast<std::uint64_t>(got);
     body.offset += static_cast<std::uint64_t>(got);
     body.length -= static_cast<std::uint64_t>(got);
     if (Status s = stream_.write(std::move(piece)); !s) {
@@ -147,6 +154,7 @@ bool Connection::sendfile_piece(int sock, int fd, http::FileBody& body) {
     std::size_t n = body.length < kSendfileMax ? static_cast<std::size_t>(body.length) : kSendfileMax;
     ssize_t sent = ::sendfile(sock, fd, &offset, n);
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    if (sent > 0) handed_ += static_cast<std::uint64_t>(sent);
     if (sent <= 0) {
       finish(sent == 0 ? "file_read_failed" : "write_failed",
              sent == 0 ? "the file changed while it was sent" : std::string("sendfile: ") + std::strerror(errno));

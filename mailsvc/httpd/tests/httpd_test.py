@@ -348,6 +348,22 @@ def case_idle_timeout(env):
     wait_until(lambda: "reason=idle_timeout" in env.log_text(), "the idle close to be logged")
 
 
+def case_slow_reader(env):
+    env.write("big.bin", b"\0" * (32 << 20), mode="wb")
+    env.start(limits="limits: {idle_timeout: 1s}\n")
+    for port, tls in ((env.plain_port, False), (env.tls_port, True)):
+        plain = socket.socket()
+        plain.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        plain.settimeout(TIMEOUT)
+        plain.connect(("127.0.0.1", port))
+        s = unverified_tls_ctx().wrap_socket(plain) if tls else plain
+        s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: h\r\n\r\n")
+        before = env.log_text().count("reason=send_timeout")
+        # Reads nothing: the file cannot go out, the server gives up after idle_timeout.
+        wait_until(lambda: env.log_text().count("reason=send_timeout") > before, "the send timeout", timeout=TIMEOUT)
+        s.close()
+
+
 def case_max_connections(env):
     env.write("index.html", "x")
     env.start(limits="limits: {max_connections: 2}\n")

@@ -1,7 +1,8 @@
 // One HTTP client connection: the client socket (plaintext or TLS from the first byte)
 // around an HttpSession. It runs the session's actions in order (bytes, a file range sent
 // with sendfile on plaintext and in bounded pieces through TLS, the access-log record, close), holds the header timeout from a
-// request's first byte (slowloris) and the idle timeout between requests, and refuses a
+// request's first byte (slowloris) and the idle timeout between requests (and while a
+// file is sent, closes a client that read nothing for that long), and refuses a
 // client address over its connection limit with 503. Calls on_done once at the end.
 #pragma once
 
@@ -64,6 +65,8 @@ class Connection : public daemon::Connection {
   uv::Timer timer_;                     // header / idle timeout, then the close grace
   uv::Timer send_timer_;                // the next file piece when the socket has drained
   bool timing_request_ = false;         // timer_ holds the header timeout
+  std::uint64_t handed_ = 0;            // file bytes given to the socket (sendfile or write)
+  std::uint64_t delivered_at_check_ = 0;  // handed_ minus the unsent, at the last idle check
   bool reading_ = true;
   bool closing_ = false;
   bool done_ = false;
