@@ -36,6 +36,11 @@ class ClientStream {
   Status start_tls(std::function<void()> on_handshake);
 
   Status write(std::string bytes);
+  // Bytes written but not yet sent (under TLS: plaintext not yet encrypted too); httpd
+  // sends a file range in pieces while this stays low.
+  std::size_t pending_write_bytes() const;
+  // The socket's descriptor while the connection is plaintext, else -1 (httpd's sendfile).
+  int plain_fd() const { return !secure_ && plain_ ? plain_->fd() : -1; }
   void pause_reading();
   Status resume_reading();
   // Sends what is queued (and a TLS close_notify), then half-closes; on_end follows
