@@ -109,6 +109,13 @@ void Connection::pump() {
       }
     } else if (auto* e = std::get_if<http::Exchange>(&a)) {
       log_exchange(*e);
+    } else if (std::holds_alternative<http::AnswerLater>(a)) {
+      // No handler of httpd answers later yet (webmail will, from the pool): a 500 keeps
+      // the session's order if one ever does. What follows goes to the back of the queue.
+      queue_.pop_front();
+      for (auto& more : session_.complete(http::error_response(http::Status::internal_server_error), now()))
+        queue_.push_back(std::move(more));
+      continue;
     } else {
       queue_.clear();
       return close_after_sending(close_reason_.empty() ? "session_closed" : close_reason_);
