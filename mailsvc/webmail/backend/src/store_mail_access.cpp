@@ -54,25 +54,6 @@ Result<std::string> user_root(const std::string& mail_root, const std::string& u
   return *p;
 }
 
-struct Opened {
-  store::MailboxTree tree;
-  std::optional<store::Mailbox> mailbox;  // empty: no such folder
-};
-
-Result<Opened> open_folder(const std::string& mail_root, const std::string& user, const std::string& folder) {
-  auto root = user_root(mail_root, user);
-  if (!root) return Error{root.error()};
-  auto tree = store::MailboxTree::open(*root);
-  if (!tree) return Error{tree.error()};
-  Opened out{std::move(*tree), std::nullopt};
-  auto path = out.tree.path_of(folder);
-  if (!path || !is_dir(*path)) return out;
-  auto mb = store::Mailbox::open(*path);
-  if (!mb) return Error{mb.error()};
-  if (auto r = mb->refresh(); !r) return Error{r.error()};
-  out.mailbox = std::move(*mb);
-  return out;
-}
 
 // Leaves of the part tree in depth-first order, numbered from 0 (the root); a message/rfc822
 // part is one leaf (an attachment).
@@ -117,6 +98,39 @@ MessageSummary with_flags(MessageSummary s, const store::MessageState& state) {
 
 }  // namespace
 
+Result<StoreMailAccess::Opened> StoreMailAccess::open_folder(const std::string& user, const std::string& folder) {
+  auto root = user_root(mail_root_, user);
+  if (!root) return Error{root.error()};
+  auto tree = store::MailboxTree::open(*root);
+  if (!tree) return Error{tree.error()};
+  Opened out{std::move(*tree)};
+  if (folder.empty()) return out;
+  auto path = out.tree.path_of(folder);
+  if (!path || !is_dir(*path)) return out;
+  {
+    std::lock_guard lock(boxes_mutex_);
+    auto& slot = boxes_[*path];
+    if (!slot) {
+      if (boxes_.size() > kMaxOpenMailboxes)  // drop the ones no request holds
+        std::erase_if(boxes_, [](const auto& kv) { return kv.second && kv.second.use_count() == 1; });
+      slot = std::make_shared<OpenMailbox>();
+    }
+    out.box = slot;
+  }
+  out.lock = std::unique_lock(out.box->mutex);
+  if (!out.box->mailbox) {
+    auto mb = store::Mailbox::open(*path);
+    if (!mb) return Error{mb.error()};
+    out.box->mailbox = std::move(*mb);
+  }
+  if (auto r = out.box->mailbox->refresh(); !r) {
+    out.box->mailbox.reset();  // opened afresh next time
+    return Error{r.error()};
+  }
+  out.mailbox = &*out.box->mailbox;
+  return out;
+}
+
 StoreMailAccess::StoreMailAccess(std::string mail_root) : mail_root_(std::move(mail_root)), users_(mail_root_ + "/etc") {}
 
 Result<bool> StoreMailAccess::verify_login(const std::string& user, const std::string& password) {
@@ -126,27 +140,37 @@ Result<bool> StoreMailAccess::verify_login(const std::string& user, const std::s
 }
 
 Result<std::vector<FolderInfo>> StoreMailAccess::folders(const std::string& user) {
-  auto opened = open_folder(mail_root_, user, "INBOX");
-  if (!opened) return Error{opened.error()};
-  auto list = opened->tree.list();
-  if (!list) return Error{list.error()};
+  std::vector<store::FolderInfo> list;
+  {
+    auto opened = open_folder(user, "");  // no folder: only the tree
+    if (!opened) return Error{opened.error()};
+    auto l = opened->tree.list();
+    if (!l) return Error{l.error()};
+    list = std::move(*l);
+  }
   std::vector<FolderInfo> out;
-  for (const store::FolderInfo& f : *list) {
+  for (const store::FolderInfo& f : list) {
     if (f.noselect) continue;
-    auto path = opened->tree.path_of(f.name);
-    if (!path) continue;
-    auto mb = store::Mailbox::open(*path);
-    if (!mb) return Error{mb.error()};
-    if (auto r = mb->refresh(); !r) return Error{r.error()};
+    auto opened = open_folder(user, f.name);
+    if (!opened) return Error{opened.error()};
+    if (!opened->mailbox) continue;
     FolderInfo info{f.name, f.special_use, 0, 0};
-    for (std::uint32_t uid : mb->uids()) {
+    for (std::uint32_t uid : opened->mailbox->uids()) {
       ++info.total;
-      auto st = mb->message(uid);
+      auto st = opened->mailbox->message(uid);
       if (st && (st->flags.system & store::kSeen) == 0) ++info.unread;
     }
     out.push_back(std::move(info));
   }
   return out;
+}
+
+std::optional<MessageSummary> StoreMailAccess::cached_summary(const std::string& folder_path, std::uint32_t uidvalidity,
+                                                              std::uint32_t uid) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(std::make_tuple(folder_path, uidvalidity, uid));
+  if (it == cache_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<MessageSummary> StoreMailAccess::header_summary(const std::string& folder_path, std::uint32_t uidvalidity,
@@ -180,17 +204,24 @@ Result<MessageSummary> StoreMailAccess::header_summary(const std::string& folder
 
 Result<std::optional<std::vector<MessageSummary>>> StoreMailAccess::messages(const std::string& user,
                                                                              const std::string& folder) {
-  auto opened = open_folder(mail_root_, user, folder);
+  auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox) return std::optional<std::vector<MessageSummary>>();
   store::Mailbox& mb = *opened->mailbox;
   std::vector<MessageSummary> out;
-  for (std::uint32_t uid : mb.uids()) {
+  std::vector<std::uint32_t> uids = mb.uids();
+  out.reserve(uids.size());
+  for (std::uint32_t uid : uids) {
     auto state = mb.message(uid);
+    if (!state) continue;
+    if (auto cached = cached_summary(mb.path(), mb.uidvalidity(), uid)) {  // no stat, no read
+      out.push_back(with_flags(*cached, *state));
+      continue;
+    }
     auto path = mb.file_path(uid);
     auto size = mb.size(uid);
     auto date = mb.internal_date(uid);
-    if (!state || !path || !size || !date) continue;  // expunged meanwhile
+    if (!path || !size || !date) continue;  // expunged meanwhile
     auto s = header_summary(mb.path(), mb.uidvalidity(), uid, *path, *size, *date);
     if (!s) continue;
     out.push_back(with_flags(*s, *state));
@@ -200,7 +231,7 @@ Result<std::optional<std::vector<MessageSummary>>> StoreMailAccess::messages(con
 
 Result<std::optional<MessageView>> StoreMailAccess::message(const std::string& user, const std::string& folder,
                                                            std::uint32_t uid) {
-  auto opened = open_folder(mail_root_, user, folder);
+  auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox) return std::optional<MessageView>();
   store::Mailbox& mb = *opened->mailbox;
@@ -238,7 +269,7 @@ Result<std::optional<MessageView>> StoreMailAccess::message(const std::string& u
 
 Result<std::optional<AttachmentData>> StoreMailAccess::attachment(const std::string& user, const std::string& folder,
                                                                  std::uint32_t uid, std::uint32_t part) {
-  auto opened = open_folder(mail_root_, user, folder);
+  auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox || !opened->mailbox->message(uid)) return std::optional<AttachmentData>();
   auto msg = read_message(*opened->mailbox, uid);
@@ -256,7 +287,7 @@ Result<std::optional<AttachmentData>> StoreMailAccess::attachment(const std::str
 
 Result<bool> StoreMailAccess::set_flag(const std::string& user, const std::string& folder, std::uint32_t uid,
                                        const std::string& flag, FlagChange change) {
-  auto opened = open_folder(mail_root_, user, folder);
+  auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox || !opened->mailbox->message(uid)) return false;
   auto flags = store::flags_from_names({flag});
@@ -269,7 +300,7 @@ Result<bool> StoreMailAccess::set_flag(const std::string& user, const std::strin
 
 Result<bool> StoreMailAccess::move(const std::string& user, const std::string& folder,
                                    const std::vector<std::uint32_t>& uids, const std::string& to) {
-  auto opened = open_folder(mail_root_, user, folder);
+  auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox) return false;
   auto dest_path = opened->tree.path_of(to);
@@ -287,16 +318,23 @@ Result<bool> StoreMailAccess::move(const std::string& user, const std::string& f
 
 Result<bool> StoreMailAccess::remove(const std::string& user, const std::string& folder,
                                      const std::vector<std::uint32_t>& uids) {
-  auto opened = open_folder(mail_root_, user, folder);
+  std::optional<std::string> trash;  // a \Trash folder other than this one
+  {
+    auto opened = open_folder(user, folder);
+    if (!opened) return Error{opened.error()};
+    if (!opened->mailbox) return false;
+    auto list = opened->tree.list();
+    if (!list) return Error{list.error()};
+    for (const store::FolderInfo& f : *list) {
+      if (f.special_use != "\\Trash" || f.noselect) continue;
+      auto trash_path = opened->tree.path_of(f.name);
+      if (trash_path && *trash_path != opened->mailbox->path()) trash = f.name;
+    }
+  }  // the folder's lock is given back before move() takes it
+  if (trash) return move(user, folder, uids, *trash);
+  auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox) return false;
-  auto list = opened->tree.list();
-  if (!list) return Error{list.error()};
-  for (const store::FolderInfo& f : *list) {
-    if (f.special_use != "\\Trash" || f.noselect) continue;
-    auto trash_path = opened->tree.path_of(f.name);
-    if (trash_path && *trash_path != opened->mailbox->path()) return move(user, folder, uids, f.name);
-  }
   std::vector<std::uint32_t> known;
   for (std::uint32_t uid : uids)
     if (opened->mailbox->message(uid)) known.push_back(uid);

@@ -6,10 +6,14 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <tuple>
 
+#include "hamail/mailsvc/store/mailbox.h"
+#include "hamail/mailsvc/store/mailbox_tree.h"
 #include "hamail/mailsvc/users/user_db_cache.h"
 #include "hamail/mailsvc/webmail/mail_access.h"
 
@@ -46,12 +50,35 @@ class StoreMailAccess : public webmail::MailAccess {
   static constexpr std::size_t kMaxCachedSummaries = 200000;
 
  private:
+  // The header part of a summary (no flags, with size and date) when cached: a message's
+  // file never changes under its UID, so a cached one needs no stat.
+  std::optional<MessageSummary> cached_summary(const std::string& folder_path, std::uint32_t uidvalidity,
+                                               std::uint32_t uid);
   // The header part of a summary (no flags), from the file or the cache.
   Result<MessageSummary> header_summary(const std::string& folder_path, std::uint32_t uidvalidity,
                                         std::uint32_t uid, const std::string& file, std::uint64_t size,
                                         std::int64_t internal_date);
 
+  // A folder's Mailbox kept open between requests (as an imapd session keeps its
+  // selected one): refresh() is then a stat when nothing changed. One request at a time
+  // uses it (its mutex); past kMaxOpenMailboxes the ones not in use are closed.
+  struct OpenMailbox {
+    std::mutex mutex;
+    std::optional<store::Mailbox> mailbox;
+  };
+  struct Opened {
+    store::MailboxTree tree;
+    std::shared_ptr<OpenMailbox> box;
+    std::unique_lock<std::mutex> lock;
+    store::Mailbox* mailbox = nullptr;  // null: no such folder
+  };
+  static constexpr std::size_t kMaxOpenMailboxes = 256;
+  // The user's folder, refreshed, held for this request.
+  Result<Opened> open_folder(const std::string& user, const std::string& folder);
+
   std::string mail_root_;
+  std::mutex boxes_mutex_;
+  std::map<std::string, std::shared_ptr<OpenMailbox>> boxes_;
   users::UserDbCache users_;
   std::mutex cache_mutex_;
   std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, MessageSummary> cache_;
