@@ -116,6 +116,24 @@ std::variant<ApiRoute, RouteError> folder_route(const http::HttpRequest& request
     if (!get) return RouteError{405, "GET only"};
     return messages_query(std::move(folder), query);
   }
+  if (rest.size() == 1 && rest[0] == "search") {
+    if (m != "POST") return RouteError{405, "POST only"};
+    auto j = body_object(request);
+    if (!j) return bad("a JSON object expected");
+    auto q = text_field(*j, "q", kMaxSearchBytes);
+    if (!q || q->empty()) return bad("q: 1.." + std::to_string(kMaxSearchBytes) + " bytes");
+    std::string query;  // the paging keys as a query string, read like GET .../messages
+    for (const char* key : {"offset", "limit", "sort", "order"}) {
+      auto it = j->find(key);
+      if (it == j->end()) continue;
+      std::string value = it->is_string() ? it->get<std::string>()
+                          : it->is_number_unsigned() ? std::to_string(it->get<std::uint64_t>()) : std::string("?");
+      query += (query.empty() ? "" : "&") + std::string(key) + "=" + value;
+    }
+    auto page = messages_query(std::move(folder), query);
+    if (auto* e = std::get_if<RouteError>(&page)) return *e;
+    return SearchRoute{std::get<MessagesRoute>(std::get<ApiRoute>(std::move(page))), std::move(*q)};
+  }
   if (rest.size() == 1 && (rest[0] == "move" || rest[0] == "delete")) {
     if (m != "POST") return RouteError{405, "POST only"};
     auto j = body_object(request);

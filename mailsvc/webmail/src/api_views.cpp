@@ -78,6 +78,21 @@ std::vector<MessageSummary> sort_and_page(std::vector<MessageSummary> all, const
                                      all.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
+std::vector<MessageSummary> matching(const std::vector<MessageSummary>& all, std::string_view query) {
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  std::string needle;
+  for (unsigned char c : query) needle.push_back(lower(c));
+  auto holds = [&](const std::string& hay) {
+    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                          [&](char a, char b) { return lower(static_cast<unsigned char>(a)) == b; });
+    return it != hay.end();
+  };
+  std::vector<MessageSummary> out;
+  for (const MessageSummary& m : all)
+    if (holds(m.from) || holds(m.subject)) out.push_back(m);
+  return out;
+}
+
 json folders_json(const std::vector<FolderInfo>& folders) {
   json list = json::array();
   for (const FolderInfo& f : folders)

@@ -49,6 +49,12 @@ struct Runner {
     if (!*m) return not_found();
     return json_response(message_list_json(**m, r));
   }
+  JobOutcome operator()(const SearchRoute& r) {
+    auto m = mail.messages(job.user, r.page.folder);
+    if (!m) return store_error();
+    if (!*m) return not_found();
+    return json_response(message_list_json(matching(**m, r.query), r.page));
+  }
   JobOutcome operator()(const MessageRoute& r) {
     auto m = mail.message(job.user, r.folder, r.uid);
     if (!m) return store_error();

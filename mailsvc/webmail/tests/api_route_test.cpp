@@ -108,6 +108,20 @@ TEST(ApiRoute, FlagsMoveDelete) {
   EXPECT_EQ(error_of(req("GET", "/api/folders/INBOX/delete")), 405);
 }
 
+TEST(ApiRoute, SearchIsAPostWithItsPage) {
+  auto r = route_of<SearchRoute>(req("POST", "/api/folders/INBOX/search", R"({"q":"Invoice","limit":10,"sort":"from","order":"asc"})"));
+  EXPECT_EQ(r.query, "Invoice");
+  EXPECT_EQ(r.page.folder, "INBOX");
+  EXPECT_EQ(r.page.limit, 10u);
+  EXPECT_EQ(r.page.sort, SortKey::from);
+  EXPECT_FALSE(r.page.descending);
+  EXPECT_EQ(error_of(req("GET", "/api/folders/INBOX/search")), 405);
+  EXPECT_EQ(error_of(req("POST", "/api/folders/INBOX/search", R"({"q":""})")), 400);
+  EXPECT_EQ(error_of(req("POST", "/api/folders/INBOX/search", R"({"q":")" + std::string(201, 'x') + "\"}")), 400);
+  EXPECT_EQ(error_of(req("POST", "/api/folders/INBOX/search", R"({"q":"a","limit":-1})")), 400);
+  EXPECT_EQ(error_of(req("POST", "/api/folders/INBOX/search", R"({"q":"a","sort":"color"})")), 400);
+}
+
 TEST(PercentDecode, Cases) {
   EXPECT_EQ(percent_decode("a%2Fb%20c"), "a/b c");
   EXPECT_EQ(percent_decode("%41"), "A");

@@ -203,6 +203,18 @@ TEST_F(WebmailApiTest, MessagePagesSortedWithUnreadMarks) {
   EXPECT_EQ(call(req("GET", "/api/folders/Nope/messages")).response.status, http::Status::not_found);
 }
 
+TEST_F(WebmailApiTest, SearchMatchesFromAndSubject) {
+  log_in();
+  json j = json::parse(call(req("POST", "/api/folders/INBOX/search", R"({"q":"ALPHA"})")).response.body);
+  ASSERT_EQ(j.at("messages").size(), 1u);
+  EXPECT_EQ(j["messages"][0].at("uid"), 2);
+  j = json::parse(call(req("POST", "/api/folders/INBOX/search", R"({"q":"e","sort":"from","order":"asc"})")).response.body);
+  EXPECT_EQ(j.at("total"), 4);  // Carol+beta, alice, dave+delta, Eve+epsilon; not Bob/gamma
+  EXPECT_EQ(j["messages"][0].at("from"), "alice");
+  EXPECT_EQ(call(req("POST", "/api/folders/INBOX/search", R"({"q":"x"})", false)).response.status,
+            http::Status::forbidden);
+}
+
 TEST_F(WebmailApiTest, OneMessageAndItsInertHtml) {
   log_in();
   json m = json::parse(call(req("GET", "/api/folders/INBOX/messages/1")).response.body);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """webmail in a real browser: headless chromium through chromedriver (python3-selenium),
 against httpd with the UI of mailsvc/webmail/www on a mail_root made with mailsvc-admin:
-log in, read a delivered message, flag it, read a hostile HTML mail (nothing in it runs,
+log in, read a delivered message, flag it, search, read a hostile HTML mail (nothing in it runs,
 nothing it names is fetched: httpd's access log and a local HTTP listener see no request),
 a POST without the CSRF token refused, delete, a phone-width layout, log out. Screenshots
 go to WEBMAIL_SCREENSHOT_DIR."""
@@ -157,6 +157,15 @@ def case_browser(env):
         # CSRF: the page's own fetch without the token is refused.
         assert fetch_status(d, "POST", "/api/folders/INBOX/delete", {"uids": [1, 2]}) == 403
         assert len(rows(d)) == 2
+
+        # Search (a POST: the words are not in the access log).
+        box = d.find_element(By.ID, "search")
+        box.send_keys("hello\n")
+        until(d, "one match", lambda d: len(rows(d)) == 1 and row_with(d, "hello webmail") is not None)
+        box.clear()
+        box.send_keys("\n")
+        until(d, "both again", lambda d: len(rows(d)) == 2)
+        assert "hello" not in "".join(l for l in env.log_text().splitlines() if "target=/api/folders/INBOX/search" in l)
 
         # Delete the plain message: to Trash.
         row_with(d, "hello webmail").click()

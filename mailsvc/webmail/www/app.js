@@ -5,7 +5,7 @@
 
 const PAGE = 50;
 const state = { csrf: null, user: null, folders: [], folder: "INBOX", offset: 0, total: 0, sort: "date:desc",
-                message: null };
+                message: null, query: "" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -66,7 +66,8 @@ async function loadFolders() {
     count.className = "count";
     count.textContent = f.unread ? f.unread + "/" + f.total : String(f.total);
     li.append(name, count);
-    li.addEventListener("click", () => { state.folder = f.name; state.offset = 0; setPane("list");
+    li.addEventListener("click", () => { state.folder = f.name; state.offset = 0; state.query = "";
+                                         $("search").value = ""; setPane("list");
                                          loadFolders().then(loadMessages).catch((e) => showError(e.message)); });
     list.append(li);
     const opt = document.createElement("option");
@@ -83,8 +84,12 @@ function formatDate(seconds) {
 
 async function loadMessages() {
   const [sort, order] = state.sort.split(":");
-  const data = await api("GET", folderPath(state.folder) + "/messages?offset=" + state.offset + "&limit=" + PAGE +
-                                "&sort=" + sort + "&order=" + order);
+  // A search is a POST (with the token), so its words stay out of the server's access log.
+  const data = state.query
+    ? await api("POST", folderPath(state.folder) + "/search",
+                { q: state.query, offset: state.offset, limit: PAGE, sort, order })
+    : await api("GET", folderPath(state.folder) + "/messages?offset=" + state.offset + "&limit=" + PAGE +
+                       "&sort=" + sort + "&order=" + order);
   state.total = data.total;
   $("folder-title").textContent = state.folder;
   const last = Math.min(data.total, state.offset + data.messages.length);
@@ -188,6 +193,12 @@ function wire() {
     state.message = null;
     $("message-pane").hidden = true;
     showLogin();
+  });
+  $("search-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    state.query = $("search").value.trim();
+    state.offset = 0;
+    loadMessages().catch((e) => showError(e.message));
   });
   $("sort").addEventListener("change", () => { state.sort = $("sort").value; state.offset = 0;
                                                loadMessages().catch((e) => showError(e.message)); });

@@ -30,6 +30,10 @@ struct MessagesRoute {        // GET /api/folders/F/messages?offset=&limit=&sort
   std::size_t offset = 0;
   std::size_t limit = 50;
 };
+struct SearchRoute {          // POST /api/folders/F/search {"q", "offset"?, "limit"?, "sort"?, "order"?}
+  MessagesRoute page;         // (a POST: the words never reach the access log)
+  std::string query;          // matched in From and Subject, ASCII case ignored
+};
 struct MessageRoute {         // GET /api/folders/F/messages/UID
   std::string folder;
   std::uint32_t uid = 0;
@@ -59,12 +63,13 @@ struct DeleteRoute {          // POST /api/folders/F/delete {"uids": [...]}
   std::vector<std::uint32_t> uids;
 };
 
-using ApiRoute = std::variant<LoginRoute, LogoutRoute, SessionRoute, FoldersRoute, MessagesRoute, MessageRoute,
+using ApiRoute = std::variant<LoginRoute, LogoutRoute, SessionRoute, FoldersRoute, MessagesRoute, SearchRoute, MessageRoute,
                               HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute>;
 
 inline constexpr std::size_t kMaxPageSize = 200;
 inline constexpr std::size_t kMaxUidsPerRequest = 1000;
 inline constexpr std::size_t kMaxFolderNameBytes = 255;
+inline constexpr std::size_t kMaxSearchBytes = 200;
 
 // What went wrong, as the status to answer: 404 (no such endpoint), 405 (endpoint, other
 // method), 400 (a bad parameter or body).

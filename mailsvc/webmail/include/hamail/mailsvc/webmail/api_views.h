@@ -27,6 +27,9 @@ http::HttpResponse json_response(const nlohmann::json& body, http::Status status
 // The messages of `all` in the route's order (ties by uid), the route's page of them.
 std::vector<MessageSummary> sort_and_page(std::vector<MessageSummary> all, const MessagesRoute& route);
 
+// The messages whose From or Subject holds `query` (ASCII case ignored).
+std::vector<MessageSummary> matching(const std::vector<MessageSummary>& all, std::string_view query);
+
 nlohmann::json folders_json(const std::vector<FolderInfo>& folders);
 // {"total", "unread", "offset", "messages": [{uid, date, from, subject, size, seen, flagged, answered}]}
 nlohmann::json message_list_json(const std::vector<MessageSummary>& all, const MessagesRoute& route);
