@@ -36,6 +36,11 @@ class ClientStream {
   Status start_tls(std::function<void()> on_handshake);
 
   Status write(std::string bytes);
+  // Bytes queued and not yet handed to the kernel (ciphertext under TLS).
+  std::size_t pending_write_bytes() const;
+  // Runs on the loop each time queued bytes were handed to the kernel (for a writer
+  // that waits for the queue to shrink); never after close().
+  void set_on_written(std::function<void()> on_written);
   void pause_reading();
   Status resume_reading();
   // Sends what is queued (and a TLS close_notify), then half-closes; on_end follows
@@ -57,6 +62,7 @@ class ClientStream {
   std::unique_ptr<tls::TlsStream> secure_;
   OnData on_data_;
   OnEnd on_end_;
+  std::function<void()> on_written_;
 };
 
 }  // namespace hamail::mailsvc::daemon

@@ -5,6 +5,7 @@
 // the failed-login delay; on close or when the peer goes away it calls on_done once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,6 +37,12 @@ class Connection : public daemon::Connection {
   // every kIdleSafetyPollMs besides; every kIdlePollMs when the folder cannot be watched.
   static constexpr std::uint64_t kIdlePollMs = 1000;
   static constexpr std::uint64_t kIdleSafetyPollMs = 30000;
+  // Streamed replies (FETCH): the worker makes an answer kReplyPartBytes at a time (at
+  // least one message), each part sent as it comes; the next part is made only while
+  // fewer than kWriteQueueBound bytes wait to be sent, else when the socket has taken
+  // enough of them.
+  static constexpr std::size_t kReplyPartBytes = 64u << 10;
+  static constexpr std::size_t kWriteQueueBound = 256u << 10;
 
   // `limiter`: the daemon's failed-login limits, shared by all connections.
   Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::TlsContext& tls, daemon::AuthLimiter& limiter,
@@ -56,6 +63,10 @@ class Connection : public daemon::Connection {
   void start_deflate(std::string compressed_input);
   void check_credentials(imap::CheckCredentials credentials);
   void mailbox_work(imap::MailboxWork work);
+  void run_part(std::function<imapworker::MailboxWorker::Part()> job);  // on the pool
+  void part_done(imapworker::MailboxWorker::Part part);
+  void next_part_if_room();  // after a part was sent and whenever the socket took bytes
+  void log_streamed(bool complete);
   void idle_start(imap::SessionFlags flags);
   void idle_poll();
   void idle_changed();  // the watched folder changed
@@ -88,6 +99,13 @@ class Connection : public daemon::Connection {
   bool idling_ = false;         // between IdleStart and IdleEnd
   bool poll_running_ = false;   // an IDLE poll is on the pool (work_)
   bool idle_end_waiting_ = false;  // IdleEnd came while a poll ran: answer when it ends
+  // The reply being streamed: a part is wanted once the write queue allows it.
+  struct Streamed {
+    bool active = false;       // parts are being sent, the last one not yet
+    bool part_wanted = false;  // waiting for the write queue to drop below kWriteQueueBound
+    std::size_t parts = 0, bytes = 0, waits = 0, max_queued = 0;
+  };
+  Streamed streamed_;
   bool closing_ = false;
   bool done_ = false;
 };
