@@ -184,7 +184,7 @@ void Connection::mailbox_work(imap::MailboxWork work) {
   set_reading(false);
   streamed_ = Streamed{};
   auto request = std::make_shared<imap::MailboxRequest>(std::move(work.request));
-  run_part([worker = worker_, request] { return worker->run_in_parts(*request, kReplyPartBytes); });
+  run_part([worker = worker_, request] { return worker->run_in_parts(*request, kFirstPartBytes); });
 }
 
 void Connection::run_part(std::function<imapworker::MailboxWorker::Part()> job) {
@@ -209,13 +209,14 @@ void Connection::part_done(imapworker::MailboxWorker::Part part) {
   }
   send(std::move(part.reply.bytes));
   if (done_) return;
+  touch();  // a client that reads a long reply is not idle; one that stopped is logged out in time
   streamed_.max_queued = std::max(streamed_.max_queued, stream_.pending_write_bytes());
   streamed_.part_wanted = true;
   next_part_if_room();
 }
 
 void Connection::next_part_if_room() {
-  if (done_ || !streamed_.part_wanted) return;
+  if (done_ || closing_ || !streamed_.part_wanted) return;
   if (std::size_t queued = stream_.pending_write_bytes(); queued >= kWriteQueueBound) {
     if (streamed_.waits++ == 0)  // the socket's on_written calls again
       log_.debug("reply_waiting").kv("session", id_).kv("parts", streamed_.parts).kv("queued", queued);

@@ -140,7 +140,7 @@ auth_failure_delay: 300ms
     def start(self):
         """Starts the daemon; returns once both ports accept and it runs as run_as."""
         self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([self.binary, "--config", self.config, *self.extra_args], stdout=self.log, stderr=self.log)
+        self.proc = subprocess.Popen([self.binary, "--config", self.config, *getattr(self, "extra_args", [])], stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + self.timeout
         for port in (self.plain_port, self.tls_port):
             while not can_connect(port):

@@ -37,11 +37,13 @@ class Connection : public daemon::Connection {
   // every kIdleSafetyPollMs besides; every kIdlePollMs when the folder cannot be watched.
   static constexpr std::uint64_t kIdlePollMs = 1000;
   static constexpr std::uint64_t kIdleSafetyPollMs = 30000;
-  // Streamed replies (FETCH): the worker makes an answer kReplyPartBytes at a time (at
-  // least one message), each part sent as it comes; the next part is made only while
+  // Streamed replies (FETCH): the worker makes an answer in parts (whole messages): a
+  // small first one, so the client starts reading early, then kReplyPartBytes each (fewer
+  // pool round trips); each part is sent as it comes, and the next is made only while
   // fewer than kWriteQueueBound bytes wait to be sent, else when the socket has taken
   // enough of them.
-  static constexpr std::size_t kReplyPartBytes = 64u << 10;
+  static constexpr std::size_t kFirstPartBytes = 16u << 10;
+  static constexpr std::size_t kReplyPartBytes = 128u << 10;
   static constexpr std::size_t kWriteQueueBound = 256u << 10;
 
   // `limiter`: the daemon's failed-login limits, shared by all connections.
