@@ -218,10 +218,14 @@ void Connection::part_done(imapworker::MailboxWorker::Part part) {
 void Connection::next_part_if_room() {
   if (done_ || closing_ || !streamed_.part_wanted) return;
   if (std::size_t queued = stream_.pending_write_bytes(); queued >= kWriteQueueBound) {
-    if (streamed_.waits++ == 0)  // the socket's on_written calls again
+    if (!streamed_.waiting) {
+      streamed_.waits++;
       log_.debug("reply_waiting").kv("session", id_).kv("parts", streamed_.parts).kv("queued", queued);
+    }
+    streamed_.waiting = true;  // the socket's on_written calls again
     return;
   }
+  streamed_.waiting = false;
   streamed_.part_wanted = false;
   run_part([worker = worker_] { return worker->next_part(kReplyPartBytes); });
 }

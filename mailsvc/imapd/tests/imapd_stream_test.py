@@ -186,21 +186,23 @@ def case_slow_reader(env):
     c.login()
     before = status_kib(pid, "VmRSS")
     c.send(b"f FETCH 1:* (UID BODY.PEEK[])\r\n")
-    wait_until(lambda: "event=reply_waiting" in env.log_text(), "imapd waiting for the client", TIMEOUT)
-    # Some reading lets it go on, then it waits again; each time it has stopped making parts.
-    for _ in range(3):
-        got = 0
-        while got < (4 << 20):
-            got += len(sock.recv(1 << 16))
+    # Each time the client stops reading, imapd stops making parts (and logs reply_waiting);
+    # some reading lets it go on until it waits again.
+    for n in range(1, 4):
+        wait_until(lambda: env.log_text().count("event=reply_waiting") >= n, "imapd waiting for the client", TIMEOUT)
         peak = status_kib(pid, "VmHWM")
         print(f"imapd VmRSS before the FETCH {before} KiB, peak now {peak} KiB (reply {count * 128} KiB)")
         assert peak - before < 16 << 10, (before, peak)
+        got = 0
+        while got < (4 << 20):
+            got += len(sock.recv(1 << 16))
     # The client vanishes mid-reply (unread data: a reset): the session ends, nothing leaks
     # into the next one, and the daemon goes on.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
     wait_until(lambda: re.search(r"event=reply_streamed .*complete=false", env.log_text()), "reply_streamed", TIMEOUT)
     wait_until(lambda: "event=session_end" in env.log_text(), "session_end", TIMEOUT)
+    print(next(line for line in env.log_text().splitlines() if "event=reply_streamed" in line))
     sock = socket.create_connection(("127.0.0.1", env.plain_port), timeout=TIMEOUT)
     c = Client(sock)
     c.login()

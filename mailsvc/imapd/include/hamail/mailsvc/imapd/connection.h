@@ -104,8 +104,11 @@ class Connection : public daemon::Connection {
   // The reply being streamed: a part is wanted once the write queue allows it.
   struct Streamed {
     bool active = false;       // parts are being sent, the last one not yet
-    bool part_wanted = false;  // waiting for the write queue to drop below kWriteQueueBound
-    std::size_t parts = 0, bytes = 0, waits = 0, max_queued = 0;
+    bool part_wanted = false;  // made once the write queue is below kWriteQueueBound
+    bool waiting = false;      // part_wanted, and the queue was full: on_written will retry
+    std::size_t parts = 0, bytes = 0;
+    std::size_t waits = 0;       // times a part had to wait for the client
+    std::size_t max_queued = 0;  // the write queue's largest size after a part was sent
   };
   Streamed streamed_;
   bool closing_ = false;
