@@ -24,6 +24,16 @@ hamail_require_pkg(YAMLCPP    yaml-cpp         libyaml-cpp-dev)
 hamail_require_pkg(GMIME      gmime-3.0        libgmime-3.0-dev)
 hamail_require_pkg(LDNS       ldns             libldns-dev)
 
+# http-parser has no pkg-config file: the header and the library, as an imported target.
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)
+find_library(HTTP_PARSER_LIBRARY http_parser)
+if(NOT HTTP_PARSER_INCLUDE_DIR OR NOT HTTP_PARSER_LIBRARY)
+  message(FATAL_ERROR "library 'http_parser' not found: install the Debian package 'libhttp-parser-dev' (or run scripts/setup)")
+endif()
+add_library(HttpParser::HttpParser UNKNOWN IMPORTED)
+set_target_properties(HttpParser::HttpParser PROPERTIES IMPORTED_LOCATION ${HTTP_PARSER_LIBRARY}
+                      INTERFACE_INCLUDE_DIRECTORIES ${HTTP_PARSER_INCLUDE_DIR})
+
 find_package(OpenSSL 3 QUIET)
 if(NOT OPENSSL_FOUND)
   message(FATAL_ERROR "OpenSSL 3 not found: install the Debian package 'libssl-dev' (or run scripts/setup)")

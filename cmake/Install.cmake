@@ -1,5 +1,5 @@
 # What `cmake --install` puts where (the layout the Debian packages ship, debian/*.install):
-#   /usr/sbin           the daemons: hacored, drbdlited, smtpd, pop3d, imapd, dnsd (man section 8)
+#   /usr/sbin           the daemons: hacored, drbdlited, smtpd, pop3d, imapd, dnsd, httpd (man section 8)
 #   /usr/bin            the operators' CLIs: hactl, drbdlite, mailsvc-admin, mailsvc-queue (section 1)
 #   /usr/lib/ocf        the OCF agents (provider hamail) and the shell code they share
 #   /etc/hamail         the commented example configurations (conffiles in the packages)
@@ -45,6 +45,7 @@ hamail_install_program(smtpd ${CMAKE_INSTALL_SBINDIR} 8 "the hamail SMTP server 
 hamail_install_program(pop3d ${CMAKE_INSTALL_SBINDIR} 8 "the hamail POP3 server")
 hamail_install_program(imapd ${CMAKE_INSTALL_SBINDIR} 8 "the hamail IMAP server")
 hamail_install_program(dnsd ${CMAKE_INSTALL_SBINDIR} 8 "the hamail authoritative DNS server")
+hamail_install_program(httpd ${CMAKE_INSTALL_SBINDIR} 8 "the hamail static-file HTTP server")
 hamail_install_program(hactl ${CMAKE_INSTALL_BINDIR} 1 "control and inspect the hamail cluster")
 hamail_install_program(drbdlite ${CMAKE_INSTALL_BINDIR} 1 "control and inspect drbd-lite volumes")
 hamail_install_program(mailsvc-admin ${CMAKE_INSTALL_BINDIR} 1 "manage hamail mail users, aliases and domains")
@@ -64,12 +65,13 @@ install(FILES resource-agents/lib/io_probe.sh DESTINATION ${_ocf}/lib/hamail)
 
 # Example configurations, commented: the admin edits them in place.
 install(FILES conf/cluster.yaml conf/mail/smtpd.yaml conf/mail/pop3d.yaml conf/mail/imapd.yaml conf/mail/dnsd.yaml
+              conf/mail/httpd.yaml
         DESTINATION /etc/hamail)
 install(FILES conf/dns/example.org.zone conf/dns/2.0.192.in-addr.arpa.zone DESTINATION /etc/hamail/dns)
 
 install(FILES conf/systemd/hacored.service conf/systemd/drbdlited.service conf/systemd/hamail-smtpd.service
               conf/systemd/hamail-pop3d.service conf/systemd/hamail-imapd.service
-              conf/systemd/hamail-dnsd.service
+              conf/systemd/hamail-dnsd.service conf/systemd/hamail-httpd.service
         DESTINATION ${HAMAIL_SYSTEMD_UNIT_DIR})
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -37,16 +37,15 @@ Status ClientStream::start_tls(std::function<void()> on_handshake) {
                                 [this](Status s) { on_end_(std::move(s)); }, std::move(on_handshake));
 }
 
+std::size_t ClientStream::pending_write_bytes() const {
+  if (secure_) return secure_->pending_write_bytes();
+  return plain_ ? plain_->pending_write_bytes() : 0;
+}
+
 Status ClientStream::write(std::string bytes) {
   if (secure_) return secure_->write(std::move(bytes));
   if (plain_) return plain_->write(std::move(bytes));
   return Error{"connection closed"};
-}
-
-std::size_t ClientStream::pending_write_bytes() const {
-  if (secure_) return secure_->pending_write_bytes();
-  if (plain_) return plain_->pending_write_bytes();
-  return 0;
 }
 
 void ClientStream::set_on_written(std::function<void()> on_written) {

@@ -51,6 +51,12 @@ Result<Mailbox::Stamp> Mailbox::take_stamp() const {
     s.index_ino = st.st_ino;
     s.index_size = static_cast<std::uint64_t>(st.st_size);
   }
+  std::string log = path_ + "/" + kIndexLogFile;
+  if (::stat(log.c_str(), &st) == 0) {
+    s.log_ns = ns_of(st.st_mtim);
+    s.log_ino = st.st_ino;
+    s.log_size = static_cast<std::uint64_t>(st.st_size);
+  }
   std::string keywords = path_ + "/" + kKeywordsFile;
   if (::stat(keywords.c_str(), &st) == 0) {
     s.keywords_ns = ns_of(st.st_mtim);
@@ -83,16 +89,31 @@ std::optional<Mailbox::FileId> Mailbox::index_file_id() const {
                 std::string(head.substr(0, head.find('\n')))};
 }
 
+bool Mailbox::log_as_known() const {
+  struct stat st {};
+  if (::stat((path_ + "/" + kIndexLogFile).c_str(), &st) != 0) return errno == ENOENT && log_.bytes == 0;
+  return log_.bytes != 0 && static_cast<std::uint64_t>(st.st_ino) == log_.ino &&
+         static_cast<std::uint64_t>(st.st_size) == log_.bytes;
+}
+
 Status Mailbox::reload_locked() {
   // The index is parsed again only when another process replaced it since we read or
-  // wrote it (every writer holds the lock; a replacement is a new inode).
+  // wrote it (every writer holds the lock; a replacement is a new inode). When only its
+  // log grew (another session's STORE), only the new records are applied.
   std::optional<FileId> id = index_file_id();
   bool must_save = false;
-  if (!id || !index_id_ || !(*id == *index_id_)) {
+  bool current = id && index_id_ && *id == *index_id_;
+  if (current && !log_as_known()) {
+    auto tail = apply_index_log_tail(path_, index_, log_);
+    if (!tail) return Error{tail.error()};
+    current = *tail;
+  }
+  if (!current) {
     auto loaded = load_index_file(path_, static_cast<std::uint32_t>(std::time(nullptr)));
     if (!loaded) return Error{loaded.error()};
     index_ = std::move(loaded->index);
     must_save = loaded->must_save;
+    log_ = loaded->log;
     index_id_ = must_save ? std::nullopt : id;  // read after the stat: at least that version
   }
   auto keywords = load_keywords_file(path_);
@@ -124,10 +145,13 @@ Status Mailbox::sync_and_save(bool must_save) {
     // New UIDs, expunges, a new UIDVALIDITY: durable. Flags and modseqs only: not.
     bool uids_changed = uids_before != std::tuple(index_.uidvalidity(), index_.next_uid(), index_.entries().size(),
                                                   index_.expunge_log().size(), index_.expunge_log_floor());
-    index_id_.reset();  // unsaved changes: read the file again next time
-    auto durability = must_save || uids_changed ? IndexDurability::durable : IndexDurability::flags_only;
-    if (Status s = save_index_file(path_, index_, durability); !s) return s;
-    index_id_ = index_file_id();  // under the lock: no one else wrote it since
+    if (must_save || uids_changed) {
+      index_id_.reset();  // unsaved changes: read the file again next time
+      if (Status s = save_index_file(path_, index_, IndexDurability::durable, &log_); !s) return s;
+      index_id_ = index_file_id();  // under the lock: no one else wrote it since
+    } else if (Status s = save_flags_change(); !s) {
+      return s;
+    }
   }
   std::unordered_map<std::string_view, std::size_t> by_base;
   by_base.reserve(listing_.size());
@@ -141,6 +165,17 @@ Status Mailbox::sync_and_save(bool must_save) {
     if (auto it = by_base.find(index_.entries()[i].base); it != by_base.end()) pos_[i] = it->second;
   }
   view_current_ = false;
+  return Status::ok();
+}
+
+Status Mailbox::save_flags_change() {
+  if (index_id_ && log_.bytes < index_log_bound(log_.tie.index_bytes)) {
+    // Not as known (cannot happen under the lock) or a failed write: rewrite instead.
+    if (append_index_log(path_, index_.latest_change(), log_)) return Status::ok();
+  }
+  index_id_.reset();  // unsaved changes: read the file again next time
+  if (Status s = save_index_file(path_, index_, IndexDurability::flags_only, &log_); !s) return s;
+  index_id_ = index_file_id();  // under the lock: no one else wrote it since
   return Status::ok();
 }
 
@@ -167,10 +202,12 @@ bool Mailbox::trusted(const Stamp& s) const {
   const Stamp* own = own_ ? &*own_ : nullptr;
   bool index_ok = settled(s.index_ns) || (own && s.index_ino == own->index_ino && s.index_ns == own->index_ns &&
                                           s.index_size == own->index_size);
+  bool log_ok = settled(s.log_ns) ||
+                (own && s.log_ino == own->log_ino && s.log_ns == own->log_ns && s.log_size == own->log_size);
   bool keywords_ok = settled(s.keywords_ns) || (own && s.keywords_ino == own->keywords_ino &&
                                                 s.keywords_ns == own->keywords_ns);
   return settled(s.tmp_ns) && (settled(s.new_ns) || (own && s.new_ns == own->new_ns)) &&
-         (settled(s.cur_ns) || (own && s.cur_ns == own->cur_ns)) && index_ok && keywords_ok;
+         (settled(s.cur_ns) || (own && s.cur_ns == own->cur_ns)) && index_ok && log_ok && keywords_ok;
 }
 
 MailboxChanges Mailbox::diff_view() {

@@ -259,6 +259,35 @@ bool MailboxIndex::set_flags(const std::vector<std::pair<std::uint32_t, std::str
   return changed;
 }
 
+Status MailboxIndex::apply_log_record(const IndexLogRecord& record) {
+  if (record.modseq <= highest_modseq_) {
+    return Error{"modseq " + std::to_string(record.modseq) + " is not above HIGHESTMODSEQ " +
+                 std::to_string(highest_modseq_)};
+  }
+  std::vector<IndexEntry*> targets;
+  targets.reserve(record.flags.size());
+  for (const auto& [uid, letters] : record.flags) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), uid,
+                               [](const IndexEntry& e, std::uint32_t u) { return e.uid < u; });
+    if (it == entries_.end() || it->uid != uid) return Error{"uid " + std::to_string(uid) + " is not in the index"};
+    if (canonical_letters(letters) != letters) return Error{"flags '" + letters + "' are not sorted letters"};
+    targets.push_back(&*it);
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    targets[i]->flags = record.flags[i].second;
+    targets[i]->modseq = record.modseq;
+  }
+  highest_modseq_ = record.modseq;
+  return Status::ok();
+}
+
+IndexLogRecord MailboxIndex::latest_change() const {
+  IndexLogRecord r{highest_modseq_, {}};
+  for (const auto& e : entries_)
+    if (e.modseq == highest_modseq_) r.flags.emplace_back(e.uid, e.flags);
+  return r;
+}
+
 void MailboxIndex::raise_highest_modseq(std::uint64_t floor) { highest_modseq_ = std::max(highest_modseq_, floor); }
 
 std::optional<std::uint32_t> MailboxIndex::uid_of(const std::string& base) const {

@@ -74,10 +74,11 @@ Result<StoreFlagsResult> Mailbox::store_flags(const std::vector<std::uint32_t>& 
                                               const MessageFlags& flags, std::optional<std::uint64_t> unchangedsince) {
   auto lock = IndexLock::acquire(path_);
   if (!lock) return Error{lock.error()};
-  // Fast: index_ is the file as we last read or wrote it (every other writer replaces it),
-  // so its UIDs, modseqs and our listing_'s names stand; no listing.
+  // Fast: index_ is the file and its log as we last read or wrote them (every other
+  // writer replaces the index or appends to the log), so its UIDs, modseqs and our
+  // listing_'s names stand; no listing.
   std::optional<FileId> id = index_file_id();
-  bool fast = id && index_id_ && *id == *index_id_;
+  bool fast = id && index_id_ && *id == *index_id_ && log_as_known();
   std::optional<Stamp> before;
   if (fast) {
     auto keywords = load_keywords_file(path_);
@@ -164,9 +165,7 @@ Status Mailbox::apply_flags_locked(const std::vector<std::uint32_t>& uids, FlagO
     renamed.emplace_back(r.uid, r.letters);
   }
   if (index_.set_flags(renamed)) {
-    index_id_.reset();  // unsaved changes: read the file again next time
-    if (Status s = save_index_file(path_, index_, IndexDurability::flags_only); !s) return s;
-    index_id_ = index_file_id();  // under the lock: no one else wrote it since
+    if (Status s = save_flags_change(); !s) return s;
   }
   for (const auto& [uid, letters] : renamed)
     if (const IndexEntry* e = index_.find(uid)) out.modified.emplace_back(uid, e->modseq);

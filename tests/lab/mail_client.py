@@ -14,7 +14,16 @@
   imap SERVER USER PASSWORD [--flag UID FLAG]...
       IMAP with STARTTLS on SERVER:143, INBOX: optionally UID STORE +FLAGS first, then prints
       {"uidvalidity", "uidnext", "messages": [{"uid", "subject", "flags", "sha256"}, ...]}
-      (sha256 of BODY.PEEK[], which leaves \\Seen alone)."""
+      (sha256 of BODY.PEEK[], which leaves \\Seen alone).
+  dns SERVER NAME TYPE [--tcp]
+      one query to SERVER:53: prints {"rcode", "aa", "answer": [...], "additional": [...]} (records
+      as text, sorted).
+  dnsprobe SERVER NAME TYPE EXPECT
+      queries SERVER:53 over UDP every 50 ms (each waits 250 ms); prints {"ready": true} at its
+      first right answer (or gives up after 30 s without one), goes on until its standard input
+      closes or 300 s pass, then prints {"sent", "right", "timeouts", "wrong": [first 10], "max_gap"}: a
+      right answer is NOERROR with AA and exactly EXPECT (the answer's records as text, joined by
+      "|"); max_gap = the longest time from a right answer to the next one (s)."""
 import hashlib
 import imaplib
 import json
@@ -24,7 +33,14 @@ import signal
 import smtplib
 import ssl
 import sys
+import threading
 import time
+
+import dns.exception
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
 
 
 def lab_tls():
@@ -80,6 +96,45 @@ def imap(server, user, password, flags):
     print(json.dumps(out))
 
 
+def dns_ask(server, name, rdtype, tcp=False, timeout=2.0):
+    q = dns.message.make_query(name, rdtype)
+    r = (dns.query.tcp if tcp else dns.query.udp)(q, server, timeout=timeout)
+    def texts(section):
+        return sorted(line for rrset in section for line in rrset.to_text().splitlines())
+    return {"rcode": dns.rcode.to_text(r.rcode()), "aa": bool(r.flags & dns.flags.AA),
+            "answer": texts(r.answer), "additional": texts(r.additional)}
+
+
+def dns_probe(server, name, rdtype, expect):
+    closed = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), closed.set()), daemon=True).start()
+    start = time.monotonic()
+    sent = right = timeouts = 0
+    wrong = []
+    last_right = max_gap = None
+    while not closed.is_set() and time.monotonic() - start < (300 if last_right else 30):  # bounded
+        t0 = time.monotonic()
+        sent += 1
+        try:
+            a = dns_ask(server, name, rdtype, timeout=0.25)
+        except (OSError, dns.exception.DNSException):
+            timeouts += 1
+        else:
+            if a["rcode"] == "NOERROR" and a["aa"] and "|".join(a["answer"]) == expect:
+                now = time.monotonic()
+                right += 1
+                if last_right is not None:
+                    max_gap = max(max_gap or 0.0, now - last_right)
+                else:
+                    print(json.dumps({"ready": True}), flush=True)
+                last_right = now
+            elif len(wrong) < 10:
+                wrong.append(a)
+        closed.wait(max(0.0, 0.05 - (time.monotonic() - t0)))
+    print(json.dumps({"sent": sent, "right": right, "timeouts": timeouts, "wrong": wrong,
+                      "max_gap": None if max_gap is None else round(max_gap, 3)}), flush=True)
+
+
 def send(server, rcpt, tag, count, rate, deadline_s):
     start = time.monotonic()
     deadline = start + deadline_s
@@ -127,9 +182,14 @@ def main():
             all(a == "--flag" for a in sys.argv[5::3]):
         rest = sys.argv[5:]
         imap(sys.argv[2], sys.argv[3], sys.argv[4], [(rest[i + 1], rest[i + 2]) for i in range(0, len(rest), 3)])
+    elif sys.argv[1] == "dns" and len(sys.argv) in (5, 6) and sys.argv[5:] in ([], ["--tcp"]):
+        print(json.dumps(dns_ask(sys.argv[2], sys.argv[3], sys.argv[4], tcp=len(sys.argv) == 6)))
+    elif sys.argv[1] == "dnsprobe" and len(sys.argv) == 6:
+        dns_probe(*sys.argv[2:6])
     else:
         sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD "
-                 "[--delete] [--digest] | imap SERVER USER PASSWORD [--flag UID FLAG]...")
+                 "[--delete] [--digest] | imap SERVER USER PASSWORD [--flag UID FLAG]... | dns SERVER NAME TYPE "
+                 "[--tcp] | dnsprobe SERVER NAME TYPE EXPECT")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The lab's mail cluster (conf/lab/cluster-mail.yaml): group mail = VIP + drbd-lite r0 + ext4
-+ smtpd + pop3d + imapd with mail_root on the replicated filesystem. Brings it up in a lab: the mail
-daemons' configs, a fresh volume, the group started, the domain and a user."""
++ smtpd + pop3d + imapd with mail_root on the replicated filesystem + dnsd for lab.test on the VIP.
+Brings it up in a lab: the mail daemons' configs and zones, a fresh volume, the group started, the
+domain and a user."""
 
 import os
 
@@ -13,7 +14,25 @@ MAIL_ROOT = f"{MNT}/mail"
 USER, PASSWORD = "bob@lab.test", "lab test password"
 CONFIG = os.path.join(REPO, "conf", "lab", "cluster-mail.yaml")
 WANT = {"mail-vip": "started", "mail-volume": "promoted", "mail-fs": "started", "mail-smtpd": "started",
-        "mail-pop3d": "started", "mail-imapd": "started"}
+        "mail-pop3d": "started", "mail-imapd": "started", "mail-dnsd": "started"}
+DOMAIN = "lab.test"
+# lab.test as dnsd serves it: what a client resolving the mail domain must get, before and after a switchover.
+ZONE = f"""$ORIGIN {DOMAIN}.
+$TTL 300
+@     IN SOA ns1 hostmaster 2026120501 7200 3600 1209600 60
+      IN NS  ns1
+      IN MX  10 mail
+      IN TXT "v=spf1 mx -all"
+ns1   IN A   {VIP}
+mail  IN A   {VIP}
+imap  IN CNAME mail
+"""
+REVERSE_ZONE = f"""$ORIGIN 1.201.10.in-addr.arpa.
+$TTL 300
+@     IN SOA ns1.{DOMAIN}. hostmaster.{DOMAIN}. 2026120501 7200 3600 1209600 60
+      IN NS  ns1.{DOMAIN}.
+50    IN PTR mail.{DOMAIN}.
+"""
 
 
 def write_mail_configs(lab):
@@ -34,6 +53,16 @@ def write_mail_configs(lab):
                 f"tls: {{cert: {MAIL_ROOT}/tls/imapd.crt, key: {MAIL_ROOT}/tls/imapd.key}}\n"
                 "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 143}\n"
                 "  - {tls: implicit, address: 0.0.0.0, port: 993}\n")
+    # dnsd listens on the VIP itself (the group starts it after the address): its UDP answers must
+    # leave from the address the client asked, which a wildcard socket would not choose.
+    os.makedirs(f"{d}/dns", exist_ok=True)
+    for name, text in ((DOMAIN, ZONE), ("1.201.10.in-addr.arpa", REVERSE_ZONE)):
+        with open(f"{d}/dns/{name}.zone", "w") as f:
+            f.write(text)
+    with open(f"{d}/dnsd.yaml", "w") as f:
+        f.write(f"listeners:\n  - {{address: {VIP}, port: 53}}\nzones:\n"
+                f"  - {{name: {DOMAIN}, file: dns/{DOMAIN}.zone}}\n"
+                "  - {name: 1.201.10.in-addr.arpa, file: dns/1.201.10.in-addr.arpa.zone}\n")
 
 
 def add_user(lab, node):

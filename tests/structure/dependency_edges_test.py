@@ -18,8 +18,9 @@ import sys
 COMPONENTS = ("common", "ha-core", "drbd-lite", "mailsvc", "resource-agents", "tests")
 COMMON_ORDER = {"hamail_base": set(), "hamail_uv": {"hamail_base"},
                 "hamail_control": {"hamail_base", "hamail_uv"}, "hamail_tls": {"hamail_base", "hamail_uv"}}
-# What a sans-IO core may link beyond other cores: header-only JSON and hashes (no I/O).
-CORE_EXTERNALS = {"nlohmann_json::nlohmann_json", "OpenSSL::Crypto"}
+# What a sans-IO core may link beyond other cores: header-only JSON, hashes and the HTTP
+# request parser (no I/O).
+CORE_EXTERNALS = {"nlohmann_json::nlohmann_json", "OpenSSL::Crypto", "HttpParser::HttpParser"}
 BASE_EXTERNALS = {"PkgConfig::YAMLCPP", "nlohmann_json::nlohmann_json"}
 IO_HEADERS = re.compile(r'#\s*include\s*[<"](uv\.h|openssl/ssl\.h|corosync/|netlink/|sys/socket\.h|netinet/|hamail/(uv|control|tls)/)')
 HEADER_PREFIX = {"common": "hamail/", "ha-core": "hamail/hacore/", "drbd-lite": "hamail/drbdlite/",

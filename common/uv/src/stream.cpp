@@ -246,6 +246,12 @@ Status Stream::write(std::string data) {
   return Status::ok();
 }
 
+int Stream::fd() const {
+  if (!state_) return -1;
+  uv_os_fd_t fd = -1;
+  return uv_fileno(stream_state(state_)->handle(), &fd) == 0 ? fd : -1;
+}
+
 std::size_t Stream::pending_write_bytes() const { return state_ ? stream_state(state_)->pending_bytes : 0; }
 
 void Stream::set_write_limit(std::size_t bytes) {

@@ -102,7 +102,9 @@ TEST(StoreFastPath, RenamesTheKnownFileWithoutListing) {
   EXPECT_TRUE(f.names("cur")[0].ends_with(":2,F")) << f.names("cur")[0];
   std::string index = f.text("hamail-uids");
   EXPECT_EQ(std::count(index.begin(), index.end(), '\n'), 2) << "header + uid 1 only, no listing:\n" << index;
-  EXPECT_NE(index.find("1 " + std::to_string(m.highest_modseq()) + " F "), std::string::npos) << index;
+  std::string log = f.text(kIndexLogFile);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2) << "header + the change, the index left alone:\n" << log;
+  EXPECT_NE(log.find("\n" + std::to_string(m.highest_modseq()) + " 1 F #"), std::string::npos) << log;
   auto c = m.refresh();
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->added, Uids{2});
@@ -250,9 +252,10 @@ TEST(ModseqHighWater, LostIndexWriteAfterARebootNeverGivesAnOldModseq) {
   std::uint64_t seen = m.highest_modseq();  // a client may have seen this
   auto mark = parse_modseq_mark(f.text(kModseqMarkFile));
   ASSERT_TRUE(mark);
-  // Power cut: the unsynced index writes are lost (the older file is back), the renames
-  // survived; the mark is durable and says another boot.
+  // Power cut: the unsynced index and log writes are lost (the older index is back, the
+  // log gone), the renames survived; the mark is durable and says another boot.
   f.write("hamail-uids", old_index);
+  stdfs::remove(f.maildir.path() + "/" + kIndexLogFile);
   f.write(kModseqMarkFile, serialize_modseq_mark({mark->highest, "another-boot"}));
   Mailbox after = f.open();
   EXPECT_GT(after.highest_modseq(), seen);

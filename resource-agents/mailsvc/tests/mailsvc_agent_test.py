@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""ocf:hamail:mailsvc against the real smtpd, pop3d, imapd and dnsd on loopback (ctest ocf_mailsvc_agent).
+"""ocf:hamail:mailsvc against the real smtpd, pop3d, imapd, dnsd and httpd on loopback (ctest ocf_mailsvc_agent).
 
 For each daemon: Debian's ocf-tester passes; then by hand: monitor 7, start 0, monitor 0, the
 port accepts, the daemon runs as `mail` (smtpd: a mail sent with smtplib lands in the Maildir;
 pop3d: that mail is seen over POP3 after STLS + login; imapd: the same over IMAP; dnsd: dig
-over UDP and TCP), start again = same PID, stop 0, monitor 7, the process is gone,
+over UDP and TCP; httpd: a page over HTTP), start again = same PID, stop 0, monitor 7, the process is gone,
 stop again 0; a stale pidfile naming the test's own `sleep` gives monitor 7, stop 0, start 0
 and the sleep survives all of it; validate-all on a config with an unknown key gives 6 and a
 reason naming file:line. Then: a busy port (start 1 with the daemon's startup error, nothing
@@ -16,6 +16,7 @@ Everything lives under one /tmp directory removed at the end; ports are free loo
 every wait has a deadline; only processes this test started are ended, by PID.
 """
 import os
+import http.client
 import imaplib
 import poplib
 import signal
@@ -35,6 +36,7 @@ SMTPD = os.environ["SMTPD_BIN"]
 POP3D = os.environ["POP3D_BIN"]
 IMAPD = os.environ["IMAPD_BIN"]
 DNSD = os.environ["DNSD_BIN"]
+HTTPD = os.environ["HTTPD_BIN"]
 DNSD_ZONES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mailsvc", "dnsd", "tests", "zones")
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 AGENT = os.environ["MAILSVC_AGENT"]
@@ -328,6 +330,27 @@ class Test:
             print("ok: dnsd: mail.example.org A over UDP and TCP through the agent's dnsd")
 
         check_service(self, self.agent("dnsd", "dnsd", dnsd_conf, DNSD), dns_port, ask_dns)
+
+        http_port = free_port()
+        www = os.path.join(self.tmp, "www")
+        os.makedirs(www)
+        with open(os.path.join(www, "index.html"), "w") as f:
+            f.write("served through the agent")
+        httpd_conf = os.path.join(self.tmp, "httpd.yaml")
+        with open(httpd_conf, "w") as f:
+            f.write(f"user: mail\ndocument_root: {www}\nlisteners:\n  - {{tls: none, address: 127.0.0.1, port: {http_port}}}\n")
+
+        def get_page():
+            c = http.client.HTTPConnection("127.0.0.1", http_port, timeout=DEADLINE)
+            try:
+                c.request("GET", "/")
+                r = c.getresponse()
+                assert r.status == 200 and r.read() == b"served through the agent", r.status
+            finally:
+                c.close()
+            print("ok: httpd: GET / through the agent's httpd")
+
+        check_service(self, self.agent("httpd", "httpd", httpd_conf, HTTPD), http_port, get_page)
         self.start_failures(root)
         self.fake_daemon()
 
@@ -364,9 +387,9 @@ class Test:
         missing.expect("monitor", 7, "with a missing binary", binary=os.path.join(self.tmp, "no-smtpd"))
         r = missing.expect("validate-all", 5, "with a binary name found nowhere", binary="no-such-maild")
         assert "no-such-maild not found" in reason_of(r), reason_of(r)
-        r = missing.expect("validate-all", 6, "with service=httpd", service="httpd")
-        assert "httpd" in reason_of(r) and "imapd" in reason_of(r), reason_of(r)
-        missing.expect("monitor", 6, "with service=httpd", service="httpd")
+        r = missing.expect("validate-all", 6, "with service=ftpd", service="ftpd")
+        assert "ftpd" in reason_of(r) and "httpd" in reason_of(r), reason_of(r)
+        missing.expect("monitor", 6, "with service=ftpd", service="ftpd")
         missing.expect("validate-all", 6, "with a relative config", config="smtpd.yaml")
         missing.expect("validate-all", 6, "with kill_grace=soon", kill_grace="soon")
         print("ok: missing config / binary -> 5 (monitor 7, stop 0), unknown service / relative config / "

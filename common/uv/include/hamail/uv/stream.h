@@ -50,6 +50,10 @@ class Stream {
   void close();
   bool is_open() const { return state_ != nullptr; }
 
+  // The socket's descriptor (-1 when closed), for sendfile(2) by a caller that first
+  // waits until pending_write_bytes() is 0 (so its bytes follow the queued ones).
+  int fd() const;
+
   // "127.0.0.1:40512", "[::1]:25" or "unix:/run/hamail/hacored.sock", for logs.
   const std::string& peer() const { return peer_; }
 

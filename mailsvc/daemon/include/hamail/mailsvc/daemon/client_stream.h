@@ -36,11 +36,14 @@ class ClientStream {
   Status start_tls(std::function<void()> on_handshake);
 
   Status write(std::string bytes);
-  // Bytes queued and not yet handed to the kernel (ciphertext under TLS).
+  // Bytes written but not yet sent (under TLS: plaintext not yet encrypted too); httpd
+  // sends a file range in pieces while this stays low.
   std::size_t pending_write_bytes() const;
   // Runs on the loop each time queued bytes were handed to the kernel (for a writer
-  // that waits for the queue to shrink); never after close().
+  // that waits for the queue to shrink: imapd's streamed FETCH); never after close().
   void set_on_written(std::function<void()> on_written);
+  // The socket's descriptor while the connection is plaintext, else -1 (httpd's sendfile).
+  int plain_fd() const { return !secure_ && plain_ ? plain_->fd() : -1; }
   void pause_reading();
   Status resume_reading();
   // Sends what is queued (and a TLS close_notify), then half-closes; on_end follows

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hamail/base/result.h"
+#include "hamail/mailsvc/store/index_file.h"
 #include "hamail/mailsvc/store/keyword_list.h"
 #include "hamail/mailsvc/store/maildir.h"
 #include "hamail/mailsvc/store/mailbox_index.h"
@@ -53,10 +54,10 @@ class Mailbox {
   const KeywordList& keywords() const { return keywords_; }
 
   // Catches up with the directory and the index: when the mtimes of new/, cur/, tmp/,
-  // the index and the keywords file are as last trusted it touches nothing else; else one
-  // listing of new/ and cur/ (names only, no stat per message), the index synced under the
-  // lock (new files get UIDs) and saved if changed. A listing is trusted when its mtimes
-  // are settled (mtime_trust.h) or, for new/, cur/, the index and keywords, are the ones
+  // the index, its log and the keywords file are as last trusted it touches nothing else;
+  // else one listing of new/ and cur/ (names only, no stat per message), the index synced
+  // under the lock (new files get UIDs) and saved if changed. A listing is trusted when its
+  // mtimes are settled (mtime_trust.h) or, for new/, cur/, the index, its log and keywords, are the ones
   // this session's own last STORE left (README.md, "Stamp").
   Result<MailboxChanges> refresh();
 
@@ -77,9 +78,10 @@ class Mailbox {
   // STORE: uids that are gone are skipped. The view takes the new modseqs (the session
   // answers with its own FETCH), so the next refresh() does not report them again.
   // Renames the files by the names this session knows (no listing) while the index file
-  // is the one it last read or wrote; a rename failing with ENOENT (another session or
-  // pop3d renamed or removed it): one listing, then those messages once more. The index
-  // is saved without fsync (IndexDurability::flags_only).
+  // and its log are as it last read or wrote them; a rename failing with ENOENT (another session or
+  // pop3d renamed or removed it): one listing, then those messages once more. The change
+  // is appended to hamail-uids.log (past its bound: the index saved flags_only instead),
+  // without fsync.
   Result<StoreFlagsResult> store_flags(const std::vector<std::uint32_t>& uids, FlagOp op,
                                        const MessageFlags& flags, std::optional<std::uint64_t> unchangedsince);
   // Removes the messages; returns the uids removed (gone from the view too).
@@ -98,8 +100,8 @@ class Mailbox {
 
  private:
   struct Stamp {
-    std::int64_t new_ns = 0, cur_ns = 0, index_ns = 0, keywords_ns = 0, tmp_ns = 0;
-    std::uint64_t index_ino = 0, index_size = 0, keywords_ino = 0;
+    std::int64_t new_ns = 0, cur_ns = 0, index_ns = 0, keywords_ns = 0, tmp_ns = 0, log_ns = 0;
+    std::uint64_t index_ino = 0, index_size = 0, keywords_ino = 0, log_ino = 0, log_size = 0;
     bool operator==(const Stamp&) const = default;
   };
   struct FileId {  // which version of the index file index_ is
@@ -124,7 +126,14 @@ class Mailbox {
   Status apply_flags_locked(const std::vector<std::uint32_t>& uids, FlagOp op, const MessageFlags& flags,
                             std::optional<std::uint64_t> unchangedsince, StoreFlagsResult& out,
                             std::vector<std::uint32_t>* missing);
-  // With the lock held: reloads index and keywords, lists new/ and cur/, syncs, saves.
+  // A flags-only change of index_ (its latest modseq) on disk: appended to the change log
+  // while index_ is the file plus log_ and the log is below its bound, else the index
+  // rewritten without fsync (which folds the log in).
+  Status save_flags_change();
+  // Whether hamail-uids.log is where log_ says (same inode and size; both absent).
+  bool log_as_known() const;
+  // With the lock held: reloads index (only the log's new records when the index file
+  // is unchanged) and keywords, lists new/ and cur/, syncs, saves.
   Status reload_locked();
   Status reload();  // takes the lock
   // Syncs index_ with listing_ (entries with an empty name are gone), saves the index if
@@ -148,6 +157,7 @@ class Mailbox {
   std::optional<Stamp> stamp_;   // set when a listing may be skipped
   std::optional<Stamp> own_;     // taken under the lock right after this session's last STORE
   std::optional<FileId> index_id_;  // the index file index_ was read from or saved as
+  IndexLogPosition log_;            // with index_id_: index_ = that file + this much log
   std::optional<FileId> index_file_id() const;
 };
 

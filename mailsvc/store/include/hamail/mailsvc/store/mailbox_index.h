@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hamail/base/result.h"
+#include "hamail/mailsvc/store/index_log.h"
 
 namespace hamail::mailsvc::store {
 
@@ -62,6 +63,11 @@ class MailboxIndex {
   // (unknown uids skipped, letters canonicalised); those that change get one new modseq.
   // Returns whether anything changed.
   bool set_flags(const std::vector<std::pair<std::uint32_t, std::string>>& flags);
+  // A record of hamail-uids.log: its modseq must be above HIGHESTMODSEQ and each uid in
+  // the index; an error (nothing changed) otherwise.
+  Status apply_log_record(const IndexLogRecord& record);
+  // The last change as a log record: every message whose modseq is HIGHESTMODSEQ.
+  IndexLogRecord latest_change() const;
   // After writes may have been lost (a crash, see modseq_mark.h): the next modseq is
   // above `floor`, so no modseq a client may have seen is handed out again.
   void raise_highest_modseq(std::uint64_t floor);

@@ -1,0 +1,73 @@
+// One HTTP/1.1 connection as a sans-IO state machine: bytes in, actions out (send bytes,
+// send a file range, close). Pipelined requests are answered in order; keep-alive follows
+// the request's version and Connection field; bad requests get their status and a close.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "hamail/mailsvc/http/request.h"
+#include "hamail/mailsvc/http/request_limits.h"
+#include "hamail/mailsvc/http/request_reader.h"
+#include "hamail/mailsvc/http/response.h"
+
+namespace hamail::mailsvc::http {
+
+// What answers a well-formed GET or HEAD (StaticSite, the HTTPS redirect). It may return
+// a file body; the session drops it for HEAD.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual HttpResponse handle(const HttpRequest& request, std::time_t now) = 0;
+};
+
+struct SendBytes {
+  std::string bytes;
+};
+struct SendFile {
+  FileBody body;
+};
+struct CloseConnection {};
+// One answered request, for the access log (never bodies).
+struct Exchange {
+  std::uint64_t number = 0;  // 1, 2, ... on this connection
+  std::string method;        // empty when the request could not be read
+  std::string target;
+  HttpVersion version;
+  Status status = Status::ok;
+  std::uint64_t body_bytes = 0;  // sent after the head
+};
+using HttpAction = std::variant<SendBytes, SendFile, CloseConnection, Exchange>;
+
+class HttpSession {
+ public:
+  HttpSession(RequestLimits limits, RequestHandler& handler);
+
+  // Reads `bytes` and answers every complete request in them; the actions run in order.
+  // Nothing happens after CloseConnection.
+  std::vector<HttpAction> feed(std::string_view bytes, std::time_t now);
+  // The header timeout expired: 408 and close when part of a request was read, else close.
+  std::vector<HttpAction> timed_out(std::time_t now);
+
+  // Part of a request has been read (the header timer runs), or none (the idle timer does).
+  bool mid_request() const { return !closed_ && reader_.mid_request(); }
+  bool closed() const { return closed_; }
+  std::uint64_t requests() const { return count_; }
+
+ private:
+  void answer(const HttpRequest& request, std::time_t now, std::vector<HttpAction>& out);
+  void answer_error(Status s, std::time_t now, std::vector<HttpAction>& out);
+  void emit(const HttpResponse& r, bool head_only, bool keep_alive, Exchange ex, std::time_t now,
+            std::vector<HttpAction>& out);
+
+  RequestReader reader_;
+  RequestHandler& handler_;
+  bool closed_ = false;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace hamail::mailsvc::http

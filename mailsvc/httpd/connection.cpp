@@ -1,0 +1,199 @@
+#include "hamail/mailsvc/httpd/connection.h"
+
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <ctime>
+
+#include "hamail/mailsvc/daemon/session_log.h"
+#include "hamail/mailsvc/httpd/beneath_root.h"
+
+namespace hamail::mailsvc::httpd {
+
+namespace {
+
+constexpr std::uint64_t kCloseGraceMs = 5000;          // after the last answer: wait for the peer to close
+constexpr std::size_t kFilePiece = 64 * 1024;          // a file is read and queued this much at a time
+constexpr std::size_t kHighWater = 256 * 1024;         // no more pieces while this much is unsent
+constexpr std::uint64_t kDrainPollMs = 2;              // how soon to look again when it is
+constexpr std::size_t kSendfileMax = 1 << 20;         // at most this per sendfile(2) call
+constexpr std::size_t kWriteLimit = 4 * 1024 * 1024;   // heads and in-memory bodies (gzip) of pipelined answers
+
+std::time_t now() { return std::time(nullptr); }
+
+}  // namespace
+
+Connection::Connection(uv::EventLoop& loop, const HttpLimits& limits, const tls::TlsContext& tls, const Logger& log,
+                       bool use_tls, http::RequestHandler& handler, ClientCounter& counter, std::string id,
+                       std::unique_ptr<uv::Stream> stream, OnDone on_done)
+    : loop_(loop), limits_(limits), log_(log), tls_(use_tls), counter_(counter), id_(std::move(id)),
+      address_(address_of_peer(stream->peer())), on_done_(std::move(on_done)),
+      stream_(loop, tls, std::move(stream), kWriteLimit), session_(limits.request, handler), timer_(loop),
+      send_timer_(loop) {}
+
+Connection::~Connection() {
+  if (counted_) counter_.release(address_);
+}
+
+void Connection::start() {
+  log_.info("connection_start").kv("session", id_).kv("peer", stream_.peer()).kv("tls", tls_);
+  auto data = [this](std::string_view d) { on_data(d); };
+  auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
+  if (Status s = stream_.start(tls_ ? daemon::ListenerTls::implicit : daemon::ListenerTls::starttls, data, end); !s)
+    return finish("read_failed", s.message());
+  counted_ = counter_.acquire(address_);
+  if (!counted_) {
+    log_.warning("too_many_connections_from_address").kv("session", id_).kv("address", address_)
+        .kv("limit", static_cast<unsigned long>(limits_.max_connections_per_ip));
+    (void)stream_.write(kBusyReply);
+    return close_after_sending("address_limit");
+  }
+  arm_timer();
+}
+
+void Connection::on_data(std::string_view data) {
+  if (done_ || closing_) return;
+  run(session_.feed(data, now()));
+}
+
+void Connection::run(std::vector<http::HttpAction> actions) {
+  for (auto& a : actions) queue_.push_back(std::move(a));
+  pump();
+  if (!done_ && !closing_) arm_timer();
+}
+
+// The header timeout runs from a request's first byte until it is read, not restarted
+// by each byte (a client trickling its headers is cut off); the idle timeout runs while
+// no request is open and nothing is being sent.
+void Connection::arm_timer() {
+  if (session_.mid_request()) {
+    if (timing_request_) return;
+    timing_request_ = true;
+    timer_.start(limits_.header_timeout_ms, [this] {
+      log_.info("header_timeout").kv("session", id_).kv("peer", stream_.peer());
+      close_reason_ = "header_timeout";
+      run(session_.timed_out(now()));
+    });
+    return;
+  }
+  timing_request_ = false;
+  timer_.start(limits_.idle_timeout_ms, [this] {
+    if (!queue_.empty()) {  // still sending a file: fine while the client takes bytes
+      // Changes whenever the client takes bytes (wraps harmlessly: only equality counts).
+      std::uint64_t delivered = handed_ - stream_.pending_write_bytes();
+      if (delivered == delivered_at_check_) return finish("send_timeout", "the client read nothing for idle_timeout");
+      delivered_at_check_ = delivered;
+      return arm_timer();
+    }
+    close_reason_ = "idle_timeout";
+    run(session_.timed_out(now()));
+  });
+}
+
+void Connection::pump() {
+  while (!done_ && !queue_.empty()) {
+    http::HttpAction& a = queue_.front();
+    if (auto* b = std::get_if<http::SendBytes>(&a)) {
+      if (Status s = stream_.write(std::move(b->bytes)); !s) return finish("write_failed", s.message());
+    } else if (auto* f = std::get_if<http::SendFile>(&a)) {
+      if (!send_file_piece(f->body)) {
+        if (done_) return;
+        // The socket is behind: stop reading (pipelined requests wait) and look again soon.
+        if (reading_) stream_.pause_reading();
+        reading_ = false;
+        send_timer_.start(kDrainPollMs, [this] { pump(); });
+        return;
+      }
+    } else if (auto* e = std::get_if<http::Exchange>(&a)) {
+      log_exchange(*e);
+    } else {
+      queue_.clear();
+      return close_after_sending(close_reason_.empty() ? "session_closed" : close_reason_);
+    }
+    queue_.pop_front();
+  }
+  if (!done_ && !closing_ && !reading_) {
+    reading_ = true;
+    if (Status s = stream_.resume_reading(); !s) finish("read_failed", s.message());
+  }
+}
+
+bool Connection::send_file_piece(http::FileBody& body) {
+  auto* file = dynamic_cast<FdFile*>(body.file.get());
+  if (int sock = stream_.plain_fd(); sock >= 0 && file) return sendfile_piece(sock, file->fd(), body);
+  while (body.length > 0) {
+    if (stream_.pending_write_bytes() >= kHighWater) return false;
+    std::size_t n = body.length < kFilePiece ? static_cast<std::size_t>(body.length) : kFilePiece;
+    std::string piece(n, '\0');
+    ssize_t got = file ? ::pread(file->fd(), piece.data(), n, static_cast<off_t>(body.offset)) : -1;
+    if (got <= 0) {  // the file shrank under us: the promised length cannot be kept
+      finish("file_read_failed", "the file changed while it was sent");
+      return false;
+    }
+    piece.resize(static_cast<std::size_t>(got));
+    handed_ += static_cast<std::uint64_t>(got);
+    body.offset += static_cast<std::uint64_t>(got);
+    body.length -= static_cast<std::uint64_t>(got);
+    if (Status s = stream_.write(std::move(piece)); !s) {
+      finish("write_failed", s.message());
+      return false;
+    }
+  }
+  return true;
+}
+
+// Plaintext: the kernel copies the file to the socket, once the queued bytes (the head)
+// are out. The socket is non-blocking: EAGAIN means "look again when the timer fires".
+bool Connection::sendfile_piece(int sock, int fd, http::FileBody& body) {
+  while (body.length > 0) {
+    if (stream_.pending_write_bytes() > 0) return false;
+    off_t offset = static_cast<off_t>(body.offset);
+    std::size_t n = body.length < kSendfileMax ? static_cast<std::size_t>(body.length) : kSendfileMax;
+    ssize_t sent = ::sendfile(sock, fd, &offset, n);
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    if (sent > 0) handed_ += static_cast<std::uint64_t>(sent);
+    if (sent <= 0) {
+      finish(sent == 0 ? "file_read_failed" : "write_failed",
+             sent == 0 ? "the file changed while it was sent" : std::string("sendfile: ") + std::strerror(errno));
+      return false;
+    }
+    body.offset += static_cast<std::uint64_t>(sent);
+    body.length -= static_cast<std::uint64_t>(sent);
+  }
+  return true;
+}
+
+void Connection::log_exchange(const http::Exchange& e) {
+  std::string version = "HTTP/" + std::to_string(e.version.major) + "." + std::to_string(e.version.minor);
+  log_.info("request").kv("request_id", id_ + "-" + std::to_string(e.number)).kv("peer", stream_.peer())
+      .kv("tls", tls_).kv("method", e.method.empty() ? "-" : e.method).kv("target", e.target.empty() ? "-" : e.target)
+      .kv("version", e.method.empty() ? "-" : version).kv("status", http::code(e.status))
+      .kv("bytes", static_cast<unsigned long>(e.body_bytes));
+}
+
+void Connection::close_after_sending(std::string_view reason) {
+  if (closing_ || done_) return;
+  closing_ = true;
+  close_reason_ = std::string(reason);
+  send_timer_.stop();
+  (void)stream_.shutdown();  // the grace timer bounds the wait for the peer either way
+  timer_.start(kCloseGraceMs, [this] { finish(close_reason_); });
+}
+
+void Connection::finish(std::string_view reason, const std::string& error) {
+  if (done_) return;
+  done_ = true;
+  timer_.stop();
+  send_timer_.stop();
+  // Once we closed, how the peer hangs up (often without a TLS close_notify) is no error.
+  std::string err = closing_ ? std::string() : error;
+  if (closing_) reason = close_reason_;
+  daemon::log_session_end(log_, id_, stream_.peer(), "", reason, err);
+  stream_.close();
+  if (on_done_) on_done_();
+}
+
+}  // namespace hamail::mailsvc::httpd

@@ -1,0 +1,72 @@
+#include "hamail/mailsvc/httpd/http_server.h"
+
+#include <unistd.h>
+
+#include "hamail/mailsvc/daemon/server_tls.h"
+#include "hamail/mailsvc/httpd/connection.h"
+
+namespace hamail::mailsvc::httpd {
+
+namespace {
+
+// daemon::Listener's kind names which handler a listener's clients get.
+constexpr const char* kSite = "site";
+constexpr const char* kSecureSite = "secure_site";
+constexpr const char* kRedirect = "redirect";
+
+}  // namespace
+
+HttpServer::HttpServer(uv::EventLoop& loop, const Logger& log, const HttpdConfig& config)
+    : loop_(loop), log_(log), config_(config), counter_(config.limits.max_connections_per_ip) {}
+
+Status HttpServer::start() {
+  SiteOptions plain{config_.gzip_max_bytes, {}};
+  SiteOptions secure = plain;
+  if (config_.hsts_max_age_s > 0)
+    secure.extra_headers.emplace_back("Strict-Transport-Security", "max-age=" + std::to_string(config_.hsts_max_age_s));
+  auto root = BeneathRoot::open(config_.document_root);
+  auto root2 = BeneathRoot::open(config_.document_root);
+  if (!root || !root2) return Error{root ? root2.error() : root.error()};
+  site_ = std::make_unique<StaticSite>(std::move(*root), plain);
+  secure_site_ = std::make_unique<StaticSite>(std::move(*root2), secure);
+  redirect_ = std::make_unique<HttpsRedirect>(config_.hostname, config_.redirect_port());
+
+  auto tls = config_.any_tls() ? daemon::load_server_tls(config_.tls, config_.hostname, log_)
+                               : tls::TlsContext::cert_client(false);  // never used: no TLS listener
+  if (!tls) return Error{tls.error()};
+  tls_ = std::move(*tls);
+
+  std::vector<daemon::Listener> listeners;
+  for (const auto& l : config_.listeners) {
+    daemon::Listener d;
+    d.kind = l.tls ? kSecureSite : (l.redirect_to_https ? kRedirect : kSite);
+    d.tls = l.tls ? daemon::ListenerTls::implicit : daemon::ListenerTls::starttls;
+    d.address = l.address;
+    d.port = l.port;
+    listeners.push_back(d);
+  }
+  std::string pid = std::to_string(::getpid());
+  server_ = std::make_unique<daemon::Server>(
+      loop_, log_, config_.limits.max_connections, Connection::kBusyReply,
+      [this, pid](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t id,
+                  daemon::Connection::OnDone done) {
+        return std::make_unique<Connection>(loop_, config_.limits, *tls_, log_, l.tls == daemon::ListenerTls::implicit,
+                                            handler_for(l), counter_, pid + "-" + std::to_string(id), std::move(s),
+                                            std::move(done));
+      });
+  return server_->listen(listeners);
+}
+
+http::RequestHandler& HttpServer::handler_for(const daemon::Listener& l) {
+  if (l.kind == kRedirect) return *redirect_;
+  if (l.kind == kSecureSite) return *secure_site_;
+  return *site_;
+}
+
+std::vector<std::uint16_t> HttpServer::bound_ports() const {
+  std::vector<std::uint16_t> out;
+  for (std::size_t i = 0; i < config_.listeners.size(); ++i) out.push_back(server_->local_port(i));
+  return out;
+}
+
+}  // namespace hamail::mailsvc::httpd

@@ -1,0 +1,95 @@
+// httpd.yaml: a full file read, the defaults, and errors that name file:line:column and
+// the key; the per-address counter and peer addresses.
+#include "hamail/mailsvc/httpd/httpd_config.h"
+
+#include <gtest/gtest.h>
+
+#include "hamail/mailsvc/httpd/client_counter.h"
+
+namespace hamail::mailsvc::httpd {
+namespace {
+
+TEST(HttpdConfig, ReadsAFullFile) {
+  auto c = parse_httpd_config(R"(user: www-data
+hostname: www.example.org
+document_root: /srv/www
+listeners:
+  - {tls: none, address: 0.0.0.0, port: 80, redirect_to_https: true}
+  - {tls: implicit, address: "::", port: 8443}
+tls: {cert: /etc/t/cert.pem, key: /etc/t/key.pem}
+hsts_max_age: 1d
+gzip_max_bytes: 64K
+limits:
+  max_target_bytes: 2048
+  max_header_bytes: 8192
+  max_header_count: 50
+  max_body_bytes: 1M
+  header_timeout: 5s
+  idle_timeout: 30s
+  max_connections: 500
+  max_connections_per_ip: 10
+)",
+                              "httpd.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->document_root, "/srv/www");
+  ASSERT_EQ(c->listeners.size(), 2u);
+  EXPECT_TRUE(c->listeners[0].redirect_to_https);
+  EXPECT_FALSE(c->listeners[0].tls);
+  EXPECT_TRUE(c->listeners[1].tls);
+  EXPECT_EQ(c->redirect_port(), 8443);
+  EXPECT_EQ(c->hsts_max_age_s, 86400u);
+  EXPECT_EQ(c->gzip_max_bytes, 65536u);
+  EXPECT_EQ(c->limits.request.max_target_bytes, 2048u);
+  EXPECT_EQ(c->limits.request.max_header_count, 50u);
+  EXPECT_EQ(c->limits.request.max_body_bytes, 1u << 20);
+  EXPECT_EQ(c->limits.header_timeout_ms, 5000u);
+  EXPECT_EQ(c->limits.idle_timeout_ms, 30000u);
+  EXPECT_EQ(c->limits.max_connections_per_ip, 10u);
+}
+
+TEST(HttpdConfig, Defaults) {
+  auto c = parse_httpd_config("document_root: /srv/www\nlisteners: [{tls: none, port: 8080}]\n", "h.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->user, "www-data");
+  EXPECT_EQ(c->listeners[0].address, "127.0.0.1");
+  EXPECT_EQ(c->redirect_port(), 443);
+  EXPECT_EQ(c->limits.header_timeout_ms, 10000u);
+}
+
+TEST(HttpdConfig, ErrorsNameTheLineAndKey) {
+  auto bad = [](const std::string& text) {
+    auto c = parse_httpd_config(text, "httpd.yaml");
+    EXPECT_FALSE(c) << text;
+    return c ? std::string() : c.error();
+  };
+  std::string e = bad("document_root: /srv/www\nlisteners:\n  - {tls: starttls, port: 80}\n");
+  EXPECT_NE(e.find("httpd.yaml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("listeners[0].tls"), std::string::npos) << e;
+  e = bad("document_root: www\nlisteners: [{tls: none, port: 80}]\n");
+  EXPECT_NE(e.find("document_root"), std::string::npos) << e;
+  e = bad("document_root: /w\nlisteners: [{tls: implicit, port: 443}]\n");
+  EXPECT_NE(e.find("tls"), std::string::npos) << e;
+  e = bad("document_root: /w\nlisteners: [{tls: implicit, port: 443, redirect_to_https: true}]\ntls: {cert: /c, key: /k}\n");
+  EXPECT_NE(e.find("redirect_to_https"), std::string::npos) << e;
+  e = bad("document_root: /w\nlisteners: [{tls: none, port: 80}]\nlimits: {header_timeot: 5s}\n");
+  EXPECT_NE(e.find("header_timeot"), std::string::npos) << e;
+  e = bad("document_root: /w\nuser: root\nlisteners: [{tls: none, port: 80}]\n");
+  EXPECT_NE(e.find("user"), std::string::npos) << e;
+  bad("document_root: /w\nlisteners: []\n");
+}
+
+TEST(ClientCounter, LimitsEachAddress) {
+  ClientCounter c(2);
+  EXPECT_TRUE(c.acquire("192.0.2.1"));
+  EXPECT_TRUE(c.acquire("192.0.2.1"));
+  EXPECT_FALSE(c.acquire("192.0.2.1"));
+  EXPECT_TRUE(c.acquire("192.0.2.2"));
+  c.release("192.0.2.1");
+  EXPECT_TRUE(c.acquire("192.0.2.1"));
+  EXPECT_EQ(c.count("192.0.2.1"), 2u);
+  EXPECT_EQ(address_of_peer("192.0.2.1:5000"), "192.0.2.1");
+  EXPECT_EQ(address_of_peer("[2001:db8::1]:5000"), "2001:db8::1");
+}
+
+}  // namespace
+}  // namespace hamail::mailsvc::httpd
