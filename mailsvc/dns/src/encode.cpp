@@ -122,8 +122,9 @@ void write_record(Writer& w, const Record& r) {
   w.u32(r.ttl);
   std::size_t len_at = w.out.size();
   w.u16(0);
-  auto names = rdata_names(r.type, r.rdata);
-  if (compressible_type(r.type) && names) {
+  // Only the RFC 1035 types' names are looked for (and compressed); others are opaque.
+  auto names = compressible_type(r.type) ? rdata_names(r.type, r.rdata) : Error{"opaque"};
+  if (names) {
     std::size_t pos = 0;
     for (const auto& n : *names) {
       w.out.insert(w.out.end(), r.rdata.begin() + static_cast<std::ptrdiff_t>(pos),

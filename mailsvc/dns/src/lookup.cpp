@@ -6,7 +6,13 @@
 namespace hamail::mailsvc::dns {
 namespace {
 
-std::string set_key(const Name& owner, std::uint16_t type) { return owner.key() + '\x01' + std::to_string(type); }
+std::string set_key(const Name& owner, std::uint16_t type) {
+  std::string k = owner.key();
+  k.push_back('\x01');
+  k.push_back(static_cast<char>(type >> 8));
+  k.push_back(static_cast<char>(type & 0xFF));
+  return k;
+}
 
 Record make_record(const Name& owner, std::uint16_t type, const Rr& rr) {
   return Record{owner, type, kClassIN, rr.ttl, rr.rdata};
