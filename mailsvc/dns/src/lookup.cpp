@@ -141,8 +141,7 @@ void Lookup::dname(const Zone& zone, const Name& name, const Name& owner, const 
 void Lookup::nodata(const Zone& zone) {
   if (class_any_) return;
   const RRset& soa = zone.soa();
-  Record r = make_record(zone.apex(), rrtype::SOA, soa.rrs[0]);
-  r.owner = zone.find(zone.apex())->owner;
+  Record r = make_record(zone.apex_node().owner, rrtype::SOA, soa.rrs[0]);
   r.ttl = std::min(r.ttl, soa_minimum(soa.rrs[0].rdata).value_or(r.ttl));
   if (added_.insert(set_key(zone.apex(), rrtype::SOA)).second) msg_.authority.push_back(std::move(r));
 }
@@ -154,7 +153,7 @@ void Lookup::nxdomain(const Zone& zone) {
 
 void Lookup::add_zone_ns(const Zone& zone) {
   if (class_any_ || minimal_) return;
-  const Node* apex = zone.find(zone.apex());
+  const Node* apex = with_records(zone.node_at(NameKey(zone.apex()).full()));
   const RRset* ns = apex ? apex->find(rrtype::NS) : nullptr;
   if (!ns) return;
   msg_.authority_is_optional = true;  // NSD's OPTIONAL_AUTHORITY_SECTION

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "hamail/mailsvc/dns/name_key.h"
 #include "hamail/mailsvc/dns/types.h"
 
 namespace hamail::mailsvc::dns {
@@ -88,8 +89,14 @@ const Node* Zone::find(const Name& name) const {
 
 bool Zone::exists(const Name& name) const { return node_at(name.key()) != nullptr; }
 
+const Node& Zone::apex_node() const {
+  const Node* n = node_at(NameKey(apex_).full());
+  assert(n);
+  return *n;
+}
+
 const RRset& Zone::soa() const {
-  const RRset* s = find(apex_)->find(rrtype::SOA);
+  const RRset* s = apex_node().find(rrtype::SOA);
   assert(s);
   return *s;
 }

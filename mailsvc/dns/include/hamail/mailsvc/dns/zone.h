@@ -48,7 +48,8 @@ class Zone {
   // By key (Name::key(), see NameKey), one hash probe: the node when the name exists (an
   // empty non-terminal's has no RRsets), else nullptr.
   const Node* node_at(std::string_view key) const;
-  const RRset& soa() const;  // only after a successful finish()
+  const RRset& soa() const;       // only after a successful finish()
+  const Node& apex_node() const;  // only after a successful finish(); no allocation
   std::uint32_t serial() const;
   std::size_t record_count() const { return record_count_; }
 
