@@ -169,6 +169,12 @@ const ZoneConfig* DnsServer::zone_config(const dns::Name& apex) const {
 void DnsServer::on_udp(UdpSocket& socket, std::span<const std::uint8_t> packet, const sockaddr* from) {
   ++counters_.udp_queries;
   dns::TransportLimits limits{false, config_.udp_size};
+  // The common query straight into the reused reply buffer; RRL needs the Answer.
+  if (!rrl_ && current_.authority->answer_plain(packet, limits, scratch_, reply_)) {
+    ++counters_.responses;
+    socket.send(reply_, from);
+    return;
+  }
   dns::Answer a = current_.authority->answer_packet(packet, limits);
   if (a.kind == dns::AnswerKind::Transfer) {
     // IXFR over UDP (the core answers AXFR over UDP NOTIMP): to an allowed address the

@@ -6,6 +6,7 @@
 
 #include "hamail/mailsvc/dns/name_key.h"
 #include "hamail/mailsvc/dns/types.h"
+#include "hamail/mailsvc/dns/wire_name.h"
 
 namespace hamail::mailsvc::dns {
 
@@ -29,7 +30,10 @@ Status Zone::add(const Record& r) {
   if (auto shape = rdata_names(r.type, r.rdata); !shape) return Error{shape.error()};
   auto [it, inserted] = nodes_.try_emplace(r.owner.key());
   Node& node = it->second;
-  if (inserted) node.owner = r.owner;
+  if (inserted) {
+    node.owner = r.owner;
+    node.owner_wire = wire_of(r.owner);
+  }
   RRset* set = nullptr;
   for (auto& s : node.rrsets) {
     if (s.type == r.type) set = &s;
@@ -71,7 +75,10 @@ Status Zone::finish() {
   }
   for (auto& name : empty_non_terminals) {
     auto [it, inserted] = nodes_.try_emplace(name.key());
-    if (inserted) it->second.owner = std::move(name);
+    if (inserted) {
+      it->second.owner_wire = wire_of(name);
+      it->second.owner = std::move(name);
+    }
   }
   finished_ = true;
   return {};
@@ -90,7 +97,7 @@ const Node* Zone::find(const Name& name) const {
 bool Zone::exists(const Name& name) const { return node_at(name.key()) != nullptr; }
 
 const Node& Zone::apex_node() const {
-  const Node* n = node_at(NameKey(apex_).full());
+  const Node* n = node_at(apex_key_);
   assert(n);
   return *n;
 }

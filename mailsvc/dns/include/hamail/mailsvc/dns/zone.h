@@ -26,13 +26,14 @@ struct RRset {
 
 struct Node {
   Name owner;  // case as first loaded
+  std::vector<std::uint8_t> owner_wire;  // the same in wire form (what answers reference)
   std::vector<RRset> rrsets;  // empty: an empty non-terminal
   const RRset* find(std::uint16_t type) const;
 };
 
 class Zone {
  public:
-  explicit Zone(Name apex) : apex_(std::move(apex)) {}
+  explicit Zone(Name apex) : apex_(std::move(apex)), apex_key_(apex_.key()) {}
 
   // Adds one record (class IN). Refused: a name outside the zone; SOA not at the apex or a
   // second SOA; CNAME next to other data or a second CNAME; a class other than IN.
@@ -42,6 +43,7 @@ class Zone {
   Status finish();
 
   const Name& apex() const { return apex_; }
+  const std::string& apex_key() const { return apex_key_; }  // Name::key() of the apex
   const Node* find(const Name& name) const;  // nullptr when no records at `name`
   // Whether `name` exists: it has records or is an empty non-terminal (RFC 4592 2.2.2).
   bool exists(const Name& name) const;
@@ -59,6 +61,7 @@ class Zone {
 
  private:
   Name apex_;
+  std::string apex_key_;
   struct KeyHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }

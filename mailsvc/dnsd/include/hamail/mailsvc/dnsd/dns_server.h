@@ -85,6 +85,9 @@ class DnsServer {
   std::unique_ptr<uv::BlockingWork> reloading_;
   bool reload_again_ = false;
   DnsCounters counters_;
+  // The UDP answer path's reused memory (Authority::answer_plain): no allocation a query.
+  dns::QueryScratch scratch_;
+  std::vector<std::uint8_t> reply_;
 };
 
 }  // namespace hamail::mailsvc::dnsd
