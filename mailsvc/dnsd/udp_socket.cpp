@@ -1,7 +1,10 @@
 #include "hamail/mailsvc/dnsd/udp_socket.h"
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <array>
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -16,6 +19,19 @@ struct UdpSocket::State {
   // kRecvBatch datagrams of up to 64 KiB: libuv reads them with one recvmmsg() and hands
   // them to on_recv one by one (UV_UDP_MMSG_CHUNK), then once more with nread 0 (MMSG_FREE).
   std::vector<char> buffer = std::vector<char>(UdpSocket::kRecvBatch * 65536);
+  // Answers to the datagrams of one recvmmsg() batch, sent together with one sendmmsg()
+  // when libuv is done with the batch (each buffer's capacity is kept).
+  bool in_batch = false;
+  struct Pending {
+    sockaddr_storage to{};
+    socklen_t to_len = 0;
+    std::vector<std::uint8_t> data;
+  };
+  std::array<Pending, UdpSocket::kRecvBatch> pending;
+  std::size_t pending_count = 0;
+
+  bool send_now(std::span<const std::uint8_t> data, const sockaddr* to);
+  void flush();
 };
 
 namespace {
@@ -31,12 +47,22 @@ void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
   *buf = uv_buf_init(s->buffer.data(), static_cast<unsigned>(s->buffer.size()));
 }
 
-void on_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr, unsigned) {
+void on_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* addr, unsigned flags) {
   auto* s = static_cast<UdpSocket::State*>(h->data);
+  if (flags & UV_UDP_MMSG_FREE) {  // the batch is over: its answers go out
+    if (!s->closing) s->flush();
+    return;
+  }
   if (nread <= 0 || addr == nullptr || s->closing) return;
+  s->in_batch = (flags & UV_UDP_MMSG_CHUNK) != 0;
   s->on_packet(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(buf->base),
                                              static_cast<std::size_t>(nread)),
                addr);
+  s->in_batch = false;
+}
+
+socklen_t sockaddr_length(const sockaddr* a) {
+  return a->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
 }  // namespace
@@ -99,30 +125,74 @@ UdpSocket::~UdpSocket() {
 }
 
 bool UdpSocket::send(std::span<const std::uint8_t> data, const sockaddr* to) {
+  State& s = *state_;
+  // Inside a recvmmsg batch (and nothing queued in libuv, whose order comes first): kept
+  // for the batch's sendmmsg.
+  if (s.in_batch && s.queued == 0 && s.pending_count < s.pending.size()) {
+    auto& p = s.pending[s.pending_count++];
+    p.to_len = sockaddr_length(to);
+    std::memcpy(&p.to, to, p.to_len);
+    p.data.assign(data.begin(), data.end());
+    return true;
+  }
+  return s.send_now(data, to);
+}
+
+void UdpSocket::State::flush() {
+  const std::size_t n = pending_count;
+  pending_count = 0;
+  if (n == 0) return;
+  std::array<mmsghdr, UdpSocket::kRecvBatch> msgs{};
+  std::array<iovec, UdpSocket::kRecvBatch> iov{};
+  for (std::size_t i = 0; i < n; ++i) {
+    iov[i] = iovec{pending[i].data.data(), pending[i].data.size()};
+    msgs[i].msg_hdr.msg_name = &pending[i].to;
+    msgs[i].msg_hdr.msg_namelen = pending[i].to_len;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  uv_os_fd_t fd = -1;
+  std::size_t done = 0;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&handle), &fd) == 0) {
+    while (done < n) {
+      int rc = ::sendmmsg(fd, msgs.data() + done, static_cast<unsigned>(n - done), 0);
+      if (rc < 0 && errno == EINTR) continue;
+      if (rc <= 0) break;
+      done += static_cast<std::size_t>(rc);
+    }
+  }
+  // What the kernel did not take (a full buffer: EAGAIN; any error): one by one, queued
+  // or dropped and counted as any other send.
+  for (std::size_t i = done; i < n; ++i) {
+    (void)send_now(pending[i].data, reinterpret_cast<const sockaddr*>(&pending[i].to));
+  }
+}
+
+bool UdpSocket::State::send_now(std::span<const std::uint8_t> data, const sockaddr* to) {
   uv_buf_t buf = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(data.data())),
                              static_cast<unsigned>(data.size()));
-  int rc = uv_udp_try_send(&state_->handle, &buf, 1, to);
+  int rc = uv_udp_try_send(&handle, &buf, 1, to);
   if (rc >= 0) return true;
-  if (rc != UV_EAGAIN || state_->queued >= kMaxQueuedSends) {
-    ++state_->dropped;
+  if (rc != UV_EAGAIN || queued >= kMaxQueuedSends) {
+    ++dropped;
     return false;
   }
   auto* req = new SendRequest;
-  req->state = state_;
+  req->state = this;
   req->data.assign(data.begin(), data.end());
   buf = uv_buf_init(reinterpret_cast<char*>(req->data.data()), static_cast<unsigned>(req->data.size()));
   req->req.data = req;
-  rc = uv_udp_send(&req->req, &state_->handle, &buf, 1, to, [](uv_udp_send_t* r, int) {
+  rc = uv_udp_send(&req->req, &handle, &buf, 1, to, [](uv_udp_send_t* r, int) {
     auto* sr = static_cast<SendRequest*>(r->data);
     --sr->state->queued;
     delete sr;
   });
   if (rc != 0) {
     delete req;
-    ++state_->dropped;
+    ++dropped;
     return false;
   }
-  ++state_->queued;
+  ++queued;
   return true;
 }
 
