@@ -76,6 +76,7 @@ std::vector<std::uint8_t> Answer::encode() const { return encode_message(respons
 
 void Authority::put_zone(Zone zone) {
   std::string key = zone.apex().key();
+  max_apex_labels_ = std::max(max_apex_labels_, zone.apex().label_count());
   zones_.insert_or_assign(std::move(key), std::move(zone));
 }
 
@@ -87,6 +88,7 @@ const Zone* Authority::find_zone(const Name& name) const {
 }
 
 const Zone* Authority::find_zone(const NameKey& key, std::size_t keep) const {
+  keep = std::min(keep, max_apex_labels_);  // a longer suffix is no apex of ours
   for (++keep; keep-- > 0;) {
     auto it = zones_.find(key.suffix(keep));
     if (it != zones_.end()) return &it->second;

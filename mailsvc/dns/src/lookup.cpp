@@ -71,6 +71,20 @@ void Lookup::resolve(WireName name) {
   }
   if (chain_ == 0) header_.aa = !class_any_;
   const std::size_t apex_labels = zone->apex().label_count();
+  if (!zone->has_cuts_or_dname()) {
+    // Nothing above the name can redirect it: its own node (one probe), else the wildcard
+    // of its closest encloser, the longest existing suffix (every ancestor of a node
+    // exists, empty non-terminals included, so walking up finds what walking down would).
+    if (const Node* node = zone->node_at(key.full())) return answer_domain(*zone, name, with_records(node));
+    if (zone->has_wildcards()) {
+      std::size_t encloser = labels - 1;
+      while (encloser > apex_labels && !zone->node_at(key.suffix(encloser))) --encloser;
+      if (const Node* wild_node = with_records(zone->node_at(key.wildcard(encloser)))) {
+        return answer_domain(*zone, name, wild_node);
+      }
+    }
+    return nxdomain(*zone);
+  }
   std::size_t encloser = apex_labels;
   const Node* node = nullptr;
   for (std::size_t keep = apex_labels; keep <= labels; ++keep) {

@@ -80,6 +80,12 @@ Status Zone::finish() {
       it->second.owner = std::move(name);
     }
   }
+  for (const auto& [key, node] : nodes_) {
+    if (node.owner.is_wildcard()) has_wildcards_ = true;
+    if (node.find(rrtype::DNAME) || (node.find(rrtype::NS) && node.owner.label_count() > apex_.label_count())) {
+      has_cuts_or_dname_ = true;
+    }
+  }
   finished_ = true;
   return {};
 }

@@ -81,6 +81,7 @@ class Authority {
 
   std::unordered_map<std::string, Zone, KeyHash, std::equal_to<>> zones_;  // by apex Name::key()
   bool minimal_responses_ = false;
+  std::size_t max_apex_labels_ = 0;  // no zone's apex has more labels (find_zone starts there)
 };
 
 }  // namespace hamail::mailsvc::dns

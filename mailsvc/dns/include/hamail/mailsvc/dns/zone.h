@@ -53,6 +53,11 @@ class Zone {
   const RRset& soa() const;       // only after a successful finish()
   const Node& apex_node() const;  // only after a successful finish(); no allocation
   std::uint32_t serial() const;
+  // After finish(): whether any name below the apex has NS (a zone cut) or any name has a
+  // DNAME. Without either, a name's answer depends on its own node alone (no walk from the
+  // apex); without wildcards, a missing name is NXDOMAIN at once.
+  bool has_cuts_or_dname() const { return has_cuts_or_dname_; }
+  bool has_wildcards() const { return has_wildcards_; }
   std::size_t record_count() const { return record_count_; }
 
   // Every record in AXFR order (RFC 5936): the SOA, all others (apex first, then by name),
@@ -70,6 +75,8 @@ class Zone {
   std::unordered_map<std::string, Node, KeyHash, std::equal_to<>> nodes_;
   std::size_t record_count_ = 0;
   bool finished_ = false;
+  bool has_cuts_or_dname_ = false;
+  bool has_wildcards_ = false;
 };
 
 }  // namespace hamail::mailsvc::dns
