@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -14,7 +15,7 @@ struct UdpSocket::State {
   uv_udp_t handle{};
   OnPacket on_packet;
   std::size_t queued = 0;
-  std::uint64_t dropped = 0;
+  std::atomic<std::uint64_t> dropped{0};
   bool closing = false;
   // kRecvBatch datagrams of up to 64 KiB: libuv reads them with one recvmmsg() and hands
   // them to on_recv one by one (UV_UDP_MMSG_CHUNK), then once more with nread 0 (MMSG_FREE).
@@ -92,19 +93,27 @@ bool parse_peer(const std::string& peer, sockaddr_storage& out) {
 }
 
 Result<std::unique_ptr<UdpSocket>> UdpSocket::bind(uv::EventLoop& loop, const std::string& address, std::uint16_t port,
-                                                   OnPacket on_packet) {
+                                                   OnPacket on_packet, bool reuse_port) {
   sockaddr_storage addr{};
   if (!make_sockaddr(address, port, addr)) return Error{"'" + address + "' is not a numeric IPv4 or IPv6 address"};
   auto* state = new State;
   state->on_packet = std::move(on_packet);
   state->handle.data = state;
-  int rc = uv_udp_init_ex(loop.raw(), &state->handle, AF_UNSPEC | UV_UDP_RECVMMSG);
+  // The socket is made now (its family known), so options can be set before the bind.
+  int rc = uv_udp_init_ex(loop.raw(), &state->handle, addr.ss_family | UV_UDP_RECVMMSG);
   if (rc != 0) {
     delete state;
     return Error{"udp " + address + ":" + std::to_string(port) + ": " + uv::error_text(rc)};
   }
   std::unique_ptr<UdpSocket> sock(new UdpSocket);
   sock->state_ = state;
+  if (reuse_port) {
+    uv_os_fd_t fd = -1;
+    int one = 1;
+    rc = uv_fileno(reinterpret_cast<uv_handle_t*>(&state->handle), &fd);
+    if (rc == 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) rc = uv_translate_sys_error(errno);
+    if (rc != 0) return Error{"udp " + address + ":" + std::to_string(port) + ": SO_REUSEPORT: " + uv::error_text(rc)};
+  }
   unsigned flags = addr.ss_family == AF_INET6 ? UV_UDP_IPV6ONLY : 0;
   rc = uv_udp_bind(&state->handle, reinterpret_cast<const sockaddr*>(&addr), flags);
   if (rc == 0) rc = uv_udp_recv_start(&state->handle, on_alloc, on_recv);

@@ -25,8 +25,9 @@ class UdpSocket {
   static constexpr std::size_t kRecvBatch = 20;  // datagrams per recvmmsg() (libuv 1.44 reads at most 20)
 
   // Binds `address`:`port` (port 0: any free port); `on_packet` gets every datagram.
+  // `reuse_port`: SO_REUSEPORT first, so the sockets of several loops share the port.
   static Result<std::unique_ptr<UdpSocket>> bind(uv::EventLoop& loop, const std::string& address, std::uint16_t port,
-                                                 OnPacket on_packet);
+                                                 OnPacket on_packet, bool reuse_port = false);
   ~UdpSocket();
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
@@ -35,7 +36,7 @@ class UdpSocket {
   // of a recvmmsg batch, the datagram is copied and sent when the batch ends.
   bool send(std::span<const std::uint8_t> data, const sockaddr* to);
   std::uint16_t local_port() const { return port_; }
-  std::uint64_t dropped_sends() const;
+  std::uint64_t dropped_sends() const;  // may be read from another thread
 
   struct State;
 
