@@ -1,3 +1,4 @@
+// UdpAnswerer: one loop's UDP path (fast path, IXFR over UDP, RRL, counters).
 #include "hamail/mailsvc/dnsd/udp_answerer.h"
 
 #include <algorithm>

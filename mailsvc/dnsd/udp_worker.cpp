@@ -1,3 +1,4 @@
+// UdpWorker: a UDP loop on its own thread, started and stopped by the main loop.
 #include "hamail/mailsvc/dnsd/udp_worker.h"
 
 #include <uv.h>
