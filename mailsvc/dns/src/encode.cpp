@@ -59,10 +59,13 @@ class Writer {
     out[at] = static_cast<std::uint8_t>(v >> 8);
     out[at + 1] = static_cast<std::uint8_t>(v);
   }
-  // A well-formed uncompressed name, compressed against the suffixes written before.
+  // A well-formed uncompressed name, compressed against the suffixes of the names written
+  // before (not against this name's own labels: they are not terminated yet, and a suffix
+  // of a name never equals a longer suffix of it).
   void name(WireName wire) {
+    const std::size_t complete = table_.size();
     for (std::size_t at = 0; wire[at] != 0; at += 1 + wire[at]) {
-      for (std::size_t e = 0; e < table_.size(); ++e) {
+      for (std::size_t e = 0; e < complete; ++e) {
         if (suffix_at(table_[e], wire, at)) {
           u16(static_cast<std::uint16_t>(0xC000 | table_[e]));
           return;

@@ -122,5 +122,27 @@ TEST(Compression, RollbackForgetsOffsetsPastTheMark) {
   EXPECT_EQ(back->additional[0].owner.to_text(), "BIG.example.org.") << "written again, not a pointer to undone bytes";
 }
 
+// A name is never compressed against its own labels: they are not terminated while it is
+// written, and what lies past the end of a reused buffer (here "\3org\0" of the previous
+// reply) must not be read as its continuation (found by the answer fuzzer).
+TEST(Compression, ANameIsNotPointedIntoItselfInAReusedBuffer) {
+  Header h;
+  ResponseRefs none;
+  Bytes out;
+  Bytes first = wire_of(N("x.org"));
+  QuestionRef q1{first, rrtype::A, kClassIN};
+  encode_response(h, std::span<const QuestionRef>(&q1, 1), none, nullptr, 512, out);
+  Bytes second = wire_of(N("a.a.org"));
+  QuestionRef q2{second, rrtype::A, kClassIN};
+  encode_response(h, std::span<const QuestionRef>(&q2, 1), none, nullptr, 512, out);
+  Bytes fresh;
+  encode_response(h, std::span<const QuestionRef>(&q2, 1), none, nullptr, 512, fresh);
+  EXPECT_EQ(out, fresh);
+  EXPECT_EQ(Bytes(out.begin() + 12, out.end() - 4), second) << "written whole, no pointer";
+  auto back = decode_message(out);
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->questions[0].name.to_text(), "a.a.org.");
+}
+
 }  // namespace
 }  // namespace hamail::mailsvc::dns
