@@ -13,12 +13,14 @@ Status ClientStream::start(ListenerTls tls, OnData on_data, OnEnd on_end) {
   auto end = [this](Status s) { on_end_(std::move(s)); };
   if (tls == ListenerTls::starttls) {
     plain_->set_write_limit(write_limit_);
+    if (on_written_) plain_->set_on_written(on_written_);
     return plain_->start_reading(data, end);
   }
   auto t = tls::TlsStream::start(loop_, std::move(plain_), tls_);
   if (!t) return Error{"tls start failed: " + t.error()};
   secure_ = std::move(*t);
   secure_->set_write_limit(write_limit_);
+  if (on_written_) secure_->set_on_written(on_written_);
   return secure_->start_reading(data, end);
 }
 
@@ -30,6 +32,7 @@ Status ClientStream::start_tls(std::function<void()> on_handshake) {
   if (!t) return Error{"STARTTLS failed: " + t.error()};
   secure_ = std::move(*t);
   secure_->set_write_limit(write_limit_);
+  if (on_written_) secure_->set_on_written(on_written_);
   return secure_->start_reading([this](std::string_view d) { on_data_(d); },
                                 [this](Status s) { on_end_(std::move(s)); }, std::move(on_handshake));
 }
@@ -43,6 +46,12 @@ Status ClientStream::write(std::string bytes) {
   if (secure_) return secure_->write(std::move(bytes));
   if (plain_) return plain_->write(std::move(bytes));
   return Error{"connection closed"};
+}
+
+void ClientStream::set_on_written(std::function<void()> on_written) {
+  on_written_ = std::move(on_written);
+  if (secure_) secure_->set_on_written(on_written_);
+  else if (plain_) plain_->set_on_written(on_written_);
 }
 
 void ClientStream::pause_reading() {

@@ -9,26 +9,10 @@
 namespace hamail::mailsvc::dnsd {
 namespace {
 
-// What RRL counts a UDP answer as, and under which name.
-RrlKind rrl_kind(const dns::Answer& a, std::string& name_key, std::uint16_t& qtype) {
-  const auto& r = a.response;
-  if (r.questions.empty()) return RrlKind::error;
-  qtype = r.questions[0].type;
-  name_key = r.questions[0].name.key();
-  if (r.header.rcode == dns::rcode::NXDomain) {
-    // NXDOMAINs for one zone share a bucket (random-subdomain reflection).
-    if (!r.authority.empty()) name_key = r.authority[0].owner.key();
-    return RrlKind::nxdomain;
-  }
-  if (r.header.rcode != dns::rcode::NoError) return RrlKind::error;
-  return RrlKind::answer;
-}
-
 }  // namespace
 
 DnsServer::DnsServer(uv::EventLoop& loop, const Logger& log, DnsdConfig config)
-    : loop_(loop), log_(log), config_(std::move(config)), idle_timer_(loop), reload_timer_(loop) {
-  if (config_.rrl.enabled) rrl_.emplace(config_.rrl);
+    : loop_(loop), log_(log), config_(std::move(config)), idle_timer_(loop), reload_timer_(loop), udp_answerer_(config_) {
   notify_ = std::make_unique<NotifySender>(loop_, log_);
 }
 
@@ -38,9 +22,10 @@ Status DnsServer::start() {
   install(load_zone_set(config_.zones), true);
   for (const auto& l : config_.listeners) {
     std::size_t index = udp_.size();
-    auto udp = UdpSocket::bind(loop_, l.address, l.port, [this, index](std::span<const std::uint8_t> p, const sockaddr* from) {
-      on_udp(*udp_[index], p, from);
-    });
+    auto udp = UdpSocket::bind(
+        loop_, l.address, l.port,
+        [this, index](std::span<const std::uint8_t> p, const sockaddr* from) { on_udp(*udp_[index], p, from); },
+        /*reuse_port=*/config_.threads > 1);
     if (!udp) return Error{"listeners: " + udp.error()};
     // TCP on the same port (the UDP one when port 0 picked a free one).
     std::uint16_t port = (*udp)->local_port();
@@ -67,6 +52,12 @@ Status DnsServer::start() {
         });
     if (!control) return Error{"control_socket: " + control.error()};
     control_ = std::move(*control);
+  }
+  // threads > 1: more UDP loops on the ports just bound (port 0 resolved), as root too.
+  for (std::size_t t = 1; t < config_.threads; ++t) {
+    auto worker = UdpWorker::start(config_, ports_, current_.authority);
+    if (!worker) return Error{"threads: " + worker.error()};
+    workers_.push_back(std::move(*worker));
   }
   std::uint64_t sweep = std::clamp<std::uint64_t>(config_.tcp_idle_timeout_ms / 4, 50, 1000);
   idle_timer_.start(sweep, [this] { sweep_idle(); }, sweep);
@@ -95,6 +86,7 @@ void DnsServer::install(ZoneSet set, bool first) {
     }
   }
   current_ = std::move(set);
+  for (auto& w : workers_) w->publish(current_.authority);
 }
 
 void DnsServer::reload(const std::string& why) {
@@ -132,84 +124,45 @@ nlohmann::json DnsServer::status() const {
     if (z.kept) j["kept_after_failed_reload"] = true;
     zones.push_back(j);
   }
-  std::uint64_t udp_dropped = 0;
+  std::uint64_t udp_dropped = 0, udp_queries = 0, udp_responses = 0, udp_not_answered = 0, rrl_dropped = 0,
+                rrl_slipped = 0;
   for (const auto& u : udp_) udp_dropped += u->dropped_sends();
+  auto add = [&](const UdpCounters& c) {
+    udp_queries += c.queries.load(std::memory_order_relaxed);
+    udp_responses += c.responses.load(std::memory_order_relaxed);
+    udp_not_answered += c.dropped.load(std::memory_order_relaxed);
+    rrl_dropped += c.rrl_dropped.load(std::memory_order_relaxed);
+    rrl_slipped += c.rrl_slipped.load(std::memory_order_relaxed);
+  };
+  nlohmann::json per_loop = nlohmann::json::array();
+  add(udp_answerer_.counters());
+  per_loop.push_back(udp_answerer_.counters().queries.load(std::memory_order_relaxed));
+  for (const auto& w : workers_) {
+    add(w->counters());
+    per_loop.push_back(w->counters().queries.load(std::memory_order_relaxed));
+    udp_dropped += w->dropped_sends();
+  }
   return {{"zones", zones},
           {"counters",
-           {{"udp_queries", counters_.udp_queries},
+           {{"udp_queries", udp_queries},
             {"tcp_queries", counters_.tcp_queries},
-            {"responses", counters_.responses},
-            {"dropped", counters_.dropped},
+            {"responses", counters_.responses + udp_responses},
+            {"dropped", counters_.dropped + udp_not_answered},
             {"udp_send_dropped", udp_dropped},
             {"axfr", counters_.axfr},
             {"axfr_refused", counters_.axfr_refused},
             {"tcp_refused", counters_.tcp_refused},
             {"tcp_connections", tcp_clients_.size()},
-            {"rrl_dropped", counters_.rrl_dropped},
-            {"rrl_slipped", counters_.rrl_slipped},
+            {"rrl_dropped", rrl_dropped},
+            {"rrl_slipped", rrl_slipped},
             {"notify_acknowledged", notify_->acknowledged()},
             {"notify_failed", notify_->failed()},
-            {"reloads", counters_.reloads}}}};
-}
-
-bool DnsServer::transfer_allowed(const dns::Answer& a, const sockaddr* peer) const {
-  const ZoneConfig* zc = a.transfer_zone ? zone_config(a.transfer_zone->apex()) : nullptr;
-  return zc != nullptr && std::any_of(zc->allow_transfer.begin(), zc->allow_transfer.end(),
-                                      [&](const AddressRange& r) { return r.contains(peer); });
-}
-
-const ZoneConfig* DnsServer::zone_config(const dns::Name& apex) const {
-  for (const auto& z : config_.zones) {
-    auto n = dns::Name::from_text(z.name);
-    if (n && n->key() == apex.key()) return &z;
-  }
-  return nullptr;
+            {"reloads", counters_.reloads},
+            {"udp_queries_per_loop", per_loop}}}};
 }
 
 void DnsServer::on_udp(UdpSocket& socket, std::span<const std::uint8_t> packet, const sockaddr* from) {
-  ++counters_.udp_queries;
-  dns::TransportLimits limits{false, config_.udp_size};
-  dns::Answer a = current_.authority->answer_packet(packet, limits);
-  if (a.kind == dns::AnswerKind::Transfer) {
-    // IXFR over UDP (the core answers AXFR over UDP NOTIMP): to an allowed address the
-    // current SOA (RFC 1995 4: "does not fit", so the client goes to TCP); others REFUSED.
-    a.kind = dns::AnswerKind::Reply;
-    if (transfer_allowed(a, from)) {
-      const dns::RRset& soa = a.transfer_zone->soa();
-      a.response.header.aa = true;
-      a.response.answer.push_back(dns::Record{a.transfer_zone->find(a.transfer_zone->apex())->owner, dns::rrtype::SOA,
-                                              dns::kClassIN, soa.rrs[0].ttl, soa.rrs[0].rdata});
-    } else {
-      a.response.header.rcode = dns::rcode::Refused;
-      a.response.header.aa = false;
-    }
-  }
-  if (a.kind == dns::AnswerKind::Drop) {
-    ++counters_.dropped;
-    return;
-  }
-  if (rrl_) {
-    std::string name_key;
-    std::uint16_t qtype = 0;
-    RrlKind kind = rrl_kind(a, name_key, qtype);
-    switch (rrl_->account(from, kind, name_key, qtype, loop_.now_ms() / 1000)) {
-      case RrlDecision::send:
-        break;
-      case RrlDecision::drop:
-        ++counters_.rrl_dropped;
-        return;
-      case RrlDecision::slip:
-        ++counters_.rrl_slipped;
-        a.response.answer.clear();
-        a.response.authority.clear();
-        a.response.additional.clear();
-        a.response.header.tc = true;
-        break;
-    }
-  }
-  auto bytes = a.encode();
-  ++counters_.responses;
-  socket.send(bytes, from);
+  udp_answerer_.answer(*current_.authority, socket, packet, from, loop_.now_ms() / 1000);
 }
 
 void DnsServer::on_tcp_connection(Result<std::unique_ptr<uv::Stream>> stream) {
@@ -257,7 +210,7 @@ bool DnsServer::on_tcp_message(std::uint64_t id, const std::vector<std::uint8_t>
     return true;
   }
   if (a.kind == dns::AnswerKind::Transfer) {
-    if (!transfer_allowed(a, reinterpret_cast<const sockaddr*>(&c.peer))) {
+    if (!transfer_allowed(config_, a, reinterpret_cast<const sockaddr*>(&c.peer))) {
       ++counters_.axfr_refused;
       log_.info("axfr_refused").kv("peer", c.stream->peer())
           .kv("zone", a.transfer_zone ? a.transfer_zone->apex().to_text() : std::string("?"));

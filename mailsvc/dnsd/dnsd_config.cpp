@@ -118,6 +118,7 @@ void read_dnsd_config(config::MapReader& top, const std::string& config_dir, Dns
   if (auto v = top.integer("max_tcp_connections", 1, 100000)) out.max_tcp_connections = static_cast<std::size_t>(*v);
   read_rrl(top, out);
   if (auto c = top.absolute_path("control_socket")) out.control_socket = *c;
+  if (auto v = top.integer("threads", 1, 64)) out.threads = static_cast<std::size_t>(*v);
 }
 
 Result<DnsdConfig> load_dnsd_config(const std::string& path) {

@@ -48,6 +48,7 @@ void Connection::start() {
   touch();
   auto data = [this](std::string_view d) { on_data(d); };
   auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
+  stream_.set_on_written([this] { next_part_if_room(); });
   if (Status s = stream_.start(mode_, data, end); !s) return finish("read_failed", s.message());
   handle(session_.start());
 }
@@ -174,20 +175,71 @@ void Connection::check_credentials(imap::CheckCredentials credentials) {
 }
 
 // Every mailbox command runs on a pool thread with the session's worker (one job at a
-// time: the session sends no other action until this one is answered).
+// time: the session sends no other action until this one is answered). A FETCH comes
+// back in parts: each is sent at once, the next made on the pool while the write queue
+// is below kWriteQueueBound, so the client reads while the rest is made and a big
+// answer never sits whole in memory; the last part goes through the session.
 void Connection::mailbox_work(imap::MailboxWork work) {
   if (!worker_) return finish("no_worker", "mailbox work before login");
   set_reading(false);
+  streamed_ = Streamed{};
   auto request = std::make_shared<imap::MailboxRequest>(std::move(work.request));
-  auto w = uv::run_blocking<imap::MailboxReply>(
-      loop_, [worker = worker_, request] { return worker->run(*request); },
-      [this](imap::MailboxReply reply) {
-        if (reply.bye) log_.info("mailbox_gone").kv("session", id_).kv("user", user_);
-        handle(session_.mailbox_done(std::move(reply)));
-        after_action();
-      });
+  run_part([worker = worker_, request] { return worker->run_in_parts(*request, kFirstPartBytes); });
+}
+
+void Connection::run_part(std::function<imapworker::MailboxWorker::Part()> job) {
+  auto w = uv::run_blocking<imapworker::MailboxWorker::Part>(
+      loop_, std::move(job), [this](imapworker::MailboxWorker::Part part) { part_done(std::move(part)); });
   if (!w) return finish("blocking_work_failed", w.error());
   work_ = std::move(*w);
+}
+
+void Connection::part_done(imapworker::MailboxWorker::Part part) {
+  if (done_) return;
+  if (part.more || streamed_.active) {
+    streamed_.active = part.more;
+    streamed_.parts++;
+    streamed_.bytes += part.reply.bytes.size();
+  }
+  if (!part.more) {
+    if (streamed_.parts > 0) log_streamed(true);
+    if (part.reply.bye) log_.info("mailbox_gone").kv("session", id_).kv("user", user_);
+    handle(session_.mailbox_done(std::move(part.reply)));
+    return after_action();
+  }
+  send(std::move(part.reply.bytes));
+  if (done_) return;
+  touch();  // a client that reads a long reply is not idle; one that stopped is logged out in time
+  streamed_.max_queued = std::max(streamed_.max_queued, stream_.pending_write_bytes());
+  streamed_.part_wanted = true;
+  next_part_if_room();
+}
+
+void Connection::next_part_if_room() {
+  if (done_ || closing_ || !streamed_.part_wanted) return;
+  if (std::size_t queued = stream_.pending_write_bytes(); queued >= kWriteQueueBound) {
+    if (!streamed_.waiting) {
+      streamed_.waits++;
+      log_.debug("reply_waiting").kv("session", id_).kv("parts", streamed_.parts).kv("queued", queued);
+    }
+    streamed_.waiting = true;  // the socket's on_written calls again
+    return;
+  }
+  streamed_.waiting = false;
+  streamed_.part_wanted = false;
+  run_part([worker = worker_] { return worker->next_part(kReplyPartBytes); });
+}
+
+// A reply the client left unfinished is worth a line; a finished one only with --debug.
+void Connection::log_streamed(bool complete) {
+  LogRecord(&log_, complete ? LogLevel::debug : LogLevel::info, "reply_streamed")
+      .kv("session", id_)
+      .kv("user", user_)
+      .kv("complete", complete)
+      .kv("parts", streamed_.parts)
+      .kv("bytes", streamed_.bytes)
+      .kv("waits", streamed_.waits)
+      .kv("max_queued", streamed_.max_queued);
 }
 
 // IDLE: the worker is polled now, whenever the selected folder changes and on a timer,
@@ -280,6 +332,8 @@ void Connection::set_reading(bool on) {
 void Connection::finish(std::string_view reason, const std::string& error) {
   if (done_) return;
   done_ = true;
+  if (streamed_.active) log_streamed(false);
+  streamed_ = Streamed{};
   autologout_.stop();
   auth_delay_.stop();
   idle_stop();

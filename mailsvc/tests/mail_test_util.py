@@ -86,6 +86,7 @@ class MailboxDaemonEnv:
         self.config = os.path.join(tmp, name + ".yaml")
         self.log_path = os.path.join(tmp, name + ".log")
         self.proc = None
+        self.extra_args = []  # more command-line arguments for the daemon, e.g. ["--debug"]
         self.counter = 0
         with open(self.config, "w") as f:
             f.write(f"""mail_root: {self.root}
@@ -139,7 +140,7 @@ auth_failure_delay: 300ms
     def start(self):
         """Starts the daemon; returns once both ports accept and it runs as run_as."""
         self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([self.binary, "--config", self.config], stdout=self.log, stderr=self.log)
+        self.proc = subprocess.Popen([self.binary, "--config", self.config, *getattr(self, "extra_args", [])], stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + self.timeout
         for port in (self.plain_port, self.tls_port):
             while not can_connect(port):

@@ -1,14 +1,32 @@
 """Drives scripts/halab from Python lab tests: bring the lab up and down, run commands in
 lab hosts, inject faults, and wait on conditions with deadlines (never sleep-and-hope)."""
 
+import functools
 import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HALAB = os.path.join(REPO, "scripts", "halab")
+
+
+def lab_setup(set_up_class):
+    """For setUpClass: when it fails, tearDownClass runs all the same (unittest skips it then),
+    so a lab that came up halfway is taken down and its logs kept, never left running."""
+    @functools.wraps(set_up_class)
+    def run(cls):
+        try:
+            set_up_class(cls)
+        except BaseException:
+            try:
+                cls.tearDownClass()
+            except Exception as e:  # the set-up's own error is the one to report
+                print(f"tearDownClass after a failed setUpClass: {e!r}", file=sys.stderr)
+            raise
+    return run
 
 
 class LabError(AssertionError):

@@ -18,7 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import REPO, Lab, LabError  # noqa: E402
+from halab import Lab, lab_setup, LabError, REPO  # noqa: E402
 
 BUILD = os.path.abspath(os.path.join(os.environ.get("HALAB_BIN", os.path.join(REPO, "build", "test", "bin")), ".."))
 RUNNER = os.path.join(REPO, "tests", "lab", "unit_runner.py")
@@ -49,6 +49,8 @@ class LabInstall(unittest.TestCase):
     lab = Lab("halabinst")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         # The packages of this build tree: left by package_debs (ctest runs it first), else built here.
         cls.debs_dir = tempfile.mkdtemp(prefix="hamail-install-test-")

@@ -13,7 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import Lab  # noqa: E402
+from halab import Lab, lab_setup  # noqa: E402
 
 RESOURCES = ["demo-a", "demo-b"]
 VIP = "10.201.1.50"
@@ -62,6 +62,8 @@ class LabFencing(unittest.TestCase):
     lab = Lab("halabtestf")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         cls.lab.up()
         cls.c = Cluster(cls.lab)

@@ -10,7 +10,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import Lab, LabError  # noqa: E402
+from halab import Lab, lab_setup, LabError  # noqa: E402
 
 RESOURCES = ["demo-a", "demo-b"]
 
@@ -19,6 +19,8 @@ class LabHacored(unittest.TestCase):
     lab = Lab("halabtesth")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         cls.lab.up()
 

@@ -5,7 +5,8 @@ and reads with POP3 and IMAP through the VIP (the same bytes both ways). A switc
 the mail, its POP3 UIDLs and its IMAP UIDVALIDITY, UIDs and flags; a power-off of the active
 node in the middle of a stream of messages loses none that got a 250: the other node
 recovers the queue from the volume and delivers it, and IMAP sees them under new UIDs above
-the old ones. DNS keeps answering, only right answers, through both (the gap is measured)."""
+the old ones. DNS keeps answering, only right answers, through both (the gap is measured);
+httpd serves https (http redirects) with the same certificate on either node."""
 
 import json
 import os
@@ -15,9 +16,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import HALAB, Lab  # noqa: E402
+from halab import HALAB, Lab, lab_setup  # noqa: E402
 import mail_lab  # noqa: E402
-from mail_lab import DOMAIN, PASSWORD, USER, VIP, WANT  # noqa: E402
+from mail_lab import DOMAIN, PASSWORD, SITE_INDEX, USER, VIP, WANT  # noqa: E402
 from storage import say  # noqa: E402
 
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mail_client.py")
@@ -53,8 +54,11 @@ class LabMailFailover(unittest.TestCase):
     lab = Lab("halabtestmail")
     uidls = {}  # subject -> UIDL, as first seen
     imap_state = {}  # uidvalidity and subject -> (uid, flags), as left by test 1
+    cert = None  # httpd's certificate (sha256) as test 0 saw it
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise AssertionError("lab_mail_failover_test needs root: run it as root; it is labelled `lab`")
@@ -105,6 +109,17 @@ class LabMailFailover(unittest.TestCase):
         self.assertGreater(got["right"], 0, got)
         self.assertIsNotNone(got["max_gap"], got)
 
+    def web(self):
+        """GET / through the VIP over http (a redirect) and https (the site), checked."""
+        def attempt():
+            p = self.lab.exec("client", "/usr/bin/python3", CLIENT, "web", VIP, "/", check=False)
+            return json.loads(p.stdout) if p.returncode == 0 else None
+        got, _ = self.lab.wait_for("http and https through the VIP", attempt, 30)
+        self.assertEqual((got["http"]["status"], got["http"]["location"]), (301, f"https://mail.{DOMAIN}/"), got)
+        self.assertEqual((got["https"]["status"], got["https"]["body"]), (200, SITE_INDEX), got)
+        self.assertTrue(got["https"]["hsts"], "HSTS on https answers")
+        return got["https"]["cert_sha256"]
+
     @staticmethod
     def by_subject(box):
         return {m["subject"]: (m["uid"], m["flags"]) for m in box["messages"]}
@@ -123,6 +138,8 @@ class LabMailFailover(unittest.TestCase):
         self.assertEqual((nx["rcode"], nx["answer"]), ("NXDOMAIN", []), nx)
         self.assertEqual(self.dns("example.com", "A")["rcode"], "REFUSED", "no recursion: not our zone")
         say(f"node1: dnsd at the VIP answers MX {DOMAIN} -> mail.{DOMAIN} ({VIP}), PTR, NXDOMAIN, REFUSED")
+        type(self).cert = self.web()
+        say("node1: httpd at the VIP: http redirects to https, which serves the site with HSTS")
 
     def test_1_mail_flows_through_the_vip(self):
         self.group_on("node1", "node1", timeout=90)
@@ -158,6 +175,7 @@ class LabMailFailover(unittest.TestCase):
             self.check_probe(probe, "switchover")
         got = {m["subject"]: m["uidl"] for m in self.fetch()}
         self.assertEqual(got, self.uidls, "the same messages with the same UIDLs on node2")
+        self.assertEqual(self.web(), self.cert, "node2's httpd shows the same certificate (it is on the volume)")
         box = self.imap()
         self.assertEqual(box["uidvalidity"], self.imap_state["uidvalidity"], "UIDVALIDITY kept across the switchover")
         self.assertEqual(self.by_subject(box), self.imap_state["messages"], "IMAP UIDs and flags kept on node2")

@@ -9,7 +9,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import Lab, leftovers, pid_alive  # noqa: E402
+from halab import Lab, lab_setup, leftovers, pid_alive  # noqa: E402
 
 TOKEN_S = 1.0          # conf/lab/cluster.yaml timing.token
 DETECT_S = 10.0        # bound for "within the token timeout" (token + consensus + knet), generous for a loaded CI
@@ -19,6 +19,8 @@ class LabMembership(unittest.TestCase):
     lab = Lab("halabtest")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         start = time.monotonic()
         cls.lab.up()

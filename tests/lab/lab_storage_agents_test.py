@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import Lab  # noqa: E402
+from halab import Lab, lab_setup  # noqa: E402
 import storage  # noqa: E402
 from storage import FS_PARAMS, LINK, MNT, VOL, VOLUME_PARAMS, say  # noqa: E402
 
@@ -24,6 +24,8 @@ class LabStorageAgents(unittest.TestCase):
     lab = Lab("halabtestsa")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise AssertionError("lab_storage_agents_test needs root (namespaces, FUSE, loop devices, mount): "

@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import REPO, Lab  # noqa: E402
+from halab import Lab, lab_setup, REPO  # noqa: E402
 import storage  # noqa: E402
 from storage import MNT, say  # noqa: E402
 
@@ -26,6 +26,8 @@ class LabStorageGroup(unittest.TestCase):
     written = {}
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise AssertionError("lab_storage_group_test needs root (namespaces, FUSE, loop devices, mount): "

@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import REPO, Lab, LabError  # noqa: E402
+from halab import Lab, lab_setup, LabError, REPO  # noqa: E402
 
 VIP = "10.201.1.50"
 VIP6 = "2001:db8::50"
@@ -33,6 +33,8 @@ class LabVipAgent(unittest.TestCase):
     lab = Lab("halabtestv")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         cls.config = no_groups_config()
         cls.lab.env["HALAB_CONFIG"] = cls.config
@@ -168,6 +170,8 @@ class LabVipGroup(unittest.TestCase):
     lab = Lab("halabtestvg")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         cls.lab.env["HALAB_CONFIG"] = os.path.join(REPO, "conf", "lab", "cluster.yaml")
         cls.lab.up()

@@ -22,7 +22,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from halab import HALAB, REPO, Lab  # noqa: E402
+from halab import HALAB, Lab, lab_setup, REPO  # noqa: E402
 import storage  # noqa: E402
 from storage import say  # noqa: E402
 from volume_writer import Writer  # noqa: E402
@@ -42,6 +42,8 @@ class LabVolumeFencing(unittest.TestCase):
     lab = Lab("halabtestvf")
 
     @classmethod
+
+    @lab_setup
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise AssertionError("lab_volume_fencing_test needs root (namespaces, FUSE, loop devices, mount): "

@@ -18,6 +18,9 @@
   dns SERVER NAME TYPE [--tcp]
       one query to SERVER:53: prints {"rcode", "aa", "answer": [...], "additional": [...]} (records
       as text, sorted).
+  web SERVER PATH
+      GET PATH over http (port 80, not followed) and https (443, certificate not checked): prints
+      {"http": {"status", "location"}, "https": {"status", "hsts", "body", "cert_sha256"}}.
   dnsprobe SERVER NAME TYPE EXPECT
       queries SERVER:53 over UDP every 50 ms (each waits 250 ms); prints {"ready": true} at its
       first right answer (or gives up after 30 s without one), goes on until its standard input
@@ -25,6 +28,7 @@
       right answer is NOERROR with AA and exactly EXPECT (the answer's records as text, joined by
       "|"); max_gap = the longest time from a right answer to the next one (s)."""
 import hashlib
+import http.client
 import imaplib
 import json
 import poplib
@@ -93,6 +97,23 @@ def imap(server, user, password, flags):
                                 "flags": sorted(re.search(r"FLAGS \(([^)]*)\)", meta)[1].split()),
                                 "sha256": hashlib.sha256(body).hexdigest()})
     c.logout()
+    print(json.dumps(out))
+
+
+def web(server, path):
+    plain = http.client.HTTPConnection(server, 80, timeout=10)
+    plain.request("GET", path, headers={"Host": "mail.lab.test"})
+    r = plain.getresponse()
+    out = {"http": {"status": r.status, "location": r.getheader("Location")}}
+    plain.close()
+    tls = http.client.HTTPSConnection(server, 443, timeout=10, context=lab_tls())
+    tls.request("GET", path, headers={"Host": "mail.lab.test"})
+    r = tls.getresponse()
+    body = r.read().decode(errors="replace")
+    cert = tls.sock.getpeercert(binary_form=True)
+    out["https"] = {"status": r.status, "hsts": r.getheader("Strict-Transport-Security"), "body": body,
+                    "cert_sha256": hashlib.sha256(cert).hexdigest()}
+    tls.close()
     print(json.dumps(out))
 
 
@@ -184,12 +205,14 @@ def main():
         imap(sys.argv[2], sys.argv[3], sys.argv[4], [(rest[i + 1], rest[i + 2]) for i in range(0, len(rest), 3)])
     elif sys.argv[1] == "dns" and len(sys.argv) in (5, 6) and sys.argv[5:] in ([], ["--tcp"]):
         print(json.dumps(dns_ask(sys.argv[2], sys.argv[3], sys.argv[4], tcp=len(sys.argv) == 6)))
+    elif sys.argv[1] == "web" and len(sys.argv) == 4:
+        web(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "dnsprobe" and len(sys.argv) == 6:
         dns_probe(*sys.argv[2:6])
     else:
         sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD "
                  "[--delete] [--digest] | imap SERVER USER PASSWORD [--flag UID FLAG]... | dns SERVER NAME TYPE "
-                 "[--tcp] | dnsprobe SERVER NAME TYPE EXPECT")
+                 "[--tcp] | web SERVER PATH | dnsprobe SERVER NAME TYPE EXPECT")
 
 
 if __name__ == "__main__":

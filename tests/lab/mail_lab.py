@@ -1,5 +1,6 @@
 """The lab's mail cluster (conf/lab/cluster-mail.yaml): group mail = VIP + drbd-lite r0 + ext4
-+ smtpd + pop3d + imapd with mail_root on the replicated filesystem + dnsd for lab.test on the VIP.
++ smtpd + pop3d + imapd with mail_root on the replicated filesystem + dnsd for lab.test on the VIP
++ httpd (https with a redirect from http).
 Brings it up in a lab: the mail daemons' configs and zones, a fresh volume, the group started, the
 domain and a user."""
 
@@ -14,7 +15,8 @@ MAIL_ROOT = f"{MNT}/mail"
 USER, PASSWORD = "bob@lab.test", "lab test password"
 CONFIG = os.path.join(REPO, "conf", "lab", "cluster-mail.yaml")
 WANT = {"mail-vip": "started", "mail-volume": "promoted", "mail-fs": "started", "mail-smtpd": "started",
-        "mail-pop3d": "started", "mail-imapd": "started", "mail-dnsd": "started"}
+        "mail-pop3d": "started", "mail-imapd": "started", "mail-dnsd": "started",
+        "mail-httpd": "started"}
 DOMAIN = "lab.test"
 # lab.test as dnsd serves it: what a client resolving the mail domain must get, before and after a switchover.
 ZONE = f"""$ORIGIN {DOMAIN}.
@@ -27,6 +29,7 @@ ns1   IN A   {VIP}
 mail  IN A   {VIP}
 imap  IN CNAME mail
 """
+SITE_INDEX = "<!doctype html><title>lab.test</title><p>mail.lab.test, served through the VIP\n"
 REVERSE_ZONE = f"""$ORIGIN 1.201.10.in-addr.arpa.
 $TTL 300
 @     IN SOA ns1.{DOMAIN}. hostmaster.{DOMAIN}. 2026120501 7200 3600 1209600 60
@@ -59,6 +62,16 @@ def write_mail_configs(lab):
     for name, text in ((DOMAIN, ZONE), ("1.201.10.in-addr.arpa", REVERSE_ZONE)):
         with open(f"{d}/dns/{name}.zone", "w") as f:
             f.write(text)
+    # httpd's site on each node (like the zones; the volume is fresh when the group first starts),
+    # its certificate on the volume (made at its first start), so both nodes show the same one.
+    os.makedirs(f"{d}/www", exist_ok=True)
+    with open(f"{d}/www/index.html", "w") as f:
+        f.write(SITE_INDEX)
+    with open(f"{d}/httpd.yaml", "w") as f:
+        f.write(f"hostname: mail.{DOMAIN}\ndocument_root: {d}/www\n"
+                f"tls: {{cert: {MAIL_ROOT}/tls/httpd.crt, key: {MAIL_ROOT}/tls/httpd.key}}\nlisteners:\n"
+                "  - {tls: none, address: 0.0.0.0, port: 80, redirect_to_https: true}\n"
+                "  - {tls: implicit, address: 0.0.0.0, port: 443}\n")
     with open(f"{d}/dnsd.yaml", "w") as f:
         f.write(f"listeners:\n  - {{address: {VIP}, port: 53}}\nzones:\n"
                 f"  - {{name: {DOMAIN}, file: dns/{DOMAIN}.zone}}\n"

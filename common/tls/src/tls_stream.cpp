@@ -222,6 +222,10 @@ void TlsStream::set_write_limit(std::size_t bytes) {
   core_->stream->set_write_limit(bytes + kStreamSlack);
 }
 
+void TlsStream::set_on_written(std::function<void()> on_written) {
+  if (core_) core_->stream->set_on_written(std::move(on_written));
+}
+
 Status TlsStream::shutdown() {
   if (!is_open()) return Error{"shutdown of " + peer_ + ": stream is closed"};
   Core& c = *core_;

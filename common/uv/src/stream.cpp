@@ -71,6 +71,7 @@ struct StreamState : detail::HandleState {
   std::size_t write_limit = Stream::kDefaultWriteLimit;
   std::size_t pending_bytes = 0;
   std::shared_ptr<StreamCallbacks> callbacks;
+  std::function<void()> on_written;
   bool ended = false;
   bool shut_down = false;
   std::string broken;                   // the error that ended the stream, if any
@@ -92,6 +93,9 @@ void on_write(uv_write_t* req, int status) {
   delete w;
   if (status < 0 && status != UV_ECANCELED && !s->released()) {
     s->end(Error{"write to " + s->peer + ": " + error_text(status)});
+  } else if (status >= 0 && !s->released() && s->broken.empty() && s->on_written) {
+    std::function<void()> cb = s->on_written;  // it may destroy the stream
+    cb();
   }
 }
 
@@ -252,6 +256,10 @@ std::size_t Stream::pending_write_bytes() const { return state_ ? stream_state(s
 
 void Stream::set_write_limit(std::size_t bytes) {
   if (state_) stream_state(state_)->write_limit = bytes;
+}
+
+void Stream::set_on_written(std::function<void()> on_written) {
+  if (state_) stream_state(state_)->on_written = std::move(on_written);
 }
 
 Result<Stream::PeerCredentials> Stream::peer_credentials() const {

@@ -282,6 +282,26 @@ TEST_F(UvStreamTest, WriteQueueLimitIsAnErrorNotGrowth) {
   EXPECT_TRUE(client->write(std::string(600, 'd')));
 }
 
+TEST_F(UvStreamTest, OnWrittenFollowsEachCompletedWriteAndNotAClose) {
+  auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, echo());
+  ASSERT_TRUE(server) << server.error();
+  server_ = std::move(*server);
+  auto client = connect_tcp_to(server_->local_port());
+  ASSERT_TRUE(client);
+  std::vector<std::size_t> pending_seen;
+  client->set_on_written([&] { pending_seen.push_back(client->pending_write_bytes()); });
+  ASSERT_TRUE(client->write(std::string(600, 'a')));
+  ASSERT_TRUE(client->write(std::string(400, 'b')));
+  ASSERT_TRUE(run_until(*loop_, [&] { return pending_seen.size() == 2; }));
+  EXPECT_EQ(pending_seen, (std::vector<std::size_t>{400, 0}));
+
+  // Closed with a write queued: no callback (the owner may be gone).
+  ASSERT_TRUE(client->write(std::string(100, 'c')));
+  client->close();
+  run_for(*loop_, 20);
+  EXPECT_EQ(pending_seen.size(), 2u);
+}
+
 TEST_F(UvStreamTest, ShutdownDeliversQueuedDataThenEof) {
   std::unique_ptr<Stream> accepted;
   auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, [&](Result<std::unique_ptr<Stream>> s) {

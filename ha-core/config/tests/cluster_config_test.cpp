@@ -71,9 +71,10 @@ TEST(ClusterConfig, ExampleHasFullModel) {
   ASSERT_TRUE(load.config);
   const ClusterConfig& c = *load.config;
   ASSERT_EQ(c.groups.size(), 1u);
-  ASSERT_EQ(c.groups[0].resources.size(), 4u);
-  EXPECT_EQ(c.groups[0].resources[1].agent, "ocf:hamail:volume");
-  EXPECT_TRUE(c.groups[0].resources[1].promotable);
+  ASSERT_EQ(c.groups[0].resources.size(), 7u);  // vip, dnsd, volume, fs, smtpd, pop3d, imapd
+  EXPECT_EQ(c.groups[0].resources[1].params.at("service"), "dnsd");
+  EXPECT_EQ(c.groups[0].resources[2].agent, "ocf:hamail:volume");
+  EXPECT_TRUE(c.groups[0].resources[2].promotable);
   EXPECT_EQ(c.groups[0].resources[0].ops[0].interval.count(), 10000);
   EXPECT_EQ(c.stonith.devices.size(), 2u);
   EXPECT_EQ(c.stonith.devices[0].params.at("ip"), "192.0.2.211");

@@ -2,7 +2,8 @@
 // small zone with a delegation, wildcard, CNAME loop and DNAME. The first byte picks the
 // transport (UDP 512/1232, TCP). Checked: nothing crashes or trips a sanitizer; a reply
 // fits its size limit and decodes again with the same id; a dropped packet has no header
-// or QR set.
+// or QR set; Authority::answer_plain (the UDP fast path) either declines or gives the
+// same bytes.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -72,6 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto header = peek_header(packet);
   if (a.kind == AnswerKind::Drop) {
     if (header && !header->qr) fail("dropped a query with a header");
+    static QueryScratch scratch;
+    static std::vector<std::uint8_t> plain;
+    if (authority.answer_plain(packet, limits, scratch, plain)) fail("answer_plain answered a dropped packet");
     return 0;
   }
   if (!header) fail("answered a packet without a header");
@@ -81,5 +85,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto back = decode_message(wire);
   if (!back) fail("reply does not decode");
   if (back->header.id != header->id || !back->header.qr) fail("reply header wrong");
+  static QueryScratch scratch;
+  static std::vector<std::uint8_t> plain;
+  if (authority.answer_plain(packet, limits, scratch, plain)) {
+    if (a.kind != AnswerKind::Reply) fail("answer_plain answered a non-reply");
+    if (plain != wire) fail("answer_plain differs from answer_packet");
+  }
   return 0;
 }

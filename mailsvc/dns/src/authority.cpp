@@ -76,6 +76,7 @@ std::vector<std::uint8_t> Answer::encode() const { return encode_message(respons
 
 void Authority::put_zone(Zone zone) {
   std::string key = zone.apex().key();
+  max_apex_labels_ = std::max(max_apex_labels_, zone.apex().label_count());
   zones_.insert_or_assign(std::move(key), std::move(zone));
 }
 
@@ -87,6 +88,7 @@ const Zone* Authority::find_zone(const Name& name) const {
 }
 
 const Zone* Authority::find_zone(const NameKey& key, std::size_t keep) const {
+  keep = std::min(keep, max_apex_labels_);  // a longer suffix is no apex of ours
   for (++keep; keep-- > 0;) {
     auto it = zones_.find(key.suffix(keep));
     if (it != zones_.end()) return &it->second;
@@ -146,10 +148,27 @@ Answer Authority::answer(const Message& query, const TransportLimits& limits) co
     r.header.rcode = rcode::NotAuth;  // not a zone apex we serve (NSD 4.6: NOTAUTH, below an apex or outside)
     return reply(std::move(r), max_size);
   }
-  Lookup lookup([this](const NameKey& k, std::size_t keep) { return find_zone(k, keep); }, r, q.type,
-                q.klass == kClassANY, minimal_responses_);
-  lookup.run(q.name);
+  QueryScratch scratch;
+  const std::vector<std::uint8_t> qname = wire_of(q.name);
+  lookup(qname, q.type, q.klass, r.header, scratch);
+  // The references as records of the Message.
+  auto materialize = [](const std::vector<RecordRef>& refs, std::vector<Record>& to) {
+    for (const auto& x : refs) {
+      to.push_back(Record{name_from_wire(x.owner), x.type, x.klass, x.ttl, {x.rdata.begin(), x.rdata.end()}});
+    }
+  };
+  materialize(scratch.refs.answer, r.answer);
+  materialize(scratch.refs.authority, r.authority);
+  materialize(scratch.refs.additional, r.additional);
+  r.authority_is_optional = scratch.refs.authority_is_optional;
   return reply(std::move(r), max_size);
+}
+
+void Authority::lookup(WireName name, std::uint16_t qtype, std::uint16_t qclass, Header& header,
+                       QueryScratch& scratch) const {
+  Lookup lookup([this](const NameKey& k, std::size_t keep) { return find_zone(k, keep); }, header, scratch, qtype,
+                qclass == kClassANY, minimal_responses_);
+  lookup.run(name);
 }
 
 Answer Authority::answer_packet(std::span<const std::uint8_t> packet, const TransportLimits& limits) const {
@@ -164,6 +183,59 @@ Answer Authority::answer_packet(std::span<const std::uint8_t> packet, const Tran
     return reply(std::move(r), limits.tcp ? kMaxTcp : kMaxUdpPlain);
   }
   return answer(*query, limits);
+}
+
+bool Authority::answer_plain(std::span<const std::uint8_t> packet, const TransportLimits& limits,
+                             QueryScratch& scratch, std::vector<std::uint8_t>& out) const {
+  // What answer_packet would decode and answer without an error path, and only that; the
+  // checks are those of decode_message and answer() for this shape.
+  if (packet.size() < 12) return false;
+  const std::uint8_t* p = packet.data();
+  auto u16 = [p](std::size_t at) { return static_cast<std::uint16_t>((p[at] << 8) | p[at + 1]); };
+  const bool qr = p[2] & 0x80;
+  const std::uint8_t opcode = (p[2] >> 3) & 0x0F;
+  if (qr || opcode != 0 || (p[3] & 0x0F) != 0) return false;
+  const std::uint16_t arcount = u16(10);
+  if (u16(4) != 1 || u16(6) != 0 || u16(8) != 0 || arcount > 1) return false;
+  auto name_len = wire_name_length(packet.subspan(12));  // a pointer or bad label: not plain
+  if (!name_len) return false;
+  std::size_t at = 12 + *name_len;
+  if (at + 4 > packet.size()) return false;
+  const std::uint16_t qtype = u16(at), qclass = u16(at + 2);
+  at += 4;
+  if ((qclass != kClassIN && qclass != kClassANY) || qtype == rrtype::AXFR || qtype == rrtype::IXFR) return false;
+  Edns edns;
+  bool has_edns = false;
+  if (arcount == 1) {
+    // OPT: root owner, type 41, CLASS = UDP size, TTL = extended rcode (0), version (0),
+    // flags (DO); RDATA to the end of the packet.
+    if (at + 11 > packet.size() || p[at] != 0 || u16(at + 1) != rrtype::OPT) return false;
+    if (p[at + 5] != 0 || p[at + 6] != 0) return false;
+    if (at + 11 + u16(at + 9) != packet.size()) return false;
+    has_edns = true;
+    edns.udp_size = limits.server_udp_size;
+    edns.dnssec_ok = p[at + 7] & 0x80;
+  } else if (at != packet.size()) {
+    return false;
+  }
+  std::size_t max_size = kMaxTcp;
+  if (!limits.tcp) {
+    max_size = kMaxUdpPlain;
+    if (has_edns) {  // as max_size_for(): the client's OPT CLASS is its UDP size
+      std::size_t asked = std::max<std::size_t>(u16(at + 3), kMaxUdpPlain);
+      max_size = std::min<std::size_t>(asked, std::max<std::size_t>(limits.server_udp_size, kMaxUdpPlain));
+    }
+  }
+  Header h;
+  h.id = u16(0);
+  h.rd = p[2] & 0x01;
+  h.qr = true;
+  const WireName qname = packet.subspan(12, *name_len);
+  lookup(qname, qtype, qclass, h, scratch);
+  const QuestionRef question{qname, qtype, qclass};
+  encode_response(h, std::span<const QuestionRef>(&question, 1), scratch.refs, has_edns ? &edns : nullptr, max_size,
+                  out);
+  return true;
 }
 
 }  // namespace hamail::mailsvc::dns

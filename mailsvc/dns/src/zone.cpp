@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cassert>
 
+#include "hamail/mailsvc/dns/name_key.h"
 #include "hamail/mailsvc/dns/types.h"
+#include "hamail/mailsvc/dns/wire_name.h"
 
 namespace hamail::mailsvc::dns {
 
@@ -28,7 +30,10 @@ Status Zone::add(const Record& r) {
   if (auto shape = rdata_names(r.type, r.rdata); !shape) return Error{shape.error()};
   auto [it, inserted] = nodes_.try_emplace(r.owner.key());
   Node& node = it->second;
-  if (inserted) node.owner = r.owner;
+  if (inserted) {
+    node.owner = r.owner;
+    node.owner_wire = wire_of(r.owner);
+  }
   RRset* set = nullptr;
   for (auto& s : node.rrsets) {
     if (s.type == r.type) set = &s;
@@ -70,7 +75,16 @@ Status Zone::finish() {
   }
   for (auto& name : empty_non_terminals) {
     auto [it, inserted] = nodes_.try_emplace(name.key());
-    if (inserted) it->second.owner = std::move(name);
+    if (inserted) {
+      it->second.owner_wire = wire_of(name);
+      it->second.owner = std::move(name);
+    }
+  }
+  for (const auto& [key, node] : nodes_) {
+    if (node.owner.is_wildcard()) has_wildcards_ = true;
+    if (node.find(rrtype::DNAME) || (node.find(rrtype::NS) && node.owner.label_count() > apex_.label_count())) {
+      has_cuts_or_dname_ = true;
+    }
   }
   finished_ = true;
   return {};
@@ -88,8 +102,14 @@ const Node* Zone::find(const Name& name) const {
 
 bool Zone::exists(const Name& name) const { return node_at(name.key()) != nullptr; }
 
+const Node& Zone::apex_node() const {
+  const Node* n = node_at(apex_key_);
+  assert(n);
+  return *n;
+}
+
 const RRset& Zone::soa() const {
-  const RRset* s = find(apex_)->find(rrtype::SOA);
+  const RRset* s = apex_node().find(rrtype::SOA);
   assert(s);
   return *s;
 }

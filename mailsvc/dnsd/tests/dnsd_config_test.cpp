@@ -21,6 +21,7 @@ tcp_idle_timeout: 5s
 max_tcp_connections: 7
 rrl: {responses_per_second: 5, slip: 3, window: 10s}
 control_socket: /run/hamail/dnsd.sock
+threads: 2
 )",
                              "/etc/hamail/dnsd.yaml");
   ASSERT_TRUE(c) << c.error();
@@ -44,6 +45,7 @@ control_socket: /run/hamail/dnsd.sock
   EXPECT_EQ(c->rrl.slip, 3u);
   EXPECT_EQ(c->rrl.window_s, 10u);
   EXPECT_EQ(c->control_socket, "/run/hamail/dnsd.sock");
+  EXPECT_EQ(c->threads, 2u);
 }
 
 TEST(DnsdConfig, DefaultsWhenAbsent) {
@@ -52,6 +54,10 @@ TEST(DnsdConfig, DefaultsWhenAbsent) {
   EXPECT_EQ(c->udp_size, 1232);
   EXPECT_FALSE(c->rrl.enabled);
   EXPECT_TRUE(c->control_socket.empty());
+  EXPECT_EQ(c->threads, 1u);
+  auto zero = parse_dnsd_config("listeners: [{address: 127.0.0.1}]\nzones: []\nthreads: 0\n", "/x/d.yaml");
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().find("threads"), std::string::npos) << zero.error();
 }
 
 TEST(DnsdConfig, ErrorsNameFileLineColumnAndKey) {

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """dnsd on loopback against dig, kdig and dnspython: one case per run (argv[1]), each with its
 own copy of zones/, its own config and dnsd on a free port; every wait has a deadline."""
+import json
 import os
 import re
 import shutil
@@ -470,6 +471,34 @@ def case_rrl(env):
     env.alive()
 
 
+def case_threads(env):
+    """threads: 2: a second UDP loop on the same port (SO_REUSEPORT) answers too, both
+    answer from the new zones after a reload, and dnsd stops cleanly."""
+    env.start()
+
+    def ask_from_many(name, count=40):
+        answers = []
+        for _ in range(count):  # a socket (source port) each: the kernel spreads them
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.settimeout(TIMEOUT)
+                s.sendto(make(name, "A").to_wire(), ("127.0.0.1", env.port))
+                answers.append(dns.message.from_wire(s.recv(65535)))
+        return answers
+
+    assert all(rcode(r) == "NOERROR" and r.answer for r in ask_from_many("mail.example.org"))
+    st = json.loads(env.ctl("status").stdout)
+    per_loop = st["status"]["counters"]["udp_queries_per_loop"]
+    assert len(per_loop) == 2 and all(n > 0 for n in per_loop), per_loop
+    env.bump_zone(2026120502, "new IN A 192.0.2.123")
+    env.proc.send_signal(signal.SIGHUP)
+    wait_for("the new record", lambda: env.udp("new.example.org", "A").answer)
+    answers = ask_from_many("new.example.org")
+    assert all(rcode(r) == "NOERROR" and "192.0.2.123" in str(r.answer[0]) for r in answers)
+    env.alive()
+    env.stop()
+    assert env.proc.returncode == 0, env.log_text()[-2000:]
+
+
 def main():
     case = sys.argv[1]
     fn = globals()[f"case_{case}"]
@@ -483,6 +512,8 @@ def main():
             ns.bind(("127.0.0.1", 0))
             env = Env(tmp, notify=(f"127.0.0.1:{ns.getsockname()[1]}",))
             env.notify_sock = ns
+        elif case == "threads":
+            env = Env(tmp, extra="threads: 2\n")
         elif case == "rrl":
             env = Env(tmp, rrl="{responses_per_second: 5, slip: 2, window: 5s}")
         else:

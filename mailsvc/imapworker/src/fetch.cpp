@@ -2,6 +2,7 @@
 // BODYSTRUCTURE, BODY[section]<partial>, BINARY from the parsed message (mailsvc_mime);
 // \Seen set by BODY[] / RFC822 / BINARY without .PEEK; CHANGEDSINCE and VANISHED.
 #include <algorithm>
+#include <cstdint>
 
 #include "handlers.h"
 #include "hamail/mailsvc/imap/date_time.h"
@@ -127,17 +128,22 @@ bool has(const std::vector<imap::FetchItem>& items, Kind kind) {
 
 }  // namespace
 
-MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f, const SessionFlags& flags) {
-  MailboxReply reply;
+std::optional<FetchCursor> begin_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f,
+                                       const SessionFlags& flags, MailboxReply& reply) {
   report_updates(st, flags, false, reply);
-  if (reply.bye) return reply;
-  std::vector<imap::FetchItem> items = f.items;
+  if (reply.bye) return std::nullopt;
+  FetchCursor c;
+  c.tag = cmd.tag;
+  c.done_text = imap::command_name(cmd) + " completed";
+  c.items = f.items;
+  std::vector<imap::FetchItem>& items = c.items;
   if (f.uid && !has(items, Kind::uid)) items.insert(items.begin(), imap::FetchItem{.kind = Kind::uid});
-  bool condstore = flags.condstore || flags.qresync;
-  if ((f.changed_since || has(items, Kind::modseq)) && !condstore) reply.condstore_now_on = condstore = true;
+  c.condstore = flags.condstore || flags.qresync;
+  if ((f.changed_since || has(items, Kind::modseq)) && !c.condstore) c.condstore_now_on = c.condstore = true;
   if (f.changed_since && !has(items, Kind::modseq)) items.push_back(imap::FetchItem{.kind = Kind::modseq});
 
-  std::vector<Numbered> set = resolve_set(st, f.set, f.uid);
+  c.set = resolve_set(st, f.set, f.uid);
+  std::vector<Numbered>& set = c.set;
   store::Mailbox& mb = *st.mailbox;
   if (f.vanished && f.changed_since) {
     std::uint32_t last = mb.next_uid() > 1 ? mb.next_uid() - 1 : 1;
@@ -161,7 +167,6 @@ MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap:
     });
   }
   // \Seen first, so FLAGS and MODSEQ in the answer are the new ones.
-  std::vector<std::uint32_t> seen_now;
   if (!st.read_only && std::any_of(items.begin(), items.end(), sets_seen)) {
     std::vector<std::uint32_t> unseen;
     for (const auto& n : set)
@@ -170,26 +175,43 @@ MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap:
       store::MessageFlags seen;
       seen.system = store::kSeen;
       if (auto r = mb.store_flags(unseen, store::FlagOp::add, seen, std::nullopt); r) {
-        for (const auto& [uid, modseq] : r->modified) seen_now.push_back(uid);
-        std::sort(seen_now.begin(), seen_now.end());
+        for (const auto& [uid, modseq] : r->modified) c.seen_now.push_back(uid);
+        std::sort(c.seen_now.begin(), c.seen_now.end());
       }
     }
   }
-  bool flags_asked = has(items, Kind::flags);
-  std::string error;
-  for (const auto& n : set) {
-    bool now_seen = std::binary_search(seen_now.begin(), seen_now.end(), n.uid);
-    auto extra = items;
-    if (now_seen && condstore && !has(extra, Kind::modseq)) extra.push_back(imap::FetchItem{.kind = Kind::modseq});
-    auto line = fetch_one(st, n, extra, now_seen && !flags_asked);
+  c.flags_asked = has(items, Kind::flags);
+  return c;
+}
+
+bool continue_fetch(WorkerState& st, FetchCursor& c, MailboxReply& reply, std::size_t part_bytes) {
+  while (c.next < c.set.size()) {
+    const Numbered& n = c.set[c.next++];
+    bool now_seen = std::binary_search(c.seen_now.begin(), c.seen_now.end(), n.uid);
+    Result<std::string> line = [&] {
+      if (!(now_seen && c.condstore && !has(c.items, Kind::modseq))) return fetch_one(st, n, c.items, now_seen && !c.flags_asked);
+      auto extra = c.items;
+      extra.push_back(imap::FetchItem{.kind = Kind::modseq});
+      return fetch_one(st, n, extra, now_seen && !c.flags_asked);
+    }();
     if (line) {
       reply.bytes += *line;
-    } else if (error.empty()) {
-      error = line.error();
+    } else if (c.error.empty()) {
+      c.error = line.error();
     }
+    if (reply.bytes.size() >= part_bytes) break;
   }
-  if (!error.empty()) return tagged_no(st, reply, cmd.tag, "", error);
-  return tagged(reply, cmd.tag, "OK", imap::command_name(cmd) + " completed");
+  if (c.next < c.set.size()) return false;
+  reply.condstore_now_on = c.condstore_now_on;
+  if (!c.error.empty()) tagged_no(st, reply, c.tag, "", c.error);
+  else tagged(reply, c.tag, "OK", c.done_text);
+  return true;
+}
+
+MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f, const SessionFlags& flags) {
+  MailboxReply reply;
+  if (auto c = begin_fetch(st, cmd, f, flags, reply)) continue_fetch(st, *c, reply, SIZE_MAX);
+  return reply;
 }
 
 }  // namespace hamail::mailsvc::imapworker

@@ -2,13 +2,16 @@
 // tagged replies, message sets against the view, flag rendering, pending updates.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "hamail/mailsvc/imap/mailbox_work.h"
+#include "hamail/mailsvc/imapworker/fetch_cursor.h"
 #include "hamail/mailsvc/imapworker/worker_state.h"
 
 namespace hamail::mailsvc::imapworker {
@@ -22,11 +25,6 @@ MailboxReply& tagged(MailboxReply& reply, std::string_view tag, std::string_view
 // user's Maildir path is cut out of it (clients need not learn where mail lives).
 MailboxReply& tagged_no(const WorkerState& st, MailboxReply& reply, std::string_view tag, std::string_view code, const std::string& error);
 
-// One message the command names: its sequence number and UID.
-struct Numbered {
-  std::uint32_t seq = 0;
-  std::uint32_t uid = 0;
-};
 // The messages of `set` (sequence numbers, or UIDs when `uid`; "$" = the saved result),
 // ascending, those not in the view skipped. Expunged-but-unreported ones are included.
 std::vector<Numbered> resolve_set(const WorkerState& st, const imap::SequenceSet& set, bool uid);
@@ -51,6 +49,13 @@ MailboxReply handle_close(WorkerState& st, const imap::Command& cmd, bool expung
 MailboxReply handle_noop(WorkerState& st, const imap::Command& cmd, const SessionFlags& flags);
 MailboxReply handle_expunge(WorkerState& st, const imap::Command& cmd, const imap::Expunge& e, const SessionFlags& flags);
 MailboxReply handle_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f, const SessionFlags& flags);
+// FETCH in parts: begin_fetch appends the updates and VANISHED to `reply` and sets \Seen;
+// no cursor when the reply is already whole (BYE). continue_fetch appends the next
+// messages' responses until `reply.bytes` holds at least `part_bytes` (one message at
+// least); true when the set is done, the tagged reply appended.
+std::optional<FetchCursor> begin_fetch(WorkerState& st, const imap::Command& cmd, const imap::Fetch& f,
+                                       const SessionFlags& flags, MailboxReply& reply);
+bool continue_fetch(WorkerState& st, FetchCursor& c, MailboxReply& reply, std::size_t part_bytes);
 MailboxReply handle_store(WorkerState& st, const imap::Command& cmd, const imap::Store& s, const SessionFlags& flags);
 
 // Group 2: folders, STATUS, APPEND, COPY/MOVE (folders.cpp, status.cpp, append.cpp, copy_move.cpp).

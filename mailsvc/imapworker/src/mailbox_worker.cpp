@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <type_traits>
+#include <variant>
 
 #include "handlers.h"
 
@@ -81,6 +82,7 @@ MailboxReply dispatch(WorkerState& st, const imap::MailboxRequest& request) {
 }  // namespace
 
 imap::MailboxReply MailboxWorker::run(const imap::MailboxRequest& request) {
+  fetch_.reset();
   try {
     return dispatch(state_, request);
   } catch (const std::exception& e) {
@@ -90,6 +92,39 @@ imap::MailboxReply MailboxWorker::run(const imap::MailboxRequest& request) {
     MailboxReply reply;
     return tagged_no(state_, reply, request.command.tag, "SERVERBUG", "Internal error");
   }
+}
+
+MailboxWorker::Part MailboxWorker::run_in_parts(const imap::MailboxRequest& request, std::size_t part_bytes) {
+  fetch_.reset();
+  const auto* f = std::get_if<imap::Fetch>(&request.command.body);
+  if (!f || !state_.mailbox) return Part{run(request), false};
+  Part part;
+  try {
+    fetch_ = begin_fetch(state_, request.command, *f, request.flags, part.reply);
+    if (fetch_) part.more = !continue_fetch(state_, *fetch_, part.reply, part_bytes);
+  } catch (...) {
+    fetch_.reset();
+    part = Part{};
+    tagged_no(state_, part.reply, request.command.tag, "SERVERBUG", "Internal error");
+  }
+  if (!part.more) fetch_.reset();
+  return part;
+}
+
+MailboxWorker::Part MailboxWorker::next_part(std::size_t part_bytes) {
+  Part part;
+  if (!fetch_) {
+    part.reply.bytes = "* BAD [SERVERBUG] No reply under way\r\n";
+    return part;
+  }
+  try {
+    part.more = !continue_fetch(state_, *fetch_, part.reply, part_bytes);
+  } catch (...) {
+    part = Part{};
+    tagged_no(state_, part.reply, fetch_->tag, "SERVERBUG", "Internal error");
+  }
+  if (!part.more) fetch_.reset();
+  return part;
 }
 
 std::string MailboxWorker::poll(const imap::MailboxPoll& poll) {

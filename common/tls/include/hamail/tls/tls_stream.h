@@ -65,6 +65,8 @@ class TlsStream {
   Status write(std::string data);
   std::size_t pending_write_bytes() const;  // ciphertext unsent + plaintext not yet encrypted
   void set_write_limit(std::size_t bytes);
+  // Runs when the socket has taken queued ciphertext (uv::Stream::set_on_written).
+  void set_on_written(std::function<void()> on_written);
   // Sends close_notify after the queued data, then half-closes the socket.
   Status shutdown();
   // Closes the socket now; no callback runs afterwards. The destructor does the same.

@@ -40,6 +40,10 @@ class Stream {
   Status write(std::string data);
   std::size_t pending_write_bytes() const;
   void set_write_limit(std::size_t bytes);
+  // Backpressure for writers: `on_written` runs on the loop each time a queued write has
+  // been handed to the kernel (pending_write_bytes() dropped), never after close() or
+  // an error. It may destroy the stream.
+  void set_on_written(std::function<void()> on_written);
   // Half-closes after the queued writes are sent; the peer then sees EOF.
   Status shutdown();
   // Closes now; no callback runs afterwards. The destructor does the same.

@@ -39,6 +39,9 @@ class ClientStream {
   // Bytes written but not yet sent (under TLS: plaintext not yet encrypted too); httpd
   // sends a file range in pieces while this stays low.
   std::size_t pending_write_bytes() const;
+  // Runs on the loop each time queued bytes were handed to the kernel (for a writer
+  // that waits for the queue to shrink: imapd's streamed FETCH); never after close().
+  void set_on_written(std::function<void()> on_written);
   // The socket's descriptor while the connection is plaintext, else -1 (httpd's sendfile).
   int plain_fd() const { return !secure_ && plain_ ? plain_->fd() : -1; }
   void pause_reading();
@@ -62,6 +65,7 @@ class ClientStream {
   std::unique_ptr<tls::TlsStream> secure_;
   OnData on_data_;
   OnEnd on_end_;
+  std::function<void()> on_written_;
 };
 
 }  // namespace hamail::mailsvc::daemon

@@ -13,6 +13,7 @@
 
 #include "hamail/mailsvc/dns/message.h"
 #include "hamail/mailsvc/dns/name_key.h"
+#include "hamail/mailsvc/dns/query_scratch.h"
 #include "hamail/mailsvc/dns/zone.h"
 
 namespace hamail::mailsvc::dns {
@@ -62,14 +63,25 @@ class Authority {
   Answer answer(const Message& query, const TransportLimits& limits) const;
   // Raw bytes: no header -> Drop; undecodable -> FORMERR (header fields copied); else answer().
   Answer answer_packet(std::span<const std::uint8_t> packet, const TransportLimits& limits) const;
+  // The plain query -- opcode QUERY, no rcode bits, one uncompressed question of class IN
+  // or ANY and type other than AXFR/IXFR, nothing else but an OPT record of version 0 --
+  // answered straight into `out`: the bytes answer_packet(packet, limits).encode() gives,
+  // with no allocation once `scratch` and `out` are warm. False, nothing written, for any
+  // other packet (the caller uses answer_packet).
+  bool answer_plain(std::span<const std::uint8_t> packet, const TransportLimits& limits, QueryScratch& scratch,
+                    std::vector<std::uint8_t>& out) const;
 
  private:
   struct KeyHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
   };
+  // The lookup of `name` (wire form) into scratch.refs, setting AA and the rcode in `header`.
+  void lookup(WireName name, std::uint16_t qtype, std::uint16_t qclass, Header& header, QueryScratch& scratch) const;
+
   std::unordered_map<std::string, Zone, KeyHash, std::equal_to<>> zones_;  // by apex Name::key()
   bool minimal_responses_ = false;
+  std::size_t max_apex_labels_ = 0;  // no zone's apex has more labels (find_zone starts there)
 };
 
 }  // namespace hamail::mailsvc::dns

@@ -23,14 +23,16 @@
 #include "hamail/mailsvc/dnsd/notify_sender.h"
 #include "hamail/mailsvc/dnsd/rate_limiter.h"
 #include "hamail/mailsvc/dnsd/tcp_framer.h"
+#include "hamail/mailsvc/dnsd/udp_answerer.h"
 #include "hamail/mailsvc/dnsd/udp_socket.h"
+#include "hamail/mailsvc/dnsd/udp_worker.h"
 #include "hamail/mailsvc/dnsd/zone_set.h"
 
 namespace hamail::mailsvc::dnsd {
 
+// The main loop's TCP and reload counters (UDP's are each loop's UdpCounters).
 struct DnsCounters {
-  std::uint64_t udp_queries = 0, tcp_queries = 0, responses = 0, dropped = 0, axfr = 0, axfr_refused = 0,
-                tcp_refused = 0, rrl_dropped = 0, rrl_slipped = 0, reloads = 0;
+  std::uint64_t tcp_queries = 0, responses = 0, dropped = 0, axfr = 0, axfr_refused = 0, tcp_refused = 0, reloads = 0;
 };
 
 class DnsServer {
@@ -64,9 +66,6 @@ class DnsServer {
   void close_tcp(std::uint64_t id, const char* why);
   void sweep_idle();
   void install(ZoneSet set, bool first);
-  const ZoneConfig* zone_config(const dns::Name& apex) const;
-  // Whether `peer` is in the allow_transfer list of the Transfer answer's zone.
-  bool transfer_allowed(const dns::Answer& a, const sockaddr* peer) const;
 
   uv::EventLoop& loop_;
   const Logger& log_;
@@ -79,12 +78,13 @@ class DnsServer {
   std::uint64_t next_client_ = 1;
   uv::Timer idle_timer_;
   uv::Timer reload_timer_;
-  std::optional<RateLimiter> rrl_;
   std::unique_ptr<NotifySender> notify_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<uv::BlockingWork> reloading_;
   bool reload_again_ = false;
   DnsCounters counters_;
+  UdpAnswerer udp_answerer_;  // the main loop's UDP path
+  std::vector<std::unique_ptr<UdpWorker>> workers_;  // threads - 1 more UDP loops
 };
 
 }  // namespace hamail::mailsvc::dnsd

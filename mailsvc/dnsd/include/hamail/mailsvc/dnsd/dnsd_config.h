@@ -48,6 +48,9 @@ struct DnsdConfig {
   std::size_t max_tcp_connections = 100;
   RrlConfig rrl;
   std::string control_socket;  // empty: none
+  // UDP event loops: 1 (the main loop only) or more, each on a thread of its own with its
+  // own socket per listener (SO_REUSEPORT) and buffers; the zones are shared read-only.
+  std::size_t threads = 1;
 };
 
 // Fills `out` from the top-level mapping; `config_dir` resolves relative zone files.

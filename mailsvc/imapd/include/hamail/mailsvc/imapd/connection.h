@@ -5,6 +5,7 @@
 // the failed-login delay; on close or when the peer goes away it calls on_done once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,6 +37,14 @@ class Connection : public daemon::Connection {
   // every kIdleSafetyPollMs besides; every kIdlePollMs when the folder cannot be watched.
   static constexpr std::uint64_t kIdlePollMs = 1000;
   static constexpr std::uint64_t kIdleSafetyPollMs = 30000;
+  // Streamed replies (FETCH): the worker makes an answer in parts (whole messages): a
+  // small first one, so the client starts reading early, then kReplyPartBytes each (fewer
+  // pool round trips); each part is sent as it comes, and the next is made only while
+  // fewer than kWriteQueueBound bytes wait to be sent, else when the socket has taken
+  // enough of them.
+  static constexpr std::size_t kFirstPartBytes = 16u << 10;
+  static constexpr std::size_t kReplyPartBytes = 128u << 10;
+  static constexpr std::size_t kWriteQueueBound = 256u << 10;
 
   // `limiter`: the daemon's failed-login limits, shared by all connections.
   Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::TlsContext& tls, daemon::AuthLimiter& limiter,
@@ -56,6 +65,10 @@ class Connection : public daemon::Connection {
   void start_deflate(std::string compressed_input);
   void check_credentials(imap::CheckCredentials credentials);
   void mailbox_work(imap::MailboxWork work);
+  void run_part(std::function<imapworker::MailboxWorker::Part()> job);  // on the pool
+  void part_done(imapworker::MailboxWorker::Part part);
+  void next_part_if_room();  // after a part was sent and whenever the socket took bytes
+  void log_streamed(bool complete);
   void idle_start(imap::SessionFlags flags);
   void idle_poll();
   void idle_changed();  // the watched folder changed
@@ -88,6 +101,16 @@ class Connection : public daemon::Connection {
   bool idling_ = false;         // between IdleStart and IdleEnd
   bool poll_running_ = false;   // an IDLE poll is on the pool (work_)
   bool idle_end_waiting_ = false;  // IdleEnd came while a poll ran: answer when it ends
+  // The reply being streamed: a part is wanted once the write queue allows it.
+  struct Streamed {
+    bool active = false;       // parts are being sent, the last one not yet
+    bool part_wanted = false;  // made once the write queue is below kWriteQueueBound
+    bool waiting = false;      // part_wanted, and the queue was full: on_written will retry
+    std::size_t parts = 0, bytes = 0;
+    std::size_t waits = 0;       // times a part had to wait for the client
+    std::size_t max_queued = 0;  // the write queue's largest size after a part was sent
+  };
+  Streamed streamed_;
   bool closing_ = false;
   bool done_ = false;
 };
