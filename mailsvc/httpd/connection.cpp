@@ -120,7 +120,13 @@ void Connection::pump() {
       http::HttpRequest request = std::move(later->request);
       queue_.pop_front();
       answer_later(request);
-      if (session_.waiting()) return;
+      if (session_.waiting()) {
+        // Read nothing more until the answer is out (pump resumes reading after it): the
+        // session would only hold the bytes, and closes past kMaxHeldBytes.
+        if (reading_) stream_.pause_reading();
+        reading_ = false;
+        return;
+      }
       continue;
     } else {
       queue_.clear();

@@ -6,6 +6,8 @@ deadline."""
 import http.client
 import json
 import os
+import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -174,6 +176,33 @@ def case_login_rules(env):
     assert r.status == 415, r.status
     r, body = c.call("GET", "/")  # the UI's files beside the API
     assert r.status == 200 and body == b"<h1>webmail</h1>"
+
+
+def case_pipelined(env):
+    """Requests pipelined behind an /api/ one wait for its answer (reading paused meanwhile)
+    and come back in order."""
+    env.mail.deliver(PLAIN)
+    env.start()
+    c = Client(env.tls())
+    c.login()
+    one = f"GET /api/folders HTTP/1.1\r\nHost: localhost\r\nCookie: {c.cookie}\r\n\r\n"
+    two = f"GET /api/folders/INBOX/messages HTTP/1.1\r\nHost: localhost\r\nCookie: {c.cookie}\r\n\r\n"
+    three = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", env.tls_port), timeout=TIMEOUT) as plain:
+        s = unverified_tls_ctx().wrap_socket(plain)
+        s.sendall((one + two + three).encode())
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ssl.SSLError:
+                chunk = b""
+            if not chunk:
+                break
+            out += chunk
+    assert out.count(b"HTTP/1.1 200 OK") == 3, out
+    a, b, c3 = out.index(b'"folders"'), out.index(b'"messages"'), out.index(b"<h1>webmail</h1>")
+    assert a < b < c3, out
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
