@@ -5,6 +5,7 @@
 #   /etc/hamail         the commented example configurations (conffiles in the packages)
 #   HAMAIL_SYSTEMD_UNIT_DIR   the systemd units (conf/systemd)
 #   /usr/share/doc/hamail     README.md and the component READMEs
+#   /usr/share/hamail/webmail webmail's UI (static files for httpd)
 # Man pages are made by help2man from each program's --help and --version, so a man page
 # cannot drift from the help the program prints: the help text is the one source.
 include(GNUInstallDirs)
@@ -73,6 +74,10 @@ install(FILES conf/systemd/hacored.service conf/systemd/drbdlited.service conf/s
               conf/systemd/hamail-pop3d.service conf/systemd/hamail-imapd.service
               conf/systemd/hamail-dnsd.service conf/systemd/hamail-httpd.service
         DESTINATION ${HAMAIL_SYSTEMD_UNIT_DIR})
+
+# webmail's UI (mailsvc/webmail/www): httpd's document root, or copied into it.
+install(FILES mailsvc/webmail/www/index.html mailsvc/webmail/www/app.css mailsvc/webmail/www/app.js
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail)
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 foreach(component ha-core drbd-lite mailsvc resource-agents)

@@ -1,5 +1,7 @@
 #include "hamail/mailsvc/httpd/connection.h"
 
+#include <chrono>
+
 #include <sys/sendfile.h>
 #include <unistd.h>
 
@@ -23,16 +25,20 @@ constexpr std::size_t kSendfileMax = 1 << 20;         // at most this per sendfi
 constexpr std::size_t kWriteLimit = 4 * 1024 * 1024;   // heads and in-memory bodies (gzip) of pipelined answers
 
 std::time_t now() { return std::time(nullptr); }
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
 Connection::Connection(uv::EventLoop& loop, const HttpLimits& limits, const tls::TlsContext& tls, const Logger& log,
                        bool use_tls, http::RequestHandler& handler, ClientCounter& counter, std::string id,
-                       std::unique_ptr<uv::Stream> stream, OnDone on_done)
+                       std::unique_ptr<uv::Stream> stream, OnDone on_done, WebmailService* webmail)
     : loop_(loop), limits_(limits), log_(log), tls_(use_tls), counter_(counter), id_(std::move(id)),
       address_(address_of_peer(stream->peer())), on_done_(std::move(on_done)),
       stream_(loop, tls, std::move(stream), kWriteLimit), session_(limits.request, handler), timer_(loop),
-      send_timer_(loop) {}
+      send_timer_(loop), webmail_(webmail), delay_timer_(loop) {}
 
 Connection::~Connection() {
   if (counted_) counter_.release(address_);
@@ -109,6 +115,19 @@ void Connection::pump() {
       }
     } else if (auto* e = std::get_if<http::Exchange>(&a)) {
       log_exchange(*e);
+    } else if (auto* later = std::get_if<http::AnswerLater>(&a)) {
+      // Nothing follows it in the queue (the session holds later requests until complete).
+      http::HttpRequest request = std::move(later->request);
+      queue_.pop_front();
+      answer_later(request);
+      if (session_.waiting()) {
+        // Read nothing more until the answer is out (pump resumes reading after it): the
+        // session would only hold the bytes, and closes past kMaxHeldBytes.
+        if (reading_) stream_.pause_reading();
+        reading_ = false;
+        return;
+      }
+      continue;
     } else {
       queue_.clear();
       return close_after_sending(close_reason_.empty() ? "session_closed" : close_reason_);
@@ -119,6 +138,38 @@ void Connection::pump() {
     reading_ = true;
     if (Status s = stream_.resume_reading(); !s) finish("read_failed", s.message());
   }
+}
+
+void Connection::answer_later(const http::HttpRequest& request) {
+  auto answer_now = [this](const http::HttpResponse& r) {
+    for (auto& more : session_.complete(r, now())) queue_.push_back(std::move(more));
+  };
+  if (webmail_ == nullptr) return answer_now(http::error_response(http::Status::internal_server_error));
+  webmail::RequestContext ctx{tls_, address_, now_ms()};
+  auto admitted = webmail_->api.admit(request, ctx);
+  if (auto* r = std::get_if<http::HttpResponse>(&admitted)) return answer_now(*r);
+  auto job = std::make_shared<webmail::MailJob>(std::get<webmail::MailJob>(std::move(admitted)));
+  auto mail = webmail_->mail;
+  auto work = uv::run_blocking<webmail::JobOutcome>(
+      loop_, [job, mail] { return webmail::WebmailApi::run(*job, *mail); },
+      [this, job](webmail::JobOutcome outcome) {
+        webmail::ApiReply reply = webmail_->api.finish(*job, std::move(outcome), {tls_, address_, now_ms()});
+        if (reply.delay_ms <= 0) return complete_later(reply.response);
+        auto held = std::make_shared<http::HttpResponse>(std::move(reply.response));
+        delay_timer_.start(static_cast<std::uint64_t>(reply.delay_ms), [this, held] { complete_later(*held); });
+      });
+  if (!work) {
+    log_.warning("webmail_job_failed").kv("session", id_).kv("error", work.error());
+    return answer_now(http::error_response(http::Status::service_unavailable));
+  }
+  work_ = std::move(*work);
+}
+
+void Connection::complete_later(const http::HttpResponse& response) {
+  if (done_) return;
+  if (response.status == http::Status::internal_server_error)
+    log_.warning("webmail_error").kv("session", id_);  // the store's message stays out: it may name mail
+  run(session_.complete(response, now()));
 }
 
 bool Connection::send_file_piece(http::FileBody& body) {

@@ -1,6 +1,10 @@
 #include "hamail/mailsvc/httpd/http_server.h"
 
+#include <sys/random.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include "hamail/mailsvc/daemon/server_tls.h"
 #include "hamail/mailsvc/httpd/connection.h"
@@ -13,6 +17,19 @@ namespace {
 constexpr const char* kSite = "site";
 constexpr const char* kSecureSite = "secure_site";
 constexpr const char* kRedirect = "redirect";
+
+// A session id or CSRF token: 256 bits from the kernel's CSPRNG.
+webmail::SecretBytes random_secret() {
+  webmail::SecretBytes b{};
+  std::size_t got = 0;
+  while (got < b.size()) {
+    ssize_t n = ::getrandom(b.data() + got, b.size() - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) std::abort();  // no randomness: never hand out a guessable session
+    got += static_cast<std::size_t>(n);
+  }
+  return b;
+}
 
 }  // namespace
 
@@ -30,6 +47,16 @@ Status HttpServer::start() {
   site_ = std::make_unique<StaticSite>(std::move(*root), plain);
   secure_site_ = std::make_unique<StaticSite>(std::move(*root2), secure);
   redirect_ = std::make_unique<HttpsRedirect>(config_.hostname, config_.redirect_port());
+  if (config_.webmail) {
+    webmail::SessionLimits sessions;
+    sessions.max_sessions = config_.webmail->max_sessions;
+    sessions.idle_timeout_ms = static_cast<std::int64_t>(config_.webmail->session_idle_timeout_ms);
+    webmail_ = std::make_unique<WebmailService>(WebmailService{
+        webmail::WebmailApi(sessions, webmail::LoginLimits{}, random_secret),
+        std::make_shared<webmailbackend::StoreMailAccess>(config_.webmail->mail_root)});
+    webmail_site_ = std::make_unique<WebmailSite>(*site_);
+    webmail_secure_ = std::make_unique<WebmailSite>(*secure_site_);
+  }
 
   auto tls = config_.any_tls() ? daemon::load_server_tls(config_.tls, config_.hostname, log_)
                                : tls::TlsContext::cert_client(false);  // never used: no TLS listener
@@ -52,15 +79,15 @@ Status HttpServer::start() {
                   daemon::Connection::OnDone done) {
         return std::make_unique<Connection>(loop_, config_.limits, *tls_, log_, l.tls == daemon::ListenerTls::implicit,
                                             handler_for(l), counter_, pid + "-" + std::to_string(id), std::move(s),
-                                            std::move(done));
+                                            std::move(done), webmail_.get());
       });
   return server_->listen(listeners);
 }
 
 http::RequestHandler& HttpServer::handler_for(const daemon::Listener& l) {
   if (l.kind == kRedirect) return *redirect_;
-  if (l.kind == kSecureSite) return *secure_site_;
-  return *site_;
+  if (l.kind == kSecureSite) return webmail_secure_ ? static_cast<http::RequestHandler&>(*webmail_secure_) : *secure_site_;
+  return webmail_site_ ? static_cast<http::RequestHandler&>(*webmail_site_) : *site_;
 }
 
 std::vector<std::uint16_t> HttpServer::bound_ports() const {

@@ -49,6 +49,17 @@ void read_tls(config::MapReader& top, HttpdConfig& out) {
     top.sink().add(top.node(), "tls", "a tls: implicit listener needs tls: {cert, key}");
 }
 
+void read_webmail(config::MapReader& top, HttpdConfig& out) {
+  daemon::read_section(top, "webmail", [&](config::MapReader& m) {
+    WebmailSettings w;
+    if (auto v = m.absolute_path("mail_root", config::Need::required)) w.mail_root = *v;
+    if (auto v = m.integer("max_sessions", 1, 1000000)) w.max_sessions = static_cast<std::size_t>(*v);
+    if (auto v = m.duration("session_idle_timeout"))
+      w.session_idle_timeout_ms = static_cast<std::uint64_t>(std::max<long long>(1000, v->count()));
+    out.webmail = w;
+  });
+}
+
 }  // namespace
 
 bool HttpdConfig::any_tls() const {
@@ -77,6 +88,7 @@ void read_httpd_config(config::MapReader& top, HttpdConfig& out) {
   if (auto v = top.integer("https_port", 1, 65535)) out.https_port = static_cast<std::uint16_t>(*v);
   if (auto v = top.size("gzip_max_bytes")) out.gzip_max_bytes = *v;
   read_limits(top, out.limits);
+  read_webmail(top, out);
 }
 
 Result<HttpdConfig> parse_httpd_config(const std::string& text, const std::string& file) {

@@ -8,7 +8,21 @@ HttpSession::HttpSession(RequestLimits limits, RequestHandler& handler) : reader
 
 std::vector<HttpAction> HttpSession::feed(std::string_view bytes, std::time_t now) {
   std::vector<HttpAction> out;
+  run(bytes, now, out);
+  return out;
+}
+
+void HttpSession::run(std::string_view bytes, std::time_t now, std::vector<HttpAction>& out) {
   while (!closed_ && !bytes.empty()) {
+    if (waiting_) {
+      if (held_.size() + bytes.size() > kMaxHeldBytes) {
+        closed_ = true;
+        out.emplace_back(CloseConnection{});
+        return;
+      }
+      held_.append(bytes);
+      return;
+    }
     ReadStep step = reader_.feed(bytes);
     bytes.remove_prefix(step.consumed);
     if (step.error) {
@@ -19,12 +33,23 @@ std::vector<HttpAction> HttpSession::feed(std::string_view bytes, std::time_t no
       break;  // defensive: the parser made no progress
     }
   }
+}
+
+std::vector<HttpAction> HttpSession::complete(const HttpResponse& response, std::time_t now) {
+  std::vector<HttpAction> out;
+  if (!waiting_ || closed_) return out;
+  Waiting w = std::move(*waiting_);
+  waiting_.reset();
+  emit(response, w.head, w.keep_alive && !response.close, std::move(w.exchange), now, out);
+  std::string held = std::move(held_);
+  held_.clear();
+  run(held, now, out);
   return out;
 }
 
 std::vector<HttpAction> HttpSession::timed_out(std::time_t now) {
   std::vector<HttpAction> out;
-  if (closed_) return out;
+  if (closed_ || waiting_) return out;
   if (reader_.mid_request()) {
     answer_error(Status::request_timeout, now, out);
   } else {
@@ -37,10 +62,15 @@ std::vector<HttpAction> HttpSession::timed_out(std::time_t now) {
 void HttpSession::answer(const HttpRequest& request, std::time_t now, std::vector<HttpAction>& out) {
   Exchange ex{++count_, request.method, request.target, request.version};
   bool head = request.method == "HEAD";
-  if (request.method != "GET" && !head) {
+  if (!handler_.takes_method(request)) {
     HttpResponse r = error_response(Status::method_not_allowed);
     r.add("Allow", "GET, HEAD");
     emit(r, false, request.keep_alive(), std::move(ex), now, out);
+    return;
+  }
+  if (handler_.answers_later(request)) {
+    waiting_ = Waiting{std::move(ex), head, request.keep_alive()};
+    out.emplace_back(AnswerLater{request});
     return;
   }
   HttpResponse r = handler_.handle(request, now);

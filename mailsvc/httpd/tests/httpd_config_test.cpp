@@ -56,6 +56,24 @@ TEST(HttpdConfig, Defaults) {
   EXPECT_EQ(c->limits.header_timeout_ms, 10000u);
 }
 
+TEST(HttpdConfig, WebmailSection) {
+  auto c = parse_httpd_config("document_root: /srv/www\nlisteners: [{tls: none, port: 8080}]\n", "h.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->webmail);
+  c = parse_httpd_config("document_root: /srv/www\nlisteners: [{tls: none, port: 8080}]\n"
+                         "webmail: {mail_root: /srv/mail, max_sessions: 50, session_idle_timeout: 10m}\n",
+                         "h.yaml");
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_TRUE(c->webmail);
+  EXPECT_EQ(c->webmail->mail_root, "/srv/mail");
+  EXPECT_EQ(c->webmail->max_sessions, 50u);
+  EXPECT_EQ(c->webmail->session_idle_timeout_ms, 600000u);
+  for (const char* bad : {"webmail: {}\n", "webmail: {mail_root: mail}\n", "webmail: {mail_root: /m, other: 1}\n"}) {
+    auto e = parse_httpd_config(std::string("document_root: /w\nlisteners: [{tls: none, port: 80}]\n") + bad, "h.yaml");
+    EXPECT_FALSE(e) << bad;
+  }
+}
+
 TEST(HttpdConfig, ErrorsNameTheLineAndKey) {
   auto bad = [](const std::string& text) {
     auto c = parse_httpd_config(text, "httpd.yaml");

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "hamail/base/log.h"
+#include "hamail/uv/blocking_work.h"
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/stream.h"
 #include "hamail/uv/timer.h"
@@ -21,6 +22,7 @@
 #include "hamail/mailsvc/http/session.h"
 #include "hamail/mailsvc/httpd/client_counter.h"
 #include "hamail/mailsvc/httpd/httpd_config.h"
+#include "hamail/mailsvc/httpd/webmail_site.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -30,9 +32,10 @@ class Connection : public daemon::Connection {
   static constexpr const char* kBusyReply =
       "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
+  // `webmail` (may be null) answers the session's AnswerLater requests (/api/).
   Connection(uv::EventLoop& loop, const HttpLimits& limits, const tls::TlsContext& tls, const Logger& log, bool use_tls,
              http::RequestHandler& handler, ClientCounter& counter, std::string id, std::unique_ptr<uv::Stream> stream,
-             OnDone on_done);
+             OnDone on_done, WebmailService* webmail = nullptr);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -46,6 +49,10 @@ class Connection : public daemon::Connection {
   bool send_file_piece(http::FileBody& body);  // true when the range is all queued
   bool sendfile_piece(int sock, int fd, http::FileBody& body);  // the same with sendfile(2)
   void log_exchange(const http::Exchange& e);
+  // An /api/ request: answered at once (gate, logout, ...) into the queue, or a pool job
+  // whose answer comes through complete_later (after the failed-login delay, if any).
+  void answer_later(const http::HttpRequest& request);
+  void complete_later(const http::HttpResponse& response);
   void arm_timer();
   void close_after_sending(std::string_view reason);
   void finish(std::string_view reason, const std::string& error = {});
@@ -71,6 +78,9 @@ class Connection : public daemon::Connection {
   bool closing_ = false;
   bool done_ = false;
   std::string close_reason_;
+  WebmailService* webmail_ = nullptr;
+  std::unique_ptr<uv::BlockingWork> work_;  // the /api/ job in flight (its completion dropped with us)
+  uv::Timer delay_timer_;                   // holds back the answer to a failed login
 };
 
 }  // namespace hamail::mailsvc::httpd

@@ -17,6 +17,7 @@
 #include "hamail/mailsvc/httpd/https_redirect.h"
 #include "hamail/mailsvc/httpd/httpd_config.h"
 #include "hamail/mailsvc/httpd/static_site.h"
+#include "hamail/mailsvc/httpd/webmail_site.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -40,6 +41,9 @@ class HttpServer {
   std::unique_ptr<StaticSite> site_;
   std::unique_ptr<StaticSite> secure_site_;  // the same files, with Strict-Transport-Security
   std::unique_ptr<HttpsRedirect> redirect_;
+  std::unique_ptr<WebmailService> webmail_;        // with a webmail: section
+  std::unique_ptr<WebmailSite> webmail_site_;      // /api/, then site_
+  std::unique_ptr<WebmailSite> webmail_secure_;    // /api/, then secure_site_
   ClientCounter counter_;
   std::unique_ptr<daemon::Server> server_;
 };

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ struct HttpLimits {
   std::size_t max_connections_per_ip = 64;
 };
 
+// `webmail:` (optional): the API under /api/ over the mail under mail_root (the
+// daemons' mail_root: Maildirs and etc/passwd); the UI is the document root's files.
+struct WebmailSettings {
+  std::string mail_root;  // absolute, required in the section
+  std::size_t max_sessions = 10000;
+  std::uint64_t session_idle_timeout_ms = 30 * 60 * 1000;
+};
+
 struct HttpdConfig {
   std::string user = "www-data";  // the account after binding (never root)
   std::string hostname = "localhost";
@@ -41,6 +50,7 @@ struct HttpdConfig {
   std::uint16_t https_port = 0;   // in redirects; 0: the first TLS listener's port (else 443)
   std::uint64_t gzip_max_bytes = 1 << 20;
   HttpLimits limits;
+  std::optional<WebmailSettings> webmail;
 
   bool any_tls() const;
   std::uint16_t redirect_port() const;

@@ -1,0 +1,35 @@
+// httpd with webmail: the API under /api/ (taken with POST too, answered later: the
+// Connection runs WebmailApi's admit / run on the pool / finish) in front of the static
+// site that serves the UI. WebmailService is what the connections share.
+#pragma once
+
+#include <memory>
+
+#include "hamail/mailsvc/http/session.h"
+#include "hamail/mailsvc/webmail/webmail_api.h"
+#include "hamail/mailsvc/webmailbackend/store_mail_access.h"
+
+namespace hamail::mailsvc::httpd {
+
+struct WebmailService {
+  webmail::WebmailApi api;
+  std::shared_ptr<webmailbackend::StoreMailAccess> mail;  // shared with pool jobs in flight
+};
+
+class WebmailSite : public http::RequestHandler {
+ public:
+  explicit WebmailSite(http::RequestHandler& files) : files_(files) {}
+  http::HttpResponse handle(const http::HttpRequest& request, std::time_t now) override {
+    return files_.handle(request, now);
+  }
+  bool takes_method(const http::HttpRequest& request) const override {
+    return is_api(request) || files_.takes_method(request);
+  }
+  bool answers_later(const http::HttpRequest& request) const override { return is_api(request); }
+
+ private:
+  static bool is_api(const http::HttpRequest& r) { return r.target.starts_with("/api/"); }
+  http::RequestHandler& files_;
+};
+
+}  // namespace hamail::mailsvc::httpd

@@ -1,0 +1,79 @@
+// What webmail needs from the mail of one user, as the backend (store, mime, users;
+// blocking, on the pool) gives it: login check, folders with counts, message summaries,
+// one message for reading, an attachment, flag/move/delete. The core's tests fake it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hamail/base/result.h"
+
+namespace hamail::mailsvc::webmail {
+
+struct FolderInfo {
+  std::string name;         // IMAP name, UTF-8 ("INBOX", "Sent", "Lists/hamail")
+  std::string special_use;  // "\\Sent", "\\Trash", ... or empty
+  std::uint32_t total = 0;
+  std::uint32_t unread = 0;
+};
+
+struct MessageSummary {
+  std::uint32_t uid = 0;
+  std::int64_t date = 0;     // the Date field, UTC seconds (the internal date without one)
+  std::string from;          // display name or address, decoded
+  std::string subject;       // decoded
+  std::uint64_t size = 0;
+  bool seen = false;
+  bool flagged = false;
+  bool answered = false;
+};
+
+struct AttachmentInfo {
+  std::uint32_t part = 0;    // index for GET .../parts/N
+  std::string filename;
+  std::string content_type;  // as declared; never used to render
+  std::uint64_t size = 0;
+};
+
+struct MessageView {
+  MessageSummary summary;
+  std::string to;
+  std::string cc;
+  std::string text_body;                 // text/plain, decoded to UTF-8 (or text from the HTML)
+  std::optional<std::string> html_body;  // text/html, decoded; served only in the sandbox
+  std::vector<AttachmentInfo> attachments;
+};
+
+struct AttachmentData {
+  std::string filename;
+  std::string bytes;  // decoded
+};
+
+enum class FlagChange { set, clear };
+
+// nullopt from a lookup = no such folder, message or part (404); an Error = the backend
+// failed (500, the message logged by the shell, never mail content).
+class MailAccess {
+ public:
+  virtual ~MailAccess() = default;
+  virtual Result<bool> verify_login(const std::string& user, const std::string& password) = 0;
+  virtual Result<std::vector<FolderInfo>> folders(const std::string& user) = 0;
+  virtual Result<std::optional<std::vector<MessageSummary>>> messages(const std::string& user,
+                                                                      const std::string& folder) = 0;
+  virtual Result<std::optional<MessageView>> message(const std::string& user, const std::string& folder,
+                                                     std::uint32_t uid) = 0;
+  virtual Result<std::optional<AttachmentData>> attachment(const std::string& user, const std::string& folder,
+                                                           std::uint32_t uid, std::uint32_t part) = 0;
+  // `flag` is "\\Seen" or "\\Flagged". false = no such folder or message.
+  virtual Result<bool> set_flag(const std::string& user, const std::string& folder, std::uint32_t uid,
+                                const std::string& flag, FlagChange change) = 0;
+  virtual Result<bool> move(const std::string& user, const std::string& folder, const std::vector<std::uint32_t>& uids,
+                            const std::string& to) = 0;
+  // To the \Trash folder; in Trash itself: expunged.
+  virtual Result<bool> remove(const std::string& user, const std::string& folder,
+                              const std::vector<std::uint32_t>& uids) = 0;
+};
+
+}  // namespace hamail::mailsvc::webmail

@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""webmail in a real browser: headless chromium through chromedriver (python3-selenium),
+against httpd with the UI of mailsvc/webmail/www on a mail_root made with mailsvc-admin:
+log in, read a delivered message, flag it, search, read a hostile HTML mail (nothing in it runs,
+nothing it names is fetched: httpd's access log and a local HTTP listener see no request),
+a POST without the CSRF token refused, delete, a phone-width layout, log out. Screenshots
+go to WEBMAIL_SCREENSHOT_DIR."""
+import http.server
+import os
+import shutil
+import sys
+import threading
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import webmail_test as wt  # noqa: E402
+from webmail_test import PLAIN, USER, PASSWORD  # noqa: E402
+
+WWW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www")
+SHOTS = os.environ.get("WEBMAIL_SCREENSHOT_DIR", "webmail-screenshots")
+WAIT = 15
+
+
+def hostile(tls_port, listener_port):
+    probe = f"https://127.0.0.1:{tls_port}/probe"
+    other = f"http://127.0.0.1:{listener_port}/probe"
+    html = f"""<html><head><link rel="stylesheet" href="{probe}-link.css">
+<style>@import url({other}-import.css); body {{ background: url({probe}-css.png) }}</style>
+<meta http-equiv="refresh" content="0; url={probe}-refresh"></head>
+<body onload="top.pwned = 1">
+<p id="hello">hi there</p>
+<script>top.pwned = 1; window.pwned = 1;</script>
+<script src="{probe}-script.js"></script>
+<img src="{probe}-img.png"><img src="{other}-img.png"><img src="x" onerror="top.pwned = 1">
+<a id="jslink" href="javascript:top.pwned = 1">click me</a>
+<iframe src="{probe}-frame.html"></iframe><object data="{probe}-object"></object>
+<form action="{probe}-form"><button id="formbutton">go</button></form>
+</body></html>"""
+    return ("From: mallory@example.net\r\nTo: alice@example.org\r\nSubject: totally safe\r\n"
+            "Date: Sun, 06 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/html; charset=utf-8\r\n\r\n" + html.replace("\n", "\r\n") + "\r\n")
+
+
+class Listener:
+    """A local HTTP server that only counts what reaches it."""
+
+    def __init__(self):
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                outer.requests.append(self.path)
+                self.send_response(404)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def browser(tmp):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors",
+                "--window-size=1200,800", f"--user-data-dir={tmp}/chromium", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def until(driver, what, fn):
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)) \
+        .until(lambda d: fn(d), message=what)
+
+
+def rows(d):
+    return d.find_elements(By.CSS_SELECTOR, "#messages tr.message-row")
+
+
+def row_with(d, subject):
+    for r in rows(d):
+        if subject in r.text:
+            return r
+    return None
+
+
+def fetch_status(d, method, path, body=None, token=True):
+    return d.execute_async_script("""
+        const [method, path, body, token, done] = arguments;
+        const headers = {"Content-Type": "application/json"};
+        fetch(path, {method, headers, body: body === null ? undefined : JSON.stringify(body)})
+          .then(r => done(r.status), e => done(String(e)));""", method, path, body, token)
+
+
+def case_browser(env):
+    os.makedirs(SHOTS, exist_ok=True)
+    shutil.rmtree(env.www)
+    shutil.copytree(WWW, env.www)
+    listener = Listener()
+    env.mail.deliver(PLAIN)
+    env.mail.deliver(hostile(env.tls_port, listener.port))
+    env.start()
+    d = browser(env.tmp)
+    try:
+        d.set_script_timeout(WAIT)
+        d.get(f"https://127.0.0.1:{env.tls_port}/")
+        until(d, "the login form", lambda d: d.find_element(By.ID, "login-form").is_displayed())
+        d.save_screenshot(os.path.join(SHOTS, "1-login.png"))
+        d.find_element(By.ID, "user").send_keys(USER)
+        d.find_element(By.ID, "password").send_keys(PASSWORD)
+        d.find_element(By.ID, "login-button").click()
+        until(d, "two messages listed", lambda d: len(rows(d)) == 2)
+        until(d, "INBOX 2 unread", lambda d: "2/2" in d.find_element(By.ID, "folders").text)
+        d.save_screenshot(os.path.join(SHOTS, "2-list.png"))
+
+        # Read the plain message: marked read; flag it.
+        row_with(d, "hello webmail").click()
+        until(d, "the message", lambda d: d.find_element(By.ID, "subject").text == "hello webmail")
+        assert "plain body" in d.find_element(By.ID, "body-text").text
+        until(d, "INBOX 1 unread", lambda d: "1/2" in d.find_element(By.ID, "folders").text)
+        d.save_screenshot(os.path.join(SHOTS, "3-message.png"))
+        d.find_element(By.ID, "flag-button").click()
+        until(d, "flagged", lambda d: d.find_element(By.ID, "flag-button").text == "Unflag")
+        assert any(n.endswith(":2,FS") for n in env.mail.files()), env.mail.files()
+
+        # The hostile mail: shown in the sandboxed frame, inert.
+        row_with(d, "totally safe").click()
+        until(d, "the HTML frame", lambda d: d.find_element(By.ID, "html-frame").is_displayed())
+        frame = d.find_element(By.ID, "html-frame")
+        assert frame.get_attribute("sandbox") == "", frame.get_attribute("sandbox")
+        d.switch_to.frame(frame)
+        until(d, "the mail's HTML", lambda d: d.find_element(By.ID, "hello").text == "hi there")
+        until(d, "the frame loaded", lambda d: d.execute_script("return document.readyState") == "complete")
+        for target in ("jslink", "formbutton"):
+            try:
+                d.find_element(By.ID, target).click()
+            except Exception:  # noqa: BLE001  (a blocked navigation may raise in the driver)
+                pass
+        d.switch_to.default_content()
+        d.save_screenshot(os.path.join(SHOTS, "4-hostile-html.png"))
+        assert d.execute_script("return typeof window.pwned") == "undefined", "a script of the mail ran"
+        # Nothing the mail names was fetched: a request made after it is logged, the probes are not.
+        assert fetch_status(d, "GET", "/api/session?after-frame") == 200
+        wait_log = lambda: "after-frame" in env.log_text()  # noqa: E731
+        wt.wait_until(wait_log, "the access log")
+        assert "/probe" not in env.log_text(), [l for l in env.log_text().splitlines() if "/probe" in l]
+        assert listener.requests == [], listener.requests
+
+        # CSRF: the page's own fetch without the token is refused.
+        assert fetch_status(d, "POST", "/api/folders/INBOX/delete", {"uids": [1, 2]}) == 403
+        assert len(rows(d)) == 2
+
+        # Search (a POST: the words are not in the access log).
+        box = d.find_element(By.ID, "search")
+        box.send_keys("hello\n")
+        until(d, "one match", lambda d: len(rows(d)) == 1 and row_with(d, "hello webmail") is not None)
+        box.clear()
+        box.send_keys("\n")
+        until(d, "both again", lambda d: len(rows(d)) == 2)
+        assert "hello" not in "".join(l for l in env.log_text().splitlines() if "target=/api/folders/INBOX/search" in l)
+
+        # Delete the plain message: to Trash.
+        row_with(d, "hello webmail").click()
+        until(d, "the message", lambda d: d.find_element(By.ID, "subject").text == "hello webmail")
+        d.find_element(By.ID, "delete-button").click()
+        until(d, "one message left", lambda d: len(rows(d)) == 1)
+        until(d, "Trash holds it", lambda d: any(li.text.startswith("Trash") and li.text.endswith("1")
+                                                 for li in d.find_elements(By.CSS_SELECTOR, "#folders li")))
+
+        # A phone's width: one pane at a time.
+        d.set_window_size(390, 800)
+        until(d, "the list pane alone", lambda d: not d.find_element(By.ID, "folders-pane").is_displayed())
+        d.save_screenshot(os.path.join(SHOTS, "5-phone-list.png"))
+        d.set_window_size(1200, 800)
+
+        d.find_element(By.ID, "logout-button").click()
+        until(d, "the login form again", lambda d: d.find_element(By.ID, "login-form").is_displayed())
+        assert fetch_status(d, "GET", "/api/folders") == 401
+    finally:
+        d.quit()
+        listener.server.shutdown()
+
+
+CASES = {"browser": case_browser}
+
+if __name__ == "__main__":
+    wt.run_case(CASES, wt.Env, "webmail-browser")
