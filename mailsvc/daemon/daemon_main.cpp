@@ -51,8 +51,8 @@ std::optional<int> DaemonMain::config_loaded(const Status& loaded) {
   return 0;
 }
 
-Status DaemonMain::find_account(const DaemonConfig& config) {
-  auto account = lookup_account(config.user);
+Status DaemonMain::find_account(const std::string& user) {
+  auto account = lookup_account(user);
   if (!account) return Error{config_path_ + ": " + account.error()};
   account_ = std::move(*account);
   return Status::ok();
@@ -71,12 +71,17 @@ Status DaemonMain::prepare_mail_root(const DaemonConfig& config, std::vector<std
 
 Status DaemonMain::drop_privileges() {
   HAMAIL_INVARIANT(account_.has_value() && !layout_.mail_root.empty(), "drop_privileges before prepare_mail_root");
-  if (::geteuid() == 0) {
-    if (Status s = switch_to(*account_); !s) return s;
-    log_.info("privileges_dropped").kv("user", account_->name).kv("uid", static_cast<unsigned long>(account_->uid))
-        .kv("gid", static_cast<unsigned long>(account_->gid));
-  }
+  if (Status s = give_up_root(); !s) return s;
   return check_mail_root_access(layout_, *account_);
+}
+
+Status DaemonMain::give_up_root() {
+  HAMAIL_INVARIANT(account_.has_value(), "give_up_root before config_loaded found the account");
+  if (::geteuid() != 0) return Status::ok();
+  if (Status s = switch_to(*account_); !s) return s;
+  log_.info("privileges_dropped").kv("user", account_->name).kv("uid", static_cast<unsigned long>(account_->uid))
+      .kv("gid", static_cast<unsigned long>(account_->gid));
+  return Status::ok();
 }
 
 int DaemonMain::startup_failed(const std::string& error) const {
@@ -85,6 +90,12 @@ int DaemonMain::startup_failed(const std::string& error) const {
 }
 
 int DaemonMain::run(uv::EventLoop& loop, const DaemonConfig& config, const std::vector<int>& extra_signals,
+                    const std::function<void(int)>& on_signal) {
+  auto started = [&] { log_.info("started").kv("hostname", config.hostname).kv("mail_root", config.mail_root); };
+  return run(loop, started, extra_signals, on_signal);
+}
+
+int DaemonMain::run(uv::EventLoop& loop, const std::function<void()>& log_started, const std::vector<int>& extra_signals,
                     const std::function<void(int)>& on_signal) {
   std::vector<int> watched{SIGTERM, SIGINT};
   watched.insert(watched.end(), extra_signals.begin(), extra_signals.end());
@@ -97,7 +108,7 @@ int DaemonMain::run(uv::EventLoop& loop, const DaemonConfig& config, const std::
     loop.stop();
   });
   if (!signals) return startup_failed(signals.error());
-  log_.info("started").kv("hostname", config.hostname).kv("mail_root", config.mail_root);
+  log_started();
   loop.run();
   log_.info("stopped");
   return 0;

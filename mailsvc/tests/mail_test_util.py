@@ -163,6 +163,31 @@ auth_failure_delay: 300ms
             return f.read()
 
 
+class LoggedDaemon:
+    """For a test's Env: a daemon run with --config, its output in self.log_path; launch()
+    returns once it logged event=started (it must still run); stop() is SIGTERM and a wait."""
+    proc = None
+    log = None
+
+    def launch(self, binary, config_path, timeout=15):
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([binary, "--config", config_path], stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until(lambda: "event=started" in self.log_text() or self.proc.poll() is not None,
+                   f"{os.path.basename(binary)} to start", timeout)
+        assert self.proc.poll() is None, self.log_text()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=15)
+        self.proc = None
+        self.log.close()
+
+    def log_text(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+
 def run_case(cases, make_env, name):
     """Runs cases[argv[1]](env) with env = make_env(tmp) in a fresh reachable temporary
     directory; the daemon's log goes to stderr when the case fails; the daemon is stopped

@@ -18,10 +18,10 @@ TIMEOUT = 10
 RUN_AS = "nobody"
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
-from mail_test_util import expect_runs_as, free_port, run_case, unverified_tls_ctx, wait_until  # noqa: E402
+from mail_test_util import LoggedDaemon, expect_runs_as, free_port, run_case, unverified_tls_ctx, wait_until  # noqa: E402
 
 
-class Env:
+class Env(LoggedDaemon):
     def __init__(self, tmp):
         self.tmp = tmp
         self.root = os.path.join(tmp, "www")
@@ -32,7 +32,6 @@ class Env:
         self.plain_port, self.tls_port, self.redirect_port = free_port(), free_port(), free_port()
         self.config_path = os.path.join(tmp, "httpd.yaml")
         self.log_path = os.path.join(tmp, "httpd.log")
-        self.proc = None
         self.use_tls = False  # the tls_* cases: the same checks through the TLS listener
 
     def write(self, rel, data, mode="w"):
@@ -53,19 +52,7 @@ listeners:
 tls: {{cert: {self.tmp}/tls/cert.pem, key: {self.tmp}/tls/key.pem}}
 hsts_max_age: 365d
 {limits}""")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([HTTPD, "--config", self.config_path], stdout=self.log, stderr=subprocess.STDOUT)
-        wait_until(lambda: "event=started" in self.log_text() or self.proc.poll() is not None, "httpd to start")
-        assert self.proc.poll() is None, self.log_text()
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=TIMEOUT)
-        self.log.close()
-
-    def log_text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
+        self.launch(HTTPD, self.config_path)
 
     def conn(self):
         if self.use_tls:

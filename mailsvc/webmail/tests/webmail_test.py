@@ -19,7 +19,7 @@ RUN_AS = "nobody"
 USER, PASSWORD = "alice@example.org", "webmail-secret"
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
-from mail_test_util import MailboxDaemonEnv, free_port, run_case, unverified_tls_ctx, wait_until  # noqa: E402
+from mail_test_util import LoggedDaemon, MailboxDaemonEnv, free_port, run_case, unverified_tls_ctx, wait_until  # noqa: E402,F401 (wait_until: for the browser test)
 
 PLAIN = ("From: Bob <bob@example.net>\r\nTo: alice@example.org\r\nSubject: hello webmail\r\n"
          "Date: Sat, 05 Dec 2026 10:00:00 +0000\r\n\r\nplain body\r\n")
@@ -32,7 +32,7 @@ HTML = ("From: mallory@example.net\r\nTo: alice@example.org\r\nSubject: html\r\n
         "Content-Transfer-Encoding: base64\r\n\r\nUERGLTEuNA==\r\n--b--\r\n")
 
 
-class Env:
+class Env(LoggedDaemon):
     def __init__(self, tmp):
         self.tmp = tmp
         self.mail = MailboxDaemonEnv(tmp, "unused", HTTPD, ADMIN, USER, PASSWORD, RUN_AS)
@@ -43,7 +43,6 @@ class Env:
         self.plain_port, self.tls_port = free_port(), free_port()
         self.config_path = os.path.join(tmp, "httpd.yaml")
         self.log_path = os.path.join(tmp, "httpd.log")
-        self.proc = None
 
     def start(self):
         subprocess.run(["chown", "-R", f"{RUN_AS}:", self.mail.root], check=True)
@@ -58,19 +57,7 @@ tls: {{cert: {self.tmp}/tls/cert.pem, key: {self.tmp}/tls/key.pem}}
 webmail:
   mail_root: {self.mail.root}
 """)
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([HTTPD, "--config", self.config_path], stdout=self.log, stderr=subprocess.STDOUT)
-        wait_until(lambda: "event=started" in self.log_text() or self.proc.poll() is not None, "httpd to start")
-        assert self.proc.poll() is None, self.log_text()
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=TIMEOUT)
-        self.log.close()
-
-    def log_text(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
+        self.launch(HTTPD, self.config_path)
 
     def tls(self):
         return http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=TIMEOUT, context=unverified_tls_ctx())

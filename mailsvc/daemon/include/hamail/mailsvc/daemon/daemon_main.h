@@ -42,11 +42,11 @@ class DaemonMain {
   // code: 1 for an error (to stderr with --check, else logged as config_invalid), 0 with
   // --check after printing "FILE: ok".
   std::optional<int> config_loaded(const Status& loaded);
-  // The same for a daemon's config: its `user:` account is looked up too (so --check
-  // reports a missing user or one with uid 0).
+  // The same for a daemon's config (any type with a `user` field): its account is looked
+  // up too (so --check reports a missing user or one with uid 0).
   template <class Config>
   std::optional<int> config_loaded(const Result<Config>& loaded) {
-    return config_loaded(loaded ? find_account(*loaded) : loaded.status());
+    return config_loaded(loaded ? find_account(loaded->user) : loaded.status());
   }
 
   // Before the certificate is loaded and the ports bound. As root: mail_root prepared
@@ -56,6 +56,9 @@ class DaemonMain {
   // After the ports are bound and the keys read: as root, switch to the account (logged
   // privileges_dropped); then check it can use mail_root. Call prepare_mail_root first.
   Status drop_privileges();
+  // For a daemon without mail_root (dnsd, httpd), after its ports are bound: as root,
+  // switch to the account (logged privileges_dropped); not root, it stays who it is.
+  Status give_up_root();
   const std::optional<Account>& account() const { return account_; }
   // Logs startup_failed with `error`; returns main's exit code 1.
   int startup_failed(const std::string& error) const;
@@ -64,6 +67,10 @@ class DaemonMain {
   // and returns 0; `extra_signals` go to `on_signal` meanwhile. 1 when a signal cannot be
   // watched.
   int run(uv::EventLoop& loop, const DaemonConfig& config, const std::vector<int>& extra_signals = {},
+          const std::function<void(int)>& on_signal = {});
+  // The same with the daemon's own `started` record: `log_started` writes it once the
+  // signals are watched.
+  int run(uv::EventLoop& loop, const std::function<void()>& log_started, const std::vector<int>& extra_signals = {},
           const std::function<void(int)>& on_signal = {});
 
  private:
@@ -77,7 +84,7 @@ class DaemonMain {
   std::optional<Account> account_;  // set by config_loaded
   MailRootLayout layout_;           // set by prepare_mail_root
 
-  Status find_account(const DaemonConfig& config);
+  Status find_account(const std::string& user);
 };
 
 }  // namespace hamail::mailsvc::daemon
