@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -50,6 +52,20 @@ TEST(UvDirectoryWatch, SeesAFileRenamedIntoTheDirectoryAndARemoval) {
   int after_delivery = changes;
   fs::remove(dir.path + "/new/m1");
   ASSERT_TRUE(run_until(*loop, [&] { return changes > after_delivery; }));
+}
+
+// The test helper itself: a deadline already due when run_once starts (the loop's cached
+// time is old, as on a loaded machine) fires before the poll; with only a quiet watch
+// active, the poll must not then wait forever (it once hung a CI-like run for 10 minutes).
+TEST(UvDirectoryWatch, RunForReturnsWhenItsDeadlineIsDueBeforeThePoll) {
+  auto loop = make_loop();
+  TempDir dir;
+  DirectoryWatch w(*loop);
+  ASSERT_TRUE(w.start(dir.path, [] {}));
+  for (int i = 0; i < 3; ++i) {
+    ::usleep(10 * 1000);  // the loop's time stays where it was
+    run_for(*loop, 1);
+  }
 }
 
 TEST(UvDirectoryWatch, StoppedFromItsCallbackAndMissingDirectoryIsAnError) {

@@ -25,7 +25,12 @@ namespace hamail::drbdlite::nbd::testing {
 inline bool run_until(uv::EventLoop& loop, const std::function<bool()>& done, std::uint64_t timeout_ms = 5000) {
   bool expired = false;
   uv::Timer deadline(loop);
-  deadline.start(timeout_ms, [&] { expired = true; });
+  // uv_stop too: when the deadline is already due as run_once starts, libuv runs it before
+  // polling and would then poll with no timeout left (forever, if nothing else happens).
+  deadline.start(timeout_ms, [&] {
+    expired = true;
+    loop.stop();
+  });
   while (!done() && !expired) loop.run_once();
   return done();
 }
