@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """smtpd against smtplib on 127.0.0.1: local delivery, bare <postmaster>, relay refusal, unknown user,
 STARTTLS + AUTH PLAIN on submission, wrong password, kill -9 after the 250, long line."""
-import glob, grp, os, pwd, shutil, signal, smtplib, socket, ssl, subprocess, sys, time
+import glob, grp, os, pwd, re, shutil, signal, smtplib, socket, ssl, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import mail_test_util as util  # noqa: E402
@@ -261,7 +261,8 @@ def main():
             saved[path] = (open(path, "rb").read(), st.st_mode & 0o7777, st.st_uid, st.st_gid)
         os.unlink(blocker)
         srv.proc.send_signal(signal.SIGUSR1)
-        wait_until(lambda: not os.path.exists(f"{queue}/{qid}.msg"), "delivered and dequeued")
+        wait_until(lambda: not any(os.path.exists(f"{queue}/{qid}{e}") for e in (".msg", ".env")),
+                   "delivered and dequeued")
         assert len(maildir_messages(root, "bob")) == 1, maildir_messages(root, "bob")
         srv.stop()
         for path, (data, mode, uid, gid) in saved.items():
@@ -270,7 +271,8 @@ def main():
             os.chmod(path, mode)
             os.chown(path, uid, gid)
         srv.start()
-        wait_until(lambda: not os.path.exists(f"{queue}/{qid}.msg"), "the recovered entry dequeued")
+        wait_until(lambda: not any(os.path.exists(f"{queue}/{qid}{e}") for e in (".msg", ".env")),
+                   "the recovered entry dequeued")
         logtext = open(f"{root}/smtpd.log", errors="replace").read()
         assert f"event=delivery_already_done queue_id={qid} " in logtext, logtext[-3000:]
         found = [p for p in maildir_messages(root, "bob") if b"once only" in open(p, "rb").read()]
@@ -300,7 +302,8 @@ def main():
         assert len(maildir_messages(root, "alice")) == before, "a message without its 250 was delivered"
         assert queued() == queued_before, (queued(), queued_before)
         assert not glob.glob(os.path.join(queue, "*.msg.tmp")), ("the partial file was removed at the start", os.listdir(queue))
-        assert "event=queue_temporaries_removed files=1" in open(f"{root}/smtpd.log", errors="replace").read()
+        # At least the partial message; an envelope the remote retry was rewriting at the kill may be a second.
+        assert re.search(r"event=queue_temporaries_removed files=[12] ", open(f"{root}/smtpd.log", errors="replace").read())
         print("ok: kill -9 during DATA: the partial queue file never became a message, removed at restart")
 
         # 7. failed-login limits and the sender of a submission.
