@@ -38,6 +38,8 @@ class Lab:
         self.name = name
         self.root = f"/var/lib/{name}"
         self.env = dict(os.environ, HALAB_NAME=name)
+        # HALAB_TRACE_WAITS=1: each condition met is printed with its wait (where a lab test's time goes).
+        self.trace_waits = os.environ.get("HALAB_TRACE_WAITS") == "1"
 
     def run(self, *args, check=True, timeout=120):
         p = subprocess.run([HALAB, *args], env=self.env, stdin=subprocess.DEVNULL,
@@ -72,7 +74,10 @@ class Lab:
         while time.monotonic() - start < timeout:
             last = predicate()
             if last:
-                return last, time.monotonic() - start
+                took = time.monotonic() - start
+                if self.trace_waits:
+                    print(f"halab: waited {took:.1f}s for {what}", file=sys.stderr, flush=True)
+                return last, took
             time.sleep(0.1)
         raise LabError(f"timed out after {timeout}s waiting for {what} (last: {last})")
 
