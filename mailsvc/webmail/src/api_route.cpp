@@ -77,6 +77,20 @@ std::optional<bool> optional_bool(const json& j, const char* key, bool& ok) {
   return ok ? std::optional<bool>(it->get<bool>()) : std::nullopt;
 }
 
+// "scope" of a search body; absent = From/Subject over the summaries.
+std::optional<SearchScope> search_scope(const json& j) {
+  auto it = j.find("scope");
+  if (it == j.end()) return SearchScope::from_subject;
+  if (!it->is_string()) return std::nullopt;
+  const std::string& v = it->get_ref<const std::string&>();
+  if (v == "from") return SearchScope::from;
+  if (v == "subject") return SearchScope::subject;
+  if (v == "to") return SearchScope::to;
+  if (v == "body") return SearchScope::body;
+  if (v == "all") return SearchScope::all;
+  return std::nullopt;
+}
+
 std::variant<ApiRoute, RouteError> messages_query(std::string folder, std::string_view query) {
   MessagesRoute r{std::move(folder)};
   if (query.empty()) return r;
@@ -132,7 +146,9 @@ std::variant<ApiRoute, RouteError> folder_route(const http::HttpRequest& request
     }
     auto page = messages_query(std::move(folder), query);
     if (auto* e = std::get_if<RouteError>(&page)) return *e;
-    return SearchRoute{std::get<MessagesRoute>(std::get<ApiRoute>(std::move(page))), std::move(*q)};
+    auto scope = search_scope(*j);
+    if (!scope) return bad("scope is from, subject, to, body or all");
+    return SearchRoute{std::get<MessagesRoute>(std::get<ApiRoute>(std::move(page))), std::move(*q), *scope};
   }
   if (rest.size() == 1 && (rest[0] == "move" || rest[0] == "delete")) {
     if (m != "POST") return RouteError{405, "POST only"};

@@ -5,6 +5,7 @@
 #include "hamail/mailsvc/webmail/api_gate.h"
 #include "hamail/mailsvc/webmail/api_views.h"
 #include "hamail/mailsvc/webmail/cookie.h"
+#include "hamail/mailsvc/webmail/message_search.h"
 
 namespace hamail::mailsvc::webmail {
 namespace {
@@ -50,6 +51,7 @@ struct Runner {
     return json_response(message_list_json(**m, r));
   }
   JobOutcome operator()(const SearchRoute& r) {
+    if (r.scope != SearchScope::from_subject) return run_message_search(job.user, r, mail);
     auto m = mail.messages(job.user, r.page.folder);
     if (!m) return store_error();
     if (!*m) return not_found();

@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webmail_test as wt  # noqa: E402
@@ -166,6 +166,15 @@ def case_browser(env):
         box.send_keys("\n")
         until(d, "both again", lambda d: len(rows(d)) == 2)
         assert "hello" not in "".join(l for l in env.log_text().splitlines() if "target=/api/folders/INBOX/search" in l)
+        # A word only in a body: not found in From/Subject, found with the scope "text".
+        box.send_keys("plain\n")
+        until(d, "no From/Subject match", lambda d: len(rows(d)) == 0 and "empty" in d.find_element(By.ID, "page-info").text)
+        Select(d.find_element(By.ID, "search-scope")).select_by_value("body")
+        until(d, "the body match", lambda d: len(rows(d)) == 1 and row_with(d, "hello webmail") is not None)
+        Select(d.find_element(By.ID, "search-scope")).select_by_value("")
+        box.clear()
+        box.send_keys("\n")
+        until(d, "both again", lambda d: len(rows(d)) == 2)
 
         # Delete the plain message: to Trash.
         row_with(d, "hello webmail").click()

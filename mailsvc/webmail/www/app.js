@@ -5,7 +5,7 @@
 
 const PAGE = 50;
 const state = { csrf: null, user: null, folders: [], folder: "INBOX", offset: 0, total: 0, sort: "date:desc",
-                message: null, query: "" };
+                message: null, query: "", scope: "" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -82,18 +82,25 @@ function formatDate(seconds) {
   return d.toLocaleString();
 }
 
+// A search's body: the scope only when not the default (From/Subject of the list).
+function searchBody(body) {
+  if (state.scope) body.scope = state.scope;
+  return body;
+}
+
 async function loadMessages() {
   const [sort, order] = state.sort.split(":");
   // A search is a POST (with the token), so its words stay out of the server's access log.
   const data = state.query
     ? await api("POST", folderPath(state.folder) + "/search",
-                { q: state.query, offset: state.offset, limit: PAGE, sort, order })
+                searchBody({ q: state.query, offset: state.offset, limit: PAGE, sort, order }))
     : await api("GET", folderPath(state.folder) + "/messages?offset=" + state.offset + "&limit=" + PAGE +
                        "&sort=" + sort + "&order=" + order);
   state.total = data.total;
   $("folder-title").textContent = state.folder;
   const last = Math.min(data.total, state.offset + data.messages.length);
   $("page-info").textContent = data.total ? (state.offset + 1) + "-" + last + " of " + data.total : "empty";
+  if (data.truncated) $("page-info").textContent += " (search stopped early)";
   $("prev-page").disabled = state.offset === 0;
   $("next-page").disabled = last >= data.total;
   const body = $("messages").tBodies[0];
@@ -197,6 +204,13 @@ function wire() {
   $("search-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     state.query = $("search").value.trim();
+    state.scope = $("search-scope").value;
+    state.offset = 0;
+    loadMessages().catch((e) => showError(e.message));
+  });
+  $("search-scope").addEventListener("change", () => {
+    if (!state.query) return;
+    state.scope = $("search-scope").value;
     state.offset = 0;
     loadMessages().catch((e) => showError(e.message));
   });

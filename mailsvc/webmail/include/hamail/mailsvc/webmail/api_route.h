@@ -16,6 +16,10 @@ namespace hamail::mailsvc::webmail {
 
 enum class SortKey { date, from, subject, size };
 
+// Where a search looks: the cached From/Subject summaries (the default, no file read), or
+// the messages themselves (one header field, the body, or header and body) by the backend.
+enum class SearchScope { from_subject, from, subject, to, body, all };
+
 struct LoginRoute {  // POST /api/login {"user", "password"}
   std::string user;
   std::string password;
@@ -33,6 +37,7 @@ struct MessagesRoute {        // GET /api/folders/F/messages?offset=&limit=&sort
 struct SearchRoute {          // POST /api/folders/F/search {"q", "offset"?, "limit"?, "sort"?, "order"?}
   MessagesRoute page;         // (a POST: the words never reach the access log)
   std::string query;          // matched in From and Subject, ASCII case ignored
+  SearchScope scope = SearchScope::from_subject;  // "scope": from|subject|to|body|all
 };
 struct MessageRoute {         // GET /api/folders/F/messages/UID
   std::string folder;

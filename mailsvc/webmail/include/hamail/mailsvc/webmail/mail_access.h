@@ -3,6 +3,7 @@
 // one message for reading, an attachment, flag/move/delete. The core's tests fake it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,24 @@ struct AttachmentData {
 
 enum class FlagChange { set, clear };
 
+// A search in the messages themselves (not the cached summaries), bounded: it stops after
+// max_matches hits, max_bytes of messages read or max_ms, whichever comes first, and then
+// says truncated. Newest (highest UID) first, so a truncated answer holds the recent ones.
+struct MessageSearch {
+  enum class Where { from, subject, to, body, all };  // to = To or Cc; all = any field or the body
+  Where where = Where::all;
+  std::string text;  // matched case-folded on decoded text (mime/search.h, as IMAP SEARCH)
+  std::size_t max_matches = 500;
+  std::uint64_t max_bytes = 256u << 20;
+  std::int64_t max_ms = 3000;
+};
+
+struct SearchHits {
+  std::vector<std::uint32_t> uids;  // newest first
+  bool truncated = false;
+  std::size_t scanned = 0;          // messages looked at
+};
+
 // nullopt from a lookup = no such folder, message or part (404); an Error = the backend
 // failed (500, the message logged by the shell, never mail content).
 class MailAccess {
@@ -74,6 +93,12 @@ class MailAccess {
   // To the \Trash folder; in Trash itself: expunged.
   virtual Result<bool> remove(const std::string& user, const std::string& folder,
                               const std::vector<std::uint32_t>& uids) = 0;
+  // nullopt = no such folder. A MailAccess without it answers an Error (500).
+  virtual Result<std::optional<SearchHits>> search(const std::string& user, const std::string& folder,
+                                                   const MessageSearch& search) {
+    (void)user, (void)folder, (void)search;
+    return Error{"search in messages not supported"};
+  }
 };
 
 }  // namespace hamail::mailsvc::webmail

@@ -44,6 +44,9 @@ class StoreMailAccess : public webmail::MailAccess {
                     const std::string& to) override;
   Result<bool> remove(const std::string& user, const std::string& folder,
                       const std::vector<std::uint32_t>& uids) override;
+  // In message_search.cpp: search_mailbox() on the open folder.
+  Result<std::optional<webmail::SearchHits>> search(const std::string& user, const std::string& folder,
+                                                    const webmail::MessageSearch& search) override;
 
   // Summaries read from headers, kept by (folder path, uidvalidity, uid): a message's
   // header never changes under its UID. Bounded: cleared whole past this many.
