@@ -112,6 +112,9 @@ std::variant<ApiRoute, RouteError> messages_query(std::string folder, std::strin
       else if (value == "subject") r.sort = SortKey::subject;
       else if (value == "size") r.sort = SortKey::size;
       else return bad("sort is date, from, subject or size");
+    } else if (key == "threads") {
+      if (value != "0" && value != "1") return bad("threads is 0 or 1");
+      r.threads = value == "1";
     } else if (key == "order") {
       if (value != "asc" && value != "desc") return bad("order is asc or desc");
       r.descending = value == "desc";
@@ -171,6 +174,10 @@ std::variant<ApiRoute, RouteError> folder_route(const http::HttpRequest& request
   if (rest.size() == 3 && rest[2] == "html") {
     if (!get) return RouteError{405, "GET only"};
     return HtmlRoute{std::move(folder), *uid};
+  }
+  if (rest.size() == 3 && rest[2] == "thread") {
+    if (!get) return RouteError{405, "GET only"};
+    return ThreadRoute{std::move(folder), *uid};
   }
   if (rest.size() == 4 && rest[2] == "parts") {
     if (!get) return RouteError{405, "GET only"};

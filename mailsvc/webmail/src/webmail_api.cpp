@@ -6,6 +6,7 @@
 #include "hamail/mailsvc/webmail/api_views.h"
 #include "hamail/mailsvc/webmail/cookie.h"
 #include "hamail/mailsvc/webmail/message_search.h"
+#include "hamail/mailsvc/webmail/thread_list.h"
 
 namespace hamail::mailsvc::webmail {
 namespace {
@@ -45,6 +46,7 @@ struct Runner {
     return json_response(folders_json(*f));
   }
   JobOutcome operator()(const MessagesRoute& r) {
+    if (r.threads) return run_thread_list(job.user, r, mail);
     auto m = mail.messages(job.user, r.folder);
     if (!m) return store_error();
     if (!*m) return not_found();
@@ -84,6 +86,7 @@ struct Runner {
     return done();
   }
   JobOutcome operator()(const MoveRoute& r) { return answer_bool(mail.move(job.user, r.folder, r.uids, r.to)); }
+  JobOutcome operator()(const ThreadRoute& r) { return run_thread(job.user, r, mail); }
   JobOutcome operator()(const DeleteRoute& r) { return answer_bool(mail.remove(job.user, r.folder, r.uids)); }
 };
 

@@ -8,13 +8,14 @@
 #include "hamail/mailsvc/webmail/api_route.h"
 #include "hamail/mailsvc/webmail/message_search.h"
 #include "hamail/mailsvc/webmail/webmail_api.h"
+#include "null_mail_access.h"
 
 namespace hamail::mailsvc::webmail {
 namespace {
 
 using json = nlohmann::json;
 
-struct SearchingMail : MailAccess {
+struct SearchingMail : fakes::NullMailAccess {
   std::vector<MessageSummary> inbox{{1, 100, "Ann", "one", 10, true, false, false},
                                     {2, 300, "Bob", "two", 20, false, false, false},
                                     {3, 200, "Cy", "three", 30, true, false, false}};
@@ -22,29 +23,9 @@ struct SearchingMail : MailAccess {
   SearchHits hits{{3, 2, 9}, true, 3};  // 9: expunged since the search
   bool broken = false;
 
-  Result<bool> verify_login(const std::string&, const std::string&) override { return false; }
-  Result<std::vector<FolderInfo>> folders(const std::string&) override { return std::vector<FolderInfo>{}; }
   Result<std::optional<std::vector<MessageSummary>>> messages(const std::string&, const std::string& folder) override {
     if (folder != "INBOX") return std::optional<std::vector<MessageSummary>>();
     return std::optional(inbox);
-  }
-  Result<std::optional<MessageView>> message(const std::string&, const std::string&, std::uint32_t) override {
-    return std::optional<MessageView>();
-  }
-  Result<std::optional<AttachmentData>> attachment(const std::string&, const std::string&, std::uint32_t,
-                                                   std::uint32_t) override {
-    return std::optional<AttachmentData>();
-  }
-  Result<bool> set_flag(const std::string&, const std::string&, std::uint32_t, const std::string&,
-                        FlagChange) override {
-    return false;
-  }
-  Result<bool> move(const std::string&, const std::string&, const std::vector<std::uint32_t>&,
-                    const std::string&) override {
-    return false;
-  }
-  Result<bool> remove(const std::string&, const std::string&, const std::vector<std::uint32_t>&) override {
-    return false;
   }
   Result<std::optional<SearchHits>> search(const std::string&, const std::string& folder,
                                            const MessageSearch& s) override {

@@ -26,6 +26,13 @@ SHOTS = os.environ.get("WEBMAIL_SCREENSHOT_DIR", "webmail-screenshots")
 WAIT = 15
 
 
+ORIGINAL = ("From: Carol <carol@example.net>\r\nTo: alice@example.org\r\nSubject: budget\r\n"
+            "Message-ID: <budget-1@example.net>\r\nDate: Mon, 07 Dec 2026 09:00:00 +0000\r\n\r\nthe numbers\r\n")
+REPLY = ("From: Dan <dan@example.net>\r\nTo: carol@example.net\r\nCc: alice@example.org\r\nSubject: Re: budget\r\n"
+         "Message-ID: <budget-2@example.net>\r\nIn-Reply-To: <budget-1@example.net>\r\n"
+         "Date: Mon, 07 Dec 2026 10:00:00 +0000\r\n\r\nagreed\r\n")
+
+
 def hostile(tls_port, listener_port):
     probe = f"https://127.0.0.1:{tls_port}/probe"
     other = f"http://127.0.0.1:{listener_port}/probe"
@@ -183,6 +190,23 @@ def case_browser(env):
         until(d, "one message left", lambda d: len(rows(d)) == 1)
         until(d, "Trash holds it", lambda d: any(li.text.startswith("Trash") and li.text.endswith("1")
                                                  for li in d.find_elements(By.CSS_SELECTOR, "#folders li")))
+
+        # Threads: a reply (In-Reply-To) and its original become one row; it opens to both.
+        env.mail.deliver(ORIGINAL)
+        env.mail.deliver(REPLY)
+        d.find_element(By.CSS_SELECTOR, '#folders li[data-name="INBOX"]').click()
+        until(d, "three messages", lambda d: len(rows(d)) == 3)
+        d.find_element(By.ID, "threads-toggle").click()
+        until(d, "two conversations", lambda d: len(rows(d)) == 2 and row_with(d, "budget (2)") is not None)
+        row_with(d, "budget (2)").click()
+        until(d, "the conversation open", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")) == 2)
+        members = d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")
+        assert "Re: budget" in members[1].text, [m.text for m in members]
+        members[1].click()
+        until(d, "the reply", lambda d: d.find_element(By.ID, "subject").text == "Re: budget")
+        d.save_screenshot(os.path.join(SHOTS, "6-threads.png"))
+        d.find_element(By.ID, "threads-toggle").click()
+        until(d, "three rows again", lambda d: len(rows(d)) == 3)
 
         # A phone's width: one pane at a time.
         d.set_window_size(390, 800)

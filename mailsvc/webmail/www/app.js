@@ -5,7 +5,7 @@
 
 const PAGE = 50;
 const state = { csrf: null, user: null, folders: [], folder: "INBOX", offset: 0, total: 0, sort: "date:desc",
-                message: null, query: "", scope: "" };
+                message: null, query: "", scope: "", threads: false };
 
 const $ = (id) => document.getElementById(id);
 
@@ -95,7 +95,7 @@ async function loadMessages() {
     ? await api("POST", folderPath(state.folder) + "/search",
                 searchBody({ q: state.query, offset: state.offset, limit: PAGE, sort, order }))
     : await api("GET", folderPath(state.folder) + "/messages?offset=" + state.offset + "&limit=" + PAGE +
-                       "&sort=" + sort + "&order=" + order);
+                       "&sort=" + sort + "&order=" + order + (state.threads ? "&threads=1" : ""));
   state.total = data.total;
   $("folder-title").textContent = state.folder;
   const last = Math.min(data.total, state.offset + data.messages.length);
@@ -109,16 +109,49 @@ async function loadMessages() {
     const tr = document.createElement("tr");
     tr.className = "message-row" + (m.seen ? "" : " unread") + (state.message === m.uid ? " current" : "");
     tr.dataset.uid = m.uid;
-    const cells = [m.flagged ? "\u2605" : "", m.from, m.subject || "(no subject)", formatDate(m.date)];
+    const subject = (m.subject || "(no subject)") + (m.count > 1 ? " (" + m.count + ")" : "");
+    const cells = [m.flagged ? "\u2605" : "", m.from, subject, formatDate(m.date)];
     cells.forEach((text, i) => {
       const td = document.createElement("td");
       if (i === 0) td.className = "flag";
       td.textContent = text;
       tr.append(td);
     });
-    tr.addEventListener("click", () => openMessage(m.uid).catch((e) => showError(e.message)));
     body.append(tr);
+    if (data.threads && m.count > 1) { threadRow(tr, m); continue; }
+    tr.addEventListener("click", () => openMessage(m.uid).catch((e) => showError(e.message)));
   }
+}
+
+// A conversation's row: a click shows its messages below it (indented by depth), again hides them.
+function threadRow(tr, m) {
+  tr.classList.add("thread");
+  tr.addEventListener("click", async () => {
+    const shown = tr.parentNode.querySelectorAll('tr[data-thread="' + m.uid + '"]');
+    if (shown.length) { shown.forEach((r) => r.remove()); tr.classList.remove("open"); return; }
+    try {
+      const data = await api("GET", folderPath(state.folder) + "/messages/" + m.uid + "/thread");
+      let after = tr;
+      for (const x of data.messages) {
+        const row = document.createElement("tr");
+        row.className = "message-row thread-member" + (x.seen ? "" : " unread") + (state.message === x.uid ? " current" : "");
+        row.dataset.uid = x.uid;
+        row.dataset.thread = m.uid;
+        const cells = [x.flagged ? "\u2605" : "", x.from, x.subject || "(no subject)", formatDate(x.date)];
+        cells.forEach((text, i) => {
+          const td = document.createElement("td");
+          if (i === 0) td.className = "flag";
+          if (i === 2) td.style.paddingLeft = (0.6 + 1.2 * Math.min(x.depth + 1, 6)) + "em";
+          td.textContent = text;
+          row.append(td);
+        });
+        row.addEventListener("click", () => openMessage(x.uid).catch((e) => showError(e.message)));
+        after.after(row);
+        after = row;
+      }
+      tr.classList.add("open");
+    } catch (e) { showError(e.message); }
+  });
 }
 
 async function openMessage(uid) {
@@ -214,6 +247,8 @@ function wire() {
     state.offset = 0;
     loadMessages().catch((e) => showError(e.message));
   });
+  $("threads-toggle").addEventListener("change", () => { state.threads = $("threads-toggle").checked; state.offset = 0;
+                                                         loadMessages().catch((e) => showError(e.message)); });
   $("sort").addEventListener("change", () => { state.sort = $("sort").value; state.offset = 0;
                                                loadMessages().catch((e) => showError(e.message)); });
   $("prev-page").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE);

@@ -33,6 +33,7 @@ struct MessagesRoute {        // GET /api/folders/F/messages?offset=&limit=&sort
   bool descending = true;
   std::size_t offset = 0;
   std::size_t limit = 50;
+  bool threads = false;       // threads=1: one row per conversation (thread_list.h)
 };
 struct SearchRoute {          // POST /api/folders/F/search {"q", "offset"?, "limit"?, "sort"?, "order"?}
   MessagesRoute page;         // (a POST: the words never reach the access log)
@@ -44,6 +45,10 @@ struct MessageRoute {         // GET /api/folders/F/messages/UID
   std::uint32_t uid = 0;
 };
 struct HtmlRoute {            // GET /api/folders/F/messages/UID/html (the sandboxed frame)
+  std::string folder;
+  std::uint32_t uid = 0;
+};
+struct ThreadRoute {          // GET /api/folders/F/messages/UID/thread -> the conversation UID is in
   std::string folder;
   std::uint32_t uid = 0;
 };
@@ -69,7 +74,7 @@ struct DeleteRoute {          // POST /api/folders/F/delete {"uids": [...]}
 };
 
 using ApiRoute = std::variant<LoginRoute, LogoutRoute, SessionRoute, FoldersRoute, MessagesRoute, SearchRoute, MessageRoute,
-                              HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute>;
+                              HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute, ThreadRoute>;
 
 inline constexpr std::size_t kMaxPageSize = 200;
 inline constexpr std::size_t kMaxUidsPerRequest = 1000;

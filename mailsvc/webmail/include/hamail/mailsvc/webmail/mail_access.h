@@ -74,6 +74,14 @@ struct SearchHits {
 
 // nullopt from a lookup = no such folder, message or part (404); an Error = the backend
 // failed (500, the message logged by the shell, never mail content).
+// One conversation (THREAD=REFERENCES, RFC 5256): its messages depth-first from the
+// root, each with its depth (a missing parent's children are at its depth).
+struct ThreadMember {
+  std::uint32_t uid = 0;
+  std::uint32_t depth = 0;
+};
+using Conversation = std::vector<ThreadMember>;
+
 class MailAccess {
  public:
   virtual ~MailAccess() = default;
@@ -98,6 +106,12 @@ class MailAccess {
                                                    const MessageSearch& search) {
     (void)user, (void)folder, (void)search;
     return Error{"search in messages not supported"};
+  }
+  // The folder's conversations, every message in one of them; nullopt = no such folder.
+  virtual Result<std::optional<std::vector<Conversation>>> conversations(const std::string& user,
+                                                                         const std::string& folder) {
+    (void)user, (void)folder;
+    return Error{"threads not supported"};
   }
 };
 
