@@ -173,7 +173,7 @@ std::variant<ApiRoute, RouteError> folder_route(const http::HttpRequest& request
   }
   if (rest.size() == 3 && rest[2] == "html") {
     if (!get) return RouteError{405, "GET only"};
-    return HtmlRoute{std::move(folder), *uid};
+    return HtmlRoute{std::move(folder), *uid, query == "remote_images=1"};  // other queries ignored, as before
   }
   if (rest.size() == 3 && rest[2] == "thread") {
     if (!get) return RouteError{405, "GET only"};

@@ -5,6 +5,7 @@
 #include "hamail/mailsvc/webmail/api_gate.h"
 #include "hamail/mailsvc/webmail/api_views.h"
 #include "hamail/mailsvc/webmail/cookie.h"
+#include "hamail/mailsvc/webmail/mail_html.h"
 #include "hamail/mailsvc/webmail/message_search.h"
 #include "hamail/mailsvc/webmail/thread_list.h"
 
@@ -69,7 +70,7 @@ struct Runner {
     auto m = mail.message(job.user, r.folder, r.uid);
     if (!m) return store_error();
     if (!*m || !(*m)->html_body) return not_found();
-    return html_frame_response(*(*m)->html_body);
+    return mail_html_response(**m, r.remote_images);
   }
   JobOutcome operator()(const PartRoute& r) {
     auto a = mail.attachment(job.user, r.folder, r.uid, r.part);

@@ -5,11 +5,15 @@ log in, read a delivered message, flag it, search, read a hostile HTML mail (not
 nothing it names is fetched: httpd's access log and a local HTTP listener see no request),
 a POST without the CSRF token refused, delete, a phone-width layout, log out. Screenshots
 go to WEBMAIL_SCREENSHOT_DIR."""
+import base64
 import http.server
 import os
 import shutil
+import ssl
+import struct
 import sys
 import threading
+import zlib
 
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -33,6 +37,10 @@ REPLY = ("From: Dan <dan@example.net>\r\nTo: carol@example.net\r\nCc: alice@exam
          "Date: Mon, 07 Dec 2026 10:00:00 +0000\r\n\r\nagreed\r\n")
 
 
+LONG = ("From: " + "Somebody With A Very Long Name " * 4 + "<long@example.net>\r\nTo: alice@example.org\r\n"
+        "Subject: " + "a subject that goes on and on " * 10 + "\r\nDate: Wed, 09 Dec 2026 10:00:00 +0000\r\n\r\nlong\r\n")
+
+
 def hostile(tls_port, listener_port):
     probe = f"https://127.0.0.1:{tls_port}/probe"
     other = f"http://127.0.0.1:{listener_port}/probe"
@@ -53,10 +61,31 @@ def hostile(tls_port, listener_port):
             "Content-Type: text/html; charset=utf-8\r\n\r\n" + html.replace("\n", "\r\n") + "\r\n")
 
 
-class Listener:
-    """A local HTTP server that only counts what reaches it."""
+def png_base64(size=4):
+    """A small red PNG, base64 (for a cid: part)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\0" + b"\xff\0\0" * size for _ in range(size))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)) +
+           chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return base64.b64encode(png).decode()
 
-    def __init__(self):
+
+def pictures(remote_port):
+    html = (f'<p>pictures</p><img id="logo" src="cid:logo@example.net" width="40" height="40">'
+            f'<img id="remote" src="https://127.0.0.1:{remote_port}/remote.png">')
+    return ("From: carol@example.net\r\nTo: alice@example.org\r\nSubject: pictures\r\n"
+            "Date: Tue, 08 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/related; boundary=r\r\n\r\n"
+            "--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n"
+            "--r\r\nContent-Type: image/png\r\nContent-ID: <logo@example.net>\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n" + png_base64() + "\r\n--r--\r\n")
+
+
+class Listener:
+    """A local HTTP (or, given a certificate, HTTPS) server that only counts what reaches it."""
+
+    def __init__(self, cert=None):
         self.requests = []
         outer = self
 
@@ -70,6 +99,10 @@ class Listener:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*cert)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -78,7 +111,7 @@ def browser(tmp):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors",
-                "--window-size=1200,800", f"--user-data-dir={tmp}/chromium", "--disable-dev-shm-usage"):
+                "--window-size=1280,800", f"--user-data-dir={tmp}/chromium", "--disable-dev-shm-usage"):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
@@ -97,6 +130,12 @@ def row_with(d, subject):
         if subject in r.text:
             return r
     return None
+
+
+def no_sideways(d):
+    return d.execute_script("""
+        const s = document.scrollingElement, l = document.getElementById("list-pane");
+        return s.scrollWidth <= s.clientWidth && l.scrollWidth <= l.clientWidth;""")
 
 
 def fetch_status(d, method, path, body=None, token=True):
@@ -126,7 +165,7 @@ def case_browser(env):
         d.find_element(By.ID, "login-button").click()
         until(d, "two messages listed", lambda d: len(rows(d)) == 2)
         until(d, "INBOX 2 unread", lambda d: "2/2" in d.find_element(By.ID, "folders").text)
-        d.save_screenshot(os.path.join(SHOTS, "2-list.png"))
+        d.save_screenshot(os.path.join(SHOTS, "2-list-first.png"))
 
         # Read the plain message: marked read; flag it.
         row_with(d, "hello webmail").click()
@@ -192,12 +231,14 @@ def case_browser(env):
                                                  for li in d.find_elements(By.CSS_SELECTOR, "#folders li")))
 
         # Threads: a reply (In-Reply-To) and its original become one row; it opens to both.
+        remote = Listener((f"{env.tmp}/tls/cert.pem", f"{env.tmp}/tls/key.pem"))
         env.mail.deliver(ORIGINAL)
         env.mail.deliver(REPLY)
+        env.mail.deliver(pictures(remote.port))
         d.find_element(By.CSS_SELECTOR, '#folders li[data-name="INBOX"]').click()
-        until(d, "three messages", lambda d: len(rows(d)) == 3)
+        until(d, "four messages", lambda d: len(rows(d)) == 4)
         d.find_element(By.ID, "threads-toggle").click()
-        until(d, "two conversations", lambda d: len(rows(d)) == 2 and row_with(d, "budget (2)") is not None)
+        until(d, "three conversations", lambda d: len(rows(d)) == 3 and row_with(d, "budget (2)") is not None)
         row_with(d, "budget (2)").click()
         until(d, "the conversation open", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")) == 2)
         members = d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")
@@ -206,13 +247,53 @@ def case_browser(env):
         until(d, "the reply", lambda d: d.find_element(By.ID, "subject").text == "Re: budget")
         d.save_screenshot(os.path.join(SHOTS, "6-threads.png"))
         d.find_element(By.ID, "threads-toggle").click()
-        until(d, "three rows again", lambda d: len(rows(d)) == 3)
+        until(d, "four rows again", lambda d: len(rows(d)) == 4)
+
+        # Inline (cid:) image shown; the remote one not fetched until "Show remote images".
+        row_with(d, "pictures").click()
+        until(d, "the HTML frame", lambda d: d.find_element(By.ID, "html-frame").is_displayed())
+        d.switch_to.frame(d.find_element(By.ID, "html-frame"))
+        until(d, "the frame loaded", lambda d: d.execute_script("return document.readyState") == "complete")
+        until(d, "the cid: image decoded", lambda d: d.execute_script(
+            "const i = document.getElementById('logo'); return i.complete && i.naturalWidth === 4"))
+        assert d.execute_script("return document.getElementById('logo').src.startsWith('data:image/png')")
+        assert d.execute_script("return document.getElementById('remote').naturalWidth") == 0
+        d.switch_to.default_content()
+        assert fetch_status(d, "GET", "/api/session?after-pictures") == 200
+        wt.wait_until(lambda: "after-pictures" in env.log_text(), "the access log")
+        assert remote.requests == [], remote.requests
+        d.save_screenshot(os.path.join(SHOTS, "7-inline-image.png"))
+        button = d.find_element(By.ID, "remote-images-button")
+        assert button.is_displayed()
+        button.click()
+        until(d, "the remote image asked for", lambda d: "/remote.png" in remote.requests)
+        assert not d.find_element(By.ID, "remote-images-button").is_displayed()
+        remote.server.shutdown()
+
+        # Layout: long From and Subject end in an ellipsis; nothing scrolls sideways on a desktop or a phone.
+        env.mail.deliver(LONG)
+        d.find_element(By.CSS_SELECTOR, '#folders li[data-name="INBOX"]').click()
+        until(d, "five messages", lambda d: len(rows(d)) == 5)
+        d.set_window_size(1280, 800)
+        until(d, "no sideways scroll at 1280x800", no_sideways)
+        d.save_screenshot(os.path.join(SHOTS, "2-list.png"))
+        # Sort by subject ascending, then descending: the first row changes.
+        Select(d.find_element(By.ID, "sort")).select_by_value("subject")
+        until(d, "subject a-z", lambda d: rows(d)[0].text.count("a subject that goes") >= 1)
+        d.find_element(By.ID, "order-button").click()
+        until(d, "subject z-a", lambda d: "totally safe" in rows(d)[0].text)
+        Select(d.find_element(By.ID, "sort")).select_by_value("date")
 
         # A phone's width: one pane at a time.
-        d.set_window_size(390, 800)
+        d.set_window_size(390, 844)
         until(d, "the list pane alone", lambda d: not d.find_element(By.ID, "folders-pane").is_displayed())
+        until(d, "no sideways scroll at 390x844", no_sideways)
         d.save_screenshot(os.path.join(SHOTS, "5-phone-list.png"))
-        d.set_window_size(1200, 800)
+        row_with(d, "pictures").click()
+        until(d, "the message pane alone", lambda d: not d.find_element(By.ID, "list-pane").is_displayed())
+        until(d, "no sideways scroll reading on a phone", no_sideways)
+        d.find_element(By.ID, "back-button").click()
+        d.set_window_size(1280, 800)
 
         d.find_element(By.ID, "logout-button").click()
         until(d, "the login form again", lambda d: d.find_element(By.ID, "login-form").is_displayed())

@@ -88,6 +88,23 @@ function searchBody(body) {
   return body;
 }
 
+// A list row's date: the time today, else the date (the full one is in the message's headers).
+function listDate(seconds) {
+  const d = new Date(seconds * 1000);
+  const now = new Date();
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return d.toLocaleDateString([], { year: "2-digit", month: "short", day: "numeric" });
+}
+
+// Sort key (date, from, subject, size) and order (asc, desc); back to the first page.
+function sortBy(key, order) {
+  state.sort = key + ":" + order;
+  state.offset = 0;
+  $("order-button").textContent = order === "desc" ? "\u2193" : "\u2191";
+  $("order-button").title = order === "desc" ? "descending" : "ascending";
+  loadMessages().catch((e) => showError(e.message));
+}
+
 async function loadMessages() {
   const [sort, order] = state.sort.split(":");
   // A search is a POST (with the token), so its words stay out of the server's access log.
@@ -101,8 +118,8 @@ async function loadMessages() {
   const last = Math.min(data.total, state.offset + data.messages.length);
   $("page-info").textContent = data.total ? (state.offset + 1) + "-" + last + " of " + data.total : "empty";
   if (data.truncated) $("page-info").textContent += " (search stopped early)";
-  $("prev-page").disabled = state.offset === 0;
-  $("next-page").disabled = last >= data.total;
+  $("prev-page").disabled = $("first-page").disabled = state.offset === 0;
+  $("next-page").disabled = $("last-page").disabled = last >= data.total;
   const body = $("messages").tBodies[0];
   body.replaceChildren();
   for (const m of data.messages) {
@@ -110,7 +127,7 @@ async function loadMessages() {
     tr.className = "message-row" + (m.seen ? "" : " unread") + (state.message === m.uid ? " current" : "");
     tr.dataset.uid = m.uid;
     const subject = (m.subject || "(no subject)") + (m.count > 1 ? " (" + m.count + ")" : "");
-    const cells = [m.flagged ? "\u2605" : "", m.from, subject, formatDate(m.date)];
+    const cells = [m.flagged ? "\u2605" : "", m.from, subject, listDate(m.date)];
     cells.forEach((text, i) => {
       const td = document.createElement("td");
       if (i === 0) td.className = "flag";
@@ -137,7 +154,7 @@ function threadRow(tr, m) {
         row.className = "message-row thread-member" + (x.seen ? "" : " unread") + (state.message === x.uid ? " current" : "");
         row.dataset.uid = x.uid;
         row.dataset.thread = m.uid;
-        const cells = [x.flagged ? "\u2605" : "", x.from, x.subject || "(no subject)", formatDate(x.date)];
+        const cells = [x.flagged ? "\u2605" : "", x.from, x.subject || "(no subject)", listDate(x.date)];
         cells.forEach((text, i) => {
           const td = document.createElement("td");
           if (i === 0) td.className = "flag";
@@ -166,6 +183,7 @@ async function openMessage(uid) {
   $("body-text").textContent = m.text;
   $("body-text").hidden = !m.text && m.has_html;
   const frame = $("html-frame");
+  $("remote-images-button").hidden = !m.has_html;
   if (m.has_html) {
     frame.src = path + "/html";
     frame.hidden = false;
@@ -249,13 +267,24 @@ function wire() {
   });
   $("threads-toggle").addEventListener("change", () => { state.threads = $("threads-toggle").checked; state.offset = 0;
                                                          loadMessages().catch((e) => showError(e.message)); });
-  $("sort").addEventListener("change", () => { state.sort = $("sort").value; state.offset = 0;
-                                               loadMessages().catch((e) => showError(e.message)); });
+  $("sort").addEventListener("change", () => sortBy($("sort").value, $("sort").value === "date" ||
+                                                                      $("sort").value === "size" ? "desc" : "asc"));
+  $("order-button").addEventListener("click", () => sortBy($("sort").value,
+                                                           state.sort.endsWith(":desc") ? "asc" : "desc"));
+  $("first-page").addEventListener("click", () => { state.offset = 0; loadMessages().catch((e) => showError(e.message)); });
+  $("last-page").addEventListener("click", () => { state.offset = Math.max(0, Math.floor((state.total - 1) / PAGE) * PAGE);
+                                                   loadMessages().catch((e) => showError(e.message)); });
   $("prev-page").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE);
                                                    loadMessages().catch((e) => showError(e.message)); });
   $("next-page").addEventListener("click", () => { state.offset += PAGE;
                                                    loadMessages().catch((e) => showError(e.message)); });
   $("back-button").addEventListener("click", () => setPane(document.body.dataset.pane === "message" ? "list" : "folders"));
+  // Remote images only after this click, for this message: the frame reloaded under a policy allowing https: images.
+  $("remote-images-button").addEventListener("click", () => {
+    if (state.message === null) return;
+    $("html-frame").src = folderPath(state.folder) + "/messages/" + state.message + "/html?remote_images=1";
+    $("remote-images-button").hidden = true;
+  });
   for (const [id, action] of [["flag-button", "flag"], ["unread-button", "unread"], ["delete-button", "delete"],
                               ["move-button", "move"]])
     $(id).addEventListener("click", () => changeMessage(action).catch((e) => showError(e.message)));

@@ -47,6 +47,7 @@ struct MessageRoute {         // GET /api/folders/F/messages/UID
 struct HtmlRoute {            // GET /api/folders/F/messages/UID/html (the sandboxed frame)
   std::string folder;
   std::uint32_t uid = 0;
+  bool remote_images = false;  // ?remote_images=1: only after the user asked (mail_html.h)
 };
 struct ThreadRoute {          // GET /api/folders/F/messages/UID/thread -> the conversation UID is in
   std::string folder;

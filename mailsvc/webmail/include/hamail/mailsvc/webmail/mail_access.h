@@ -38,6 +38,13 @@ struct AttachmentInfo {
   std::uint64_t size = 0;
 };
 
+// An image part with a Content-ID (multipart/related), for the HTML's cid: references.
+struct InlineImage {
+  std::string content_id;    // without the angle brackets
+  std::string content_type;  // lowercase "image/png", ...
+  std::string bytes;         // decoded
+};
+
 struct MessageView {
   MessageSummary summary;
   std::string to;
@@ -45,6 +52,7 @@ struct MessageView {
   std::string text_body;                 // text/plain, decoded to UTF-8 (or text from the HTML)
   std::optional<std::string> html_body;  // text/html, decoded; served only in the sandbox
   std::vector<AttachmentInfo> attachments;
+  std::vector<InlineImage> inline_images;  // bounded by the backend (kMaxInlineImageBytes in all)
 };
 
 struct AttachmentData {
