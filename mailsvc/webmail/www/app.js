@@ -105,7 +105,10 @@ function sortBy(key, order) {
   loadMessages().catch((e) => showError(e.message));
 }
 
+let listRequests = 0;  // only the newest list request draws (an older answer may come last)
+
 async function loadMessages() {
+  const mine = ++listRequests;
   const [sort, order] = state.sort.split(":");
   // A search is a POST (with the token), so its words stay out of the server's access log.
   const data = state.query
@@ -113,6 +116,7 @@ async function loadMessages() {
                 searchBody({ q: state.query, offset: state.offset, limit: PAGE, sort, order }))
     : await api("GET", folderPath(state.folder) + "/messages?offset=" + state.offset + "&limit=" + PAGE +
                        "&sort=" + sort + "&order=" + order + (state.threads ? "&threads=1" : ""));
+  if (mine !== listRequests) return;
   state.total = data.total;
   $("folder-title").textContent = state.folder;
   const last = Math.min(data.total, state.offset + data.messages.length);
