@@ -211,6 +211,20 @@ def case_browser(env):
         assert "/probe" not in env.log_text(), [l for l in env.log_text().splitlines() if "/probe" in l]
         assert listener.requests == [], listener.requests
 
+        # "Show remote images" on it: its https: images (<img>, CSS background) load now; still no
+        # script runs and nothing else is fetched (stylesheets, scripts, frames, objects, http: images).
+        d.find_element(By.ID, "remote-images-button").click()
+        wt.wait_until(lambda: "/probe-img.png" in env.log_text(), "the remote image fetched after the click")
+        d.switch_to.frame(d.find_element(By.ID, "html-frame"))
+        until(d, "the frame reloaded", lambda d: d.execute_script("return document.readyState") == "complete")
+        d.switch_to.default_content()
+        assert fetch_status(d, "GET", "/api/session?after-remote") == 200
+        wt.wait_until(lambda: "after-remote" in env.log_text(), "the access log")
+        assert d.execute_script("return typeof window.pwned") == "undefined", "a script of the mail ran"
+        fetched = [l for l in env.log_text().splitlines() if "/probe" in l]
+        assert all("/probe-img.png" in l or "/probe-css.png" in l for l in fetched), fetched
+        assert listener.requests == [], listener.requests
+
         # CSRF: the page's own fetch without the token is refused.
         assert fetch_status(d, "POST", "/api/folders/INBOX/delete", {"uids": [1, 2]}) == 403
         assert len(rows(d)) == 2
