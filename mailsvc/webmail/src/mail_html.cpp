@@ -30,9 +30,8 @@ std::string base64(std::string_view bytes) {
 }
 
 bool starts_with_cid(std::string_view s) {
-  return s.size() >= 4 && std::tolower(static_cast<unsigned char>(s[0])) == 'c' &&
-         std::tolower(static_cast<unsigned char>(s[1])) == 'i' && std::tolower(static_cast<unsigned char>(s[2])) == 'd' &&
-         s[3] == ':';
+  auto lower = [&](std::size_t i) { return std::tolower(static_cast<unsigned char>(s[i])); };
+  return s.size() >= 4 && lower(0) == 'c' && lower(1) == 'i' && lower(2) == 'd' && s[3] == ':';
 }
 
 // Where a cid: URL ends in HTML or CSS: a quote, space, ')', '>' or the end.

@@ -38,7 +38,8 @@ REPLY = ("From: Dan <dan@example.net>\r\nTo: carol@example.net\r\nCc: alice@exam
 
 
 LONG = ("From: " + "Somebody With A Very Long Name " * 4 + "<long@example.net>\r\nTo: alice@example.org\r\n"
-        "Subject: " + "a subject that goes on and on " * 10 + "\r\nDate: Wed, 09 Dec 2026 10:00:00 +0000\r\n\r\nlong\r\n")
+        "Subject: " + "a subject that goes on and on " * 10 +
+        "\r\nDate: Wed, 09 Dec 2026 10:00:00 +0000\r\n\r\nlong\r\n")
 
 
 def hostile(tls_port, listener_port):
@@ -239,7 +240,8 @@ def case_browser(env):
         assert "hello" not in "".join(l for l in env.log_text().splitlines() if "target=/api/folders/INBOX/search" in l)
         # A word only in a body: not found in From/Subject, found with the scope "text".
         box.send_keys("plain\n")
-        until(d, "no From/Subject match", lambda d: len(rows(d)) == 0 and "empty" in d.find_element(By.ID, "page-info").text)
+        until(d, "no From/Subject match",
+              lambda d: len(rows(d)) == 0 and "empty" in d.find_element(By.ID, "page-info").text)
         Select(d.find_element(By.ID, "search-scope")).select_by_value("body")
         until(d, "the body match", lambda d: len(rows(d)) == 1 and row_with(d, "hello webmail") is not None)
         Select(d.find_element(By.ID, "search-scope")).select_by_value("")
@@ -265,7 +267,8 @@ def case_browser(env):
         d.find_element(By.ID, "threads-toggle").click()
         until(d, "three conversations", lambda d: len(rows(d)) == 3 and row_with(d, "budget (2)") is not None)
         click_row(d, "budget (2)")
-        until(d, "the conversation open", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")) == 2)
+        until(d, "the conversation open",
+              lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")) == 2)
         members = d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")
         assert "Re: budget" in members[1].text, [m.text for m in members]
         members[1].click()

@@ -155,7 +155,8 @@ function threadRow(tr, m) {
       let after = tr;
       for (const x of data.messages) {
         const row = document.createElement("tr");
-        row.className = "message-row thread-member" + (x.seen ? "" : " unread") + (state.message === x.uid ? " current" : "");
+        row.className = "message-row thread-member" + (x.seen ? "" : " unread") +
+                        (state.message === x.uid ? " current" : "");
         row.dataset.uid = x.uid;
         row.dataset.thread = m.uid;
         const cells = [x.flagged ? "\u2605" : "", x.from, x.subject || "(no subject)", listDate(x.date)];

@@ -93,7 +93,8 @@ Result<mime::MimeMessage> read_message(store::Mailbox& mb, std::uint32_t uid) {
 constexpr std::size_t kMaxInlineImageBytes = 8u << 20;  // all of one message's cid: images
 
 // An image part with a Content-ID, for the HTML's cid: references (still listed as an attachment too).
-void add_inline_image(const mime::MimeMessage& msg, const mime::MimePart& part, std::vector<webmail::InlineImage>& out) {
+void add_inline_image(const mime::MimeMessage& msg, const mime::MimePart& part,
+                      std::vector<webmail::InlineImage>& out) {
   std::string type = part.type + "/" + part.subtype;
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string id = part.field_value("Content-ID");
