@@ -77,6 +77,20 @@ std::optional<bool> optional_bool(const json& j, const char* key, bool& ok) {
   return ok ? std::optional<bool>(it->get<bool>()) : std::nullopt;
 }
 
+// "scope" of a search body; absent = From/Subject over the summaries.
+std::optional<SearchScope> search_scope(const json& j) {
+  auto it = j.find("scope");
+  if (it == j.end()) return SearchScope::from_subject;
+  if (!it->is_string()) return std::nullopt;
+  const std::string& v = it->get_ref<const std::string&>();
+  if (v == "from") return SearchScope::from;
+  if (v == "subject") return SearchScope::subject;
+  if (v == "to") return SearchScope::to;
+  if (v == "body") return SearchScope::body;
+  if (v == "all") return SearchScope::all;
+  return std::nullopt;
+}
+
 std::variant<ApiRoute, RouteError> messages_query(std::string folder, std::string_view query) {
   MessagesRoute r{std::move(folder)};
   if (query.empty()) return r;
@@ -98,6 +112,9 @@ std::variant<ApiRoute, RouteError> messages_query(std::string folder, std::strin
       else if (value == "subject") r.sort = SortKey::subject;
       else if (value == "size") r.sort = SortKey::size;
       else return bad("sort is date, from, subject or size");
+    } else if (key == "threads") {
+      if (value != "0" && value != "1") return bad("threads is 0 or 1");
+      r.threads = value == "1";
     } else if (key == "order") {
       if (value != "asc" && value != "desc") return bad("order is asc or desc");
       r.descending = value == "desc";
@@ -132,7 +149,9 @@ std::variant<ApiRoute, RouteError> folder_route(const http::HttpRequest& request
     }
     auto page = messages_query(std::move(folder), query);
     if (auto* e = std::get_if<RouteError>(&page)) return *e;
-    return SearchRoute{std::get<MessagesRoute>(std::get<ApiRoute>(std::move(page))), std::move(*q)};
+    auto scope = search_scope(*j);
+    if (!scope) return bad("scope is from, subject, to, body or all");
+    return SearchRoute{std::get<MessagesRoute>(std::get<ApiRoute>(std::move(page))), std::move(*q), *scope};
   }
   if (rest.size() == 1 && (rest[0] == "move" || rest[0] == "delete")) {
     if (m != "POST") return RouteError{405, "POST only"};
@@ -154,7 +173,11 @@ std::variant<ApiRoute, RouteError> folder_route(const http::HttpRequest& request
   }
   if (rest.size() == 3 && rest[2] == "html") {
     if (!get) return RouteError{405, "GET only"};
-    return HtmlRoute{std::move(folder), *uid};
+    return HtmlRoute{std::move(folder), *uid, query == "remote_images=1"};  // other queries ignored, as before
+  }
+  if (rest.size() == 3 && rest[2] == "thread") {
+    if (!get) return RouteError{405, "GET only"};
+    return ThreadRoute{std::move(folder), *uid};
   }
   if (rest.size() == 4 && rest[2] == "parts") {
     if (!get) return RouteError{405, "GET only"};

@@ -141,3 +141,9 @@ http::HttpResponse attachment_response(const AttachmentData& data) {
 }
 
 }  // namespace hamail::mailsvc::webmail
+
+namespace hamail::mailsvc::webmail {
+
+json message_summary_json(const MessageSummary& m) { return summary_json(m); }
+
+}  // namespace hamail::mailsvc::webmail

@@ -5,6 +5,9 @@
 #include "hamail/mailsvc/webmail/api_gate.h"
 #include "hamail/mailsvc/webmail/api_views.h"
 #include "hamail/mailsvc/webmail/cookie.h"
+#include "hamail/mailsvc/webmail/mail_html.h"
+#include "hamail/mailsvc/webmail/message_search.h"
+#include "hamail/mailsvc/webmail/thread_list.h"
 
 namespace hamail::mailsvc::webmail {
 namespace {
@@ -44,12 +47,14 @@ struct Runner {
     return json_response(folders_json(*f));
   }
   JobOutcome operator()(const MessagesRoute& r) {
+    if (r.threads) return run_thread_list(job.user, r, mail);
     auto m = mail.messages(job.user, r.folder);
     if (!m) return store_error();
     if (!*m) return not_found();
     return json_response(message_list_json(**m, r));
   }
   JobOutcome operator()(const SearchRoute& r) {
+    if (r.scope != SearchScope::from_subject) return run_message_search(job.user, r, mail);
     auto m = mail.messages(job.user, r.page.folder);
     if (!m) return store_error();
     if (!*m) return not_found();
@@ -65,7 +70,7 @@ struct Runner {
     auto m = mail.message(job.user, r.folder, r.uid);
     if (!m) return store_error();
     if (!*m || !(*m)->html_body) return not_found();
-    return html_frame_response(*(*m)->html_body);
+    return mail_html_response(**m, r.remote_images);
   }
   JobOutcome operator()(const PartRoute& r) {
     auto a = mail.attachment(job.user, r.folder, r.uid, r.part);
@@ -82,6 +87,7 @@ struct Runner {
     return done();
   }
   JobOutcome operator()(const MoveRoute& r) { return answer_bool(mail.move(job.user, r.folder, r.uids, r.to)); }
+  JobOutcome operator()(const ThreadRoute& r) { return run_thread(job.user, r, mail); }
   JobOutcome operator()(const DeleteRoute& r) { return answer_bool(mail.remove(job.user, r.folder, r.uids)); }
 };
 

@@ -5,17 +5,21 @@ log in, read a delivered message, flag it, search, read a hostile HTML mail (not
 nothing it names is fetched: httpd's access log and a local HTTP listener see no request),
 a POST without the CSRF token refused, delete, a phone-width layout, log out. Screenshots
 go to WEBMAIL_SCREENSHOT_DIR."""
+import base64
 import http.server
 import os
 import shutil
+import ssl
+import struct
 import sys
 import threading
+import zlib
 
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webmail_test as wt  # noqa: E402
@@ -24,6 +28,18 @@ from webmail_test import PLAIN, USER, PASSWORD  # noqa: E402
 WWW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www")
 SHOTS = os.environ.get("WEBMAIL_SCREENSHOT_DIR", "webmail-screenshots")
 WAIT = 15
+
+
+ORIGINAL = ("From: Carol <carol@example.net>\r\nTo: alice@example.org\r\nSubject: budget\r\n"
+            "Message-ID: <budget-1@example.net>\r\nDate: Mon, 07 Dec 2026 09:00:00 +0000\r\n\r\nthe numbers\r\n")
+REPLY = ("From: Dan <dan@example.net>\r\nTo: carol@example.net\r\nCc: alice@example.org\r\nSubject: Re: budget\r\n"
+         "Message-ID: <budget-2@example.net>\r\nIn-Reply-To: <budget-1@example.net>\r\n"
+         "Date: Mon, 07 Dec 2026 10:00:00 +0000\r\n\r\nagreed\r\n")
+
+
+LONG = ("From: " + "Somebody With A Very Long Name " * 4 + "<long@example.net>\r\nTo: alice@example.org\r\n"
+        "Subject: " + "a subject that goes on and on " * 10 +
+        "\r\nDate: Wed, 09 Dec 2026 10:00:00 +0000\r\n\r\nlong\r\n")
 
 
 def hostile(tls_port, listener_port):
@@ -46,10 +62,31 @@ def hostile(tls_port, listener_port):
             "Content-Type: text/html; charset=utf-8\r\n\r\n" + html.replace("\n", "\r\n") + "\r\n")
 
 
-class Listener:
-    """A local HTTP server that only counts what reaches it."""
+def png_base64(size=4):
+    """A small red PNG, base64 (for a cid: part)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\0" + b"\xff\0\0" * size for _ in range(size))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)) +
+           chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return base64.b64encode(png).decode()
 
-    def __init__(self):
+
+def pictures(remote_port):
+    html = (f'<p>pictures</p><img id="logo" src="cid:logo@example.net" width="40" height="40">'
+            f'<img id="remote" src="https://127.0.0.1:{remote_port}/remote.png">')
+    return ("From: carol@example.net\r\nTo: alice@example.org\r\nSubject: pictures\r\n"
+            "Date: Tue, 08 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/related; boundary=r\r\n\r\n"
+            "--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "\r\n"
+            "--r\r\nContent-Type: image/png\r\nContent-ID: <logo@example.net>\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n" + png_base64() + "\r\n--r--\r\n")
+
+
+class Listener:
+    """A local HTTP (or, given a certificate, HTTPS) server that only counts what reaches it."""
+
+    def __init__(self, cert=None):
         self.requests = []
         outer = self
 
@@ -63,6 +100,10 @@ class Listener:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*cert)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -71,7 +112,7 @@ def browser(tmp):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors",
-                "--window-size=1200,800", f"--user-data-dir={tmp}/chromium", "--disable-dev-shm-usage"):
+                "--window-size=1280,800", f"--user-data-dir={tmp}/chromium", "--disable-dev-shm-usage"):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
@@ -90,6 +131,23 @@ def row_with(d, subject):
         if subject in r.text:
             return r
     return None
+
+
+def click_row(d, subject):
+    """Click the row holding `subject`, again if the list was redrawn under the click (a stale row)."""
+    def once(d):
+        r = row_with(d, subject)
+        if r is None:
+            return False
+        r.click()
+        return True
+    until(d, "a click on " + subject, once)
+
+
+def no_sideways(d):
+    return d.execute_script("""
+        const s = document.scrollingElement, l = document.getElementById("list-pane");
+        return s.scrollWidth <= s.clientWidth && l.scrollWidth <= l.clientWidth;""")
 
 
 def fetch_status(d, method, path, body=None, token=True):
@@ -119,10 +177,10 @@ def case_browser(env):
         d.find_element(By.ID, "login-button").click()
         until(d, "two messages listed", lambda d: len(rows(d)) == 2)
         until(d, "INBOX 2 unread", lambda d: "2/2" in d.find_element(By.ID, "folders").text)
-        d.save_screenshot(os.path.join(SHOTS, "2-list.png"))
+        d.save_screenshot(os.path.join(SHOTS, "2-list-first.png"))
 
         # Read the plain message: marked read; flag it.
-        row_with(d, "hello webmail").click()
+        click_row(d, "hello webmail")
         until(d, "the message", lambda d: d.find_element(By.ID, "subject").text == "hello webmail")
         assert "plain body" in d.find_element(By.ID, "body-text").text
         until(d, "INBOX 1 unread", lambda d: "1/2" in d.find_element(By.ID, "folders").text)
@@ -132,7 +190,7 @@ def case_browser(env):
         assert any(n.endswith(":2,FS") for n in env.mail.files()), env.mail.files()
 
         # The hostile mail: shown in the sandboxed frame, inert.
-        row_with(d, "totally safe").click()
+        click_row(d, "totally safe")
         until(d, "the HTML frame", lambda d: d.find_element(By.ID, "html-frame").is_displayed())
         frame = d.find_element(By.ID, "html-frame")
         assert frame.get_attribute("sandbox") == "", frame.get_attribute("sandbox")
@@ -154,6 +212,20 @@ def case_browser(env):
         assert "/probe" not in env.log_text(), [l for l in env.log_text().splitlines() if "/probe" in l]
         assert listener.requests == [], listener.requests
 
+        # "Show remote images" on it: its https: images (<img>, CSS background) load now; still no
+        # script runs and nothing else is fetched (stylesheets, scripts, frames, objects, http: images).
+        d.find_element(By.ID, "remote-images-button").click()
+        wt.wait_until(lambda: "/probe-img.png" in env.log_text(), "the remote image fetched after the click")
+        d.switch_to.frame(d.find_element(By.ID, "html-frame"))
+        until(d, "the frame reloaded", lambda d: d.execute_script("return document.readyState") == "complete")
+        d.switch_to.default_content()
+        assert fetch_status(d, "GET", "/api/session?after-remote") == 200
+        wt.wait_until(lambda: "after-remote" in env.log_text(), "the access log")
+        assert d.execute_script("return typeof window.pwned") == "undefined", "a script of the mail ran"
+        fetched = [l for l in env.log_text().splitlines() if "/probe" in l]
+        assert all("/probe-img.png" in l or "/probe-css.png" in l for l in fetched), fetched
+        assert listener.requests == [], listener.requests
+
         # CSRF: the page's own fetch without the token is refused.
         assert fetch_status(d, "POST", "/api/folders/INBOX/delete", {"uids": [1, 2]}) == 403
         assert len(rows(d)) == 2
@@ -166,20 +238,90 @@ def case_browser(env):
         box.send_keys("\n")
         until(d, "both again", lambda d: len(rows(d)) == 2)
         assert "hello" not in "".join(l for l in env.log_text().splitlines() if "target=/api/folders/INBOX/search" in l)
+        # A word only in a body: not found in From/Subject, found with the scope "text".
+        box.send_keys("plain\n")
+        until(d, "no From/Subject match",
+              lambda d: len(rows(d)) == 0 and "empty" in d.find_element(By.ID, "page-info").text)
+        Select(d.find_element(By.ID, "search-scope")).select_by_value("body")
+        until(d, "the body match", lambda d: len(rows(d)) == 1 and row_with(d, "hello webmail") is not None)
+        Select(d.find_element(By.ID, "search-scope")).select_by_value("")
+        box.clear()
+        box.send_keys("\n")
+        until(d, "both again", lambda d: len(rows(d)) == 2)
 
         # Delete the plain message: to Trash.
-        row_with(d, "hello webmail").click()
+        click_row(d, "hello webmail")
         until(d, "the message", lambda d: d.find_element(By.ID, "subject").text == "hello webmail")
         d.find_element(By.ID, "delete-button").click()
         until(d, "one message left", lambda d: len(rows(d)) == 1)
         until(d, "Trash holds it", lambda d: any(li.text.startswith("Trash") and li.text.endswith("1")
                                                  for li in d.find_elements(By.CSS_SELECTOR, "#folders li")))
 
+        # Threads: a reply (In-Reply-To) and its original become one row; it opens to both.
+        remote = Listener((f"{env.tmp}/tls/cert.pem", f"{env.tmp}/tls/key.pem"))
+        env.mail.deliver(ORIGINAL)
+        env.mail.deliver(REPLY)
+        env.mail.deliver(pictures(remote.port))
+        d.find_element(By.CSS_SELECTOR, '#folders li[data-name="INBOX"]').click()
+        until(d, "four messages", lambda d: len(rows(d)) == 4)
+        d.find_element(By.ID, "threads-toggle").click()
+        until(d, "three conversations", lambda d: len(rows(d)) == 3 and row_with(d, "budget (2)") is not None)
+        click_row(d, "budget (2)")
+        until(d, "the conversation open",
+              lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")) == 2)
+        members = d.find_elements(By.CSS_SELECTOR, "#messages tr.thread-member")
+        assert "Re: budget" in members[1].text, [m.text for m in members]
+        members[1].click()
+        until(d, "the reply", lambda d: d.find_element(By.ID, "subject").text == "Re: budget")
+        d.save_screenshot(os.path.join(SHOTS, "6-threads.png"))
+        d.find_element(By.ID, "threads-toggle").click()
+        until(d, "four rows again", lambda d: len(rows(d)) == 4)
+
+        # Inline (cid:) image shown; the remote one not fetched until "Show remote images".
+        click_row(d, "pictures")
+        until(d, "the HTML frame", lambda d: d.find_element(By.ID, "html-frame").is_displayed())
+        d.switch_to.frame(d.find_element(By.ID, "html-frame"))
+        until(d, "the frame loaded", lambda d: d.execute_script("return document.readyState") == "complete")
+        until(d, "the cid: image decoded", lambda d: d.execute_script(
+            "const i = document.getElementById('logo'); return i.complete && i.naturalWidth === 4"))
+        assert d.execute_script("return document.getElementById('logo').src.startsWith('data:image/png')")
+        assert d.execute_script("return document.getElementById('remote').naturalWidth") == 0
+        d.switch_to.default_content()
+        assert fetch_status(d, "GET", "/api/session?after-pictures") == 200
+        wt.wait_until(lambda: "after-pictures" in env.log_text(), "the access log")
+        assert remote.requests == [], remote.requests
+        d.save_screenshot(os.path.join(SHOTS, "7-inline-image.png"))
+        button = d.find_element(By.ID, "remote-images-button")
+        assert button.is_displayed()
+        button.click()
+        until(d, "the remote image asked for", lambda d: "/remote.png" in remote.requests)
+        assert not d.find_element(By.ID, "remote-images-button").is_displayed()
+        remote.server.shutdown()
+
+        # Layout: long From and Subject end in an ellipsis; nothing scrolls sideways on a desktop or a phone.
+        env.mail.deliver(LONG)
+        d.find_element(By.CSS_SELECTOR, '#folders li[data-name="INBOX"]').click()
+        until(d, "five messages", lambda d: len(rows(d)) == 5)
+        d.set_window_size(1280, 800)
+        until(d, "no sideways scroll at 1280x800", no_sideways)
+        d.save_screenshot(os.path.join(SHOTS, "2-list.png"))
+        # Sort by subject ascending, then descending: the first row changes.
+        Select(d.find_element(By.ID, "sort")).select_by_value("subject")
+        until(d, "subject a-z", lambda d: bool(rows(d)) and "a subject that goes" in rows(d)[0].text)
+        d.find_element(By.ID, "order-button").click()
+        until(d, "subject z-a", lambda d: bool(rows(d)) and "totally safe" in rows(d)[0].text)
+        Select(d.find_element(By.ID, "sort")).select_by_value("date")
+
         # A phone's width: one pane at a time.
-        d.set_window_size(390, 800)
+        d.set_window_size(390, 844)
         until(d, "the list pane alone", lambda d: not d.find_element(By.ID, "folders-pane").is_displayed())
+        until(d, "no sideways scroll at 390x844", no_sideways)
         d.save_screenshot(os.path.join(SHOTS, "5-phone-list.png"))
-        d.set_window_size(1200, 800)
+        click_row(d, "pictures")
+        until(d, "the message pane alone", lambda d: not d.find_element(By.ID, "list-pane").is_displayed())
+        until(d, "no sideways scroll reading on a phone", no_sideways)
+        d.find_element(By.ID, "back-button").click()
+        d.set_window_size(1280, 800)
 
         d.find_element(By.ID, "logout-button").click()
         until(d, "the login form again", lambda d: d.find_element(By.ID, "login-form").is_displayed())

@@ -15,6 +15,7 @@
 #include "hamail/mailsvc/store/mailbox.h"
 #include "hamail/mailsvc/store/mailbox_tree.h"
 #include "hamail/mailsvc/store/message_flags.h"
+#include "hamail/mailsvc/webmail/mail_html.h"
 
 namespace hamail::mailsvc::webmailbackend {
 namespace {
@@ -87,6 +88,24 @@ Result<mime::MimeMessage> read_message(store::Mailbox& mb, std::uint32_t uid) {
   if (!bytes) return Error{bytes.error()};
   if (bytes->size() > kMaxMessageBytes) return Error{"message over 64 MiB"};
   return mime::MimeMessage::parse(*bytes);
+}
+
+constexpr std::size_t kMaxInlineImageBytes = 8u << 20;  // all of one message's cid: images
+
+// An image part with a Content-ID, for the HTML's cid: references (still listed as an attachment too).
+void add_inline_image(const mime::MimeMessage& msg, const mime::MimePart& part,
+                      std::vector<webmail::InlineImage>& out) {
+  std::string type = part.type + "/" + part.subtype;
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string id = part.field_value("Content-ID");
+  while (!id.empty() && (id.front() == '<' || id.front() == ' ')) id.erase(id.begin());
+  while (!id.empty() && (id.back() == '>' || id.back() == ' ')) id.pop_back();
+  if (id.empty() || !webmail::inline_image_type(type)) return;
+  std::size_t used = 0;
+  for (const auto& img : out) used += img.bytes.size();
+  std::optional<std::string> bytes = mime::part_content(msg, part);
+  if (!bytes || used + bytes->size() > kMaxInlineImageBytes) return;
+  out.push_back({std::move(id), std::move(type), std::move(*bytes)});
 }
 
 MessageSummary with_flags(MessageSummary s, const store::MessageState& state) {
@@ -262,6 +281,7 @@ Result<std::optional<MessageView>> StoreMailAccess::message(const std::string& u
       std::string name = mime::part_filename(part);
       v.attachments.push_back({n, name.empty() ? "part-" + std::to_string(n) : name, part.type + "/" + part.subtype,
                                part.end - part.body_begin});
+      add_inline_image(*msg, part, v.inline_images);
     }
   });
   return std::optional(std::move(v));

@@ -16,6 +16,10 @@ namespace hamail::mailsvc::webmail {
 
 enum class SortKey { date, from, subject, size };
 
+// Where a search looks: the cached From/Subject summaries (the default, no file read), or
+// the messages themselves (one header field, the body, or header and body) by the backend.
+enum class SearchScope { from_subject, from, subject, to, body, all };
+
 struct LoginRoute {  // POST /api/login {"user", "password"}
   std::string user;
   std::string password;
@@ -29,16 +33,23 @@ struct MessagesRoute {        // GET /api/folders/F/messages?offset=&limit=&sort
   bool descending = true;
   std::size_t offset = 0;
   std::size_t limit = 50;
+  bool threads = false;       // threads=1: one row per conversation (thread_list.h)
 };
 struct SearchRoute {          // POST /api/folders/F/search {"q", "offset"?, "limit"?, "sort"?, "order"?}
   MessagesRoute page;         // (a POST: the words never reach the access log)
   std::string query;          // matched in From and Subject, ASCII case ignored
+  SearchScope scope = SearchScope::from_subject;  // "scope": from|subject|to|body|all
 };
 struct MessageRoute {         // GET /api/folders/F/messages/UID
   std::string folder;
   std::uint32_t uid = 0;
 };
 struct HtmlRoute {            // GET /api/folders/F/messages/UID/html (the sandboxed frame)
+  std::string folder;
+  std::uint32_t uid = 0;
+  bool remote_images = false;  // ?remote_images=1: only after the user asked (mail_html.h)
+};
+struct ThreadRoute {          // GET /api/folders/F/messages/UID/thread -> the conversation UID is in
   std::string folder;
   std::uint32_t uid = 0;
 };
@@ -64,7 +75,7 @@ struct DeleteRoute {          // POST /api/folders/F/delete {"uids": [...]}
 };
 
 using ApiRoute = std::variant<LoginRoute, LogoutRoute, SessionRoute, FoldersRoute, MessagesRoute, SearchRoute, MessageRoute,
-                              HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute>;
+                              HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute, ThreadRoute>;
 
 inline constexpr std::size_t kMaxPageSize = 200;
 inline constexpr std::size_t kMaxUidsPerRequest = 1000;

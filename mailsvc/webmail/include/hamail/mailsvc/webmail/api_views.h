@@ -30,6 +30,8 @@ std::vector<MessageSummary> sort_and_page(std::vector<MessageSummary> all, const
 // The messages whose From or Subject holds `query` (ASCII case ignored).
 std::vector<MessageSummary> matching(const std::vector<MessageSummary>& all, std::string_view query);
 
+// One row of a list: {uid, date, from, subject, size, seen, flagged, answered}.
+nlohmann::json message_summary_json(const MessageSummary& m);
 nlohmann::json folders_json(const std::vector<FolderInfo>& folders);
 // {"total", "unread", "offset", "messages": [{uid, date, from, subject, size, seen, flagged, answered}]}
 nlohmann::json message_list_json(const std::vector<MessageSummary>& all, const MessagesRoute& route);

@@ -3,6 +3,7 @@
 // one message for reading, an attachment, flag/move/delete. The core's tests fake it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,13 @@ struct AttachmentInfo {
   std::uint64_t size = 0;
 };
 
+// An image part with a Content-ID (multipart/related), for the HTML's cid: references.
+struct InlineImage {
+  std::string content_id;    // without the angle brackets
+  std::string content_type;  // lowercase "image/png", ...
+  std::string bytes;         // decoded
+};
+
 struct MessageView {
   MessageSummary summary;
   std::string to;
@@ -44,6 +52,7 @@ struct MessageView {
   std::string text_body;                 // text/plain, decoded to UTF-8 (or text from the HTML)
   std::optional<std::string> html_body;  // text/html, decoded; served only in the sandbox
   std::vector<AttachmentInfo> attachments;
+  std::vector<InlineImage> inline_images;  // bounded by the backend (kMaxInlineImageBytes in all)
 };
 
 struct AttachmentData {
@@ -53,8 +62,34 @@ struct AttachmentData {
 
 enum class FlagChange { set, clear };
 
+// A search in the messages themselves (not the cached summaries), bounded: it stops after
+// max_matches hits, max_bytes of messages read or max_ms, whichever comes first, and then
+// says truncated. Newest (highest UID) first, so a truncated answer holds the recent ones.
+struct MessageSearch {
+  enum class Where { from, subject, to, body, all };  // to = To or Cc; all = any field or the body
+  Where where = Where::all;
+  std::string text;  // matched case-folded on decoded text (mime/search.h, as IMAP SEARCH)
+  std::size_t max_matches = 500;
+  std::uint64_t max_bytes = 256u << 20;
+  std::int64_t max_ms = 3000;
+};
+
+struct SearchHits {
+  std::vector<std::uint32_t> uids;  // newest first
+  bool truncated = false;
+  std::size_t scanned = 0;          // messages looked at
+};
+
 // nullopt from a lookup = no such folder, message or part (404); an Error = the backend
 // failed (500, the message logged by the shell, never mail content).
+// One conversation (THREAD=REFERENCES, RFC 5256): its messages depth-first from the
+// root, each with its depth (a missing parent's children are at its depth).
+struct ThreadMember {
+  std::uint32_t uid = 0;
+  std::uint32_t depth = 0;
+};
+using Conversation = std::vector<ThreadMember>;
+
 class MailAccess {
  public:
   virtual ~MailAccess() = default;
@@ -74,6 +109,18 @@ class MailAccess {
   // To the \Trash folder; in Trash itself: expunged.
   virtual Result<bool> remove(const std::string& user, const std::string& folder,
                               const std::vector<std::uint32_t>& uids) = 0;
+  // nullopt = no such folder. A MailAccess without it answers an Error (500).
+  virtual Result<std::optional<SearchHits>> search(const std::string& user, const std::string& folder,
+                                                   const MessageSearch& search) {
+    (void)user, (void)folder, (void)search;
+    return Error{"search in messages not supported"};
+  }
+  // The folder's conversations, every message in one of them; nullopt = no such folder.
+  virtual Result<std::optional<std::vector<Conversation>>> conversations(const std::string& user,
+                                                                         const std::string& folder) {
+    (void)user, (void)folder;
+    return Error{"threads not supported"};
+  }
 };
 
 }  // namespace hamail::mailsvc::webmail

@@ -25,6 +25,8 @@ using webmail::FolderInfo;
 using webmail::MessageSummary;
 using webmail::MessageView;
 
+struct ThreadKeyCache;  // conversations.cpp
+
 class StoreMailAccess : public webmail::MailAccess {
  public:
   // mail_root as the daemons have it (Maildirs under maildirs/, users under etc/).
@@ -44,6 +46,12 @@ class StoreMailAccess : public webmail::MailAccess {
                     const std::string& to) override;
   Result<bool> remove(const std::string& user, const std::string& folder,
                       const std::vector<std::uint32_t>& uids) override;
+  // In conversations.cpp: THREAD=REFERENCES over the folder's header keys (cached).
+  Result<std::optional<std::vector<webmail::Conversation>>> conversations(const std::string& user,
+                                                                          const std::string& folder) override;
+  // In message_search.cpp: search_mailbox() on the open folder.
+  Result<std::optional<webmail::SearchHits>> search(const std::string& user, const std::string& folder,
+                                                    const webmail::MessageSearch& search) override;
 
   // Summaries read from headers, kept by (folder path, uidvalidity, uid): a message's
   // header never changes under its UID. Bounded: cleared whole past this many.
@@ -80,6 +88,8 @@ class StoreMailAccess : public webmail::MailAccess {
   std::mutex boxes_mutex_;
   std::map<std::string, std::shared_ptr<OpenMailbox>> boxes_;
   users::UserDbCache users_;
+  std::mutex thread_keys_mutex_;
+  std::shared_ptr<ThreadKeyCache> thread_keys_;  // made at the first conversations()
   std::mutex cache_mutex_;
   std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, MessageSummary> cache_;
 };
