@@ -127,14 +127,16 @@ std::string build_message(const OutgoingMail& mail, const MessageStamp& stamp, B
   h += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
   h += "This is a message in MIME format.\r\n";
   h += "--" + boundary + "\r\n" + text_part(mail.text);
+  // Each part ends in CRLF; the delimiter's own CRLF comes on top (RFC 2046 5.1.1), or the
+  // text's last line end would be taken as part of the delimiter.
   for (const UploadedAttachment& a : mail.attachments) {
-    h += "--" + boundary + "\r\n";
+    h += "\r\n--" + boundary + "\r\n";
     h += "Content-Type: " + a.content_type + "; " + mime_parameter("name", a.filename) + "\r\n";
     h += "Content-Disposition: attachment; " + mime_parameter("filename", a.filename) + "\r\n";
     h += "Content-Transfer-Encoding: base64\r\n\r\n";
     h += base64_lines(a.bytes);
   }
-  h += "--" + boundary + "--\r\n";
+  h += "\r\n--" + boundary + "--\r\n";
   return h;
 }
 

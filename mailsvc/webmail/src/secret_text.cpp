@@ -1,12 +1,12 @@
 #include "hamail/mailsvc/webmail/secret_text.h"
 
-#include <string.h>
+#include <openssl/crypto.h>
 
 namespace hamail::mailsvc::webmail {
 
 void SecretText::wipe() {
   // The whole capacity: a shorter value may have left older bytes behind.
-  if (text_.capacity() > 0) ::explicit_bzero(text_.data(), text_.capacity());
+  if (text_.capacity() > 0) ::OPENSSL_cleanse(text_.data(), text_.capacity());
   text_.clear();
 }
 

@@ -1,6 +1,6 @@
 // A password kept in a webmail session for sending (smtpd's AUTH as the user): a string
-// wiped (explicit_bzero) whenever a copy is destroyed or overwritten, with no way to be
-// printed. The core cannot reach OpenSSL; explicit_bzero is glibc's OPENSSL_cleanse.
+// wiped (OPENSSL_cleanse, its whole capacity) whenever a copy is destroyed, moved from or
+// overwritten, with no way to be printed.
 #pragma once
 
 #include <string>
