@@ -87,6 +87,9 @@ ServerCapabilities parse_ehlo(const std::vector<std::string>& lines) {
 
 SmtpClientSession::SmtpClientSession(ClientTransaction t, ClientTlsPolicy tls)
     : tx_(std::move(t)), policy_(tls), message_size_(dot_stuff(tx_.data, nullptr)) {
+  // A short moved-from string keeps its bytes in place (small-string buffer): zero them.
+  t.auth_password.resize(t.auth_password.capacity());
+  std::fill(t.auth_password.begin(), t.auth_password.end(), '\0');
   awaited_.push_back({Cmd::greeting});
   in_flight_ = 1;
   rcpt_state_.assign(tx_.recipients.size(), Rcpt::pending);

@@ -131,6 +131,37 @@ def case_draft(env):
     wait_until(lambda: len(env.maildir(BOB)) == 1, "delivery to bob")
 
 
+WITH_FILE = ("From: Bob <bob@example.org>\r\nTo: alice@example.org\r\nCc: carol@example.org\r\n"
+             "Subject: plans\r\nMessage-ID: <plans-1@example.org>\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\n"
+             "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+             "--b\r\nContent-Type: text/plain\r\n\r\nthe plan\r\n"
+             "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"plan.pdf\"\r\n"
+             "Content-Transfer-Encoding: base64\r\n\r\nUERGLTEuNA==\r\n--b--\r\n")
+
+
+def case_reply_forward(env):
+    """The prefill from the real store; a forward carries the original's file by reference."""
+    env.mail.deliver(WITH_FILE)
+    env.start()
+    c = login(env)
+    uid = c.json("GET", "/api/folders/INBOX/messages")["messages"][0]["uid"]
+    p = c.json("GET", f"/api/folders/INBOX/messages/{uid}/reply?mode=all")
+    assert p["to"] == ['"Bob" <bob@example.org>'] and p["cc"] == ["carol@example.org"], p
+    assert p["subject"] == "Re: plans" and p["in_reply_to"] == "<plans-1@example.org>", p
+    assert "> the plan" in p["text"], p
+    f = c.json("GET", f"/api/folders/INBOX/messages/{uid}/reply?mode=forward")
+    assert f["subject"] == "Fwd: plans" and [a["filename"] for a in f["attachments"]] == ["plan.pdf"], f
+    f["to"] = [BOB]
+    assert c.json("POST", "/api/send", f)["ok"] is True
+    wait_until(lambda: len(env.maildir(BOB)) == 1, "the forward at bob")
+    with open(env.maildir(BOB)[0], "rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    files = {a.get_filename(): a.get_content() for a in msg.iter_attachments()}
+    assert files == {"plan.pdf": b"PDF-1.4"}, files
+    name = env.mail.files()[0]
+    assert any(ch.islower() for ch in name.split(":2,")[1]), name  # $Forwarded: a keyword letter
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -204,6 +205,8 @@ webmail::SubmitReply SmtpSubmitter::submit(const std::string& user, const webmai
                 : settings_.tls == SubmissionTls::opportunistic ? smtp::ClientTlsPolicy::may
                                                                 : smtp::ClientTlsPolicy::none;
   smtp::SmtpClientSession session(std::move(tx), policy);
+  tx.auth_password.resize(tx.auth_password.capacity());  // a moved-from short string keeps its bytes
+  OPENSSL_cleanse(tx.auth_password.data(), tx.auth_password.size());
   if (session.done()) return outcome(session);
   Connection conn(Clock::now() + std::chrono::milliseconds(settings_.timeout_ms));
   if (std::string e = conn.connect(settings_.host, settings_.port); !e.empty()) return local_failure(e);
