@@ -64,7 +64,9 @@ function openCompose(prefill) {
   showAttachments();
   $("compose-view").hidden = false;
   document.body.dataset.composing = "1";
-  (p.to && p.to.length ? $("compose-text") : $("compose-to")).focus();
+  const first = p.to && p.to.length ? $("compose-text") : $("compose-to");
+  first.focus();
+  if (first === $("compose-text")) first.setSelectionRange(0, 0);  // write above the quote
 }
 
 function closeCompose() {
