@@ -116,6 +116,29 @@ def case_compose(env):
         assert "Yes, at noon." in reply.get_body(("plain",)).get_content()
         assert any(n.split(":2,")[1].find("R") >= 0 for n in env.mail.files()), env.mail.files()  # \Answered
         assert len(env.maildir(wt.USER, ".Sent")) == 1
+
+        # A draft: saved, discarded from the form, opened again from Drafts, sent.
+        d.find_element(By.ID, "compose-button").click()
+        wb.until(d, "an empty form", lambda d: d.find_element(By.ID, "compose-view").is_displayed())
+        d.find_element(By.ID, "compose-to").send_keys(ws.BOB)
+        d.find_element(By.ID, "compose-subject").send_keys("later")
+        d.find_element(By.ID, "compose-text").send_keys("a draft first")
+        d.find_element(By.ID, "compose-save").click()
+        wait_until(lambda: len(env.maildir(wt.USER, ".Drafts")) == 1, "the draft saved")
+        d.find_element(By.ID, "compose-discard").click()
+        folder = [li for li in d.find_elements(By.CSS_SELECTOR, "#folders li") if li.text.startswith("Drafts")][0]
+        folder.click()
+        wb.until(d, "the draft listed", lambda d: wb.row_with(d, "later") is not None)
+        wb.row_with(d, "later").click()
+        wb.until(d, "the edit button", lambda d: d.find_element(By.ID, "edit-draft-button").is_displayed())
+        d.find_element(By.ID, "edit-draft-button").click()
+        wb.until(d, "the draft in the form",
+                 lambda d: d.find_element(By.ID, "compose-subject").get_attribute("value") == "later")
+        assert ws.BOB in d.find_element(By.ID, "compose-to").get_attribute("value")
+        d.find_element(By.ID, "compose-send").click()
+        wb.until(d, "the form closed", lambda d: not d.find_element(By.ID, "compose-view").is_displayed())
+        wait_until(lambda: len(bob_inbox(env)) == 2, "the draft sent to bob")
+        assert env.maildir(wt.USER, ".Drafts") == [], "a sent draft leaves Drafts"
     finally:
         d.quit()
 

@@ -31,7 +31,8 @@ function buildComposeView() {
   const bar = $("logout-button").parentNode;
   bar.insertBefore(el("button", { id: "compose-button", type: "button" }, "Compose"), $("logout-button"));
   const messageBar = $("flag-button").parentNode;
-  messageBar.prepend(el("button", { id: "reply-button", type: "button" }, "Reply"),
+  messageBar.prepend(el("button", { id: "edit-draft-button", type: "button" }, "Edit draft"),
+                     el("button", { id: "reply-button", type: "button" }, "Reply"),
                      el("button", { id: "reply-all-button", type: "button" }, "Reply all"),
                      el("button", { id: "forward-button", type: "button" }, "Forward"));
 }
@@ -120,10 +121,32 @@ async function replyTo(mode) {
   openCompose(await api("GET", path));
 }
 
+const inDrafts = () => state.folders.some((f) => f.name === state.folder && f.special_use === "\\Drafts");
+
+// A saved draft back in the form: its fields, its files by reference; saving or sending
+// it replaces / removes it (draft_uid). Bcc is not kept in what the message view gives.
+async function editDraft() {
+  if (state.message === null) return;
+  const uid = state.message;
+  const m = await api("GET", folderPath(state.folder) + "/messages/" + uid);
+  openCompose({ to: m.to ? [m.to] : [], cc: m.cc ? [m.cc] : [], subject: m.subject, text: m.text,
+                attachments: m.attachments.map((a) => Object.assign({ folder: state.folder, uid }, a)) });
+  compose.draftUid = uid;
+}
+
+// The draft button only in the Drafts folder (checked whenever a message is shown).
+function watchMessagePane() {
+  new MutationObserver(() => { $("edit-draft-button").hidden = !inDrafts(); })
+    .observe($("subject"), { childList: true, characterData: true, subtree: true });
+  $("edit-draft-button").hidden = true;
+}
+
 function wireCompose() {
   buildComposeView();
   const guard = (fn) => () => fn().catch((e) => showError(e.message));
   $("compose-button").addEventListener("click", () => openCompose(null));
+  $("edit-draft-button").addEventListener("click", guard(editDraft));
+  watchMessagePane();
   $("reply-button").addEventListener("click", guard(() => replyTo("reply")));
   $("reply-all-button").addEventListener("click", guard(() => replyTo("all")));
   $("forward-button").addEventListener("click", guard(() => replyTo("forward")));
