@@ -96,11 +96,29 @@ async function composedMessage() {
   return body;
 }
 
+const MAX_FILES_BYTES = 25 * 1024 * 1024;  // the server's bound (README)
+
+// The files' size checked before they are read; a 413 from httpd's body limit explained.
+async function post(path, body) {
+  try {
+    return await api("POST", path, body);
+  } catch (e) {
+    if (e.message === "error 413") throw new Error("too large for the server (httpd's limits: max_body_bytes)");
+    throw e;
+  }
+}
+
+function checkSizes() {
+  const total = compose.files.reduce((n, f) => n + f.size, 0) + compose.forwarded.reduce((n, a) => n + a.size, 0);
+  if (total > MAX_FILES_BYTES) throw new Error("attachments over 25 MiB");
+}
+
 async function sendComposed() {
   showError("");
+  checkSizes();
   $("compose-send").disabled = true;
   try {
-    await api("POST", "/api/send", await composedMessage());
+    await post("/api/send", await composedMessage());
     closeCompose();
     await loadFolders();
   } finally {
@@ -110,7 +128,8 @@ async function sendComposed() {
 
 async function saveDraft() {
   showError("");
-  const r = await api("POST", "/api/drafts", await composedMessage());
+  checkSizes();
+  const r = await post("/api/drafts", await composedMessage());
   compose.draftUid = r.uid;
   await loadFolders();
 }
