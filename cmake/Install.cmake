@@ -77,6 +77,7 @@ install(FILES conf/systemd/hacored.service conf/systemd/drbdlited.service conf/s
 
 # webmail's UI (mailsvc/webmail/www): httpd's document root, or copied into it.
 install(FILES mailsvc/webmail/www/index.html mailsvc/webmail/www/app.css mailsvc/webmail/www/app.js
+              mailsvc/webmail/www/compose.js mailsvc/webmail/www/compose.css
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail)
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

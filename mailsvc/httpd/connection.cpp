@@ -150,8 +150,9 @@ void Connection::answer_later(const http::HttpRequest& request) {
   if (auto* r = std::get_if<http::HttpResponse>(&admitted)) return answer_now(*r);
   auto job = std::make_shared<webmail::MailJob>(std::get<webmail::MailJob>(std::move(admitted)));
   auto mail = webmail_->mail;
+  auto submitter = webmail_->submitter;
   auto work = uv::run_blocking<webmail::JobOutcome>(
-      loop_, [job, mail] { return webmail::WebmailApi::run(*job, *mail); },
+      loop_, [job, mail, submitter] { return webmail::WebmailApi::run(*job, *mail, submitter.get()); },
       [this, job](webmail::JobOutcome outcome) {
         webmail::ApiReply reply = webmail_->api.finish(*job, std::move(outcome), {tls_, address_, now_ms()});
         if (reply.delay_ms <= 0) return complete_later(reply.response);

@@ -8,6 +8,7 @@
 
 #include "hamail/mailsvc/daemon/server_tls.h"
 #include "hamail/mailsvc/httpd/connection.h"
+#include "hamail/mailsvc/webmailbackend/smtp_submitter.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -19,6 +20,21 @@ constexpr const char* kSecureSite = "secure_site";
 constexpr const char* kRedirect = "redirect";
 
 // A session id or CSRF token: 256 bits from the kernel's CSPRNG.
+// smtpd's submission port for /api/send; null when the webmail: section names none.
+std::shared_ptr<webmail::MailSubmitter> make_submitter(const WebmailSettings& w, const std::string& hostname) {
+  auto endpoint = webmailbackend::parse_endpoint(w.submission);
+  if (!endpoint) return nullptr;
+  webmailbackend::SubmissionSettings s;
+  s.host = endpoint->first;
+  s.port = endpoint->second;
+  s.hostname = hostname;
+  s.timeout_ms = static_cast<std::int64_t>(w.submission_timeout_ms);
+  if (w.submission_tls == "required") s.tls = webmailbackend::SubmissionTls::required;
+  else if (w.submission_tls == "opportunistic") s.tls = webmailbackend::SubmissionTls::opportunistic;
+  else if (w.submission_tls == "none" || webmailbackend::is_loopback(s.host)) s.tls = webmailbackend::SubmissionTls::none;
+  return std::make_shared<webmailbackend::SmtpSubmitter>(std::move(s));
+}
+
 webmail::SecretBytes random_secret() {
   webmail::SecretBytes b{};
   std::size_t got = 0;
@@ -54,6 +70,7 @@ Status HttpServer::start() {
     webmail_ = std::make_unique<WebmailService>(WebmailService{
         webmail::WebmailApi(sessions, webmail::LoginLimits{}, random_secret),
         std::make_shared<webmailbackend::StoreMailAccess>(config_.webmail->mail_root)});
+    webmail_->submitter = make_submitter(*config_.webmail, config_.hostname);
     webmail_site_ = std::make_unique<WebmailSite>(*site_);
     webmail_secure_ = std::make_unique<WebmailSite>(*secure_site_);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hamail/mailsvc/daemon/config_file.h"
+#include "hamail/mailsvc/webmailbackend/smtp_submitter.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -49,6 +50,16 @@ void read_tls(config::MapReader& top, HttpdConfig& out) {
     top.sink().add(top.node(), "tls", "a tls: implicit listener needs tls: {cert, key}");
 }
 
+void read_submission(config::MapReader& m, WebmailSettings& w) {
+  if (auto v = m.string("submission")) {
+    if (!webmailbackend::parse_endpoint(*v)) m.sink().add(m.node()["submission"], m.key_path("submission"), "host:port expected");
+    w.submission = *v;
+  }
+  if (auto v = m.choice("submission_tls", {"required", "opportunistic", "none"})) w.submission_tls = *v;
+  if (auto v = m.duration("submission_timeout"))
+    w.submission_timeout_ms = static_cast<std::uint64_t>(std::max<long long>(1000, v->count()));
+}
+
 void read_webmail(config::MapReader& top, HttpdConfig& out) {
   daemon::read_section(top, "webmail", [&](config::MapReader& m) {
     WebmailSettings w;
@@ -56,6 +67,7 @@ void read_webmail(config::MapReader& top, HttpdConfig& out) {
     if (auto v = m.integer("max_sessions", 1, 1000000)) w.max_sessions = static_cast<std::size_t>(*v);
     if (auto v = m.duration("session_idle_timeout"))
       w.session_idle_timeout_ms = static_cast<std::uint64_t>(std::max<long long>(1000, v->count()));
+    read_submission(m, w);
     out.webmail = w;
   });
 }

@@ -19,6 +19,8 @@ std::string_view reason_phrase(Status s) {
     case Status::unsupported_media_type: return "Unsupported Media Type";
     case Status::range_not_satisfiable: return "Range Not Satisfiable";
     case Status::too_many_requests: return "Too Many Requests";
+    case Status::unprocessable_content: return "Unprocessable Content";
+    case Status::bad_gateway: return "Bad Gateway";
     case Status::header_fields_too_large: return "Request Header Fields Too Large";
     case Status::internal_server_error: return "Internal Server Error";
     case Status::service_unavailable: return "Service Unavailable";

@@ -74,6 +74,19 @@ TEST(HttpdConfig, WebmailSection) {
   }
 }
 
+TEST(HttpdConfig, WebmailSubmission) {
+  const std::string head = "document_root: /w\nlisteners: [{tls: none, port: 80}]\n";
+  auto c = parse_httpd_config(head + "webmail: {mail_root: /m, submission: '[::1]:587', submission_tls: opportunistic,"
+                                     " submission_timeout: 20s}\n", "h.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->webmail->submission, "[::1]:587");
+  EXPECT_EQ(c->webmail->submission_tls, "opportunistic");
+  EXPECT_EQ(c->webmail->submission_timeout_ms, 20000u);
+  for (const char* bad : {"webmail: {mail_root: /m, submission: nohost}\n", "webmail: {mail_root: /m, submission: 'a:0'}\n",
+                          "webmail: {mail_root: /m, submission: 'a:1', submission_tls: maybe}\n"})
+    EXPECT_FALSE(parse_httpd_config(head + bad, "h.yaml")) << bad;
+}
+
 TEST(HttpdConfig, ErrorsNameTheLineAndKey) {
   auto bad = [](const std::string& text) {
     auto c = parse_httpd_config(text, "httpd.yaml");

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <utility>
 
+#include "hamail/mailsvc/wire/base64.h"
+
 namespace hamail::mailsvc::smtp {
 namespace {
 
@@ -69,6 +71,10 @@ ServerCapabilities parse_ehlo(const std::vector<std::string>& lines) {
     if (key == "PIPELINING") c.pipelining = true;
     if (key == "SMTPUTF8") c.smtputf8 = true;
     if (key == "ENHANCEDSTATUSCODES") c.enhanced_status_codes = true;
+    if (key == "AUTH") {
+      std::string mechanisms = " " + upper(arg) + " ";
+      if (mechanisms.find(" PLAIN ") != std::string::npos) c.auth_plain = true;
+    }
     if (key == "SIZE") {
       c.size = true;
       std::uint64_t n = 0;
@@ -81,6 +87,9 @@ ServerCapabilities parse_ehlo(const std::vector<std::string>& lines) {
 
 SmtpClientSession::SmtpClientSession(ClientTransaction t, ClientTlsPolicy tls)
     : tx_(std::move(t)), policy_(tls), message_size_(dot_stuff(tx_.data, nullptr)) {
+  // A short moved-from string keeps its bytes in place (small-string buffer): zero them.
+  t.auth_password.resize(t.auth_password.capacity());
+  std::fill(t.auth_password.begin(), t.auth_password.end(), '\0');
   awaited_.push_back({Cmd::greeting});
   in_flight_ = 1;
   rcpt_state_.assign(tx_.recipients.size(), Rcpt::pending);
@@ -106,6 +115,7 @@ std::string_view SmtpClientSession::stage_of(Cmd cmd) {
     case Cmd::ehlo:
     case Cmd::helo: return "ehlo";
     case Cmd::starttls: return "starttls";
+    case Cmd::auth: return "auth";
     case Cmd::mail: return "mail";
     case Cmd::rcpt: return "rcpt";
     case Cmd::data: return "data";
@@ -204,7 +214,11 @@ void SmtpClientSession::on_reply(const ReceivedReply& r) {
         return;
       }
       if (policy_ == ClientTlsPolicy::encrypt) return finish(RecipientOutcome::deferred, last_, "starttls");
-      return start_transaction();  // may: go on in the clear
+      return authenticate_or_start();  // may: go on in the clear
+    case Cmd::auth:
+      if (!ok) return finish(bad, last_, "auth");
+      authenticated_ = true;
+      return start_transaction();
     case Cmd::mail:
       if (!ok) return finish(bad, last_, "mail");
       if (!pipelined_) send_rcpt(next_rcpt(0));
@@ -233,7 +247,22 @@ void SmtpClientSession::after_hello() {
   if (!tls_active_ && policy_ != ClientTlsPolicy::none && caps_.starttls) return send(Cmd::starttls, "STARTTLS");
   if (!tls_active_ && policy_ == ClientTlsPolicy::encrypt)
     return finish(RecipientOutcome::deferred, {451, "4.7.4", "TLS required but not offered by server"}, "starttls");
-  start_transaction();
+  authenticate_or_start();
+}
+
+void SmtpClientSession::authenticate_or_start() {
+  if (tx_.auth_user.empty() || authenticated_) return start_transaction();
+  if (!caps_.auth_plain)
+    return finish(RecipientOutcome::failed, {530, "5.7.0", "AUTH PLAIN not offered by server"}, "auth");
+  std::string plain;  // RFC 4616: authzid NUL authcid NUL passwd; no authzid
+  plain += '\0';
+  plain += tx_.auth_user;
+  plain += '\0';
+  plain += tx_.auth_password;
+  send(Cmd::auth, "AUTH PLAIN " + wire::base64_encode(plain));
+  std::fill(plain.begin(), plain.end(), '\0');
+  std::fill(tx_.auth_password.begin(), tx_.auth_password.end(), '\0');  // not needed any more
+  tx_.auth_password.clear();
 }
 
 void SmtpClientSession::start_transaction() {

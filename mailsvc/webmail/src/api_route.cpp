@@ -223,6 +223,7 @@ std::variant<ApiRoute, RouteError> parse_api_route(const http::HttpRequest& requ
   std::string_view path = target.substr(0, q);
   std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
   if (!path.starts_with("/api/")) return RouteError{404, "no such endpoint"};
+  if (auto compose = parse_compose_route(request)) return std::move(*compose);
   std::vector<std::string_view> seg = split(path.substr(5), '/');
   const std::string& m = request.method;
   bool get = m == "GET" || m == "HEAD";

@@ -13,7 +13,7 @@ std::size_t SessionTable::expire(std::int64_t now_ms) {
 }
 
 Result<WebSession> SessionTable::open(std::string user, const SecretBytes& id_bytes, const SecretBytes& csrf_bytes,
-                                      std::int64_t now_ms) {
+                                      std::int64_t now_ms, SecretText password) {
   expire(now_ms);
   std::size_t of_user = 0;
   auto oldest = sessions_.end();
@@ -24,9 +24,10 @@ Result<WebSession> SessionTable::open(std::string user, const SecretBytes& id_by
   }
   if (limits_.max_per_user > 0 && of_user >= limits_.max_per_user) sessions_.erase(oldest);
   if (sessions_.size() >= limits_.max_sessions) return Error{"too many webmail sessions"};
-  WebSession s{hex_token(id_bytes), hex_token(csrf_bytes), std::move(user), now_ms, now_ms};
+  WebSession s{hex_token(id_bytes), hex_token(csrf_bytes), std::move(user), now_ms, now_ms, {}};
   if (s.id == s.csrf_token || sessions_.contains(s.id)) return Error{"session id not unique: bad randomness"};
-  sessions_.emplace(s.id, s);
+  auto [it, added] = sessions_.emplace(s.id, s);
+  it->second.password = std::move(password);  // only the table's copy holds it
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include "hamail/mailsvc/webmail/api_gate.h"
 #include "hamail/mailsvc/webmail/api_views.h"
+#include "hamail/mailsvc/webmail/compose_jobs.h"
 #include "hamail/mailsvc/webmail/cookie.h"
 #include "hamail/mailsvc/webmail/mail_html.h"
 #include "hamail/mailsvc/webmail/message_search.h"
@@ -33,6 +34,7 @@ http::HttpResponse answer_bool(const Result<bool>& r) {
 struct Runner {
   const MailJob& job;
   MailAccess& mail;
+  MailSubmitter* submitter;
 
   JobOutcome operator()(const LoginRoute& r) {
     Result<bool> ok = mail.verify_login(r.user, r.password);
@@ -89,6 +91,9 @@ struct Runner {
   JobOutcome operator()(const MoveRoute& r) { return answer_bool(mail.move(job.user, r.folder, r.uids, r.to)); }
   JobOutcome operator()(const ThreadRoute& r) { return run_thread(job.user, r, mail); }
   JobOutcome operator()(const DeleteRoute& r) { return answer_bool(mail.remove(job.user, r.folder, r.uids)); }
+  JobOutcome operator()(const SendRoute& r) { return send_job(job, r, mail, submitter); }
+  JobOutcome operator()(const DraftRoute& r) { return draft_job(job, r, mail); }
+  JobOutcome operator()(const ReplyRoute& r) { return reply_job(job, r, mail); }
 };
 
 }  // namespace
@@ -105,7 +110,7 @@ std::variant<http::HttpResponse, MailJob> WebmailApi::admit(const http::HttpRequ
     }
     auto route = parse_api_route(request);
     if (auto* e = std::get_if<RouteError>(&route)) return route_error(*e);
-    return MailJob{"", ctx.peer, std::get<ApiRoute>(std::move(route))};
+    return MailJob{"", ctx.peer, std::get<ApiRoute>(std::move(route)), {}, ctx.now_ms, {}};
   }
   GateResult gate = admit_api_request(request, ctx.tls, sessions_, ctx.now_ms);
   if (auto* refusal = std::get_if<http::HttpResponse>(&gate)) return std::move(*refusal);
@@ -121,13 +126,19 @@ std::variant<http::HttpResponse, MailJob> WebmailApi::admit(const http::HttpRequ
   }
   if (std::holds_alternative<SessionRoute>(route))
     return json_response(json{{"user", session->user}, {"csrf_token", session->csrf_token}});
-  return MailJob{session->user, ctx.peer, std::move(route)};
+  MailJob job{session->user, ctx.peer, std::move(route), {}, ctx.now_ms, {}};
+  if (std::holds_alternative<SendRoute>(job.route) || std::holds_alternative<DraftRoute>(job.route)) {
+    job.password = session->password;
+    job.unique = hex_token(random_());
+  }
+  return job;
 }
 
-JobOutcome WebmailApi::run(const MailJob& job, MailAccess& mail) { return std::visit(Runner{job, mail}, job.route); }
+JobOutcome WebmailApi::run(const MailJob& job, MailAccess& mail, MailSubmitter* submitter) {
+  return std::visit(Runner{job, mail, submitter}, job.route);
+}
 
 ApiReply WebmailApi::finish(const MailJob& job, JobOutcome outcome, const RequestContext& ctx) {
-  (void)job;
   if (auto* r = std::get_if<http::HttpResponse>(&outcome)) return ApiReply{std::move(*r), 0};
   const LoginOutcome& login = std::get<LoginOutcome>(outcome);
   if (!login.accepted) {
@@ -135,7 +146,9 @@ ApiReply WebmailApi::finish(const MailJob& job, JobOutcome outcome, const Reques
     return ApiReply{json_error(Status::unauthorized, "wrong user or password"), delay};
   }
   limiter_.record_success(ctx.peer);
-  Result<WebSession> s = sessions_.open(login.user, random_(), random_(), ctx.now_ms);
+  const auto* route = std::get_if<LoginRoute>(&job.route);
+  SecretText password(route ? route->password : std::string());
+  Result<WebSession> s = sessions_.open(login.user, random_(), random_(), ctx.now_ms, std::move(password));
   if (!s) return ApiReply{json_error(Status::service_unavailable, "too many sessions, try later"), 0};
   http::HttpResponse r = json_response(json{{"user", s->user}, {"csrf_token", s->csrf_token}});
   r.add("Set-Cookie", session_cookie(s->id, sessions_.limits().max_lifetime_ms / 1000));

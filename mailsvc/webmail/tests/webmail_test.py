@@ -43,6 +43,7 @@ class Env(LoggedDaemon):
         self.plain_port, self.tls_port = free_port(), free_port()
         self.config_path = os.path.join(tmp, "httpd.yaml")
         self.log_path = os.path.join(tmp, "httpd.log")
+        self.webmail_extra = ""  # more keys of the webmail: section (webmail_send_test.py)
 
     def start(self):
         subprocess.run(["chown", "-R", f"{RUN_AS}:", self.mail.root], check=True)
@@ -56,7 +57,7 @@ listeners:
 tls: {{cert: {self.tmp}/tls/cert.pem, key: {self.tmp}/tls/key.pem}}
 webmail:
   mail_root: {self.mail.root}
-""")
+{self.webmail_extra}""")
         self.launch(HTTPD, self.config_path)
 
     def tls(self):

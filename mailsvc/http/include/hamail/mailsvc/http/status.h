@@ -20,10 +20,12 @@ enum class Status : int {
   payload_too_large = 413,
   uri_too_long = 414,
   unsupported_media_type = 415,
+  unprocessable_content = 422,
   range_not_satisfiable = 416,
   too_many_requests = 429,
   header_fields_too_large = 431,
   internal_server_error = 500,
+  bad_gateway = 502,
   service_unavailable = 503,
   version_not_supported = 505,
 };

@@ -38,6 +38,10 @@ struct WebmailSettings {
   std::string mail_root;  // absolute, required in the section
   std::size_t max_sessions = 10000;
   std::uint64_t session_idle_timeout_ms = 30 * 60 * 1000;
+  // Sending (compose): smtpd's submission port, "host:port"; empty: /api/send answers 503.
+  std::string submission;
+  std::string submission_tls;  // required | opportunistic | none; empty: none on loopback, else required
+  std::uint64_t submission_timeout_ms = 60000;
 };
 
 struct HttpdConfig {

@@ -14,6 +14,7 @@ namespace hamail::mailsvc::httpd {
 struct WebmailService {
   webmail::WebmailApi api;
   std::shared_ptr<webmailbackend::StoreMailAccess> mail;  // shared with pool jobs in flight
+  std::shared_ptr<webmail::MailSubmitter> submitter;       // null: no submission: configured
 };
 
 class WebmailSite : public http::RequestHandler {

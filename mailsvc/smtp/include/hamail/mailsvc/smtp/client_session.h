@@ -23,6 +23,11 @@ struct ClientTransaction {
   std::string data;                     // CRLF line ends, not dot-stuffed, without ".\r\n"
   bool body_8bitmime = false;           // BODY=8BITMIME when the server offers 8BITMIME
   bool smtputf8 = false;                // needs the server's SMTPUTF8, else 553 5.6.7 for all
+  // Submission as a user (webmail): AUTH PLAIN (RFC 4954, 4616) after EHLO (and after
+  // STARTTLS when the policy asks for it) and before MAIL; empty: no AUTH (relay, MX).
+  // Refused (or not offered): every recipient fails (5xx) or is deferred (4xx).
+  std::string auth_user;
+  std::string auth_password;
 };
 
 enum class RecipientOutcome { delivered, deferred, failed };
@@ -31,7 +36,7 @@ struct RecipientResult {
   std::string address;
   RecipientOutcome outcome = RecipientOutcome::deferred;
   ClientReply reply;  // the server's reply that decided it, or a synthetic one
-  std::string stage;  // "greeting", "ehlo", "starttls", "mail", "rcpt", "data", "data_end", "connection"
+  std::string stage;  // "greeting", "ehlo", "starttls", "auth", "mail", "rcpt", "data", "data_end", "connection"
 };
 
 // What to do after one call: send `bytes`, then start the TLS handshake if `start_tls`
@@ -51,6 +56,7 @@ struct ServerCapabilities {
   bool pipelining = false;
   bool smtputf8 = false;
   bool enhanced_status_codes = false;
+  bool auth_plain = false;  // AUTH with PLAIN among its mechanisms
 };
 
 ServerCapabilities parse_ehlo(const std::vector<std::string>& lines);  // the 250 reply's lines
@@ -79,7 +85,7 @@ class SmtpClientSession {
   const ServerCapabilities& capabilities() const { return caps_; }
 
  private:
-  enum class Cmd { greeting, ehlo, helo, starttls, mail, rcpt, data, data_end };
+  enum class Cmd { greeting, ehlo, helo, starttls, auth, mail, rcpt, data, data_end };
   struct Awaited {
     Cmd cmd;
     std::size_t rcpt = 0;
@@ -90,6 +96,7 @@ class SmtpClientSession {
   void on_reply(const ReceivedReply& r);
   void after_hello();
   void start_transaction();
+  void authenticate_or_start();
   void after_rcpt(const Awaited& a);
   void send(Cmd cmd, const std::string& line, std::size_t rcpt = 0);
   void send_rcpt(std::size_t i);
@@ -110,6 +117,7 @@ class SmtpClientSession {
   bool tls_active_ = false;
   bool handshaking_ = false;
   bool pipelined_ = false;
+  bool authenticated_ = false;
   bool done_ = false;
   std::vector<Rcpt> rcpt_state_;
   std::vector<RecipientResult> results_;

@@ -11,6 +11,7 @@
 
 #include "hamail/base/result.h"
 #include "hamail/mailsvc/http/request.h"
+#include "hamail/mailsvc/webmail/outgoing_mail.h"
 
 namespace hamail::mailsvc::webmail {
 
@@ -74,8 +75,23 @@ struct DeleteRoute {          // POST /api/folders/F/delete {"uids": [...]}
   std::vector<std::uint32_t> uids;
 };
 
+// Compose (compose_route.cpp).
+struct SendRoute {            // POST /api/send {to, cc, bcc, subject, text, attachments, ...}
+  OutgoingMail mail;
+};
+struct DraftRoute {           // POST /api/drafts {... as send, "draft_uid"?: the draft it replaces}
+  OutgoingMail mail;
+};
+enum class ReplyMode { reply, all, forward };
+struct ReplyRoute {           // GET /api/folders/F/messages/UID/reply?mode=reply|all|forward
+  std::string folder;
+  std::uint32_t uid = 0;
+  ReplyMode mode = ReplyMode::reply;
+};
+
 using ApiRoute = std::variant<LoginRoute, LogoutRoute, SessionRoute, FoldersRoute, MessagesRoute, SearchRoute, MessageRoute,
-                              HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute, ThreadRoute>;
+                              HtmlRoute, PartRoute, FlagRoute, MoveRoute, DeleteRoute, ThreadRoute,
+                              SendRoute, DraftRoute, ReplyRoute>;
 
 inline constexpr std::size_t kMaxPageSize = 200;
 inline constexpr std::size_t kMaxUidsPerRequest = 1000;
@@ -90,6 +106,9 @@ struct RouteError {
 };
 
 std::variant<ApiRoute, RouteError> parse_api_route(const http::HttpRequest& request);
+
+// The compose endpoints (send, drafts, reply prefill); nullopt when the path is none of them.
+std::optional<std::variant<ApiRoute, RouteError>> parse_compose_route(const http::HttpRequest& request);
 
 // "%41b%2Fc" -> "Ab/c" (a folder name may hold '/'); nullopt for a bad escape or NUL.
 std::optional<std::string> percent_decode(std::string_view s);

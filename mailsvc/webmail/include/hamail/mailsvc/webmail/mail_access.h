@@ -80,6 +80,17 @@ struct SearchHits {
   std::size_t scanned = 0;          // messages looked at
 };
 
+// What a reply or forward is prefilled from (compose): header fields unfolded and decoded.
+struct ReplySource {
+  std::string from, reply_to, to, cc;  // address lists as written
+  std::string subject;                 // decoded
+  std::string message_id;              // "<id@host>" or empty
+  std::vector<std::string> references; // "<id@host>" each
+  std::int64_t date = 0;
+  std::string text_body;
+  std::vector<AttachmentInfo> attachments;
+};
+
 // nullopt from a lookup = no such folder, message or part (404); an Error = the backend
 // failed (500, the message logged by the shell, never mail content).
 // One conversation (THREAD=REFERENCES, RFC 5256): its messages depth-first from the
@@ -121,6 +132,19 @@ class MailAccess {
     (void)user, (void)folder;
     return Error{"threads not supported"};
   }
+
+  // Compose (issue 19); the defaults say "not supported" so that other fakes need not.
+  virtual Result<std::optional<ReplySource>> reply_source(const std::string& user, const std::string& folder,
+                                                          std::uint32_t uid);
+  // A message into the folder with this special use ("\\Sent", "\\Drafts") with these
+  // flags ("\\Seen", "\\Draft"): its uid; nullopt = the user has no such folder.
+  virtual Result<std::optional<std::uint32_t>> append_to_special(const std::string& user,
+                                                                 const std::string& special_use,
+                                                                 const std::string& message,
+                                                                 const std::vector<std::string>& flags);
+  // Removes these messages from the special-use folder at once (a draft sent or replaced).
+  virtual Result<bool> expunge_special(const std::string& user, const std::string& special_use,
+                                       const std::vector<std::uint32_t>& uids);
 };
 
 }  // namespace hamail::mailsvc::webmail

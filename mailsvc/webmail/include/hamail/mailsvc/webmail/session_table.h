@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "hamail/base/result.h"
+#include "hamail/mailsvc/webmail/secret_text.h"
 #include "hamail/mailsvc/webmail/token.h"
 
 namespace hamail::mailsvc::webmail {
@@ -27,6 +28,9 @@ struct WebSession {
   std::string user;        // the login name as UserDb knows it
   std::int64_t created_ms = 0;
   std::int64_t last_used_ms = 0;
+  // For smtpd's AUTH when sending (like Roundcube): only in memory, wiped when the
+  // session closes, expires or is evicted (SecretText); never logged or answered.
+  SecretText password;
 };
 
 class SessionTable {
@@ -37,7 +41,7 @@ class SessionTable {
   // first; past max_per_user the user's oldest one is closed. Errors: the table is full
   // of live sessions, the id is taken (bad randomness).
   Result<WebSession> open(std::string user, const SecretBytes& id_bytes, const SecretBytes& csrf_bytes,
-                          std::int64_t now_ms);
+                          std::int64_t now_ms, SecretText password = {});
   // The live session with this id, its idle time restarted; nullptr when unknown or
   // expired (an expired one is removed).
   const WebSession* find(std::string_view id, std::int64_t now_ms);

@@ -14,6 +14,7 @@
 #include "hamail/mailsvc/webmail/api_route.h"
 #include "hamail/mailsvc/webmail/login_limiter.h"
 #include "hamail/mailsvc/webmail/mail_access.h"
+#include "hamail/mailsvc/webmail/mail_submitter.h"
 #include "hamail/mailsvc/webmail/session_table.h"
 
 namespace hamail::mailsvc::webmail {
@@ -23,6 +24,11 @@ struct MailJob {
   std::string user;
   std::string peer;  // the client address (login throttling)
   ApiRoute route;
+  // Compose only (send, drafts): the session's password for AUTH, the time and a random
+  // token for Date, Message-ID and the MIME boundary (the core has no clock or randomness).
+  SecretText password;
+  std::int64_t now_ms = 0;
+  std::string unique;
 };
 
 struct LoginOutcome {
@@ -51,7 +57,8 @@ class WebmailApi {
   // On the loop.
   std::variant<http::HttpResponse, MailJob> admit(const http::HttpRequest& request, const RequestContext& ctx);
   // On the pool: touches nothing but `mail` and the job.
-  static JobOutcome run(const MailJob& job, MailAccess& mail);
+  // `submitter`: smtpd's submission port; null when not configured (send answers 503).
+  static JobOutcome run(const MailJob& job, MailAccess& mail, MailSubmitter* submitter = nullptr);
   // On the loop.
   ApiReply finish(const MailJob& job, JobOutcome outcome, const RequestContext& ctx);
 

@@ -53,6 +53,15 @@ class StoreMailAccess : public webmail::MailAccess {
   Result<std::optional<webmail::SearchHits>> search(const std::string& user, const std::string& folder,
                                                     const webmail::MessageSearch& search) override;
 
+  // Compose (store_compose.cpp).
+  Result<std::optional<webmail::ReplySource>> reply_source(const std::string& user, const std::string& folder,
+                                                           std::uint32_t uid) override;
+  Result<std::optional<std::uint32_t>> append_to_special(const std::string& user, const std::string& special_use,
+                                                         const std::string& message,
+                                                         const std::vector<std::string>& flags) override;
+  Result<bool> expunge_special(const std::string& user, const std::string& special_use,
+                               const std::vector<std::uint32_t>& uids) override;
+
   // Summaries read from headers, kept by (folder path, uidvalidity, uid): a message's
   // header never changes under its UID. Bounded: cleared whole past this many.
   static constexpr std::size_t kMaxCachedSummaries = 200000;
@@ -83,6 +92,8 @@ class StoreMailAccess : public webmail::MailAccess {
   static constexpr std::size_t kMaxOpenMailboxes = 256;
   // The user's folder, refreshed, held for this request.
   Result<Opened> open_folder(const std::string& user, const std::string& folder);
+  // The name of the user's selectable folder with this special use; nullopt: none.
+  Result<std::optional<std::string>> special_folder(const std::string& user, const std::string& special_use);
 
   std::string mail_root_;
   std::mutex boxes_mutex_;
