@@ -229,6 +229,12 @@ void Connection::close_after_sending(std::string_view reason) {
   if (closing_ || done_) return;
   closing_ = true;
   close_reason_ = std::string(reason);
+  // Read again (a file send may have paused it) to see the peer's close at once; what it
+  // still sends is dropped (on_data). Else its slot stayed taken for the whole grace.
+  if (!reading_) {
+    reading_ = true;
+    (void)stream_.resume_reading();
+  }
   send_timer_.stop();
   (void)stream_.shutdown();  // the grace timer bounds the wait for the peer either way
   timer_.start(kCloseGraceMs, [this] { finish(close_reason_); });
