@@ -20,6 +20,7 @@ namespace {
 constexpr std::uint64_t kCloseGraceMs = 5000;          // after the last answer: wait for the peer to close
 constexpr std::size_t kFilePiece = 64 * 1024;          // a file is read and queued this much at a time
 constexpr std::size_t kHighWater = 256 * 1024;         // no more pieces while this much is unsent
+constexpr std::size_t kInlineFile = 16 * 1024;         // files up to this go out in their head's write
 constexpr std::size_t kSendfileMax = 1 << 20;         // at most this per sendfile(2) call
 constexpr std::size_t kWriteLimit = 4 * 1024 * 1024;   // heads and in-memory bodies (gzip) of pipelined answers
 
@@ -108,7 +109,15 @@ void Connection::pump() {
   while (!done_ && !queue_.empty()) {
     http::HttpAction& a = queue_.front();
     if (auto* b = std::get_if<http::SendBytes>(&a)) {
-      if (Status s = stream_.write(std::move(b->bytes)); !s) return finish("write_failed", s.message());
+      std::string bytes = std::move(b->bytes);
+      // A small file goes out in the same write as its head (one syscall, one segment).
+      if (queue_.size() > 1) {
+        if (auto* f = std::get_if<http::SendFile>(&queue_[1]); f && f->body.length <= kInlineFile) {
+          if (!append_file(*f, bytes)) return;
+          queue_.erase(queue_.begin() + 1);  // invalidates `a` and `b`
+        }
+      }
+      if (Status s = stream_.write(std::move(bytes)); !s) return finish("write_failed", s.message());
     } else if (auto* f = std::get_if<http::SendFile>(&a)) {
       if (!send_file_piece(f->body)) {
         if (done_) return;
@@ -185,6 +194,19 @@ bool Connection::send_file_piece(http::FileBody& body) {
     if (stream_.pending_write_bytes() >= kHighWater) return false;
     if (!write_file_piece(file, body)) return false;
   }
+  return true;
+}
+
+bool Connection::append_file(http::SendFile& f, std::string& out) {
+  auto* file = dynamic_cast<FdFile*>(f.body.file.get());
+  std::size_t n = static_cast<std::size_t>(f.body.length), at = out.size();
+  out.resize(at + n);
+  ssize_t got = file ? ::pread(file->fd(), out.data() + at, n, static_cast<off_t>(f.body.offset)) : -1;
+  if (got != static_cast<ssize_t>(n)) {  // shrank under us (or a short read): the length cannot be kept
+    finish("file_read_failed", "the file changed while it was sent");
+    return false;
+  }
+  handed_ += n;
   return true;
 }
 

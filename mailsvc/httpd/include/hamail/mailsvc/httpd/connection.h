@@ -49,6 +49,7 @@ class Connection : public daemon::Connection {
   void pump();
   bool send_file_piece(http::FileBody& body);  // true when the range is all queued
   bool sendfile_piece(int sock, FdFile* file, http::FileBody& body);  // the same with sendfile(2)
+  bool append_file(http::SendFile& f, std::string& out);  // a small file read whole onto its head
   bool write_file_piece(FdFile* file, http::FileBody& body);  // one piece read and queued; false: finished
   void log_exchange(const http::Exchange& e);
   // An /api/ request: answered at once (gate, logout, ...) into the queue, or a pool job
