@@ -20,7 +20,7 @@ namespace {
 constexpr std::uint64_t kCloseGraceMs = 5000;          // after the last answer: wait for the peer to close
 constexpr std::size_t kFilePiece = 64 * 1024;          // a file is read and queued this much at a time
 constexpr std::size_t kHighWater = 256 * 1024;         // no more pieces while this much is unsent
-constexpr std::uint64_t kDrainPollMs = 2;              // how soon to look again when it is
+constexpr std::size_t kInlineFile = 16 * 1024;         // files up to this go out in their head's write
 constexpr std::size_t kSendfileMax = 1 << 20;         // at most this per sendfile(2) call
 constexpr std::size_t kWriteLimit = 4 * 1024 * 1024;   // heads and in-memory bodies (gzip) of pipelined answers
 
@@ -38,7 +38,7 @@ Connection::Connection(uv::EventLoop& loop, const HttpLimits& limits, const tls:
     : loop_(loop), limits_(limits), log_(log), tls_(use_tls), counter_(counter), id_(std::move(id)),
       address_(address_of_peer(stream->peer())), on_done_(std::move(on_done)),
       stream_(loop, tls, std::move(stream), kWriteLimit), session_(limits.request, handler), timer_(loop),
-      send_timer_(loop), webmail_(webmail), delay_timer_(loop) {}
+      webmail_(webmail), delay_timer_(loop) {}
 
 Connection::~Connection() {
   if (counted_) counter_.release(address_);
@@ -57,6 +57,12 @@ void Connection::start() {
     (void)stream_.write(kBusyReply);
     return close_after_sending("address_limit");
   }
+  // A file waiting for room goes on when queued bytes reached the kernel.
+  stream_.set_on_written([this] {
+    if (!draining_ || done_) return;
+    draining_ = false;
+    pump();
+  });
   arm_timer();
 }
 
@@ -103,14 +109,23 @@ void Connection::pump() {
   while (!done_ && !queue_.empty()) {
     http::HttpAction& a = queue_.front();
     if (auto* b = std::get_if<http::SendBytes>(&a)) {
-      if (Status s = stream_.write(std::move(b->bytes)); !s) return finish("write_failed", s.message());
+      std::string bytes = std::move(b->bytes);
+      // A small file goes out in the same write as its head (one syscall, one segment).
+      if (queue_.size() > 1) {
+        if (auto* f = std::get_if<http::SendFile>(&queue_[1]); f && f->body.length <= kInlineFile) {
+          if (!append_file(*f, bytes)) return;
+          queue_.erase(queue_.begin() + 1);  // invalidates `a` and `b`
+        }
+      }
+      if (Status s = stream_.write(std::move(bytes)); !s) return finish("write_failed", s.message());
     } else if (auto* f = std::get_if<http::SendFile>(&a)) {
       if (!send_file_piece(f->body)) {
         if (done_) return;
-        // The socket is behind: stop reading (pipelined requests wait) and look again soon.
+        // The socket is behind: stop reading (pipelined requests wait) until queued bytes
+        // reached the kernel (on_written; send_file_piece leaves some queued when it stops).
         if (reading_) stream_.pause_reading();
         reading_ = false;
-        send_timer_.start(kDrainPollMs, [this] { pump(); });
+        draining_ = true;
         return;
       }
     } else if (auto* e = std::get_if<http::Exchange>(&a)) {
@@ -175,37 +190,61 @@ void Connection::complete_later(const http::HttpResponse& response) {
 
 bool Connection::send_file_piece(http::FileBody& body) {
   auto* file = dynamic_cast<FdFile*>(body.file.get());
-  if (int sock = stream_.plain_fd(); sock >= 0 && file) return sendfile_piece(sock, file->fd(), body);
+  if (int sock = stream_.plain_fd(); sock >= 0 && file) return sendfile_piece(sock, file, body);
   while (body.length > 0) {
     if (stream_.pending_write_bytes() >= kHighWater) return false;
-    std::size_t n = body.length < kFilePiece ? static_cast<std::size_t>(body.length) : kFilePiece;
-    std::string piece(n, '\0');
-    ssize_t got = file ? ::pread(file->fd(), piece.data(), n, static_cast<off_t>(body.offset)) : -1;
-    if (got <= 0) {  // the file shrank under us: the promised length cannot be kept
-      finish("file_read_failed", "the file changed while it was sent");
-      return false;
-    }
-    piece.resize(static_cast<std::size_t>(got));
-    handed_ += static_cast<std::uint64_t>(got);
-    body.offset += static_cast<std::uint64_t>(got);
-    body.length -= static_cast<std::uint64_t>(got);
-    if (Status s = stream_.write(std::move(piece)); !s) {
-      finish("write_failed", s.message());
-      return false;
-    }
+    if (!write_file_piece(file, body)) return false;
+  }
+  return true;
+}
+
+bool Connection::append_file(http::SendFile& f, std::string& out) {
+  auto* file = dynamic_cast<FdFile*>(f.body.file.get());
+  std::size_t n = static_cast<std::size_t>(f.body.length), at = out.size();
+  out.resize(at + n);
+  ssize_t got = file ? ::pread(file->fd(), out.data() + at, n, static_cast<off_t>(f.body.offset)) : -1;
+  if (got != static_cast<ssize_t>(n)) {  // shrank under us (or a short read): the length cannot be kept
+    finish("file_read_failed", "the file changed while it was sent");
+    return false;
+  }
+  handed_ += n;
+  return true;
+}
+
+bool Connection::write_file_piece(FdFile* file, http::FileBody& body) {
+  std::size_t n = body.length < kFilePiece ? static_cast<std::size_t>(body.length) : kFilePiece;
+  std::string piece(n, '\0');
+  ssize_t got = file ? ::pread(file->fd(), piece.data(), n, static_cast<off_t>(body.offset)) : -1;
+  if (got <= 0) {  // the file shrank under us: the promised length cannot be kept
+    finish("file_read_failed", "the file changed while it was sent");
+    return false;
+  }
+  piece.resize(static_cast<std::size_t>(got));
+  handed_ += static_cast<std::uint64_t>(got);
+  body.offset += static_cast<std::uint64_t>(got);
+  body.length -= static_cast<std::uint64_t>(got);
+  if (Status s = stream_.write(std::move(piece)); !s) {
+    finish("write_failed", s.message());
+    return false;
   }
   return true;
 }
 
 // Plaintext: the kernel copies the file to the socket, once the queued bytes (the head)
-// are out. The socket is non-blocking: EAGAIN means "look again when the timer fires".
-bool Connection::sendfile_piece(int sock, int fd, http::FileBody& body) {
+// are out. The socket is non-blocking: on EAGAIN the next piece goes through the write
+// queue instead, whose completion (on_written) says when there is room again.
+bool Connection::sendfile_piece(int sock, FdFile* file, http::FileBody& body) {
+  int fd = file->fd();
   while (body.length > 0) {
     if (stream_.pending_write_bytes() > 0) return false;
     off_t offset = static_cast<off_t>(body.offset);
     std::size_t n = body.length < kSendfileMax ? static_cast<std::size_t>(body.length) : kSendfileMax;
     ssize_t sent = ::sendfile(sock, fd, &offset, n);
-    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (write_file_piece(file, body) && body.length == 0) return true;
+      return false;  // done_ when it failed; else on_written calls pump again
+    }
     if (sent > 0) handed_ += static_cast<std::uint64_t>(sent);
     if (sent <= 0) {
       finish(sent == 0 ? "file_read_failed" : "write_failed",
@@ -230,7 +269,12 @@ void Connection::close_after_sending(std::string_view reason) {
   if (closing_ || done_) return;
   closing_ = true;
   close_reason_ = std::string(reason);
-  send_timer_.stop();
+  // Read again (a file send may have paused it) to see the peer's close at once; what it
+  // still sends is dropped (on_data). Else its slot stayed taken for the whole grace.
+  if (!reading_) {
+    reading_ = true;
+    (void)stream_.resume_reading();
+  }
   (void)stream_.shutdown();  // the grace timer bounds the wait for the peer either way
   timer_.start(kCloseGraceMs, [this] { finish(close_reason_); });
 }
@@ -239,7 +283,6 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   if (done_) return;
   done_ = true;
   timer_.stop();
-  send_timer_.stop();
   // Once we closed, how the peer hangs up (often without a TLS close_notify) is no error.
   std::string err = closing_ ? std::string() : error;
   if (closing_) reason = close_reason_;

@@ -20,6 +20,7 @@
 #include "hamail/mailsvc/daemon/client_stream.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/http/session.h"
+#include "hamail/mailsvc/httpd/beneath_root.h"
 #include "hamail/mailsvc/httpd/client_counter.h"
 #include "hamail/mailsvc/httpd/httpd_config.h"
 #include "hamail/mailsvc/httpd/webmail_site.h"
@@ -47,7 +48,9 @@ class Connection : public daemon::Connection {
   void run(std::vector<http::HttpAction> actions);
   void pump();
   bool send_file_piece(http::FileBody& body);  // true when the range is all queued
-  bool sendfile_piece(int sock, int fd, http::FileBody& body);  // the same with sendfile(2)
+  bool sendfile_piece(int sock, FdFile* file, http::FileBody& body);  // the same with sendfile(2)
+  bool append_file(http::SendFile& f, std::string& out);  // a small file read whole onto its head
+  bool write_file_piece(FdFile* file, http::FileBody& body);  // one piece read and queued; false: finished
   void log_exchange(const http::Exchange& e);
   // An /api/ request: answered at once (gate, logout, ...) into the queue, or a pool job
   // whose answer comes through complete_later (after the failed-login delay, if any).
@@ -70,11 +73,11 @@ class Connection : public daemon::Connection {
   http::HttpSession session_;
   std::deque<http::HttpAction> queue_;  // the session's actions not yet run
   uv::Timer timer_;                     // header / idle timeout, then the close grace
-  uv::Timer send_timer_;                // the next file piece when the socket has drained
   bool timing_request_ = false;         // timer_ holds the header timeout
   std::uint64_t handed_ = 0;            // file bytes given to the socket (sendfile or write)
   std::uint64_t delivered_at_check_ = 0;  // handed_ minus the unsent, at the last idle check
   bool reading_ = true;
+  bool draining_ = false;               // a file waits for on_written (queued bytes sent)
   bool closing_ = false;
   bool done_ = false;
   std::string close_reason_;
