@@ -39,6 +39,10 @@ void Timer::start(std::uint64_t after_ms, std::function<void()> cb, std::uint64_
   if (!state_) return;  // the loop is gone
   TimerState* s = timer_state(state_);
   s->cb = std::make_shared<std::function<void()>>(std::move(cb));
+  // From now, not from the loop's clock cached when this iteration began: a timer started
+  // late in a long iteration fired early (webmail's failed-login delay ended before the
+  // limiter's own lock-out on a loaded machine, so the next login met a 429).
+  uv_update_time(s->timer.loop);
   uv_timer_start(&s->timer, &TimerState::on_timer, after_ms, repeat_ms);
 }
 
