@@ -6,7 +6,8 @@ the mail, its POP3 UIDLs and its IMAP UIDVALIDITY, UIDs and flags; a power-off o
 node in the middle of a stream of messages loses none that got a 250: the other node
 recovers the queue from the volume and delivers it, and IMAP sees them under new UIDs above
 the old ones. DNS keeps answering, only right answers, through both (the gap is measured);
-httpd serves https (http redirects) with the same certificate on either node."""
+httpd serves https (http redirects) with the same certificate on either node, and the webmail: a
+session does not survive a switchover (sessions are in httpd's memory), a new login sees the same mail."""
 
 import json
 import os
@@ -55,6 +56,7 @@ class LabMailFailover(unittest.TestCase):
     uidls = {}  # subject -> UIDL, as first seen
     imap_state = {}  # uidvalidity and subject -> (uid, flags), as left by test 1
     cert = None  # httpd's certificate (sha256) as test 0 saw it
+    web_cookie = None  # the webmail session test 1 opened on node1
 
     @classmethod
 
@@ -120,6 +122,14 @@ class LabMailFailover(unittest.TestCase):
         self.assertTrue(got["https"]["hsts"], "HSTS on https answers")
         return got["https"]["cert_sha256"]
 
+    def webmail(self, *cookie):
+        """The webmail API through the VIP: a login, the folders and INBOX (and first, COOKIE's old session)."""
+        p = self.lab.exec("client", "/usr/bin/python3", CLIENT, "webmail", VIP, USER, PASSWORD,
+                          *(("--cookie", *cookie) if cookie else ()))
+        got = json.loads(p.stdout)
+        self.assertEqual(got["login_status"], 200, got)
+        return got
+
     @staticmethod
     def by_subject(box):
         return {m["subject"]: (m["uid"], m["flags"]) for m in box["messages"]}
@@ -162,6 +172,11 @@ class LabMailFailover(unittest.TestCase):
         self.assertIn("$Important", flags[uids[1]])
         type(self).imap_state = {"uidvalidity": box["uidvalidity"], "messages": state}
         say(f"node1: the same 3 over IMAP, same bytes as POP3; UIDVALIDITY {box['uidvalidity']}, {state}")
+        web = self.webmail()
+        self.assertEqual(web["inbox"], ["first-0", "first-1", "first-2"], web)
+        self.assertEqual(web["folders"]["INBOX"], 3, web)
+        type(self).web_cookie = web["cookie"]
+        say(f"node1: the webmail at the VIP: logged in, folders {web['folders']}")
 
     def test_2_switchover_keeps_mail_and_uidls(self):
         self.group_on("node1", "node1", timeout=30)
@@ -176,6 +191,10 @@ class LabMailFailover(unittest.TestCase):
         got = {m["subject"]: m["uidl"] for m in self.fetch()}
         self.assertEqual(got, self.uidls, "the same messages with the same UIDLs on node2")
         self.assertEqual(self.web(), self.cert, "node2's httpd shows the same certificate (it is on the volume)")
+        web = self.webmail(self.web_cookie)
+        self.assertEqual(web["old_session_status"], 401, "webmail sessions live in httpd's memory: log in again")
+        self.assertEqual(web["inbox"], ["first-0", "first-1", "first-2"], web)
+        say("node2: the webmail session of node1 is gone (401), a new login sees the same INBOX")
         box = self.imap()
         self.assertEqual(box["uidvalidity"], self.imap_state["uidvalidity"], "UIDVALIDITY kept across the switchover")
         self.assertEqual(self.by_subject(box), self.imap_state["messages"], "IMAP UIDs and flags kept on node2")

@@ -117,6 +117,37 @@ def web(server, path):
     print(json.dumps(out))
 
 
+def webmail(server, user, password, old_cookie=None):
+    """The webmail API through SERVER over https: OLD_COOKIE's session tried first (its status), then a
+    login, the folders and INBOX's subjects; prints them with the new session's cookie."""
+    tls = http.client.HTTPSConnection(server, 443, timeout=10, context=lab_tls())
+    def call(method, target, body=None, cookie=None):
+        headers = {"Host": "mail.lab.test"}
+        if cookie:
+            headers["Cookie"] = cookie
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            body = json.dumps(body)
+        tls.request(method, target, body=body, headers=headers)
+        r = tls.getresponse()
+        data = r.read()
+        return r, (json.loads(data) if data and r.getheader("Content-Type", "").startswith("application/json") else None)
+    out = {}
+    if old_cookie:
+        out["old_session_status"] = call("GET", "/api/folders", cookie=old_cookie)[0].status
+    r, body = call("POST", "/api/login", {"user": user, "password": password})
+    out["login_status"] = r.status
+    if r.status == 200:
+        cookie = r.getheader("Set-Cookie").split(";", 1)[0]
+        out["cookie"] = cookie
+        _, folders = call("GET", "/api/folders", cookie=cookie)
+        out["folders"] = {f["name"]: f["total"] for f in folders["folders"]}
+        _, inbox = call("GET", "/api/folders/INBOX/messages?limit=200", cookie=cookie)
+        out["inbox"] = sorted(m["subject"] for m in inbox["messages"])
+    tls.close()
+    print(json.dumps(out))
+
+
 def dns_ask(server, name, rdtype, tcp=False, timeout=2.0):
     q = dns.message.make_query(name, rdtype)
     r = (dns.query.tcp if tcp else dns.query.udp)(q, server, timeout=timeout)
@@ -207,12 +238,14 @@ def main():
         print(json.dumps(dns_ask(sys.argv[2], sys.argv[3], sys.argv[4], tcp=len(sys.argv) == 6)))
     elif sys.argv[1] == "web" and len(sys.argv) == 4:
         web(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "webmail" and len(sys.argv) in (5, 7) and sys.argv[5:6] in ([], ["--cookie"]):
+        webmail(*sys.argv[2:5], sys.argv[6] if len(sys.argv) == 7 else None)
     elif sys.argv[1] == "dnsprobe" and len(sys.argv) == 6:
         dns_probe(*sys.argv[2:6])
     else:
         sys.exit("usage: mail_client.py send SERVER RCPT TAG COUNT RATE DEADLINE_S | fetch SERVER USER PASSWORD "
                  "[--delete] [--digest] | imap SERVER USER PASSWORD [--flag UID FLAG]... | dns SERVER NAME TYPE "
-                 "[--tcp] | web SERVER PATH | dnsprobe SERVER NAME TYPE EXPECT")
+                 "[--tcp] | web SERVER PATH | webmail SERVER USER PASSWORD [--cookie C] | dnsprobe SERVER NAME TYPE EXPECT")
 
 
 if __name__ == "__main__":

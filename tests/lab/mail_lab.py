@@ -1,10 +1,11 @@
 """The lab's mail cluster (conf/lab/cluster-mail.yaml): group mail = VIP + drbd-lite r0 + ext4
 + smtpd + pop3d + imapd with mail_root on the replicated filesystem + dnsd for lab.test on the VIP
-+ httpd (https with a redirect from http).
++ httpd (https with a redirect from http; the webmail at /webmail/).
 Brings it up in a lab: the mail daemons' configs and zones, a fresh volume, the group started, the
 domain and a user."""
 
 import os
+import shutil
 
 from halab import REPO
 import storage
@@ -67,8 +68,12 @@ def write_mail_configs(lab):
     os.makedirs(f"{d}/www", exist_ok=True)
     with open(f"{d}/www/index.html", "w") as f:
         f.write(SITE_INDEX)
+    # The webmail UI beside the site (https://mail.lab.test/webmail/); its API works on the Maildirs,
+    # so httpd runs as the mail daemons' account.
+    shutil.copytree(os.path.join(REPO, "mailsvc", "webmail", "www"), f"{d}/www/webmail", dirs_exist_ok=True)
     with open(f"{d}/httpd.yaml", "w") as f:
-        f.write(f"hostname: mail.{DOMAIN}\ndocument_root: {d}/www\n"
+        f.write(f"user: mail\nhostname: mail.{DOMAIN}\ndocument_root: {d}/www\n"
+                f"webmail: {{mail_root: {MAIL_ROOT}}}\n"
                 f"tls: {{cert: {MAIL_ROOT}/tls/httpd.crt, key: {MAIL_ROOT}/tls/httpd.key}}\nlisteners:\n"
                 "  - {tls: none, address: 0.0.0.0, port: 80, redirect_to_https: true}\n"
                 "  - {tls: implicit, address: 0.0.0.0, port: 443}\n")
