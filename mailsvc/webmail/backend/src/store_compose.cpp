@@ -86,16 +86,7 @@ Result<bool> StoreMailAccess::expunge_special(const std::string& user, const std
   auto name = special_folder(user, special_use);
   if (!name) return Error{name.error()};
   if (!*name) return false;
-  auto opened = open_folder(user, **name);
-  if (!opened) return Error{opened.error()};
-  if (!opened->mailbox) return false;
-  std::vector<std::uint32_t> known;
-  for (std::uint32_t uid : uids)
-    if (opened->mailbox->message(uid)) known.push_back(uid);
-  if (known.empty()) return false;
-  auto gone = opened->mailbox->expunge(known);
-  if (!gone) return Error{gone.error()};
-  return true;
+  return expunge_known(user, **name, uids);
 }
 
 }  // namespace hamail::mailsvc::webmailbackend

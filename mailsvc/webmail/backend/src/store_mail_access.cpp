@@ -352,6 +352,11 @@ Result<bool> StoreMailAccess::remove(const std::string& user, const std::string&
     }
   }  // the folder's lock is given back before move() takes it
   if (trash) return move(user, folder, uids, *trash);
+  return expunge_known(user, folder, uids);
+}
+
+Result<bool> StoreMailAccess::expunge_known(const std::string& user, const std::string& folder,
+                                            const std::vector<std::uint32_t>& uids) {
   auto opened = open_folder(user, folder);
   if (!opened) return Error{opened.error()};
   if (!opened->mailbox) return false;

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <set>
 
-#include "../../../store/tests/temp_dir.h"
+#include "user_mail_root.h"
 #include "hamail/mailsvc/daemon/maildir_path.h"
 #include "hamail/mailsvc/store/maildir.h"
 #include "hamail/mailsvc/store/mailbox_tree.h"
@@ -26,28 +26,15 @@ std::string mail(const std::string& id, const std::string& subject, const std::s
          "@example.net>\r\nDate: " + date + "\r\n" + extra + "\r\nbody\r\n";
 }
 
-struct ConversationsTest : ::testing::Test {
-  testing::TempDir dir;
-  std::string maildir;
-
+struct ConversationsTest : ::testing::Test, testing_support::UserMailRoot {
   void SetUp() override {
-    std::filesystem::create_directories(dir / "etc");
-    std::ofstream(dir / "etc/domains") << "example.org\n";
-    std::ofstream(dir / "etc/passwd") << kUser + ":" + *users::hash_password(users::Scheme::Sha512Crypt, "secret") + "\n";
-    maildir = *daemon::maildir_path(dir.path(), kUser);
-    std::filesystem::create_directories(std::filesystem::path(maildir).parent_path());
-    ASSERT_TRUE(store::MailboxTree::open(maildir).is_ok());
+    create(kUser);
     deliver(mail("a", "Plans", "Mon, 07 Dec 2026 10:00:00 +0000"));                     // uid 1
     deliver(mail("x", "Lunch?", "Mon, 07 Dec 2026 11:00:00 +0000"));                    // uid 2
     deliver(mail("b", "Re: Plans", "Mon, 07 Dec 2026 12:00:00 +0000", "In-Reply-To: <a@example.net>\r\n"));  // 3
     deliver(mail("c", "Re: Re: plans", "Mon, 07 Dec 2026 13:00:00 +0000",
                  "References: <a@example.net> <b@example.net>\r\n"));                   // uid 4
     deliver(mail("y", "RE: lunch?", "Mon, 07 Dec 2026 14:00:00 +0000"));                // uid 5: subject only
-  }
-  void deliver(const std::string& m) {
-    auto md = store::Maildir::open(maildir);
-    ASSERT_TRUE(md.is_ok());
-    ASSERT_TRUE(md->deliver(m).is_ok());
   }
   std::vector<webmail::Conversation> conversations(StoreMailAccess& access) {
     auto c = access.conversations(kUser, "INBOX");

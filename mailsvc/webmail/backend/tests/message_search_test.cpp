@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "../../../store/tests/temp_dir.h"
+#include "user_mail_root.h"
 #include "hamail/mailsvc/daemon/maildir_path.h"
 #include "hamail/mailsvc/store/maildir.h"
 #include "hamail/mailsvc/store/mailbox_tree.h"
@@ -36,20 +36,10 @@ const char* kMessages[] = {
     "From: erin@example.net\r\nTo: alice@example.org\r\nSubject: Zebrafish\r\n\r\nnothing here\r\n",
 };
 
-struct MessageSearchTest : ::testing::Test {
-  testing::TempDir dir;
-  std::string maildir;
-
+struct MessageSearchTest : ::testing::Test, testing_support::UserMailRoot {
   void SetUp() override {
-    std::filesystem::create_directories(dir / "etc");
-    std::ofstream(dir / "etc/domains") << "example.org\n";
-    std::ofstream(dir / "etc/passwd") << kUser + ":" + *users::hash_password(users::Scheme::Sha512Crypt, "secret") + "\n";
-    maildir = *daemon::maildir_path(dir.path(), kUser);
-    std::filesystem::create_directories(std::filesystem::path(maildir).parent_path());
-    ASSERT_TRUE(store::MailboxTree::open(maildir).is_ok());
-    auto md = store::Maildir::open(maildir);
-    ASSERT_TRUE(md.is_ok());
-    for (const char* m : kMessages) ASSERT_TRUE(md->deliver(m).is_ok());
+    create(kUser);
+    for (const char* m : kMessages) deliver(m);
   }
   webmail::SearchHits search(Where where, std::string text, webmail::MessageSearch budget = {},
                              const SearchClock& clock = steady_ms) {

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "../../../store/tests/temp_dir.h"
+#include "user_mail_root.h"
 #include "hamail/mailsvc/daemon/maildir_path.h"
 #include "hamail/mailsvc/store/mailbox.h"
 #include "hamail/mailsvc/store/mailbox_tree.h"
@@ -34,21 +34,11 @@ const char* kMultipart =
     "--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"r.pdf\"\r\n"
     "Content-Transfer-Encoding: base64\r\n\r\nUERG\r\n--b1--\r\n";
 
-struct StoreMailAccessTest : ::testing::Test {
-  testing::TempDir dir;
-  std::string maildir;
-
+struct StoreMailAccessTest : ::testing::Test, testing_support::UserMailRoot {
   void SetUp() override {
-    std::filesystem::create_directories(dir / "etc");
-    std::ofstream(dir / "etc/domains") << "example.org\n";
-    std::ofstream(dir / "etc/passwd") << kUser + ":" + *users::hash_password(users::Scheme::Sha512Crypt, "secret") + "\n";
-    maildir = *daemon::maildir_path(dir.path(), kUser);
-    std::filesystem::create_directories(std::filesystem::path(maildir).parent_path());
-    ASSERT_TRUE(store::MailboxTree::open(maildir).is_ok());
-    auto md = store::Maildir::open(maildir);
-    ASSERT_TRUE(md.is_ok());
-    ASSERT_TRUE(md->deliver(kPlain).is_ok());
-    ASSERT_TRUE(md->deliver(kMultipart).is_ok());
+    create(kUser);
+    deliver(kPlain);
+    deliver(kMultipart);
   }
 };
 

@@ -94,6 +94,9 @@ class StoreMailAccess : public webmail::MailAccess {
   Result<Opened> open_folder(const std::string& user, const std::string& folder);
   // The name of the user's selectable folder with this special use; nullopt: none.
   Result<std::optional<std::string>> special_folder(const std::string& user, const std::string& special_use);
+  // Expunges those of UIDS the folder holds: false when it holds none (or no such folder).
+  Result<bool> expunge_known(const std::string& user, const std::string& folder,
+                             const std::vector<std::uint32_t>& uids);
 
   std::string mail_root_;
   std::mutex boxes_mutex_;
