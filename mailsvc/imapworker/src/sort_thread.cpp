@@ -99,16 +99,7 @@ MailboxReply handle_thread(WorkerState& st, const imap::Command& cmd, const imap
     mime::ThreadInput in;
     in.number = t.uid ? n.uid : n.seq;
     in.sent_date = subject.internal_date();
-    if (const mime::MimeMessage* msg = subject.message()) {
-      in.message_id = mime::message_id(*msg);
-      in.references = mime::references(*msg);
-      in.in_reply_to = mime::in_reply_to(*msg);
-      in.base_subject = mime::base_subject(mime::decoded_subject(*msg), &in.reply_or_forward);
-      // Threads group equal subjects under i;ascii-casemap, as SORT compares them (RFC 5256 2.2).
-      std::transform(in.base_subject.begin(), in.base_subject.end(), in.base_subject.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      if (auto d = mime::sent_date(*msg)) in.sent_date = d->utc_seconds;
-    }
+    if (const mime::MimeMessage* msg = subject.message()) mime::read_thread_keys(*msg, in);
     inputs.push_back(std::move(in));
   }
   auto threads = t.algorithm == imap::ThreadAlgorithm::references ? mime::thread_references(inputs)

@@ -4,6 +4,9 @@
 
 #include <gmime/gmime.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "decode.h"
 #include "gmime_init.h"
 
@@ -86,6 +89,16 @@ std::optional<std::string> in_reply_to(const MimeMessage& msg) {
 
 std::vector<std::string> references(const MimeMessage& msg) {
   return msg_ids(msg.root().field_value("References"), 1000);
+}
+
+void read_thread_keys(const MimeMessage& msg, ThreadInput& in) {
+  in.message_id = message_id(msg);
+  in.references = references(msg);
+  in.in_reply_to = in_reply_to(msg);
+  in.base_subject = base_subject(decoded_subject(msg), &in.reply_or_forward);
+  std::transform(in.base_subject.begin(), in.base_subject.end(), in.base_subject.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (auto d = sent_date(msg)) in.sent_date = d->utc_seconds;
 }
 
 }  // namespace hamail::mailsvc::mime

@@ -53,15 +53,7 @@ mime::ThreadInput thread_key(const std::string& header, std::int64_t internal_da
   mime::ThreadInput in;
   in.sent_date = internal_date;
   auto msg = mime::MimeMessage::parse(header);
-  if (!msg) return in;
-  in.message_id = mime::message_id(*msg);
-  in.references = mime::references(*msg);
-  in.in_reply_to = mime::in_reply_to(*msg);
-  in.base_subject = mime::base_subject(mime::decoded_subject(*msg), &in.reply_or_forward);
-  // Equal subjects under i;ascii-casemap, as imapd's THREAD compares them (RFC 5256 2.2).
-  std::transform(in.base_subject.begin(), in.base_subject.end(), in.base_subject.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (auto d = mime::sent_date(*msg)) in.sent_date = d->utc_seconds;
+  if (msg) mime::read_thread_keys(*msg, in);  // as imapd's THREAD reads them
   return in;
 }
 

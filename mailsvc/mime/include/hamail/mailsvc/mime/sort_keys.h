@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hamail/mailsvc/mime/message.h"
+#include "hamail/mailsvc/mime/thread.h"
 
 namespace hamail::mailsvc::mime {
 
@@ -40,5 +41,10 @@ std::string base_subject(std::string_view decoded_subject, bool* reply_or_forwar
 std::optional<std::string> message_id(const MimeMessage& msg);
 std::optional<std::string> in_reply_to(const MimeMessage& msg);
 std::vector<std::string> references(const MimeMessage& msg);
+
+// THREAD's keys of a message into IN (number and a fallback sent_date are the caller's):
+// message-id, references, in-reply-to, the base subject ASCII-upper-cased (equal under
+// i;ascii-casemap, RFC 5256 2.2) with its reply/forward flag, the Date: when readable.
+void read_thread_keys(const MimeMessage& msg, ThreadInput& in);
 
 }  // namespace hamail::mailsvc::mime
