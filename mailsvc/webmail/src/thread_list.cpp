@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "hamail/mailsvc/webmail/api_gate.h"
@@ -71,26 +72,40 @@ json thread_list_json(const std::vector<ConversationRow>& rows, const MessagesRo
               {"messages", page}};
 }
 
-http::HttpResponse run_thread_list(const std::string& user, const MessagesRoute& route, MailAccess& mail) {
-  auto all = mail.messages(user, route.folder);
+namespace {
+
+struct FolderThreads {
+  std::vector<MessageSummary> messages;
+  std::vector<Conversation> conversations;
+};
+
+// The folder's messages and conversations into OUT, or the answer when either is unreadable.
+std::optional<http::HttpResponse> load_threads(const std::string& user, const std::string& folder, MailAccess& mail,
+                                               FolderThreads& out) {
+  auto all = mail.messages(user, folder);
   if (!all) return store_error();
   if (!*all) return not_found();
-  auto conversations = mail.conversations(user, route.folder);
+  auto conversations = mail.conversations(user, folder);
   if (!conversations) return store_error();
   if (!*conversations) return not_found();
-  return json_response(thread_list_json(conversation_rows(**conversations, **all), route));
+  out = {std::move(**all), std::move(**conversations)};
+  return std::nullopt;
+}
+
+}  // namespace
+
+http::HttpResponse run_thread_list(const std::string& user, const MessagesRoute& route, MailAccess& mail) {
+  FolderThreads t;
+  if (auto refused = load_threads(user, route.folder, mail, t)) return *refused;
+  return json_response(thread_list_json(conversation_rows(t.conversations, t.messages), route));
 }
 
 http::HttpResponse run_thread(const std::string& user, const ThreadRoute& route, MailAccess& mail) {
-  auto all = mail.messages(user, route.folder);
-  if (!all) return store_error();
-  if (!*all) return not_found();
-  auto conversations = mail.conversations(user, route.folder);
-  if (!conversations) return store_error();
-  if (!*conversations) return not_found();
-  auto index = by_uid(**all);
+  FolderThreads t;
+  if (auto refused = load_threads(user, route.folder, mail, t)) return *refused;
+  auto index = by_uid(t.messages);
   if (!index.contains(route.uid)) return not_found();
-  for (const Conversation& c : **conversations) {
+  for (const Conversation& c : t.conversations) {
     if (std::none_of(c.begin(), c.end(), [&](const ThreadMember& m) { return m.uid == route.uid; })) continue;
     json list = json::array();
     for (const ThreadMember& member : c) {
