@@ -45,7 +45,9 @@ Connection::~Connection() {
 }
 
 void Connection::start() {
-  log_.info("connection_start").kv("session", id_).kv("peer", stream_.peer()).kv("tls", tls_);
+  // One info line per request (the access log), as nginx writes; a connection's start and a
+  // routine end only under --debug (two more lines for every connection).
+  log_.debug("connection_start").kv("session", id_).kv("peer", stream_.peer()).kv("tls", tls_);
   auto data = [this](std::string_view d) { on_data(d); };
   auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
   if (Status s = stream_.start(tls_ ? daemon::ListenerTls::implicit : daemon::ListenerTls::starttls, data, end); !s)
@@ -286,7 +288,12 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   // Once we closed, how the peer hangs up (often without a TLS close_notify) is no error.
   std::string err = closing_ ? std::string() : error;
   if (closing_) reason = close_reason_;
-  daemon::log_session_end(log_, id_, stream_.peer(), "", reason, err);
+  // The client's close or ours after a "Connection: close" answer is routine (--debug);
+  // timeouts, limits and errors stay in the log.
+  if (err.empty() && (reason == "peer_closed" || reason == "session_closed"))
+    log_.debug("session_end").kv("session", id_).kv("peer", stream_.peer()).kv("reason", reason);
+  else
+    daemon::log_session_end(log_, id_, stream_.peer(), "", reason, err);
   stream_.close();
   if (on_done_) on_done_();
 }
