@@ -108,9 +108,16 @@ class Lab:
         return self.wait_for(f"{asker} to see the group running on {where} as {want or 'started'}", check, timeout)
 
     def save_logs(self, dest):
-        if os.path.isdir(self.root):
+        """A copy of the lab's files for a post-mortem; never fails the test (files come and go
+        while the lab runs: the fence spool's temporaries, a rotated log)."""
+        if not os.path.isdir(self.root):
+            return
+        try:
             shutil.copytree(self.root, dest, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("authkey", "*.sock", "root"))  # root: a bare node's own /usr /etc /var
+        except shutil.Error as e:
+            print(f"halab: save_logs: {len(e.args[0])} files not copied (gone meanwhile?): {e.args[0][:3]}",
+                  file=sys.stderr)
 
     def init_pid(self, host):
         try:
