@@ -92,6 +92,7 @@ TEST(LargeFolder, FiveThousandMessagesListedAndPaged) {
   webmail::MessageSearch search;
   search.where = webmail::MessageSearch::Where::body;
   search.text = "body 4321";
+  search.max_ms = 300'000;  // the whole folder read: under ASan on a loaded machine 3 s read 2,156 of 5,000
   auto t0 = std::chrono::steady_clock::now();
   auto hits = mail.search(user, "INBOX", search);
   ASSERT_TRUE(hits.is_ok()) << hits.error();
