@@ -78,7 +78,11 @@ class Lab:
                 if self.trace_waits:
                     print(f"halab: waited {took:.1f}s for {what}", file=sys.stderr, flush=True)
                 return last, took
-            time.sleep(0.1)
+            # A predicate runs programs in the nodes (an ASan hactl or drbdlite: ~0.2 s of CPU
+            # each). Since `halab exec` got cheap, polling every 0.1 s loaded the nodes under
+            # test about 3x as much as before; a CI-like run then saw a drbdlited stall 6 s
+            # in a heal (cause not proven). 1 s keeps the load near what it was.
+            time.sleep(1.0)
         raise LabError(f"timed out after {timeout}s waiting for {what} (last: {last})")
 
     def wait_members(self, node, members, timeout, quorate=True):
