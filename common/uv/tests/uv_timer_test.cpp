@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
 #include <memory>
+#include <thread>
 
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/signals.h"
@@ -30,6 +32,25 @@ TEST(UvTimer, FiresOnce) {
   run_for(*loop, 30);
   EXPECT_EQ(fired, 1);
   EXPECT_FALSE(t.active());
+}
+
+// A timer started late in a long callback counts from its start, not from the loop's clock
+// cached when the iteration began (it fired that much early before: webmail's login delay).
+TEST(UvTimer, CountsFromItsStartNotFromTheIterationsStart) {
+  auto loop = make_loop();
+  Timer first(*loop), second(*loop);
+  std::chrono::steady_clock::time_point started, fired;
+  bool done = false;
+  first.start(1, [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(80));  // a long callback
+    started = std::chrono::steady_clock::now();
+    second.start(100, [&] {
+      fired = std::chrono::steady_clock::now();
+      done = true;
+    });
+  });
+  ASSERT_TRUE(run_until(*loop, [&] { return done; }));
+  EXPECT_GE(std::chrono::duration_cast<std::chrono::milliseconds>(fired - started).count(), 99);
 }
 
 TEST(UvTimer, RepeatsUntilStoppedFromItsCallback) {
