@@ -5,6 +5,7 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -23,6 +24,10 @@ constexpr std::size_t kHighWater = 256 * 1024;         // no more pieces while t
 constexpr std::size_t kInlineFile = 16 * 1024;         // files up to this go out in their head's write
 constexpr std::size_t kSendfileMax = 1 << 20;         // at most this per sendfile(2) call
 constexpr std::size_t kWriteLimit = 4 * 1024 * 1024;   // heads and in-memory bodies (gzip) of pipelined answers
+constexpr std::size_t kStreamUnsent = 64 * 1024;       // a streamed body: no pull while this much is unsent
+constexpr std::size_t kStreamPart = 16 * 1024;         // a streamed body is pulled this much at a time
+constexpr std::size_t kStreamMinPart = 4 * 1024;       // ... and not in smaller parts (wait for room)
+constexpr std::size_t kMaxQueued = 256;                // actions queued behind a waiting stream
 
 std::time_t now() { return std::time(nullptr); }
 std::int64_t now_ms() {
@@ -61,7 +66,7 @@ void Connection::start() {
   }
   // A file waiting for room goes on when queued bytes reached the kernel.
   stream_.set_on_written([this] {
-    if (!draining_ || done_) return;
+    if (!draining_ || done_) return;  // a file or a stream waiting for room
     draining_ = false;
     pump();
   });
@@ -76,6 +81,10 @@ void Connection::on_data(std::string_view data) {
 void Connection::run(std::vector<http::HttpAction> actions) {
   for (auto& a : actions) queue_.push_back(std::move(a));
   pump();
+  if (!done_ && reading_ && queue_.size() >= kMaxQueued) {  // pipelined behind a waiting stream
+    stream_.pause_reading();
+    reading_ = false;
+  }
   if (!done_ && !closing_) arm_timer();
 }
 
@@ -95,6 +104,9 @@ void Connection::arm_timer() {
   }
   timing_request_ = false;
   timer_.start(limits_.idle_timeout_ms, [this] {
+    // A stream whose producer has nothing yet (Server-Sent Events between events) is no
+    // slow reader; the client's leaving is seen by reading meanwhile.
+    if (stream_waiting_ && stream_.pending_write_bytes() == 0) return arm_timer();
     if (!queue_.empty()) {  // still sending a file: fine while the client takes bytes
       // Changes whenever the client takes bytes (wraps harmlessly: only equality counts).
       std::uint64_t delivered = handed_ - stream_.pending_write_bytes();
@@ -130,7 +142,10 @@ void Connection::pump() {
         draining_ = true;
         return;
       }
+    } else if (auto* st = std::get_if<http::SendStream>(&a)) {
+      if (!send_stream(st->body)) return;  // waits for room (on_written) or the producer (wake)
     } else if (auto* e = std::get_if<http::Exchange>(&a)) {
+      if (e->streamed) e->body_bytes = streamed_bytes_;
       log_exchange(*e);
     } else if (auto* later = std::get_if<http::AnswerLater>(&a)) {
       // Nothing follows it in the queue (the session holds later requests until complete).
@@ -198,6 +213,64 @@ bool Connection::send_file_piece(http::FileBody& body) {
     if (!write_file_piece(file, body)) return false;
   }
   return true;
+}
+
+// A streamed body: parts pulled one at a time while less than kStreamUnsent is unsent; true
+// at its end (the last-chunk queued). Else it waits: for room (draining_, on_written pumps
+// again) or for its producer (stream_waiting_, the producer's wake pumps again).
+bool Connection::send_stream(http::StreamedBody& body) {
+  body.producer().set_wake([this] { stream_wake(); });
+  for (;;) {
+    std::size_t unsent = stream_.pending_write_bytes();
+    if (unsent + kStreamMinPart > kStreamUnsent) {
+      if (reading_) stream_.pause_reading();
+      reading_ = false;
+      draining_ = true;
+      return false;
+    }
+    woken_ = false;
+    http::StreamedBody::Step step = body.next(std::min(kStreamPart, kStreamUnsent - unsent));
+    if (!step.wire.empty()) {
+      handed_ += step.wire.size();
+      if (Status s = stream_.write(std::move(step.wire)); !s) {
+        finish("write_failed", s.message());
+        return false;
+      }
+    }
+    switch (step.state) {
+      case http::StreamedBody::State::more:
+        continue;
+      case http::StreamedBody::State::waiting:
+        if (woken_) continue;  // it woke us while it was asked
+        stream_waiting_ = true;
+        // Read meanwhile, so that a client's leaving is seen; requests pipelined behind the
+        // stream are answered into the queue (run() stops reading at kMaxQueued).
+        if (!reading_ && !closing_ && queue_.size() < kMaxQueued) {
+          reading_ = true;
+          if (Status s = stream_.resume_reading(); !s) {
+            finish("read_failed", s.message());
+            return false;
+          }
+        }
+        return false;
+      case http::StreamedBody::State::done:
+        body.producer().set_wake({});
+        streamed_bytes_ = body.body_bytes();
+        return true;
+      case http::StreamedBody::State::failed:
+        // No last-chunk (or, HTTP/1.0, a close before the end): the client sees it cut off.
+        finish("stream_failed", step.error);
+        return false;
+    }
+  }
+}
+
+void Connection::stream_wake() {
+  woken_ = true;
+  if (!stream_waiting_ || done_) return;
+  stream_waiting_ = false;
+  pump();
+  if (!done_ && !closing_) arm_timer();
 }
 
 bool Connection::append_file(http::SendFile& f, std::string& out) {
@@ -288,6 +361,8 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   // Once we closed, how the peer hangs up (often without a TLS close_notify) is no error.
   std::string err = closing_ ? std::string() : error;
   if (closing_) reason = close_reason_;
+  if (!queue_.empty())  // a stream's producer may outlive us (an event source): detach it
+    if (auto* st = std::get_if<http::SendStream>(&queue_.front())) st->body.producer().set_wake({});
   // The client's close or ours after a "Connection: close" answer is routine (--debug);
   // timeouts, limits and errors stay in the log.
   if (err.empty() && (reason == "peer_closed" || reason == "session_closed"))

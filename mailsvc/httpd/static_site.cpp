@@ -7,6 +7,7 @@
 #include "hamail/mailsvc/http/content_type.h"
 #include "hamail/mailsvc/http/http_date.h"
 #include "hamail/mailsvc/http/target_path.h"
+#include "hamail/mailsvc/httpd/gzip_stream.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -113,7 +114,12 @@ HttpResponse StaticSite::serve(const http::HttpRequest& request, const std::stri
       r.file = http::FileBody{gz.opened->file, 0, static_cast<std::uint64_t>(gz.opened->st.st_size)};
       return r;
     }
-    if (size <= options_.gzip_max_bytes) {
+    if (size > options_.gzip_max_bytes) {  // compressed while it is sent, chunked
+      r.add("Content-Encoding", "gzip");
+      r.stream = std::make_shared<GzipFileStream>(file.file, size);
+      return r;
+    }
+    {
       auto data = read_all(file.file->fd(), size);
       auto packed = data ? gzip_bytes(*data) : Result<std::string>(Error{data.error()});
       if (packed) {

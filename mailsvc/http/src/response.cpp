@@ -6,7 +6,7 @@
 
 namespace hamail::mailsvc::http {
 
-std::string serialise_head(const HttpResponse& r, std::time_t now, bool keep_alive) {
+std::string serialise_head(const HttpResponse& r, std::time_t now, bool keep_alive, bool chunked) {
   std::string out = "HTTP/1.1 ";
   out += std::to_string(code(r.status));
   out += ' ';
@@ -20,7 +20,9 @@ std::string serialise_head(const HttpResponse& r, std::time_t now, bool keep_ali
     out += v;
     out += "\r\n";
   }
-  if (r.status != Status::not_modified) {
+  if (r.stream && r.status != Status::not_modified) {
+    if (chunked) out += "Transfer-Encoding: chunked\r\n";
+  } else if (r.status != Status::not_modified) {
     out += "Content-Length: ";
     out += std::to_string(r.body_length());
     out += "\r\n";

@@ -87,13 +87,21 @@ void HttpSession::answer_error(Status s, std::time_t now, std::vector<HttpAction
 void HttpSession::emit(const HttpResponse& r, bool head_only, bool keep_alive, Exchange ex, std::time_t now,
                        std::vector<HttpAction>& out) {
   keep_alive = keep_alive && !r.close;
-  std::string bytes = serialise_head(r, now, keep_alive);
   bool has_body = !head_only && r.status != Status::not_modified;
+  bool streamed = r.stream && r.status != Status::not_modified;
+  bool chunked = streamed && ex.version.major == 1 && ex.version.minor >= 1;
+  // HTTP/1.0 has no chunks: the connection's end is the body's end.
+  if (streamed && !chunked && has_body) keep_alive = false;
+  std::string bytes = serialise_head(r, now, keep_alive, chunked);
   ex.status = r.status;
   ex.body_bytes = has_body ? r.body_length() : 0;
-  if (has_body && !r.file) bytes += r.body;
+  if (has_body && !r.file && !r.stream) bytes += r.body;
   out.emplace_back(SendBytes{std::move(bytes)});
   if (has_body && r.file && r.file->length > 0) out.emplace_back(SendFile{*r.file});
+  if (has_body && r.stream) {
+    out.emplace_back(SendStream{StreamedBody(r.stream, chunked)});
+    ex.streamed = true;
+  }
   out.emplace_back(std::move(ex));
   if (!keep_alive) {
     closed_ = true;

@@ -382,6 +382,76 @@ def case_close_frees_slot(env):
         assert statuses(out) == [200] and out.endswith(b"b" * 1000), out[:200]
 
 
+def stream_text(n):
+    """Text that compresses, but not to nothing (a gzip stream of many chunks)."""
+    out, size, i = [], 0, 0
+    while size < n:
+        out.append(f"line {i * 7919 % 100003} of a large text file\n")
+        size += len(out[-1])
+        i += 1
+    return "".join(out)[:n]
+
+
+def case_gzip_stream(env):
+    # Over gzip_max_bytes: compressed while sent, chunked (HTTP/1.1) or EOF-framed (1.0).
+    text = stream_text(3 << 20)
+    env.write("big.txt", text)
+    env.write("small.txt", "small")
+    env.start(limits="gzip_max_bytes: 64K\nlimits: {max_connections: 2}\n")
+    c = env.conn()
+    r, body = get(c, "/big.txt", {"Accept-Encoding": "gzip"})
+    assert r.status == 200 and r.getheader("Transfer-Encoding") == "chunked", r.getheaders()
+    assert r.getheader("Content-Length") is None and r.getheader("Content-Encoding") == "gzip"
+    assert len(body) < len(text) // 2 and gzip.decompress(body) == text.encode()
+    # HEAD: the same head, no body; the connection goes on.
+    r, body = get(c, "/big.txt", {"Accept-Encoding": "gzip"}, method="HEAD")
+    assert r.status == 200 and r.getheader("Transfer-Encoding") == "chunked" and body == b""
+    r, body = get(c, "/small.txt")
+    assert r.status == 200 and body == b"small"
+    c.close()
+    # A request pipelined behind the stream is answered after its last-chunk.
+    out = env.raw(b"GET /big.txt HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n"
+                  b"GET /small.txt HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+    assert statuses(out) == [200, 200] and out.endswith(b"small"), out[-200:]
+    assert b"0\r\n\r\nHTTP/1.1 200 OK\r\n" in out
+    # curl: chunked and decompressed; --http1.0: no chunks, no length, the close ends it.
+    headers = os.path.join(env.tmp, "headers")
+    assert env.curl("--compressed", "-D", headers, env.url("/big.txt")) == text.encode()
+    with open(headers) as f:
+        h = f.read().lower()
+    assert "transfer-encoding: chunked" in h and "content-encoding: gzip" in h, h
+    assert env.curl("--http1.0", "--compressed", "-D", headers, env.url("/big.txt")) == text.encode()
+    with open(headers) as f:
+        h = f.read().lower()
+    assert h.startswith("http/1.1 200") and "transfer-encoding" not in h and "content-length" not in h, h
+    assert "connection: close" in h, h
+    # Clients that leave mid-stream: no crash, no connection left behind (max_connections 2:
+    # a slot still taken would make the two connections below get 503).
+    port = env.tls_port if env.use_tls else env.plain_port
+    for _ in range(8):
+        plain = socket.socket()
+        plain.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        plain.settimeout(TIMEOUT)
+        plain.connect(("127.0.0.1", port))
+        s = unverified_tls_ctx().wrap_socket(plain) if env.use_tls else plain
+        s.sendall(b"GET /big.txt HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n")
+        got = s.recv(4096)
+        assert got.startswith(b"HTTP/1.1 200 OK"), got
+        s.close()
+
+    def both_served():
+        a, b = env.conn(), env.conn()
+        try:
+            return get(a, "/small.txt")[0].status == 200 and get(b, "/small.txt")[0].status == 200
+        except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError):
+            return False
+        finally:
+            a.close()
+            b.close()
+    wait_until(both_served, "both connection slots free again")
+    assert env.proc.poll() is None
+
+
 def over_tls(case):
     def run(env):
         env.use_tls = True
@@ -389,7 +459,7 @@ def over_tls(case):
     return run
 
 
-for _name in ("plain_get", "pipelining", "errors", "conditional_range", "gzip", "path_escape"):
+for _name in ("plain_get", "pipelining", "errors", "conditional_range", "gzip", "path_escape", "gzip_stream"):
     globals()["case_tls_" + _name] = over_tls(globals()["case_" + _name])
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}

@@ -1,4 +1,5 @@
 #include "hamail/mailsvc/webmail/api_views.h"
+#include "hamail/mailsvc/webmail/draft_of.h"
 
 #include <algorithm>
 #include <cctype>
@@ -111,6 +112,11 @@ json message_json(const MessageView& view) {
   json j = summary_json(view.summary);
   j["to"] = view.to;
   j["cc"] = view.cc;
+  j["bcc"] = view.bcc;
+  j["in_reply_to"] = view.in_reply_to;
+  j["references"] = view.references;
+  if (auto of = parse_draft_of(view.draft_of))
+    j["reply_to_message"] = {{"folder", of->folder}, {"uid", of->uid}, {"forward", of->forward}};
   j["text"] = view.text_body;
   j["has_html"] = view.html_body.has_value();
   json parts = json::array();

@@ -100,7 +100,7 @@ JobOutcome draft_job(const MailJob& job, const DraftRoute& route, MailAccess& ma
   OutgoingMail m = route.mail;
   if (auto refused = resolve_refs(job.user, m, mail)) return std::move(*refused);
   MessageStamp stamp = stamp_for(job, host_of(job.user));
-  auto uid = mail.append_to_special(job.user, "\\Drafts", build_message(m, stamp, BccHeader::keep),
+  auto uid = mail.append_to_special(job.user, "\\Drafts", build_message(m, stamp, BccHeader::draft),
                                     {"\\Draft", "\\Seen"});
   if (!uid) return json_error(Status::internal_server_error, "mail store error");
   if (!*uid) return json_error(Status::not_found, "no Drafts folder");

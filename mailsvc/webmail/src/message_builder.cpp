@@ -1,4 +1,5 @@
 #include "hamail/mailsvc/webmail/message_builder.h"
+#include "hamail/mailsvc/webmail/draft_of.h"
 
 #include "hamail/mailsvc/smtp/headers.h"
 #include "hamail/mailsvc/webmail/header_encoding.h"
@@ -114,11 +115,13 @@ std::string build_message(const OutgoingMail& mail, const MessageStamp& stamp, B
   h += header_line("From", format_address(stamp.from));
   if (!mail.to.empty()) h += header_line("To", address_list(mail.to));
   if (!mail.cc.empty()) h += header_line("Cc", address_list(mail.cc));
-  if (bcc == BccHeader::keep && !mail.bcc.empty()) h += header_line("Bcc", address_list(mail.bcc));
+  if (bcc != BccHeader::omit && !mail.bcc.empty()) h += header_line("Bcc", address_list(mail.bcc));
   h += header_line("Subject", encode_header_text(mail.subject));
   h += header_line("Message-ID", stamp.message_id);
   if (!mail.in_reply_to.empty()) h += header_line("In-Reply-To", mail.in_reply_to);
   if (!mail.references.empty()) h += header_line("References", mail.references);
+  if (bcc == BccHeader::draft && mail.reply_uid != 0 && !mail.reply_folder.empty())
+    h += header_line(kDraftOfHeader, draft_of_value(DraftOf{mail.reply_folder, mail.reply_uid, mail.forward}));
   h += "MIME-Version: 1.0\r\n";
   h += "User-Agent: hamail webmail\r\n";
   if (mail.attachments.empty()) return h + text_part(mail.text);

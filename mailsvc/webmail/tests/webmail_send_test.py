@@ -162,6 +162,41 @@ def case_reply_forward(env):
     assert any(ch.islower() for ch in name.split(":2,")[1]), name  # $Forwarded: a keyword letter
 
 
+def case_draft_reply(env):
+    """A reply saved as a draft keeps its Bcc, In-Reply-To/References and the original it
+    answers (X-Hamail-Draft-Of, in the Drafts copy only), gives them back for editing, and
+    sent from there the original gets \\Answered; Bcc and X-Hamail-Draft-Of never reach bob."""
+    env.mail.deliver(WITH_FILE)
+    env.start()
+    c = login(env)
+    uid = c.json("GET", "/api/folders/INBOX/messages")["messages"][0]["uid"]
+    p = c.json("GET", f"/api/folders/INBOX/messages/{uid}/reply?mode=reply")
+    p["bcc"] = BOB
+    p["text"] = "a reply, not finished\n" + p["text"]
+    d = c.json("POST", "/api/drafts", p)
+    drafts = env.maildir(wt.USER, ".Drafts")
+    with open(drafts[0], "rb") as fh:
+        raw = fh.read()
+    assert b"\r\nBcc: bob@example.org\r\n" in raw and b"\r\nX-Hamail-Draft-Of: answer %d INBOX\r\n" % uid in raw, raw[:600]
+    v = c.json("GET", f"/api/folders/Drafts/messages/{d['uid']}")
+    assert v["bcc"] == BOB and v["in_reply_to"] == "<plans-1@example.org>", v
+    assert "<plans-1@example.org>" in v["references"], v
+    assert v["reply_to_message"] == {"folder": "INBOX", "uid": uid, "forward": False}, v
+    # Sent as the UI's "Edit draft" does: the fields read back, the draft replaced.
+    sent = c.json("POST", "/api/send", {"to": v["to"], "bcc": v["bcc"], "subject": v["subject"], "text": v["text"],
+                                        "in_reply_to": v["in_reply_to"], "references": v["references"],
+                                        "reply_to_message": v["reply_to_message"], "draft_uid": d["uid"]})
+    assert sent["ok"] is True, sent
+    assert env.maildir(wt.USER, ".Drafts") == []
+    wait_until(lambda: len(env.maildir(BOB)) == 1, "delivery to bob")
+    with open(env.maildir(BOB)[0], "rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    assert msg["In-Reply-To"] == "<plans-1@example.org>" and msg["Bcc"] is None, msg
+    assert msg["X-Hamail-Draft-Of"] is None, msg
+    name = env.mail.files()[0]
+    assert "R" in name.split(":2,")[1], name  # \Answered
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 if __name__ == "__main__":

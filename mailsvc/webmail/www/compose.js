@@ -57,7 +57,7 @@ function openCompose(prefill) {
   compose.files = [];
   $("compose-to").value = (p.to || []).join(", ");
   $("compose-cc").value = (p.cc || []).join(", ");
-  $("compose-bcc").value = "";
+  $("compose-bcc").value = p.bcc || "";
   $("compose-subject").value = p.subject || "";
   $("compose-text").value = p.text || "";
   $("compose-files").value = "";
@@ -143,12 +143,15 @@ async function replyTo(mode) {
 const inDrafts = () => state.folders.some((f) => f.name === state.folder && f.special_use === "\\Drafts");
 
 // A saved draft back in the form: its fields, its files by reference; saving or sending
-// it replaces / removes it (draft_uid). Bcc is not kept in what the message view gives.
+// it replaces / removes it (draft_uid). Its Bcc, In-Reply-To/References and the message it
+// answers or forwards (X-Hamail-Draft-Of: flagged \Answered / $Forwarded once sent) come back too.
 async function editDraft() {
   if (state.message === null) return;
   const uid = state.message;
   const m = await api("GET", folderPath(state.folder) + "/messages/" + uid);
-  openCompose({ to: m.to ? [m.to] : [], cc: m.cc ? [m.cc] : [], subject: m.subject, text: m.text,
+  openCompose({ to: m.to ? [m.to] : [], cc: m.cc ? [m.cc] : [], bcc: m.bcc || "", subject: m.subject, text: m.text,
+                in_reply_to: m.in_reply_to, references: (m.references || "").replace(/\s+/g, " ").trim(),
+                reply_to_message: m.reply_to_message,
                 attachments: m.attachments.map((a) => Object.assign({ folder: state.folder, uid }, a)) });
   compose.draftUid = uid;
 }

@@ -269,6 +269,10 @@ Result<std::optional<MessageView>> StoreMailAccess::message(const std::string& u
   v.summary = with_flags(v.summary, *state);
   v.to = mime::header_text(msg->root(), "To");
   v.cc = mime::header_text(msg->root(), "Cc");
+  v.bcc = mime::header_text(msg->root(), "Bcc");
+  v.in_reply_to = mime::header_text(msg->root(), "In-Reply-To");
+  v.references = mime::header_text(msg->root(), "References");
+  v.draft_of = mime::header_text(msg->root(), "X-Hamail-Draft-Of");
   bool have_text = false;
   std::uint32_t number = 0;
   each_leaf(msg->root(), number, [&](const mime::MimePart& part, std::uint32_t n) {

@@ -1,7 +1,8 @@
 // StoreMailAccess on a temporary mail_root: login through the passwd file, folders with
 // counts, summaries from headers (encoded words, dates), a multipart message's text, HTML
 // and attachment, flags seen by a second Mailbox (as imapd would see them), move, delete
-// to Trash and expunge in Trash, unknown folders and uids.
+// to Trash and expunge in Trash, unknown folders and uids; a draft's Bcc, In-Reply-To,
+// References and X-Hamail-Draft-Of read back.
 #include "hamail/mailsvc/webmailbackend/store_mail_access.h"
 
 #include <gtest/gtest.h>
@@ -98,6 +99,24 @@ TEST_F(StoreMailAccessTest, MultipartTextHtmlAndAttachment) {
   EXPECT_EQ((*a)->bytes, "PDF");
   EXPECT_FALSE(mail.attachment(kUser, "INBOX", 2, 99)->has_value());
   EXPECT_FALSE(mail.message(kUser, "INBOX", 7)->has_value());
+}
+
+TEST_F(StoreMailAccessTest, ADraftsHeadersComeBackForEditing) {
+  deliver("From: alice@example.org\r\nTo: bob@example.net\r\nBcc: secret@example.net\r\nSubject: Re: x\r\n"
+          "In-Reply-To: <orig@x>\r\nReferences: <a@x>\r\n <orig@x>\r\nX-Hamail-Draft-Of: answer 1 INBOX\r\n"
+          "\r\nnot yet\r\n");
+  StoreMailAccess mail(dir.path());
+  auto v = mail.message(kUser, "INBOX", 3);
+  ASSERT_TRUE(v.is_ok()) << v.error();
+  ASSERT_TRUE(v->has_value());
+  EXPECT_EQ((*v)->bcc, "secret@example.net");
+  EXPECT_EQ((*v)->in_reply_to, "<orig@x>");
+  EXPECT_NE((*v)->references.find("<orig@x>"), std::string::npos);
+  EXPECT_EQ((*v)->references.find('\n'), std::string::npos);  // unfolded
+  EXPECT_EQ((*v)->draft_of, "answer 1 INBOX");
+  auto plain = mail.message(kUser, "INBOX", 1);
+  EXPECT_EQ((*plain)->bcc, "");
+  EXPECT_EQ((*plain)->draft_of, "");
 }
 
 TEST_F(StoreMailAccessTest, FlagsAreTheStoresFlags) {

@@ -1,6 +1,7 @@
 // One HTTP response before it is written: status, the handler's header fields and a body
-// held in memory or a range of an open file (the shell sends it with sendfile or through
-// TLS in chunks); serialise_head writes the status line and the fields.
+// held in memory, a range of an open file (the shell sends it with sendfile or through
+// TLS in pieces) or a stream of parts (BodyProducer: length unknown, chunked for HTTP/1.1);
+// serialise_head writes the status line and the fields.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "hamail/mailsvc/http/body_stream.h"
 #include "hamail/mailsvc/http/request.h"
 #include "hamail/mailsvc/http/status.h"
 
@@ -32,17 +34,23 @@ struct HttpResponse {
   Status status = Status::ok;
   // Besides Date, Server, Content-Length and Connection, which serialise_head adds.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;               // sent when `file` is empty
+  std::string body;               // sent when `file` and `stream` are empty
   std::optional<FileBody> file;
+  // A body produced while it is sent (its length unknown): Transfer-Encoding: chunked to an
+  // HTTP/1.1 client, the connection's end to an HTTP/1.0 one.
+  std::shared_ptr<BodyProducer> stream;
   bool close = false;             // close the connection after this response
 
-  std::uint64_t body_length() const { return file ? file->length : body.size(); }
+  // Of a body in memory or a file range (a stream's is unknown: 0).
+  std::uint64_t body_length() const { return stream ? 0 : file ? file->length : body.size(); }
   void add(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
 
 // "HTTP/1.1 404 Not Found\r\nDate: ...\r\nServer: hamail-httpd\r\n<headers>Content-Length:
-// N\r\nConnection: keep-alive|close\r\n\r\n". 304 and 1xx carry no Content-Length.
-std::string serialise_head(const HttpResponse& r, std::time_t now, bool keep_alive);
+// N\r\nConnection: keep-alive|close\r\n\r\n". 304 and 1xx carry no Content-Length. A
+// streamed body has "Transfer-Encoding: chunked" when `chunked`, else no length at all (the
+// connection's end frames it).
+std::string serialise_head(const HttpResponse& r, std::time_t now, bool keep_alive, bool chunked = false);
 
 // A small text/plain body for an error status ("404 Not Found\n"); `close` for the
 // statuses after which the request stream cannot be trusted (400, 413, 414, 431, 505).

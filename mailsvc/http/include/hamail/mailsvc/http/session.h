@@ -1,5 +1,5 @@
 // One HTTP/1.1 connection as a sans-IO state machine: bytes in, actions out (send bytes,
-// send a file range, close). Pipelined requests are answered in order; keep-alive follows
+// send a file range, stream a body, close). Pipelined requests are answered in order; keep-alive follows
 // the request's version and Connection field; bad requests get their status and a close.
 // A handler may answer later (AnswerLater, then complete()); requests behind it wait.
 #pragma once
@@ -41,6 +41,11 @@ struct SendBytes {
 struct SendFile {
   FileBody body;
 };
+// A streamed body after its head (HttpResponse::stream): the shell pulls its parts, one
+// only when the previous is written, until the end (chunked: the last-chunk).
+struct SendStream {
+  StreamedBody body;
+};
 struct CloseConnection {};
 // The handler answers this request later: the shell runs it (off the loop) and hands the
 // response to HttpSession::complete; meanwhile the session holds any bytes after it.
@@ -55,8 +60,9 @@ struct Exchange {
   HttpVersion version;
   Status status = Status::ok;
   std::uint64_t body_bytes = 0;  // sent after the head
+  bool streamed = false;         // body_bytes are the shell's count of the SendStream before it
 };
-using HttpAction = std::variant<SendBytes, SendFile, CloseConnection, Exchange, AnswerLater>;
+using HttpAction = std::variant<SendBytes, SendFile, SendStream, CloseConnection, Exchange, AnswerLater>;
 
 class HttpSession {
  public:

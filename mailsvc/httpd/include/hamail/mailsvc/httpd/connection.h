@@ -2,7 +2,8 @@
 // around an HttpSession. It runs the session's actions in order (bytes, a file range sent
 // with sendfile on plaintext and in bounded pieces through TLS, the access-log record, close), holds the header timeout from a
 // request's first byte (slowloris) and the idle timeout between requests (and while a
-// file is sent, closes a client that read nothing for that long), and refuses a
+// file is sent, closes a client that read nothing for that long), streams a body of unknown
+// length (pulled only as it is written, at most 64 KiB unsent), and refuses a
 // client address over its connection limit with 503. Calls on_done once at the end.
 #pragma once
 
@@ -51,6 +52,8 @@ class Connection : public daemon::Connection {
   bool sendfile_piece(int sock, FdFile* file, http::FileBody& body);  // the same with sendfile(2)
   bool append_file(http::SendFile& f, std::string& out);  // a small file read whole onto its head
   bool write_file_piece(FdFile* file, http::FileBody& body);  // one piece read and queued; false: finished
+  bool send_stream(http::StreamedBody& body);  // true when the body's end is queued
+  void stream_wake();                          // the producer has more
   void log_exchange(const http::Exchange& e);
   // An /api/ request: answered at once (gate, logout, ...) into the queue, or a pool job
   // whose answer comes through complete_later (after the failed-login delay, if any).
@@ -77,7 +80,10 @@ class Connection : public daemon::Connection {
   std::uint64_t handed_ = 0;            // file bytes given to the socket (sendfile or write)
   std::uint64_t delivered_at_check_ = 0;  // handed_ minus the unsent, at the last idle check
   bool reading_ = true;
-  bool draining_ = false;               // a file waits for on_written (queued bytes sent)
+  bool draining_ = false;               // a file or stream waits for on_written (queued bytes sent)
+  bool stream_waiting_ = false;         // a stream waits for its producer's wake
+  bool woken_ = false;                  // the producer woke us since the last pull
+  std::uint64_t streamed_bytes_ = 0;    // body bytes of the last finished stream (its Exchange)
   bool closing_ = false;
   bool done_ = false;
   std::string close_reason_;

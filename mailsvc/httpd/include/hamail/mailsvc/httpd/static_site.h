@@ -1,7 +1,8 @@
 // httpd's answer to GET and HEAD: files under the document root (BeneathRoot), with
 // directories served by their index.html, conditional GET (304), a single Range (206,
 // 416), and gzip for text types when the client takes it: a precompressed "NAME.gz"
-// sibling when there is one, else compressed on the fly up to gzip_max_bytes.
+// sibling when there is one, else compressed on the fly: in one piece up to gzip_max_bytes,
+// in parts while it is sent (GzipFileStream, chunked) above.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 namespace hamail::mailsvc::httpd {
 
 struct SiteOptions {
-  std::uint64_t gzip_max_bytes = 1 << 20;  // larger files are sent as they are (or their .gz sibling)
+  std::uint64_t gzip_max_bytes = 1 << 20;  // larger files are compressed while sent (a stream)
   // Added to every answer (Strict-Transport-Security on TLS listeners).
   std::vector<std::pair<std::string, std::string>> extra_headers;
 };

@@ -49,6 +49,9 @@ struct MessageView {
   MessageSummary summary;
   std::string to;
   std::string cc;
+  // What an edited draft needs back (header texts): Bcc, In-Reply-To, References and
+  // X-Hamail-Draft-Of (draft_of.h).
+  std::string bcc, in_reply_to, references, draft_of;
   std::string text_body;                 // text/plain, decoded to UTF-8 (or text from the HTML)
   std::optional<std::string> html_body;  // text/html, decoded; served only in the sandbox
   std::vector<AttachmentInfo> attachments;

@@ -19,7 +19,9 @@ struct MessageStamp {
   std::string boundary;        // random-looking token; "=_" is added, never in base64 or QP text
 };
 
-enum class BccHeader { omit, keep };  // keep: the copy in Sent or Drafts
+// omit: the submitted message; keep: the Sent copy (Bcc); draft: the Drafts copy (Bcc, and
+// X-Hamail-Draft-Of naming the message it answers or forwards, see draft_of.h).
+enum class BccHeader { omit, keep, draft };
 
 std::string build_message(const OutgoingMail& mail, const MessageStamp& stamp, BccHeader bcc);
 
