@@ -36,7 +36,9 @@ void Server::accept(const Listener& listener, Result<std::unique_ptr<uv::Stream>
         .kv("peer", (*stream)->peer())
         .kv("limit", static_cast<unsigned long>(max_connections_));
     // Best effort: the stream closes when destroyed here, and the shutdown flushes only while it lives.
-    (void)(*stream)->write(busy_reply_);
+    // An implicit-TLS listener's client expects a handshake, not plaintext: it is only closed
+    // (a handshake per refusal would spend the CPU the limit is there to save).
+    if (listener.tls != ListenerTls::implicit) (void)(*stream)->write(busy_reply_);
     (void)(*stream)->shutdown();
     return;
   }

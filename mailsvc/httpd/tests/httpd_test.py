@@ -369,6 +369,10 @@ def case_max_connections(env):
     # reset may overtake the 503).
     out = env.raw(b"")
     assert out.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), out
+    # The TLS listener's client expects a handshake: no plaintext 503 there, only the close.
+    out = env.raw(b"", port=env.tls_port)
+    assert out == b"", out
+    assert env.log_text().count("event=too_many_connections ") == 2, env.log_text()
 
 
 def case_close_frees_slot(env):
