@@ -13,9 +13,9 @@ namespace {
 // DRBD's state names (core/states.h): every one is a series, 1 for the current state.
 const std::vector<std::string> kRoles = {"Primary", "Secondary", "Unknown"};
 const std::vector<std::string> kConnections = {"StandAlone", "Connecting", "Connected", "SyncSource",
-                                               "SyncTarget", "VerifyS", "VerifyT"};
-const std::vector<std::string> kDisks = {"Diskless", "Attaching", "Inconsistent", "Outdated",
-                                         "DUnknown", "Consistent", "UpToDate", "Failed"};
+                                               "SyncTarget", "VerifyS",    "VerifyT"};
+const std::vector<std::string> kDisks = {"Diskless", "Attaching",  "Inconsistent", "Outdated",
+                                         "DUnknown", "Consistent", "UpToDate",     "Failed"};
 
 std::string text(const json& j, const char* key) {
   auto it = j.find(key);
@@ -42,9 +42,11 @@ std::vector<double> write_buckets() {
 DrbdMetrics::DrbdMetrics() {
   auto& r = registry_;
   // Declarations are fixed and valid: a failure here is a programming error caught by the tests.
-  (void)r.add_gauge("hamail_drbd_volume_up", "Whether the volume is up (attached and running) on this node.", {"volume"});
+  (void)r.add_gauge("hamail_drbd_volume_up", "Whether the volume is up (attached and running) on this node.",
+                    {"volume"});
   (void)r.add_gauge("hamail_drbd_role", "1 for this node's role of the volume, 0 for the others.", {"volume", "role"});
-  (void)r.add_gauge("hamail_drbd_peer_role", "1 for the peer's role as last known, 0 for the others.", {"volume", "role"});
+  (void)r.add_gauge("hamail_drbd_peer_role", "1 for the peer's role as last known, 0 for the others.",
+                    {"volume", "role"});
   (void)r.add_gauge("hamail_drbd_connection_state", "1 for the replication link's state, 0 for the others.",
                     {"volume", "state"});
   (void)r.add_gauge("hamail_drbd_disk_state", "1 for the local disk's state, 0 for the others.", {"volume", "state"});
@@ -54,7 +56,8 @@ DrbdMetrics::DrbdMetrics() {
                     {"volume"});
   (void)r.add_gauge("hamail_drbd_resync_rate_bytes_per_second", "The current resync (or verify) rate.", {"volume"});
   (void)r.add_gauge("hamail_drbd_resync_remaining_bytes", "Bytes this resync (or verify) still has to go.", {"volume"});
-  (void)r.add_gauge("hamail_drbd_io_frozen", "Whether application I/O is frozen by fencing (1) or not (0).", {"volume"});
+  (void)r.add_gauge("hamail_drbd_io_frozen", "Whether application I/O is frozen by fencing (1) or not (0).",
+                    {"volume"});
   (void)r.add_gauge("hamail_drbd_nbd_clients", "NBD clients connected to the volume's export.", {"volume"});
   (void)r.add_counter("hamail_drbd_writes_total", "Application writes completed, by result (ok or error).",
                       {"volume", "result"});
@@ -69,8 +72,8 @@ void DrbdMetrics::on_write(const std::string& volume, const WriteSample& w) {
   (void)registry_.inc("hamail_drbd_writes_total", {volume, w.ok ? "ok" : "error"});
   if (!w.ok) return;
   (void)registry_.inc("hamail_drbd_written_bytes_total", {volume}, static_cast<double>(w.bytes));
-  (void)registry_.observe("hamail_drbd_write_latency_seconds", {volume, w.peer_connected ? "connected" : "disconnected"},
-                          w.seconds);
+  (void)registry_.observe("hamail_drbd_write_latency_seconds",
+                          {volume, w.peer_connected ? "connected" : "disconnected"}, w.seconds);
 }
 
 void DrbdMetrics::collect(const json& v) {

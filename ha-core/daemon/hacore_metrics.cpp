@@ -55,10 +55,12 @@ HacoreMetrics::HacoreMetrics() {
   (void)r.add_gauge("hamail_resource_fail_count", "Failures counted against a resource on a node (reset by cleanup).",
                     {"resource", "node"});
   (void)r.add_counter("hamail_failovers_total", "Failovers begun: a node running the group was lost.", {"group"});
-  (void)r.add_counter("hamail_switchovers_total", "Switchovers ended, by result (done or failed).", {"group", "result"});
-  (void)r.add_counter("hamail_fence_actions_total", "Fence actions ended, by target node and result (fenced or failed).",
-                      {"target", "result"});
-  (void)r.add_counter("hamail_resource_operation_failures_total", "Failed resource operations, by resource, node and operation.",
+  (void)r.add_counter("hamail_switchovers_total", "Switchovers ended, by result (done or failed).",
+                      {"group", "result"});
+  (void)r.add_counter("hamail_fence_actions_total",
+                      "Fence actions ended, by target node and result (fenced or failed).", {"target", "result"});
+  (void)r.add_counter("hamail_resource_operation_failures_total",
+                      "Failed resource operations, by resource, node and operation.",
                       {"resource", "node", "operation"});
   (void)r.add_histogram("hamail_failover_duration_seconds", "From the node's loss to the group running elsewhere.",
                         buckets, {"group"});
@@ -82,7 +84,8 @@ void HacoreMetrics::on_event(const json& e) {
   } else if (name == "fence_end") {
     (void)registry_.inc("hamail_fence_actions_total", {text(e, "target"), flag(e, "ok") ? "fenced" : "failed"});
   } else if (name == "resource_failed") {
-    (void)registry_.inc("hamail_resource_operation_failures_total", {text(e, "resource"), text(e, "node"), text(e, "op")});
+    (void)registry_.inc("hamail_resource_operation_failures_total",
+                        {text(e, "resource"), text(e, "node"), text(e, "op")});
   } else if (name == "probe_failed") {
     (void)registry_.inc("hamail_resource_operation_failures_total", {text(e, "resource"), text(e, "node"), "probe"});
   }

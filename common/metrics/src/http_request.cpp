@@ -1,5 +1,7 @@
 #include "hamail/metrics/http_request.h"
 
+#include "hamail/metrics/text_format.h"
+
 namespace hamail::metrics {
 
 namespace {
@@ -37,8 +39,10 @@ RequestVerdict classify_request(std::string_view received, std::size_t max_bytes
   std::size_t end = std::string_view::npos;
   for (std::size_t i = 0; i < received.size() && end == std::string_view::npos; ++i) {
     if (received[i] != '\n') continue;
-    if (i + 1 < received.size() && received[i + 1] == '\n') end = i;
-    else if (i + 2 < received.size() && received[i + 1] == '\r' && received[i + 2] == '\n') end = i;
+    if (i + 1 < received.size() && received[i + 1] == '\n')
+      end = i;
+    else if (i + 2 < received.size() && received[i + 1] == '\r' && received[i + 2] == '\n')
+      end = i;
   }
   if (end == std::string_view::npos) {
     // The request line alone already tells garbage apart (a client that never sends the
@@ -61,22 +65,36 @@ std::string http_response(RequestVerdict verdict, std::string_view body) {
   std::string status, extra, text;
   bool head = false;
   switch (verdict) {
-    case RequestVerdict::get_metrics: status = "200 OK"; break;
-    case RequestVerdict::head_metrics: status = "200 OK"; head = true; break;
-    case RequestVerdict::not_found: status = "404 Not Found"; text = "only /metrics is served\n"; break;
+    case RequestVerdict::get_metrics:
+      status = "200 OK";
+      break;
+    case RequestVerdict::head_metrics:
+      status = "200 OK";
+      head = true;
+      break;
+    case RequestVerdict::not_found:
+      status = "404 Not Found";
+      text = "only /metrics is served\n";
+      break;
     case RequestVerdict::method_not_allowed:
       status = "405 Method Not Allowed";
       extra = "Allow: GET, HEAD\r\n";
       text = "only GET and HEAD are allowed\n";
       break;
-    case RequestVerdict::too_large: status = "431 Request Header Fields Too Large"; text = "request too large\n"; break;
+    case RequestVerdict::too_large:
+      status = "431 Request Header Fields Too Large";
+      text = "request too large\n";
+      break;
     case RequestVerdict::bad_request:
-    case RequestVerdict::incomplete: status = "400 Bad Request"; text = "bad request\n"; break;
+    case RequestVerdict::incomplete:
+      status = "400 Bad Request";
+      text = "bad request\n";
+      break;
   }
   bool ok = verdict == RequestVerdict::get_metrics || verdict == RequestVerdict::head_metrics;
   std::string_view content = ok ? body : std::string_view(text);
   std::string out = "HTTP/1.1 " + status + "\r\n";
-  out += ok ? "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n" : "Content-Type: text/plain; charset=utf-8\r\n";
+  out += "Content-Type: " + std::string(ok ? kTextContentType : "text/plain; charset=utf-8") + "\r\n";
   out += "Content-Length: " + std::to_string(content.size()) + "\r\n" + extra + "Connection: close\r\n\r\n";
   if (!head) out += content;
   return out;

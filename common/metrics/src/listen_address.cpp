@@ -7,8 +7,10 @@
 namespace hamail::metrics {
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
-  const std::string expected = "expected HOST:PORT with a numeric IPv4 or [IPv6] address and a port 1-65535 "
-                               "(e.g. \"127.0.0.1:9664\"), found \"" + std::string(text) + "\"";
+  const std::string expected =
+      "expected HOST:PORT with a numeric IPv4 or [IPv6] address and a port 1-65535 "
+      "(e.g. \"127.0.0.1:9664\"), found \"" +
+      std::string(text) + "\"";
   std::string_view host, port;
   if (text.starts_with('[')) {
     auto close = text.find(']');

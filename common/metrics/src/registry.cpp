@@ -63,10 +63,12 @@ const Family* Registry::find(const std::string& name) const {
   return nullptr;
 }
 
-Result<SeriesValue*> Registry::series(const std::string& name, MetricType type, const std::vector<std::string>& labels) {
+Result<SeriesValue*> Registry::series(const std::string& name, MetricType type,
+                                      const std::vector<std::string>& labels) {
   auto it = std::find_if(families_.begin(), families_.end(), [&](const Family& f) { return f.name == name; });
   if (it == families_.end()) return Error{"metric \"" + name + "\" is not declared"};
-  if (it->type != type) return Error{"metric \"" + name + "\" is a " + type_name(it->type) + ", not a " + type_name(type)};
+  if (it->type != type)
+    return Error{"metric \"" + name + "\" is a " + type_name(it->type) + ", not a " + type_name(type)};
   if (labels.size() != it->label_names.size())
     return Error{"metric \"" + name + "\": " + std::to_string(labels.size()) + " label values for " +
                  std::to_string(it->label_names.size()) + " labels"};

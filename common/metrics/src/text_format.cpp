@@ -9,10 +9,14 @@ std::string escape(std::string_view text, bool quote) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (quote && c == '"') out += "\\\"";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (quote && c == '"')
+      out += "\\\"";
+    else
+      out += c;
   }
   return out;
 }
@@ -72,8 +76,10 @@ std::string render_text(const Registry& registry) {
     out += "# HELP " + f.name + " " + escape(f.help, false) + "\n";
     out += "# TYPE " + f.name + " " + type_word(f.type) + "\n";
     for (const auto& [labels, v] : *series) {
-      if (f.type == MetricType::histogram) render_histogram(f, labels, v, out);
-      else out += f.name + label_text(f, labels, nullptr) + " " + format_number(v.value) + "\n";
+      if (f.type == MetricType::histogram)
+        render_histogram(f, labels, v, out);
+      else
+        out += f.name + label_text(f, labels, nullptr) + " " + format_number(v.value) + "\n";
     }
   }
   return out;

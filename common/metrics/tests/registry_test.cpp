@@ -23,9 +23,9 @@ TEST(Registry, UpdatesCheckTypeAndLabelCount) {
   Registry r;
   ASSERT_TRUE(r.add_counter("c_total", "c", {"result"}).is_ok());
   ASSERT_TRUE(r.add_gauge("g", "g").is_ok());
-  EXPECT_FALSE(r.inc("c_total").is_ok());                  // one label value missing
-  EXPECT_FALSE(r.inc("c_total", {"ok"}, -1).is_ok());      // counters only grow
-  EXPECT_FALSE(r.set("c_total", {"ok"}, 3).is_ok());       // not a gauge
+  EXPECT_FALSE(r.inc("c_total").is_ok());              // one label value missing
+  EXPECT_FALSE(r.inc("c_total", {"ok"}, -1).is_ok());  // counters only grow
+  EXPECT_FALSE(r.set("c_total", {"ok"}, 3).is_ok());   // not a gauge
   EXPECT_FALSE(r.inc("missing_total").is_ok());
   ASSERT_TRUE(r.inc("c_total", {"ok"}).is_ok());
   ASSERT_TRUE(r.inc("c_total", {"ok"}, 2).is_ok());

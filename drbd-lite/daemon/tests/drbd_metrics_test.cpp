@@ -114,7 +114,8 @@ TEST_F(DrbdMetricsTest, APrimaryShowsItsStatesAndCountsAndTimesItsWrites) {
   EXPECT_TRUE(has_line(text, "hamail_drbd_writes_total{volume=\"r0\",result=\"ok\"} 1")) << text;
   EXPECT_TRUE(has_line(text, "hamail_drbd_written_bytes_total{volume=\"r0\"} 4096")) << text;
   EXPECT_TRUE(has_line(text, "hamail_drbd_write_latency_seconds_count{volume=\"r0\",peer=\"disconnected\"} 1")) << text;
-  EXPECT_TRUE(has_line(text, "hamail_drbd_write_latency_seconds_bucket{volume=\"r0\",peer=\"disconnected\",le=\"+Inf\"} 1"))
+  EXPECT_TRUE(
+      has_line(text, "hamail_drbd_write_latency_seconds_bucket{volume=\"r0\",peer=\"disconnected\",le=\"+Inf\"} 1"))
       << text;
   if (const char* out = std::getenv("HAMAIL_METRICS_OUT")) std::ofstream(out) << text;
 }

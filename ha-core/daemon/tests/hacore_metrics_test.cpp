@@ -2,10 +2,11 @@
 // switchover, a failover and a fence counted and timed; gauges read from the status
 // hactl sees. With HAMAIL_METRICS_OUT set, the fenced-failover text is also written there
 // for the promtool check (ha-core/daemon/CMakeLists.txt).
+#include "hamail/hacore/daemon/hacore_metrics.h"
+
 #include <cstdlib>
 #include <fstream>
 
-#include "hamail/hacore/daemon/hacore_metrics.h"
 #include "two_nodes.h"
 
 namespace hamail::hacore {
@@ -30,7 +31,8 @@ TEST_F(TwoNodes, MetricsShowPlacementAndCountASwitchoverAndAFailover) {
   EXPECT_TRUE(has_line(before, "hamail_cluster_node_state{node=\"node1\",state=\"online\"} 1")) << before;
   EXPECT_TRUE(has_line(before, "hamail_group_placement{group=\"mail\",node=\"node1\"} 1")) << before;
   EXPECT_TRUE(has_line(before, "hamail_group_placement{group=\"mail\",node=\"node2\"} 0")) << before;
-  EXPECT_TRUE(has_line(before, "hamail_resource_state{group=\"mail\",resource=\"vol\",node=\"node1\",state=\"promoted\"} 1"))
+  EXPECT_TRUE(
+      has_line(before, "hamail_resource_state{group=\"mail\",resource=\"vol\",node=\"node1\",state=\"promoted\"} 1"))
       << before;
   EXPECT_TRUE(has_line(before, "# TYPE hamail_switchovers_total counter")) << before;
   EXPECT_TRUE(has_line(before, "hamail_switchovers_total{group=\"mail\",result=\"done\"} 0")) << "at 0 from the start";
@@ -61,9 +63,11 @@ TEST_F(TwoNodes, MetricsCountResourceOperationFailures) {
   m.on_event({{"event", "probe_failed"}, {"node", "node2"}, {"resource", "vip"}, {"rc", 1}});
   m.on_event({{"event", "node_joined"}, {"node", "node2"}});  // not counted anywhere
   std::string text = m.render(node(1).ask({{"cmd", "status"}})["status"]);
-  EXPECT_TRUE(has_line(text, "hamail_resource_operation_failures_total{resource=\"smtpd\",node=\"node1\",operation=\"monitor\"} 2"))
+  EXPECT_TRUE(has_line(
+      text, "hamail_resource_operation_failures_total{resource=\"smtpd\",node=\"node1\",operation=\"monitor\"} 2"))
       << text;
-  EXPECT_TRUE(has_line(text, "hamail_resource_operation_failures_total{resource=\"vip\",node=\"node2\",operation=\"probe\"} 1"))
+  EXPECT_TRUE(
+      has_line(text, "hamail_resource_operation_failures_total{resource=\"vip\",node=\"node2\",operation=\"probe\"} 1"))
       << text;
 }
 

@@ -22,14 +22,14 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::listen(uv::EventLoop& loop
                                                              ServerLimits limits) {
   std::unique_ptr<MetricsServer> server(new MetricsServer(loop, log, std::move(collect), limits));
   MetricsServer* self = server.get();
-  auto listener = uv::StreamServer::listen_tcp(loop, address.host, address.port,
-                                               [self](Result<std::unique_ptr<uv::Stream>> accepted) {
-                                                 if (!accepted) {
-                                                   self->log_.warning("metrics_accept_failed").kv("error", accepted.error());
-                                                   return;
-                                                 }
-                                                 self->accept(std::move(*accepted));
-                                               });
+  auto listener = uv::StreamServer::listen_tcp(
+      loop, address.host, address.port, [self](Result<std::unique_ptr<uv::Stream>> accepted) {
+        if (!accepted) {
+          self->log_.warning("metrics_accept_failed").kv("error", accepted.error());
+          return;
+        }
+        self->accept(std::move(*accepted));
+      });
   if (!listener) return Error{"metrics endpoint: " + listener.error()};
   server->server_ = std::move(*listener);
   return server;

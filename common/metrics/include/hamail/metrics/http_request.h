@@ -10,13 +10,13 @@
 namespace hamail::metrics {
 
 enum class RequestVerdict {
-  incomplete,         // no blank line yet, within the limit: read more
-  get_metrics,        // GET /metrics (a query string is ignored)
-  head_metrics,       // HEAD /metrics
-  not_found,          // a well-formed GET or HEAD of another path: 404
-  method_not_allowed, // a well-formed request with another method: 405
-  bad_request,        // not an HTTP/1.x request line: 400
-  too_large,          // the head exceeds the limit: 431
+  incomplete,          // no blank line yet, within the limit: read more
+  get_metrics,         // GET /metrics (a query string is ignored)
+  head_metrics,        // HEAD /metrics
+  not_found,           // a well-formed GET or HEAD of another path: 404
+  method_not_allowed,  // a well-formed request with another method: 405
+  bad_request,         // not an HTTP/1.x request line: 400
+  too_large,           // the head exceeds the limit: 431
 };
 
 inline constexpr std::size_t kMaxRequestBytes = 8 * 1024;

@@ -29,7 +29,7 @@ struct Family {
   std::string help;
   MetricType type = MetricType::gauge;
   std::vector<std::string> label_names;
-  std::vector<double> bounds;  // histograms: increasing upper bounds, +Inf implied
+  std::vector<double> bounds;                              // histograms: increasing upper bounds, +Inf implied
   std::map<std::vector<std::string>, SeriesValue> series;  // by label values
 };
 

@@ -21,7 +21,7 @@ namespace hamail::metrics {
 
 struct ServerLimits {
   std::size_t max_request_bytes = 8 * 1024;
-  std::size_t max_connections = 16;   // more are closed at once, unanswered
+  std::size_t max_connections = 16;        // more are closed at once, unanswered
   std::uint64_t read_timeout_ms = 10'000;  // from accept to a complete request and the answer sent
 };
 

@@ -4,9 +4,8 @@
 // render() through a MetricsServer; tests drive it with the two-node shell.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "hamail/metrics/registry.h"
 
