@@ -54,6 +54,9 @@ HacoreMetrics::HacoreMetrics() {
                     {"group", "resource", "node", "state"});
   (void)r.add_gauge("hamail_resource_fail_count", "Failures counted against a resource on a node (reset by cleanup).",
                     {"resource", "node"});
+  (void)r.add_gauge("hamail_fence_device_healthy",
+                    "The last monitor of a fence device: 1 it answered, 0 it failed (unchecked devices absent).",
+                    {"device"});
   (void)r.add_counter("hamail_failovers_total", "Failovers begun: a node running the group was lost.", {"group"});
   (void)r.add_counter("hamail_switchovers_total", "Switchovers ended, by result (done or failed).",
                       {"group", "result"});
@@ -110,6 +113,13 @@ void HacoreMetrics::collect(const json& status) {
     for (const char* result : {"fenced", "failed"}) (void)r.inc("hamail_fence_actions_total", {node, result}, 0);
   }
   for (const auto& [state, count] : by_state) (void)r.set("hamail_cluster_nodes", {state}, count);
+  r.clear("hamail_fence_device_healthy");
+  if (auto f = status.find("fencing"); f != status.end() && f->is_object()) {
+    const json devices = f->value("devices", json::object());
+    for (const auto& [device, health] : devices.items())
+      if (health.is_object() && health.contains("ok"))
+        (void)r.set("hamail_fence_device_healthy", {device}, flag(health, "ok"));
+  }
   collect_groups(status);
 }
 

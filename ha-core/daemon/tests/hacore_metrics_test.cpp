@@ -71,6 +71,19 @@ TEST_F(TwoNodes, MetricsCountResourceOperationFailures) {
       << text;
 }
 
+TEST(HacoreMetrics, FenceDeviceHealthIsShownOnceChecked) {
+  HacoreMetrics m;
+  json status = {{"fencing",
+                  {{"devices",
+                    {{"lab", {{"agent", "fence_dummy"}, {"ok", true}}},
+                     {"ipmi", {{"agent", "fence_ipmilan"}, {"ok", false}}},
+                     {"spare", {{"agent", "fence_dummy"}}}}}}}};
+  std::string text = m.render(status);
+  EXPECT_TRUE(has_line(text, "hamail_fence_device_healthy{device=\"lab\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "hamail_fence_device_healthy{device=\"ipmi\"} 0")) << text;
+  EXPECT_EQ(text.find("device=\"spare\""), std::string::npos) << "never checked: no value";
+}
+
 class FencingMetrics : public TwoNodes {
  protected:
   std::string config_text() const override { return cluster::testing_config::kTwoNodeFencingConfig; }
