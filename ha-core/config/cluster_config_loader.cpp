@@ -295,7 +295,14 @@ class Loader {
         hr.finish();
       }
     }
-    (void)r.child("drbdlited");  // drbd-lite's: read and checked by drbd-lite's own loader
+    // drbd-lite's: read and checked by drbd-lite's own loader; here only that the two
+    // daemons do not ask for one address (the second would fail to start).
+    if (YAML::Node d = r.child("drbdlited"); d.IsMap() && !cfg_.metrics.listen.empty()) {
+      const YAML::Node listen = static_cast<const YAML::Node&>(d)["listen"];
+      if (listen.IsScalar() && listen.Scalar() == cfg_.metrics.listen)
+        sink_.add(listen, r.key_path("drbdlited") + ".listen",
+                  "the same address as metrics.hacored.listen: each daemon needs its own port");
+    }
     r.finish();
   }
 

@@ -269,6 +269,10 @@ TEST(ClusterConfig, MetricsEndpointIsOffByDefaultAndValidated) {
   EXPECT_EQ(errors_of(kValid + "metrics:\n  hacored: {}\n").size(), 1u);
   EXPECT_EQ(errors_of(kValid + "metrics:\n  hacored: {listen: \"127.0.0.1:1\", port: 3}\n").size(), 1u);
   EXPECT_EQ(errors_of(kValid + "metrics:\n  mailsvc: {}\n").size(), 1u);
+  auto same = errors_of(kValid + "metrics:\n  hacored: {listen: \"127.0.0.1:9664\"}\n  drbdlited: {listen: \"127.0.0.1:9664\"}\n");
+  ASSERT_EQ(same.size(), 1u) << joined(same);
+  EXPECT_NE(same[0].find("metrics.drbdlited.listen: the same address as metrics.hacored.listen"), std::string::npos)
+      << same[0];
 }
 
 TEST(ClusterConfig, VolumesSectionBelongsToDrbdLite) {
