@@ -4,6 +4,7 @@
 #include <set>
 
 #include "hamail/base/yaml_reader.h"
+#include "hamail/metrics/listen_address.h"
 
 namespace hamail::drbdlite {
 namespace {
@@ -23,6 +24,7 @@ class Loader {
     if (top.valid()) {
       read_nodes(top.child("nodes", Need::required));
       read_volumes(top.child("volumes"));
+      read_metrics(top.child("metrics"));
       cross_check();
     }
     DrbdConfigLoad out;
@@ -46,6 +48,20 @@ class Loader {
       node_items_.push_back(item);
       cfg_.nodes.push_back(std::move(a));
     });
+  }
+
+  // metrics.drbdlited only: the section's other keys (metrics.hacored) are ha-core's.
+  void read_metrics(const YAML::Node& n) {
+    if (!n.IsDefined() || !n.IsMap()) return;  // ha-core reports a section of the wrong shape
+    YAML::Node d = static_cast<const YAML::Node&>(n)["drbdlited"];
+    if (!d.IsDefined()) return;
+    MapReader r(sink_, d, "metrics.drbdlited");
+    if (!r.valid()) return;
+    if (auto v = r.string("listen", Need::required)) {
+      if (auto a = metrics::parse_listen_address(*v); !a) sink_.add(r.child("listen"), r.key_path("listen"), a.error());
+      cfg_.metrics_listen = *v;
+    }
+    r.finish();
   }
 
   void read_volumes(const YAML::Node& n) {

@@ -1,6 +1,7 @@
 // drbdlited: the drbd-lite daemon of one node. Serves every volume under `volumes:` in
 // cluster.yaml (always running, whether its volumes are Secondary or Primary), takes
-// commands from `drbdlite` on the control socket, and logs one logfmt line per event.
+// commands from `drbdlite` on the control socket, and logs one logfmt line per event; with
+// metrics.drbdlited.listen, a Prometheus /metrics endpoint (DrbdMetrics).
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -9,7 +10,9 @@
 #include "hamail/base/program_options.h"
 #include "hamail/control/control_server.h"
 #include "hamail/drbdlite/config/drbd_config.h"
+#include "hamail/drbdlite/daemon/drbd_metrics.h"
 #include "hamail/drbdlite/daemon/volume_set.h"
+#include "hamail/metrics/metrics_server.h"
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/signals.h"
 
@@ -69,13 +72,17 @@ int main(int argc, char** argv) {
   if (Status st = make_runtime_dir(o.runtime_dir); !st) return fail(st.message());
 
   std::unique_ptr<ControlServer> control;
+  DrbdMetrics metrics;
   VolumeSet volumes(log, o.config);
   auto publish = [&control](const nlohmann::json& ev) {
     if (control) control->publish(ev);
   };
   for (const auto& v : cfg.volumes) {
     VolumeSetup s{for_node(v, o.node, o.runtime_dir), o.node, peer->name, self->replication_addr, peer->replication_addr};
-    volumes.add(std::make_unique<VolumeRunner>(**loop, log, std::move(s), publish));
+    auto runner = std::make_unique<VolumeRunner>(**loop, log, std::move(s), publish);
+    if (!cfg.metrics_listen.empty())
+      runner->set_write_observer([&metrics](const std::string& volume, const WriteSample& w) { metrics.on_write(volume, w); });
+    volumes.add(std::move(runner));
   }
   auto ctl = ControlServer::listen(**loop, log, o.runtime_dir + "/control.sock",
                                    [&](const nlohmann::json& req, ControlSession& session) {
@@ -83,6 +90,16 @@ int main(int argc, char** argv) {
                                    });
   if (!ctl) return fail(ctl.error());
   control = std::move(*ctl);
+  std::unique_ptr<metrics::MetricsServer> metrics_server;
+  if (!cfg.metrics_listen.empty()) {
+    auto address = metrics::parse_listen_address(cfg.metrics_listen);
+    if (!address) return fail("metrics.drbdlited.listen: " + address.error());
+    auto server = metrics::MetricsServer::listen(**loop, log, *address,
+                                                 [&] { return metrics.render(volumes.volume_statuses()); });
+    if (!server) return fail(server.error());
+    metrics_server = std::move(*server);
+    log.info("metrics_listening").kv("address", metrics_server->address());
+  }
 
   log.info("started").kv("node", o.node).kv("config", o.config).kv("volumes", volumes.size()).kv("runtime_dir", o.runtime_dir);
   if (o.up_all) volumes.up_all();
@@ -91,6 +108,7 @@ int main(int argc, char** argv) {
     if (stopping) return;
     stopping = true;
     log.info("stopping").kv("signal", sig);
+    metrics_server.reset();
     volumes.terminate_all();
     control.reset();
     (*loop)->stop();

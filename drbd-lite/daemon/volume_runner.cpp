@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <deque>
 #include <filesystem>
 
@@ -338,6 +339,16 @@ void VolumeRunner::read(std::uint64_t off, std::uint32_t len, ReadDone done) {
 void VolumeRunner::write(std::uint64_t off, std::string data, bool fua, Done done) {
   if (!replica_) return done(Error{"volume " + name() + " is down"});
   std::uint64_t req = next_request_++;
+  if (write_observer_) {
+    WriteSample w{data.size(), 0, true, link_ && link_->up()};
+    auto arrived = std::chrono::steady_clock::now();
+    done = [this, w, arrived, done = std::move(done)](Status st) mutable {
+      w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - arrived).count();
+      w.ok = st.is_ok();
+      if (write_observer_) write_observer_(name(), w);
+      done(std::move(st));
+    };
+  }
   io_waiting_[req] = std::move(done);
   Outbox out = outbox();
   replica_->app_write(req, off, std::move(data), fua, out);

@@ -48,6 +48,12 @@ json VolumeSet::status(const std::string& volume) const {
   return {{"ok", true}, {"volumes", list}};
 }
 
+json VolumeSet::volume_statuses() const {
+  json list = json::array();
+  for (const auto& [name, v] : volumes_) list.push_back(v->status());
+  return list;
+}
+
 void VolumeSet::up_all() {
   for (auto& [name, v] : volumes_)
     if (Status st = v->up(); !st) log_.error("up_failed").kv("volume", name).kv("error", st.message());

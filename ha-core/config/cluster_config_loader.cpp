@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "hamail/base/yaml_reader.h"
+#include "hamail/metrics/listen_address.h"
 #include "stonith_loader.h"
 
 namespace hamail::config {
@@ -41,6 +42,7 @@ class Loader {
       read_groups(top.child("groups"), "groups");
       read_connectivity(top.child("connectivity"), "connectivity");
       read_control(top.child("control"), "control");
+      read_metrics(top.child("metrics"), "metrics");
       read_logging(top.child("logging"), "logging");
       top.finish();
       cross_check(root);
@@ -275,6 +277,32 @@ class Loader {
     if (auto s = path_value(r, "socket", Need::optional); !s.empty()) cfg_.control.socket = s;
     if (auto g = r.string("group")) cfg_.control.group = *g;
     if (auto g = r.string("read_group")) cfg_.control.read_group = *g;
+    r.finish();
+  }
+
+  // metrics: {hacored: {listen: ADDR}, drbdlited: {...}}; drbdlited's is checked by drbd-lite.
+  void read_metrics(const YAML::Node& n, const std::string& path) {
+    if (!n.IsDefined()) return;
+    MapReader r(sink_, n, path);
+    if (!r.valid()) return;
+    if (YAML::Node h = r.child("hacored"); h.IsDefined()) {
+      MapReader hr(sink_, h, r.key_path("hacored"));
+      if (hr.valid()) {
+        if (auto v = hr.string("listen", Need::required)) {
+          if (auto a = metrics::parse_listen_address(*v); !a) sink_.add(hr.child("listen"), hr.key_path("listen"), a.error());
+          cfg_.metrics.listen = *v;
+        }
+        hr.finish();
+      }
+    }
+    // drbd-lite's: read and checked by drbd-lite's own loader; here only that the two
+    // daemons do not ask for one address (the second would fail to start).
+    if (YAML::Node d = r.child("drbdlited"); d.IsMap() && !cfg_.metrics.listen.empty()) {
+      const YAML::Node listen = static_cast<const YAML::Node&>(d)["listen"];
+      if (listen.IsScalar() && listen.Scalar() == cfg_.metrics.listen)
+        sink_.add(listen, r.key_path("drbdlited") + ".listen",
+                  "the same address as metrics.hacored.listen: each daemon needs its own port");
+    }
     r.finish();
   }
 

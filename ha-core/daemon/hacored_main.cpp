@@ -2,7 +2,8 @@
 // wires libuv to the shell: corosync's quorum and CPG descriptors, the agent executor,
 // the control socket, a 200 ms tick, the ping interval and SIGTERM/SIGINT go to
 // NodeShell, ControlHandler, ConnectivityReporter and ShutdownSequence (ha-core/daemon),
-// which run the ClusterCore. Every operator-visible step is one logfmt line.
+// which run the ClusterCore; with metrics.hacored.listen, a /metrics endpoint (HacoreMetrics).
+// Every operator-visible step is one logfmt line.
 //   hacored --config /etc/hamail/cluster.yaml [--node NAME] [--socket PATH]
 //           [--ocf-root DIR] [--fence-path DIRS] [--log-file FILE]
 #include <unistd.h>
@@ -25,9 +26,11 @@
 #include "hamail/hacore/daemon/adapters/session_replies.h"
 #include "hamail/hacore/daemon/connectivity_reporter.h"
 #include "hamail/hacore/daemon/control_handler.h"
+#include "hamail/hacore/daemon/hacore_metrics.h"
 #include "hamail/hacore/daemon/node_shell.h"
 #include "hamail/hacore/daemon/shutdown_sequence.h"
 #include "hamail/hacore/executor/executor.h"
+#include "hamail/metrics/metrics_server.h"
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/fd_watcher.h"
 #include "hamail/uv/signals.h"
@@ -101,6 +104,7 @@ class Hacored {
     if (auto st = connect_quorum(); !st) return st;
     if (auto st = cpg_.join("hamail-" + cfg_.name); !st) return Error{"cannot join the cluster group: " + st.message()};
     if (auto st = listen_control(); !st) return st;
+    if (auto st = listen_metrics(); !st) return st;
     start_timers();
     auto signals = uv::Signals::watch(loop_, {SIGTERM, SIGINT}, [this](int sig) {
       if (shutdown_.on_signal(sig) == hacore::ShutdownSequence::Step::stop) loop_.stop();
@@ -162,7 +166,28 @@ class Hacored {
     auto ctl = ControlServer::listen(loop_, log_, o_.socket, handler, ControlAccess{cfg_.control.group, cfg_.control.read_group});
     if (!ctl) return Error{ctl.error()};
     control_ = std::move(*ctl);
-    shell_.set_event_listener([this](const nlohmann::json& e) { control_->publish(e); });
+    shell_.set_event_listener([this](const nlohmann::json& e) {
+      metrics_.on_event(e);
+      control_->publish(e);
+    });
+    return Status::ok();
+  }
+
+  // The Prometheus endpoint (metrics.hacored.listen; off when empty): the gauges are read
+  // from the status hactl gets, at each scrape.
+  Status listen_metrics() {
+    if (cfg_.metrics.listen.empty()) return Status::ok();
+    auto address = metrics::parse_listen_address(cfg_.metrics.listen);
+    if (!address) return Error{"metrics.hacored.listen: " + address.error()};
+    auto collect = [this] {
+      nlohmann::json status = shell_.core().status();
+      status["fencing"]["devices"] = shell_.fencer().health();
+      return metrics_.render(status);
+    };
+    auto server = metrics::MetricsServer::listen(loop_, log_, *address, collect);
+    if (!server) return Error{server.error()};
+    metrics_server_ = std::move(*server);
+    log_.info("metrics_listening").kv("address", metrics_server_->address());
     return Status::ok();
   }
 
@@ -196,6 +221,8 @@ class Hacored {
   uv::FdWatcher quorum_fd_, quorum_cpg_fd_;
   uv::Timer ping_timer_, tick_;
   std::unique_ptr<ControlServer> control_;
+  hacore::HacoreMetrics metrics_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;
   std::unique_ptr<uv::Signals> signals_;
 };
 

@@ -3,7 +3,8 @@
 that cmake/Layers.cmake writes at configure time (build/dependency_graph.tsv):
 
 - common is below all; ha-core, drbd-lite and mailsvc never depend on each other;
-  resource-agents depend only on common; inside common: base <- uv <- control, tls.
+  resource-agents depend only on common; inside common: base <- uv <- control, tls;
+  base <- metrics (core) <- metrics_server (with uv).
 - every static library declares its layer (hamail_layer): base, core (sans-IO) or shell;
   a core links only base and other cores, and no I/O library (libuv, TLS, corosync, libnl,
   libresolv); its sources include no such header either.
@@ -17,7 +18,9 @@ import sys
 
 COMPONENTS = ("common", "ha-core", "drbd-lite", "mailsvc", "resource-agents", "tests")
 COMMON_ORDER = {"hamail_base": set(), "hamail_uv": {"hamail_base"},
-                "hamail_control": {"hamail_base", "hamail_uv"}, "hamail_tls": {"hamail_base", "hamail_uv"}}
+                "hamail_control": {"hamail_base", "hamail_uv"}, "hamail_tls": {"hamail_base", "hamail_uv"},
+                "hamail_metrics": {"hamail_base"},
+                "hamail_metrics_server": {"hamail_base", "hamail_uv", "hamail_metrics"}}
 # What a sans-IO core may link beyond other cores: header-only JSON, hashes and the HTTP
 # request parser (no I/O).
 CORE_EXTERNALS = {"nlohmann_json::nlohmann_json", "OpenSSL::Crypto", "HttpParser::HttpParser"}

@@ -90,6 +90,20 @@ TEST(DrbdConfig, ErrorsInHaCoreSectionsDoNotStopDrbdLite) {
   EXPECT_TRUE(errors_of(y).empty()) << joined(errors_of(y));
 }
 
+TEST(DrbdConfig, MetricsEndpointIsOffByDefaultAndValidated) {
+  DrbdConfigLoad off = parse_drbd_config(kValid, "c.yaml");
+  ASSERT_TRUE(off.config);
+  EXPECT_TRUE(off.config->metrics_listen.empty());
+  std::string on = kValid + "metrics:\n  hacored: {listen: bogus}\n  drbdlited: {listen: \"127.0.0.1:9665\"}\n";
+  DrbdConfigLoad load = parse_drbd_config(on, "c.yaml");
+  ASSERT_TRUE(load.config) << joined(errors_of(on)) << "metrics.hacored is ha-core's to check";
+  EXPECT_EQ(load.config->metrics_listen, "127.0.0.1:9665");
+  auto errs = errors_of(kValid + "metrics:\n  drbdlited:\n    listen: \"127.0.0.1:99999\"\n");
+  ASSERT_EQ(errs.size(), 1u) << joined(errs);
+  EXPECT_EQ(errs[0].rfind("c.yaml:17:13: metrics.drbdlited.listen: expected HOST:PORT", 0), 0u) << errs[0];
+  EXPECT_EQ(errors_of(kValid + "metrics:\n  drbdlited: {listen: \"[::1]:9665\", extra: 1}\n").size(), 1u);
+}
+
 TEST(DrbdConfig, EveryVolumeKeyIsRead) {
   std::string y = kValid + R"(    meta: /srv/meta-%n.img
     size: 1G

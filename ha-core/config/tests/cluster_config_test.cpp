@@ -253,6 +253,28 @@ TEST(ClusterConfig, ControlGroups) {
   EXPECT_TRUE(defaults.config->control.read_group.empty());
 }
 
+TEST(ClusterConfig, MetricsEndpointIsOffByDefaultAndValidated) {
+  ConfigLoad off = parse_cluster_config(kValid, "c.yaml");
+  ASSERT_TRUE(off.config);
+  EXPECT_TRUE(off.config->metrics.listen.empty());
+  std::string on = kValid + "metrics:\n  hacored: {listen: \"127.0.0.1:9664\"}\n  drbdlited: {listen: \"[::1]:9665\"}\n";
+  ConfigLoad load = parse_cluster_config(on, "c.yaml");
+  ASSERT_TRUE(load.config) << joined(errors_of(on));
+  EXPECT_EQ(load.config->metrics.listen, "127.0.0.1:9664");
+  auto errs = errors_of(kValid + "metrics:\n  hacored:\n    listen: localhost:9664\n");
+  ASSERT_EQ(errs.size(), 1u) << joined(errs);
+  EXPECT_EQ(errs[0].rfind("c.yaml:14:13: metrics.hacored.listen: expected HOST:PORT", 0), 0u) << errs[0];
+  EXPECT_NE(errs[0].find("metrics.hacored.listen"), std::string::npos) << errs[0];
+  EXPECT_NE(errs[0].find("HOST:PORT"), std::string::npos) << errs[0];
+  EXPECT_EQ(errors_of(kValid + "metrics:\n  hacored: {}\n").size(), 1u);
+  EXPECT_EQ(errors_of(kValid + "metrics:\n  hacored: {listen: \"127.0.0.1:1\", port: 3}\n").size(), 1u);
+  EXPECT_EQ(errors_of(kValid + "metrics:\n  mailsvc: {}\n").size(), 1u);
+  auto same = errors_of(kValid + "metrics:\n  hacored: {listen: \"127.0.0.1:9664\"}\n  drbdlited: {listen: \"127.0.0.1:9664\"}\n");
+  ASSERT_EQ(same.size(), 1u) << joined(same);
+  EXPECT_NE(same[0].find("metrics.drbdlited.listen: the same address as metrics.hacored.listen"), std::string::npos)
+      << same[0];
+}
+
 TEST(ClusterConfig, VolumesSectionBelongsToDrbdLite) {
   // Read and checked by drbd-lite's loader (hamail/drbdlite/config), not here.
   ConfigLoad load = parse_cluster_config(kValid + "volumes:\n  - {name: r0, devize: vdb}\n", "c.yaml");

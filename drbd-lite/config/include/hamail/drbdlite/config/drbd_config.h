@@ -55,6 +55,8 @@ struct DrbdConfig {
   std::string source_file;
   std::vector<NodeAddress> nodes;
   std::vector<VolumeConfig> volumes;
+  // metrics.drbdlited.listen: drbdlited's Prometheus endpoint ("127.0.0.1:9665"); empty: off.
+  std::string metrics_listen;
 
   const NodeAddress* find_node(const std::string& name) const;
   // The other node of a two-node cluster (nullptr when there is none).

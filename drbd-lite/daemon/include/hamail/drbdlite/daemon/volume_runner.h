@@ -15,6 +15,7 @@
 
 #include "hamail/drbdlite/config/drbd_config.h"
 #include "hamail/drbdlite/core/replica.h"
+#include "hamail/drbdlite/daemon/drbd_metrics.h"
 #include "hamail/drbdlite/daemon/file_disk.h"
 #include "hamail/drbdlite/daemon/handler_runner.h"
 #include "hamail/drbdlite/daemon/peer_link.h"
@@ -34,6 +35,8 @@ struct VolumeSetup {
 };
 
 using EventSink = std::function<void(const nlohmann::json& event)>;
+// Told of every application write as it completes (drbdlited's metrics).
+using WriteObserver = std::function<void(const std::string& volume, const WriteSample& write)>;
 
 class VolumeRunner : public nbd::BlockBackend {
  public:
@@ -56,6 +59,7 @@ class VolumeRunner : public nbd::BlockBackend {
   Status resume_io();  // thaw I/O frozen by fencing, by hand (logged)
   Status outdate();    // the peer fenced this node (its fence-peer handler asks for it)
   nlohmann::json status() const;
+  void set_write_observer(WriteObserver observer) { write_observer_ = std::move(observer); }
 
   // nbd::BlockBackend
   std::uint64_t size() const override;
@@ -80,6 +84,7 @@ class VolumeRunner : public nbd::BlockBackend {
   const Logger& log_;
   VolumeSetup setup_;
   EventSink sink_;
+  WriteObserver write_observer_;
   std::unique_ptr<FileDisk> disk_;
   std::unique_ptr<Replica> replica_;
   std::unique_ptr<PeerLink> link_;

@@ -25,6 +25,8 @@ class VolumeSet {
   // The reply to a raw control-socket line (decoded first), or nothing when answered
   // through the session (events).
   std::optional<nlohmann::json> answer(const nlohmann::json& raw, ControlSession& session);
+  // Every volume's status, as `drbdlite status --json` lists them (the metrics' gauges).
+  nlohmann::json volume_statuses() const;
   void up_all();
   void terminate_all();  // daemon shutdown
 

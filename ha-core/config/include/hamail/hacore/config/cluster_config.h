@@ -135,6 +135,12 @@ struct ControlConfig {
   std::string read_group;            // members may run status and events only (empty: none)
 };
 
+// metrics.hacored: hacored's Prometheus endpoint (common/metrics). metrics.drbdlited
+// in the same section is drbd-lite's.
+struct MetricsConfig {
+  std::string listen;                // "127.0.0.1:9664"; empty: no endpoint (the default)
+};
+
 struct LoggingConfig {
   std::string file;                  // empty: stderr only
   std::string level = "info";
@@ -153,6 +159,7 @@ struct ClusterConfig {
   std::vector<GroupConfig> groups;
   ConnectivityConfig connectivity;
   ControlConfig control;
+  MetricsConfig metrics;
   LoggingConfig logging;
 
   const NodeConfig* find_node(const std::string& name) const;

@@ -1,0 +1,155 @@
+#include "hamail/hacore/daemon/hacore_metrics.h"
+
+#include "hamail/metrics/text_format.h"
+
+namespace hamail::hacore {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kNodeStates = {"online", "probing", "offline", "unclean", "incompatible"};
+
+// The node status text of ClusterCore::status() as one of kNodeStates.
+std::string node_state(const std::string& status) {
+  if (status.starts_with("online, INCOMPATIBLE")) return "incompatible";
+  if (status.starts_with("online (probing)")) return "probing";
+  for (const auto& s : kNodeStates)
+    if (status == s) return s;
+  return "offline";
+}
+
+std::string text(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+double number(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0;
+}
+
+double flag(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>() ? 1 : 0;
+}
+
+}  // namespace
+
+HacoreMetrics::HacoreMetrics() {
+  auto& r = registry_;
+  auto buckets = metrics::duration_buckets_seconds();
+  // Declarations are fixed and valid: a failure here is a programming error caught by the tests.
+  (void)r.add_gauge("hamail_cluster_quorate", "Whether this node's partition has quorum (1) or not (0).");
+  (void)r.add_gauge("hamail_cluster_is_dc", "Whether this node is the designated coordinator (1) or not (0).");
+  (void)r.add_gauge("hamail_cluster_maintenance", "Whether the cluster is in maintenance mode (1) or not (0).");
+  (void)r.add_gauge("hamail_cluster_frozen", "Whether a member speaks an incompatible protocol, freezing the cluster.");
+  (void)r.add_gauge("hamail_cluster_nodes", "Configured nodes by state, as this node sees them.", {"state"});
+  (void)r.add_gauge("hamail_cluster_node_state", "1 for the state each configured node is in, 0 for the others.",
+                    {"node", "state"});
+  (void)r.add_gauge("hamail_cluster_node_standby", "Whether the node is in standby (1) or not (0).", {"node"});
+  (void)r.add_gauge("hamail_group_placement", "1 for the node a resource group runs on, 0 for the other nodes.",
+                    {"group", "node"});
+  (void)r.add_gauge("hamail_resource_state", "1 for each resource's state on each node where it is known.",
+                    {"group", "resource", "node", "state"});
+  (void)r.add_gauge("hamail_resource_fail_count", "Failures counted against a resource on a node (reset by cleanup).",
+                    {"resource", "node"});
+  (void)r.add_gauge("hamail_fence_device_healthy",
+                    "The last monitor of a fence device: 1 it answered, 0 it failed (unchecked devices absent).",
+                    {"device"});
+  (void)r.add_counter("hamail_failovers_total", "Failovers begun: a node running the group was lost.", {"group"});
+  (void)r.add_counter("hamail_switchovers_total", "Switchovers ended, by result (done or failed).",
+                      {"group", "result"});
+  (void)r.add_counter("hamail_fence_actions_total",
+                      "Fence actions ended, by target node and result (fenced or failed).", {"target", "result"});
+  (void)r.add_counter("hamail_resource_operation_failures_total",
+                      "Failed resource operations, by resource, node and operation.",
+                      {"resource", "node", "operation"});
+  (void)r.add_histogram("hamail_failover_duration_seconds", "From the node's loss to the group running elsewhere.",
+                        buckets, {"group"});
+  (void)r.add_histogram("hamail_switchover_duration_seconds", "From a switchover's request to its end.", buckets,
+                        {"group", "result"});
+}
+
+void HacoreMetrics::on_event(const json& e) {
+  std::string name = text(e, "event");
+  // Label values come from messages the core already checked against the configuration;
+  // the registry's series bound still holds if one did not.
+  if (name == "failover_begin") {
+    (void)registry_.inc("hamail_failovers_total", {text(e, "group")});
+  } else if (name == "failover_end") {
+    (void)registry_.observe("hamail_failover_duration_seconds", {text(e, "group")}, number(e, "duration_ms") / 1000);
+  } else if (name == "switchover_end" || name == "switchover_failed") {
+    std::string result = name == "switchover_end" ? "done" : "failed";
+    (void)registry_.inc("hamail_switchovers_total", {text(e, "group"), result});
+    (void)registry_.observe("hamail_switchover_duration_seconds", {text(e, "group"), result},
+                            number(e, "duration_ms") / 1000);
+  } else if (name == "fence_end") {
+    (void)registry_.inc("hamail_fence_actions_total", {text(e, "target"), flag(e, "ok") ? "fenced" : "failed"});
+  } else if (name == "resource_failed") {
+    (void)registry_.inc("hamail_resource_operation_failures_total",
+                        {text(e, "resource"), text(e, "node"), text(e, "op")});
+  } else if (name == "probe_failed") {
+    (void)registry_.inc("hamail_resource_operation_failures_total", {text(e, "resource"), text(e, "node"), "probe"});
+  }
+}
+
+void HacoreMetrics::collect(const json& status) {
+  auto& r = registry_;
+  std::string me = text(status, "local_node");
+  (void)r.set("hamail_cluster_quorate", flag(status, "quorate"));
+  (void)r.set("hamail_cluster_is_dc", !me.empty() && text(status, "dc") == me ? 1 : 0);
+  (void)r.set("hamail_cluster_maintenance", flag(status, "maintenance"));
+  (void)r.set("hamail_cluster_frozen", status.contains("protocol") ? flag(status["protocol"], "frozen") : 0);
+  std::map<std::string, int> by_state;
+  for (const auto& s : kNodeStates) by_state[s] = 0;
+  r.clear("hamail_cluster_node_state");
+  r.clear("hamail_cluster_node_standby");
+  for (const auto& n : status.value("nodes", json::array())) {
+    std::string node = text(n, "name"), state = node_state(text(n, "status"));
+    ++by_state[state];
+    for (const auto& s : kNodeStates) (void)r.set("hamail_cluster_node_state", {node, s}, s == state ? 1 : 0);
+    (void)r.set("hamail_cluster_node_standby", {node}, flag(n, "standby"));
+    for (const char* result : {"fenced", "failed"}) (void)r.inc("hamail_fence_actions_total", {node, result}, 0);
+  }
+  for (const auto& [state, count] : by_state) (void)r.set("hamail_cluster_nodes", {state}, count);
+  r.clear("hamail_fence_device_healthy");
+  if (auto f = status.find("fencing"); f != status.end() && f->is_object()) {
+    const json devices = f->value("devices", json::object());
+    for (const auto& [device, health] : devices.items())
+      if (health.is_object() && health.contains("ok"))
+        (void)r.set("hamail_fence_device_healthy", {device}, flag(health, "ok"));
+  }
+  collect_groups(status);
+}
+
+void HacoreMetrics::collect_groups(const json& status) {
+  auto& r = registry_;
+  r.clear("hamail_group_placement");
+  r.clear("hamail_resource_state");
+  r.clear("hamail_resource_fail_count");
+  for (const auto& g : status.value("groups", json::array())) {
+    std::string group = text(g, "name"), where = text(g, "node");
+    // Counters of every configured group and node exist from the first scrape, at 0, so
+    // that rate() and increase() see their first event.
+    (void)r.inc("hamail_failovers_total", {group}, 0);
+    for (const char* result : {"done", "failed"}) (void)r.inc("hamail_switchovers_total", {group, result}, 0);
+    for (const auto& n : status.value("nodes", json::array()))
+      (void)r.set("hamail_group_placement", {group, text(n, "name")}, text(n, "name") == where ? 1 : 0);
+    for (const auto& res : g.value("resources", json::array())) {
+      std::string name = text(res, "name");
+      const json on = res.value("on", json::object()), fails = res.value("fail_counts", json::object());
+      for (const auto& [node, state] : on.items())
+        if (state.is_string()) (void)r.set("hamail_resource_state", {group, name, node, state.get<std::string>()}, 1);
+      for (const auto& [node, count] : fails.items())
+        if (count.is_number()) (void)r.set("hamail_resource_fail_count", {name, node}, count.get<double>());
+    }
+  }
+}
+
+std::string HacoreMetrics::render(const json& status) {
+  collect(status);
+  return metrics::render_text(registry_);
+}
+
+}  // namespace hamail::hacore
