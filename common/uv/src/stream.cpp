@@ -334,8 +334,7 @@ void StreamServer::on_connection(uv_stream_t* server, int status) {
     (*cb)(Error{"accept on " + s->address + ": " + error_text(rc)});
     return;
   }
-  if (s->tcp) {
-    uv_tcp_nodelay(&st->h.tcp, 1);
+  if (s->tcp) {  // TCP_NODELAY comes from the listening socket (Linux copies it on accept)
     sockaddr_storage peer{};
     int len = sizeof peer;
     rc = uv_tcp_getpeername(&st->h.tcp, reinterpret_cast<sockaddr*>(&peer), &len);
@@ -358,6 +357,8 @@ Result<std::unique_ptr<StreamServer>> StreamServer::listen_tcp(EventLoop& loop, 
   s->on_connection = std::make_shared<OnConnection>(std::move(on_connection));
   unsigned flags = (ipv6_only && addr->ss_family == AF_INET6) ? UV_TCP_IPV6ONLY : 0;
   int rc = uv_tcp_bind(&s->h.tcp, reinterpret_cast<sockaddr*>(&*addr), flags);
+  // Set once here, every accepted socket has it: no setsockopt per connection.
+  if (rc == 0) rc = uv_tcp_nodelay(&s->h.tcp, 1);
   if (rc == 0) rc = uv_listen(s->stream(), kListenBacklog, &StreamServer::on_connection);
   if (rc != 0) return Error{"cannot listen on " + s->address + ": " + error_text(rc)};
   sockaddr_storage bound{};

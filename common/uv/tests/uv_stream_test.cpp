@@ -1,5 +1,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -392,6 +394,20 @@ TEST_F(UvStreamTest, WriteAtOnceShutdownIsImmediateWhenNothingIsQueued) {
   EXPECT_EQ(::recv(client->fd(), buf, sizeof buf, MSG_DONTWAIT), 4);
   EXPECT_EQ(std::string(buf, 4), "bye\n");
   EXPECT_EQ(::recv(client->fd(), buf, sizeof buf, MSG_DONTWAIT), 0);  // EOF, not EAGAIN
+}
+
+// Small replies go out at once: accepted sockets have TCP_NODELAY (from the listener).
+TEST_F(UvStreamTest, AcceptedTcpStreamsHaveNoDelay) {
+  auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, echo());
+  ASSERT_TRUE(server) << server.error();
+  server_ = std::move(*server);
+  auto client = connect_tcp_to(server_->local_port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(run_until(*loop_, [&] { return accepted_.size() == 1; }));
+  int on = 0;
+  socklen_t len = sizeof on;
+  ASSERT_EQ(::getsockopt(accepted_[0]->fd(), IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+  EXPECT_EQ(on, 1);
 }
 
 TEST_F(UvStreamTest, ClosedStreamRefusesWrites) {
