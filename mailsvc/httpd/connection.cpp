@@ -317,8 +317,10 @@ bool Connection::sendfile_piece(int sock, FdFile* file, http::FileBody& body) {
     ssize_t sent = ::sendfile(sock, fd, &offset, n);
     if (sent < 0 && errno == EINTR) continue;
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (write_file_piece(file, body) && body.length == 0) return true;
-      return false;  // done_ when it failed; else on_written calls pump again
+      if (!write_file_piece(file, body)) return false;  // done_
+      if (body.length == 0) return true;
+      if (stream_.pending_write_bytes() > 0) return false;  // on_written calls pump again
+      continue;  // the kernel took the piece at once (write_at_once): no on_written comes
     }
     if (sent > 0) handed_ += static_cast<std::uint64_t>(sent);
     if (sent <= 0) {

@@ -94,6 +94,7 @@ Status HttpServer::start() {
       loop_, log_, config_.limits.max_connections, Connection::kBusyReply,
       [this, pid](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t id,
                   daemon::Connection::OnDone done) {
+        s->set_write_at_once(true);  // an answer goes out in its own call, not on the loop's next turn
         return std::make_unique<Connection>(loop_, config_.limits, *tls_, log_, l.tls == daemon::ListenerTls::implicit,
                                             handler_for(l), counter_, pid + "-" + std::to_string(id), std::move(s),
                                             std::move(done), webmail_.get());

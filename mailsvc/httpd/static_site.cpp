@@ -49,11 +49,18 @@ HttpResponse StaticSite::finish(HttpResponse r) const {
   return r;
 }
 
-HttpResponse StaticSite::handle(const http::HttpRequest& request, std::time_t) {
+BeneathRoot::Outcome StaticSite::open(const std::string& relative, std::time_t now) {
+  if (auto cached = files_.find(relative, now)) return BeneathRoot::Outcome{std::move(cached), OpenError::failed};
+  BeneathRoot::Outcome o = root_.open_file(relative);
+  if (o.opened) files_.remember(relative, *o.opened, now);
+  return o;
+}
+
+HttpResponse StaticSite::handle(const http::HttpRequest& request, std::time_t now) {
   auto path = http::parse_target_path(request.target);
   if (!path) return finish(http::error_response(Status::not_found));
   std::string relative = path->relative();
-  BeneathRoot::Outcome o = root_.open_file(relative);
+  BeneathRoot::Outcome o = open(relative, now);
   if (!o.opened) return finish(status_for(o.error));
   if (S_ISDIR(o.opened->st.st_mode)) {
     if (!path->directory) {  // "/docs" -> "/docs/", so that relative links resolve
@@ -68,7 +75,7 @@ HttpResponse StaticSite::handle(const http::HttpRequest& request, std::time_t) {
       return finish(std::move(r));
     }
     relative = relative.empty() ? "index.html" : relative + "/index.html";
-    o = root_.open_file(relative);
+    o = open(relative, now);
     if (!o.opened) return finish(status_for(o.error));
   }
   if (!S_ISREG(o.opened->st.st_mode)) return finish(http::error_response(Status::forbidden));

@@ -53,12 +53,26 @@ std::string utc_timestamp() {
   auto now = system_clock::now();
   auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
   std::time_t t = system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  // The date and time of day change once a second: gmtime_r and snprintf only then (a
+  // busy server writes thousands of lines a second).
+  thread_local std::time_t formatted_second = -1;
+  thread_local char seconds[32];
+  if (t != formatted_second) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::snprintf(seconds, sizeof seconds, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    formatted_second = t;
+  }
+  std::string out;
+  out.reserve(32);
+  out += seconds;
+  out += '.';
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
+  return out;
 }
 
 LogRecord::LogRecord(const Logger* logger, LogLevel level, std::string_view event) : logger_(logger) {
@@ -66,9 +80,17 @@ LogRecord::LogRecord(const Logger* logger, LogLevel level, std::string_view even
     logger_ = nullptr;
     return;
   }
-  line_ = "ts=" + utc_timestamp() + " level=" + std::string(to_string(level)) +
-          " component=" + logfmt_value(logger_->component());
-  if (!event.empty()) line_ += " event=" + logfmt_value(event);
+  line_.reserve(256);  // most lines fit: one allocation
+  line_ += "ts=";
+  line_ += utc_timestamp();
+  line_ += " level=";
+  line_ += to_string(level);
+  line_ += " component=";
+  line_ += logfmt_value(logger_->component());
+  if (!event.empty()) {
+    line_ += " event=";
+    line_ += logfmt_value(event);
+  }
 }
 
 LogRecord::~LogRecord() {
@@ -85,7 +107,10 @@ LogRecord& LogRecord::kv(std::string_view key, std::string_view value) {
   return *this;
 }
 
-LogRecord& LogRecord::kv(std::string_view key, long long value) { return kv(key, std::to_string(value)); }
+LogRecord& LogRecord::kv(std::string_view key, long long value) {
+  if (!logger_) return *this;  // a line below the level: nothing to format
+  return kv(key, std::to_string(value));
+}
 
 LogRecord& LogRecord::kv(std::string_view key, double value) {
   char buf[32];

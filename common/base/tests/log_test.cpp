@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 namespace hamail {
 namespace {
 
@@ -13,6 +15,27 @@ TEST(LogfmtValue, SpacesQuotesAndNewlinesAreEscaped) {
   EXPECT_EQ(logfmt_value("x\ny"), "\"x\\ny\"");
   EXPECT_EQ(logfmt_value("k=v"), "\"k=v\"");
   EXPECT_EQ(logfmt_value(""), "\"\"");
+}
+
+// utc_timestamp reuses the formatted second: the text must still be the clock's, with a
+// zero-padded millisecond part, on the first call and on later ones in the same second.
+TEST(UtcTimestamp, IsTheClocksUtcTimeWithMilliseconds) {
+  for (int i = 0; i < 3; ++i) {
+    std::time_t before = std::time(nullptr);
+    std::string ts = utc_timestamp();
+    std::time_t after = std::time(nullptr);
+    ASSERT_EQ(ts.size(), 24u) << ts;  // 2026-12-05T22:53:28.695Z
+    EXPECT_EQ(ts[4], '-');
+    EXPECT_EQ(ts[10], 'T');
+    EXPECT_EQ(ts[19], '.');
+    EXPECT_EQ(ts[23], 'Z');
+    for (int d : {20, 21, 22}) EXPECT_TRUE(ts[d] >= '0' && ts[d] <= '9') << ts;
+    std::tm tm{};
+    ASSERT_NE(strptime(ts.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm), nullptr) << ts;
+    std::time_t parsed = timegm(&tm);
+    EXPECT_GE(parsed, before) << ts;
+    EXPECT_LE(parsed, after) << ts;
+  }
 }
 
 TEST(Logger, RecordHasTimestampLevelComponentEventAndFields) {

@@ -74,6 +74,7 @@ struct StreamState : detail::HandleState {
   std::function<void()> on_written;
   bool ended = false;
   bool shut_down = false;
+  bool write_at_once = false;           // Stream::set_write_at_once
   std::string broken;                   // the error that ended the stream, if any
   PendingConnect* connector = nullptr;  // while a connect is in flight
 };
@@ -234,6 +235,15 @@ Status Stream::write(std::string data) {
                  std::to_string(data.size()) + " more would exceed the limit of " + std::to_string(s->write_limit) +
                  ")"};
   }
+  if (s->write_at_once && s->pending_bytes == 0) {
+    // Nothing queued: the kernel may take it all now (no request, no deferred callback
+    // and no epoll change on the loop's next turn); only what it leaves is queued.
+    uv_buf_t whole = uv_buf_init(data.data(), static_cast<unsigned>(data.size()));
+    int n = uv_try_write(s->stream(), &whole, 1);
+    if (n == static_cast<int>(data.size())) return Status::ok();
+    if (n > 0) data.erase(0, static_cast<std::size_t>(n));
+    // On an error other than EAGAIN, uv_write meets it again and reports it as before.
+  }
   auto* w = new WriteRequest{{}, s, std::move(data)};
   w->req.data = w;
   uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
@@ -258,6 +268,10 @@ void Stream::set_write_limit(std::size_t bytes) {
   if (state_) stream_state(state_)->write_limit = bytes;
 }
 
+void Stream::set_write_at_once(bool on) {
+  if (state_) stream_state(state_)->write_at_once = on;
+}
+
 void Stream::set_on_written(std::function<void()> on_written) {
   if (state_) stream_state(state_)->on_written = std::move(on_written);
 }
@@ -278,6 +292,15 @@ Status Stream::shutdown() {
   if (!state_) return Error{"shutdown of " + peer_ + ": stream is closed"};
   StreamState* s = stream_state(state_);
   if (s->shut_down) return Status::ok();
+  if (s->write_at_once && s->pending_bytes == 0 && s->tcp) {
+    // Nothing queued: half-close now (uv_shutdown would wait for the loop's next turn).
+    uv_os_fd_t fd = -1;
+    if (uv_fileno(s->handle(), &fd) == 0 && ::shutdown(fd, SHUT_WR) == 0) {
+      s->shut_down = true;
+      return Status::ok();
+    }
+    // Failed: uv_shutdown meets the error again and reports it as before.
+  }
   auto* req = new uv_shutdown_t{};
   req->data = static_cast<detail::HandleState*>(s);
   int rc = uv_shutdown(req, s->stream(), &on_shutdown);
@@ -311,8 +334,7 @@ void StreamServer::on_connection(uv_stream_t* server, int status) {
     (*cb)(Error{"accept on " + s->address + ": " + error_text(rc)});
     return;
   }
-  if (s->tcp) {
-    uv_tcp_nodelay(&st->h.tcp, 1);
+  if (s->tcp) {  // TCP_NODELAY comes from the listening socket (Linux copies it on accept)
     sockaddr_storage peer{};
     int len = sizeof peer;
     rc = uv_tcp_getpeername(&st->h.tcp, reinterpret_cast<sockaddr*>(&peer), &len);
@@ -335,6 +357,8 @@ Result<std::unique_ptr<StreamServer>> StreamServer::listen_tcp(EventLoop& loop, 
   s->on_connection = std::make_shared<OnConnection>(std::move(on_connection));
   unsigned flags = (ipv6_only && addr->ss_family == AF_INET6) ? UV_TCP_IPV6ONLY : 0;
   int rc = uv_tcp_bind(&s->h.tcp, reinterpret_cast<sockaddr*>(&*addr), flags);
+  // Set once here, every accepted socket has it: no setsockopt per connection.
+  if (rc == 0) rc = uv_tcp_nodelay(&s->h.tcp, 1);
   if (rc == 0) rc = uv_listen(s->stream(), kListenBacklog, &StreamServer::on_connection);
   if (rc != 0) return Error{"cannot listen on " + s->address + ": " + error_text(rc)};
   sockaddr_storage bound{};

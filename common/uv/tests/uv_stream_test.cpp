@@ -1,5 +1,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -321,6 +323,91 @@ TEST_F(UvStreamTest, ShutdownDeliversQueuedDataThenEof) {
   ASSERT_TRUE(run_until(*loop_, [&] { return end.has_value(); }));
   EXPECT_EQ(got, "bye\n");
   EXPECT_TRUE(end->is_ok());
+}
+
+// write_at_once: what the kernel takes is never queued (no on_written for it); only the
+// rest waits and is reported; queued bytes still go out before the half-close.
+TEST_F(UvStreamTest, WriteAtOnceQueuesOnlyWhatTheKernelLeaves) {
+  std::unique_ptr<Stream> accepted;
+  auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, [&](Result<std::unique_ptr<Stream>> s) {
+    ASSERT_TRUE(s) << s.error();
+    accepted = std::move(*s);
+  });
+  ASSERT_TRUE(server) << server.error();
+  server_ = std::move(*server);
+  auto client = connect_tcp_to(server_->local_port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(run_until(*loop_, [&] { return accepted != nullptr; }));
+  accepted->set_write_at_once(true);
+  accepted->set_write_limit(64u << 20);
+  int written = 0;
+  accepted->set_on_written([&] { ++written; });
+
+  ASSERT_TRUE(accepted->write("hello"));
+  EXPECT_EQ(accepted->pending_write_bytes(), 0u);  // without write_at_once: 5, until the loop runs
+  // The client reads nothing yet: 16 MiB fill the socket buffers and the rest is queued.
+  const std::string big(16u << 20, 'x');
+  ASSERT_TRUE(accepted->write(big));
+  std::size_t queued = accepted->pending_write_bytes();
+  EXPECT_GT(queued, 0u);
+  EXPECT_LT(queued, big.size());
+  run_for(*loop_, 10);
+  EXPECT_EQ(written, 0);
+  ASSERT_TRUE(accepted->shutdown());
+  EXPECT_FALSE(accepted->write("late"));
+
+  std::size_t got = 0;
+  std::string head;
+  std::optional<Status> end;
+  ASSERT_TRUE(client->start_reading(
+      [&](std::string_view d) {
+        if (head.size() < 5) head += d.substr(0, 5 - head.size());
+        got += d.size();
+      },
+      [&](Status s) { end = s; }));
+  ASSERT_TRUE(run_until(*loop_, [&] { return end.has_value(); }));
+  EXPECT_TRUE(end->is_ok());
+  EXPECT_EQ(head, "hello");
+  EXPECT_EQ(got, 5 + big.size());
+  EXPECT_EQ(written, 1);
+  EXPECT_EQ(accepted->pending_write_bytes(), 0u);
+}
+
+// With nothing queued, write_at_once half-closes at once: the peer reads the bytes and
+// EOF before the loop runs again (uv_shutdown would wait for the loop's next turn).
+TEST_F(UvStreamTest, WriteAtOnceShutdownIsImmediateWhenNothingIsQueued) {
+  std::unique_ptr<Stream> accepted;
+  auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, [&](Result<std::unique_ptr<Stream>> s) {
+    ASSERT_TRUE(s) << s.error();
+    accepted = std::move(*s);
+  });
+  ASSERT_TRUE(server) << server.error();
+  server_ = std::move(*server);
+  auto client = connect_tcp_to(server_->local_port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(run_until(*loop_, [&] { return accepted != nullptr; }));
+  accepted->set_write_at_once(true);
+  ASSERT_TRUE(accepted->write("bye\n"));
+  ASSERT_TRUE(accepted->shutdown());
+  EXPECT_FALSE(accepted->write("late"));
+  char buf[16];
+  EXPECT_EQ(::recv(client->fd(), buf, sizeof buf, MSG_DONTWAIT), 4);
+  EXPECT_EQ(std::string(buf, 4), "bye\n");
+  EXPECT_EQ(::recv(client->fd(), buf, sizeof buf, MSG_DONTWAIT), 0);  // EOF, not EAGAIN
+}
+
+// Small replies go out at once: accepted sockets have TCP_NODELAY (from the listener).
+TEST_F(UvStreamTest, AcceptedTcpStreamsHaveNoDelay) {
+  auto server = StreamServer::listen_tcp(*loop_, "127.0.0.1", 0, echo());
+  ASSERT_TRUE(server) << server.error();
+  server_ = std::move(*server);
+  auto client = connect_tcp_to(server_->local_port());
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(run_until(*loop_, [&] { return accepted_.size() == 1; }));
+  int on = 0;
+  socklen_t len = sizeof on;
+  ASSERT_EQ(::getsockopt(accepted_[0]->fd(), IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+  EXPECT_EQ(on, 1);
 }
 
 TEST_F(UvStreamTest, ClosedStreamRefusesWrites) {

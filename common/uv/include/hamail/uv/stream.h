@@ -44,6 +44,11 @@ class Stream {
   // been handed to the kernel (pending_write_bytes() dropped), never after close() or
   // an error. It may destroy the stream.
   void set_on_written(std::function<void()> on_written);
+  // Off by default. On: write() and shutdown() with nothing queued go to the kernel at
+  // once (a busy server's answers skip the write request, its deferred callback and an
+  // epoll change); only bytes the kernel did not take are queued, and on_written runs
+  // only for those. pending_write_bytes() then counts only what is really waiting.
+  void set_write_at_once(bool on);
   // Half-closes after the queued writes are sent; the peer then sees EOF.
   Status shutdown();
   // Closes now; no callback runs afterwards. The destructor does the same.

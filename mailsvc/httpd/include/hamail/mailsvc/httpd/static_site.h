@@ -12,6 +12,7 @@
 
 #include "hamail/mailsvc/http/session.h"
 #include "hamail/mailsvc/httpd/beneath_root.h"
+#include "hamail/mailsvc/httpd/open_file_cache.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -29,9 +30,12 @@ class StaticSite : public http::RequestHandler {
  private:
   http::HttpResponse serve(const http::HttpRequest& request, const std::string& relative, Opened file);
   http::HttpResponse finish(http::HttpResponse r) const;
+  // root_.open_file through the cache of this second's regular files.
+  BeneathRoot::Outcome open(const std::string& relative, std::time_t now);
 
   BeneathRoot root_;
   SiteOptions options_;
+  OpenFileCache files_;
 };
 
 // Whether Accept-Encoding takes gzip (a q=0 refuses it).
