@@ -11,6 +11,7 @@ session does not survive a switchover (sessions are in httpd's memory), a new lo
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -23,6 +24,9 @@ from mail_lab import DOMAIN, PASSWORD, SITE_INDEX, USER, VIP, WANT  # noqa: E402
 from storage import say  # noqa: E402
 
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mail_client.py")
+PROMTOOL = os.path.join(os.environ.get("HAMAIL_PROMTOOL_DIR", "/var/cache/hamail/promtool"), "promtool")  # scripts/setup
+SERIES = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$")
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 MAIL_A = f"mail.{DOMAIN}. 300 IN A {VIP}"  # what the DNS probe must get for mail.lab.test A
 
 
@@ -198,6 +202,35 @@ class LabMailFailover(unittest.TestCase):
         box = self.imap()
         self.assertEqual(box["uidvalidity"], self.imap_state["uidvalidity"], "UIDVALIDITY kept across the switchover")
         self.assertEqual(self.by_subject(box), self.imap_state["messages"], "IMAP UIDs and flags kept on node2")
+        self.check_metrics_after_the_switchover()
+
+    def metrics(self, node, port):
+        """NODE's /metrics at its own 127.0.0.1:PORT (conf/lab/cluster-mail.yaml), checked by
+        promtool; returns {(name, frozenset of label pairs): value}."""
+        text = self.lab.exec(node, "curl", "-sSf", "--max-time", "10", f"http://127.0.0.1:{port}/metrics").stdout
+        check = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+        self.assertEqual(check.returncode, 0, f"promtool check metrics on {node}:{port}: {check.stdout}{check.stderr}")
+        series = {}
+        for line in text.splitlines():
+            m = SERIES.match(line)
+            if m:
+                labels = frozenset(LABEL.findall(m.group(2) or ""))
+                series[(m.group(1), labels)] = float(m.group(3))
+        return series
+
+    def check_metrics_after_the_switchover(self):
+        cluster = {n: self.metrics(n, 9664) for n in ("node1", "node2")}
+        for n in ("node1", "node2"):  # each node's view: the group on node2, quorum
+            self.assertEqual(cluster[n].get(("hamail_group_placement", frozenset({("group", "mail"), ("node", "node2")}))),
+                             1.0, f"{n}: group mail placed on node2")
+            self.assertEqual(cluster[n].get(("hamail_cluster_quorate", frozenset())), 1.0, f"{n}: quorate")
+        done = ("hamail_switchovers_total", frozenset({("group", "mail"), ("result", "done")}))
+        self.assertGreaterEqual(sum(cluster[n].get(done, 0) for n in cluster), 1.0, "the switchover was counted")
+        roles = {n: self.metrics(n, 9665) for n in ("node1", "node2")}
+        for n, role in (("node2", "Primary"), ("node1", "Secondary")):
+            self.assertEqual(roles[n].get(("hamail_drbd_role", frozenset({("volume", "r0"), ("role", role)}))), 1.0,
+                             f"{n}: r0 {role}")
+        say("metrics: both hacoreds place mail on node2 (quorate, switchover counted); r0 Primary on node2")
 
     def test_3_power_off_in_a_stream_loses_no_acknowledged_message(self):
         self.group_on("node1", "node2", timeout=30)
