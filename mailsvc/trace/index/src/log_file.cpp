@@ -73,8 +73,14 @@ Result<LogBatch> LogFile::next(std::size_t max_lines) {
     }
     pos_.offset += nl + 1 - head_;
     ++pos_.line;
-    if (skipping_) skipping_ = false;
-    else batch.lines.push_back({pos_.line, buffer_.substr(head_, nl - head_)});
+    if (skipping_) {
+      skipping_ = false;
+    } else if (nl - head_ > kMaxLine) {
+      batch.errors.push_back("line " + std::to_string(pos_.line) + ": longer than " + std::to_string(kMaxLine) +
+                             " bytes; skipped");
+    } else {
+      batch.lines.push_back({pos_.line, buffer_.substr(head_, nl - head_)});
+    }
     head_ = nl + 1;
   }
   batch.end = pos_;
