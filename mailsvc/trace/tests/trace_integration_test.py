@@ -110,6 +110,7 @@ def main():
             assert re.search(r"pop3d\.log: \d+ lines, 1 trace records, 1 new, 0 bad", out), (out, err)
 
             out, _ = trace(db, "show", "<m1.trace@test>")
+            print(out, end="")
             s = steps(out)
             assert [k for _, k, _ in s] == ["received", "delivered", "retrieved"], out
             assert s[1] == ("node1", "delivered", "<bob@example.org>") and s[2] == ("node2", "retrieved", "<bob@example.org>"), out
