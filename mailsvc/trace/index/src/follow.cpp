@@ -26,9 +26,8 @@ std::vector<LogSource> log_sources(const std::vector<std::string>& operands, con
   return out;
 }
 
-int follow(TraceDb& db, const std::vector<LogSource>& sources, const std::atomic<bool>& stop,
+int follow(const std::vector<LogSource>& sources, const std::atomic<bool>& stop,
            const std::function<int(const std::vector<LogSource>&)>& index_all, std::ostream& err) {
-  (void)db;
   int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) err << "mailsvc-trace: inotify: " << std::strerror(errno) << "; checking every second\n";
   std::set<std::string> dirs;

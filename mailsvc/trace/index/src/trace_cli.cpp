@@ -14,6 +14,7 @@ struct CliArgs {
   std::string db = kDefaultTraceDb, node, user, command;
   trace::TraceQuery query;
   std::string limit;
+  bool user_given = false;
   std::vector<std::string> operands;
   bool help = false, version = false;
 };
@@ -27,7 +28,7 @@ Result<CliArgs> parse(const std::vector<std::string>& args) {
     else if (s == "--version") a.version = true;
     else if (s == "--db") dst = &a.db;
     else if (s == "--node") dst = &a.node;
-    else if (s == "--user") dst = &a.user;
+    else if (s == "--user") dst = &a.user, a.user_given = true;
     else if (s == "--from") dst = &a.query.from;
     else if (s == "--to") dst = &a.query.to;
     else if (s == "--status") dst = &a.query.status;
@@ -44,6 +45,7 @@ Result<CliArgs> parse(const std::vector<std::string>& args) {
   }
   if (a.help || a.version) return a;
   if (a.command.empty()) return Error{"no command"};
+  if (a.user_given && a.user.find('@') == std::string::npos) return Error{"--user: a mail address (user@domain)"};
   a.query.from = trace::normalize_address(a.query.from);
   a.query.to = trace::normalize_address(a.query.to);
   for (const std::string* t : {&a.query.since, &a.query.until})
@@ -142,7 +144,7 @@ int run_trace_cli(const std::vector<std::string>& args, std::ostream& out, std::
   if (takes_logs) {
     auto sources = log_sources(a->operands, node_name_or_hostname(a->node));
     if (cmd == "index") return index_once(*db, sources, out, err);
-    return follow(*db, sources, stop, [&](const std::vector<LogSource>& s) { return index_once(*db, s, out, err); },
+    return follow(sources, stop, [&](const std::vector<LogSource>& s) { return index_once(*db, s, out, err); },
                   err);
   }
   if (cmd == "stats") {

@@ -38,15 +38,16 @@ Result<std::vector<MessageTrace>> TraceDb::find(const trace::TraceQuery& q, cons
       "SELECT queue_id, COALESCE(message_id, ''), COALESCE(sender, ''), COALESCE(subject, ''), status, first_ts "
       "FROM messages m WHERE 1";
   std::vector<std::string> args;
-  auto where = [&](const std::string& value, const char* clause) {
+  // " AND <before>?N<after>" with `value` bound as ?N, when a value is given.
+  auto where = [&](const std::string& value, const char* before, const char* after = "") {
     if (value.empty()) return;
     args.push_back(value);
-    sql += std::string(" AND ") + clause + "?" + std::to_string(args.size()) + (clause[0] == 'E' ? ")" : "");
+    sql += std::string(" AND ") + before + "?" + std::to_string(args.size()) + after;
   };
   where(q.message_id, "m.message_id = ");
   where(q.queue_id, "m.queue_id = ");
   where(q.from, "m.sender = ");
-  where(q.to, "EXISTS (SELECT 1 FROM parties p WHERE p.queue_id = m.queue_id AND p.role = 'to' AND p.address = ");
+  where(q.to, "EXISTS (SELECT 1 FROM parties p WHERE p.queue_id = m.queue_id AND p.role = 'to' AND p.address = ", ")");
   where(q.status, "m.status = ");
   where(q.since, "m.first_ts >= ");
   where(q.until, "m.first_ts < ");

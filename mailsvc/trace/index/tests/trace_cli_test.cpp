@@ -67,6 +67,7 @@ TEST(TraceCli, UsageErrors) {
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("'yesterday': expected YYYY-MM-DD"), std::string::npos) << r.err;
   EXPECT_EQ(cli({"search", "--status", "lost"}).rc, 2);
+  EXPECT_EQ(cli({"--user", "", "search"}).rc, 2);  // never "no user" = everything
   EXPECT_EQ(cli({"--help"}).rc, 0);
 }
 

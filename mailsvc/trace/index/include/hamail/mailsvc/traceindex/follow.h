@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "hamail/mailsvc/traceindex/trace_db.h"
 
 namespace hamail::mailsvc::traceindex {
 
@@ -22,7 +21,7 @@ struct LogSource {
 std::vector<LogSource> log_sources(const std::vector<std::string>& operands, const std::string& default_node);
 
 // Calls `index_all` now and after each change until `stop`; returns its last exit code.
-int follow(TraceDb& db, const std::vector<LogSource>& sources, const std::atomic<bool>& stop,
+int follow(const std::vector<LogSource>& sources, const std::atomic<bool>& stop,
            const std::function<int(const std::vector<LogSource>&)>& index_all, std::ostream& err);
 
 }  // namespace hamail::mailsvc::traceindex
