@@ -1,9 +1,11 @@
 #!/usr/bin/python3
-"""The mail trace end to end: a real smtpd and pop3d on one mail_root (loopback, free
-ports), 3 messages sent with smtplib (one over STARTTLS + AUTH), one retrieved with poplib;
-mailsvc-trace indexes smtpd's log as node1's and pop3d's as node2's, and each message's
-timeline must read received -> delivered (-> retrieved); --user hides other users' mail;
+"""The mail trace end to end: a real smtpd, pop3d and imapd on one mail_root (loopback, free
+ports), 3 messages sent with smtplib (one over STARTTLS + AUTH), one retrieved with poplib,
+one read and expunged with imaplib; mailsvc-trace indexes smtpd's log as node1's and
+pop3d's and imapd's as node2's, and each message's timeline must read received ->
+delivered (-> retrieved -> removed); --user hides other users' mail;
 indexing again adds nothing; `follow` picks up what is appended while it runs."""
+import imaplib
 import os
 import poplib
 import re
@@ -18,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import mail_test_util as util  # noqa: E402
 from mail_test_util import can_connect, free_port, wait_until  # noqa: E402
 
-SMTPD, POP3D = os.environ["SMTPD_BIN"], os.environ["POP3D_BIN"]
+SMTPD, POP3D, IMAPD = os.environ["SMTPD_BIN"], os.environ["POP3D_BIN"], os.environ["IMAPD_BIN"]
 ADMIN, TRACE = os.environ["MAILSVC_ADMIN_BIN"], os.environ["TRACE_BIN"]
 PASSWORD = "s3cret-pw"
 TIMEOUT = 15
@@ -63,7 +65,7 @@ def main():
         for u in ("alice", "bob", "carol"):
             util.admin(ADMIN, etc, "user", "add", f"{u}@example.org", "--password-stdin", stdin=PASSWORD + "\n",
                        timeout=TIMEOUT)
-        mx, sub, pop = free_port(), free_port(), free_port()
+        mx, sub, pop, imap = free_port(), free_port(), free_port(), free_port()
         with open(os.path.join(top, "smtpd.yaml"), "w") as f:
             f.write(f"mail_root: {root}\nhostname: mx.example.org\nlisteners:\n"
                     f"  - {{role: mx, address: 127.0.0.1, port: {mx}}}\n"
@@ -71,11 +73,16 @@ def main():
         with open(os.path.join(top, "pop3d.yaml"), "w") as f:
             f.write(f"mail_root: {root}\nhostname: mx.example.org\nlisteners:\n"
                     f"  - {{tls: starttls, address: 127.0.0.1, port: {pop}}}\nauth_failure_delay: 100ms\n")
+        with open(os.path.join(top, "imapd.yaml"), "w") as f:
+            f.write(f"mail_root: {root}\nhostname: mx.example.org\nlisteners:\n"
+                    f"  - {{tls: starttls, address: 127.0.0.1, port: {imap}}}\nauth_failure_delay: 100ms\n")
         smtpd_log, pop3d_log = os.path.join(top, "smtpd.log"), os.path.join(top, "pop3d.log")
+        imapd_log = os.path.join(top, "imapd.log")
         procs = []
         try:
             procs.append(start(SMTPD, os.path.join(top, "smtpd.yaml"), smtpd_log, [mx, sub]))
             procs.append(start(POP3D, os.path.join(top, "pop3d.yaml"), pop3d_log, [pop]))
+            procs.append(start(IMAPD, os.path.join(top, "imapd.yaml"), imapd_log, [imap]))
             smtpd_text = lambda: open(smtpd_log, errors="replace").read()  # noqa: E731
 
             # 1: alice -> bob over submission (STARTTLS + AUTH); delivered before the others, so it is bob's message 1.
@@ -103,11 +110,28 @@ def main():
             p.quit()
             wait_until(lambda: "event=message_read" in open(pop3d_log, errors="replace").read(), "pop3d's log")
 
+            # carol reads message 3 over IMAP, then deletes it.
+            m = imaplib.IMAP4("127.0.0.1", imap, timeout=TIMEOUT)
+            m.starttls(ssl_context=ssl._create_unverified_context())
+            m.login("carol@example.org", PASSWORD)
+            m.select("INBOX")
+            typ, data = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")  # not the whole message: not logged
+            assert typ == "OK", data
+            typ, data = m.fetch("1", "(BODY[])")
+            assert typ == "OK" and b"Message-ID: <m3.trace@test>" in data[0][1], data
+            m.store("1", "+FLAGS", "\\Deleted")
+            assert m.expunge()[0] == "OK"
+            m.logout()
+            imapd_text = lambda: open(imapd_log, errors="replace").read()  # noqa: E731
+            wait_until(lambda: "event=message_deleted" in imapd_text(), "imapd's log")
+            assert imapd_text().count("event=message_read") == 1, imapd_text()
+
             db = os.path.join(top, "trace.db")
-            out, err = trace(db, "index", "node1=" + smtpd_log, "node2=" + pop3d_log)
+            out, err = trace(db, "index", "node1=" + smtpd_log, "node2=" + pop3d_log, "node2=" + imapd_log)
             # smtpd: 3 queued + 3 delivered; pop3d: 1 message_read; every line a log record.
             assert re.search(r"smtpd\.log: \d+ lines, 6 trace records, 6 new, 0 bad", out), (out, err)
             assert re.search(r"pop3d\.log: \d+ lines, 1 trace records, 1 new, 0 bad", out), (out, err)
+            assert re.search(r"imapd\.log: \d+ lines, 2 trace records, 2 new, 0 bad", out), (out, err)
 
             out, _ = trace(db, "show", "<m1.trace@test>")
             print(out, end="")
@@ -125,6 +149,10 @@ def main():
             received = next(line for line in out.splitlines() if " received " in line)
             assert "tls=false" in received and "client=127.0.0.1" in received, received
 
+            out, _ = trace(db, "show", "m3.trace@test")
+            assert steps(out) == [("node1", "received", "<carol@example.org>"), ("node1", "delivered", "<carol@example.org>"),
+                                  ("node2", "retrieved", "<carol@example.org>"), ("node2", "removed", "<carol@example.org>")], out
+
             # The access rule: carol sees only her message, bob his two, alice the one she sent.
             _, err = trace(db, "--user", "carol@example.org", "show", "<m1.trace@test>", expect=1)
             assert "no such message" in err, err
@@ -138,8 +166,8 @@ def main():
             assert out.count("queue_id ") == 2, out
 
             # Indexing again adds nothing.
-            out, _ = trace(db, "index", "node1=" + smtpd_log, "node2=" + pop3d_log)
-            assert out.count(" 0 new") == 2, out
+            out, _ = trace(db, "index", "node1=" + smtpd_log, "node2=" + pop3d_log, "node2=" + imapd_log)
+            assert out.count(" 0 new") == 3, out
 
             # follow: a second index, kept up to date while mail flows.
             db2 = os.path.join(top, "follow.db")
@@ -160,7 +188,7 @@ def main():
             assert rc == 0, (rc, follower.stderr.read())
             print("ok: timelines across both logs, access rule, idempotent re-index, follow")
         except BaseException:
-            for path in (smtpd_log, pop3d_log):
+            for path in (smtpd_log, pop3d_log, imapd_log):
                 if os.path.exists(path):
                     sys.stderr.write(f"--- {path}\n" + open(path, errors="replace").read())
             raise
