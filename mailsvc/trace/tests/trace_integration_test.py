@@ -169,6 +169,15 @@ def main():
             out, _ = trace(db, "index", "node1=" + smtpd_log, "node2=" + pop3d_log, "node2=" + imapd_log)
             assert out.count(" 0 new") == 3, out
 
+            # From a pipe (as from journalctl -o cat): the same timeline.
+            db3 = os.path.join(top, "stdin.db")
+            with open(smtpd_log, "rb") as f:
+                r = subprocess.run([TRACE, "--db", db3, "index", "node1=-", "node2=" + pop3d_log], stdin=f,
+                                   capture_output=True, text=True, timeout=TIMEOUT)
+            assert r.returncode == 0 and "stdin: " not in r.stderr, (r.stdout, r.stderr)
+            out, _ = trace(db3, "show", "<m1.trace@test>")
+            assert [k for _, k, _ in steps(out)] == ["received", "delivered", "retrieved"], out
+
             # follow: a second index, kept up to date while mail flows.
             db2 = os.path.join(top, "follow.db")
             follower = subprocess.Popen([TRACE, "--db", db2, "follow", "node1=" + smtpd_log],

@@ -20,7 +20,7 @@ std::vector<LogSource> log_sources(const std::vector<std::string>& operands, con
     LogSource s{named ? op.substr(0, eq) : default_node, named ? op.substr(eq + 1) : op};
     std::error_code ec;
     auto abs = std::filesystem::absolute(s.path, ec);
-    if (!ec) s.path = abs.lexically_normal().string();
+    if (!ec && s.path != "-") s.path = abs.lexically_normal().string();
     out.push_back(std::move(s));
   }
   return out;

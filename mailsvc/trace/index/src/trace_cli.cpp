@@ -6,6 +6,7 @@
 #include "hamail/base/version.h"
 #include "hamail/mailsvc/traceindex/follow.h"
 #include "hamail/mailsvc/traceindex/indexer.h"
+#include "hamail/mailsvc/traceindex/stream_indexer.h"
 
 namespace hamail::mailsvc::traceindex {
 namespace {
@@ -68,19 +69,22 @@ void print(std::ostream& out, const std::vector<trace::MessageTrace>& found) {
   for (std::size_t i = 0; i < found.size(); ++i) out << (i ? "\n" : "") << trace::format_trace(found[i]);
 }
 
-int index_once(TraceDb& db, const std::vector<LogSource>& sources, std::ostream& out, std::ostream& err) {
+int index_once(TraceDb& db, const std::vector<LogSource>& sources, std::ostream& out, std::ostream& err,
+               const std::atomic<bool>& stop) {
   int rc = 0;
   for (const auto& src : sources) {
     std::size_t shown = 0;
-    auto report = index_file(db, src.path, src.node, [&](const std::string& what) {
+    auto on_bad = [&](const std::string& what) {
       if (shown++ < 20) err << "mailsvc-trace: " << what << "\n";
-    });
+    };
+    auto report = src.path == "-" ? index_stream(db, 0, "stdin", src.node, on_bad, stop)
+                                  : index_file(db, src.path, src.node, on_bad);
     if (!report) {
       err << "mailsvc-trace: " << report.error() << "\n";
       rc = 1;
       continue;
     }
-    out << src.path << ": " << report->lines << " lines, " << report->events << " trace records, " << report->added
+    out << (src.path == "-" ? std::string("stdin") : src.path) << ": " << report->lines << " lines, " << report->events << " trace records, " << report->added
         << " new, " << report->bad << " bad" << (report->restarted ? " (rotated or truncated: read from the start)" : "")
         << "\n";
   }
@@ -99,7 +103,9 @@ std::string trace_cli_usage() {
          "  search [--from A] [--to A] [--status S] [--since T] [--until T] [--limit N]\n"
          "                       messages matching all of these, each with its timeline\n"
          "  stats [--since T] [--until T]   per hour: received, rejected, deferred, bounced; queue size\n"
-         "  LOG                  a log file, or NODE=FILE for a file written on NODE\n"
+         "  LOG                  a log file, or NODE=FILE for a file written on NODE; - (NODE=-) reads\n"
+         "                       standard input to its end (the daemons log to journald:\n"
+         "                       journalctl -o cat -f -u hamail-smtpd | mailsvc-trace follow node1=-)\n"
          "  --db FILE            the index file (created when missing)\n"
          "  --node NAME          the node of LOG files given without NODE= (default: this host's name)\n"
          "  --user ADDR          show only mail to or from ADDR (as that user sees it); default: all\n"
@@ -143,8 +149,15 @@ int run_trace_cli(const std::vector<std::string>& args, std::ostream& out, std::
   }
   if (takes_logs) {
     auto sources = log_sources(a->operands, node_name_or_hostname(a->node));
-    if (cmd == "index") return index_once(*db, sources, out, err);
-    return follow(sources, stop, [&](const std::vector<LogSource>& s) { return index_once(*db, s, out, err); },
+    std::size_t stdin_count = 0;
+    for (const auto& s : sources) stdin_count += s.path == "-" ? 1 : 0;
+    if (stdin_count > 1 || (cmd == "follow" && stdin_count == 1 && sources.size() > 1)) {
+      err << "mailsvc-trace: standard input (-) once, and alone with follow\n" << trace_cli_usage();
+      return 2;
+    }
+    // A pipe is followed by reading it to its end.
+    if (cmd == "index" || stdin_count == 1) return index_once(*db, sources, out, err, stop);
+    return follow(sources, stop, [&](const std::vector<LogSource>& s) { return index_once(*db, s, out, err, stop); },
                   err);
   }
   if (cmd == "stats") {

@@ -71,6 +71,12 @@ TEST(TraceCli, UsageErrors) {
   EXPECT_EQ(cli({"--help"}).rc, 0);
 }
 
+TEST(TraceCli, StandardInputOnceAndAloneWithFollow) {
+  TempDir dir;
+  EXPECT_EQ(cli({"--db", dir.file("t.db"), "index", "-", "n2=-"}).rc, 2);
+  EXPECT_EQ(cli({"--db", dir.file("t.db"), "follow", "-", dir.file("a.log")}).rc, 2);
+}
+
 TEST(TraceCli, UnreadableLogFails) {
   TempDir dir;
   CliRun r = cli({"--db", dir.file("t.db"), "index", dir.file("missing.log")});

@@ -17,7 +17,7 @@ struct LogSource {
   std::string path;  // absolute
 };
 
-// "NODE=FILE" or "FILE" (on `default_node`), paths made absolute.
+// "NODE=FILE" or "FILE" (on `default_node`), paths made absolute; "-" is standard input.
 std::vector<LogSource> log_sources(const std::vector<std::string>& operands, const std::string& default_node);
 
 // Calls `index_all` now and after each change until `stop`; returns its last exit code.
