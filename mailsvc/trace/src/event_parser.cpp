@@ -13,8 +13,8 @@ namespace {
 std::optional<EventKind> kind_of(std::string_view component, std::string_view event, std::string_view status) {
   if (component == "smtpd") {
     if (event == "queued") return EventKind::received;
-    if (event == "too_many_hops" || event == "sender_rejected" || event == "queue_full" || event == "queue_failed" ||
-        event == "routing_failed")
+    if (event == "too_many_hops" || event == "sender_rejected" || event == "recipient_rejected" ||
+        event == "queue_full" || event == "queue_failed" || event == "routing_failed")
       return EventKind::rejected;
     if (event == "queue_recovered") return EventKind::requeued;
     if (event == "delivered" || event == "delivery_already_done") return EventKind::delivered;
