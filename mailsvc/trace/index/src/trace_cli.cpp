@@ -29,7 +29,10 @@ Result<CliArgs> parse(const std::vector<std::string>& args) {
     else if (s == "--version") a.version = true;
     else if (s == "--db") dst = &a.db;
     else if (s == "--node") dst = &a.node;
-    else if (s == "--user") dst = &a.user, a.user_given = true;
+    else if (s == "--user") {
+      dst = &a.user;
+      a.user_given = true;
+    }
     else if (s == "--from") dst = &a.query.from;
     else if (s == "--to") dst = &a.query.to;
     else if (s == "--status") dst = &a.query.status;

@@ -85,10 +85,10 @@ Result<std::vector<MessageTrace>> TraceDb::find(const trace::TraceQuery& q, cons
 }
 
 Result<std::vector<MessageTrace>> TraceDb::show(const std::string& id, const trace::Viewer& viewer) {
-  trace::TraceQuery q;
-  if (id.find('@') != std::string::npos || (!id.empty() && id.front() == '<')) q.message_id = trace::normalize_message_id(id);
-  else q.queue_id = id;
   if (id.empty()) return std::vector<MessageTrace>{};
+  trace::TraceQuery q;
+  if (id.find('@') != std::string::npos || id.front() == '<') q.message_id = trace::normalize_message_id(id);
+  else q.queue_id = id;
   return find(q, viewer);
 }
 

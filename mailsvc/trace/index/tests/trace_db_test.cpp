@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "../../tests/trace_lines.h"
 #include "hamail/mailsvc/trace/event_parser.h"
 #include "hamail/mailsvc/traceindex/indexer.h"
@@ -118,6 +120,21 @@ TEST_F(TraceDbTest, ResumesAfterTheLastCommittedPosition) {
   EXPECT_EQ(index("node1", "n1.log", {kNode1Log[2], kNode1Log[3]}), 2u);
   auto after = db_->position(dir_.file("n1.log"));
   EXPECT_EQ((*after)->line, 4u);
+}
+
+TEST_F(TraceDbTest, ARotatedLogIsReadFromItsStartAndTheOldOneAddsNothing) {
+  index("node1", "n1.log", {kNode1Log[0], kNode1Log[1]});
+  ASSERT_EQ(std::rename(dir_.file("n1.log").c_str(), dir_.file("n1.log.1").c_str()), 0);
+  dir_.append("n1.log", kNode1Log[2] + "\n");
+  auto r = index_file(*db_, dir_.file("n1.log"), "node1", nullptr);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_TRUE(r->restarted);
+  EXPECT_EQ(r->added, 1u);
+  auto old = index_file(*db_, dir_.file("n1.log.1"), "node1", nullptr);  // the rotated file, given too
+  ASSERT_TRUE(old) << old.error();
+  EXPECT_EQ(old->events, 2u);
+  EXPECT_EQ(old->added, 0u);
+  EXPECT_EQ(show("Q1").at(0).timeline.size(), 3u);
 }
 
 TEST_F(TraceDbTest, BadLinesAreReportedWithFileAndLineAndSkipped) {
