@@ -23,6 +23,7 @@ hamail_require_pkg(NLROUTE3   libnl-route-3.0  libnl-route-3-dev)
 hamail_require_pkg(YAMLCPP    yaml-cpp         libyaml-cpp-dev)
 hamail_require_pkg(GMIME      gmime-3.0        libgmime-3.0-dev)
 hamail_require_pkg(LDNS       ldns             libldns-dev)
+hamail_require_pkg(SQLITE3    sqlite3          libsqlite3-dev)
 
 # http-parser has no pkg-config file: the header and the library, as an imported target.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)

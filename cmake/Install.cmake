@@ -1,6 +1,6 @@
 # What `cmake --install` puts where (the layout the Debian packages ship, debian/*.install):
 #   /usr/sbin           the daemons: hacored, drbdlited, smtpd, pop3d, imapd, dnsd, httpd (man section 8)
-#   /usr/bin            the operators' CLIs: hactl, drbdlite, mailsvc-admin, mailsvc-queue (section 1)
+#   /usr/bin            the operators' CLIs: hactl, drbdlite, mailsvc-admin, mailsvc-queue, mailsvc-trace (section 1)
 #   /usr/lib/ocf        the OCF agents (provider hamail) and the shell code they share
 #   /etc/hamail         the commented example configurations (conffiles in the packages)
 #   HAMAIL_SYSTEMD_UNIT_DIR   the systemd units (conf/systemd)
@@ -51,6 +51,7 @@ hamail_install_program(hactl ${CMAKE_INSTALL_BINDIR} 1 "control and inspect the 
 hamail_install_program(drbdlite ${CMAKE_INSTALL_BINDIR} 1 "control and inspect drbd-lite volumes")
 hamail_install_program(mailsvc-admin ${CMAKE_INSTALL_BINDIR} 1 "manage hamail mail users, aliases and domains")
 hamail_install_program(mailsvc-queue ${CMAKE_INSTALL_BINDIR} 1 "list and delete messages in the hamail SMTP queue")
+hamail_install_program(mailsvc-trace ${CMAKE_INSTALL_BINDIR} 1 "follow mail through the hamail mail daemons' logs")
 add_custom_target(man_pages ALL DEPENDS ${_man_pages})
 
 # Destinations are relative to the prefix (`cmake --install BUILD --prefix /usr` works on any

@@ -196,6 +196,10 @@ void Connection::run_part(std::function<imapworker::MailboxWorker::Part()> job) 
 
 void Connection::part_done(imapworker::MailboxWorker::Part part) {
   if (done_) return;
+  // As pop3d logs RETR and DELE: the mail trace links these to the delivery by the file name.
+  for (const auto& f : part.reply.files_read) log_.info("message_read").kv("session", id_).kv("user", user_).kv("file", f);
+  for (const auto& f : part.reply.files_expunged)
+    log_.info("message_deleted").kv("session", id_).kv("user", user_).kv("file", f);
   if (part.more || streamed_.active) {
     streamed_.active = part.more;
     streamed_.parts++;

@@ -108,7 +108,8 @@ Result<std::string> StoreMaildrop::read(std::size_t index) {
       .kv("session", session_id_)
       .kv("user", user_)
       .kv("uidl", infos_[index].uidl)
-      .kv("size", static_cast<long long>(infos_[index].size));
+      .kv("size", static_cast<long long>(infos_[index].size))
+      .kv("file", names_[index]);  // smtpd's delivered record names it too: the mail trace links them
   return text;
 }
 
@@ -122,7 +123,8 @@ Status StoreMaildrop::commit_deletions(const std::vector<std::size_t>& indexes) 
       errors += s.message();
       continue;
     }
-    log_.info("message_deleted").kv("session", session_id_).kv("user", user_).kv("uidl", infos_[i].uidl);
+    log_.info("message_deleted").kv("session", session_id_).kv("user", user_).kv("uidl", infos_[i].uidl)
+        .kv("file", names_[i]);
   }
   if (!indexes.empty()) {
     if (auto u = dir_.sync_uids(); !u) {

@@ -113,8 +113,16 @@ void Connection::act(smtp::Action action) {
                                         [this](smtp::SenderVerdict v) { return session_.sender_checked(v); });
   }
   if (auto* c = std::get_if<smtp::CheckRecipient>(&action)) {
-    return perform<smtp::RecipientVerdict>([&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
-                                           [this](smtp::RecipientVerdict v) { return session_.recipient_checked(v); });
+    return perform<smtp::RecipientVerdict>(
+        [&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
+        [this, address = c->address](smtp::RecipientVerdict v) {
+          // What the indicators count as rejected (the mail trace), as Postfix's "NOQUEUE: reject".
+          if (v == smtp::RecipientVerdict::unknown_user || v == smtp::RecipientVerdict::relay_denied)
+            log_.info("recipient_rejected").kv("to", address).kv("status", "rejected")
+                .kv("reason", v == smtp::RecipientVerdict::unknown_user ? "unknown_user" : "relay_denied")
+                .kv("peer", stream_.peer());
+          return session_.recipient_checked(v);
+        });
   }
   if (auto* b = std::get_if<smtp::BeginMessage>(&action)) return begin_message(std::move(b->envelope));
   if (auto* d = std::get_if<smtp::MessageData>(&action)) {

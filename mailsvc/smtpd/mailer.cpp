@@ -207,7 +207,7 @@ Accepted Mailer::finish_message(IncomingMessage& message, const smtp::Envelope& 
       break;
   }
   rec(log_.info("queued")).kv("status", "queued").kv("size", static_cast<unsigned long>(f.size)).kv("client", client_ip)
-      .kv("auth_user", e.auth_user);
+      .kv("auth_user", e.auth_user).kv("tls", e.tls);
   return {smtp::StoreResult::ok(env.id), std::move(f.envelope)};
 }
 

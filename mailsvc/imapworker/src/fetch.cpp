@@ -50,9 +50,18 @@ Error cte_error(const std::string& e) {
   return Error{"[" + e.substr(0, e.find(':')) + "] Cannot decode: " + e};
 }
 
-// One message's FETCH response, or an error for a tagged NO.
+// The item sends the whole message (what the log calls a message read).
+bool whole_message(const imap::FetchItem& i) {
+  bool whole_section = i.section.part.empty() && i.section.text == imap::SectionText::none && !i.partial;
+  return i.kind == Kind::rfc822 || ((i.kind == Kind::body_section || i.kind == Kind::binary) && whole_section);
+}
+
+std::string file_name_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// One message's FETCH response, or an error for a tagged NO. A whole message sent adds its
+// file's name to `files_read`.
 Result<std::string> fetch_one(WorkerState& st, const Numbered& n, const std::vector<imap::FetchItem>& items,
-                              bool add_flags) {
+                              bool add_flags, std::vector<std::string>& files_read) {
   store::Mailbox& mb = *st.mailbox;
   auto state = mb.message(n.uid);
   if (!state) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
@@ -65,6 +74,7 @@ Result<std::string> fetch_one(WorkerState& st, const Numbered& n, const std::vec
     auto parsed = mime::MimeMessage::parse(*raw, {.max_bytes = st.limits.max_message_bytes});
     if (!parsed) return Error{"[SERVERBUG] Cannot parse a message: " + parsed.error()};
     msg = std::move(*parsed);
+    if (std::any_of(items.begin(), items.end(), whole_message)) files_read.push_back(file_name_of(*path));
   }
   std::string out;
   auto add = [&](const std::string& s) {
@@ -189,10 +199,11 @@ bool continue_fetch(WorkerState& st, FetchCursor& c, MailboxReply& reply, std::s
     const Numbered& n = c.set[c.next++];
     bool now_seen = std::binary_search(c.seen_now.begin(), c.seen_now.end(), n.uid);
     Result<std::string> line = [&] {
-      if (!(now_seen && c.condstore && !has(c.items, Kind::modseq))) return fetch_one(st, n, c.items, now_seen && !c.flags_asked);
+      if (!(now_seen && c.condstore && !has(c.items, Kind::modseq)))
+        return fetch_one(st, n, c.items, now_seen && !c.flags_asked, reply.files_read);
       auto extra = c.items;
       extra.push_back(imap::FetchItem{.kind = Kind::modseq});
-      return fetch_one(st, n, extra, now_seen && !c.flags_asked);
+      return fetch_one(st, n, extra, now_seen && !c.flags_asked, reply.files_read);
     }();
     if (line) {
       reply.bytes += *line;

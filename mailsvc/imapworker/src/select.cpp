@@ -44,6 +44,23 @@ void qresync_catch_up(WorkerState& st, const imap::QresyncParams& q, MailboxRepl
   }
 }
 
+// The file names of `uids` (before they are expunged), by UID.
+std::vector<std::pair<std::uint32_t, std::string>> file_names(store::Mailbox& mb, const std::vector<std::uint32_t>& uids) {
+  std::vector<std::pair<std::uint32_t, std::string>> out;
+  for (std::uint32_t u : uids)
+    if (auto p = mb.file_path(u)) out.emplace_back(u, p->substr(p->rfind('/') + 1));
+  return out;
+}
+
+// The names of the UIDs in `removed`, for MailboxReply::files_expunged.
+void note_files(const std::vector<std::pair<std::uint32_t, std::string>>& names,
+                const std::vector<std::uint32_t>& removed, std::vector<std::string>& out) {
+  std::vector<std::uint32_t> gone = removed;
+  std::sort(gone.begin(), gone.end());
+  for (const auto& [uid, name] : names)
+    if (std::binary_search(gone.begin(), gone.end(), uid)) out.push_back(name);
+}
+
 }  // namespace
 
 MailboxReply handle_select(WorkerState& st, const imap::Command& cmd, const imap::SelectArgs& args, bool examine,
@@ -105,7 +122,10 @@ MailboxReply handle_close(WorkerState& st, const imap::Command& cmd, bool expung
     for (std::uint32_t u : st.mailbox->uids())
       if (auto m = st.mailbox->message(u); m && (m->flags.system & store::kDeleted)) deleted.push_back(u);
     if (!deleted.empty()) {
-      if (auto r = st.mailbox->expunge(deleted); !r) {
+      auto names = file_names(*st.mailbox, deleted);
+      if (auto r = st.mailbox->expunge(deleted); r) {
+        note_files(names, *r, reply.files_expunged);
+      } else {
         st.deselect();
         reply.selected = imap::SelectedChange::deselected;
         return tagged_no(st, reply, cmd.tag, "SERVERBUG", r.error());
@@ -143,9 +163,14 @@ MailboxReply handle_expunge(WorkerState& st, const imap::Command& cmd, const ima
   }
   std::string error;
   if (!deleted.empty()) {
+    auto names = file_names(*st.mailbox, deleted);
     auto removed = st.mailbox->expunge(deleted);
-    if (removed) note_expunged(st, *removed);
-    else error = removed.error();
+    if (removed) {
+      note_expunged(st, *removed);
+      note_files(names, *removed, reply.files_expunged);
+    } else {
+      error = removed.error();
+    }
   }
   report_updates(st, flags, true, reply);
   if (reply.bye) return reply;

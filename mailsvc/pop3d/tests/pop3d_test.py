@@ -4,6 +4,7 @@ its own mail root and pop3d on free ports; every wait has a deadline."""
 import os
 import poplib
 import pwd
+import re
 import socket
 import subprocess
 import sys
@@ -63,8 +64,7 @@ def crlf(m):
 
 
 def case_stls_retrieve(env):
-    for m in MESSAGES:
-        env.deliver(m)
+    names = [env.deliver(m) for m in MESSAGES]
     env.start()
     assert "event=tls_self_signed_generated" in env.log_text()
     p = env.login_stls()
@@ -84,6 +84,8 @@ def case_stls_retrieve(env):
     env.stop()
     log = env.log_text()
     assert f"event=message_read" in log and f"user={USER}" in log and f"uidl={uids[1]}" in log, log
+    # The Maildir file's name (what smtpd's delivered record names): the mail trace's link.
+    assert all(re.search(rf"event=message_read .*uidl={u} .*file={re.escape(n)}", log) for u, n in zip(uids, names)), log
     assert "event=session_end" in log and "reason=session_closed" in log, log
 
 
@@ -128,7 +130,7 @@ def case_dele(env):
     p = env.login_retry_in_use()
     assert p.stat()[0] == 2
     p.quit()
-    assert "event=message_deleted" in env.log_text()
+    assert re.search(rf"event=message_deleted .*file={re.escape(names[1])}", env.log_text()), env.log_text()
 
 
 def case_uidl_restart(env):

@@ -173,6 +173,10 @@ def main():
             expect_refused(lambda: c.sendmail("bob@other.net", ["eve@gmail.com"], msg("relay")), 554)
         with smtplib.SMTP("127.0.0.1", srv.mx, timeout=DEADLINE) as c:
             expect_refused(lambda: c.sendmail("bob@other.net", ["nobody@example.org"], msg("x")), 550)
+        log = open(os.path.join(root, "smtpd.log"), errors="replace").read()
+        for line in ("event=recipient_rejected to=eve@gmail.com status=rejected reason=relay_denied",
+                     "event=recipient_rejected to=nobody@example.org status=rejected reason=unknown_user"):
+            assert line in log, line
         print("ok: relay denied 554, unknown user 550")
 
         # 3. submission: STARTTLS + AUTH PLAIN; wrong password = unknown user reply.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "hamail/mailsvc/imap/commands.h"
 
@@ -39,6 +40,10 @@ struct MailboxReply {
   SelectedChange selected = SelectedChange::none;
   bool condstore_now_on = false;  // the command turned CONDSTORE on (FETCH MODSEQ, CHANGEDSINCE ...)
   bool bye = false;               // "* BYE" is in bytes (the mailbox vanished, UIDVALIDITY changed): close
+  // For the log (and the mail trace): the Maildir files whose whole message this reply sends
+  // (FETCH BODY[], BODY.PEEK[], RFC822, BINARY[]) and those the command expunged; file names.
+  std::vector<std::string> files_read;
+  std::vector<std::string> files_expunged;
 };
 
 // An untagged-only poll (IDLE every second or so, and after a delivery): `bytes` holds
