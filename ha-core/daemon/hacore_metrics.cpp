@@ -52,7 +52,7 @@ HacoreMetrics::HacoreMetrics() {
                     {"group", "node"});
   (void)r.add_gauge("hamail_resource_state", "1 for each resource's state on each node where it is known.",
                     {"group", "resource", "node", "state"});
-  (void)r.add_gauge("hamail_resource_fail_count", "Failures counted against a resource on a node (reset by cleanup).",
+  (void)r.add_gauge("hamail_resource_failcount", "Failures counted against a resource on a node (reset by cleanup).",
                     {"resource", "node"});
   (void)r.add_gauge("hamail_fence_device_healthy",
                     "The last monitor of a fence device: 1 it answered, 0 it failed (unchecked devices absent).",
@@ -127,7 +127,7 @@ void HacoreMetrics::collect_groups(const json& status) {
   auto& r = registry_;
   r.clear("hamail_group_placement");
   r.clear("hamail_resource_state");
-  r.clear("hamail_resource_fail_count");
+  r.clear("hamail_resource_failcount");
   for (const auto& g : status.value("groups", json::array())) {
     std::string group = text(g, "name"), where = text(g, "node");
     // Counters of every configured group and node exist from the first scrape, at 0, so
@@ -142,7 +142,7 @@ void HacoreMetrics::collect_groups(const json& status) {
       for (const auto& [node, state] : on.items())
         if (state.is_string()) (void)r.set("hamail_resource_state", {group, name, node, state.get<std::string>()}, 1);
       for (const auto& [node, count] : fails.items())
-        if (count.is_number()) (void)r.set("hamail_resource_fail_count", {name, node}, count.get<double>());
+        if (count.is_number()) (void)r.set("hamail_resource_failcount", {name, node}, count.get<double>());
     }
   }
 }

@@ -103,5 +103,27 @@ TEST_F(FencingMetrics, AFenceIsCountedByTargetAndResult) {
   if (const char* out = std::getenv("HAMAIL_METRICS_OUT")) std::ofstream(out) << text;
 }
 
+// A status with what the two-node fixture never shows (a fail count, standby, maintenance):
+// every family then has a series, so the promtool check (hacored_metrics_promtool_status)
+// sees all the names. `hamail_resource_fail_count` was one promtool refuses (a gauge named
+// _count): found only in the lab, where a resource had failed.
+TEST(HacoreMetricsText, AStatusWithAFailCountAndStandbyRendersEveryFamily) {
+  HacoreMetrics m;
+  auto status = nlohmann::json::parse(R"({
+    "quorate": true, "maintenance": true, "fencing": {"devices": {"halab": {"ok": true}}},
+    "nodes": [{"name": "node1", "status": "online", "standby": true},
+              {"name": "node2", "status": "unclean"}],
+    "groups": [{"name": "mail", "node": "node2", "resources": [
+      {"name": "vip", "on": {"node2": "started", "node1": "failed"}, "fail_counts": {"node1": 2}}]}]
+  })");
+  std::string text = m.render(status);
+  EXPECT_TRUE(has_line(text, "hamail_resource_failcount{resource=\"vip\",node=\"node1\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "hamail_resource_state{group=\"mail\",resource=\"vip\",node=\"node1\",state=\"failed\"} 1"))
+      << text;
+  EXPECT_TRUE(has_line(text, "hamail_cluster_maintenance 1")) << text;
+  EXPECT_TRUE(has_line(text, "hamail_fence_device_healthy{device=\"halab\"} 1")) << text;
+  if (const char* out = std::getenv("HAMAIL_METRICS_OUT")) std::ofstream(out) << text;
+}
+
 }  // namespace
 }  // namespace hamail::hacore
