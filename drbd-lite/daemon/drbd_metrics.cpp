@@ -2,10 +2,14 @@
 
 #include <vector>
 
+#include "hamail/metrics/status_json.h"
 #include "hamail/metrics/text_format.h"
 
 namespace hamail::drbdlite {
 
+using metrics::json_flag;
+using metrics::json_number;
+using metrics::json_text;
 using nlohmann::json;
 
 namespace {
@@ -17,20 +21,6 @@ const std::vector<std::string> kConnections = {"StandAlone", "Connecting", "Conn
 const std::vector<std::string> kDisks = {"Diskless", "Attaching",  "Inconsistent", "Outdated",
                                          "DUnknown", "Consistent", "UpToDate",     "Failed"};
 
-std::string text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-double number(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0;
-}
-
-double flag(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>() ? 1 : 0;
-}
 
 // Write latencies from 50 us (local, page cache) to 10 s (a frozen or congested link).
 std::vector<double> write_buckets() {
@@ -78,8 +68,8 @@ void DrbdMetrics::on_write(const std::string& volume, const WriteSample& w) {
 
 void DrbdMetrics::collect(const json& v) {
   auto& r = registry_;
-  std::string volume = text(v, "volume");
-  bool up = flag(v, "up") != 0;
+  std::string volume = json_text(v, "volume");
+  bool up = json_flag(v, "up") != 0;
   (void)r.set("hamail_drbd_volume_up", {volume}, up ? 1 : 0);
   for (const char* result : {"ok", "error"}) (void)r.inc("hamail_drbd_writes_total", {volume, result}, 0);
   (void)r.inc("hamail_drbd_written_bytes_total", {volume}, 0);
@@ -87,17 +77,17 @@ void DrbdMetrics::collect(const json& v) {
   auto one_hot = [&](const char* family, const std::vector<std::string>& states, const std::string& now) {
     for (const auto& s : states) (void)r.set(family, {volume, s}, s == now ? 1 : 0);
   };
-  one_hot("hamail_drbd_role", kRoles, text(v, "role"));
-  one_hot("hamail_drbd_peer_role", kRoles, text(v, "peer_role"));
-  one_hot("hamail_drbd_connection_state", kConnections, text(v, "connection"));
-  one_hot("hamail_drbd_disk_state", kDisks, text(v, "disk"));
-  one_hot("hamail_drbd_peer_disk_state", kDisks, text(v, "peer_disk"));
-  (void)r.set("hamail_drbd_out_of_sync_bytes", {volume}, number(v, "out_of_sync_kib") * 1024);
-  (void)r.set("hamail_drbd_resync_rate_bytes_per_second", {volume}, number(v, "sync_rate_kib_per_s") * 1024);
-  double remaining = number(v, "sync_total_kib") - number(v, "sync_done_kib");
+  one_hot("hamail_drbd_role", kRoles, json_text(v, "role"));
+  one_hot("hamail_drbd_peer_role", kRoles, json_text(v, "peer_role"));
+  one_hot("hamail_drbd_connection_state", kConnections, json_text(v, "connection"));
+  one_hot("hamail_drbd_disk_state", kDisks, json_text(v, "disk"));
+  one_hot("hamail_drbd_peer_disk_state", kDisks, json_text(v, "peer_disk"));
+  (void)r.set("hamail_drbd_out_of_sync_bytes", {volume}, json_number(v, "out_of_sync_kib") * 1024);
+  (void)r.set("hamail_drbd_resync_rate_bytes_per_second", {volume}, json_number(v, "sync_rate_kib_per_s") * 1024);
+  double remaining = json_number(v, "sync_total_kib") - json_number(v, "sync_done_kib");
   (void)r.set("hamail_drbd_resync_remaining_bytes", {volume}, remaining > 0 ? remaining * 1024 : 0);
-  (void)r.set("hamail_drbd_io_frozen", {volume}, flag(v, "io_frozen"));
-  (void)r.set("hamail_drbd_nbd_clients", {volume}, number(v, "nbd_clients"));
+  (void)r.set("hamail_drbd_io_frozen", {volume}, json_flag(v, "io_frozen"));
+  (void)r.set("hamail_drbd_nbd_clients", {volume}, json_number(v, "nbd_clients"));
 }
 
 std::string DrbdMetrics::render(const json& volumes) {

@@ -1,9 +1,13 @@
 #include "hamail/hacore/daemon/hacore_metrics.h"
 
+#include "hamail/metrics/status_json.h"
 #include "hamail/metrics/text_format.h"
 
 namespace hamail::hacore {
 
+using metrics::json_flag;
+using metrics::json_number;
+using metrics::json_text;
 using nlohmann::json;
 
 namespace {
@@ -19,20 +23,6 @@ std::string node_state(const std::string& status) {
   return "offline";
 }
 
-std::string text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-double number(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0;
-}
-
-double flag(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>() ? 1 : 0;
-}
 
 }  // namespace
 
@@ -72,44 +62,47 @@ HacoreMetrics::HacoreMetrics() {
 }
 
 void HacoreMetrics::on_event(const json& e) {
-  std::string name = text(e, "event");
+  std::string name = json_text(e, "event");
   // Label values come from messages the core already checked against the configuration;
   // the registry's series bound still holds if one did not.
   if (name == "failover_begin") {
-    (void)registry_.inc("hamail_failovers_total", {text(e, "group")});
+    (void)registry_.inc("hamail_failovers_total", {json_text(e, "group")});
   } else if (name == "failover_end") {
-    (void)registry_.observe("hamail_failover_duration_seconds", {text(e, "group")}, number(e, "duration_ms") / 1000);
+    (void)registry_.observe("hamail_failover_duration_seconds", {json_text(e, "group")},
+                            json_number(e, "duration_ms") / 1000);
   } else if (name == "switchover_end" || name == "switchover_failed") {
     std::string result = name == "switchover_end" ? "done" : "failed";
-    (void)registry_.inc("hamail_switchovers_total", {text(e, "group"), result});
-    (void)registry_.observe("hamail_switchover_duration_seconds", {text(e, "group"), result},
-                            number(e, "duration_ms") / 1000);
+    (void)registry_.inc("hamail_switchovers_total", {json_text(e, "group"), result});
+    (void)registry_.observe("hamail_switchover_duration_seconds", {json_text(e, "group"), result},
+                            json_number(e, "duration_ms") / 1000);
   } else if (name == "fence_end") {
-    (void)registry_.inc("hamail_fence_actions_total", {text(e, "target"), flag(e, "ok") ? "fenced" : "failed"});
+    (void)registry_.inc("hamail_fence_actions_total",
+                        {json_text(e, "target"), json_flag(e, "ok") ? "fenced" : "failed"});
   } else if (name == "resource_failed") {
     (void)registry_.inc("hamail_resource_operation_failures_total",
-                        {text(e, "resource"), text(e, "node"), text(e, "op")});
+                        {json_text(e, "resource"), json_text(e, "node"), json_text(e, "op")});
   } else if (name == "probe_failed") {
-    (void)registry_.inc("hamail_resource_operation_failures_total", {text(e, "resource"), text(e, "node"), "probe"});
+    (void)registry_.inc("hamail_resource_operation_failures_total",
+                        {json_text(e, "resource"), json_text(e, "node"), "probe"});
   }
 }
 
 void HacoreMetrics::collect(const json& status) {
   auto& r = registry_;
-  std::string me = text(status, "local_node");
-  (void)r.set("hamail_cluster_quorate", flag(status, "quorate"));
-  (void)r.set("hamail_cluster_is_dc", !me.empty() && text(status, "dc") == me ? 1 : 0);
-  (void)r.set("hamail_cluster_maintenance", flag(status, "maintenance"));
-  (void)r.set("hamail_cluster_frozen", status.contains("protocol") ? flag(status["protocol"], "frozen") : 0);
+  std::string me = json_text(status, "local_node");
+  (void)r.set("hamail_cluster_quorate", json_flag(status, "quorate"));
+  (void)r.set("hamail_cluster_is_dc", !me.empty() && json_text(status, "dc") == me ? 1 : 0);
+  (void)r.set("hamail_cluster_maintenance", json_flag(status, "maintenance"));
+  (void)r.set("hamail_cluster_frozen", status.contains("protocol") ? json_flag(status["protocol"], "frozen") : 0);
   std::map<std::string, int> by_state;
   for (const auto& s : kNodeStates) by_state[s] = 0;
   r.clear("hamail_cluster_node_state");
   r.clear("hamail_cluster_node_standby");
   for (const auto& n : status.value("nodes", json::array())) {
-    std::string node = text(n, "name"), state = node_state(text(n, "status"));
+    std::string node = json_text(n, "name"), state = node_state(json_text(n, "status"));
     ++by_state[state];
     for (const auto& s : kNodeStates) (void)r.set("hamail_cluster_node_state", {node, s}, s == state ? 1 : 0);
-    (void)r.set("hamail_cluster_node_standby", {node}, flag(n, "standby"));
+    (void)r.set("hamail_cluster_node_standby", {node}, json_flag(n, "standby"));
     for (const char* result : {"fenced", "failed"}) (void)r.inc("hamail_fence_actions_total", {node, result}, 0);
   }
   for (const auto& [state, count] : by_state) (void)r.set("hamail_cluster_nodes", {state}, count);
@@ -118,7 +111,7 @@ void HacoreMetrics::collect(const json& status) {
     const json devices = f->value("devices", json::object());
     for (const auto& [device, health] : devices.items())
       if (health.is_object() && health.contains("ok"))
-        (void)r.set("hamail_fence_device_healthy", {device}, flag(health, "ok"));
+        (void)r.set("hamail_fence_device_healthy", {device}, json_flag(health, "ok"));
   }
   collect_groups(status);
 }
@@ -129,15 +122,15 @@ void HacoreMetrics::collect_groups(const json& status) {
   r.clear("hamail_resource_state");
   r.clear("hamail_resource_failcount");
   for (const auto& g : status.value("groups", json::array())) {
-    std::string group = text(g, "name"), where = text(g, "node");
+    std::string group = json_text(g, "name"), where = json_text(g, "node");
     // Counters of every configured group and node exist from the first scrape, at 0, so
     // that rate() and increase() see their first event.
     (void)r.inc("hamail_failovers_total", {group}, 0);
     for (const char* result : {"done", "failed"}) (void)r.inc("hamail_switchovers_total", {group, result}, 0);
     for (const auto& n : status.value("nodes", json::array()))
-      (void)r.set("hamail_group_placement", {group, text(n, "name")}, text(n, "name") == where ? 1 : 0);
+      (void)r.set("hamail_group_placement", {group, json_text(n, "name")}, json_text(n, "name") == where ? 1 : 0);
     for (const auto& res : g.value("resources", json::array())) {
-      std::string name = text(res, "name");
+      std::string name = json_text(res, "name");
       const json on = res.value("on", json::object()), fails = res.value("fail_counts", json::object());
       for (const auto& [node, state] : on.items())
         if (state.is_string()) (void)r.set("hamail_resource_state", {group, name, node, state.get<std::string>()}, 1);
