@@ -11,6 +11,7 @@
 
 namespace hamail::cluster {
 
+using scheduler::NodeStatus;
 using scheduler::ResourceStatus;
 
 namespace {
@@ -43,8 +44,17 @@ void ClusterCore::maybe_schedule(Now now, Effects& fx) {
     if (now.mono_ms - unanswered_->since_ms < kUnansweredLostAfterMs) return;
     unanswered_.reset();
   }
-  for (const auto& n : state_.members)
-    if (!state_.probed.count(n)) return;  // facts first
+  // Facts first: after a join every member probes again, and the DC waits for all reports.
+  // A node lost meanwhile is fenced without waiting (on what was known before): its fence
+  // does not depend on the probes, and a flapping link must not let the passive node's
+  // priority delay run out first while the active node probes (CI, flapping-link: the
+  // probes took 6 s under load; the passive node, delayed 5 s, shot the active one).
+  const bool facts_complete = std::all_of(state_.members.begin(), state_.members.end(),
+                                          [&](const std::string& n) { return state_.probed.count(n) > 0; });
+  const bool lost_unclean = std::any_of(state_.nodes.begin(), state_.nodes.end(), [&](const auto& e) {
+    return e.second.status == NodeStatus::unclean && !state_.members.count(e.first);
+  });
+  if (!facts_complete && !lost_unclean) return;
   // An action still running on a member (its transition aborted, maybe by another DC): what
   // follows it in its group must not start before it ends (a daemon started on its mount
   // point before the mount: the split-brain suite's freeze-active under ASan). Bounded.
@@ -85,7 +95,12 @@ void ClusterCore::maybe_schedule(Now now, Effects& fx) {
     next_schedule_ms_ = now.mono_ms + kSchedulerErrorRetryMs;
     return;
   }
-  decide_switchover(*tr, fx);
+  if (!facts_complete) {  // the fences only; the rest waits for the probes
+    std::erase_if(tr->actions, [](const scheduler::Action& a) { return a.kind != scheduler::ActionKind::fence; });
+    if (tr->actions.empty()) return;
+  } else {
+    decide_switchover(*tr, fx);
+  }
   if (tr->actions.empty()) return;
   start_transition(*tr, fx);
   start_sent_ms_ = now.mono_ms;  // until it is applied (in CPG order) nothing else is scheduled

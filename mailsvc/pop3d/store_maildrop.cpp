@@ -114,24 +114,28 @@ Result<std::string> StoreMaildrop::read(std::size_t index) {
 }
 
 Status StoreMaildrop::commit_deletions(const std::vector<std::size_t>& indexes) {
-  std::string errors;
+  std::vector<std::string> names;
+  std::vector<std::size_t> index_of;  // names[k] is message index_of[k]
   for (std::size_t i : indexes) {
     if (i >= names_.size()) continue;
-    Status s = dir_.remove(names_[i]);
-    if (!s && dir_.find(names_[i])) {  // still there: a real failure
-      if (!errors.empty()) errors += "; ";
-      errors += s.message();
-      continue;
-    }
-    log_.info("message_deleted").kv("session", session_id_).kv("user", user_).kv("uidl", infos_[i].uidl)
-        .kv("file", names_[i]);
+    names.push_back(names_[i]);
+    index_of.push_back(i);
   }
-  if (!indexes.empty()) {
-    if (auto u = dir_.sync_uids(); !u) {
-      log_.warning("uid_sync_failed").kv("user", user_).kv("error", u.error());
+  if (names.empty()) return Status::ok();
+  store::Maildir::Removal r = dir_.remove_all(names);
+  // A message already gone (expunged over IMAP meanwhile) is deleted as far as this session goes.
+  std::unordered_map<std::string, std::size_t> index_by_name;
+  for (std::size_t k = 0; k < names.size(); ++k) index_by_name.emplace(names[k], index_of[k]);
+  for (const auto* done : {&r.removed, &r.missing}) {
+    for (const auto& name : *done) {
+      log_.info("message_deleted").kv("session", session_id_).kv("user", user_)
+          .kv("uidl", infos_[index_by_name.at(name)].uidl).kv("file", name);
     }
   }
-  if (!errors.empty()) return Error{errors};
+  if (auto u = dir_.sync_uids(); !u) {
+    log_.warning("uid_sync_failed").kv("user", user_).kv("error", u.error());
+  }
+  if (!r.errors.empty()) return Error{r.errors};
   return Status::ok();
 }
 

@@ -212,12 +212,43 @@ Result<std::string> Maildir::read(std::string_view name, std::size_t max_bytes) 
 }
 
 Status Maildir::remove(std::string_view name) {
-  auto m = find(name);
-  if (!m) return Error{m.error()};
-  std::string dir = path_ + (m->in_new ? "/new" : "/cur");
-  std::string p = dir + "/" + m->name;
-  if (::unlink(p.c_str()) != 0) return sys_error("delete", p, errno);
-  return fsync_directory(dir);
+  Removal r = remove_all({std::string(name)});
+  if (!r.errors.empty()) return Error{r.errors};
+  if (!r.missing.empty()) return Error{"message '" + std::string(name) + "' not found in " + path_};
+  return Status::ok();
+}
+
+Maildir::Removal Maildir::remove_all(const std::vector<std::string>& names) {
+  Removal out;
+  auto fail = [&out](const std::string& why) { out.errors += (out.errors.empty() ? "" : "; ") + why; };
+  bool in_new = false, in_cur = false;
+  for (const auto& name : names) {
+    if (Status s = check_message_name(name); !s) {
+      fail(s.message());
+      continue;
+    }
+    auto m = find(name);
+    if (!m) {
+      out.missing.push_back(name);
+      continue;
+    }
+    std::string p = path_ + (m->in_new ? "/new/" : "/cur/") + m->name;
+    if (::unlink(p.c_str()) != 0) {
+      if (errno == ENOENT) {
+        out.missing.push_back(name);
+      } else {
+        fail(sys_error("delete", p, errno).message);
+      }
+      continue;
+    }
+    (m->in_new ? in_new : in_cur) = true;
+    out.removed.push_back(name);
+  }
+  for (auto [touched, sub] : {std::pair{in_new, "/new"}, std::pair{in_cur, "/cur"}}) {
+    if (!touched) continue;
+    if (Status s = fsync_directory(path_ + sub); !s) fail(s.message());
+  }
+  return out;
 }
 
 Result<std::string> Maildir::set_flags(std::string_view name, std::string_view flags) {

@@ -98,6 +98,13 @@ class Lab:
         p = self.exec(node, "hactl", "status", "--json", check=False)
         return json.loads(p.stdout) if p.returncode == 0 else None
 
+    def events(self, node, name=None):
+        """hacored's events on NODE (`hactl events --json`), those called NAME if given; [] while
+        hacored does not answer."""
+        p = self.exec(node, "hactl", "events", "--json", check=False, timeout=60)
+        ev = [json.loads(line) for line in p.stdout.splitlines() if line.strip()] if p.returncode == 0 else []
+        return [e for e in ev if name is None or e["event"] == name]
+
     def wait_group_on(self, asker, where, timeout, want=None):
         """Waits until ASKER sees the (only) group on WHERE, no transition running, with every
         resource as in WANT (name -> "started" / "promoted"; default: all started); returns

@@ -32,9 +32,7 @@ class Cluster:
         return self.lab.hactl_status(node)
 
     def events(self, node, name=None):
-        p = self.hactl(node, "events", "--json")
-        ev = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
-        return [e for e in ev if name is None or e["event"] == name]
+        return self.lab.events(node, name)
 
     def runs_on(self, node):
         p = self.lab.exec(node, "sh", "-c", "ls /run/resource-agents/ 2>/dev/null", check=False)

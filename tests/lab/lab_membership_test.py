@@ -56,6 +56,10 @@ class LabMembership(unittest.TestCase):
         _, t = self.lab.wait_for(f"{node} to be fenced", lambda: self.lab.init_pid(node) is None, 30)
         return t
 
+    def fences_of(self, node):
+        """How many fences of NODE node1's hacored has finished."""
+        return len([e for e in self.lab.events("node1", "fence_end") if e.get("target") == node])
+
     def test_02_cut_cluster_link_each_side_alone_then_heal(self):
         self.lab.run("cut", "node1", "cluster")
         _, t1 = self.lab.wait_members("node1", [1], timeout=DETECT_S)
@@ -65,6 +69,10 @@ class LabMembership(unittest.TestCase):
         # node1 runs the demo group: node2 (the passive side of the split) is fenced.
         print(f"cut cluster link: node2 fenced {self.fenced('node2'):.1f}s after node1 was alone", file=sys.stderr)
         self.lab.run("heal")
+        # node1 fences node2 (lost without a clean stop), already off: fence_halab confirms it.
+        # Powered on before that fence ends, node2 would be powered off again by it (CI saw
+        # the fence's "off" land 2 s after the power-on), as a real fence device would do.
+        self.lab.wait_for("node1 to finish fencing node2", lambda: self.fences_of("node2") > fences_before, 30)
         self.lab.run("poweron", "node2")
         self.lab.wait_members("node1", [1, 2], timeout=30)
         self.lab.wait_members("node2", [1, 2], timeout=30)
@@ -79,6 +87,7 @@ class LabMembership(unittest.TestCase):
     def test_04_poweroff_survivor_sees_one_then_poweron(self):
         pid = self.lab.init_pid("node2")
         self.assertIsNotNone(pid)
+        fences_before = self.fences_of("node2")
         self.lab.run("poweroff", "node2")
         self.assertFalse(pid_alive(pid), "node2's init survived poweroff")
         _, t = self.lab.wait_members("node1", [1], timeout=DETECT_S)
@@ -87,6 +96,10 @@ class LabMembership(unittest.TestCase):
         p = self.lab.exec("node2", "true", check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("powered off", p.stderr)
+        # node1 fences node2 (lost without a clean stop), already off: fence_halab confirms it.
+        # Powered on before that fence ends, node2 would be powered off again by it (CI saw
+        # the fence's "off" land 2 s after the power-on), as a real fence device would do.
+        self.lab.wait_for("node1 to finish fencing node2", lambda: self.fences_of("node2") > fences_before, 30)
         self.lab.run("poweron", "node2")
         self.lab.wait_members("node1", [1, 2], timeout=30)
         self.lab.wait_members("node2", [1, 2], timeout=30)

@@ -63,9 +63,7 @@ class LabVolumeFencing(unittest.TestCase):
         return self.lab.exec(node, "hactl", *args, check=check, timeout=60)
 
     def events(self, node, name):
-        p = self.hactl(node, "events", "--json", check=False)
-        ev = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
-        return [e for e in ev if e["event"] == name]
+        return self.lab.events(node, name)
 
     def drbd_log(self, node):
         try:

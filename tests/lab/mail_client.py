@@ -69,6 +69,7 @@ def fetch(server, user, password, delete=False, digest=False):
             out[-1]["sha256"] = hashlib.sha256(b"".join(l + b"\r\n" for l in c.retr(int(num))[1])).hexdigest()
         if delete:
             c.dele(int(num))
+    c.sock.settimeout(60)  # the server commits the deletions before it answers QUIT
     c.quit()  # the deletions take effect here
     print(json.dumps({"messages": out}))
 

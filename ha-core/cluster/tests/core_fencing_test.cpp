@@ -144,6 +144,39 @@ TEST_F(Fencing, TheActiveSideShootsAtOnce) {
   EXPECT_EQ(running_on("node1").size(), 3u) << "the group never stopped";
 }
 
+// CI, split-brain suite, flapping-link: node2 rejoined, so every member probed again; node2
+// was lost while node1 (active) still probed, and node1 fenced only once its probes ended, 6 s
+// later, after node2's race delay (5 s) had run out: the passive node shot the active one.
+// A lost node is fenced at once; what else is to be done waits for the probes.
+TEST_F(Fencing, ALostNodeIsFencedWithoutWaitingForTheSurvivorsProbes) {
+  start_both();
+  lose("node2");
+  settle();
+  answer_fence(true);
+  settle();
+  fence_jobs_.clear();
+  cores_["node2"] = std::make_unique<ClusterCore>(cfg_, "node2");  // fenced, booted again
+  membership({"node1", "node2"});
+  lose("node2");  // the flapping link, before node1's probes of the join are done
+  std::deque<Pending> held;  // node1's probes: slow under load
+  for (int i = 0; i < 400; ++i) {
+    for (auto& p : pending_) held.push_back(p);
+    pending_.clear();
+    step();
+    if (!fence_jobs_.empty()) break;
+  }
+  ASSERT_EQ(fence_jobs_.size(), 1u) << "node1 waited for its own probes before fencing";
+  ASSERT_FALSE(held.empty()) << "the probes were held";
+  EXPECT_EQ(fence_jobs_.front().node, "node1");
+  EXPECT_EQ(fence_jobs_.front().job.target, "node2");
+  EXPECT_EQ(fence_jobs_.front().job.delay_ms, 0) << "the active side shoots at once";
+  for (auto& p : held) pending_.push_back(p);
+  answer_fence(true);
+  settle();
+  EXPECT_EQ(running_on("node1").size(), 3u) << "the group never stopped";
+  EXPECT_EQ(double_starts_, std::vector<std::string>{});
+}
+
 TEST_F(Fencing, AFailedFenceKeepsTheResourcesStoppedAndIsRetriedUntilConfirmedOff) {
   start_both();
   lose("node1");

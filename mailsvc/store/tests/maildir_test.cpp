@@ -132,6 +132,22 @@ TEST(Maildir, RemoveDeletesTheFile) {
   EXPECT_FALSE(m.remove("../../etc/passwd"));
 }
 
+TEST(Maildir, RemoveAllSaysWhatWasDeletedWhatWasGoneAndWhatFailed) {
+  TempDir dir;
+  Maildir m = make(dir);
+  auto a = m.deliver("a");
+  auto b = m.deliver("b");
+  auto c = m.deliver("c");
+  ASSERT_TRUE(m.set_flags(*b, "S"));
+  ASSERT_TRUE(m.remove(*c));
+  Maildir::Removal r = m.remove_all({*a, *b, *c, "../../etc/passwd"});
+  EXPECT_EQ(r.removed, (std::vector<std::string>{*a, *b}));  // b by its old name, from cur/
+  EXPECT_EQ(r.missing, std::vector<std::string>{*c});
+  EXPECT_NE(r.errors.find("../../etc/passwd"), std::string::npos) << r.errors;
+  EXPECT_TRUE(m.list()->empty());
+  EXPECT_TRUE(m.remove_all({}).errors.empty());
+}
+
 TEST(Maildir, FoldersAreMaildirPlusPlus) {
   TempDir dir;
   Maildir m = make(dir);

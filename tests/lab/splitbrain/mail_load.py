@@ -100,6 +100,16 @@ class MailLoad:
         self.fetch_error = (p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[-1][:200]
         return None
 
+    def fetch_retrying(self, delete, seconds=30):
+        """fetch(), again every half second while it fails (the maildrop is locked by a session
+        still committing its deletions, say), for at most SECONDS."""
+        deadline = time.monotonic() + seconds
+        while True:
+            msgs = self.fetch(delete)
+            if msgs is not None or time.monotonic() >= deadline:
+                return msgs
+            time.sleep(0.5)
+
     def imap_read(self):
         """INBOX's messages ({"uid", "subject", ...}) as IMAP sees them, or an error text."""
         args = ["imap", self.vip, self.user, self.password]
@@ -117,7 +127,9 @@ class MailLoad:
 
     def check(self, timeout=60):
         """Waits until every acknowledged message is in the maildrop (delivery after a queue
-        recovery takes a moment), then reads and deletes them all; returns the verdict."""
+        recovery takes a moment), reads them through IMAP and POP3, then deletes them all;
+        returns the verdict. The verdict is taken from reads that delete nothing: a deleting
+        session whose client gave up at QUIT may still have deleted everything."""
         want = {n for n, _, _ in self.acks}
         numbers = self.numbers
 
@@ -129,17 +141,14 @@ class MailLoad:
         except AssertionError:
             pass  # the verdict names what is missing
         imap = self.imap_read()
-        msgs = None
-        deadline = time.monotonic() + 30
-        while msgs is None and time.monotonic() < deadline:
-            msgs = self.fetch(delete=True)
-            if msgs is None:
-                time.sleep(0.5)
+        msgs = self.fetch_retrying(delete=False)
         v = MailVerdict(acked=len(want), retries=self.summary.get("retries", 0))
         if msgs is None:  # nothing read: nothing known missing, nothing checked either
             v.read_error = (f"the {len(want)} acknowledged messages were not checked: the POP3 read-back "
                             f"through {self.vip} failed: {self.fetch_error}")
             return v
+        if self.fetch_retrying(delete=True) is None:
+            v.read_error = f"the POP3 clean-up (DELE and QUIT) through {self.vip} failed: {self.fetch_error}"
         got = numbers(msgs)
         attempts = {n: a for n, _, a in self.acks}
         v.missing = sorted(want - set(got))
