@@ -69,10 +69,6 @@ class LabMembership(unittest.TestCase):
         # node1 runs the demo group: node2 (the passive side of the split) is fenced.
         print(f"cut cluster link: node2 fenced {self.fenced('node2'):.1f}s after node1 was alone", file=sys.stderr)
         self.lab.run("heal")
-        # node1 fences node2 (lost without a clean stop), already off: fence_halab confirms it.
-        # Powered on before that fence ends, node2 would be powered off again by it (CI saw
-        # the fence's "off" land 2 s after the power-on), as a real fence device would do.
-        self.lab.wait_for("node1 to finish fencing node2", lambda: self.fences_of("node2") > fences_before, 30)
         self.lab.run("poweron", "node2")
         self.lab.wait_members("node1", [1, 2], timeout=30)
         self.lab.wait_members("node2", [1, 2], timeout=30)
