@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hamail/metrics/listen_address.h"
+
 namespace hamail::mailsvc::daemon {
 
 const char* to_string(ListenerTls tls) { return tls == ListenerTls::implicit ? "implicit" : "starttls"; }
@@ -38,6 +40,18 @@ void read_tls_files(config::MapReader& top, TlsFiles& out) {
   m.finish();
 }
 
+void read_metrics(config::MapReader& top, std::string& listen) {
+  YAML::Node node = top.child("metrics");
+  if (!node.IsDefined()) return;
+  config::MapReader m(top.sink(), node, "metrics");
+  if (!m.valid()) return;
+  if (auto v = m.string("listen", config::Need::required)) {
+    if (auto a = metrics::parse_listen_address(*v); !a) top.sink().add(m.child("listen"), m.key_path("listen"), a.error());
+    else listen = *v;
+  }
+  m.finish();
+}
+
 }  // namespace
 
 void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, DaemonConfig& out) {
@@ -60,6 +74,7 @@ void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, 
   if (listeners.IsSequence() && listeners.size() == 0)
     sink.add(listeners, "listeners", "at least one listener is needed");
   read_tls_files(top, out.tls);
+  read_metrics(top, out.metrics_listen);
   if (out.tls.cert.empty() && !out.mail_root.empty()) out.tls.cert = out.mail_root + "/tls/cert.pem";
   if (out.tls.key.empty() && !out.mail_root.empty()) out.tls.key = out.mail_root + "/tls/key.pem";
 }

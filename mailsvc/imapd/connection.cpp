@@ -35,9 +35,10 @@ bool is_bye(const std::string& bytes) { return bytes.rfind("* BYE", 0) == 0; }
 }  // namespace
 
 Connection::Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::TlsContext& tls,
-                       daemon::AuthLimiter& limiter, const Logger& log, daemon::ListenerTls mode,
+                       daemon::AuthLimiter& limiter, daemon::MailMetrics& metrics, const Logger& log,
+                       daemon::ListenerTls mode,
                        std::string session_id, std::unique_ptr<uv::Stream> stream, OnDone on_done)
-    : loop_(loop), cfg_(cfg), limiter_(limiter), log_(log), mode_(mode), id_(std::move(session_id)),
+    : loop_(loop), cfg_(cfg), limiter_(limiter), metrics_(metrics), log_(log), mode_(mode), id_(std::move(session_id)),
       on_done_(std::move(on_done)), stream_(loop, tls, std::move(stream), write_limit(cfg)),
       session_(session_config(cfg, mode)), autologout_(loop), auth_delay_(loop), idle_timer_(loop) {}
 
@@ -45,6 +46,7 @@ Connection::~Connection() = default;
 
 void Connection::start() {
   daemon::log_session_start(log_, id_, stream_.peer(), mode_);
+  metrics_.session_started(daemon::to_string(mode_));
   touch();
   auto data = [this](std::string_view d) { on_data(d); };
   auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
@@ -143,14 +145,19 @@ void Connection::start_deflate(std::string compressed_input) {
 // A login: refused without a password check past the failed-login limits; a wrong
 // password is counted there and its NO comes after auth_failure_delay (reading paused).
 void Connection::check_credentials(imap::CheckCredentials credentials) {
-  if (daemon::login_refused(limiter_, log_, stream_.peer(), credentials.user, loop_.now_ms()))
+  if (daemon::login_refused(limiter_, log_, stream_.peer(), credentials.user, loop_.now_ms())) {
+    metrics_.login("refused");
     return handle(session_.auth_result(imap::AuthResult::temporary_failure));
+  }
   set_reading(false);
   std::string user = credentials.user;
   auto w = uv::run_blocking<Login>(
       loop_,
       [&cfg = cfg_, &log = log_, c = std::move(credentials), id = id_] { return imapd::check_credentials(cfg, log, c, id); },
       [this, user](Login login) {
+        metrics_.login(login.result == imap::AuthResult::ok       ? "ok"
+                       : login.result == imap::AuthResult::failed ? "failed"
+                                                                  : "error");
         if (login.result == imap::AuthResult::ok) {
           user_ = login.user;
           imapworker::WorkerLimits limits;
@@ -200,6 +207,8 @@ void Connection::part_done(imapworker::MailboxWorker::Part part) {
   for (const auto& f : part.reply.files_read) log_.info("message_read").kv("session", id_).kv("user", user_).kv("file", f);
   for (const auto& f : part.reply.files_expunged)
     log_.info("message_deleted").kv("session", id_).kv("user", user_).kv("file", f);
+  metrics_.counter("messages_retrieved").inc(part.reply.files_read.size());
+  metrics_.counter("messages_deleted").inc(part.reply.files_expunged.size());
   if (part.more || streamed_.active) {
     streamed_.active = part.more;
     streamed_.parts++;
@@ -346,6 +355,7 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   std::string err = closing_ ? std::string() : error;
   if (closing_ && reason != "autologout") reason = "session_closed";
   daemon::log_session_end(log_, id_, stream_.peer(), user_, reason, err);
+  metrics_.session_ended(daemon::to_string(mode_), daemon::session_tls(mode_, stream_.encrypted()));
   stream_.close();
   if (on_done_) on_done_();  // the owner destroys this connection later, not now
 }

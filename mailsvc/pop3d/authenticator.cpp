@@ -6,7 +6,7 @@
 namespace hamail::mailsvc::pop3d {
 
 pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const pop3::Authenticate& request,
-                              const std::string& session_id) {
+                              const std::string& session_id, MaildropCounters counters) {
   using Kind = pop3::AuthAnswer::Kind;
   daemon::LoginAttempt attempt{request.user, request.password, request.mechanism, session_id};
   daemon::PasswordLogin checked = daemon::check_password_login(cfg, log, attempt);
@@ -15,7 +15,7 @@ pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const p
   if (checked.outcome != Outcome::ok) return pop3::AuthAnswer::failed(Kind::temporary_failure);
 
   const std::string& user = checked.user;
-  auto opened = StoreMaildrop::open(checked.maildir, cfg.max_message_bytes, log, user, session_id);
+  auto opened = StoreMaildrop::open(checked.maildir, cfg.max_message_bytes, log, user, session_id, counters);
   if (!opened) {
     daemon::log_login_failed(log, attempt, true, "maildir", opened.error());
     return pop3::AuthAnswer::failed(Kind::temporary_failure);

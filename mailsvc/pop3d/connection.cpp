@@ -26,9 +26,10 @@ pop3::Pop3Config session_config(const Pop3dConfig& cfg, daemon::ListenerTls mode
 }  // namespace
 
 Connection::Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls,
-                       daemon::AuthLimiter& limiter, const Logger& log, daemon::ListenerTls mode,
+                       daemon::AuthLimiter& limiter, daemon::MailMetrics& metrics, const Logger& log,
+                       daemon::ListenerTls mode,
                        std::string session_id, std::unique_ptr<uv::Stream> stream, OnDone on_done)
-    : loop_(loop), cfg_(cfg), limiter_(limiter), log_(log), mode_(mode), id_(std::move(session_id)), on_done_(std::move(on_done)),
+    : loop_(loop), cfg_(cfg), limiter_(limiter), metrics_(metrics), log_(log), mode_(mode), id_(std::move(session_id)), on_done_(std::move(on_done)),
       stream_(loop, tls, std::move(stream), write_limit(cfg)), session_(session_config(cfg, mode)), idle_(loop),
       auth_delay_(loop) {}
 
@@ -36,6 +37,7 @@ Connection::~Connection() = default;
 
 void Connection::start() {
   daemon::log_session_start(log_, id_, stream_.peer(), mode_);
+  metrics_.session_started(daemon::to_string(mode_));
   touch();
   auto data = [this](std::string_view d) { on_data(d); };
   auto end = [this](Status s) { s ? finish("peer_closed") : finish("connection_error", s.message()); };
@@ -89,12 +91,21 @@ void Connection::handle(pop3::Output out) {
 // A login: refused without a password check past the failed-login limits; a wrong
 // password is counted there and its -ERR comes after auth_failure_delay (reading paused).
 void Connection::authenticate(pop3::Authenticate auth) {
-  if (daemon::login_refused(limiter_, log_, stream_.peer(), auth.user, loop_.now_ms()))
+  if (daemon::login_refused(limiter_, log_, stream_.peer(), auth.user, loop_.now_ms())) {
+    metrics_.login("refused");
     return handle(session_.auth_result(pop3::AuthAnswer::failed(pop3::AuthAnswer::Kind::rate_limited)));
+  }
   std::string user = auth.user;
   perform<pop3::AuthAnswer>(
-      [&cfg = cfg_, &log = log_, auth = std::move(auth), id = id_] { return pop3d::authenticate(cfg, log, auth, id); },
+      [&cfg = cfg_, &log = log_, auth = std::move(auth), id = id_,
+       counters = MaildropCounters{metrics_.counter("messages_retrieved"), metrics_.counter("messages_deleted")}] {
+        return pop3d::authenticate(cfg, log, auth, id, counters);
+      },
       [this, user](pop3::AuthAnswer answer) {
+        using Kind = pop3::AuthAnswer::Kind;
+        metrics_.login(answer.kind == Kind::ok                ? "ok"
+                       : answer.kind == Kind::bad_credentials ? "failed"
+                                                              : "error");  // locked, temporary failure
         if (answer.kind != pop3::AuthAnswer::Kind::bad_credentials) return session_.auth_result(std::move(answer));
         daemon::login_failed(limiter_, log_, stream_.peer(), user, loop_.now_ms());
         if (cfg_.clients.auth_failure_delay_ms == 0) return session_.auth_result(std::move(answer));
@@ -142,6 +153,7 @@ void Connection::finish(std::string_view reason, const std::string& error) {
   std::string err = closing_ ? std::string() : error;
   if (closing_) reason = "session_closed";
   daemon::log_session_end(log_, id_, stream_.peer(), session_.user(), reason, err);
+  metrics_.session_ended(daemon::to_string(mode_), daemon::session_tls(mode_, stream_.encrypted()));
   stream_.close();
   if (on_done_) on_done_();  // the owner destroys this connection later, not now
 }

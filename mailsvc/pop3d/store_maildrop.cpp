@@ -50,7 +50,8 @@ Result<std::uint64_t> crlf_size(const std::string& path, std::uint64_t max_bytes
 }
 
 Result<StoreMaildrop::Opened> StoreMaildrop::open(const std::string& path, std::uint64_t max_message_bytes,
-                                                  const Logger& log, std::string log_user, std::string session_id) {
+                                                  const Logger& log, std::string log_user, std::string session_id,
+                                                  MaildropCounters counters) {
   auto dir = store::Maildir::create(path);
   if (!dir) return Error{dir.error()};
   std::string lock_path = path + "/" + kLockFile;
@@ -63,7 +64,8 @@ Result<StoreMaildrop::Opened> StoreMaildrop::open(const std::string& path, std::
     return store::sys_error("flock", lock_path, err);
   }
   std::unique_ptr<StoreMaildrop> drop(
-      new StoreMaildrop(std::move(*dir), fd, max_message_bytes, log, std::move(log_user), std::move(session_id)));
+      new StoreMaildrop(std::move(*dir), fd, max_message_bytes, log, std::move(log_user), std::move(session_id),
+                        counters));
   if (Status s = drop->load_snapshot(); !s) return Error{s.message()};
   return Opened{false, std::move(drop)};
 }
@@ -110,6 +112,7 @@ Result<std::string> StoreMaildrop::read(std::size_t index) {
       .kv("uidl", infos_[index].uidl)
       .kv("size", static_cast<long long>(infos_[index].size))
       .kv("file", names_[index]);  // smtpd's delivered record names it too: the mail trace links them
+  counters_.retrieved.inc();
   return text;
 }
 
@@ -130,6 +133,7 @@ Status StoreMaildrop::commit_deletions(const std::vector<std::size_t>& indexes) 
     for (const auto& name : *done) {
       log_.info("message_deleted").kv("session", session_id_).kv("user", user_)
           .kv("uidl", infos_[index_by_name.at(name)].uidl).kv("file", name);
+      counters_.deleted.inc();
     }
   }
   if (auto u = dir_.sync_uids(); !u) {

@@ -39,16 +39,19 @@ std::string Connection::busy_reply(const SmtpdConfig& config) {
 
 Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
                        const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner,
-                       daemon::AuthLimiter& limiter, const Logger& log, std::unique_ptr<uv::Stream> stream,
+                       daemon::AuthLimiter& limiter, daemon::MailMetrics& metrics, const Logger& log,
+                       std::unique_ptr<uv::Stream> stream,
                        OnDone on_done)
     : loop_(loop),
       role_(role_of(listener)),
       listener_tls_(listener.tls),
+      listener_kind_(listener.kind),
       policy_(config.clients),
       auth_delay_(loop),
       mailer_(mailer),
       runner_(runner),
       limiter_(limiter),
+      metrics_(metrics),
       log_(log),
       stream_(loop, tls, std::move(stream)),
       idle_(loop),
@@ -58,6 +61,7 @@ Connection::Connection(uv::EventLoop& loop, const SmtpdConfig& config, const dae
 
 void Connection::start() {
   log_.debug("connect").kv("peer", stream_.peer()).kv("role", to_string(role_));
+  metrics_.session_started(listener_kind_);
   touch();
   Status s = stream_.start(listener_tls_, [this](std::string_view d) { on_data(d); }, [this](Status st) { on_end(std::move(st)); });
   if (!s) return finish(s.message());
@@ -117,10 +121,12 @@ void Connection::act(smtp::Action action) {
         [&mailer, role = role_, c = *c] { return mailer.check_recipient(role, c); },
         [this, address = c->address](smtp::RecipientVerdict v) {
           // What the indicators count as rejected (the mail trace), as Postfix's "NOQUEUE: reject".
-          if (v == smtp::RecipientVerdict::unknown_user || v == smtp::RecipientVerdict::relay_denied)
+          if (v == smtp::RecipientVerdict::unknown_user || v == smtp::RecipientVerdict::relay_denied) {
+            bool unknown = v == smtp::RecipientVerdict::unknown_user;
             log_.info("recipient_rejected").kv("to", address).kv("status", "rejected")
-                .kv("reason", v == smtp::RecipientVerdict::unknown_user ? "unknown_user" : "relay_denied")
-                .kv("peer", stream_.peer());
+                .kv("reason", unknown ? "unknown_user" : "relay_denied").kv("peer", stream_.peer());
+            (unknown ? mailer_.counters().rejected_recipient : mailer_.counters().rejected_relay).inc();
+          }
           return session_.recipient_checked(v);
         });
   }
@@ -144,6 +150,8 @@ void Connection::act(smtp::Action action) {
         });
   }
   if (std::holds_alternative<smtp::DiscardMessage>(action)) {
+    log_.info("message_rejected").kv("status", "rejected").kv("reason", "size").kv("peer", stream_.peer());
+    mailer_.counters().rejected_size.inc();
     return perform<bool>([msg = std::move(incoming_)] { return msg->discard(), true; },
                          [this](bool) { return session_.message_discarded(); });
   }
@@ -154,6 +162,7 @@ void Connection::begin_message(smtp::Envelope envelope) {
   if (runner_.queued() >= runner_.max_queued()) {
     log_.error("queue_full").kv("peer", stream_.peer()).kv("status", "tempfail")
         .kv("queued", static_cast<unsigned long>(runner_.queued()));
+    mailer_.counters().rejected_queue_full.inc();
     return handle(session_.message_begun({smtp::StoreResult::Kind::insufficient_storage, {}}));
   }
   perform<Receiving>(
@@ -169,12 +178,17 @@ void Connection::begin_message(smtp::Envelope envelope) {
 // AUTH: refused without a password check past the failed-login limits; a wrong password
 // is counted there and answered after auth_failure_delay (reading stays paused meanwhile).
 void Connection::authenticate(smtp::Authenticate a) {
-  if (daemon::login_refused(limiter_, log_, stream_.peer(), a.user, loop_.now_ms()))
+  if (daemon::login_refused(limiter_, log_, stream_.peer(), a.user, loop_.now_ms())) {
+    metrics_.login("refused");
     return handle(session_.auth_result(smtp::AuthVerdict::rate_limited));
+  }
   std::string user = a.user;
   perform<smtp::AuthVerdict>(
       [&mailer = mailer_, a = std::move(a), peer = stream_.peer()] { return mailer.authenticate(a, peer); },
       [this, user](smtp::AuthVerdict v) {
+        metrics_.login(v == smtp::AuthVerdict::ok                ? "ok"
+                       : v == smtp::AuthVerdict::bad_credentials ? "failed"
+                                                                 : "error");
         if (v != smtp::AuthVerdict::bad_credentials) return session_.auth_result(v);
         daemon::login_failed(limiter_, log_, stream_.peer(), user, loop_.now_ms());
         if (policy_.auth_failure_delay_ms == 0) return session_.auth_result(v);
@@ -216,6 +230,7 @@ void Connection::finish(std::string_view reason) {
   idle_.stop();
   auth_delay_.stop();
   log_.debug("disconnect").kv("peer", stream_.peer()).kv("reason", reason);
+  metrics_.session_ended(listener_kind_, daemon::session_tls(listener_tls_, stream_.encrypted()));
   stream_.close();
   on_done_();
 }

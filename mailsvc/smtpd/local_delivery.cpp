@@ -52,7 +52,7 @@ void expect_recovered(const SmtpdConfig& config, const QueueEnvelope& env, Recov
 // read: the client saw both). Fresh mail (accepted by this process) is never looked for:
 // `take` answers at once for tokens it was not given at recovery.
 bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope& env, RecoveredDeliveries& recovered,
-                   const Logger& log) {
+                   const Logger& log, const SmtpdCounters& counters) {
   std::optional<QueuedMessageFile> message;
   for (std::size_t i = 0; i < env.recipients.size(); ++i) {
     auto& r = env.recipients[i];
@@ -63,6 +63,7 @@ bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope&
       r.diagnostic = "x-hamail; local delivery failed: " + error;
       log.error("delivery_failed").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
           .kv("to", r.address).kv("status", "deferred").kv("error", error);
+      counters.deferred_local.inc();
     };
     const std::string maildir = maildir_of(config, r.address);
     const std::uint64_t token = delivery_token(env.id, i, r.address);
@@ -101,6 +102,7 @@ bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope&
       log.info("delivered").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
           .kv("to", r.address).kv("status", "delivered").kv("relay", "local").kv("file", *name);
     }
+    counters.delivered_local.inc();
   }
   return true;
 }

@@ -112,6 +112,7 @@ smtp::SenderVerdict Mailer::check_sender(const smtp::CheckSender& c, const std::
   if (!owned)
     log_.warning("sender_rejected").kv("from", c.address).kv("auth_user", c.auth_user).kv("peer", peer)
         .kv("reason", "the address is not the logged-in user's (limits.sender_must_match_login)");
+  if (!owned) counters_.rejected_sender.inc();
   return owned ? smtp::SenderVerdict::ok : smtp::SenderVerdict::not_owned;
 }
 
@@ -161,12 +162,14 @@ Receiving Mailer::begin_message(smtp::PortRole role, const smtp::Envelope& e, co
     log_.error("queue_full").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))
         .kv("status", "tempfail").kv("reason", "less free space under the queue than limits.queue_min_free (at least 1.5 x max_message_size)")
         .kv("free_bytes", static_cast<unsigned long>(fs.f_bavail * fs.f_frsize));
+    counters_.rejected_queue_full.inc();
     return failed(smtp::StoreResult::Kind::insufficient_storage);
   }
   auto routed = route(queue_id, e.mail_from, e.recipients);
   if (!routed) {
     log_.error("routing_failed").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))
         .kv("status", "tempfail").kv("error", routed.error());
+    counters_.rejected_error.inc();
     return failed(smtp::StoreResult::Kind::temporary_failure);
   }
   IncomingMessage::Head head;
@@ -183,6 +186,7 @@ Receiving Mailer::begin_message(smtp::PortRole role, const smtp::Envelope& e, co
   if (!message) {
     log_.error("queue_failed").kv("queue_id", queue_id).kv("from", e.mail_from).kv("to", join_addresses(e.recipients))
         .kv("status", "tempfail").kv("error", message.error());
+    counters_.rejected_error.inc();
     return failed(smtp::StoreResult::Kind::temporary_failure);
   }
   return Receiving{smtp::StoreResult::ok(queue_id), std::move(*message)};
@@ -199,15 +203,18 @@ Accepted Mailer::finish_message(IncomingMessage& message, const smtp::Envelope& 
     case IncomingMessage::Outcome::too_many_hops:
       rec(log_.warning("too_many_hops")).kv("status", "rejected").kv("hops", static_cast<unsigned long>(f.hops))
           .kv("client", client_ip);
+      counters_.rejected_loop.inc();
       return {smtp::StoreResult{smtp::StoreResult::Kind::too_many_hops, {}}, std::nullopt};
     case IncomingMessage::Outcome::failed:
       rec(log_.error("queue_failed")).kv("status", "tempfail").kv("error", f.error);
+      counters_.rejected_error.inc();
       return {smtp::StoreResult{smtp::StoreResult::Kind::temporary_failure, {}}, std::nullopt};
     case IncomingMessage::Outcome::queued:
       break;
   }
   rec(log_.info("queued")).kv("status", "queued").kv("size", static_cast<unsigned long>(f.size)).kv("client", client_ip)
       .kv("auth_user", e.auth_user).kv("tls", e.tls);
+  counters_.accepted.inc();
   return {smtp::StoreResult::ok(env.id), std::move(f.envelope)};
 }
 

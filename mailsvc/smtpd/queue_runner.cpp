@@ -83,6 +83,7 @@ AttemptEnd end_attempt(const SmtpdConfig& config, const Mailer& mailer, QueueEnv
           log.warning("bounced").kv("queue_id", env.id).kv("message_id", env.message_id).kv("from", env.from)
               .kv("to", r.address).kv("status", "bounced").kv("dsn_status", r.status)
               .kv("diagnostic", r.diagnostic).kv("bounce_id", bounce_id);
+          mailer.counters().bounced.inc();
         }
         end.bounce = std::move(*queued);
       }
@@ -206,7 +207,7 @@ void QueueRunner::begin(const std::string& id) {
           p.end = AttemptEnd{std::move(env), true, std::nullopt};
           return p;
         }
-        deliver_local(config, mailer.queue(), env, *recovered, log);
+        deliver_local(config, mailer.queue(), env, *recovered, log, mailer.counters());
         if (!env.has_state(State::remote)) {
           p.end = end_attempt(config, mailer, std::move(env), std::time(nullptr), bounce_id, log);
           return p;
@@ -286,6 +287,10 @@ void QueueRunner::remote_done(const std::string& id, std::vector<std::size_t> in
                                                                        : "deferred")
         .kv("relay", outcome.remote_mta.empty() ? "none" : outcome.remote_mta).kv("stage", res.stage)
         .kv("reply", res.reply.to_string());
+    const SmtpdCounters& counters = mailer_.counters();
+    (res.outcome == smtp::RecipientOutcome::delivered ? counters.delivered_remote
+     : res.outcome == smtp::RecipientOutcome::failed  ? counters.failed_remote
+                                                      : counters.deferred_remote).inc();
   }
   if (--e.remote_left == 0) finish(id);
 }

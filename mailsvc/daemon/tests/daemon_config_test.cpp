@@ -121,6 +121,30 @@ TEST(DaemonConfig, SyntaxErrorsAndEmptyFilesNameTheFile) {
   EXPECT_TRUE(has(s.message(), "mail.yaml:1:1: (top level): expected a mapping")) << s.message();
 }
 
+TEST(DaemonConfig, TheMetricsEndpointIsOffUnlessListenIsGiven) {
+  DaemonConfig c;
+  ASSERT_TRUE(parse("mail_root: /srv/mail\nlisteners: [{role: mx, port: 25}]\n", c));
+  EXPECT_EQ(c.metrics_listen, "");
+  Status s = parse("mail_root: /srv/mail\nlisteners: [{role: mx, port: 25}]\nmetrics: {listen: \"[::1]:9666\"}\n", c);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(c.metrics_listen, "[::1]:9666");
+}
+
+TEST(DaemonConfig, MetricsErrorsNameLineColumnAndKey) {
+  DaemonConfig c;
+  Status s = parse("mail_root: /srv/mail\nlisteners: [{role: mx, port: 25}]\nmetrics:\n  listen: localhost:9666\n", c);
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(has(s.message(), "mail.yaml:4:11: metrics.listen: ")) << s.message();
+  EXPECT_EQ(c.metrics_listen, "");
+  s = parse("mail_root: /srv/mail\nlisteners: [{role: mx, port: 25}]\nmetrics: {}\n", c);
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(has(s.message(), "mail.yaml:3:10: metrics.listen: missing required key 'listen'")) << s.message();
+  s = parse("mail_root: /srv/mail\nlisteners: [{role: mx, port: 25}]\nmetrics: {listen: \"127.0.0.1:9666\", port: 1}\n",
+            c);
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(has(s.message(), "metrics.port: unknown key")) << s.message();
+}
+
 TEST(DaemonConfig, AnUnreadableFileIsNamed) {
   Status s = read_config_file("/nonexistent/hamail/mail.yaml", [](config::MapReader&) {});
   ASSERT_FALSE(s);

@@ -60,14 +60,16 @@ struct DaemonConfig {
   std::vector<Listener> listeners;  // at least one
   TlsFiles tls;
   ClientPolicy clients;  // daemons set their own defaults before reading
+  // `metrics: {listen: "HOST:PORT"}`: the Prometheus /metrics endpoint; empty: none.
+  std::string metrics_listen;
 
   std::string users_dir() const { return mail_root + "/etc"; }
   std::string maildirs_dir() const { return mail_root + "/maildirs"; }
 };
 
 // Reads mail_root (required, absolute), hostname, user (not root), listeners (required, at least one,
-// as `schema` says) and tls {cert, key} from the top-level mapping, then fills the
-// certificate defaults.
+// as `schema` says), tls {cert, key} and metrics {listen} (optional; checked with
+// metrics::parse_listen_address) from the top-level mapping, then fills the certificate defaults.
 void read_daemon_sections(config::MapReader& top, const ListenerSchema& schema, DaemonConfig& out);
 
 // Reads max_connections, idle_timeout, auth_failure_delay, allow_plaintext_auth and the

@@ -18,6 +18,7 @@
 #include "hamail/uv/timer.h"
 #include "hamail/tls/tls_context.h"
 #include "hamail/mailsvc/daemon/auth_limiter.h"
+#include "hamail/mailsvc/daemon/mail_metrics.h"
 #include "hamail/mailsvc/daemon/client_stream.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/imap/session.h"
@@ -46,9 +47,10 @@ class Connection : public daemon::Connection {
   static constexpr std::size_t kReplyPartBytes = 128u << 10;
   static constexpr std::size_t kWriteQueueBound = 256u << 10;
 
-  // `limiter`: the daemon's failed-login limits, shared by all connections.
+  // `limiter`: the daemon's failed-login limits, shared by all connections; `metrics`: the
+  // daemon's (sessions, logins, messages_retrieved, messages_deleted).
   Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::TlsContext& tls, daemon::AuthLimiter& limiter,
-             const Logger& log, daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
+             daemon::MailMetrics& metrics, const Logger& log, daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
              OnDone on_done);
   ~Connection() override;
   Connection(const Connection&) = delete;
@@ -82,6 +84,7 @@ class Connection : public daemon::Connection {
   uv::EventLoop& loop_;
   const ImapdConfig& cfg_;
   daemon::AuthLimiter& limiter_;
+  daemon::MailMetrics& metrics_;
   const Logger& log_;
   daemon::ListenerTls mode_;
   std::string id_;

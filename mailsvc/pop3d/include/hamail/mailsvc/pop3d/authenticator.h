@@ -10,10 +10,11 @@
 #include "hamail/base/log.h"
 #include "hamail/mailsvc/pop3/actions.h"
 #include "hamail/mailsvc/pop3d/pop3d_config.h"
+#include "hamail/mailsvc/pop3d/store_maildrop.h"
 
 namespace hamail::mailsvc::pop3d {
 
 pop3::AuthAnswer authenticate(const Pop3dConfig& cfg, const Logger& log, const pop3::Authenticate& request,
-                              const std::string& session_id);
+                              const std::string& session_id, MaildropCounters counters = {});
 
 }  // namespace hamail::mailsvc::pop3d

@@ -18,6 +18,7 @@
 #include "hamail/tls/tls_context.h"
 #include "hamail/mailsvc/daemon/client_stream.h"
 #include "hamail/mailsvc/daemon/auth_limiter.h"
+#include "hamail/mailsvc/daemon/mail_metrics.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/pop3/session.h"
 #include "hamail/mailsvc/pop3d/pop3d_config.h"
@@ -29,9 +30,10 @@ class Connection : public daemon::Connection {
   // What a client beyond max_connections is told before the server closes it.
   static constexpr const char* kBusyReply = "-ERR [SYS/TEMP] too many connections, try again later\r\n";
 
-  // `limiter`: the daemon's failed-login limits, shared by all connections.
+  // `limiter`: the daemon's failed-login limits, shared by all connections; `metrics`: the
+  // daemon's (sessions, logins, messages_retrieved, messages_deleted).
   Connection(uv::EventLoop& loop, const Pop3dConfig& cfg, const tls::TlsContext& tls, daemon::AuthLimiter& limiter,
-             const Logger& log, daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
+             daemon::MailMetrics& metrics, const Logger& log, daemon::ListenerTls mode, std::string session_id, std::unique_ptr<uv::Stream> stream,
              OnDone on_done);
   ~Connection() override;
   Connection(const Connection&) = delete;
@@ -54,6 +56,7 @@ class Connection : public daemon::Connection {
   uv::EventLoop& loop_;
   const Pop3dConfig& cfg_;
   daemon::AuthLimiter& limiter_;
+  daemon::MailMetrics& metrics_;
   const Logger& log_;
   daemon::ListenerTls mode_;
   std::string id_;

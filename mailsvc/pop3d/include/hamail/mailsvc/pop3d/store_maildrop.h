@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hamail/base/log.h"
+#include "hamail/mailsvc/daemon/mail_metrics.h"
 #include "hamail/mailsvc/pop3/maildrop.h"
 #include "hamail/mailsvc/store/maildir.h"
 
@@ -21,6 +22,12 @@ std::string format_uidl(std::uint32_t uidvalidity, std::uint32_t uid);
 // The size a message has as POP3 sends it: every bare LF counted as CRLF.
 Result<std::uint64_t> crlf_size(const std::string& path, std::uint64_t max_bytes);
 
+// pop3d's metrics counted with the records message_read and message_deleted.
+struct MaildropCounters {
+  daemon::Counter retrieved;
+  daemon::Counter deleted;
+};
+
 class StoreMaildrop : public pop3::Maildrop {
  public:
   static constexpr const char* kLockFile = "hamail-pop3.lock";
@@ -30,9 +37,9 @@ class StoreMaildrop : public pop3::Maildrop {
     std::unique_ptr<StoreMaildrop> maildrop;  // set when opened
   };
   // Creates the Maildir when missing. log_user and the logger are for the
-  // per-message records (message_read, message_deleted).
+  // per-message records (message_read, message_deleted), which `counters` count.
   static Result<Opened> open(const std::string& path, std::uint64_t max_message_bytes, const Logger& log,
-                             std::string log_user, std::string session_id);
+                             std::string log_user, std::string session_id, MaildropCounters counters = {});
   ~StoreMaildrop() override;
   StoreMaildrop(const StoreMaildrop&) = delete;
   StoreMaildrop& operator=(const StoreMaildrop&) = delete;
@@ -43,9 +50,9 @@ class StoreMaildrop : public pop3::Maildrop {
 
  private:
   StoreMaildrop(store::Maildir dir, int lock_fd, std::uint64_t max_bytes, const Logger& log, std::string user,
-                std::string session_id)
+                std::string session_id, MaildropCounters counters)
       : dir_(std::move(dir)), lock_fd_(lock_fd), max_bytes_(max_bytes), log_(log), user_(std::move(user)),
-        session_id_(std::move(session_id)) {}
+        session_id_(std::move(session_id)), counters_(counters) {}
   Status load_snapshot();
 
   store::Maildir dir_;
@@ -54,6 +61,7 @@ class StoreMaildrop : public pop3::Maildrop {
   const Logger& log_;
   std::string user_;
   std::string session_id_;
+  MaildropCounters counters_;
   std::vector<std::string> names_;  // file name per message, same order as infos_
   std::vector<pop3::MessageInfo> infos_;
 };

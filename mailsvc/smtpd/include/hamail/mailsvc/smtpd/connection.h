@@ -17,6 +17,7 @@
 #include "hamail/tls/tls_context.h"
 #include "hamail/mailsvc/daemon/auth_limiter.h"
 #include "hamail/mailsvc/daemon/client_stream.h"
+#include "hamail/mailsvc/daemon/mail_metrics.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/smtp/session.h"
 #include "hamail/mailsvc/smtpd/config.h"
@@ -28,10 +29,11 @@ namespace hamail::mailsvc::smtpd {
 class Connection : public daemon::Connection {
  public:
   // `listener` (one of config.listeners) accepted `stream`: its role and TLS.
-  // `limiter`: the daemon's failed-login limits, shared by all connections.
+  // `limiter`: the daemon's failed-login limits, shared by all connections; `metrics`: the
+  // daemon's (sessions, logins; the Mailer's counters for the rest).
   Connection(uv::EventLoop& loop, const SmtpdConfig& config, const daemon::Listener& listener,
              const tls::TlsContext& tls, const Mailer& mailer, QueueRunner& runner, daemon::AuthLimiter& limiter,
-             const Logger& log, std::unique_ptr<uv::Stream> stream, OnDone on_done);
+             daemon::MailMetrics& metrics, const Logger& log, std::unique_ptr<uv::Stream> stream, OnDone on_done);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -59,11 +61,13 @@ class Connection : public daemon::Connection {
   uv::EventLoop& loop_;
   smtp::PortRole role_;
   daemon::ListenerTls listener_tls_;
+  std::string listener_kind_;
   const daemon::ClientPolicy& policy_;
   uv::Timer auth_delay_;  // holds a failed AUTH's answer (slows password guessing)
   const Mailer& mailer_;
   QueueRunner& runner_;
   daemon::AuthLimiter& limiter_;
+  daemon::MailMetrics& metrics_;
   const Logger& log_;
   std::unique_ptr<uv::BlockingWork> work_;
   std::shared_ptr<IncomingMessage> incoming_;  // the message of DATA; shared with the pool work writing it

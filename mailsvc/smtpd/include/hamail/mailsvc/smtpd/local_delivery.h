@@ -11,6 +11,7 @@
 #include "hamail/base/log.h"
 #include "hamail/mailsvc/smtpd/config.h"
 #include "hamail/mailsvc/smtpd/queue.h"
+#include "hamail/mailsvc/smtpd/smtpd_metrics.h"
 #include "hamail/mailsvc/smtpd/recovered_deliveries.h"
 
 namespace hamail::mailsvc::smtpd {
@@ -26,7 +27,8 @@ void expect_recovered(const SmtpdConfig& config, const QueueEnvelope& env, Recov
 // recipient pending with status 4.3.0 and the error as diagnostic). Returns false when
 // the queue itself could not be read or written (the attempt stops there). A recipient
 // `recovered` says is already in its Maildir is marked done without a second copy.
+// `counters`: local deliveries delivered and deferred, counted with their records.
 bool deliver_local(const SmtpdConfig& config, const Queue& queue, QueueEnvelope& env, RecoveredDeliveries& recovered,
-                   const Logger& log);
+                   const Logger& log, const SmtpdCounters& counters = {});
 
 }  // namespace hamail::mailsvc::smtpd

@@ -16,6 +16,7 @@
 #include "hamail/mailsvc/smtpd/config.h"
 #include "hamail/mailsvc/smtpd/incoming_message.h"
 #include "hamail/mailsvc/smtpd/queue.h"
+#include "hamail/mailsvc/smtpd/smtpd_metrics.h"
 #include "hamail/mailsvc/users/user_db_cache.h"
 
 namespace hamail::mailsvc::smtpd {
@@ -33,8 +34,10 @@ struct Receiving {
 
 class Mailer {
  public:
-  Mailer(const SmtpdConfig& config, const Logger& log)
-      : config_(config), log_(log), queue_(config.queue_dir()), users_(config.users_dir()) {}
+  // `counters`: what it counts where it logs (accepted; rejected sender, loop, queue_full, error).
+  Mailer(const SmtpdConfig& config, const Logger& log, SmtpdCounters counters = {})
+      : config_(config), log_(log), counters_(counters), queue_(config.queue_dir()), users_(config.users_dir()) {}
+  const SmtpdCounters& counters() const { return counters_; }
 
   Status init() const { return queue_.init(); }
   const Queue& queue() const { return queue_; }
@@ -65,6 +68,7 @@ class Mailer {
 
   const SmtpdConfig& config_;
   const Logger& log_;
+  SmtpdCounters counters_;
   Queue queue_;
   users::UserDbCache users_;  // re-read when mailsvc-admin changed a file
 };
