@@ -108,6 +108,7 @@ IncomingMessage::Finished IncomingMessage::finish() {
   Finished f;
   if (!head_written_) write_head();
   f.envelope = head_.envelope;
+  f.envelope.message_bytes = size_;
   f.size = size_;
   f.hops = hops_;
   std::string tmp = queue_.incoming_path(head_.envelope.id);

@@ -223,6 +223,7 @@ Result<QueueEnvelope> Mailer::enqueue_own(const std::string& queue_id, const std
   auto env = route(queue_id, from, {to});
   if (!env) return Error{env.error()};
   env->message_id = find_message_id(message);
+  env->message_bytes = message.size();
   if (auto s = queue_.store(*env, message); !s) return Error{s.message()};
   log_.info("queued").kv("queue_id", env->id).kv("message_id", env->message_id).kv("from", from).kv("to", to)
       .kv("status", "queued").kv("size", static_cast<unsigned long>(message.size())).kv("client", "local");

@@ -247,19 +247,28 @@ Result<QueueEnvelope> Queue::load(const std::string& id) const {
   if (store::path_exists(env_path(id))) {
     auto text = store::read_file_bounded(env_path(id), kMaxEnvelopeBytes);
     if (!text) return Error{text.error()};
-    return parse_envelope(*text, env_path(id));
+    auto env = parse_envelope(*text, env_path(id));
+    if (env)
+      if (auto m = open_message(id)) env->message_bytes = m->size();  // no .msg: an orphan, size 0
+    return env;
   }
   int fd = ::open(msg_path(id).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return sys_error("open", msg_path(id), errno);
   std::string head(kMaxEnvelopeBytes + 2, '\0');
   ssize_t n = ::pread(fd, head.data(), head.size(), 0);
   int err = errno;
+  struct stat st {};
+  bool sized = n >= 0 && ::fstat(fd, &st) == 0;
+  if (n >= 0 && !sized) err = errno;
   ::close(fd);
   if (n < 0) return sys_error("read", msg_path(id), err);
+  if (!sized) return sys_error("stat", msg_path(id), err);
   head.resize(static_cast<std::size_t>(n));
   auto split = split_head(head, msg_path(id));
   if (!split) return Error{split.error()};
-  return parse_envelope(split->first, msg_path(id));
+  auto env = parse_envelope(split->first, msg_path(id));
+  if (env && static_cast<std::uint64_t>(st.st_size) > split->second) env->message_bytes = st.st_size - split->second;
+  return env;
 }
 
 Result<std::string> Queue::read_message(const std::string& id, std::size_t max_bytes) const {

@@ -152,7 +152,7 @@ void QueueRunner::recover() {
     Entry e;
     e.env = std::move(*env);
     e.due_ms = loop_.now_ms();
-    entries_.emplace(id, std::move(e));
+    if (entries_.emplace(id, std::move(e)).second) queued_bytes_ += entries_.at(id).env.message_bytes;
   }
   pump();
 }
@@ -162,6 +162,8 @@ void QueueRunner::submit(QueueEnvelope env) {
   Entry e;
   e.env = std::move(env);
   e.due_ms = loop_.now_ms();
+  if (auto old = entries_.find(id); old != entries_.end()) queued_bytes_ -= old->second.env.message_bytes;
+  queued_bytes_ += e.env.message_bytes;
   entries_.insert_or_assign(id, std::move(e));
   if (busy_ < config_.delivery.max_parallel) begin(id);
 }
@@ -320,10 +322,13 @@ void QueueRunner::ended(const std::string& id, AttemptEnd end) {
   if (it == entries_.end()) return;
   --busy_;
   if (end.removed) {
+    queued_bytes_ -= it->second.env.message_bytes;
     entries_.erase(it);  // also the finished BlockingWork that called us: it detached itself
   } else {
     Entry& e = it->second;
+    std::uint64_t bytes = e.env.message_bytes;  // the same message: queued_bytes_ stays right
     e.env = std::move(end.env);
+    e.env.message_bytes = bytes;
     e.busy = false;
     e.work.reset();
     e.remote.clear();

@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
   QueueRunner runner(ev, *config, mailer, std::move(*client_tls), log);
   metrics.add_gauge("queue_messages", "Messages in the queue (the QueueRunner's schedule of the queue files).",
                     [&runner] { return static_cast<double>(runner.queued()); });
+  metrics.add_gauge("queue_bytes", "Bytes of the queued messages (their sizes as the queued records give them).",
+                    [&runner] { return static_cast<double>(runner.queued_bytes()); });
   daemon::AuthLimiter limiter(config->clients.auth_limits);
   daemon::Server server(ev, log, config->clients.max_connections, Connection::busy_reply(*config),
                         [&](const daemon::Listener& l, std::unique_ptr<uv::Stream> s, std::uint64_t,

@@ -5,7 +5,8 @@ with curl. One case per run:
     metrics` (exit 77, skipped, only when promtool is missing), after some traffic;
   smtpd_counts: one message through smtpd (smtplib) moves accepted and local delivered by
     exactly one, a RCPT to an unknown user rejected{reason="recipient"}, a RCPT to another
-    domain on the mx port rejected{reason="relay"}, each as often as smtpd logged it.
+    domain on the mx port rejected{reason="relay"}, each as often as smtpd logged it; then a
+    submission to a remote domain stays queued: queue_messages 1, queue_bytes its size.
 Every daemon ends by its PID (SIGTERM)."""
 import imaplib
 import os
@@ -142,6 +143,25 @@ def case_smtpd_counts(env):
                 LOCAL_DELIVERED, 'hamail_smtpd_rejected_total{reason="recipient"}',
                 'hamail_smtpd_rejected_total{reason="relay"}'):
             assert value == 0, (key, value)
+
+    # Submission to another domain: queued and kept (the relay's port is closed), counted
+    # in the queue gauges with the size the queued record gives, its attempt deferred.
+    with smtplib.SMTP("127.0.0.1", env.sub, timeout=TIMEOUT) as c:
+        c.starttls(context=unverified_tls_ctx())
+        c.ehlo()
+        c.user, c.password = USER, PASSWORD
+        c.auth("PLAIN", c.auth_plain)
+        c.sendmail(USER, ["dan@elsewhere.example"], b"Subject: out\r\n\r\nto a remote domain\r\n")
+    remote_deferred = 'hamail_smtpd_deliveries_total{destination="remote",result="deferred"}'
+    wait_until(lambda: env.value(remote_deferred) == 1, "the remote attempt deferred")
+    got = samples(scrape(env.metrics))
+    sizes = [int(m) for m in re.findall(r" event=queued .* size=(\d+) client=127\.0\.0\.1 auth_user=alice", env.log_text())]
+    assert len(sizes) == 1, env.log_text()
+    assert got["hamail_smtpd_queue_messages"] == 1, got
+    assert got["hamail_smtpd_queue_bytes"] == sizes[0], (got["hamail_smtpd_queue_bytes"], sizes)
+    assert got["hamail_smtpd_messages_accepted_total"] == 2, got
+    assert got['hamail_smtpd_logins_total{result="ok"}'] == 1, got
+    assert env.log_count("deferred", "to=dan@elsewhere.example") == 1
 
 
 def case_smtpd_promtool(env):

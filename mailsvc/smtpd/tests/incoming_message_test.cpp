@@ -67,6 +67,8 @@ TEST_F(IncomingMessageTest, EveryChunkingGivesTheSameQueueFile) {
     ASSERT_TRUE(text) << text.error();
     EXPECT_EQ(*text, head(id).received + message) << chunk;
     EXPECT_EQ(f.size, text->size());
+    EXPECT_EQ(f.envelope.message_bytes, text->size()) << "queued with its size";
+    EXPECT_EQ(env->message_bytes, text->size()) << "loaded with the same size";
   }
   EXPECT_EQ(files().size(), 6u);  // only the .msg files: no temporaries left
   for (const auto& name : files()) EXPECT_TRUE(name.ends_with(".msg")) << name;

@@ -105,6 +105,7 @@ TEST_F(QueueFiles, OneFileUntilTheEnvelopeChanges) {
   ASSERT_TRUE(loaded) << loaded.error();
   EXPECT_EQ(loaded->from, "");
   ASSERT_EQ(loaded->recipients.size(), 2u);
+  EXPECT_EQ(loaded->message_bytes, message.size()) << "the message's size, not the file's";
   auto body = q.read_message("Q1", 1 << 20);
   ASSERT_TRUE(body) << body.error();
   EXPECT_EQ(*body, message) << "the envelope is not part of the message";
@@ -114,6 +115,7 @@ TEST_F(QueueFiles, OneFileUntilTheEnvelopeChanges) {
   loaded = q.load("Q1");
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->recipients[0].state, QueuedRecipient::State::done) << ".env overrides the copy in .msg";
+  EXPECT_EQ(loaded->message_bytes, message.size()) << "with a .env too";
   EXPECT_EQ(*q.read_message("Q1", 1 << 20), message);
 
   std::vector<std::string> orphans;

@@ -39,6 +39,9 @@ struct QueueEnvelope {
   std::int64_t arrival = 0;     // unix seconds the 250 was given (queue lifetime counts from it)
   unsigned attempts = 0;        // delivery attempts that left something deferred
   std::int64_t last_attempt = 0;
+  // Not in the envelope text: the message's size in its .msg (the `queued` record's size=),
+  // set when it is queued and when it is loaded (smtpd's queue_bytes metric).
+  std::uint64_t message_bytes = 0;
 
   bool has_state(QueuedRecipient::State s) const;
 };

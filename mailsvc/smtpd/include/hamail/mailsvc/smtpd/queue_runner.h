@@ -59,6 +59,8 @@ class QueueRunner {
   std::string next_queue_id() { return new_queue_id(++counter_); }
 
   std::size_t queued() const { return entries_.size(); }
+  // The sum of the queued messages' sizes (QueueEnvelope::message_bytes).
+  std::uint64_t queued_bytes() const { return queued_bytes_; }
   std::size_t max_queued() const { return config_.max_queued; }  // new mail beyond it: 452 4.3.1
 
  private:
@@ -88,6 +90,7 @@ class QueueRunner {
   const Logger& log_;
   std::shared_ptr<RecoveredDeliveries> recovered_;  // shared with the pool work asking it
   std::map<std::string, Entry> entries_;
+  std::uint64_t queued_bytes_ = 0;  // of entries_, kept with it
   std::size_t busy_ = 0;
   uv::Timer tick_;
   unsigned counter_ = 0;
