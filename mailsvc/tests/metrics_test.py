@@ -6,7 +6,8 @@ with curl. One case per run:
   smtpd_counts: one message through smtpd (smtplib) moves accepted and local delivered by
     exactly one, a RCPT to an unknown user rejected{reason="recipient"}, a RCPT to another
     domain on the mx port rejected{reason="relay"}, each as often as smtpd logged it; then a
-    submission to a remote domain stays queued: queue_messages 1, queue_bytes its size.
+    submission to a remote domain stays queued: queue_messages 1, queue_bytes its size;
+  metrics_port_in_use: the endpoint's port taken, pop3d fails to start naming metrics.listen.
 Every daemon ends by its PID (SIGTERM)."""
 import imaplib
 import os
@@ -242,11 +243,24 @@ def case_imapd_promtool(env):
     check_mailbox_daemon(env, session)
 
 
+def case_metrics_port_in_use(env):
+    """The endpoint's port taken: pop3d does not start, and says which key."""
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", env.metrics))
+        taken.listen()
+        r = subprocess.run([env.binary, "--config", env.config], capture_output=True, text=True, timeout=TIMEOUT)
+    out = r.stdout + r.stderr
+    assert r.returncode != 0, out
+    assert "event=startup_failed" in out and "metrics.listen: " in out and "address already in use" in out, out
+
+
 CASES = {
     "smtpd_counts": (case_smtpd_counts, SmtpdEnv),
     "smtpd_promtool": (case_smtpd_promtool, SmtpdEnv),
     "pop3d_promtool": (case_pop3d_promtool, lambda tmp: MailboxEnv(tmp, "pop3d")),
     "imapd_promtool": (case_imapd_promtool, lambda tmp: MailboxEnv(tmp, "imapd")),
+    "metrics_port_in_use": (case_metrics_port_in_use, lambda tmp: MailboxEnv(tmp, "pop3d")),
 }
 
 if __name__ == "__main__":
