@@ -38,7 +38,8 @@ Connection::Connection(uv::EventLoop& loop, const ImapdConfig& cfg, const tls::T
                        daemon::AuthLimiter& limiter, daemon::MailMetrics& metrics, const Logger& log,
                        daemon::ListenerTls mode,
                        std::string session_id, std::unique_ptr<uv::Stream> stream, OnDone on_done)
-    : loop_(loop), cfg_(cfg), limiter_(limiter), metrics_(metrics), log_(log), mode_(mode), id_(std::move(session_id)),
+    : loop_(loop), cfg_(cfg), limiter_(limiter), metrics_(metrics),
+      retrieved_(metrics.counter("messages_retrieved")), deleted_(metrics.counter("messages_deleted")), log_(log), mode_(mode), id_(std::move(session_id)),
       on_done_(std::move(on_done)), stream_(loop, tls, std::move(stream), write_limit(cfg)),
       session_(session_config(cfg, mode)), autologout_(loop), auth_delay_(loop), idle_timer_(loop) {}
 
@@ -207,8 +208,8 @@ void Connection::part_done(imapworker::MailboxWorker::Part part) {
   for (const auto& f : part.reply.files_read) log_.info("message_read").kv("session", id_).kv("user", user_).kv("file", f);
   for (const auto& f : part.reply.files_expunged)
     log_.info("message_deleted").kv("session", id_).kv("user", user_).kv("file", f);
-  metrics_.counter("messages_retrieved").inc(part.reply.files_read.size());
-  metrics_.counter("messages_deleted").inc(part.reply.files_expunged.size());
+  if (!part.reply.files_read.empty()) retrieved_.inc(part.reply.files_read.size());
+  if (!part.reply.files_expunged.empty()) deleted_.inc(part.reply.files_expunged.size());
   if (part.more || streamed_.active) {
     streamed_.active = part.more;
     streamed_.parts++;

@@ -14,7 +14,7 @@ std::optional<EventKind> kind_of(std::string_view component, std::string_view ev
   if (component == "smtpd") {
     if (event == "queued") return EventKind::received;
     if (event == "too_many_hops" || event == "sender_rejected" || event == "recipient_rejected" ||
-        event == "queue_full" || event == "queue_failed" || event == "routing_failed")
+        event == "queue_full" || event == "queue_failed" || event == "routing_failed" || event == "message_rejected")
       return EventKind::rejected;
     if (event == "queue_recovered") return EventKind::requeued;
     if (event == "delivered" || event == "delivery_already_done") return EventKind::delivered;

@@ -46,6 +46,7 @@ TEST(EventParser, EveryKindFromItsRecord) {
       {h + "sender_rejected from=a@x auth_user=b@y peer=1.2.3.4", EventKind::rejected},
       {h + "recipient_rejected to=b@y status=rejected reason=unknown_user peer=1.2.3.4", EventKind::rejected},
       {h + "queue_full" + m + " status=tempfail", EventKind::rejected},
+      {h + "message_rejected status=rejected reason=size peer=1.2.3.4", EventKind::rejected},
       {h + "queue_recovered" + m, EventKind::requeued},
       {h + "delivered" + m + " status=delivered relay=local file=1.M2.h", EventKind::delivered},
       {h + "delivery_already_done" + m + " status=delivered relay=local file=1.M2.h", EventKind::delivered},

@@ -85,6 +85,7 @@ class Connection : public daemon::Connection {
   const ImapdConfig& cfg_;
   daemon::AuthLimiter& limiter_;
   daemon::MailMetrics& metrics_;
+  daemon::Counter retrieved_, deleted_;  // metrics_' messages_retrieved, messages_deleted
   const Logger& log_;
   daemon::ListenerTls mode_;
   std::string id_;
