@@ -231,6 +231,14 @@ class LabMailFailover(unittest.TestCase):
             self.assertEqual(roles[n].get(("hamail_drbd_role", frozenset({("volume", "r0"), ("role", role)}))), 1.0,
                              f"{n}: r0 {role}")
         say("metrics: both hacoreds place mail on node2 (quorate, switchover counted); r0 Primary on node2")
+        # The mail daemons' endpoints move with the group (tests/lab/mail_lab.py: 9666-9668 on the
+        # active node); this test's POP3 and IMAP reads on node2 since the switchover are counted.
+        mail = {d: self.metrics("node2", port) for d, port in (("smtpd", 9666), ("pop3d", 9667), ("imapd", 9668))}
+        for d in ("pop3d", "imapd"):
+            ok = mail[d].get((f"hamail_{d}_logins_total", frozenset({("result", "ok")})), 0)
+            self.assertGreaterEqual(ok, 1.0, f"node2's {d}: the logins since the switchover")
+        self.assertIn(("hamail_smtpd_queue_messages", frozenset()), mail["smtpd"])
+        say("metrics: node2's smtpd, pop3d and imapd answer /metrics (promtool clean), logins counted")
 
     def test_3_power_off_in_a_stream_loses_no_acknowledged_message(self):
         self.group_on("node1", "node2", timeout=30)

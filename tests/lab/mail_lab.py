@@ -47,16 +47,19 @@ def write_mail_configs(lab):
                 "  - {role: mx, address: 0.0.0.0, port: 25}\n"
                 "  - {role: submission, address: 0.0.0.0, port: 587}\n"
                 # nothing is relayed out of the lab: remote mail waits for a closed local port
-                "delivery: {relay_host: '[127.0.0.1]:1', min_backoff: 1h}\n")
+                "delivery: {relay_host: '[127.0.0.1]:1', min_backoff: 1h}\n"
+                "metrics: {listen: '127.0.0.1:9666'}\n")
     with open(f"{d}/pop3d.yaml", "w") as f:
         f.write(f"mail_root: {MAIL_ROOT}\nhostname: mail.lab.test\n"
                 f"tls: {{cert: {MAIL_ROOT}/tls/pop3d.crt, key: {MAIL_ROOT}/tls/pop3d.key}}\n"
-                "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 110}\n")
+                "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 110}\n"
+                "metrics: {listen: '127.0.0.1:9667'}\n")
     with open(f"{d}/imapd.yaml", "w") as f:
         f.write(f"mail_root: {MAIL_ROOT}\nhostname: mail.lab.test\n"
                 f"tls: {{cert: {MAIL_ROOT}/tls/imapd.crt, key: {MAIL_ROOT}/tls/imapd.key}}\n"
                 "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 143}\n"
-                "  - {tls: implicit, address: 0.0.0.0, port: 993}\n")
+                "  - {tls: implicit, address: 0.0.0.0, port: 993}\n"
+                "metrics: {listen: '127.0.0.1:9668'}\n")
     # dnsd listens on the VIP itself (the group starts it after the address): its UDP answers must
     # leave from the address the client asked, which a wildcard socket would not choose.
     os.makedirs(f"{d}/dns", exist_ok=True)
