@@ -37,6 +37,7 @@ POP3D = os.environ["POP3D_BIN"]
 IMAPD = os.environ["IMAPD_BIN"]
 DNSD = os.environ["DNSD_BIN"]
 HTTPD = os.environ["HTTPD_BIN"]
+TRACE = os.environ["MAILSVC_TRACE_BIN"]
 DNSD_ZONES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mailsvc", "dnsd", "tests", "zones")
 ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
 AGENT = os.environ["MAILSVC_AGENT"]
@@ -351,8 +352,46 @@ class Test:
             print("ok: httpd: GET / through the agent's httpd")
 
         check_service(self, self.agent("httpd", "httpd", httpd_conf, HTTPD), http_port, get_page)
+        self.trace()
         self.start_failures(root)
         self.fake_daemon()
+
+    def trace(self):
+        """service=trace: mailsvc-trace --config follows the logs of the daemons above (smtpd
+        delivered a mail that pop3d and imapd read) into an index in a directory it makes."""
+        db = os.path.join(self.tmp, "trace", "trace.db")
+        conf = os.path.join(self.tmp, "trace.yaml")
+        with open(conf, "w") as f:
+            f.write(f"db: {db}\nuser: mail\nlogs: [{self.tmp}/log/smtpd.log, {self.tmp}/log/pop3d.log]\n")
+        a = self.agent("trace", "trace", conf, TRACE)
+        run_ocf_tester(a)
+        a.expect("monitor", 7, "after ocf-tester")
+        a.expect("start", 0)
+        pid = a.pid()
+        self.started.append(pid)
+        argv = cmdline(pid)
+        assert os.path.basename(argv[0]) == "mailsvc-trace" and conf in argv, argv
+        expect_runs_as(pid, "mail", "the trace's follower")
+        a.expect("monitor", 0, "while running (no listener to connect to)")
+
+        def traced():
+            r = subprocess.run([TRACE, "--db", db, "search", "--to", USER], capture_output=True, text=True,
+                               timeout=DEADLINE)
+            return r.returncode == 0 and " delivered " in r.stdout and " retrieved " in r.stdout
+        wait_until(traced, "the mail of smtpd and pop3d above in the trace (delivered, retrieved)", DEADLINE)
+        a.expect("stop", 0)
+        assert gone(pid), f"mailsvc-trace PID {pid} is gone after stop"
+        a.expect("monitor", 7, "after stop")
+        with open(a.params["logfile"]) as f:
+            log = f.read()
+        assert "component=trace event=started" in log and "component=trace event=stopped" in log, log
+        bad = os.path.join(self.tmp, "trace-bad.yaml")
+        with open(bad, "w") as f:
+            f.write(f"db: {db}\nlogs: [smtpd.log]\n")
+        r = a.expect("validate-all", 6, "with a relative log path", config=bad)
+        assert reason_of(r).startswith(f"{bad}:2:") and "not an absolute path" in reason_of(r), reason_of(r)
+        print("ok: trace: ocf-tester passes; start 0, runs as mail, monitor 0 without a listener, the mail "
+              "indexed (delivered, retrieved), stop 0 (logged started/stopped), a relative log path 6 with file:line")
 
     def start_failures(self, root):
         # The port is taken: smtpd exits at startup; start says 1 with its error, leaves nothing.

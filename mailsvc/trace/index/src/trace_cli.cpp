@@ -7,17 +7,18 @@
 #include "hamail/mailsvc/traceindex/follow.h"
 #include "hamail/mailsvc/traceindex/indexer.h"
 #include "hamail/mailsvc/traceindex/stream_indexer.h"
+#include "hamail/mailsvc/traceindex/trace_service.h"
 
 namespace hamail::mailsvc::traceindex {
 namespace {
 
 struct CliArgs {
-  std::string db = kDefaultTraceDb, node, user, command;
+  std::string db = kDefaultTraceDb, node, user, command, config;
   trace::TraceQuery query;
   std::string limit;
   bool user_given = false;
   std::vector<std::string> operands;
-  bool help = false, version = false;
+  bool help = false, version = false, check = false, db_given = false;
 };
 
 Result<CliArgs> parse(const std::vector<std::string>& args) {
@@ -27,7 +28,12 @@ Result<CliArgs> parse(const std::vector<std::string>& args) {
     std::string* dst = nullptr;
     if (s == "--help" || s == "-h") a.help = true;
     else if (s == "--version") a.version = true;
-    else if (s == "--db") dst = &a.db;
+    else if (s == "--db") {
+      dst = &a.db;
+      a.db_given = true;
+    }
+    else if (s == "--config") dst = &a.config;
+    else if (s == "--check") a.check = true;
     else if (s == "--node") dst = &a.node;
     else if (s == "--user") {
       dst = &a.user;
@@ -48,6 +54,12 @@ Result<CliArgs> parse(const std::vector<std::string>& args) {
     }
   }
   if (a.help || a.version) return a;
+  if (!a.config.empty()) {
+    if (!a.command.empty() || a.db_given || a.user_given)
+      return Error{"--config runs the follower of that file: no command, --db or --user with it"};
+    return a;
+  }
+  if (a.check) return Error{"--check goes with --config"};
   if (a.command.empty()) return Error{"no command"};
   if (a.user_given && a.user.find('@') == std::string::npos) return Error{"--user: a mail address (user@domain)"};
   a.query.from = trace::normalize_address(a.query.from);
@@ -114,6 +126,9 @@ std::string trace_cli_usage() {
          "  --user ADDR          show only mail to or from ADDR (as that user sees it); default: all\n"
          "  T                    UTC, YYYY-MM-DD[THH[:MM[:SS]]]; --until is exclusive\n"
          "  S                    queued, deferred, delivered, bounced, partly_bounced, rejected, deleted\n"
+         "  --config FILE        follow the logs FILE names into its index, logging in logfmt (the\n"
+         "                       cluster resource ocf:hamail:mailsvc service=trace runs this)\n"
+         "  --check              with --config: check FILE and exit\n"
          "  --help               print this help and exit\n"
          "  --version            print the version and exit\n"
          "Exit status: 0 ok, 1 failed or nothing found, 2 usage.\n";
@@ -133,6 +148,16 @@ int run_trace_cli(const std::vector<std::string>& args, std::ostream& out, std::
   if (a->version) {
     out << version_text("mailsvc-trace");
     return 0;
+  }
+  if (!a->config.empty()) {
+    auto cfg = load_trace_service_config(a->config);
+    if (!cfg) {
+      err << cfg.error() << "\n";  // "FILE:LINE:COL: key: what", as the daemons' --check says it
+      return 2;
+    }
+    if (a->check) return 0;
+    Logger log("trace");
+    return run_trace_service(*cfg, stop, log);
   }
   const std::string& cmd = a->command;
   bool takes_logs = cmd == "index" || cmd == "follow";
