@@ -67,7 +67,7 @@ install(FILES resource-agents/lib/io_probe.sh DESTINATION ${_ocf}/lib/hamail)
 
 # Example configurations, commented: the admin edits them in place.
 install(FILES conf/cluster.yaml conf/mail/smtpd.yaml conf/mail/pop3d.yaml conf/mail/imapd.yaml conf/mail/dnsd.yaml
-              conf/mail/httpd.yaml
+              conf/mail/httpd.yaml conf/mail/trace.yaml
         DESTINATION /etc/hamail)
 install(FILES conf/dns/example.org.zone conf/dns/2.0.192.in-addr.arpa.zone DESTINATION /etc/hamail/dns)
 

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from halab import HALAB, Lab, lab_setup  # noqa: E402
 import mail_lab  # noqa: E402
 from mail_lab import DOMAIN, PASSWORD, SITE_INDEX, USER, VIP, WANT  # noqa: E402
-from storage import say  # noqa: E402
+from storage import MNT, say  # noqa: E402
 
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mail_client.py")
 PROMTOOL = os.path.join(os.environ.get("HAMAIL_PROMTOOL_DIR", "/var/cache/hamail/promtool"), "promtool")  # scripts/setup
@@ -203,6 +203,26 @@ class LabMailFailover(unittest.TestCase):
         self.assertEqual(box["uidvalidity"], self.imap_state["uidvalidity"], "UIDVALIDITY kept across the switchover")
         self.assertEqual(self.by_subject(box), self.imap_state["messages"], "IMAP UIDs and flags kept on node2")
         self.check_metrics_after_the_switchover()
+        self.check_trace_across_the_switchover()
+
+    def check_trace_across_the_switchover(self):
+        """The mail trace (mail-trace: each node's follower reads that node's own mail logs into
+        the index on the volume): test_1's 3 messages were received, delivered and read on
+        node1, and read again on node2 after the switchover; each timeline shows it in order."""
+        def traced():
+            p = self.lab.exec("node2", "mailsvc-trace", "--db", f"{MNT}/trace/trace.db", "search", "--to", USER,
+                              check=False)
+            if p.returncode != 0:
+                return None
+            whole = []
+            for block in p.stdout.split("queue_id ")[1:]:
+                at = [block.find(step) for step in ("node1  received", "node1  delivered", "node2  retrieved")]
+                if -1 not in at and at == sorted(at):
+                    whole.append(block)
+            return whole if len(whole) >= 3 else None
+        whole, took = self.lab.wait_for("3 timelines: received and delivered on node1, retrieved on node2", traced, 30)
+        say(f"mail trace: {len(whole)} messages received and delivered on node1, read on node2 after the "
+            f"switchover, in the index on the volume ({took:.1f}s); the first:\n  queue_id {whole[0].rstrip()}")
 
     def metrics(self, node, port):
         """NODE's /metrics at its own 127.0.0.1:PORT (conf/lab/cluster-mail.yaml), checked by
@@ -282,7 +302,11 @@ class LabMailFailover(unittest.TestCase):
         self.assertEqual(len(subjects) - len(stream), before, "the earlier messages are all still there")
         extra = len(stream) - len(want)
         dups = sorted({s for s in stream if stream.count(s) > 1})
-        log = open(f"{self.lab.root}/mail/smtpd.log", errors="replace").read()  # both nodes append to it
+        log = ""
+        for n in ("node1", "node2"):  # each node's own
+            if os.path.exists(f"{self.lab.root}/{n}/log/smtpd.log"):
+                with open(f"{self.lab.root}/{n}/log/smtpd.log", errors="replace") as f:
+                    log += f.read()
         recovered = log.count("event=queue_recovered")
         say(f"power-off of node2 during {count} messages at {rate}/s: {len(want)} acknowledged, all delivered on "
             f"node1; longest time without a 250 after the power-off {outage:.2f}s; client retries {summary['retries']}; "

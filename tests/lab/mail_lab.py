@@ -17,7 +17,7 @@ USER, PASSWORD = "bob@lab.test", "lab test password"
 CONFIG = os.path.join(REPO, "conf", "lab", "cluster-mail.yaml")
 WANT = {"mail-vip": "started", "mail-volume": "promoted", "mail-fs": "started", "mail-smtpd": "started",
         "mail-pop3d": "started", "mail-imapd": "started", "mail-dnsd": "started",
-        "mail-httpd": "started"}
+        "mail-httpd": "started", "mail-trace": "started"}
 DOMAIN = "lab.test"
 # lab.test as dnsd serves it: what a client resolving the mail domain must get, before and after a switchover.
 ZONE = f"""$ORIGIN {DOMAIN}.
@@ -60,6 +60,11 @@ def write_mail_configs(lab):
                 "listeners:\n  - {tls: starttls, address: 0.0.0.0, port: 143}\n"
                 "  - {tls: implicit, address: 0.0.0.0, port: 993}\n"
                 "metrics: {listen: '127.0.0.1:9668'}\n")
+    # The mail trace's follower (mail-trace): the index on the volume, this node's logs (halab
+    # mounts each node's log directory at mail/log inside the node).
+    with open(f"{d}/trace.yaml", "w") as f:
+        f.write(f"db: {MNT}/trace/trace.db\nuser: mail\n"
+                f"logs: [{d}/log/smtpd.log, {d}/log/pop3d.log, {d}/log/imapd.log]\n")
     # dnsd listens on the VIP itself (the group starts it after the address): its UDP answers must
     # leave from the address the client asked, which a wildcard socket would not choose.
     os.makedirs(f"{d}/dns", exist_ok=True)

@@ -55,7 +55,7 @@ expect_conffiles() {
 }
 expect_conffiles hamail-cluster "/etc/hamail/cluster.yaml "
 expect_conffiles hamail-drbdlite ""
-expect_conffiles hamail-mail "/etc/hamail/dns/2.0.192.in-addr.arpa.zone /etc/hamail/dns/example.org.zone /etc/hamail/dnsd.yaml /etc/hamail/httpd.yaml /etc/hamail/imapd.yaml /etc/hamail/pop3d.yaml /etc/hamail/smtpd.yaml "
+expect_conffiles hamail-mail "/etc/hamail/dns/2.0.192.in-addr.arpa.zone /etc/hamail/dns/example.org.zone /etc/hamail/dnsd.yaml /etc/hamail/httpd.yaml /etc/hamail/imapd.yaml /etc/hamail/pop3d.yaml /etc/hamail/smtpd.yaml /etc/hamail/trace.yaml "
 for deb in "${debs[@]}"; do
   for script in preinst postinst prerm postrm; do
     body=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - "./$script" 2>/dev/null || true)

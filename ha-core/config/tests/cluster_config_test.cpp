@@ -71,7 +71,8 @@ TEST(ClusterConfig, ExampleHasFullModel) {
   ASSERT_TRUE(load.config);
   const ClusterConfig& c = *load.config;
   ASSERT_EQ(c.groups.size(), 1u);
-  ASSERT_EQ(c.groups[0].resources.size(), 7u);  // vip, dnsd, volume, fs, smtpd, pop3d, imapd
+  ASSERT_EQ(c.groups[0].resources.size(), 8u);  // vip, dnsd, volume, fs, trace, smtpd, pop3d, imapd
+  EXPECT_EQ(c.groups[0].resources[4].params.at("service"), "trace");
   EXPECT_EQ(c.groups[0].resources[1].params.at("service"), "dnsd");
   EXPECT_EQ(c.groups[0].resources[2].agent, "ocf:hamail:volume");
   EXPECT_TRUE(c.groups[0].resources[2].promotable);
