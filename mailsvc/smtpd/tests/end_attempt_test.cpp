@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hamail/mailsvc/smtpd/queue_runner.h"
+#include "queue_test_root.h"
 
 namespace hamail::mailsvc::smtpd {
 namespace {
@@ -18,16 +19,8 @@ using State = QueuedRecipient::State;
 class EndAttempt : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/hamail-end-attempt-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    fs::create_directories(root_ + "/etc");
-    std::ofstream(root_ + "/etc/domains") << "example.org\n";
-    std::ofstream(root_ + "/etc/passwd") << "alice@example.org:{CRYPT}x:5000:5000::/x::\n";
-    std::ofstream(root_ + "/etc/aliases") << "";
-    config_.mail_root = root_;
-    config_.hostname = "mx.example.org";
-    config_.delivery.retry.queue_lifetime_s = 3600;
+    root_ = make_queue_test_root("hamail-end-attempt", config_);
+    ASSERT_FALSE(root_.empty());
     mailer_.emplace(config_, log_);  // after the config is complete: it keeps the paths
     ASSERT_TRUE(mailer_->init());
   }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hamail/mailsvc/smtpd/queue_runner.h"
+#include "queue_test_root.h"
 #include "hamail/mailsvc/smtpd/smtpd_metrics.h"
 
 namespace hamail::mailsvc::smtpd {
@@ -75,16 +76,8 @@ TEST(SmtpdMetrics, EveryHandleCountsItsOwnSeries) {
 class SmtpdMetricsQueue : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/hamail-smtpd-metrics-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    fs::create_directories(root_ + "/etc");
-    std::ofstream(root_ + "/etc/domains") << "example.org\n";
-    std::ofstream(root_ + "/etc/passwd") << "alice@example.org:{CRYPT}x:5000:5000::/x::\n";
-    std::ofstream(root_ + "/etc/aliases") << "";
-    config_.mail_root = root_;
-    config_.hostname = "mx.example.org";
-    config_.delivery.retry.queue_lifetime_s = 3600;
+    root_ = make_queue_test_root("hamail-smtpd-metrics", config_);
+    ASSERT_FALSE(root_.empty());
     declare_smtpd_metrics(metrics_);
     mailer_.emplace(config_, log_, smtpd_counters(metrics_));
     ASSERT_TRUE(mailer_->init());
