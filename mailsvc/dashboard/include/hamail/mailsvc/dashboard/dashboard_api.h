@@ -1,0 +1,42 @@
+// The dashboard's API under /dashboard/api/, without I/O: every request passes webmail's
+// ApiGate (TLS, same origin, the session cookie from webmail's login, CSRF on a POST),
+// then the user's role (none: 403); the route becomes a job the shell runs on the pool
+// (the control sockets), and the job's answers become the response.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "hamail/mailsvc/dashboard/cluster_view.h"
+#include "hamail/mailsvc/dashboard/dashboard_settings.h"
+#include "hamail/mailsvc/http/request.h"
+#include "hamail/mailsvc/http/response.h"
+#include "hamail/mailsvc/webmail/session_table.h"
+
+namespace hamail::mailsvc::dashboard {
+
+inline constexpr std::string_view kApiPrefix = "/dashboard/api/";
+
+struct DashboardJob {
+  enum class Kind { state };
+  Kind kind = Kind::state;
+  std::string user;
+  Role role = Role::none;
+};
+
+// A refusal or answer to send as it is, or the job to run on the pool.
+using Admitted = std::variant<http::HttpResponse, DashboardJob>;
+
+bool is_dashboard_api(const http::HttpRequest& request);
+
+// GET /dashboard/api/state -> a state job; GET /dashboard/api/session -> {user, role,
+// csrf_token} at once. Unknown path 404, other method 405.
+Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, webmail::SessionTable& sessions,
+                                 const DashboardSettings& settings, std::int64_t now_ms);
+
+// The state job's answer: 200 with cluster_view() (also when a source did not answer: the
+// view names it), Cache-Control: no-store.
+http::HttpResponse state_response(const ClusterSources& sources);
+
+}  // namespace hamail::mailsvc::dashboard

@@ -1,0 +1,44 @@
+#include "hamail/mailsvc/dashboard/dashboard_api.h"
+
+#include "hamail/mailsvc/webmail/api_gate.h"
+#include "hamail/mailsvc/webmail/api_views.h"
+
+namespace hamail::mailsvc::dashboard {
+
+namespace {
+
+std::string_view path_of(std::string_view target) {
+  auto q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+}  // namespace
+
+bool is_dashboard_api(const http::HttpRequest& request) { return request.target.starts_with(kApiPrefix); }
+
+Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, webmail::SessionTable& sessions,
+                                 const DashboardSettings& settings, std::int64_t now_ms) {
+  auto gate = webmail::admit_api_request(request, tls, sessions, now_ms);
+  if (auto* refused = std::get_if<http::HttpResponse>(&gate)) return std::move(*refused);
+  const webmail::WebSession& session = *std::get<const webmail::WebSession*>(gate);
+  Role role = role_of(settings, session.user);
+  if (role == Role::none) return webmail::json_error(http::Status::forbidden, "not a dashboard user");
+  std::string_view route = path_of(request.target).substr(kApiPrefix.size());
+  bool get = request.method == "GET" || request.method == "HEAD";
+  if (route == "session") {
+    if (!get) return webmail::json_error(http::Status::method_not_allowed, "method not allowed");
+    return webmail::json_response(
+        {{"user", session.user}, {"role", role_name(role)}, {"csrf_token", session.csrf_token}});
+  }
+  if (route == "state") {
+    if (!get) return webmail::json_error(http::Status::method_not_allowed, "method not allowed");
+    return DashboardJob{DashboardJob::Kind::state, session.user, role};
+  }
+  return webmail::json_error(http::Status::not_found, "no such dashboard endpoint");
+}
+
+http::HttpResponse state_response(const ClusterSources& sources) {
+  return webmail::json_response(cluster_view(sources));
+}
+
+}  // namespace hamail::mailsvc::dashboard
