@@ -71,6 +71,7 @@ Status HttpServer::start() {
         webmail::WebmailApi(sessions, webmail::LoginLimits{}, random_secret),
         std::make_shared<webmailbackend::StoreMailAccess>(config_.webmail->mail_root)});
     webmail_->submitter = make_submitter(*config_.webmail, config_.hostname);
+    if (config_.dashboard) webmail_->dashboard = &*config_.dashboard;
     webmail_site_ = std::make_unique<WebmailSite>(*site_);
     webmail_secure_ = std::make_unique<WebmailSite>(*secure_site_);
   }

@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""The cluster dashboard in httpd (/dashboard/api/) against fake hacored and drbdlited
+control sockets (fake_control.py, answering from tests/fixtures): one case per run
+(argv[1]); httpd on free loopback ports as nobody, logins with mail passwords made by
+mailsvc-admin; every wait has a deadline."""
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HTTPD = os.environ["HTTPD_BIN"]
+ADMIN = os.environ["MAILSVC_ADMIN_BIN"]
+TIMEOUT = 15
+RUN_AS = "nobody"
+ADMIN_USER, VIEWER, OTHER = "alice@example.org", "bob@example.org", "carol@example.org"
+PASSWORD = "dash-secret"
+
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests"))
+from mail_test_util import LoggedDaemon, MailboxDaemonEnv, free_port, run_case, unverified_tls_ctx  # noqa: E402
+from fake_control import FakeControl  # noqa: E402
+
+
+def fixture(name):
+    with open(os.path.join(HERE, "fixtures", name)) as f:
+        return f.read()
+
+
+class Env(LoggedDaemon):
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.mail = MailboxDaemonEnv(tmp, "unused", HTTPD, ADMIN, ADMIN_USER, PASSWORD, RUN_AS)
+        for u in (VIEWER, OTHER):
+            self.mail.admin("user", "add", u, "--password-stdin", stdin=PASSWORD + "\n")
+        self.www = os.path.join(tmp, "www")
+        os.makedirs(os.path.join(self.www, "dashboard"))
+        with open(os.path.join(self.www, "dashboard", "index.html"), "w") as f:
+            f.write("<h1>dashboard</h1>")
+        self.tls_port = free_port()
+        self.config_path = os.path.join(tmp, "httpd.yaml")
+        self.log_path = os.path.join(tmp, "httpd.log")
+        events = [json.loads(line) for line in fixture("hacored_events.jsonl").splitlines() if line]
+        self.hacored = FakeControl(os.path.join(tmp, "hacored.sock"),
+                                   {"status": {"ok": True, "status": json.loads(fixture("hacored_status.json"))}},
+                                   events).start()
+        self.drbdlited = FakeControl(os.path.join(tmp, "drbdlited.sock"),
+                                     {"status": json.loads(fixture("drbdlited_status.json"))}).start()
+
+    def start(self):
+        subprocess.run(["chown", "-R", f"{RUN_AS}:", self.mail.root], check=True)
+        with open(self.config_path, "w") as f:
+            f.write(f"""user: {RUN_AS}
+hostname: localhost
+document_root: {self.www}
+listeners:
+  - {{tls: implicit, address: 127.0.0.1, port: {self.tls_port}}}
+tls: {{cert: {self.tmp}/tls/cert.pem, key: {self.tmp}/tls/key.pem}}
+webmail:
+  mail_root: {self.mail.root}
+dashboard:
+  hacored_socket: {self.hacored.path}
+  drbdlited_socket: {self.drbdlited.path}
+  admins: [{ADMIN_USER}]
+  viewers: [{VIEWER}]
+  request_timeout: 1s
+""")
+        self.launch(HTTPD, self.config_path)
+
+    def client(self, user=None):
+        c = Client(http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=TIMEOUT,
+                                               context=unverified_tls_ctx()))
+        if user:
+            c.login(user)
+        return c
+
+
+class Client:
+    def __init__(self, conn):
+        self.conn, self.cookie, self.csrf = conn, None, None
+
+    def call(self, method, target, body=None, token=True):
+        headers = {"Host": "localhost"}
+        if body is not None:
+            body = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if token and self.csrf:
+            headers["X-CSRF-Token"] = self.csrf
+        self.conn.request(method, target, body=body, headers=headers)
+        r = self.conn.getresponse()
+        return r, r.read()
+
+    def json(self, method, target, body=None, status=200, token=True):
+        r, data = self.call(method, target, body, token)
+        assert r.status == status, (method, target, r.status, data)
+        return json.loads(data)
+
+    def login(self, user):
+        # The dashboard's login is webmail's: the mail password, the session cookie.
+        r, data = self.call("POST", "/api/login", {"user": user, "password": PASSWORD})
+        assert r.status == 200, (r.status, data)
+        self.cookie = r.getheader("Set-Cookie").split(";", 1)[0]
+        self.csrf = json.loads(data)["csrf_token"]
+
+
+def case_roles(env):
+    env.start()
+    anon = env.client()
+    r, _ = anon.call("GET", "/dashboard/api/state")
+    assert r.status == 401, r.status
+    admin = env.client(ADMIN_USER)
+    assert admin.json("GET", "/dashboard/api/session")["role"] == "admin"
+    viewer = env.client(VIEWER)
+    assert viewer.json("GET", "/dashboard/api/session")["role"] == "viewer"
+    other = env.client(OTHER)
+    r, _ = other.call("GET", "/dashboard/api/state")
+    assert r.status == 403, r.status
+    r, _ = other.call("GET", "/dashboard/api/session")
+    assert r.status == 403, r.status
+    # The page itself is a file beneath the document root.
+    r, body = anon.call("GET", "/dashboard/index.html")
+    assert r.status == 200 and b"dashboard" in body, (r.status, body)
+
+
+def case_state(env):
+    env.start()
+    c = env.client(VIEWER)
+    s = c.json("GET", "/dashboard/api/state")
+    assert s["sources"] == {"hacored": {"ok": True}, "drbdlited": {"ok": True}}, s["sources"]
+    assert s["cluster"]["name"] == "halab" and s["cluster"]["quorate"] is True, s["cluster"]
+    assert [n["state"] for n in s["nodes"]] == ["online", "standby", "off", "unclean"], s["nodes"]
+    assert s["groups"][0]["resources"][1]["on"]["node1"] == "promoted", s["groups"]
+    assert s["volumes"][0]["sync"]["percent"] == 75.0, s["volumes"][0]
+    assert s["fencing"]["devices"] == ["fence_lab", "fence_ipmilan"], s["fencing"]
+    assert [h.get("id") for h in s["history"]][:2] == [8, 7], s["history"]
+    cmds = [r["cmd"] for r in env.hacored.requests]
+    assert cmds == ["status", "events"], cmds
+    assert env.hacored.requests[1]["follow"] is False
+
+
+def case_csrf(env):
+    env.start()
+    c = env.client(ADMIN_USER)
+    r, _ = c.call("POST", "/dashboard/api/state", {}, token=False)
+    assert r.status == 403, r.status
+    r, _ = c.call("POST", "/dashboard/api/state", {}, token=True)
+    assert r.status == 405, r.status
+
+
+def case_not_answering(env):
+    env.start()
+    c = env.client(VIEWER)
+    env.hacored.mode = "stall"
+    started = time.monotonic()
+    s = c.json("GET", "/dashboard/api/state")
+    took = time.monotonic() - started
+    assert s["sources"]["hacored"]["ok"] is False, s["sources"]
+    assert "hacored on this node not answering" in s["sources"]["hacored"]["error"], s["sources"]
+    assert s["nodes"] == [] and s["cluster"] is None, s
+    assert s["sources"]["drbdlited"]["ok"] is True and len(s["volumes"]) == 3, s
+    assert took < 5, took  # request_timeout 1s
+    env.hacored.mode = "answer"
+    env.drbdlited.mode = "close"
+    s = c.json("GET", "/dashboard/api/state")
+    assert s["sources"]["hacored"]["ok"] is True, s["sources"]
+    assert "drbdlited on this node not answering" in s["sources"]["drbdlited"]["error"], s["sources"]
+    env.drbdlited.mode = "garbage"
+    s = c.json("GET", "/dashboard/api/state")
+    assert "drbdlited on this node answered garbage" in s["sources"]["drbdlited"]["error"], s["sources"]
+    env.drbdlited.stop()
+    os.unlink(env.drbdlited.path)
+    s = c.json("GET", "/dashboard/api/state")
+    assert "drbdlited on this node not reachable" in s["sources"]["drbdlited"]["error"], s["sources"]
+    assert "dashboard_source_failed" in env.log_text()
+    # The loop was never blocked: the page and the API kept answering meanwhile.
+    env.hacored.mode = "stall"
+    other = env.client()
+    c.conn.request("GET", "/dashboard/api/state", headers={"Host": "localhost", "Cookie": c.cookie})
+    started = time.monotonic()
+    r, _ = other.call("GET", "/dashboard/index.html")
+    assert r.status == 200 and time.monotonic() - started < 0.9, time.monotonic() - started
+    c.conn.getresponse().read()
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+if __name__ == "__main__":
+    run_case(CASES, Env, "dashboard")
