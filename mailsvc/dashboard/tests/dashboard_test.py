@@ -6,6 +6,7 @@ mailsvc-admin; every wait has a deadline."""
 import http.client
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -35,9 +36,8 @@ class Env(LoggedDaemon):
         for u in (VIEWER, OTHER):
             self.mail.admin("user", "add", u, "--password-stdin", stdin=PASSWORD + "\n")
         self.www = os.path.join(tmp, "www")
-        os.makedirs(os.path.join(self.www, "dashboard"))
-        with open(os.path.join(self.www, "dashboard", "index.html"), "w") as f:
-            f.write("<h1>dashboard</h1>")
+        # The page as installed: beneath webmail's document root, as /dashboard/.
+        shutil.copytree(os.path.join(HERE, "..", "www"), os.path.join(self.www, "dashboard"))
         self.tls_port = free_port()
         self.config_path = os.path.join(tmp, "httpd.yaml")
         self.log_path = os.path.join(tmp, "httpd.log")
@@ -121,8 +121,10 @@ def case_roles(env):
     r, _ = other.call("GET", "/dashboard/api/session")
     assert r.status == 403, r.status
     # The page itself is a file beneath the document root.
-    r, body = anon.call("GET", "/dashboard/index.html")
-    assert r.status == 200 and b"dashboard" in body, (r.status, body)
+    r, body = anon.call("GET", "/dashboard/")
+    assert r.status == 200 and b'src="dashboard.js"' in body, (r.status, body)
+    r, body = anon.call("GET", "/dashboard/dashboard.js")
+    assert r.status == 200 and b"/dashboard/api/state" in body, (r.status, body)
 
 
 def case_state(env):
