@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "hamail/mailsvc/httpd/connection.h"
+#include "hamail/mailsvc/httpd/dashboard_service.h"
 #include "hamail/mailsvc/httpd/dashboard_sources.h"
 #include "hamail/mailsvc/webmail/api_gate.h"
 
@@ -25,10 +26,17 @@ void Connection::answer_dashboard(const http::HttpRequest& request) {
   };
   if (webmail_->dashboard == nullptr)
     return answer_now(webmail::json_error(http::Status::not_found, "no dashboard configured"));
-  const dashboard::DashboardSettings& settings = *webmail_->dashboard;
+  DashboardService& service = *webmail_->dashboard;
+  const dashboard::DashboardSettings& settings = service.settings;
   auto admitted = dashboard::admit_dashboard_request(request, tls_, webmail_->api.sessions(), settings, steady_ms());
   if (auto* r = std::get_if<http::HttpResponse>(&admitted)) return answer_now(*r);
   auto job = std::get<dashboard::DashboardJob>(std::move(admitted));
+  if (job.kind == dashboard::DashboardJob::Kind::events) {  // the feed reads on the pool
+    auto stream = std::make_shared<dashboard::SseStream>();
+    if (!service.events.subscribe(stream))
+      return answer_now(webmail::json_error(http::Status::service_unavailable, "too many event streams"));
+    return answer_now(dashboard::events_response(stream));
+  }
   auto sources = std::make_shared<dashboard::ClusterSources>();
   auto work = uv::run_blocking<bool>(
       loop_, [settings, sources] { *sources = fetch_cluster_sources(settings); return true; },

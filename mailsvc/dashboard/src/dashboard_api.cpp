@@ -34,11 +34,25 @@ Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, web
     if (!get) return webmail::json_error(http::Status::method_not_allowed, "method not allowed");
     return DashboardJob{DashboardJob::Kind::state, session.user, role};
   }
+  if (route == "events") {
+    if (request.method != "GET") return webmail::json_error(http::Status::method_not_allowed, "method not allowed");
+    return DashboardJob{DashboardJob::Kind::events, session.user, role};
+  }
   return webmail::json_error(http::Status::not_found, "no such dashboard endpoint");
 }
 
 http::HttpResponse state_response(const ClusterSources& sources) {
   return webmail::json_response(cluster_view(sources));
+}
+
+http::HttpResponse events_response(std::shared_ptr<SseStream> stream) {
+  http::HttpResponse r;
+  r.add("Content-Type", "text/event-stream");
+  r.add("Cache-Control", "no-store");
+  r.add("X-Content-Type-Options", "nosniff");
+  stream->push("retry: 5000\n\n");
+  r.stream = std::move(stream);
+  return r;
 }
 
 }  // namespace hamail::mailsvc::dashboard

@@ -60,6 +60,21 @@ TEST_F(DashboardApiTest, StateIsAJobForAdminAndViewer) {
   EXPECT_TRUE(std::holds_alternative<DashboardJob>(admit(request("GET", "/dashboard/api/state?x=1", &viewer))));
 }
 
+TEST_F(DashboardApiTest, EventsIsAJobAndAStream) {
+  Admitted a = admit(request("GET", "/dashboard/api/events", &viewer));
+  ASSERT_TRUE(std::holds_alternative<DashboardJob>(a));
+  EXPECT_EQ(std::get<DashboardJob>(a).kind, DashboardJob::Kind::events);
+  EXPECT_EQ(status_of(admit(request("GET", "/dashboard/api/events", &other))), http::Status::forbidden);
+  EXPECT_EQ(status_of(admit(request("GET", "/dashboard/api/events", nullptr))), http::Status::unauthorized);
+  auto stream = std::make_shared<SseStream>();
+  http::HttpResponse r = events_response(stream);
+  ASSERT_TRUE(r.stream);
+  bool sse = false;
+  for (const auto& [k, v] : r.headers) sse |= k == "Content-Type" && v == "text/event-stream";
+  EXPECT_TRUE(sse);
+  EXPECT_EQ(stream->produce(100).bytes, "retry: 5000\n\n");
+}
+
 TEST_F(DashboardApiTest, OtherUsersForbidden) {
   EXPECT_EQ(status_of(admit(request("GET", "/dashboard/api/state", &other))), http::Status::forbidden);
   EXPECT_EQ(status_of(admit(request("GET", "/dashboard/api/session", &other))), http::Status::forbidden);

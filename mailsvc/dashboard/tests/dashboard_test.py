@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -20,7 +21,7 @@ ADMIN_USER, VIEWER, OTHER = "alice@example.org", "bob@example.org", "carol@examp
 PASSWORD = "dash-secret"
 
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests"))
-from mail_test_util import LoggedDaemon, MailboxDaemonEnv, free_port, run_case, unverified_tls_ctx  # noqa: E402
+from mail_test_util import LoggedDaemon, MailboxDaemonEnv, free_port, run_case, unverified_tls_ctx, wait_until  # noqa: E402
 from fake_control import FakeControl  # noqa: E402
 
 
@@ -185,6 +186,91 @@ def case_not_answering(env):
     r, _ = other.call("GET", "/dashboard/index.html")
     assert r.status == 200 and time.monotonic() - started < 0.9, time.monotonic() - started
     c.conn.getresponse().read()
+
+
+def open_events(env, user):
+    c = env.client(user)
+    c.conn.request("GET", "/dashboard/api/events", headers={"Host": "localhost", "Cookie": c.cookie})
+    r = c.conn.getresponse()
+    assert r.status == 200, r.status
+    assert r.getheader("Content-Type") == "text/event-stream", r.getheaders()
+    return c, r
+
+
+def read_until(r, needle, timeout=10):
+    """The stream's text up to and including `needle` (http.client undoes the chunks)."""
+    end = time.monotonic() + timeout
+    text = b""
+    while needle not in text:
+        assert time.monotonic() < end, ("no", needle, text[-500:])
+        chunk = r.read1(65536)
+        assert chunk, ("stream ended before", needle, text[-500:])
+        text += chunk
+    return text.decode()
+
+
+def case_events(env):
+    env.start()
+    _, r = open_events(env, VIEWER)
+    assert "retry: 5000" in read_until(r, b"retry:")
+    wait_until(lambda: env.hacored.follow_requests() == 1, "httpd to follow hacored's events")
+    env.hacored.emit({"ts": "2026-12-06T03:00:00.000Z", "ts_ms": 1796526000000, "event": "switchover_phase",
+                      "id": 9, "group": "mail", "phase": "start vip on node2", "ok": True, "elapsed_ms": 120})
+    text = read_until(r, b"start vip on node2")
+    line = [l for l in text.split("\n") if "start vip on node2" in l][0]
+    assert line.startswith("data: "), line
+    assert json.loads(line[len("data: "):])["event"] == "switchover_phase", line
+    assert "event: hacored" in text, text
+    # A second browser shares the one follow connection.
+    _, r2 = open_events(env, ADMIN_USER)
+    read_until(r2, b"retry:")
+    env.hacored.emit({"event": "node_lost", "node": "node2", "ts": "t", "ts_ms": 1})
+    read_until(r, b"node_lost")
+    read_until(r2, b"node_lost")
+    assert env.hacored.follow_requests() == 1, env.hacored.requests
+    # hacored goes away: the stream says so, and httpd follows again once it is back.
+    env.hacored.drop_followers()
+    text = read_until(r, b'"ok":false')
+    assert "event: source" in text and "not answering" in text, text
+    wait_until(lambda: env.hacored.follow_requests() == 2, "httpd to follow again")
+    read_until(r, b'"hacored":{"ok":true}')
+    env.hacored.emit({"event": "node_joined", "node": "node2", "ts": "t", "ts_ms": 2})
+    read_until(r, b"node_joined")
+    # Viewers only: someone in neither list gets 403, without a session 401.
+    other = env.client(OTHER)
+    r3, _ = other.call("GET", "/dashboard/api/events")
+    assert r3.status == 403, r3.status
+
+
+def case_events_slow_client(env):
+    env.start()
+    c, r = open_events(env, VIEWER)
+    read_until(r, b"retry:")
+    wait_until(lambda: env.hacored.follow_requests() == 1, "httpd to follow hacored's events")
+    # This client reads nothing more: 400 events of 64 KiB overflow its bounded buffer
+    # (256 KiB) once the sockets are full; httpd drops it and keeps following for others.
+    pad = "x" * 65536
+    for i in range(400):
+        env.hacored.emit({"event": "note", "n": i, "pad": pad, "ts": "t", "ts_ms": i})
+        if "dashboard_events_client_dropped" in env.log_text():
+            break
+    wait_until(lambda: "dashboard_events_client_dropped" in env.log_text(), "the slow client to be dropped")
+    _, r2 = open_events(env, VIEWER)
+    read_until(r2, b"retry:")
+    # httpd may be following on a new connection (the old one let go with no subscriber
+    # left): events are emitted until one arrives.
+    done = threading.Event()
+
+    def emit_until_done():
+        while not done.wait(0.1):
+            env.hacored.emit({"event": "after_drop", "ts": "t", "ts_ms": 1})
+    t = threading.Thread(target=emit_until_done, daemon=True)
+    t.start()
+    try:
+        read_until(r2, b"after_drop")
+    finally:
+        done.set()
+        t.join()
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}

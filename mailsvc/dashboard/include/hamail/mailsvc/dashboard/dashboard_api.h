@@ -10,6 +10,7 @@
 
 #include "hamail/mailsvc/dashboard/cluster_view.h"
 #include "hamail/mailsvc/dashboard/dashboard_settings.h"
+#include "hamail/mailsvc/dashboard/sse_stream.h"
 #include "hamail/mailsvc/http/request.h"
 #include "hamail/mailsvc/http/response.h"
 #include "hamail/mailsvc/webmail/session_table.h"
@@ -19,7 +20,7 @@ namespace hamail::mailsvc::dashboard {
 inline constexpr std::string_view kApiPrefix = "/dashboard/api/";
 
 struct DashboardJob {
-  enum class Kind { state };
+  enum class Kind { state, events };
   Kind kind = Kind::state;
   std::string user;
   Role role = Role::none;
@@ -30,7 +31,8 @@ using Admitted = std::variant<http::HttpResponse, DashboardJob>;
 
 bool is_dashboard_api(const http::HttpRequest& request);
 
-// GET /dashboard/api/state -> a state job; GET /dashboard/api/session -> {user, role,
+// GET /dashboard/api/state -> a state job; GET /dashboard/api/events -> an events job (the
+// shell subscribes a stream to hacored's events); GET /dashboard/api/session -> {user, role,
 // csrf_token} at once. Unknown path 404, other method 405.
 Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, webmail::SessionTable& sessions,
                                  const DashboardSettings& settings, std::int64_t now_ms);
@@ -38,5 +40,9 @@ Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, web
 // The state job's answer: 200 with cluster_view() (also when a source did not answer: the
 // view names it), Cache-Control: no-store.
 http::HttpResponse state_response(const ClusterSources& sources);
+
+// The events job's answer: 200 text/event-stream, no-store, the body `stream` (which starts
+// with a retry hint for EventSource's reconnection).
+http::HttpResponse events_response(std::shared_ptr<SseStream> stream);
 
 }  // namespace hamail::mailsvc::dashboard

@@ -12,11 +12,13 @@
 
 namespace hamail::mailsvc::httpd {
 
+struct DashboardService;  // dashboard_service.h
+
 struct WebmailService {
   webmail::WebmailApi api;
   std::shared_ptr<webmailbackend::StoreMailAccess> mail;  // shared with pool jobs in flight
   std::shared_ptr<webmail::MailSubmitter> submitter;       // null: no submission: configured
-  const dashboard::DashboardSettings* dashboard = nullptr; // with a dashboard: section (/dashboard/api/)
+  DashboardService* dashboard = nullptr;                   // with a dashboard: section (/dashboard/api/)
 };
 
 class WebmailSite : public http::RequestHandler {
