@@ -73,6 +73,11 @@ dashboard::SourceAnswer drbdlited_status(const dashboard::DashboardSettings& s, 
 
 }  // namespace
 
+Result<json> ask_hacored(const dashboard::DashboardSettings& s, const json& request) {
+  return ask(endpoint(s.hacored_socket, "hacored"), request, Clock::now() + std::chrono::milliseconds(s.request_timeout_ms),
+             s.request_timeout_ms);
+}
+
 dashboard::ClusterSources fetch_cluster_sources(const dashboard::DashboardSettings& s) {
   auto timeout = std::chrono::milliseconds(s.request_timeout_ms);
   dashboard::ClusterSources out;

@@ -17,7 +17,8 @@ std::string_view path_of(std::string_view target) {
 bool is_dashboard_api(const http::HttpRequest& request) { return request.target.starts_with(kApiPrefix); }
 
 Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, webmail::SessionTable& sessions,
-                                 const DashboardSettings& settings, std::int64_t now_ms) {
+                                 const DashboardSettings& settings, std::int64_t now_ms,
+                                 const ActionContext& actions) {
   auto gate = webmail::admit_api_request(request, tls, sessions, now_ms);
   if (auto* refused = std::get_if<http::HttpResponse>(&gate)) return std::move(*refused);
   const webmail::WebSession& session = *std::get<const webmail::WebSession*>(gate);
@@ -37,6 +38,22 @@ Admitted admit_dashboard_request(const http::HttpRequest& request, bool tls, web
   if (route == "events") {
     if (request.method != "GET") return webmail::json_error(http::Status::method_not_allowed, "method not allowed");
     return DashboardJob{DashboardJob::Kind::events, session.user, role};
+  }
+  if (route == "actions" && actions.confirmations) {
+    if (request.method != "POST") return webmail::json_error(http::Status::method_not_allowed, "method not allowed");
+    if (role != Role::admin) return webmail::json_error(http::Status::forbidden, "actions are for admins");
+    auto action = parse_dashboard_action(request.body);
+    if (!action) return webmail::json_error(http::Status::bad_request, action.error());
+    if (action->confirm.empty()) {
+      std::string token = actions.confirmations->offer(session.user, *action, webmail::hex_token(actions.random()), now_ms);
+      return webmail::json_response({{"will", describe(*action)}, {"confirm_token", token}, {"action", action->action},
+                                     {"target", action->target}, {"to", action->to},
+                                     {"expires_in_s", ActionConfirmations::kLifetimeMs / 1000}});
+    }
+    if (!actions.confirmations->redeem(session.user, *action, now_ms))
+      return webmail::json_error(http::Status::forbidden, "confirmation token unknown, used, expired or for another action");
+    DashboardJob job{DashboardJob::Kind::action, session.user, role, std::move(*action)};
+    return job;
   }
   return webmail::json_error(http::Status::not_found, "no such dashboard endpoint");
 }

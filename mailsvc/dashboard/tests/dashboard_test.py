@@ -44,7 +44,9 @@ class Env(LoggedDaemon):
         self.log_path = os.path.join(tmp, "httpd.log")
         events = [json.loads(line) for line in fixture("hacored_events.jsonl").splitlines() if line]
         self.hacored = FakeControl(os.path.join(tmp, "hacored.sock"),
-                                   {"status": {"ok": True, "status": json.loads(fixture("hacored_status.json"))}},
+                                   {"status": {"ok": True, "status": json.loads(fixture("hacored_status.json"))},
+                                    "switchover": {"ok": True, "id": 12},
+                                    "standby": {"ok": False, "error": "unknown node 'node9'"}},
                                    events).start()
         self.drbdlited = FakeControl(os.path.join(tmp, "drbdlited.sock"),
                                      {"status": json.loads(fixture("drbdlited_status.json"))}).start()
@@ -271,6 +273,38 @@ def case_events_slow_client(env):
     finally:
         done.set()
         t.join()
+
+
+def case_actions(env):
+    env.start()
+    admin, viewer = env.client(ADMIN_USER), env.client(VIEWER)
+    ask = {"action": "switchover", "target": "mail"}
+    r, _ = admin.call("POST", "/dashboard/api/actions", ask, token=False)
+    assert r.status == 403, r.status  # no CSRF token
+    r, _ = viewer.call("POST", "/dashboard/api/actions", ask)
+    assert r.status == 403, r.status  # viewers look only
+    offer = admin.json("POST", "/dashboard/api/actions", ask)
+    assert "mail" in offer["will"] and len(offer["confirm_token"]) == 64, offer
+    assert not [q for q in env.hacored.requests if q["cmd"] == "switchover"], "nothing sent before the confirmation"
+    done = admin.json("POST", "/dashboard/api/actions", dict(ask, confirm=offer["confirm_token"]))
+    assert done == {"ok": True, "reply": {"ok": True, "id": 12}}, done
+    sent = [q for q in env.hacored.requests if q["cmd"] == "switchover"]
+    assert sent == [{"cmd": "switchover", "group": "mail"}], sent
+    assert ("event=dashboard_action user=alice@example.org action=switchover target=mail result=accepted"
+            in env.log_text()), env.log_text()
+    r, _ = admin.call("POST", "/dashboard/api/actions", dict(ask, confirm=offer["confirm_token"]))
+    assert r.status == 403, r.status  # one time
+    # Another admin session cannot use alice's token; a token for another target neither.
+    offer = admin.json("POST", "/dashboard/api/actions", {"action": "cleanup", "target": "smtpd"})
+    r, _ = admin.call("POST", "/dashboard/api/actions", {"action": "cleanup", "target": "imapd",
+                                                           "confirm": offer["confirm_token"]})
+    assert r.status == 403, r.status
+    # hacored's refusal comes back with its reason, and is logged.
+    offer = admin.json("POST", "/dashboard/api/actions", {"action": "standby", "target": "node9"})
+    body = admin.json("POST", "/dashboard/api/actions", {"action": "standby", "target": "node9",
+                                                         "confirm": offer["confirm_token"]}, status=422)
+    assert "unknown node 'node9'" in body["error"], body
+    assert "action=standby target=node9 result=" in env.log_text()
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
