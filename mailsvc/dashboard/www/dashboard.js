@@ -1,10 +1,17 @@
 // The cluster dashboard: logs in with the mail account (webmail's /api/login), then shows
 // /dashboard/api/state (refreshed every 5 s): which source did not answer, nodes, groups,
-// drbd-lite volumes, fencing, failovers and switchovers. Text only through textContent.
+// drbd-lite volumes, fencing, failovers and switchovers; a live timeline from
+// /dashboard/api/events (EventSource); for admins, action buttons that ask the server what
+// will happen, show it in a dialog and send the confirmation token back. Text only
+// through textContent.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
   let timer = null;
+  let session = null;   // {user, role, csrf_token}
+  let events = null;    // the EventSource
+  let pending = null;   // the action waiting for the dialog: {request, offer}
+  const kTimelineMax = 200;
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -25,6 +32,7 @@
 
   async function api(method, path, body) {
     const headers = {};
+    if (method !== "GET" && session) headers["X-CSRF-Token"] = session.csrf_token;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
                                   credentials: "same-origin" });
@@ -36,6 +44,9 @@
   function showLogin(message) {
     if (timer) clearInterval(timer);
     timer = null;
+    if (events) events.close();
+    events = null;
+    session = null;
     $("main").hidden = true; $("refresh").hidden = true; $("logout").hidden = true;
     $("login").hidden = false;
     $("login-error").textContent = message || "";
@@ -47,7 +58,9 @@
     if (s.status === 401) return showLogin("");
     if (s.status === 403) return showLogin("This account may not see the cluster dashboard.");
     if (s.status !== 200) return showLogin("The dashboard is not available (" + s.status + ").");
+    session = s.data;
     $("who").textContent = s.data.user + " (" + s.data.role + ")";
+    follow();
     $("login").hidden = true; $("main").hidden = false; $("refresh").hidden = false; $("logout").hidden = false;
     await refresh();
     if (!timer) timer = setInterval(refresh, 5000);
@@ -61,13 +74,72 @@
   }
 
   async function logout() {
-    const s = await api("GET", "/dashboard/api/session");
-    if (s.status === 200) {
-      await fetch("/api/logout", { method: "POST", headers: { "X-CSRF-Token": s.data.csrf_token },
-                                   credentials: "same-origin" });
-    }
+    if (session) await api("POST", "/api/logout");
     showLogin("");
   }
+
+  // The live timeline: hacored's events as they happen; `source` says when hacored is lost
+  // or back (then the state is read again: events in between are not replayed).
+  function follow() {
+    if (events) return;
+    events = new EventSource("/dashboard/api/events");
+    events.addEventListener("open", () => { $("live-state").textContent = "(following)"; $("live-state").className = "ok"; });
+    events.addEventListener("error", () => { $("live-state").textContent = "(reconnecting)"; $("live-state").className = "warn"; });
+    events.addEventListener("hacored", (m) => {
+      let e;
+      try { e = JSON.parse(m.data); } catch (x) { return; }
+      const parts = Object.entries(e).filter(([k]) => k !== "ts" && k !== "ts_ms" && k !== "event")
+        .map(([k, v]) => k + "=" + (typeof v === "string" ? v : JSON.stringify(v)));
+      const li = el("li", (e.ts || "") + " " + (e.event || "?") + " " + parts.join(" "),
+                    /failed|lost|unclean/.test(e.event || "") || e.ok === false ? "bad" : "");
+      const list = $("timeline");
+      list.insertBefore(li, list.firstChild);
+      while (list.childNodes.length > kTimelineMax) list.removeChild(list.lastChild);
+      if (/^(switchover|failover|node|fence|resource)/.test(e.event || "")) refresh();
+    });
+    events.addEventListener("source", (m) => {
+      let s;
+      try { s = JSON.parse(m.data); } catch (x) { return; }
+      const ok = s.hacored && s.hacored.ok;
+      $("live-state").textContent = ok ? "(following)" : "(hacored on this node not answering)";
+      $("live-state").className = ok ? "ok" : "bad";
+      refresh();
+    });
+  }
+
+  // An action: the server says what will happen and gives a one-time token; the dialog
+  // sends it back only when the admin clicks "Do it".
+  async function ask(request) {
+    const r = await api("POST", "/dashboard/api/actions", request);
+    if (r.status !== 200) return alert((r.data && r.data.error) || "refused (" + r.status + ")");
+    pending = { request, offer: r.data };
+    $("confirm-text").textContent = r.data.will;
+    $("confirm-error").textContent = "";
+    $("confirm-yes").disabled = false;
+    $("confirm").showModal();
+  }
+
+  async function confirmAction() {
+    if (!pending) return;
+    $("confirm-yes").disabled = true;
+    const body = Object.assign({}, pending.request, { confirm: pending.offer.confirm_token });
+    pending = null;
+    const r = await api("POST", "/dashboard/api/actions", body);
+    if (r.status !== 200) {
+      $("confirm-error").textContent = (r.data && r.data.error) || "failed (" + r.status + ")";
+      return;
+    }
+    $("confirm").close();
+    refresh();
+  }
+
+  function actionButton(label, request) {
+    const b = el("button", label, "action");
+    b.type = "button";
+    b.addEventListener("click", () => ask(request));
+    return b;
+  }
+  const isAdmin = () => session && session.role === "admin";
 
   async function refresh() {
     const r = await api("GET", "/dashboard/api/state");
@@ -98,21 +170,28 @@
     nodes.appendChild(row(["node", "state", "status", "connectivity"], true));
     for (const n of s.nodes) {
       const st = el("span", n.state, "state-" + n.state);
-      nodes.appendChild(row([n.name + (n.local ? " (this node)" : "") + (n.dc ? " DC" : ""), st, n.status,
-                             n.connectivity_ok ? "ok" : "FAILED"]));
+      const cells = [n.name + (n.local ? " (this node)" : "") + (n.dc ? " DC" : ""), st, n.status,
+                     n.connectivity_ok ? "ok" : "FAILED"];
+      if (isAdmin()) cells.push(n.standby ? actionButton("Unstandby", { action: "unstandby", target: n.name })
+                                          : actionButton("Standby", { action: "standby", target: n.name }));
+      nodes.appendChild(row(cells));
     }
 
     const groups = $("groups");
     clear(groups);
     for (const g of s.groups) {
-      groups.appendChild(el("h3", g.name + " on " + (g.node || "nowhere")));
+      const h3 = el("h3", g.name + " on " + (g.node || "nowhere"));
+      if (isAdmin()) h3.appendChild(actionButton("Switchover", { action: "switchover", target: g.name }));
+      groups.appendChild(h3);
       if (g.switchover) groups.appendChild(el("p", "switchover to " + g.switchover.to + ": " + g.switchover.note, "warn"));
       const t = el("table");
       t.appendChild(row(["resource", "agent", "where", "failures"], true));
       for (const r of g.resources) {
         const where = Object.entries(r.on).map(([n, st]) => n + ": " + st).join(", ") || "stopped";
         const fails = r.fail_counts ? Object.entries(r.fail_counts).map(([n, c]) => n + ": " + c).join(", ") : "";
-        t.appendChild(row([r.name, r.agent, where, fails]));
+        const cells = [r.name, r.agent, where, fails];
+        if (isAdmin()) cells.push(actionButton("Cleanup", { action: "cleanup", target: r.name }));
+        t.appendChild(row(cells));
       }
       groups.appendChild(t);
     }
@@ -166,5 +245,7 @@
   $("password").addEventListener("keydown", (e) => { if (e.key === "Enter") login(); });
   $("refresh").addEventListener("click", refresh);
   $("logout").addEventListener("click", logout);
+  $("confirm-yes").addEventListener("click", confirmAction);
+  $("confirm-no").addEventListener("click", () => { pending = null; $("confirm").close(); });
   start();
 })();
