@@ -2,6 +2,8 @@
 
 #include "hamail/mailsvc/dashboard/event_history.h"
 
+#include <algorithm>
+
 namespace hamail::mailsvc::dashboard {
 
 using nlohmann::json;
@@ -86,9 +88,11 @@ json volumes_of(const json& drbd) {
       o["out_of_sync_kib"] = number(v, "out_of_sync_kib");
       std::uint64_t total = number(v, "sync_total_kib"), done = number(v, "sync_done_kib");
       if (syncing(text(v, "connection")) && total > 0) {
+        std::uint64_t rate = number(v, "sync_rate_kib_per_s");
         o["sync"] = {{"done_kib", done}, {"total_kib", total},
-                     {"percent", static_cast<double>(done * 10000 / total) / 100.0},
-                     {"rate_kib_per_s", number(v, "sync_rate_kib_per_s")}};
+                     {"percent", static_cast<double>(std::min(done, total) * 10000 / total) / 100.0},
+                     {"rate_kib_per_s", rate},
+                     {"eta_s", rate > 0 && total > done ? json((total - done + rate - 1) / rate) : json(nullptr)}};
       }
     }
     out.push_back(o);

@@ -65,6 +65,7 @@ TEST(ClusterView, VolumesWithSyncProgress) {
   EXPECT_EQ(v[0]["out_of_sync_kib"], 262144u);
   EXPECT_DOUBLE_EQ(v[0]["sync"]["percent"].get<double>(), 75.0);
   EXPECT_EQ(v[0]["sync"]["rate_kib_per_s"], 40960u);
+  EXPECT_EQ(v[0]["sync"]["eta_s"], 7u) << "262144 KiB left at 40 MiB/s, rounded up";
   EXPECT_FALSE(v[1].contains("sync")) << "Connecting: no progress to show";
   EXPECT_EQ(v[1]["io_frozen"], true);
   EXPECT_EQ(v[1]["last_error"], "fence-peer failed (exit 1)");

@@ -1,5 +1,5 @@
 // The cluster dashboard: logs in with the mail account (webmail's /api/login), then shows
-// /dashboard/api/state (refreshed every 5 s): which source did not answer, nodes, groups,
+// /dashboard/api/state (read again on hacored's events): which source did not answer, nodes, groups,
 // drbd-lite volumes, fencing, failovers and switchovers; a live timeline from
 // /dashboard/api/events (EventSource); for admins, action buttons that ask the server what
 // will happen, show it in a dialog and send the confirmation token back. Text only
@@ -63,7 +63,6 @@
     follow();
     $("login").hidden = true; $("main").hidden = false; $("refresh").hidden = false; $("logout").hidden = false;
     await refresh();
-    if (!timer) timer = setInterval(refresh, 5000);
   }
 
   async function login() {
@@ -148,7 +147,16 @@
     render(r.data);
   }
 
+  // No polling loop: the state is read again on hacored's events (follow()); only while a
+  // volume resyncs it is read every 5 s, for the progress (drbdlited's is not streamed).
+  function scheduleWhileSyncing(s) {
+    const syncing = s.volumes.some((v) => v.sync);
+    if (syncing && !timer) timer = setInterval(refresh, 5000);
+    if (!syncing && timer) { clearInterval(timer); timer = null; }
+  }
+
   function render(s) {
+    scheduleWhileSyncing(s);
     const src = $("sources");
     clear(src);
     let allOk = true;
@@ -204,7 +212,8 @@
       let sync = "";
       if (v.sync) {
         const p = el("progress"); p.max = 100; p.value = v.sync.percent;
-        const span = el("span"); span.appendChild(p); span.appendChild(el("span", " " + v.sync.percent + "%"));
+        const eta = v.sync.eta_s !== null && v.sync.eta_s !== undefined ? ", about " + v.sync.eta_s + " s left" : "";
+        const span = el("span"); span.appendChild(p); span.appendChild(el("span", " " + v.sync.percent + "%" + eta));
         sync = span;
       }
       const notes = [v.io_frozen ? "I/O FROZEN" : "", v.fencing_peer ? "fence-peer running" : "",
