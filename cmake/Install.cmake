@@ -80,6 +80,9 @@ install(FILES conf/systemd/hacored.service conf/systemd/drbdlited.service conf/s
 install(FILES mailsvc/webmail/www/index.html mailsvc/webmail/www/app.css mailsvc/webmail/www/app.js
               mailsvc/webmail/www/compose.js mailsvc/webmail/www/compose.css
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail)
+# The cluster dashboard's page (mailsvc/dashboard/www), served as /dashboard/ beside webmail's UI.
+install(FILES mailsvc/dashboard/www/index.html mailsvc/dashboard/www/dashboard.css mailsvc/dashboard/www/dashboard.js
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail/dashboard)
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 foreach(component ha-core drbd-lite mailsvc resource-agents)

@@ -71,6 +71,10 @@ Status HttpServer::start() {
         webmail::WebmailApi(sessions, webmail::LoginLimits{}, random_secret),
         std::make_shared<webmailbackend::StoreMailAccess>(config_.webmail->mail_root)});
     webmail_->submitter = make_submitter(*config_.webmail, config_.hostname);
+    if (config_.dashboard) {
+      dashboard_.reset(new DashboardService{*config_.dashboard, HacoredEventFeed(loop_, log_, *config_.dashboard)});
+      webmail_->dashboard = dashboard_.get();
+    }
     webmail_site_ = std::make_unique<WebmailSite>(*site_);
     webmail_secure_ = std::make_unique<WebmailSite>(*secure_site_);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hamail/mailsvc/daemon/config_file.h"
+#include "hamail/mailsvc/httpd/dashboard_config.h"
 #include "hamail/mailsvc/webmailbackend/smtp_submitter.h"
 
 namespace hamail::mailsvc::httpd {
@@ -101,6 +102,7 @@ void read_httpd_config(config::MapReader& top, HttpdConfig& out) {
   if (auto v = top.size("gzip_max_bytes")) out.gzip_max_bytes = *v;
   read_limits(top, out.limits);
   read_webmail(top, out);
+  read_dashboard(top, out.webmail.has_value(), out.dashboard);
 }
 
 Result<HttpdConfig> parse_httpd_config(const std::string& text, const std::string& file) {

@@ -59,6 +59,8 @@ class Connection : public daemon::Connection {
   // whose answer comes through complete_later (after the failed-login delay, if any).
   void answer_later(const http::HttpRequest& request);
   void complete_later(const http::HttpResponse& response);
+  void answer_dashboard(const http::HttpRequest& request);  // /dashboard/api/ (connection_dashboard.cpp)
+  void run_dashboard_action(const dashboard::DashboardJob& job);
   void arm_timer();
   void close_after_sending(std::string_view reason);
   void finish(std::string_view reason, const std::string& error = {});

@@ -14,6 +14,7 @@
 #include "hamail/tls/tls_context.h"
 #include "hamail/mailsvc/daemon/server.h"
 #include "hamail/mailsvc/httpd/client_counter.h"
+#include "hamail/mailsvc/httpd/dashboard_service.h"
 #include "hamail/mailsvc/httpd/https_redirect.h"
 #include "hamail/mailsvc/httpd/httpd_config.h"
 #include "hamail/mailsvc/httpd/static_site.h"
@@ -42,6 +43,7 @@ class HttpServer {
   std::unique_ptr<StaticSite> secure_site_;  // the same files, with Strict-Transport-Security
   std::unique_ptr<HttpsRedirect> redirect_;
   std::unique_ptr<WebmailService> webmail_;        // with a webmail: section
+  std::unique_ptr<DashboardService> dashboard_;    // with a dashboard: section
   std::unique_ptr<WebmailSite> webmail_site_;      // /api/, then site_
   std::unique_ptr<WebmailSite> webmail_secure_;    // /api/, then secure_site_
   ClientCounter counter_;

@@ -13,6 +13,7 @@
 #include "hamail/base/result.h"
 #include "hamail/base/yaml_reader.h"
 #include "hamail/mailsvc/daemon/daemon_config.h"
+#include "hamail/mailsvc/dashboard/dashboard_settings.h"
 #include "hamail/mailsvc/http/request_limits.h"
 
 namespace hamail::mailsvc::httpd {
@@ -55,6 +56,7 @@ struct HttpdConfig {
   std::uint64_t gzip_max_bytes = 1 << 20;
   HttpLimits limits;
   std::optional<WebmailSettings> webmail;
+  std::optional<dashboard::DashboardSettings> dashboard;  // dashboard_config.h
 
   bool any_tls() const;
   std::uint16_t redirect_port() const;

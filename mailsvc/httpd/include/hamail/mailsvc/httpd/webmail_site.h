@@ -5,16 +5,20 @@
 
 #include <memory>
 
+#include "hamail/mailsvc/dashboard/dashboard_api.h"
 #include "hamail/mailsvc/http/session.h"
 #include "hamail/mailsvc/webmail/webmail_api.h"
 #include "hamail/mailsvc/webmailbackend/store_mail_access.h"
 
 namespace hamail::mailsvc::httpd {
 
+struct DashboardService;  // dashboard_service.h
+
 struct WebmailService {
   webmail::WebmailApi api;
   std::shared_ptr<webmailbackend::StoreMailAccess> mail;  // shared with pool jobs in flight
   std::shared_ptr<webmail::MailSubmitter> submitter;       // null: no submission: configured
+  DashboardService* dashboard = nullptr;                   // with a dashboard: section (/dashboard/api/)
 };
 
 class WebmailSite : public http::RequestHandler {
@@ -29,7 +33,9 @@ class WebmailSite : public http::RequestHandler {
   bool answers_later(const http::HttpRequest& request) const override { return is_api(request); }
 
  private:
-  static bool is_api(const http::HttpRequest& r) { return r.target.starts_with("/api/"); }
+  static bool is_api(const http::HttpRequest& r) {
+    return r.target.starts_with("/api/") || dashboard::is_dashboard_api(r);  // no dashboard: answered 404 later
+  }
   http::RequestHandler& files_;
 };
 
