@@ -101,6 +101,7 @@ void read_httpd_config(config::MapReader& top, HttpdConfig& out) {
   if (auto v = top.size("gzip_max_bytes")) out.gzip_max_bytes = *v;
   read_limits(top, out.limits);
   read_webmail(top, out);
+  read_trace(top, out);
 }
 
 Result<HttpdConfig> parse_httpd_config(const std::string& text, const std::string& file) {

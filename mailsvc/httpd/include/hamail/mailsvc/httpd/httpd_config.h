@@ -14,6 +14,7 @@
 #include "hamail/base/yaml_reader.h"
 #include "hamail/mailsvc/daemon/daemon_config.h"
 #include "hamail/mailsvc/http/request_limits.h"
+#include "hamail/mailsvc/httpd/trace_settings.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -55,6 +56,7 @@ struct HttpdConfig {
   std::uint64_t gzip_max_bytes = 1 << 20;
   HttpLimits limits;
   std::optional<WebmailSettings> webmail;
+  std::optional<TraceSettings> trace;  // trace_settings.h
 
   bool any_tls() const;
   std::uint16_t redirect_port() const;
