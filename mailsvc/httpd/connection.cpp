@@ -177,6 +177,7 @@ void Connection::answer_later(const http::HttpRequest& request) {
     for (auto& more : session_.complete(r, now())) queue_.push_back(std::move(more));
   };
   if (webmail_ == nullptr) return answer_now(http::error_response(http::Status::internal_server_error));
+  if (webmail_->trace && traceweb::is_trace_api(request.target)) return answer_trace(request);
   webmail::RequestContext ctx{tls_, address_, now_ms()};
   auto admitted = webmail_->api.admit(request, ctx);
   if (auto* r = std::get_if<http::HttpResponse>(&admitted)) return answer_now(*r);

@@ -71,6 +71,9 @@ Status HttpServer::start() {
         webmail::WebmailApi(sessions, webmail::LoginLimits{}, random_secret),
         std::make_shared<webmailbackend::StoreMailAccess>(config_.webmail->mail_root)});
     webmail_->submitter = make_submitter(*config_.webmail, config_.hostname);
+    if (config_.trace)
+      webmail_->trace = std::make_shared<TraceService>(
+          TraceService{traceweb::TraceApi(config_.trace->admins), std::make_shared<TraceDbReader>(config_.trace->index)});
     webmail_site_ = std::make_unique<WebmailSite>(*site_);
     webmail_secure_ = std::make_unique<WebmailSite>(*secure_site_);
   }

@@ -48,6 +48,7 @@ Result<std::vector<MessageTrace>> TraceDb::find(const trace::TraceQuery& q, cons
   where(q.queue_id, "m.queue_id = ");
   where(q.from, "m.sender = ");
   where(q.to, "EXISTS (SELECT 1 FROM parties p WHERE p.queue_id = m.queue_id AND p.role = 'to' AND p.address = ", ")");
+  where(q.subject, "instr(lower(m.subject), ", ") > 0");
   where(q.status, "m.status = ");
   where(q.since, "m.first_ts >= ");
   where(q.until, "m.first_ts < ");

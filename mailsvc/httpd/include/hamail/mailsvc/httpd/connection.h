@@ -59,6 +59,7 @@ class Connection : public daemon::Connection {
   // whose answer comes through complete_later (after the failed-login delay, if any).
   void answer_later(const http::HttpRequest& request);
   void complete_later(const http::HttpResponse& response);
+  void answer_trace(const http::HttpRequest& request);  // /trace/api/ (connection_trace.cpp)
   void arm_timer();
   void close_after_sending(std::string_view reason);
   void finish(std::string_view reason, const std::string& error = {});

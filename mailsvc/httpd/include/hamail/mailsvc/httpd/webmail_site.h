@@ -1,4 +1,4 @@
-// httpd with webmail: the API under /api/ (taken with POST too, answered later: the
+// httpd with webmail: the API under /api/ (and the trace page's under /trace/api/) (taken with POST too, answered later: the
 // Connection runs WebmailApi's admit / run on the pool / finish) in front of the static
 // site that serves the UI. WebmailService is what the connections share.
 #pragma once
@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "hamail/mailsvc/http/session.h"
+#include "hamail/mailsvc/httpd/trace_service.h"
 #include "hamail/mailsvc/webmail/webmail_api.h"
 #include "hamail/mailsvc/webmailbackend/store_mail_access.h"
 
@@ -15,6 +16,7 @@ struct WebmailService {
   webmail::WebmailApi api;
   std::shared_ptr<webmailbackend::StoreMailAccess> mail;  // shared with pool jobs in flight
   std::shared_ptr<webmail::MailSubmitter> submitter;       // null: no submission: configured
+  std::shared_ptr<TraceService> trace;                     // null: no trace: section
 };
 
 class WebmailSite : public http::RequestHandler {
@@ -29,7 +31,9 @@ class WebmailSite : public http::RequestHandler {
   bool answers_later(const http::HttpRequest& request) const override { return is_api(request); }
 
  private:
-  static bool is_api(const http::HttpRequest& r) { return r.target.starts_with("/api/"); }
+  static bool is_api(const http::HttpRequest& r) {
+    return r.target.starts_with("/api/") || traceweb::is_trace_api(r.target);
+  }
   http::RequestHandler& files_;
 };
 
