@@ -80,6 +80,9 @@ install(FILES conf/systemd/hacored.service conf/systemd/drbdlited.service conf/s
 install(FILES mailsvc/webmail/www/index.html mailsvc/webmail/www/app.css mailsvc/webmail/www/app.js
               mailsvc/webmail/www/compose.js mailsvc/webmail/www/compose.css
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail)
+# The mail trace page (mailsvc/trace/web/www): served under /trace/ (the document root's trace/).
+install(FILES mailsvc/trace/web/www/index.html mailsvc/trace/web/www/trace.css mailsvc/trace/web/www/trace.js
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail/trace)
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 foreach(component ha-core drbd-lite mailsvc resource-agents)
