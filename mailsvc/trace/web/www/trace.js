@@ -27,6 +27,16 @@ async function start() {
 }
 
 function showLogin() {
+  // Nothing of the previous user stays in the page.
+  stopLive();
+  openId = null;
+  $("login").reset();
+  $("search").reset();
+  $("results").tBodies[0].replaceChildren();
+  $("timeline-body").replaceChildren();
+  $("timeline").hidden = true;
+  $("hours").replaceChildren();
+  $("indicators").hidden = true;
   $("login").hidden = false;
   $("app").hidden = true;
   $("logout").hidden = true;
@@ -65,7 +75,6 @@ $("logout").addEventListener("click", async () => {
   const s = await api("/api/session");
   const token = s.body && s.body.csrf_token;
   await api("/api/logout", { method: "POST", headers: { "X-CSRF-Token": token || "" } });
-  stopLive();
   showLogin();
 });
 
