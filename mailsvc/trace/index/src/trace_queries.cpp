@@ -59,7 +59,8 @@ Result<std::vector<MessageTrace>> TraceDb::find(const trace::TraceQuery& q, cons
            "p.role = 'to' AND p.address = " + n + "))";
   }
   std::size_t limit = q.limit == 0 || q.limit > trace::kMaxQueryLimit ? trace::kMaxQueryLimit : q.limit;
-  sql += " ORDER BY m.first_ts, m.queue_id LIMIT " + std::to_string(limit);
+  sql += q.newest_first ? " ORDER BY m.first_ts DESC, m.queue_id DESC" : " ORDER BY m.first_ts, m.queue_id";
+  sql += " LIMIT " + std::to_string(limit);
   auto st = s_->db.prepare(sql);
   if (!st) return Error{st.error()};
   for (std::size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);

@@ -182,6 +182,10 @@ TEST_F(TraceDbTest, SearchBySenderRecipientStatusAndTimeWindow) {
   q = {};
   q.limit = 1;
   EXPECT_EQ(ids(q), (std::vector<std::string>{"Q1"}));
+  q.newest_first = true;  // the latest page
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"Q2"}));
+  q.limit = 5;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"Q2", "Q1"}));
 }
 
 TEST_F(TraceDbTest, BouncesRejectionsAndHourlyCounters) {

@@ -53,6 +53,9 @@ std::optional<TraceRouteError> set_search(trace::TraceQuery& q, const std::strin
   } else if (key == "since" || key == "until") {
     if (Status s = trace::check_time_prefix(value); !s) return bad(key, s.message());
     (key == "since" ? q.since : q.until) = value;
+  } else if (key == "order") {
+    if (value != "newest" && value != "oldest") return bad(key, "newest or oldest");
+    q.newest_first = value == "newest";
   } else if (key == "limit") {
     std::size_t n = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -105,6 +108,7 @@ std::variant<TraceRoute, TraceRouteError> parse_trace_route(const http::HttpRequ
   if (path == "messages") {
     SearchRoute r;
     r.query.limit = kPageDefault;
+    r.query.newest_first = true;
     if (auto e = for_each_parameter(query, [&](const std::string& k, const std::string& v) {
           return set_search(r.query, k, v);
         }))

@@ -22,7 +22,7 @@ TraceRouteError error_of(const std::string& target, const std::string& method = 
 
 TEST(TraceRoute, SearchTakesEveryParameter) {
   auto r = parse("/trace/api/messages?message_id=m1%40x.org&queue_id=06B1AB&from=Alice%40Example.org&to=%3Cbob%40x.org%3E"
-                 "&subject=Hello+World&status=delivered&since=2026-12-05&until=2026-12-06T10&limit=7");
+                 "&subject=Hello+World&status=delivered&since=2026-12-05&until=2026-12-06T10&limit=7&order=oldest");
   ASSERT_TRUE(std::holds_alternative<TraceRoute>(r));
   const auto& q = std::get<SearchRoute>(std::get<TraceRoute>(r)).query;
   EXPECT_EQ(q.message_id, "<m1@x.org>");
@@ -34,6 +34,7 @@ TEST(TraceRoute, SearchTakesEveryParameter) {
   EXPECT_EQ(q.since, "2026-12-05");
   EXPECT_EQ(q.until, "2026-12-06T10");
   EXPECT_EQ(q.limit, 7u);
+  EXPECT_FALSE(q.newest_first);
 }
 
 TEST(TraceRoute, SearchDefaultsAndEmptyFieldsSkipped) {
@@ -41,6 +42,7 @@ TEST(TraceRoute, SearchDefaultsAndEmptyFieldsSkipped) {
   ASSERT_TRUE(std::holds_alternative<TraceRoute>(r));
   const auto& q = std::get<SearchRoute>(std::get<TraceRoute>(r)).query;
   EXPECT_EQ(q.limit, kPageDefault);
+  EXPECT_TRUE(q.newest_first);
   EXPECT_TRUE(q.from.empty());
   EXPECT_TRUE(q.status.empty());
 }
@@ -56,6 +58,7 @@ TEST(TraceRoute, BadParametersAreNamed) {
            {"/trace/api/messages?queue_id=a%2Fb", "queue_id"},
            {"/trace/api/messages?message_id=nobody", "message_id"},
            {"/trace/api/messages?colour=red", "colour"},
+           {"/trace/api/messages?order=random", "order"},
            {"/trace/api/messages?from=%zz", "from"},
            {"/trace/api/messages?to=" + std::string(321, 'a'), "to"},
            {"/trace/api/indicators?since=x", "since"},

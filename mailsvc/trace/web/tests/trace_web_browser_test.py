@@ -41,7 +41,7 @@ def case_browser(env):
         until(d, "alice's two messages", lambda d: len(result_rows(d)) == 2)
         assert not d.find_element(By.ID, "subject-field").is_displayed()
         assert not d.find_element(By.ID, "indicators").is_displayed()
-        result_rows(d)[0].click()
+        result_rows(d)[1].click()  # newest first: her own, the older one
         until(d, "the timeline", lambda d: "retrieved" in d.find_element(By.ID, "timeline-body").text)
         text = d.find_element(By.ID, "timeline-body").text
         assert "node1" in text and "node2" in text and "auth_user=alice@example.org" in text, text

@@ -54,7 +54,7 @@ def case_user(env):
     env.start()
     alice = login(env, ALICE)
     page = alice.json("GET", "/trace/api/messages")
-    assert queue_ids(page) == ["0A1", "0C2"], page  # bob's mail to a remote address is not hers
+    assert queue_ids(page) == ["0C2", "0A1"], page  # newest first  # bob's mail to a remote address is not hers
     assert page["truncated"] is False
     # Her message to bob, whole: received on node1 (TLS, AUTH), delivered, read by bob on node2.
     m = alice.json("GET", "/trace/api/messages/0A1")["messages"][0]
@@ -79,7 +79,7 @@ def case_user(env):
     alice.json("GET", "/trace/api/messages?subject=report", status=403)
     alice.json("GET", "/trace/api/indicators", status=403)
     bob = login(env, BOB)
-    assert queue_ids(bob.json("GET", "/trace/api/messages")) == ["0A1", "0B3", "0C2"]
+    assert queue_ids(bob.json("GET", "/trace/api/messages?order=oldest")) == ["0A1", "0B3", "0C2"]
     away = bob.json("GET", "/trace/api/messages/0B3")["messages"][0]
     assert [(s["node"], s["step"]) for s in away["timeline"]] == [
         ("node1", "received"), ("node1", "deferred"), ("node2", "requeued"), ("node2", "delivered")], away
@@ -89,10 +89,12 @@ def case_user(env):
 def case_admin(env):
     env.start()
     root = login(env, ROOT)
-    assert queue_ids(root.json("GET", "/trace/api/messages")) == ["0A1", "0B3", "0C2"]
+    assert queue_ids(root.json("GET", "/trace/api/messages")) == ["0C2", "0B3", "0A1"]
     assert queue_ids(root.json("GET", "/trace/api/messages?subject=REPORT")) == ["0C2"]
     assert queue_ids(root.json("GET", "/trace/api/messages?status=delivered&since=2026-12-05T11&until=2026-12-05T12")) == ["0B3"]
     page = root.json("GET", "/trace/api/messages?limit=2")
+    assert queue_ids(page) == ["0C2", "0B3"] and page["truncated"] is True, page  # the latest two
+    page = root.json("GET", "/trace/api/messages?limit=2&order=oldest")
     assert queue_ids(page) == ["0A1", "0B3"] and page["truncated"] is True, page
     assert root.json("GET", "/trace/api/messages/0B3")["messages"][0]["from"] == BOB
     ind = root.json("GET", "/trace/api/indicators?since=2026-12-05")

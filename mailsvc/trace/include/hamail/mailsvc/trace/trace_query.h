@@ -20,6 +20,7 @@ struct TraceQuery {
   std::string since;       // a timestamp prefix: "2026-12-05", "2026-12-05T10:00"
   std::string until;       // exclusive
   std::size_t limit = 100;
+  bool newest_first = false;  // the web page's default: the latest `limit` messages, newest first
 };
 
 inline constexpr std::size_t kMaxQueryLimit = 10000;

@@ -18,6 +18,7 @@ inline constexpr std::size_t kMaxParameters = 16;
 inline constexpr std::size_t kIndicatorHoursMax = 24 * 31;
 
 // GET /trace/api/messages?message_id=&queue_id=&from=&to=&subject=&status=&since=&until=&limit=
+//     &order=newest (default: the latest page) | oldest
 struct SearchRoute {
   trace::TraceQuery query;  // limit: 1..kPageMax
 };
