@@ -83,6 +83,9 @@ install(FILES mailsvc/webmail/www/index.html mailsvc/webmail/www/app.css mailsvc
 # The cluster dashboard's page (mailsvc/dashboard/www), served as /dashboard/ beside webmail's UI.
 install(FILES mailsvc/dashboard/www/index.html mailsvc/dashboard/www/dashboard.css mailsvc/dashboard/www/dashboard.js
         DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail/dashboard)
+# The mail trace page (mailsvc/trace/web/www): served under /trace/ (the document root's trace/).
+install(FILES mailsvc/trace/web/www/index.html mailsvc/trace/web/www/trace.css mailsvc/trace/web/www/trace.js
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/hamail/webmail/trace)
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 foreach(component ha-core drbd-lite mailsvc resource-agents)

@@ -178,6 +178,7 @@ void Connection::answer_later(const http::HttpRequest& request) {
   };
   if (webmail_ == nullptr) return answer_now(http::error_response(http::Status::internal_server_error));
   if (dashboard::is_dashboard_api(request)) return answer_dashboard(request);
+  if (webmail_->trace && traceweb::is_trace_api(request.target)) return answer_trace(request);
   webmail::RequestContext ctx{tls_, address_, now_ms()};
   auto admitted = webmail_->api.admit(request, ctx);
   if (auto* r = std::get_if<http::HttpResponse>(&admitted)) return answer_now(*r);

@@ -75,6 +75,9 @@ Status HttpServer::start() {
       dashboard_.reset(new DashboardService{*config_.dashboard, HacoredEventFeed(loop_, log_, *config_.dashboard)});
       webmail_->dashboard = dashboard_.get();
     }
+    if (config_.trace)
+      webmail_->trace = std::make_shared<TraceService>(
+          TraceService{traceweb::TraceApi(config_.trace->admins), std::make_shared<TraceDbReader>(config_.trace->index)});
     webmail_site_ = std::make_unique<WebmailSite>(*site_);
     webmail_secure_ = std::make_unique<WebmailSite>(*secure_site_);
   }

@@ -103,6 +103,7 @@ void read_httpd_config(config::MapReader& top, HttpdConfig& out) {
   read_limits(top, out.limits);
   read_webmail(top, out);
   read_dashboard(top, out.webmail.has_value(), out.dashboard);
+  read_trace(top, out);
 }
 
 Result<HttpdConfig> parse_httpd_config(const std::string& text, const std::string& file) {

@@ -87,6 +87,31 @@ TEST(HttpdConfig, WebmailSubmission) {
     EXPECT_FALSE(parse_httpd_config(head + bad, "h.yaml")) << bad;
 }
 
+TEST(HttpdConfig, TraceSection) {
+  const std::string head = "document_root: /w\nlisteners: [{tls: none, port: 80}]\n";
+  auto c = parse_httpd_config(head, "h.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->trace);
+  c = parse_httpd_config(head + "webmail: {mail_root: /m}\ntrace: {index: /srv/t.db, admins: [Root@Example.org]}\n",
+                         "h.yaml");
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_TRUE(c->trace);
+  EXPECT_EQ(c->trace->index, "/srv/t.db");
+  EXPECT_EQ(c->trace->admins, std::vector<std::string>{"root@example.org"});
+  // Errors name the file and line.
+  auto e = parse_httpd_config(head + "webmail: {mail_root: /m}\ntrace: {index: t.db}\n", "h.yaml");
+  ASSERT_FALSE(e);
+  EXPECT_NE(e.error().find("h.yaml:4:"), std::string::npos) << e.error();
+  EXPECT_NE(e.error().find("index"), std::string::npos) << e.error();
+  e = parse_httpd_config(head + "trace: {index: /t.db}\n", "h.yaml");
+  ASSERT_FALSE(e);
+  EXPECT_NE(e.error().find("h.yaml:3:"), std::string::npos) << e.error();
+  EXPECT_NE(e.error().find("webmail"), std::string::npos) << e.error();
+  for (const char* bad : {"trace: {}\n", "trace: {index: /t.db, admins: x}\n", "trace: {index: /t.db, other: 1}\n",
+                          "trace: {index: /t.db, admins: ['']}\n"})
+    EXPECT_FALSE(parse_httpd_config(head + "webmail: {mail_root: /m}\n" + bad, "h.yaml")) << bad;
+}
+
 TEST(HttpdConfig, ErrorsNameTheLineAndKey) {
   auto bad = [](const std::string& text) {
     auto c = parse_httpd_config(text, "httpd.yaml");

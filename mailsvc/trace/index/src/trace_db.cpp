@@ -44,8 +44,18 @@ Result<TraceDb> TraceDb::open(const std::string& path) {
   auto db = Database::open(path);
   if (!db) return Error{db.error()};
   if (auto s = db->exec(kSchema); !s) return Error{path + ": " + s.message()};
+  return prepare(std::move(*db), path);
+}
+
+Result<TraceDb> TraceDb::open_read_only(const std::string& path, int busy_ms) {
+  auto db = Database::open_read_only(path, busy_ms);
+  if (!db) return Error{db.error()};
+  return prepare(std::move(*db), path);
+}
+
+Result<TraceDb> TraceDb::prepare(Database db, const std::string& path) {
   auto state = std::make_unique<State>();
-  state->db = std::move(*db);
+  state->db = std::move(db);
   struct Prepared {
     Statement* target;
     const char* sql;

@@ -48,6 +48,7 @@ Result<std::vector<MessageTrace>> TraceDb::find(const trace::TraceQuery& q, cons
   where(q.queue_id, "m.queue_id = ");
   where(q.from, "m.sender = ");
   where(q.to, "EXISTS (SELECT 1 FROM parties p WHERE p.queue_id = m.queue_id AND p.role = 'to' AND p.address = ", ")");
+  where(q.subject, "instr(lower(m.subject), ", ") > 0");
   where(q.status, "m.status = ");
   where(q.since, "m.first_ts >= ");
   where(q.until, "m.first_ts < ");
@@ -58,7 +59,8 @@ Result<std::vector<MessageTrace>> TraceDb::find(const trace::TraceQuery& q, cons
            "p.role = 'to' AND p.address = " + n + "))";
   }
   std::size_t limit = q.limit == 0 || q.limit > trace::kMaxQueryLimit ? trace::kMaxQueryLimit : q.limit;
-  sql += " ORDER BY m.first_ts, m.queue_id LIMIT " + std::to_string(limit);
+  sql += q.newest_first ? " ORDER BY m.first_ts DESC, m.queue_id DESC" : " ORDER BY m.first_ts, m.queue_id";
+  sql += " LIMIT " + std::to_string(limit);
   auto st = s_->db.prepare(sql);
   if (!st) return Error{st.error()};
   for (std::size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);

@@ -182,6 +182,10 @@ TEST_F(TraceDbTest, SearchBySenderRecipientStatusAndTimeWindow) {
   q = {};
   q.limit = 1;
   EXPECT_EQ(ids(q), (std::vector<std::string>{"Q1"}));
+  q.newest_first = true;  // the latest page
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"Q2"}));
+  q.limit = 5;
+  EXPECT_EQ(ids(q), (std::vector<std::string>{"Q2", "Q1"}));
 }
 
 TEST_F(TraceDbTest, BouncesRejectionsAndHourlyCounters) {
@@ -217,6 +221,35 @@ TEST_F(TraceDbTest, AnUnwritableIndexIsAnErrorNamingIt) {
   auto db = TraceDb::open("/nonexistent/dir/trace.db");
   ASSERT_FALSE(db);
   EXPECT_NE(db.error().find("/nonexistent/dir/trace.db"), std::string::npos) << db.error();
+}
+
+}  // namespace
+}  // namespace hamail::mailsvc::traceindex
+
+namespace hamail::mailsvc::traceindex {
+namespace {
+
+// The web page's connection: read only (a missing index is an error, not a new file), the
+// same answers; a subject (when a record carries one) found by a part of it, any case.
+TEST_F(TraceDbTest, ReadOnlyConnectionAndSubjectSearch) {
+  EXPECT_FALSE(TraceDb::open_read_only(dir_.file("none.db"), 100));
+  index("node1", "n1.log",
+        {queued("2026-12-05T10:00:00.100Z", "Q1", "<m1@x>", "alice@example.org", "bob@example.org") +
+             " subject=\"Quarterly Report\"",
+         queued("2026-12-05T10:00:01.100Z", "Q2", "<m2@x>", "alice@example.org", "bob@example.org")});
+  auto ro = TraceDb::open_read_only(dir_.file("trace.db"), 100);
+  ASSERT_TRUE(ro) << ro.error();
+  trace::TraceQuery q;
+  q.subject = "report";
+  auto r = ro->find(q, Viewer::administrator());
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].queue_id, "Q1");
+  EXPECT_EQ((*r)[0].subject, "Quarterly Report");
+  EXPECT_TRUE(ro->show("Q2", Viewer::user("carol@example.org"))->empty());
+  auto size = ro->queue_size();
+  ASSERT_TRUE(size) << size.error();
+  EXPECT_EQ(*size, 2);
 }
 
 }  // namespace

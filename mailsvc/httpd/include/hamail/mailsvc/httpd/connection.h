@@ -61,6 +61,7 @@ class Connection : public daemon::Connection {
   void complete_later(const http::HttpResponse& response);
   void answer_dashboard(const http::HttpRequest& request);  // /dashboard/api/ (connection_dashboard.cpp)
   void run_dashboard_action(const dashboard::DashboardJob& job);
+  void answer_trace(const http::HttpRequest& request);  // /trace/api/ (connection_trace.cpp)
   void arm_timer();
   void close_after_sending(std::string_view reason);
   void finish(std::string_view reason, const std::string& error = {});

@@ -15,6 +15,7 @@
 #include "hamail/mailsvc/daemon/daemon_config.h"
 #include "hamail/mailsvc/dashboard/dashboard_settings.h"
 #include "hamail/mailsvc/http/request_limits.h"
+#include "hamail/mailsvc/httpd/trace_settings.h"
 
 namespace hamail::mailsvc::httpd {
 
@@ -57,6 +58,7 @@ struct HttpdConfig {
   HttpLimits limits;
   std::optional<WebmailSettings> webmail;
   std::optional<dashboard::DashboardSettings> dashboard;  // dashboard_config.h
+  std::optional<TraceSettings> trace;  // trace_settings.h
 
   bool any_tls() const;
   std::uint16_t redirect_port() const;

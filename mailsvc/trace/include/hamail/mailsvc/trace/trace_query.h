@@ -1,5 +1,5 @@
 // What a search asks for (mailsvc-trace search, the web page): any of Message-ID, queue id,
-// sender, recipient, status and a time window [since, until) on the reception time.
+// sender, recipient, subject, status and a time window [since, until) on the reception time.
 #pragma once
 
 #include <optional>
@@ -15,10 +15,12 @@ struct TraceQuery {
   std::string queue_id;
   std::string from;        // lower-cased
   std::string to;          // lower-cased
+  std::string subject;     // lower-cased; a part of the subject (ASCII case ignored)
   std::string status;      // queued, deferred, delivered, bounced, partly_bounced, rejected, deleted
   std::string since;       // a timestamp prefix: "2026-12-05", "2026-12-05T10:00"
   std::string until;       // exclusive
   std::size_t limit = 100;
+  bool newest_first = false;  // the web page's default: the latest `limit` messages, newest first
 };
 
 inline constexpr std::size_t kMaxQueryLimit = 10000;

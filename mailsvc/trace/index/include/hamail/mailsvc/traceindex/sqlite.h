@@ -42,6 +42,8 @@ class Database {
  public:
   // Opens (creating) the file; a busy database is waited for up to 5 s.
   static Result<Database> open(const std::string& path);
+  // Opens an existing file for reading only (the web page), waiting up to `busy_ms` for a lock.
+  static Result<Database> open_read_only(const std::string& path, int busy_ms);
   Status exec(const std::string& sql);
   Result<Statement> prepare(std::string_view sql);
   std::int64_t changes() const;

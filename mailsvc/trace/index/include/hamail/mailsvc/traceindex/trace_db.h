@@ -15,6 +15,7 @@
 #include "hamail/mailsvc/trace/timeline.h"
 #include "hamail/mailsvc/trace/trace_event.h"
 #include "hamail/mailsvc/trace/trace_query.h"
+#include "hamail/mailsvc/traceindex/sqlite.h"
 
 namespace hamail::mailsvc::traceindex {
 
@@ -41,6 +42,9 @@ class TraceDb {
  public:
   // Opens or creates the index (WAL journal: readers never wait for the indexer).
   static Result<TraceDb> open(const std::string& path);
+  // An existing index for queries only (find, show, hourly_counts, queue_size): the web
+  // page's connection; a lock held by the indexer is waited for up to `busy_ms`.
+  static Result<TraceDb> open_read_only(const std::string& path, int busy_ms);
   TraceDb(TraceDb&&) noexcept;
   TraceDb& operator=(TraceDb&&) noexcept;
   ~TraceDb();
@@ -65,6 +69,7 @@ class TraceDb {
 
  private:
   explicit TraceDb(std::unique_ptr<State> state);
+  static Result<TraceDb> prepare(Database db, const std::string& path);
   Status load_timeline(trace::MessageTrace& m);
   std::unique_ptr<State> s_;
 };
