@@ -23,6 +23,8 @@ PASSWORD = "dash-secret"
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests"))
 from mail_test_util import LoggedDaemon, MailboxDaemonEnv, free_port, run_case, unverified_tls_ctx, wait_until  # noqa: E402
 from fake_control import FakeControl  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "..", "webmail", "tests"))
+import webmail_test as wm  # noqa: E402
 
 
 def fixture(name):
@@ -75,38 +77,11 @@ dashboard:
         c = Client(http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=TIMEOUT,
                                                context=unverified_tls_ctx()))
         if user:
-            c.login(user)
+            c.login(PASSWORD, user=user)
         return c
 
 
-class Client:
-    def __init__(self, conn):
-        self.conn, self.cookie, self.csrf = conn, None, None
-
-    def call(self, method, target, body=None, token=True):
-        headers = {"Host": "localhost"}
-        if body is not None:
-            body = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if token and self.csrf:
-            headers["X-CSRF-Token"] = self.csrf
-        self.conn.request(method, target, body=body, headers=headers)
-        r = self.conn.getresponse()
-        return r, r.read()
-
-    def json(self, method, target, body=None, status=200, token=True):
-        r, data = self.call(method, target, body, token)
-        assert r.status == status, (method, target, r.status, data)
-        return json.loads(data)
-
-    def login(self, user):
-        # The dashboard's login is webmail's: the mail password, the session cookie.
-        r, data = self.call("POST", "/api/login", {"user": user, "password": PASSWORD})
-        assert r.status == 200, (r.status, data)
-        self.cookie = r.getheader("Set-Cookie").split(";", 1)[0]
-        self.csrf = json.loads(data)["csrf_token"]
+Client = wm.Client  # the webmail API's client: the dashboard logs in through webmail
 
 
 def case_roles(env):

@@ -92,8 +92,8 @@ class Client:
         assert r.status == status, (method, target, r.status, data)
         return json.loads(data) if data else None
 
-    def login(self, password=PASSWORD, status=200):
-        r, data = self.call("POST", "/api/login", {"user": USER, "password": password})
+    def login(self, password=PASSWORD, status=200, user=USER):
+        r, data = self.call("POST", "/api/login", {"user": user, "password": password})
         assert r.status == status, (r.status, data)
         if status == 200:
             set_cookie = r.getheader("Set-Cookie")
