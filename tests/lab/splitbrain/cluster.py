@@ -66,6 +66,12 @@ class MailCluster:
                 lab.run("thaw", n)
         for h in NODES + (("qnetd",) if self.qnetd else ()):
             if not self.powered(h):
+                # A fence of it still under way would power it off again, whatever we boot (a
+                # CI-like run, freeze-active: the restore powered node1 on 1 s after the peer's
+                # fence had, the fence's status check found it on and failed, and the fence
+                # retried killed node1 again after it had rejoined).
+                if h in NODES:
+                    lab.wait_for(f"no fence of {h} under way", lambda h=h: not self.fence_under_way(h), 60)
                 lab.run("poweron", h)
         for n in NODES:
             lab.wait_members(n, [1, 2], timeout=60)
@@ -73,6 +79,17 @@ class MailCluster:
             (self.status(n) or {}).get("nodes") and all(x.get("status") == "online" for x in self.status(n)["nodes"])
             for n in NODES), 60)
         return self.wait_group_running(timeout)
+
+    def fence_under_way(self, target):
+        """True while a running node's hacored has begun a fence of TARGET and not ended it."""
+        for n in NODES:
+            if n == target or not self.powered(n):
+                continue
+            mine = [e for e in self.lab.events(n) if e.get("event") in ("fence_begin", "fence_end")
+                    and e.get("target") == target and e.get("by") == n]
+            if mine and mine[-1]["event"] == "fence_begin":
+                return True
+        return False
 
     def wait_synced(self, timeout=120):
         """r0 Connected, both UpToDate, nothing out of sync, no cluster-level outdate left."""
