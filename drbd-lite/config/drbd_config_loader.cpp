@@ -25,6 +25,7 @@ class Loader {
       read_nodes(top.child("nodes", Need::required));
       read_volumes(top.child("volumes"));
       read_metrics(top.child("metrics"));
+      read_control(top.child("control"));
       cross_check();
     }
     DrbdConfigLoad out;
@@ -62,6 +63,17 @@ class Loader {
       cfg_.metrics_listen = *v;
     }
     r.finish();
+  }
+
+  // control.read_group, else control.group: drbdlited's readers are the group hacored's
+  // socket belongs to (ha-core checks the section and owns its other keys).
+  void read_control(const YAML::Node& n) {
+    if (!n.IsDefined() || !n.IsMap()) return;  // ha-core reports a section of the wrong shape
+    MapReader r(sink_, n, "control");
+    auto admin = r.string("group");
+    auto read = r.string("read_group");
+    if (read && !read->empty()) cfg_.control_read_group = *read;
+    else if (admin && *admin != "root") cfg_.control_read_group = *admin;
   }
 
   void read_volumes(const YAML::Node& n) {

@@ -2,7 +2,12 @@
 // cluster.yaml (always running, whether its volumes are Secondary or Primary), takes
 // commands from `drbdlite` on the control socket, and logs one logfmt line per event; with
 // metrics.drbdlited.listen, a Prometheus /metrics endpoint (DrbdMetrics).
+#include <grp.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -43,6 +48,20 @@ Status make_runtime_dir(const std::string& dir) {
   return Status::ok();
 }
 
+// The runtime directory goes to the readers' group, so its members reach the control
+// socket (the NBD sockets in it stay root's: mode 0660, group root). A group this node
+// does not have leaves both root's, as the control server does with the socket.
+void give_runtime_dir_to(const std::string& dir, const std::string& group, const Logger& log) {
+  if (group.empty()) return;
+  struct group* g = ::getgrnam(group.c_str());
+  if (!g) {
+    log.warning("control_group_unknown").kv("group", group).kv("hint", "only root can use the control socket");
+    return;
+  }
+  if (::chown(dir.c_str(), 0, g->gr_gid) != 0)
+    log.warning("runtime_dir_chgrp_failed").kv("path", dir).kv("group", group).kv("error", std::strerror(errno));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,6 +89,7 @@ int main(int argc, char** argv) {
   auto loop = uv::EventLoop::create();
   if (!loop) return fail(loop.error());
   if (Status st = make_runtime_dir(o.runtime_dir); !st) return fail(st.message());
+  give_runtime_dir_to(o.runtime_dir, cfg.control_read_group, log);
 
   std::unique_ptr<ControlServer> control;
   DrbdMetrics metrics;
@@ -87,7 +107,8 @@ int main(int argc, char** argv) {
   auto ctl = ControlServer::listen(**loop, log, o.runtime_dir + "/control.sock",
                                    [&](const nlohmann::json& req, ControlSession& session) {
                                      return volumes.answer(req, session);
-                                   });
+                                   },
+                                   ControlAccess{"root", cfg.control_read_group});
   if (!ctl) return fail(ctl.error());
   control = std::move(*ctl);
   std::unique_ptr<metrics::MetricsServer> metrics_server;

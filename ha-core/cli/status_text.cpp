@@ -65,6 +65,22 @@ void node_fencing(std::ostringstream& o, const json& n, bool color) {
       << " is known to be off: hactl fence " << name << " --confirm-off";
 }
 
+// ", corosync link0 up, link1 DOWN (10.0.0.2)": hacored's reading of corosync's links to
+// that node (none for this node itself).
+void corosync_links(std::ostringstream& o, const json& s, const std::string& node, bool color) {
+  auto c = s.find("corosync_links");
+  if (c == s.end() || !c->is_object() || !flag(*c, "ok")) return;
+  auto peers = c->find("nodes");
+  if (peers == c->end() || !peers->is_object() || !peers->contains(node)) return;
+  const char* sep = ", corosync ";
+  for (const auto& l : list((*peers)[node], "links")) {
+    o << sep << "link" << str(l, "link", "?");
+    if (flag(l, "connected")) o << " up";
+    else o << " " << red(color) << "DOWN" << plain(color) << " (" << str(l, "peer_addr", "?") << ")";
+    sep = ", ";
+  }
+}
+
 void nodes(std::ostringstream& o, const json& s, bool color) {
   o << "\nNodes:\n";
   for (const auto& n : list(s, "nodes")) {
@@ -73,6 +89,7 @@ void nodes(std::ostringstream& o, const json& s, bool color) {
     o << ": " << str(n, "status", "unknown");
     if (flag(n, "standby")) o << ", standby";
     if (!flag(n, "connectivity_ok", true)) o << ", CONNECTIVITY LOST (ping targets unreachable)";
+    corosync_links(o, s, str(n, "name"), color);
     node_fencing(o, n, color);
     o << "\n";
   }

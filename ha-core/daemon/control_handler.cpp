@@ -28,9 +28,7 @@ std::optional<json> ControlHandler::handle(const json& request, ControlReplies& 
   auto decoded = cluster::decode_control_request(request);
   if (!decoded) return refused(decoded.error());
   if (std::holds_alternative<cluster::StatusQuery>(*decoded)) {
-    json status = shell_.core().status();
-    status["fencing"]["devices"] = shell_.fencer().health();
-    return json{{"ok", true}, {"status", status}};
+    return json{{"ok", true}, {"status", shell_.status()}};
   }
   if (const auto* q = std::get_if<cluster::FencePeerQuery>(&*decoded)) return fence_peer(*q, replies.who());
   if (const auto* q = std::get_if<cluster::EventsQuery>(&*decoded)) {

@@ -47,6 +47,9 @@ HacoreMetrics::HacoreMetrics() {
   (void)r.add_gauge("hamail_fence_device_healthy",
                     "The last monitor of a fence device: 1 it answered, 0 it failed (unchecked devices absent).",
                     {"device"});
+  (void)r.add_gauge("hamail_corosync_link_connected",
+                    "Whether corosync's link to a node is up for data (1) or not (0), as this node sees it.",
+                    {"node", "link"});
   (void)r.add_counter("hamail_failovers_total", "Failovers begun: a node running the group was lost.", {"group"});
   (void)r.add_counter("hamail_switchovers_total", "Switchovers ended, by result (done or failed).",
                       {"group", "result"});
@@ -112,6 +115,14 @@ void HacoreMetrics::collect(const json& status) {
     for (const auto& [device, health] : devices.items())
       if (health.is_object() && health.contains("ok"))
         (void)r.set("hamail_fence_device_healthy", {device}, json_flag(health, "ok"));
+  }
+  r.clear("hamail_corosync_link_connected");
+  if (auto c = status.find("corosync_links"); c != status.end() && c->is_object()) {
+    const json nodes = c->value("nodes", json::object());
+    for (const auto& [node, peer] : nodes.items())
+      for (const auto& l : peer.is_object() ? peer.value("links", json::array()) : json::array())
+        if (l.is_object() && l.contains("link"))
+          (void)r.set("hamail_corosync_link_connected", {node, l["link"].dump()}, json_flag(l, "connected"));
   }
   collect_groups(status);
 }

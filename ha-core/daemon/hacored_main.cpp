@@ -18,6 +18,7 @@
 #include "hamail/control/control_server.h"
 #include "hamail/hacore/config/cluster_config_loader.h"
 #include "hamail/hacore/corosync/membership_source.h"
+#include "hamail/hacore/daemon/adapters/corosync_link_reader.h"
 #include "hamail/hacore/daemon/adapters/cpg_channel.h"
 #include "hamail/hacore/daemon/adapters/executor_agents.h"
 #include "hamail/hacore/daemon/adapters/fence_agent_runner.h"
@@ -31,6 +32,7 @@
 #include "hamail/hacore/daemon/shutdown_sequence.h"
 #include "hamail/hacore/executor/executor.h"
 #include "hamail/metrics/metrics_server.h"
+#include "hamail/uv/blocking_work.h"
 #include "hamail/uv/event_loop.h"
 #include "hamail/uv/fd_watcher.h"
 #include "hamail/uv/signals.h"
@@ -90,7 +92,7 @@ class Hacored {
         prober_(loop, log),
         reach_(shell_, prober_),
         shutdown_(shell_),
-        quorum_fd_(loop), quorum_cpg_fd_(loop), ping_timer_(loop), tick_(loop) {
+        quorum_fd_(loop), quorum_cpg_fd_(loop), ping_timer_(loop), tick_(loop), links_timer_(loop) {
     for (const auto& g : cfg.groups)
       for (const auto& r : g.resources)
         if (auto st = executor_.add_resource(r); !st)
@@ -179,11 +181,7 @@ class Hacored {
     if (cfg_.metrics.listen.empty()) return Status::ok();
     auto address = metrics::parse_listen_address(cfg_.metrics.listen);
     if (!address) return Error{"metrics.hacored.listen: " + address.error()};
-    auto collect = [this] {
-      nlohmann::json status = shell_.core().status();
-      status["fencing"]["devices"] = shell_.fencer().health();
-      return metrics_.render(status);
-    };
+    auto collect = [this] { return metrics_.render(shell_.status()); };
     auto server = metrics::MetricsServer::listen(loop_, log_, *address, collect);
     if (!server) return Error{server.error()};
     metrics_server_ = std::move(*server);
@@ -197,11 +195,27 @@ class Hacored {
       shell_.tick();
       if (shutdown_.on_tick() == hacore::ShutdownSequence::Step::stop) loop_.stop();
     }, 200);
+    links_timer_.start(0, [this] { read_links(); }, kLinksEveryMs);
     if (cfg_.connectivity.targets.empty()) return;
     auto every = static_cast<std::uint64_t>(cfg_.connectivity.interval.count());
     ping_timer_.start(every, [this] { reach_.on_interval(); }, every);
   }
 
+  // corosync's links to the other nodes, read on the pool (libcfg's calls block), one
+  // reading at a time.
+  void read_links() {
+    if (links_job_ && !links_job_->finished()) return;
+    std::vector<std::uint32_t> peers;
+    for (const auto& n : cfg_.nodes)
+      if (n.name != o_.node) peers.push_back(n.id);
+    auto job = uv::run_blocking<hacore::LinkReading>(
+        loop_, [peers] { return hacore::read_corosync_links(peers); },
+        [this](hacore::LinkReading r) { shell_.on_link_reading(std::move(r)); });
+    if (!job) log_.warning("corosync_links_not_read").kv("error", job.error());
+    else links_job_ = std::move(*job);
+  }
+
+  static constexpr std::uint64_t kLinksEveryMs = 2000;
   uv::EventLoop& loop_;
   const Options& o_;
   const config::ClusterConfig& cfg_;
@@ -219,7 +233,8 @@ class Hacored {
   hacore::ShutdownSequence shutdown_;
   corosync::MembershipSource quorum_;
   uv::FdWatcher quorum_fd_, quorum_cpg_fd_;
-  uv::Timer ping_timer_, tick_;
+  uv::Timer ping_timer_, tick_, links_timer_;
+  std::unique_ptr<uv::BlockingWork> links_job_;
   std::unique_ptr<ControlServer> control_;
   hacore::HacoreMetrics metrics_;
   std::unique_ptr<metrics::MetricsServer> metrics_server_;

@@ -22,7 +22,8 @@ bool is_warning(const json& e) {
   static const char* const kBad[] = {"resource_failed", "node_lost", "transition_aborted", "switchover_failed",
                                      "quorum_lost", "message_dropped", "protocol_incompatible", "config_mismatch",
                                      "probe_failed", "scheduler_error", "connectivity_lost", "fence_begin", "fence_failed",
-                                     "fence_device_failed", "fence_confirmed", "boot_wait", "volume_outdated"};
+                                     "fence_device_failed", "fence_confirmed", "boot_wait", "volume_outdated",
+                                     "corosync_link_down", "corosync_links_unknown"};
   std::string name = e.value("event", "");
   for (const char* b : kBad)
     if (name == b) return true;
@@ -177,6 +178,24 @@ void NodeShell::device_health(const std::string& device, bool ok, const std::str
   if (!ok) e["reason"] = detail;
   log_event(e);
   if (listener_) listener_(e);
+}
+
+void NodeShell::on_link_reading(LinkReading reading) {
+  for (auto& e : links_.update(std::move(reading), [this](std::uint32_t id) {
+         std::string name = name_of(id);
+         return name.empty() ? "nodeid " + std::to_string(id) : name;
+       })) {
+    e["ts_ms"] = clock_.wall_ms();
+    log_event(e);
+    if (listener_) listener_(e);
+  }
+}
+
+json NodeShell::status() const {
+  json s = core_.status();
+  s["fencing"]["devices"] = fencer_.health();
+  s["corosync_links"] = links_.status();
+  return s;
 }
 
 // One logfmt record per operator event (warnings for what needs attention).

@@ -1,6 +1,7 @@
 """The lab's mail cluster (conf/lab/cluster-mail.yaml): group mail = VIP + drbd-lite r0 + ext4
 + smtpd + pop3d + imapd with mail_root on the replicated filesystem + dnsd for lab.test on the VIP
-+ httpd (https with a redirect from http; the webmail at /webmail/).
++ httpd (https with a redirect from http; the webmail at /webmail/, the cluster dashboard at
+/dashboard/, the mail trace at /trace/).
 Brings it up in a lab: the mail daemons' configs and zones, a fresh volume, the group started, the
 domain and a user."""
 
@@ -14,6 +15,7 @@ from storage import MNT
 VIP = "10.201.1.50"
 MAIL_ROOT = f"{MNT}/mail"
 USER, PASSWORD = "bob@lab.test", "lab test password"
+VIEWER = "carol@lab.test"  # a second user (add_user): the dashboard's viewer, a mail user like bob
 CONFIG = os.path.join(REPO, "conf", "lab", "cluster-mail.yaml")
 WANT = {"mail-vip": "started", "mail-volume": "promoted", "mail-fs": "started", "mail-smtpd": "started",
         "mail-pop3d": "started", "mail-imapd": "started", "mail-dnsd": "started",
@@ -77,11 +79,18 @@ def write_mail_configs(lab):
     with open(f"{d}/www/index.html", "w") as f:
         f.write(SITE_INDEX)
     # The webmail UI beside the site (https://mail.lab.test/webmail/); its API works on the Maildirs,
-    # so httpd runs as the mail daemons' account.
-    shutil.copytree(os.path.join(REPO, "mailsvc", "webmail", "www"), f"{d}/www/webmail", dirs_exist_ok=True)
+    # so httpd runs as the mail daemons' account. The dashboard (/dashboard/) asks this node's
+    # hacored and drbdlited: the account is in the group of their sockets (cluster-mail.yaml's
+    # control.group). The trace page (/trace/) reads the index the follower keeps on the volume.
+    for page, src in (("webmail", ("webmail", "www")), ("dashboard", ("dashboard", "www")),
+                      ("trace", ("trace", "web", "www"))):
+        shutil.copytree(os.path.join(REPO, "mailsvc", *src), f"{d}/www/{page}", dirs_exist_ok=True)
     with open(f"{d}/httpd.yaml", "w") as f:
         f.write(f"user: mail\nhostname: mail.{DOMAIN}\ndocument_root: {d}/www\n"
                 f"webmail: {{mail_root: {MAIL_ROOT}}}\n"
+                "dashboard: {hacored_socket: /run/hamail/hacored.sock, drbdlited_socket: /run/drbd-lite/control.sock, "
+                f"admins: [{USER}], viewers: [{VIEWER}]}}\n"
+                f"trace: {{index: {MNT}/trace/trace.db, admins: [{USER}]}}\n"
                 f"tls: {{cert: {MAIL_ROOT}/tls/httpd.crt, key: {MAIL_ROOT}/tls/httpd.key}}\nlisteners:\n"
                 "  - {tls: none, address: 0.0.0.0, port: 80, redirect_to_https: true}\n"
                 "  - {tls: implicit, address: 0.0.0.0, port: 443}\n")
@@ -92,13 +101,15 @@ def write_mail_configs(lab):
 
 
 def add_user(lab, node):
-    """The domain lab.test and bob, on NODE (where the group runs: the users live on the volume)."""
+    """The domain lab.test, bob and carol (one password), on NODE (where the group runs: the
+    users live on the volume)."""
     etc = f"{MAIL_ROOT}/etc"
     lab.exec(node, "install", "-d", "-m", "0750", etc)
     lab.exec(node, "mailsvc-admin", "--dir", etc, "domain", "add", "lab.test")
     # The password goes through stdin (a test password; mailsvc-admin refuses it in argv).
-    lab.exec(node, "sh", "-c", f"printf '%s\\n' '{PASSWORD}' | mailsvc-admin --dir {etc} user add {USER} "
-             "--password-stdin")
+    for user in (USER, VIEWER):
+        lab.exec(node, "sh", "-c", f"printf '%s\\n' '{PASSWORD}' | mailsvc-admin --dir {etc} user add {user} "
+                 "--password-stdin")
 
 
 def up(lab, *opts, config=CONFIG):

@@ -104,6 +104,22 @@ TEST(DrbdConfig, MetricsEndpointIsOffByDefaultAndValidated) {
   EXPECT_EQ(errors_of(kValid + "metrics:\n  drbdlited: {listen: \"[::1]:9665\", extra: 1}\n").size(), 1u);
 }
 
+TEST(DrbdConfig, ReadersAreTheGroupOfHacoredsSocket) {
+  auto readers = [](const std::string& control) {
+    std::string y = kValid + control;
+    DrbdConfigLoad load = parse_drbd_config(y, "c.yaml");
+    EXPECT_TRUE(load.config) << joined(errors_of(y));
+    return load.config ? load.config->control_read_group : "?";
+  };
+  EXPECT_EQ(readers(""), "");
+  EXPECT_EQ(readers("control:\n  group: root\n"), "") << "root only";
+  EXPECT_EQ(readers("control:\n  socket: /run/hamail/hacored.sock\n  group: haclient\n"), "haclient");
+  EXPECT_EQ(readers("control:\n  group: haclient\n  read_group: hamail-ro\n"), "hamail-ro");
+  auto errs = errors_of(kValid + "control:\n  read_group: [a, b]\n");
+  ASSERT_EQ(errs.size(), 1u) << joined(errs);
+  EXPECT_NE(errs[0].find("control.read_group"), std::string::npos) << errs[0];
+}
+
 TEST(DrbdConfig, EveryVolumeKeyIsRead) {
   std::string y = kValid + R"(    meta: /srv/meta-%n.img
     size: 1G

@@ -54,6 +54,20 @@ TEST(StatusText, DegradedResourceIsAWarningLine) {
       << text;
 }
 
+TEST(StatusText, CorosyncLinksOfTheOtherNode) {
+  auto s = sample();
+  s["corosync_links"] = nlohmann::json::parse(R"({"ok": true, "nodes": {"node2": {"reachable": true, "links": [
+      {"link": 0, "connected": true, "peer_addr": "10.201.2.12"},
+      {"link": 1, "connected": false, "peer_addr": "10.201.4.12"}]}}})");
+  std::string text = render_status(s);
+  EXPECT_NE(text.find("  node1 (id 1): online\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("CONNECTIVITY LOST (ping targets unreachable), corosync link0 up, link1 DOWN (10.201.4.12)\n"),
+            std::string::npos)
+      << text;
+  s["corosync_links"] = {{"ok", false}, {"error", "corosync_cfg_initialize: CS_ERR_LIBRARY"}};
+  EXPECT_EQ(render_status(s).find("corosync link"), std::string::npos);
+}
+
 TEST(StatusText, BannersForNoQuorumAndMaintenance) {
   auto s = sample();
   s["quorate"] = false;

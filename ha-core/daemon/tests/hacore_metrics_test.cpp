@@ -111,6 +111,8 @@ TEST(HacoreMetricsText, AStatusWithAFailCountAndStandbyRendersEveryFamily) {
   HacoreMetrics m;
   auto status = nlohmann::json::parse(R"({
     "quorate": true, "maintenance": true, "fencing": {"devices": {"halab": {"ok": true}}},
+    "corosync_links": {"ok": true, "nodes": {"node2": {"reachable": true, "links": [
+      {"link": 0, "connected": true}, {"link": 1, "connected": false}]}}},
     "nodes": [{"name": "node1", "status": "online", "standby": true},
               {"name": "node2", "status": "unclean"}],
     "groups": [{"name": "mail", "node": "node2", "resources": [
@@ -122,6 +124,8 @@ TEST(HacoreMetricsText, AStatusWithAFailCountAndStandbyRendersEveryFamily) {
       << text;
   EXPECT_TRUE(has_line(text, "hamail_cluster_maintenance 1")) << text;
   EXPECT_TRUE(has_line(text, "hamail_fence_device_healthy{device=\"halab\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "hamail_corosync_link_connected{node=\"node2\",link=\"0\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "hamail_corosync_link_connected{node=\"node2\",link=\"1\"} 0")) << text;
   if (const char* out = std::getenv("HAMAIL_METRICS_OUT")) std::ofstream(out) << text;
 }
 

@@ -116,6 +116,25 @@ TEST_F(TwoNodes, EventsAreStreamedFromATimeAndFollowed) {
   EXPECT_FALSE(follow.ended);
 }
 
+TEST_F(TwoNodes, CorosyncLinksAreInTheStatusAndTheirChangesAreEvents) {
+  start();
+  json st = node(1).ask({{"cmd", "status"}});
+  EXPECT_EQ(st["status"]["corosync_links"], (json{{"ok", false}, {"error", "not read yet"}}));
+  auto reading = [](bool up) {
+    return LinkReading{{PeerLinks{2, up, {KnetLink{0, up, 1397, "10.201.2.11", "10.201.2.12"}}}}, ""};
+  };
+  node(1).shell.on_link_reading(reading(true));
+  node(1).shell.on_link_reading(reading(false));
+  ASSERT_EQ(node(1).count("corosync_link_down"), 1u);
+  const json& down = node(1).events.back();
+  EXPECT_EQ(down["node"], "node2") << "named from cluster.yaml's node ids";
+  EXPECT_TRUE(down["ts_ms"].is_number_integer());
+  EXPECT_TRUE(node(1).logged({"level=warning component=hacored event=corosync_link_down", "node=node2", "link=0"}));
+  st = node(1).ask({{"cmd", "status"}});
+  EXPECT_EQ(st["status"]["corosync_links"]["nodes"]["node2"]["links"][0]["connected"], false) << st.dump();
+  EXPECT_TRUE(st["status"]["fencing"].contains("devices")) << "the fence devices' health is still there";
+}
+
 TEST_F(TwoNodes, AgentFailuresAreRecoveredInPlaceThenMoveAtTheThreshold) {
   node(1).agents.next("smtpd", AgentRunner::Op::start, FakeAgents::Behaviour::time_out);
   start();  // the first start of smtpd times out; the retry (after a 1 s back-off) works

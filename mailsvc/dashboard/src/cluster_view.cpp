@@ -39,6 +39,19 @@ json source_status(const SourceAnswer& a) {
   return {{"ok", false}, {"error", a.error.empty() ? "no answer" : a.error}};
 }
 
+// hacored's reading of corosync's links to `node` ([{link, connected, mtu, local_addr,
+// peer_addr}]); null for this node itself, or when corosync could not be asked.
+const json* corosync_links_to(const json& status, const std::string& node) {
+  auto c = status.find("corosync_links");
+  if (c == status.end() || !c->is_object() || !flag(*c, "ok")) return nullptr;
+  auto nodes = c->find("nodes");
+  if (nodes == c->end() || !nodes->is_object()) return nullptr;
+  auto peer = nodes->find(node);
+  if (peer == nodes->end() || !peer->is_object()) return nullptr;
+  auto links = peer->find("links");
+  return links != peer->end() && links->is_array() ? &*links : nullptr;
+}
+
 json nodes_of(const json& status) {
   json out = json::array();
   for (const auto& n : list(status, "nodes")) {
@@ -47,6 +60,7 @@ json nodes_of(const json& status) {
               {"standby", flag(n, "standby")}, {"connectivity_ok", !n.contains("connectivity_ok") || flag(n, "connectivity_ok")},
               {"local", text(n, "name") == text(status, "local_node")}, {"dc", text(n, "name") == text(status, "dc")}};
     if (auto f = n.find("fencing"); f != n.end() && f->is_object()) o["fencing"] = *f;
+    if (const json* links = corosync_links_to(status, text(n, "name"))) o["links"] = *links;
     out.push_back(o);
   }
   return out;
@@ -100,6 +114,26 @@ json volumes_of(const json& drbd) {
   return out;
 }
 
+// Each fence device's last monitor, from hacored's fencing.devices (its Fencer's health):
+// ok is null until the first monitor has run (or when the device is not monitored).
+json device_monitors(const json& fencing) {
+  json out = json::array();
+  auto devices = fencing.find("devices");
+  if (devices == fencing.end() || !devices->is_object()) return out;
+  for (const auto& [name, d] : devices->items()) {
+    if (!d.is_object()) continue;
+    json m = {{"name", name}, {"agent", text(d, "agent")}, {"hosts", list(d, "hosts")},
+              {"monitored", flag(d, "monitored")}, {"ok", nullptr}};
+    if (auto ok = d.find("ok"); ok != d.end() && ok->is_boolean()) {
+      m["ok"] = *ok;
+      m["detail"] = text(d, "detail");
+      if (auto ago = d.find("checked_ago_ms"); ago != d.end() && ago->is_number_unsigned()) m["checked_ago_ms"] = *ago;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 json fencing_of(const json& status, const std::vector<json>& events) {
   json f = fencing_from_events(events);
   auto cfg = status.find("fencing");
@@ -108,6 +142,7 @@ json fencing_of(const json& status, const std::vector<json>& events) {
     f["requests"] = list(*cfg, "requests");
     f["outdated"] = list(*cfg, "outdated");
   }
+  f["monitors"] = device_monitors(cfg != status.end() && cfg->is_object() ? *cfg : json::object());
   const json& hist = list(status, "fencing_history");
   f["history"] = hist;
   if (f["last_result"].is_null() && !hist.empty()) f["last_result"] = hist.back();
@@ -135,6 +170,8 @@ json cluster_view(const ClusterSources& sources) {
     view["cluster"] = {{"name", text(st, "cluster")}, {"local_node", text(st, "local_node")}, {"dc", text(st, "dc")},
                        {"quorate", flag(st, "quorate")}, {"maintenance", flag(st, "maintenance")}};
     if (auto t = st.find("transition"); t != st.end() && t->is_object()) view["cluster"]["transition"] = *t;
+    if (auto c = st.find("corosync_links"); c != st.end() && c->is_object() && !flag(*c, "ok"))
+      view["cluster"]["links_error"] = text(*c, "error");
   } else {
     view["cluster"] = nullptr;
   }

@@ -2,6 +2,8 @@
 // resources, drbd-lite volumes with sync progress, fencing; a source that did not answer.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "fixtures.h"
 #include "hamail/mailsvc/dashboard/cluster_view.h"
 
@@ -73,6 +75,21 @@ TEST(ClusterView, VolumesWithSyncProgress) {
   EXPECT_FALSE(v[2].contains("role"));
 }
 
+TEST(ClusterView, CorosyncLinksOfEachOtherNode) {
+  json v = cluster_view(full());
+  const json& nodes = v["nodes"];
+  EXPECT_FALSE(nodes[0].contains("links")) << "node1 is this node";
+  ASSERT_EQ(nodes[1]["links"].size(), 2u) << nodes[1].dump();
+  EXPECT_EQ(nodes[1]["links"][0]["connected"], true);
+  EXPECT_EQ(nodes[1]["links"][1]["peer_addr"], "10.201.4.12");
+  EXPECT_FALSE(v["cluster"].contains("links_error"));
+  ClusterSources s = full();
+  (*s.hacored.document)["corosync_links"] = json{{"ok", false}, {"error", "corosync_cfg_initialize: CS_ERR_LIBRARY"}};
+  v = cluster_view(s);
+  EXPECT_FALSE(v["nodes"][1].contains("links"));
+  EXPECT_EQ(v["cluster"]["links_error"], "corosync_cfg_initialize: CS_ERR_LIBRARY");
+}
+
 TEST(ClusterView, Fencing) {
   json f = cluster_view(full())["fencing"];
   EXPECT_EQ(f["enabled"], true);
@@ -80,6 +97,23 @@ TEST(ClusterView, Fencing) {
   EXPECT_EQ(f["last_result"]["target"], "node4");
   EXPECT_EQ(f["last_result"]["result"], "failed");
   EXPECT_EQ(f["history"][0]["node"], "node3");
+}
+
+TEST(ClusterView, FenceDevicesLastMonitor) {
+  json m = cluster_view(full())["fencing"]["monitors"];
+  ASSERT_EQ(m.size(), 3u) << m.dump();
+  std::map<std::string, json> by_name;
+  for (const auto& d : m) by_name[d["name"]] = d;
+  EXPECT_EQ(by_name["fence_lab"]["ok"], true);
+  EXPECT_EQ(by_name["fence_lab"]["checked_ago_ms"], 4200);
+  EXPECT_EQ(by_name["fence_lab"]["hosts"], (json{"node1", "node2"}));
+  EXPECT_EQ(by_name["fence_ipmilan"]["ok"], false);
+  EXPECT_EQ(by_name["fence_ipmilan"]["detail"], "timed out: no answer from 192.0.2.9");
+  EXPECT_TRUE(by_name["fence_spare"]["ok"].is_null());
+  EXPECT_EQ(by_name["fence_spare"]["monitored"], false);
+  ClusterSources s = full();
+  s.hacored.document = json{{"fencing", {{"devices", 5}}}};
+  EXPECT_TRUE(cluster_view(s)["fencing"]["monitors"].empty());
 }
 
 TEST(ClusterView, FencingLastResultFromStatusWithoutEvents) {

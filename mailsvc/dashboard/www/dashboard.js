@@ -34,8 +34,13 @@
     const headers = {};
     if (method !== "GET" && session) headers["X-CSRF-Token"] = session.csrf_token;
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-                                  credentials: "same-origin" });
+    let r;
+    try {
+      r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+                              credentials: "same-origin" });
+    } catch (e) {
+      return { status: 0, data: null };  // httpd not reachable (moving with its group?)
+    }
     let data = null;
     try { data = await r.json(); } catch (e) { data = null; }
     return { status: r.status, data };
@@ -83,7 +88,13 @@
     if (events) return;
     events = new EventSource("/dashboard/api/events");
     events.addEventListener("open", () => { $("live-state").textContent = "(following)"; $("live-state").className = "ok"; });
-    events.addEventListener("error", () => { $("live-state").textContent = "(reconnecting)"; $("live-state").className = "warn"; });
+    // A network error: the browser reconnects by itself (retry: 5 s), e.g. while httpd
+    // moves with its group. A refusal (the new httpd does not know this session: sessions
+    // live in memory) closes the stream: the state read then asks for a login.
+    events.addEventListener("error", () => {
+      $("live-state").textContent = "(reconnecting: httpd may be moving with its group)"; $("live-state").className = "warn";
+      if (events && events.readyState === EventSource.CLOSED) refresh();
+    });
     events.addEventListener("hacored", (m) => {
       let e;
       try { e = JSON.parse(m.data); } catch (x) { return; }
@@ -142,7 +153,8 @@
 
   async function refresh() {
     const r = await api("GET", "/dashboard/api/state");
-    if (r.status === 401) return showLogin("Your session ended: log in again.");
+    if (r.status === 401) return showLogin("Your session ended (httpd moved with its group, or restarted): log in again.");
+    if (r.status === 0) { $("sources").textContent = "httpd is not reachable (it moves with its group): waiting for it."; return; }
     if (r.status !== 200 || !r.data) { $("sources").textContent = "The dashboard did not answer (" + r.status + ")."; return; }
     render(r.data);
   }
@@ -175,11 +187,17 @@
     }
     const nodes = $("nodes");
     clear(nodes);
-    nodes.appendChild(row(["node", "state", "status", "connectivity"], true));
+    nodes.appendChild(row(["node", "state", "status", "connectivity", "corosync links"].concat(isAdmin() ? [""] : []), true));
     for (const n of s.nodes) {
       const st = el("span", n.state, "state-" + n.state);
+      const links = el("span");
+      for (const l of n.links || []) {
+        links.appendChild(el("span", "link" + l.link + " " + (l.connected ? "up" : "DOWN") + " (" + l.peer_addr + ") ",
+                             l.connected ? "ok" : "bad"));
+      }
+      if (!n.links) links.textContent = n.local ? "" : (s.cluster && s.cluster.links_error) || "unknown";
       const cells = [n.name + (n.local ? " (this node)" : "") + (n.dc ? " DC" : ""), st, n.status,
-                     n.connectivity_ok ? "ok" : "FAILED"];
+                     n.connectivity_ok ? "ok" : "FAILED", links];
       if (isAdmin()) cells.push(n.standby ? actionButton("Unstandby", { action: "unstandby", target: n.name })
                                           : actionButton("Standby", { action: "standby", target: n.name }));
       nodes.appendChild(row(cells));
@@ -189,11 +207,14 @@
     clear(groups);
     for (const g of s.groups) {
       const h3 = el("h3", g.name + " on " + (g.node || "nowhere"));
-      if (isAdmin()) h3.appendChild(actionButton("Switchover", { action: "switchover", target: g.name }));
+      // Two nodes: the other one, named so that the dialog says where the group goes.
+      const other = s.nodes.find((n) => n.name !== g.node && n.state === "online");
+      if (isAdmin()) h3.appendChild(actionButton("Switchover", other ? { action: "switchover", target: g.name, to: other.name }
+                                                                     : { action: "switchover", target: g.name }));
       groups.appendChild(h3);
       if (g.switchover) groups.appendChild(el("p", "switchover to " + g.switchover.to + ": " + g.switchover.note, "warn"));
       const t = el("table");
-      t.appendChild(row(["resource", "agent", "where", "failures"], true));
+      t.appendChild(row(["resource", "agent", "where", "failures"].concat(isAdmin() ? [""] : []), true));
       for (const r of g.resources) {
         const where = Object.entries(r.on).map(([n, st]) => n + ": " + st).join(", ") || "stopped";
         const fails = r.fail_counts ? Object.entries(r.fail_counts).map(([n, c]) => n + ": " + c).join(", ") : "";
@@ -226,6 +247,19 @@
     clear(f);
     f.appendChild(el("p", "fencing " + (s.fencing.enabled ? "enabled" : "disabled") +
                           (s.fencing.devices.length ? "; devices: " + s.fencing.devices.join(", ") : "")));
+    if (s.fencing.monitors && s.fencing.monitors.length) {
+      const t = el("table");
+      t.id = "fence-devices";
+      t.appendChild(row(["device", "agent", "fences", "last monitor"], true));
+      for (const d of s.fencing.monitors) {
+        const seen = d.checked_ago_ms !== undefined ? " (" + Math.round(d.checked_ago_ms / 1000) + " s ago)" : "";
+        const mon = !d.monitored ? el("span", "not monitored")
+          : d.ok === null ? el("span", "not yet run", "warn")
+          : el("span", (d.ok ? "ok" : "FAILED: " + d.detail) + seen, d.ok ? "ok" : "bad");
+        t.appendChild(row([d.name, d.agent, d.hosts.join(", "), mon]));
+      }
+      f.appendChild(t);
+    }
     const last = s.fencing.last_result;
     if (last) {
       const ok = last.ok !== undefined ? last.ok : last.result === "fenced";

@@ -15,15 +15,14 @@ import sys
 import threading
 import zlib
 
-from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import webmail_test as wt  # noqa: E402
 from webmail_test import PLAIN, USER, PASSWORD  # noqa: E402
+from browser_util import browser  # noqa: E402,F401  (mailsvc/tests, on the path through webmail_test)
 
 WWW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www")
 SHOTS = os.environ.get("WEBMAIL_SCREENSHOT_DIR", "webmail-screenshots")
@@ -106,15 +105,6 @@ class Listener:
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-def browser(tmp):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors",
-                "--window-size=1280,800", f"--user-data-dir={tmp}/chromium", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def until(driver, what, fn):

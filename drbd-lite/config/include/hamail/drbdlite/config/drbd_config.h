@@ -57,6 +57,11 @@ struct DrbdConfig {
   std::vector<VolumeConfig> volumes;
   // metrics.drbdlited.listen: drbdlited's Prometheus endpoint ("127.0.0.1:9665"); empty: off.
   std::string metrics_listen;
+  // The group of hacored's control socket (control.read_group, else control.group): its
+  // members may run drbdlited's read commands (status, events), and drbdlited's control
+  // socket and runtime directory belong to it. Empty (group root): root only. drbdlited's
+  // admin is always root (the agents and handlers run as root).
+  std::string control_read_group;
 
   const NodeAddress* find_node(const std::string& name) const;
   // The other node of a two-node cluster (nullptr when there is none).

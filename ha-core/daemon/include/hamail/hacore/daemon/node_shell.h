@@ -20,6 +20,7 @@
 #include "hamail/hacore/config/cluster_config.h"
 #include "hamail/hacore/daemon/agent_runner.h"
 #include "hamail/hacore/daemon/clock.h"
+#include "hamail/hacore/daemon/corosync_links.h"
 #include "hamail/hacore/daemon/fence_devices.h"
 #include "hamail/hacore/daemon/fencer.h"
 #include "hamail/hacore/daemon/message_channel.h"
@@ -37,6 +38,8 @@ class NodeShell {
   void on_message(std::uint32_t from_nodeid, std::string_view bytes);
   void on_quorum(bool quorate);
   void tick();  // every ~200 ms: back-offs, delayed decisions, fence delays, device monitors
+  // A reading of corosync's links to the other nodes: changes are logged and published.
+  void on_link_reading(LinkReading reading);
 
   // Multicasts a message the core made (operator command, leaving, connectivity).
   Status send(const cluster::protocol::Message& message);
@@ -49,6 +52,9 @@ class NodeShell {
   const Logger& log() const { return log_; }
   const config::ClusterConfig& config() const { return cfg_; }
   const Fencer& fencer() const { return fencer_; }
+  // What `hactl status --json` shows: the core's status, each fence device's last monitor
+  // (fencing.devices) and corosync's links (corosync_links).
+  nlohmann::json status() const;
   // Runs the effects of a core call made outside the shell's inputs (a control request).
   void apply(cluster::Effects& fx) { run(fx); }
 
@@ -70,6 +76,7 @@ class NodeShell {
   const Clock& clock_;
   const Logger& log_;
   Fencer fencer_;
+  CorosyncLinkWatch links_;
   std::function<void(const nlohmann::json&)> listener_;
 };
 
