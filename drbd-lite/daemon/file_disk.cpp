@@ -173,12 +173,21 @@ Status FileDisk::pwrite_all(int fd, const void* buf, std::size_t len, std::uint6
     p += n;
     len -= static_cast<std::size_t>(n);
     off += static_cast<std::uint64_t>(n);
+    written(fd);
   }
   return Status::ok();
 }
 
+void FileDisk::written(int fd) {
+  if (fd == data_fd_) data_dirty_ = true;
+  if (fd == meta_fd_) meta_dirty_ = true;
+}
+
 Status FileDisk::sync(int fd, const std::string& what) {
-  if (::fdatasync(fd) != 0) return Error{"fdatasync of " + what + ": " + errno_text(errno)};
+  ++fdatasyncs_;
+  if (::fdatasync(fd) != 0) return Error{"fdatasync of " + what + ": " + errno_text(errno)};  // still dirty
+  if (fd == data_fd_) data_dirty_ = false;
+  if (fd == meta_fd_) meta_dirty_ = false;
   return Status::ok();
 }
 
@@ -196,6 +205,7 @@ Status FileDisk::write(std::uint64_t offset, std::string_view data, bool fua) {
 Status FileDisk::discard(std::uint64_t offset, std::uint32_t length, bool zeroes, bool fua) {
   // Both trim and write-zeroes leave zeroes here, so the replicas stay identical.
   int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+  written(data_fd_);  // even a failed punch may have changed blocks
   if (::fallocate(data_fd_, mode, static_cast<off_t>(offset), length) != 0) {
     if (errno != EOPNOTSUPP && errno != ENODEV) return Error{"discard on " + lower_ + ": " + errno_text(errno)};
     std::vector<char> zeros(std::min<std::uint32_t>(length, 1u << 20), 0);
@@ -210,8 +220,9 @@ Status FileDisk::discard(std::uint64_t offset, std::uint32_t length, bool zeroes
 }
 
 Status FileDisk::flush() {
-  if (Status st = sync(data_fd_, lower_); !st) return st;
-  return meta_fd_ != data_fd_ ? sync(meta_fd_, meta_path_) : Status::ok();
+  if (data_dirty_ || (meta_dirty_ && meta_fd_ == data_fd_))
+    if (Status st = sync(data_fd_, lower_); !st) return st;
+  return meta_dirty_ && meta_fd_ != data_fd_ ? sync(meta_fd_, meta_path_) : Status::ok();
 }
 
 Status FileDisk::write_superblock(const meta::Superblock& sb) {

@@ -30,7 +30,7 @@ constexpr std::uint32_t kMaxDiscardPiece = wire::kMaxDiscardBytes;  // what the 
 }  // namespace
 
 VolumeRunner::VolumeRunner(uv::EventLoop& loop, const Logger& log, VolumeSetup setup, EventSink sink)
-    : loop_(loop), log_(log), setup_(std::move(setup)), sink_(std::move(sink)), clock_(loop) {}
+    : loop_(loop), log_(log), setup_(std::move(setup)), sink_(std::move(sink)), clock_(loop), flush_later_(loop) {}
 
 VolumeRunner::~VolumeRunner() {
   if (replica_) (void)down();
@@ -312,6 +312,9 @@ nlohmann::json VolumeRunner::status() const {
   j["link_up"] = link_ && link_->up();
   j["nbd_socket"] = nbd_ ? setup_.volume.nbd_socket : "";
   j["nbd_clients"] = nbd_ ? nbd_->connection_count() : 0;
+  j["nbd_flushes"] = flushes_answered_;        // NBD flushes answered by ...
+  j["flushes_issued"] = flushes_coalesced_;    // ... this many flushes of the replica (coalesced)
+  j["fdatasyncs"] = disk_ ? disk_->fdatasyncs() : 0;  // of the lower device and metadata, since up
   j["fencing"] = setup_.volume.fencing;
   j["io_frozen"] = s.io_frozen;
   j["fencing_peer"] = s.fencing_peer;
@@ -355,10 +358,32 @@ void VolumeRunner::write(std::uint64_t off, std::string data, bool fua, Done don
   execute(out);
 }
 
+// Flush coalescing: a flush waits for the end of the loop iteration that read it (a 0 ms
+// timer fires before the next poll), then one flush of the replica answers every flush
+// read meanwhile. Each of them needs the writes completed before it arrived to be durable;
+// the replica's flush is issued after all of those (and maybe after later ones: more than
+// needed, never less). A flush read while that one runs waits for the next. Bounded by
+// the NBD server's requests in flight.
 void VolumeRunner::flush(Done done) {
   if (!replica_) return done(Error{"volume " + name() + " is down"});
+  flushes_waiting_.push_back(std::move(done));
+  if (flushes_waiting_.size() == 1) flush_later_.start(0, [this] { flush_waiting(); });
+}
+
+void VolumeRunner::flush_waiting() {
+  auto waiting = std::make_shared<std::vector<Done>>(std::move(flushes_waiting_));
+  flushes_waiting_.clear();
+  if (waiting->empty()) return;
+  if (!replica_) {
+    for (auto& d : *waiting) d(Error{"volume " + name() + " is down"});
+    return;
+  }
   std::uint64_t req = next_request_++;
-  io_waiting_[req] = std::move(done);
+  io_waiting_[req] = [waiting](Status st) {
+    for (auto& d : *waiting) d(st);
+  };
+  ++flushes_coalesced_;
+  flushes_answered_ += waiting->size();
   Outbox out = outbox();
   replica_->app_flush(req, out);
   execute(out);

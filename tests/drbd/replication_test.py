@@ -50,6 +50,38 @@ class ReplicationTest(ClusterTest):
         c.assert_identical(self, hashlib.sha256(data).hexdigest())
         log("trim (1 MiB) and write-zeroes (64 KiB) replicated: replicas identical and zeroed")
 
+    def test_pipelined_flushes_are_coalesced(self):
+        """32 writes, each followed by a flush, sent without waiting (as fio --fsync=1 at a queue
+        depth): every one completes, fewer replica flushes than NBD flushes are issued (one answers
+        all read in one loop iteration), and after them both lower devices hold every block."""
+        c = self.c
+        c.up()
+        before = self.n1.status()
+        h = self.open_nbd(self.n1)
+        blocks = list(range(0, 64 * 32, 64))  # 32 blocks, 256 KiB apart
+        cookies = set()
+        for i, b in enumerate(blocks):
+            cookies.add(h.aio_pwrite(bytes([0x40 + i]) * drbdtest.BLOCK, b * drbdtest.BLOCK))
+            cookies.add(h.aio_flush())
+
+        def all_done():
+            h.poll(50)
+            cookies.difference_update({k for k in cookies if h.aio_command_completed(k)})  # raises on an error
+            return not cookies
+        wait_for("the writes and flushes to complete", all_done, 30)
+        self.close_nbd(h)
+        after = self.n1.status()
+        nbd_flushes = after["nbd_flushes"] - before["nbd_flushes"]
+        issued = after["flushes_issued"] - before["flushes_issued"]
+        log(f"32 NBD flushes answered by {issued} replica flushes")
+        self.assertEqual(nbd_flushes, 32)
+        self.assertLess(issued, 32, "no flush was coalesced")
+        self.assertGreaterEqual(issued, 1)
+        data = bytearray(c.size)
+        for i, b in enumerate(blocks):
+            data[b * drbdtest.BLOCK:(b + 1) * drbdtest.BLOCK] = bytes([0x40 + i]) * drbdtest.BLOCK
+        c.assert_identical(self, hashlib.sha256(data).hexdigest())
+
     def test_clean_restart_needs_no_resync(self):
         """SIGTERM (clean down) of the Secondary and then of the Primary: after restart + up
         both come back UpToDate and Connected; only blocks written while node2 was away move."""

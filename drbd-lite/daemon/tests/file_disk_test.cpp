@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "hamail/drbdlite/daemon/file_disk.h"
@@ -54,6 +55,37 @@ TEST_F(FileDiskTest, CreateThenAttachInternalMetadata) {
   auto r = disk->read(4096, 8192);
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, std::string(8192, 'q'));
+}
+
+TEST_F(FileDiskTest, AFlushSyncsOnlyWhatChangedSinceTheLastSync) {
+  for (bool external : {false, true}) {
+    std::string meta = dir_ + "/meta.img";
+    if (external) make_file(meta, 4 << 20);
+    DiskPaths paths{lower_, external ? std::optional<std::string>(meta) : std::nullopt, {}};
+    ASSERT_TRUE(FileDisk::create_metadata(paths, 9, true));
+    auto a = FileDisk::attach(paths);
+    ASSERT_TRUE(a) << a.error();
+    FileDisk& disk = *a->first;
+    const std::uint64_t start = disk.fdatasyncs();
+    ASSERT_TRUE(disk.flush());
+    EXPECT_EQ(disk.fdatasyncs(), start) << "nothing written since attach: external=" << external;
+    ASSERT_TRUE(disk.write(8192, std::string(4096, 'a'), false));
+    ASSERT_TRUE(disk.flush());
+    EXPECT_EQ(disk.fdatasyncs(), start + 1) << "external=" << external;
+    ASSERT_TRUE(disk.flush());
+    ASSERT_TRUE(disk.flush());
+    EXPECT_EQ(disk.fdatasyncs(), start + 1) << "coalesced flushes cost nothing: external=" << external;
+    ASSERT_TRUE(disk.write(8192, std::string(4096, 'b'), true));  // FUA: synced at once
+    ASSERT_TRUE(disk.flush());
+    EXPECT_EQ(disk.fdatasyncs(), start + 2) << "external=" << external;
+    ASSERT_TRUE(disk.discard(0, 4096, true, false));
+    ASSERT_TRUE(disk.flush());
+    EXPECT_EQ(disk.fdatasyncs(), start + 3) << "a discard changes blocks too: external=" << external;
+    ASSERT_TRUE(disk.write_superblock(a->second.sb));  // metadata writes sync themselves
+    const std::uint64_t after_sb = disk.fdatasyncs();
+    ASSERT_TRUE(disk.flush());
+    EXPECT_EQ(disk.fdatasyncs(), after_sb) << "external=" << external;
+  }
 }
 
 TEST_F(FileDiskTest, SuperblockAndBitmapPersist) {

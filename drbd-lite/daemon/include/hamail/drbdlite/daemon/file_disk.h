@@ -48,12 +48,14 @@ class FileDisk : public LocalDisk {
   Status write_bitmap_pages(const meta::Bitmap& bm, const std::vector<std::uint64_t>& pages) override;
 
   const meta::MetadataLayout& layout() const { return layout_; }
+  std::uint64_t fdatasyncs() const { return fdatasyncs_; }  // done since attach (status, tests)
 
  private:
   FileDisk(int data_fd, int meta_fd, std::string lower, std::string meta_path, meta::MetadataLayout layout,
            std::uint64_t device_id);
   Status pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t off, const std::string& what);
   Status sync(int fd, const std::string& what);
+  void written(int fd);  // fd has changes an fdatasync has not yet covered
 
   int data_fd_ = -1;
   int meta_fd_ = -1;  // == data_fd_ for internal metadata
@@ -61,6 +63,11 @@ class FileDisk : public LocalDisk {
   std::string meta_path_;
   meta::MetadataLayout layout_;
   std::uint64_t device_id_ = 0;
+  // Changes since the descriptor's last successful fdatasync: flush() syncs only those, so
+  // a flush after nothing new (coalesced flushes, a barrier after a flush) costs nothing.
+  bool data_dirty_ = false;
+  bool meta_dirty_ = false;
+  std::uint64_t fdatasyncs_ = 0;
 };
 
 // Size in bytes of an open file or block device.
