@@ -1,7 +1,12 @@
 #include "hamail/mailsvc/traceindex/trace_service.h"
 
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <optional>
@@ -49,6 +54,19 @@ Status prepare_directory(const std::string& db, const std::optional<daemon::Acco
   return Status::ok();
 }
 
+// The follower must never slow the mail path: it takes the CPU and the disk only when the
+// daemons leave them idle (SCHED_IDLE; the idle I/O class where the disk's scheduler has
+// classes), falls behind during a burst and catches up after it (its logs keep everything).
+// A failure is logged and the follower runs at normal priority.
+void yield_to_the_mail_path(const Logger& log) {
+  struct sched_param none {};
+  if (::sched_setscheduler(0, SCHED_IDLE, &none) != 0)
+    log.warning("idle_priority_failed").kv("what", "SCHED_IDLE").kv("error", std::strerror(errno));
+  constexpr int kIoprioWhoProcess = 1, kIoprioClassIdle = 3, kIoprioClassShift = 13;
+  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, kIoprioClassIdle << kIoprioClassShift) != 0)
+    log.warning("idle_priority_failed").kv("what", "ioprio idle class").kv("error", std::strerror(errno));
+}
+
 }  // namespace
 
 Result<TraceServiceConfig> parse_trace_service_config(const std::string& text, const std::string& file) {
@@ -85,6 +103,7 @@ int run_trace_service(const TraceServiceConfig& cfg, const std::atomic<bool>& st
       return 1;
     }
   }
+  yield_to_the_mail_path(log);
   auto db = TraceDb::open(cfg.db);
   if (!db) {
     log.error("startup_failed").kv("error", db.error());
