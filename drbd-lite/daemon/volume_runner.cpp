@@ -30,7 +30,7 @@ constexpr std::uint32_t kMaxDiscardPiece = wire::kMaxDiscardBytes;  // what the 
 }  // namespace
 
 VolumeRunner::VolumeRunner(uv::EventLoop& loop, const Logger& log, VolumeSetup setup, EventSink sink)
-    : loop_(loop), log_(log), setup_(std::move(setup)), sink_(std::move(sink)), clock_(loop), flush_later_(loop) {}
+    : loop_(loop), log_(log), setup_(std::move(setup)), sink_(std::move(sink)), clock_(loop) {}
 
 VolumeRunner::~VolumeRunner() {
   if (replica_) (void)down();
@@ -153,6 +153,9 @@ Status VolumeRunner::down() {
   link_.reset();
   handlers_.reset();  // a handler still running is killed
   replica_.reset();
+  io_waiting_.clear();  // no NBD client is left to answer (checked above)
+  flush_running_ = false;
+  flushes_waiting_.clear();
   disk_.reset();
   log_.info("volume_down").kv("volume", name());
   return Status::ok();
@@ -358,29 +361,28 @@ void VolumeRunner::write(std::uint64_t off, std::string data, bool fua, Done don
   execute(out);
 }
 
-// Flush coalescing: a flush waits for the end of the loop iteration that read it (a 0 ms
-// timer fires before the next poll), then one flush of the replica answers every flush
-// read meanwhile. Each of them needs the writes completed before it arrived to be durable;
-// the replica's flush is issued after all of those (and maybe after later ones: more than
-// needed, never less). A flush read while that one runs waits for the next. Bounded by
-// the NBD server's requests in flight.
+// Flush coalescing (group commit): a flush goes to the replica at once unless one of the
+// replica's flushes is still running (protocol C: until the peer's flush ack); flushes that
+// arrive meanwhile wait and then go as one, which answers them all. Each of them needs the
+// writes completed before it arrived to be durable: that one flush is issued after all of
+// those (and maybe after later ones: more than needed, never less). A flush that completes
+// at once (StandAlone) is never held back. Bounded by the NBD server's requests in flight.
 void VolumeRunner::flush(Done done) {
   if (!replica_) return done(Error{"volume " + name() + " is down"});
   flushes_waiting_.push_back(std::move(done));
-  if (flushes_waiting_.size() == 1) flush_later_.start(0, [this] { flush_waiting(); });
+  if (!flush_running_) flush_waiting();
 }
 
 void VolumeRunner::flush_waiting() {
+  if (flushes_waiting_.empty() || !replica_) return;
   auto waiting = std::make_shared<std::vector<Done>>(std::move(flushes_waiting_));
   flushes_waiting_.clear();
-  if (waiting->empty()) return;
-  if (!replica_) {
-    for (auto& d : *waiting) d(Error{"volume " + name() + " is down"});
-    return;
-  }
   std::uint64_t req = next_request_++;
-  io_waiting_[req] = [waiting](Status st) {
+  flush_running_ = true;
+  io_waiting_[req] = [this, waiting](Status st) {
+    flush_running_ = false;
     for (auto& d : *waiting) d(st);
+    flush_waiting();  // those that arrived while it ran
   };
   ++flushes_coalesced_;
   flushes_answered_ += waiting->size();

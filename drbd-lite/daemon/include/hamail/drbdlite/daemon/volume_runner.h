@@ -79,7 +79,7 @@ class VolumeRunner : public nbd::BlockBackend {
   void stop_export();
   void run_handlers(Outbox& out);
   void on_handler_done(const HandlerRequest& request, const HandlerResult& result);
-  void flush_waiting();  // one replica flush for every NBD flush read in the last loop iteration
+  void flush_waiting();  // one replica flush for every NBD flush waiting, unless one runs
 
   uv::EventLoop& loop_;
   const Logger& log_;
@@ -93,7 +93,7 @@ class VolumeRunner : public nbd::BlockBackend {
   std::unique_ptr<nbd::NbdServer> nbd_;
   uv::Timer clock_;
   std::map<std::uint64_t, Done> io_waiting_;
-  uv::Timer flush_later_;
+  bool flush_running_ = false;          // a replica flush has not completed yet
   std::vector<Done> flushes_waiting_;   // NBD flushes not yet given to the replica
   std::uint64_t flushes_coalesced_ = 0; // replica flushes issued for NBD flushes ...
   std::uint64_t flushes_answered_ = 0;  // ... and the NBD flushes they answered
