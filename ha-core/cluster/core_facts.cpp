@@ -34,6 +34,7 @@ Status ClusterCore::handle(const protocol::ProbeReport& m, const Delivery& d, Ef
   for (const auto& res : m.busy)
     if (resource(res)) state_.in_flight[{res, m.node}] = d.now.mono_ms;
   state_.probed.insert(m.node);
+  reported_.insert(m.node);
   event(fx, d.now, "probe_done", {{"node", m.node}, {"resources", reported}});
   // Always a new epoch (not only when something differs): a node that just joined would
   // see a difference where the others see none, and epochs must agree everywhere.
@@ -46,10 +47,17 @@ Status ClusterCore::handle(const protocol::Failure& m, const Delivery& d, Effect
   if (m.node != d.sender) return not_the_sender(m.node);
   if (!resource(m.resource))
     return Error{"field \"resource\": no resource named " + clip_utf8(m.resource, 64) + " in this configuration"};
+  // A failure of a running group begins a recovery; one while the group is still being
+  // started (a start that fails) only delays that start.
+  const auto* g = group_of(m.resource);
+  bool group_was_running = g && group_running_on(*g, m.node);
   record_failure(m.node, m.resource, m.op, m.rc, m.reason, d.now, fx);
   set_status(m.resource, m.node, ResourceStatus::failed);
-  if (const auto* g = group_of(m.resource); g && !state_.failovers.count(g->name))
-    state_.failovers[g->name] = Failover{m.node, d.now.mono_ms};
+  if (group_was_running && !state_.failovers.count(g->name)) {
+    state_.failovers[g->name] = Failover{m.node, d.now.mono_ms, true};
+    event(fx, d.now, "recovery_begin", {{"group", g->name}, {"from", m.node}, {"resource", m.resource},
+                                        {"reason", m.resource + " " + m.op + " failed on " + m.node}});
+  }
   facts_changed("resource " + m.resource + " failed on " + m.node, d.now, fx, /*back_off=*/true);
   sync_monitors(fx);
   return Status::ok();

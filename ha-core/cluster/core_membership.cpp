@@ -36,6 +36,7 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
   for (const auto& n : joined) {
     state_.nodes[n].status = NodeStatus::online;
     state_.probed.erase(n);
+    reported_.erase(n);
     state_.leaving.erase(n);
     if (auto f = state_.fencing.find(n); f != state_.fencing.end()) {
       f->second.fenced = false;  // a member again: a later loss is a new one
@@ -52,6 +53,9 @@ void ClusterCore::on_group_membership(const std::vector<std::string>& members, N
 
 void ClusterCore::node_left(const std::string& n, const std::set<std::string>& now_members, Now now, Effects& fx) {
   state_.probed.erase(n);
+  // A node lost before its report reached this one (this one had just joined) may have run
+  // any group that runs nowhere else here.
+  bool unknown = !reported_.erase(n);
   member_configs_.erase(n);
   for (auto it = state_.degraded.begin(); it != state_.degraded.end();)
     it = it->first.second == n ? state_.degraded.erase(it) : std::next(it);
@@ -73,11 +77,14 @@ void ClusterCore::node_left(const std::string& n, const std::set<std::string>& n
   ns.status = NodeStatus::unclean;
   event(fx, now, "node_lost",
         {{"node", n}, {"members", json(std::vector<std::string>(now_members.begin(), now_members.end()))}});
-  if (!ran_something) return;
+  if (!ran_something && !unknown) return;
   for (const auto& g : cfg_.groups) {
-    if (group_node(g) != n) continue;
+    auto where = group_node(g);
+    if (ran_something ? where != n : where.has_value()) continue;
     state_.failovers[g.name] = Failover{n, now.mono_ms};
-    event(fx, now, "failover_begin", {{"group", g.name}, {"from", n}, {"reason", "node " + n + " lost"}});
+    event(fx, now, "failover_begin",
+          {{"group", g.name}, {"from", n},
+           {"reason", "node " + n + " lost" + (ran_something ? "" : " before it reported what it ran to " + me_)}});
   }
 }
 

@@ -178,8 +178,9 @@ void ClusterCore::check_progress(Now now, Effects& fx) {
       ++it;
       continue;
     }
-    event(fx, now, "failover_end", {{"group", it->first}, {"from", it->second.from}, {"to", *where},
-                                    {"duration_ms", now.mono_ms - it->second.lost_ms}});
+    event(fx, now, it->second.recovery ? "recovery_end" : "failover_end",
+          {{"group", it->first}, {"from", it->second.from}, {"to", *where},
+           {"duration_ms", now.mono_ms - it->second.lost_ms}});
     it = state_.failovers.erase(it);
   }
 }

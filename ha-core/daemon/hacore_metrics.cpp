@@ -51,6 +51,8 @@ HacoreMetrics::HacoreMetrics() {
                     "Whether corosync's link to a node is up for data (1) or not (0), as this node sees it.",
                     {"node", "link"});
   (void)r.add_counter("hamail_failovers_total", "Failovers begun: a node running the group was lost.", {"group"});
+  (void)r.add_counter("hamail_recoveries_total", "Recoveries begun: a resource of the running group failed.",
+                      {"group"});
   (void)r.add_counter("hamail_switchovers_total", "Switchovers ended, by result (done or failed).",
                       {"group", "result"});
   (void)r.add_counter("hamail_fence_actions_total",
@@ -59,6 +61,8 @@ HacoreMetrics::HacoreMetrics() {
                       "Failed resource operations, by resource, node and operation.",
                       {"resource", "node", "operation"});
   (void)r.add_histogram("hamail_failover_duration_seconds", "From the node's loss to the group running elsewhere.",
+                        buckets, {"group"});
+  (void)r.add_histogram("hamail_recovery_duration_seconds", "From a resource's failure to its group running again.",
                         buckets, {"group"});
   (void)r.add_histogram("hamail_switchover_duration_seconds", "From a switchover's request to its end.", buckets,
                         {"group", "result"});
@@ -72,6 +76,11 @@ void HacoreMetrics::on_event(const json& e) {
     (void)registry_.inc("hamail_failovers_total", {json_text(e, "group")});
   } else if (name == "failover_end") {
     (void)registry_.observe("hamail_failover_duration_seconds", {json_text(e, "group")},
+                            json_number(e, "duration_ms") / 1000);
+  } else if (name == "recovery_begin") {
+    (void)registry_.inc("hamail_recoveries_total", {json_text(e, "group")});
+  } else if (name == "recovery_end") {
+    (void)registry_.observe("hamail_recovery_duration_seconds", {json_text(e, "group")},
                             json_number(e, "duration_ms") / 1000);
   } else if (name == "switchover_end" || name == "switchover_failed") {
     std::string result = name == "switchover_end" ? "done" : "failed";
@@ -137,6 +146,7 @@ void HacoreMetrics::collect_groups(const json& status) {
     // Counters of every configured group and node exist from the first scrape, at 0, so
     // that rate() and increase() see their first event.
     (void)r.inc("hamail_failovers_total", {group}, 0);
+    (void)r.inc("hamail_recoveries_total", {group}, 0);
     for (const char* result : {"done", "failed"}) (void)r.inc("hamail_switchovers_total", {group, result}, 0);
     for (const auto& n : status.value("nodes", json::array()))
       (void)r.set("hamail_group_placement", {group, json_text(n, "name")}, json_text(n, "name") == where ? 1 : 0);

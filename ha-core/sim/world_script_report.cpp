@@ -73,9 +73,11 @@ void World::narrate_event(const SimNode& n, const nlohmann::json& e) {
   } else if ((name == "switchover_end" || name == "switchover_failed") && dc) {
     narrate(me, "switchover of " + s("group") + " to " + s("to") +
                     (name == "switchover_end" ? ": done" : ": FAILED (" + s("reason") + ")"));
-  } else if (name == "failover_end" && s("to") == me) {
-    narrate(me, "group " + s("group") + (s("from") == me ? " recovered in place: it runs here again"
-                                                         : " failed over from " + s("from") + ": it runs here"));
+  } else if ((name == "failover_end" || name == "recovery_end") && s("to") == me) {
+    narrate(me, "group " + s("group") +
+                    (s("from") == me                ? " recovered in place: it runs here again"
+                     : name == "failover_end"       ? " failed over from " + s("from") + ": it runs here"
+                                                    : " moved from " + s("from") + " after a failure there: it runs here"));
   }
 }
 

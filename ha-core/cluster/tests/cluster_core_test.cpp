@@ -149,6 +149,62 @@ TEST_F(Sim, MonitorFailureRestartsInPlaceThenMovesAtTheThreshold) {
   EXPECT_FALSE(cores_["node2"]->status()["groups"][0]["resources"][2].contains("fail_counts"));
 }
 
+// A failure of the running group is a recovery, begun and ended in the history (the
+// dashboard showed an end without a begin); a start that fails while the group is first
+// being started is no recovery.
+TEST_F(Sim, AMonitorFailureIsARecoveryWithABeginAndAnEndAFailedFirstStartIsNot) {
+  fail_next_.insert({"smtpd", "node1"});
+  membership({"node1", "node2"});
+  settle();
+  mono_ += 2000;  // past the retry backoff
+  settle();
+  ASSERT_EQ(running_on("node1").size(), 3u);
+  EXPECT_TRUE(has_event("node2", "resource_failed"));
+  EXPECT_FALSE(has_event("node2", "recovery_begin")) << "the group was not running yet";
+  EXPECT_FALSE(has_event("node2", "recovery_end"));
+  EXPECT_FALSE(has_event("node2", "failover_end"));
+  Effects fx;
+  cores_["node1"]->on_monitor_result("smtpd", 7, "not running", now("node1"), fx);
+  handle("node1", fx);
+  settle();
+  json begin = last_event("node2", "recovery_begin");
+  ASSERT_FALSE(begin.is_null());
+  EXPECT_EQ(begin["from"], "node1");
+  EXPECT_EQ(begin["resource"], "smtpd");
+  EXPECT_EQ(begin["reason"], "smtpd monitor failed on node1");
+  json end = last_event("node2", "recovery_end");
+  ASSERT_FALSE(end.is_null());
+  EXPECT_EQ(end["to"], "node1");
+  EXPECT_FALSE(has_event("node2", "failover_begin"));
+  EXPECT_FALSE(has_event("node2", "failover_end"));
+}
+
+// node1 restarted; node2, which runs the group, is lost before its report reached node1:
+// node1 cannot know what it ran, and the group it then starts is a failover, begun and ended.
+TEST_F(Sim, APeerLostBeforeItsReportStillFailsOverWithABegin) {
+  membership({"node1", "node2"});
+  settle();
+  ASSERT_TRUE(command("node1", {{"cmd", "switchover"}}));
+  settle();
+  ASSERT_EQ(running_on("node2").size(), 3u);
+  lose("node1");
+  settle();
+  cores_["node1"] = std::make_unique<ClusterCore>(cfg_, "node1");
+  events_["node1"].clear();
+  membership({"node1", "node2"});
+  lose("node2");  // before node2's probe_done
+  settle();
+  EXPECT_EQ(running_on("node1").size(), 3u);
+  json begin = last_event("node1", "failover_begin");
+  ASSERT_FALSE(begin.is_null()) << "no failover_begin on node1";
+  EXPECT_EQ(begin["from"], "node2");
+  EXPECT_EQ(begin["reason"], "node node2 lost before it reported what it ran to node1");
+  json end = last_event("node1", "failover_end");
+  ASSERT_FALSE(end.is_null());
+  EXPECT_EQ(end["from"], "node2");
+  EXPECT_EQ(end["to"], "node1");
+}
+
 TEST_F(Sim, ADegradedMonitorIsAWarningEverywhereNotAFailure) {
   membership({"node1", "node2"});
   settle();

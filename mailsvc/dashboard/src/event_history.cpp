@@ -28,7 +28,7 @@ constexpr std::size_t kMaxPhases = 64;
 json switch_history(const std::vector<json>& events) {
   std::vector<json> entries;                        // oldest first
   std::map<std::string, std::size_t> open_switch;  // switchover id -> entry
-  std::map<std::string, std::size_t> open_fail;    // failover group -> entry
+  std::map<std::string, std::size_t> open_fail;    // group -> its open failover or recovery
   for (const auto& e : events) {
     if (!e.is_object()) continue;
     std::string name = text(e, "event");
@@ -59,17 +59,25 @@ json switch_history(const std::vector<json>& events) {
         copy(h, e, {"to", "duration_ms", "reason"});
         open_switch.erase(it);
       }
-    } else if (name == "failover_begin") {
-      json h = {{"kind", "failover"}, {"started", text(e, "ts")}, {"result", "running"}};
-      copy(h, e, {"group", "from", "reason"});
-      open_fail[text(e, "group")] = entries.size();
+    } else if (name == "failover_begin" || name == "recovery_begin") {
+      // A group has one open failover or recovery: a node lost during a recovery ends it.
+      std::string g = text(e, "group");
+      if (auto it = open_fail.find(g); it != open_fail.end()) {
+        entries[it->second]["result"] = "superseded";
+        entries[it->second]["ended"] = text(e, "ts");
+      }
+      json h = {{"kind", name == "failover_begin" ? "failover" : "recovery"}, {"started", text(e, "ts")},
+                {"result", "running"}};
+      copy(h, e, {"group", "from", "resource", "reason"});
+      open_fail[g] = entries.size();
       entries.push_back(h);
-    } else if (name == "failover_end") {
+    } else if (name == "failover_end" || name == "recovery_end") {
+      std::string kind = name == "failover_end" ? "failover" : "recovery";
       auto it = open_fail.find(text(e, "group"));
-      if (it == open_fail.end()) {
-        json h = {{"kind", "failover"}};
+      if (it == open_fail.end() || entries[it->second]["kind"] != kind) {  // its begin is older than the history
+        json h = {{"kind", kind}};
         copy(h, e, {"group", "from"});
-        it = open_fail.emplace(text(e, "group"), entries.size()).first;
+        it = open_fail.insert_or_assign(text(e, "group"), entries.size()).first;
         entries.push_back(h);
       }
       json& h = entries[it->second];

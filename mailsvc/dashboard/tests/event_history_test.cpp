@@ -39,6 +39,30 @@ TEST(EventHistory, EndWithoutBeginStillListed) {
   EXPECT_EQ(h[0]["group"], "web");
 }
 
+TEST(EventHistory, RecoveryInPlaceAndOneEndedByANodeLoss) {
+  json h = switch_history({
+      json{{"event", "recovery_begin"}, {"ts", "t1"}, {"group", "mail"}, {"from", "node1"}, {"resource", "smtpd"},
+           {"reason", "smtpd monitor failed on node1"}},
+      json{{"event", "recovery_end"}, {"ts", "t2"}, {"group", "mail"}, {"from", "node1"}, {"to", "node1"},
+           {"duration_ms", 900}},
+      json{{"event", "recovery_begin"}, {"ts", "t3"}, {"group", "mail"}, {"from", "node1"}, {"resource", "vip"}},
+      json{{"event", "failover_begin"}, {"ts", "t4"}, {"group", "mail"}, {"from", "node1"}},
+      json{{"event", "failover_end"}, {"ts", "t5"}, {"group", "mail"}, {"from", "node1"}, {"to", "node2"}},
+  });
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[0]["kind"], "failover");
+  EXPECT_EQ(h[0]["result"], "done");
+  EXPECT_EQ(h[0]["started"], "t4");
+  EXPECT_EQ(h[1]["kind"], "recovery");
+  EXPECT_EQ(h[1]["result"], "superseded");
+  EXPECT_EQ(h[1]["ended"], "t4");
+  EXPECT_EQ(h[2]["kind"], "recovery");
+  EXPECT_EQ(h[2]["result"], "done");
+  EXPECT_EQ(h[2]["resource"], "smtpd");
+  EXPECT_EQ(h[2]["to"], "node1");
+  EXPECT_EQ(h[2]["duration_ms"], 900);
+}
+
 TEST(EventHistory, Bounded) {
   std::vector<json> events;
   for (int i = 0; i < 200; ++i) {

@@ -270,7 +270,9 @@
     const h = $("history");
     clear(h);
     for (const e of s.history) {
-      const li = el("li", e.kind + " of " + (e.group || "?") + (e.from ? " from " + e.from : "") + (e.to ? " to " + e.to : "") +
+      const inPlace = e.kind === "recovery" && (!e.to || e.to === e.from);  // restarted where it ran
+      const where = inPlace ? (e.from ? " on " + e.from : "") : (e.from ? " from " + e.from : "") + (e.to ? " to " + e.to : "");
+      const li = el("li", e.kind + " of " + (e.group || "?") + where +
                           ": " + e.result + (e.started ? ", " + e.started : "") +
                           (e.duration_ms !== undefined ? " (" + e.duration_ms + " ms)" : "") + (e.reason ? ": " + e.reason : ""),
                     e.result === "failed" ? "bad" : e.result === "running" ? "warn" : "");

@@ -213,6 +213,7 @@ class ClusterCore {
   std::optional<std::uint64_t> switchover_end_sent_;  // the DC sent its end, not yet applied
   int failed_transitions_ = 0;
   std::set<std::string> seen_;                 // nodes seen in the group (or confirmed off) since start
+  std::set<std::string> reported_;             // members whose probe_done this node applied since they joined
   bool boot_wait_noted_ = false;
   std::set<std::string> outdate_sent_;         // volumes whose outdate this node sent, not yet applied
   std::uint64_t next_switchover_seq_ = 1;

@@ -36,10 +36,12 @@ struct RunningTransition {
   std::string trigger;
 };
 
-// A group that lost its node: when it runs again, the failover ends.
+// A group that lost its node (a failover) or one of its resources (a recovery, in place or
+// elsewhere): when it runs again, it ends with failover_end or recovery_end.
 struct Failover {
   std::string from;
   std::int64_t lost_ms = 0;          // monotonic
+  bool recovery = false;             // began with a resource failure, not a node loss
 };
 
 struct Switchover {
