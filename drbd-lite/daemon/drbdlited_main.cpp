@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "hamail/base/large_buffer_heap.h"
 #include "hamail/base/log.h"
 #include "hamail/base/program_options.h"
 #include "hamail/control/control_server.h"
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
   const NodeAddress* peer = cfg.peer_of(o.node);
   if (!peer) return fail(o.config + " names no peer node for " + o.node);
 
+  // Requests and frames of up to a few MiB: reused from the heap, not mmapped afresh (a 9x
+  // faster replicated 1 MiB write); at most 64 MiB stays free in the heap.
+  if (Status st = keep_large_buffers_in_heap(64 << 20); !st)
+    log.warning("allocator_not_tuned").kv("error", st.message()).kv("consequence", "large writes are slower");
   auto loop = uv::EventLoop::create();
   if (!loop) return fail(loop.error());
   if (Status st = make_runtime_dir(o.runtime_dir); !st) return fail(st.message());
