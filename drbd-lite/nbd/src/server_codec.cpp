@@ -1,5 +1,6 @@
 #include "hamail/drbdlite/nbd/server_codec.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <utility>
@@ -64,6 +65,11 @@ Status ServerCodec::feed(std::string_view bytes) {
     return Error{"client sent " + std::to_string(buffered() + bytes.size()) +
                  " bytes without waiting for replies (limit " + std::to_string(kMaxBuffered) + ")"};
   }
+  if (large_write_) {
+    std::size_t take = std::min<std::size_t>(bytes.size(), large_write_->length - large_payload_.size());
+    large_payload_.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+  }
   if (pos_ > 0 && pos_ == in_.size()) {
     in_.clear();
     pos_ = 0;
@@ -87,6 +93,8 @@ Event ServerCodec::close(bool clean, std::string reason, std::string bytes) {
   phase_ = Phase::closed;
   in_.clear();
   pos_ = 0;
+  large_write_.reset();
+  large_payload_.clear();
   return Closed{clean, std::move(reason), std::move(bytes)};
 }
 
@@ -230,6 +238,14 @@ Event ServerCodec::answer_export_name(std::string_view name) {
 }
 
 std::optional<Event> ServerCodec::next_request() {
+  if (large_write_) {
+    if (large_payload_.size() < large_write_->length) return std::nullopt;
+    Request r = *large_write_;
+    large_write_.reset();
+    std::string payload = std::move(large_payload_);
+    large_payload_.clear();
+    return finish_request(r, std::move(payload));
+  }
   std::string_view in(in_);
   in.remove_prefix(pos_);
   if (in.size() < kRequestHeaderSize) return std::nullopt;
@@ -250,12 +266,23 @@ std::optional<Event> ServerCodec::next_request() {
     if (r.length > kMaxPayload) {
       return close(false, r.describe() + ": payload exceeds the maximum of " + std::to_string(kMaxPayload) + " bytes");
     }
-    if (in.size() < kRequestHeaderSize + r.length) return std::nullopt;
+    if (in.size() < kRequestHeaderSize + r.length) {
+      if (r.length < kLargeWrite) return std::nullopt;
+      large_write_ = r;  // the rest of its payload goes straight to large_payload_
+      large_payload_.reserve(r.length);
+      large_payload_.assign(in.substr(kRequestHeaderSize));
+      consume(in.size());
+      return std::nullopt;
+    }
     payload.assign(in.substr(kRequestHeaderSize, r.length));
     consume(kRequestHeaderSize + r.length);
   } else {
     consume(kRequestHeaderSize);
   }
+  return finish_request(r, std::move(payload));
+}
+
+std::optional<Event> ServerCodec::finish_request(const Request& r, std::string payload) {
   if (r.type == kCmdDisc) return close(true, "client disconnected (NBD_CMD_DISC)");
   if (auto refused = validate(r)) return std::move(*refused);
   return Command{r, std::move(payload)};

@@ -293,6 +293,35 @@ TEST(NbdServerCodec, Commands) {
   EXPECT_EQ(std::get<Command>(evs[5]).request.handle, 6u);
 }
 
+// A large write arrives in pieces of any size (its payload then goes to a buffer of its
+// own): the payload is whole, and what follows it in the last piece is the next request.
+TEST(NbdServerCodec, LargeWriteInPiecesThenTheNextRequest) {
+  std::string data(512u << 10, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 131 + i / 4096);
+  std::string bytes = encode_request(0, kCmdWrite, 7, 256u << 10, static_cast<std::uint32_t>(data.size()), data) +
+                      encode_request(0, kCmdFlush, 8, 0, 0) +
+                      encode_request(0, kCmdWrite, 9, 0, 512, std::string(512, 'y')) +
+                      encode_request(0, kCmdWrite, 10, kSize, 65536, std::string(65536, 'z'));  // refused: past the end
+  for (std::size_t piece : {std::size_t{1000}, std::size_t{65536}, std::size_t{300000}, bytes.size()}) {
+    SCOPED_TRACE("pieces of " + std::to_string(piece));
+    ServerCodec c = transmitting();
+    std::vector<Event> evs;
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      ASSERT_TRUE(c.feed(std::string_view(bytes).substr(at, piece)).is_ok());
+      for (auto& e : drain(c)) evs.push_back(std::move(e));
+      if (at + piece < bytes.size()) EXPECT_LE(c.buffered(), at + piece);
+    }
+    ASSERT_EQ(evs.size(), 4u);
+    const auto& w = std::get<Command>(evs[0]);
+    EXPECT_EQ(w.request.handle, 7u);
+    EXPECT_TRUE(w.payload == data) << "the large write's payload differs";
+    EXPECT_EQ(std::get<Command>(evs[1]).request.type, kCmdFlush);
+    EXPECT_EQ(std::get<Command>(evs[2]).payload, std::string(512, 'y'));
+    EXPECT_EQ(only_refusal({evs[3]}).error, kEnospc);
+    EXPECT_EQ(c.buffered(), 0u);
+  }
+}
+
 TEST(NbdServerCodec, DiscClosesCleanlyAndIgnoresTheRest) {
   ServerCodec c = transmitting();
   auto evs = feed_all(c, encode_request(0, kCmdDisc, 9, 0, 0) + encode_request(0, kCmdRead, 1, 0, 512));

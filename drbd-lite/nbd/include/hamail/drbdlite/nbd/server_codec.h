@@ -93,6 +93,7 @@ class ServerCodec {
   static constexpr int kMaxOptions = 128;
   // Bytes fed but not yet consumed, at most: one maximal WRITE plus read-ahead.
   static constexpr std::size_t kMaxBuffered = kMaxPayload + kRequestHeaderSize + (1u << 20);
+  static constexpr std::uint32_t kLargeWrite = 64u << 10;  // a payload read into its own buffer
 
   explicit ServerCodec(ExportInfo info);
 
@@ -108,7 +109,7 @@ class ServerCodec {
   std::optional<Event> next();
 
   Phase phase() const { return phase_; }
-  std::size_t buffered() const { return in_.size() - pos_; }
+  std::size_t buffered() const { return in_.size() - pos_ + large_payload_.size(); }
   // Flags sent with the export: HAS_FLAGS|SEND_FLUSH|SEND_FUA|SEND_TRIM|SEND_WRITE_ZEROES
   // (|READ_ONLY). Never CAN_MULTI_CONN: flush on one connection does not cover writes
   // still in flight on another (replication acks).
@@ -117,6 +118,7 @@ class ServerCodec {
  private:
   std::optional<Event> next_option();
   std::optional<Event> next_request();
+  std::optional<Event> finish_request(const Request& r, std::string payload);  // payload read: validate
   Event answer_option(std::uint32_t option, std::string_view data);
   Event answer_info_or_go(std::uint32_t option, std::string_view data);
   Event answer_export_name(std::string_view name);
@@ -133,6 +135,10 @@ class ServerCodec {
   std::uint64_t size_ = 0;  // negotiated export size
   std::string in_;
   std::size_t pos_ = 0;
+  // A large write whose header came before its payload: feed() appends the payload here
+  // directly, not to in_ (one copy of each MiB less).
+  std::optional<Request> large_write_;
+  std::string large_payload_;
 };
 
 }  // namespace hamail::drbdlite::nbd
