@@ -64,6 +64,7 @@ Status Replica::admit(std::uint64_t request, std::uint64_t bytes) {
 }
 
 void Replica::app_write(std::uint64_t request, std::uint64_t offset, std::string data, bool fua, Outbox& out) {
+  last_app_io_ms_ = now_ms_;
   if (Status st = admit(request, data.size()); !st) {
     out.completed.push_back({request, st});
     return;
@@ -279,6 +280,7 @@ void Replica::on_recv_ack(const wire::RecvAck& a, Outbox& out) {
 }
 
 void Replica::app_flush(std::uint64_t request, Outbox& out) {
+  last_app_io_ms_ = now_ms_;
   if (Status st = io_allowed(); !st) {
     out.completed.push_back({request, st});
     return;

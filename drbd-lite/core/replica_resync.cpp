@@ -160,7 +160,10 @@ void Replica::discard_local_version() {
 void Replica::pump_resync(Outbox& out) {
   if (conn_ != ConnState::sync_source) return;
   const std::uint64_t max_blocks = std::max<std::uint64_t>(1, cfg_.resync_chunk_bytes / meta::kBlockBytes);
-  while (rs_in_flight_bytes_ < cfg_.resync_window_bytes && rs_tokens_ > 0) {
+  const bool app_io = last_app_io_ms_ && now_ms_ - *last_app_io_ms_ < cfg_.app_io_recent_ms;
+  const std::uint64_t window =
+      app_io ? std::min(cfg_.resync_window_bytes, cfg_.resync_window_under_io_bytes) : cfg_.resync_window_bytes;
+  while (rs_in_flight_bytes_ < window && rs_tokens_ > 0) {
     auto b = bm_.find_next_set(rs_cursor_);
     if (!b) {
       if (!rs_in_flight_.empty()) return;  // wait for acks

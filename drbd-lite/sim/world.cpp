@@ -62,6 +62,7 @@ void World::format(SimNode& n) {
   n.cfg.resync_rate_bytes = 4u << 20;
   n.cfg.resync_chunk_bytes = 16u << 10;
   n.cfg.resync_window_bytes = 64u << 10;
+  n.cfg.resync_window_under_io_bytes = 16u << 10;  // the window shrinks while the application writes
   n.cfg.max_epoch_writes = 8;
 }
 

@@ -34,6 +34,10 @@ struct ReplicaConfig {
   std::uint64_t resync_rate_bytes = 100ull << 20;      // per second
   std::uint32_t resync_chunk_bytes = 128u << 10;       // one rs_data message at most
   std::uint32_t resync_window_bytes = 4u << 20;        // resync bytes in flight
+  // While the application writes or flushes (within app_io_recent_ms), fewer: its frames
+  // queue behind the resync data on the link (4 MiB made its writes wait 12 ms in the lab).
+  std::uint32_t resync_window_under_io_bytes = 256u << 10;
+  std::uint64_t app_io_recent_ms = 200;
   std::uint32_t verify_chunk_bytes = 256u << 10;
   std::uint32_t verify_window = 8;                     // verify requests in flight
   std::uint32_t max_pending_writes = 1024;             // replicated writes awaiting the peer's write_ack
@@ -338,6 +342,7 @@ class Replica {
   std::uint64_t last_tick_ms_ = 0;
   std::uint64_t last_rx_ms_ = 0;
   std::uint64_t last_ping_ms_ = 0;
+  std::optional<std::uint64_t> last_app_io_ms_;        // the application's last write or flush
 };
 
 }  // namespace hamail::drbdlite
