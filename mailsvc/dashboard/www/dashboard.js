@@ -52,6 +52,10 @@
     if (events) events.close();
     events = null;
     session = null;
+    // Nothing of the last session stays on the page: the next user would see its state
+    // (and its buttons) until the first read of the state answered.
+    for (const id of ["sources", "cluster-name", "cluster-facts", "nodes", "groups", "volumes",
+                      "fencing", "history", "live-state", "timeline"]) clear($(id));
     $("main").hidden = true; $("refresh").hidden = true; $("logout").hidden = true;
     $("login").hidden = false;
     $("login-error").textContent = message || "";
@@ -153,6 +157,7 @@
 
   async function refresh() {
     const r = await api("GET", "/dashboard/api/state");
+    if (!session) return;  // logged out while the state was read
     if (r.status === 401) return showLogin("Your session ended (httpd moved with its group, or restarted): log in again.");
     if (r.status === 0) { $("sources").textContent = "httpd is not reachable (it moves with its group): waiting for it."; return; }
     if (r.status !== 200 || !r.data) { $("sources").textContent = "The dashboard did not answer (" + r.status + ")."; return; }
