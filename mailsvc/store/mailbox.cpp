@@ -33,7 +33,11 @@ Result<Mailbox> Mailbox::open(const std::string& path) {
   auto dir = Maildir::open(path);
   if (!dir) return Error{dir.error()};
   Mailbox m(std::move(*dir));
+  // Stamped before the read, as refresh() does: a refresh() right after (SELECT's) then
+  // reads nothing again when nothing changed.
+  auto stamp = m.take_stamp();
   if (Status s = m.reload(); !s) return Error{s.message()};
+  if (stamp && m.trusted(*stamp)) m.stamp_ = *stamp;
   (void)m.diff_view();  // the view starts as the mailbox is now
   return m;
 }

@@ -125,14 +125,14 @@ Status TlsSession::pump() {
     plaintext_.clear();
     plaintext_offset_ = 0;
   }
-  char buf[kChunk];
   while (!peer_closed_) {
+    // Decrypted straight into plaintext_'s tail (no bounce buffer: a copy less per byte).
+    std::size_t old = plaintext_.size();
+    plaintext_.resize(old + kChunk);
     std::size_t n = 0;
-    int rc = SSL_read_ex(ssl_, buf, sizeof buf, &n);
-    if (rc == 1) {
-      plaintext_.append(buf, n);
-      continue;
-    }
+    int rc = SSL_read_ex(ssl_, plaintext_.data() + old, kChunk, &n);
+    plaintext_.resize(old + (rc == 1 ? n : 0));
+    if (rc == 1) continue;
     int err = SSL_get_error(ssl_, rc);
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) break;
     if (err == SSL_ERROR_ZERO_RETURN) {
@@ -164,14 +164,21 @@ std::string TlsSession::take_ciphertext() {
 std::size_t TlsSession::ciphertext_pending() const { return BIO_ctrl_pending(wbio_); }
 
 std::string TlsSession::take_plaintext(std::size_t max_bytes) {
-  std::size_t n = std::min(max_bytes, plaintext_pending());
-  std::string out = plaintext_.substr(plaintext_offset_, n);
-  plaintext_offset_ += n;
+  std::string out(peek_plaintext(max_bytes));
+  consume_plaintext(out.size());
+  return out;
+}
+
+std::string_view TlsSession::peek_plaintext(std::size_t max_bytes) const {
+  return std::string_view(plaintext_).substr(plaintext_offset_, std::min(max_bytes, plaintext_pending()));
+}
+
+void TlsSession::consume_plaintext(std::size_t n) {
+  plaintext_offset_ += std::min(n, plaintext_pending());
   if (plaintext_offset_ == plaintext_.size()) {
     plaintext_.clear();
     plaintext_offset_ = 0;
   }
-  return out;
 }
 
 Status TlsSession::write(std::string_view plaintext) {

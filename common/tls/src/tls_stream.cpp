@@ -77,9 +77,12 @@ struct TlsStream::Core : std::enable_shared_from_this<Core> {
 
   void deliver() {
     while (!closed && !paused && session->plaintext_pending() > 0) {
-      std::string chunk = session->take_plaintext(kDeliverChunk);
+      // A view of the session's buffer (no copy): the callback cannot feed the session
+      // (only the socket's read callback does), so the bytes stay put until consumed.
+      std::string_view chunk = session->peek_plaintext(kDeliverChunk);
       OnData cb = on_data;
       cb(chunk);
+      session->consume_plaintext(chunk.size());
     }
     if (!closed && !paused && session->peer_closed() && session->plaintext_pending() == 0) end(Status::ok());
   }

@@ -34,12 +34,14 @@ bool sets_seen(const imap::FetchItem& item) {
   }
 }
 
-std::string literal(std::string_view data) {
+// Appends `data` as a literal (literal8 when it holds a NUL): the message's bytes are
+// copied once, into the reply.
+void append_literal(std::string& out, std::string_view data) {
   bool nul = data.find('\0') != std::string_view::npos;
-  return (nul ? "~{" : "{") + std::to_string(data.size()) + "}\r\n" + std::string(data);
+  out.append(nul ? "~{" : "{").append(std::to_string(data.size())).append("}\r\n").append(data);
 }
 
-std::string cut(const std::string& data, const std::optional<imap::Partial>& partial) {
+std::string_view cut(std::string_view data, const std::optional<imap::Partial>& partial) {
   if (!partial) return data;
   if (partial->offset >= data.size()) return {};
   return data.substr(partial->offset, partial->length);
@@ -58,10 +60,10 @@ bool whole_message(const imap::FetchItem& i) {
 
 std::string file_name_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-// One message's FETCH response, or an error for a tagged NO. A whole message sent adds its
-// file's name to `files_read`.
-Result<std::string> fetch_one(WorkerState& st, const Numbered& n, const std::vector<imap::FetchItem>& items,
-                              bool add_flags, std::vector<std::string>& files_read) {
+// Appends one message's FETCH response to `out`, or leaves `out` as it was and returns an
+// error for a tagged NO. A whole message sent adds its file's name to `files_read`.
+Status fetch_one(WorkerState& st, const Numbered& n, const std::vector<imap::FetchItem>& items, bool add_flags,
+                 std::vector<std::string>& files_read, std::string& out) {
   store::Mailbox& mb = *st.mailbox;
   auto state = mb.message(n.uid);
   if (!state) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
@@ -76,60 +78,76 @@ Result<std::string> fetch_one(WorkerState& st, const Numbered& n, const std::vec
     msg = std::move(*parsed);
     if (std::any_of(items.begin(), items.end(), whole_message)) files_read.push_back(file_name_of(*path));
   }
-  std::string out;
-  auto add = [&](const std::string& s) {
-    if (!out.empty()) out += ' ';
-    out += s;
+  const std::size_t start = out.size();
+  auto fail = [&](Error e) {
+    out.resize(start);
+    return e;
+  };
+  out.append("* ").append(std::to_string(n.seq)).append(" FETCH (");
+  bool first = true;
+  auto add = [&]() -> std::string& {
+    if (!first) out += ' ';
+    first = false;
+    return out;
   };
   for (const auto& item : items) {
-    std::string name = imap::response_name(item);
     switch (item.kind) {
-      case Kind::uid: add("UID " + std::to_string(n.uid)); break;
-      case Kind::flags: add("FLAGS " + flag_list(state->flags)); break;
-      case Kind::modseq: add("MODSEQ (" + std::to_string(state->modseq) + ")"); break;
+      case Kind::uid: add().append("UID ").append(std::to_string(n.uid)); break;
+      case Kind::flags: add().append("FLAGS ").append(flag_list(state->flags)); break;
+      case Kind::modseq: add().append("MODSEQ (").append(std::to_string(state->modseq)).append(")"); break;
       case Kind::internal_date: {
         auto t = mb.internal_date(n.uid);
-        if (!t) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
-        add("INTERNALDATE \"" + imap::format_date_time(*t, 0) + "\"");
+        if (!t) return fail(Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"});
+        add().append("INTERNALDATE \"").append(imap::format_date_time(*t, 0)).append("\"");
         break;
       }
       case Kind::rfc822_size: {
         if (msg) {
-          add("RFC822.SIZE " + std::to_string(msg->bytes().size()));
+          add().append("RFC822.SIZE ").append(std::to_string(msg->bytes().size()));
         } else {
           auto size = mb.size(n.uid);
-          if (!size) return Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"};
-          add("RFC822.SIZE " + std::to_string(*size));
+          if (!size) return fail(Error{"[EXPUNGEISSUED] Some messages were expunged meanwhile"});
+          add().append("RFC822.SIZE ").append(std::to_string(*size));
         }
         break;
       }
-      case Kind::envelope: add("ENVELOPE " + mime::envelope(*msg)); break;
-      case Kind::body: add("BODY " + mime::body_structure(*msg, false)); break;
-      case Kind::body_structure: add("BODYSTRUCTURE " + mime::body_structure(*msg, true)); break;
-      case Kind::rfc822: add(name + " " + literal(msg->bytes())); break;
+      case Kind::envelope: add().append("ENVELOPE ").append(mime::envelope(*msg)); break;
+      case Kind::body: add().append("BODY ").append(mime::body_structure(*msg, false)); break;
+      case Kind::body_structure: add().append("BODYSTRUCTURE ").append(mime::body_structure(*msg, true)); break;
+      case Kind::rfc822: append_literal(add().append(imap::response_name(item)).append(" "), msg->bytes()); break;
       case Kind::rfc822_header:
-        add(name + " " + literal(mime::section_bytes(*msg, {{}, imap::SectionText::header, {}})));
+        append_literal(add().append(imap::response_name(item)).append(" "),
+                       mime::section_bytes(*msg, {{}, imap::SectionText::header, {}}));
         break;
       case Kind::rfc822_text:
-        add(name + " " + literal(mime::section_bytes(*msg, {{}, imap::SectionText::text, {}})));
+        append_literal(add().append(imap::response_name(item)).append(" "),
+                       mime::section_bytes(*msg, {{}, imap::SectionText::text, {}}));
         break;
-      case Kind::body_section: add(name + " " + literal(cut(mime::section_bytes(*msg, item.section), item.partial))); break;
+      case Kind::body_section: {
+        // BODY[] (the whole message) straight from the parsed bytes; a section is cut out.
+        bool whole = item.section.part.empty() && item.section.text == imap::SectionText::none;
+        std::string section = whole ? std::string() : mime::section_bytes(*msg, item.section);
+        append_literal(add().append(imap::response_name(item)).append(" "),
+                       cut(whole ? std::string_view(msg->bytes()) : std::string_view(section), item.partial));
+        break;
+      }
       case Kind::binary: {
         auto data = mime::binary_section(*msg, item.section);
-        if (!data) return cte_error(data.error());
-        add(name + " " + literal(cut(*data, item.partial)));
+        if (!data) return fail(cte_error(data.error()));
+        append_literal(add().append(imap::response_name(item)).append(" "), cut(*data, item.partial));
         break;
       }
       case Kind::binary_size: {
         auto size = mime::binary_size(*msg, item.section);
-        if (!size) return cte_error(size.error());
-        add(name + " " + std::to_string(*size));
+        if (!size) return fail(cte_error(size.error()));
+        add().append(imap::response_name(item)).append(" ").append(std::to_string(*size));
         break;
       }
     }
   }
-  if (add_flags) add("FLAGS " + flag_list(state->flags));
-  return "* " + std::to_string(n.seq) + " FETCH (" + out + ")\r\n";
+  if (add_flags) add().append("FLAGS ").append(flag_list(state->flags));
+  out.append(")\r\n");
+  return Status::ok();
 }
 
 bool has(const std::vector<imap::FetchItem>& items, Kind kind) {
@@ -198,18 +216,14 @@ bool continue_fetch(WorkerState& st, FetchCursor& c, MailboxReply& reply, std::s
   while (c.next < c.set.size()) {
     const Numbered& n = c.set[c.next++];
     bool now_seen = std::binary_search(c.seen_now.begin(), c.seen_now.end(), n.uid);
-    Result<std::string> line = [&] {
+    Status line = [&] {
       if (!(now_seen && c.condstore && !has(c.items, Kind::modseq)))
-        return fetch_one(st, n, c.items, now_seen && !c.flags_asked, reply.files_read);
+        return fetch_one(st, n, c.items, now_seen && !c.flags_asked, reply.files_read, reply.bytes);
       auto extra = c.items;
       extra.push_back(imap::FetchItem{.kind = Kind::modseq});
-      return fetch_one(st, n, extra, now_seen && !c.flags_asked, reply.files_read);
+      return fetch_one(st, n, extra, now_seen && !c.flags_asked, reply.files_read, reply.bytes);
     }();
-    if (line) {
-      reply.bytes += *line;
-    } else if (c.error.empty()) {
-      c.error = line.error();
-    }
+    if (!line && c.error.empty()) c.error = line.message();
     if (reply.bytes.size() >= part_bytes) break;
   }
   if (c.next < c.set.size()) return false;

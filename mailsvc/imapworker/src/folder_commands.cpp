@@ -34,6 +34,7 @@ MailboxReply handle_create(WorkerState& st, const imap::Command& cmd, const imap
 
 MailboxReply handle_delete(WorkerState& st, const imap::Command& cmd, const imap::Delete& d, const SessionFlags& flags) {
   MailboxReply reply;
+  st.closed.reset();  // a closed mailbox kept for a re-SELECT may be the one going
   auto tree = folders(st);
   if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   if (is_inbox_name(d.mailbox)) return finish(st, flags, reply, cmd.tag, "NO", "[CANNOT] INBOX cannot be deleted");
@@ -53,6 +54,7 @@ MailboxReply handle_delete(WorkerState& st, const imap::Command& cmd, const imap
 
 MailboxReply handle_rename(WorkerState& st, const imap::Command& cmd, const imap::Rename& r, const SessionFlags& flags) {
   MailboxReply reply;
+  st.closed.reset();  // a closed mailbox kept for a re-SELECT may be the one moving
   auto tree = folders(st);
   if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   std::string to = without_trailing_delimiter(r.to);

@@ -67,15 +67,26 @@ MailboxReply handle_select(WorkerState& st, const imap::Command& cmd, const imap
                            const SessionFlags& flags) {
   MailboxReply reply;
   bool was_selected = st.mailbox.has_value();
-  st.deselect();
+  st.close_selected();
   if (was_selected) reply.bytes += "* OK [CLOSED] Previous mailbox closed\r\n";
   reply.selected = imap::SelectedChange::deselected;
   auto tree = folders(st);
   if (!tree) return tagged_no(st, reply, cmd.tag, "SERVERBUG", tree.error());
   auto path = (*tree)->path_of(args.mailbox);
-  if (!path || !is_dir(*path + "/cur")) return tagged(reply, cmd.tag, "NO", "[NONEXISTENT] Mailbox does not exist");
-  auto mb = store::Mailbox::open(*path);
-  if (!mb) return tagged_no(st, reply, cmd.tag, "SERVERBUG", mb.error());
+  if (!path || !is_dir(*path + "/cur")) {
+    st.deselect();
+    return tagged(reply, cmd.tag, "NO", "[NONEXISTENT] Mailbox does not exist");
+  }
+  // The same mailbox again: catch up with what changed (its view becomes the mailbox as
+  // it is now, as a fresh open's would); another one: opened and read whole.
+  std::optional<store::Mailbox> mb = std::move(st.closed);
+  st.deselect();
+  if (!mb || mb->path() != *path) {
+    mb.reset();
+    auto opened = store::Mailbox::open(*path);
+    if (!opened) return tagged_no(st, reply, cmd.tag, "SERVERBUG", opened.error());
+    mb = std::move(*opened);
+  }
   if (auto r = mb->refresh(); !r) return tagged_no(st, reply, cmd.tag, "SERVERBUG", r.error());
   st.mailbox = std::move(*mb);
   st.mailbox_name = args.mailbox;
@@ -132,7 +143,7 @@ MailboxReply handle_close(WorkerState& st, const imap::Command& cmd, bool expung
       }
     }
   }
-  st.deselect();
+  st.close_selected();
   reply.selected = imap::SelectedChange::deselected;
   return tagged(reply, cmd.tag, "OK", imap::command_name(cmd) + " completed");
 }

@@ -1,5 +1,9 @@
 // MailboxWorker group 1: SELECT/EXAMINE, FETCH, STORE, EXPUNGE, CLOSE/UNSELECT, NOOP and
 // poll() with two sessions on one mailbox, CONDSTORE/QRESYNC.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
 #include "worker_fixture.h"
 
 namespace hamail::mailsvc::imapworker::testing {
@@ -44,6 +48,61 @@ TEST_F(WorkerTest, ExamineIsReadOnlyAndRev2HasNoRecent) {
   EXPECT_EQ(run(w, "A3 EXPUNGE"), "A3 NO [READ-ONLY] Mailbox is read-only\r\n");
   // BODY[] does not set \Seen in a read-only mailbox.
   EXPECT_EQ(run(w, "A4 FETCH 1 (FLAGS BODY[TEXT])"), "* 1 FETCH (FLAGS (\\Seen) BODY[TEXT] {11}\r\nHello Bob\r\n)\r\nA4 OK FETCH completed\r\n");
+}
+
+// Backdates a Maildir's directories and index files by 10 s: their mtimes are then
+// settled, so a session trusts what it read and skips the next read if nothing moves them.
+void settle(const std::string& maildir) {
+  struct timespec old[2];
+  ::clock_gettime(CLOCK_REALTIME, &old[0]);
+  old[0].tv_sec -= 10;
+  old[1] = old[0];
+  for (const char* f : {"new", "cur", "tmp", store::kIndexFile, store::kIndexLogFile, store::kKeywordsFile})
+    (void)::utimensat(AT_FDCWD, (maildir + "/" + f).c_str(), old, 0);
+}
+
+// A session keeps the mailbox it closed: selecting it again must still show everything
+// another session changed meanwhile, as a fresh open would, and nothing it changed before.
+TEST_F(WorkerTest, ReselectAfterCloseShowsWhatChangedMeanwhile) {
+  add(kHello);
+  add(kLunch);
+  settle(root_);
+  MailboxWorker a(root_), b(root_);
+  run(a, "A1 SELECT INBOX");
+  EXPECT_EQ(run(a, "A2 CLOSE"), "A2 OK CLOSE completed\r\n");
+  auto again = run_reply(a, "A3 SELECT INBOX");  // nothing changed: the kept mailbox as it was
+  EXPECT_NE(again.bytes.find("* 2 EXISTS\r\n"), std::string::npos) << again.bytes;
+  EXPECT_EQ(run(a, "A4 UNSELECT"), "A4 OK UNSELECT completed\r\n");
+
+  run(b, "B1 SELECT INBOX");
+  run(b, "B2 STORE 1 +FLAGS.SILENT (\\Flagged)");
+  run(b, "B3 STORE 2 +FLAGS.SILENT (\\Deleted)");
+  run(b, "B4 EXPUNGE");
+  add(kLunch);  // a delivery: UID 3
+  auto reply = run_reply(a, "A5 SELECT INBOX");
+  EXPECT_NE(reply.bytes.find("* 2 EXISTS\r\n"), std::string::npos) << reply.bytes;
+  EXPECT_NE(reply.bytes.find("* OK [UIDNEXT 4]"), std::string::npos) << reply.bytes;
+  EXPECT_EQ(reply.bytes.find("EXPUNGE"), std::string::npos) << "a fresh SELECT reports no expunges: " << reply.bytes;
+  EXPECT_EQ(run(a, "A6 FETCH 1:* (UID FLAGS)"),
+            "* 1 FETCH (UID 1 FLAGS (\\Flagged))\r\n* 2 FETCH (UID 3 FLAGS ())\r\nA6 OK FETCH completed\r\n");
+
+  // The folder deleted and made again elsewhere: its own messages.
+  run(a, "A7 CREATE Junk");
+  add(kHello, 0, 760686745, "Junk");
+  auto tree = store::MailboxTree::open(root_);
+  ASSERT_TRUE(tree);
+  settle(*tree->path_of("Junk"));
+  run(a, "A8 SELECT Junk");
+  run(a, "A9 CLOSE");
+  run(b, "B5 DELETE Junk");
+  run(b, "B6 CREATE Junk");
+  add(kHello, 0, 760686745, "Junk");
+  add(kLunch, 0, 760686745, "Junk");
+  auto second = run_reply(a, "A10 SELECT Junk");
+  EXPECT_NE(second.bytes.find("* 2 EXISTS\r\n"), std::string::npos) << second.bytes;
+  // (Its UIDVALIDITY is the creation second's: the same when made again within that
+  // second; store/README.md, "UIDVALIDITY", says so.)
+  EXPECT_EQ(run(a, "A11 FETCH 1:* (UID)"), "* 1 FETCH (UID 1)\r\n* 2 FETCH (UID 2)\r\nA11 OK FETCH completed\r\n");
 }
 
 TEST_F(WorkerTest, SelectOfAMissingMailboxDeselects) {

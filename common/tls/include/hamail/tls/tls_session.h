@@ -52,6 +52,10 @@ class TlsSession {
   // ---- application side ----
   // Up to `max_bytes` of decrypted data, in order.
   std::string take_plaintext(std::size_t max_bytes = static_cast<std::size_t>(-1));
+  // The same without a copy: a view of up to `max_bytes`, valid until the next call that
+  // feeds, consumes or takes; then consume_plaintext() what was used.
+  std::string_view peek_plaintext(std::size_t max_bytes) const;
+  void consume_plaintext(std::size_t n);
   std::size_t plaintext_pending() const { return plaintext_.size() - plaintext_offset_; }
   // Encrypts `plaintext` (queued until the handshake completes). Fails, taking nothing,
   // once unsent output plus this would pass the send limit ("write queue full").

@@ -29,9 +29,21 @@ struct WorkerState {
   std::vector<std::uint32_t> expunged;  // UIDs expunged, not reported yet (still in view), ascending
   std::vector<std::uint32_t> changed;   // UIDs whose flags changed, not reported yet, ascending
   std::vector<std::uint32_t> saved;     // SEARCHRES "$": UIDs
+  // The mailbox this session closed last (CLOSE, UNSELECT, another SELECT): selecting it
+  // again reads only what changed since (refresh()), as Dovecot keeps its index open.
+  // At most one mailbox is held, selected or closed: a SELECT of another drops it first.
+  std::optional<store::Mailbox> closed;
 
+  // Closes the selected mailbox, keeping it in `closed`.
+  void close_selected() {
+    std::optional<store::Mailbox> keep = std::move(mailbox);
+    deselect();
+    if (keep) closed = std::move(keep);
+  }
+  // Closes the selected mailbox and forgets it (errors, BYE, a DELETE or RENAME).
   void deselect() {
     mailbox.reset();
+    closed.reset();
     mailbox_name.clear();
     read_only = false;
     view.clear();
