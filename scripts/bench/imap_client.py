@@ -199,6 +199,49 @@ def rows(argv):
     print(json.dumps({k2: v for k2, v in out.items() if not k2.endswith("_all_ms")}), file=sys.stderr)
 
 
+# --- rows 1-3 and 5 side by side -----------------------------------------------------------
+def sidebyside(argv):
+    """Rows 1-3 and 5 with both servers up, alternating per repetition (ours, Dovecot, then
+    Dovecot, ours, ...): what the VM's load does between the servers' own row runs, minutes
+    apart, falls on both alike here."""
+    p = argparse.ArgumentParser(prog="sidebyside")
+    p.add_argument("--ours-port", type=int, required=True)
+    p.add_argument("--dovecot-port", type=int, required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--messages", type=int, required=True)
+    p.add_argument("--reps", type=int, default=11)
+    p.add_argument("--json", required=True)
+    a = p.parse_args(argv)
+    servers = {"ours": login(a.ours_port, a.user, a.password), "dovecot": login(a.dovecot_port, a.user, a.password)}
+    step = max(1, a.messages // 100)
+    seqs = list(range(1, a.messages + 1, step))[:100]
+    for m in servers.values():
+        ok(m.select("INBOX"), "select")
+    rows_ = {
+        "select_ms": lambda m: ok(m.select("INBOX"), "select"),
+        "fetch_flags_ms": lambda m: ok(m.fetch("1:*", "(FLAGS)"), "fetch flags"),
+        "bodies_ms": lambda m: fetch_bodies(m, seqs),
+        "search_ms": lambda m: ok(m.search(None, "TEXT", WORD), "search"),
+    }
+    out = {name: {} for name in servers}
+    for row, fn in rows_.items():
+        times = {name: [] for name in servers}
+        reps = a.reps if row != "search_ms" else max(3, a.reps // 3)
+        for i in range(reps):
+            for name in (("ours", "dovecot") if i % 2 == 0 else ("dovecot", "ours")):
+                t0 = time.perf_counter()
+                fn(servers[name])
+                times[name].append((time.perf_counter() - t0) * 1000)
+        for name in servers:
+            out[name][row] = statistics.median(times[name])
+    for m in servers.values():
+        m.logout()
+    with open(a.json, "w") as f:
+        json.dump(out, f)
+    print(json.dumps(out), file=sys.stderr)
+
+
 # --- 6. mixed load ----------------------------------------------------------------------
 def mixed_worker(port, user, pw, threads, deadline, n, seed, q):
     counts = {"commands": 0, "errors": 0, "loops": 0}
@@ -499,6 +542,13 @@ def table(argv):
     row("   server PSS then, MiB", ob.get("pss_after_kib", 0) / 1024 if ob else None,
         vb.get("pss_after_kib", 0) / 1024 if vb else None, "lower")
 
+    sb = load(d, "side_by_side.json") or {}
+    so, sv = sb.get("ours", {}), sb.get("dovecot", {})
+    row("side by side, alternating: SELECT, ms", so.get("select_ms"), sv.get("select_ms"), "lower")
+    row("   FETCH 1:* (FLAGS), ms", so.get("fetch_flags_ms"), sv.get("fetch_flags_ms"), "lower")
+    row("   FETCH 100 x BODY.PEEK[], ms", so.get("bodies_ms"), sv.get("bodies_ms"), "lower")
+    row(f"   SEARCH TEXT {WORD}, ms", so.get("search_ms"), sv.get("search_ms"), "lower")
+
     def f(x, fmt="{:.1f}"):
         return "-" if x is None else (fmt.format(x) if isinstance(x, (int, float)) else str(x))
     print(f"IMAP benchmark  {meta.get('date', '')}  cpus={meta.get('cpus')}  {meta.get('build', '')}")
@@ -529,7 +579,7 @@ def main():
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     cmd, argv = sys.argv[1], sys.argv[2:]
-    {"make": make, "rows": rows, "mixed": mixed, "idle": idle, "table": table}.get(
+    {"make": make, "rows": rows, "sidebyside": sidebyside, "mixed": mixed, "idle": idle, "table": table}.get(
         cmd, lambda _: (print(__doc__, file=sys.stderr), sys.exit(2)))(argv)
 
 
