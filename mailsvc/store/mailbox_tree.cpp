@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cstdint>
 #include <cerrno>
 #include <ctime>
 #include <filesystem>
@@ -33,16 +36,6 @@ std::string renamed(const std::string& name, std::string_view from, std::string_
   return std::string(to) + name.substr(from.size());
 }
 
-// The missing parents of a folder directory ("A.B.C": ".A", ".A.B"), as selectable folders
-// (RFC 3501 CREATE); "INBOX" as a parent is the root itself, never a ".INBOX" folder.
-Status create_parents(const Maildir& inbox, const std::string& dir) {
-  for (auto dot = dir.find('.'); dot != std::string::npos; dot = dir.find('.', dot + 1)) {
-    std::string parent = dir.substr(0, dot);
-    if (is_inbox(parent) || is_dir(inbox.path() + "/." + parent)) continue;
-    if (auto p = inbox.create_folder(parent); !p) return Error{p.error()};
-  }
-  return Status::ok();
-}
 
 }  // namespace
 
@@ -70,8 +63,7 @@ Status MailboxTree::create_specials() {
   if (!inbox) return Error{inbox.error()};
   for (auto [name, attr] : kSpecials) {
     if (is_dir(root_ + "/." + name)) continue;  // a user's own "Sent" stays as it is, and gets the attribute
-    auto d = inbox->create_folder(name);
-    if (!d) return Error{d.error()};
+    if (Status s = make_folder(*inbox, name); !s) return s;
     uses.emplace_back(attr, name);
     if (std::find(subs->begin(), subs->end(), name) == subs->end()) subs->push_back(name);
   }
@@ -165,13 +157,63 @@ Status MailboxTree::create(std::string_view name, std::string_view special_use) 
   if (is_dir(root_ + "/." + *dir)) return Error{"folder '" + std::string(name) + "' exists already"};
   auto inbox = Maildir::open(root_);
   if (!inbox) return Error{inbox.error()};
-  if (Status s = create_parents(*inbox, *dir); !s) return s;
-  if (auto f = inbox->create_folder(*dir); !f) return Error{f.error()};
+  if (Status s = make_parents(*inbox, *dir); !s) return s;
+  if (Status s = make_folder(*inbox, *dir); !s) return s;
   if (attr.empty()) return Status::ok();
   auto uses = special_uses();
   if (!uses) return Error{uses.error()};
   uses->emplace_back(attr, std::string(name));
   return save_special_uses(*uses);
+}
+
+// The missing parents of a folder directory ("A.B.C": ".A", ".A.B"), as selectable folders
+// (RFC 3501 CREATE); "INBOX" as a parent is the root itself, never a ".INBOX" folder.
+Status MailboxTree::make_parents(const Maildir& inbox, const std::string& dir) const {
+  for (auto dot = dir.find('.'); dot != std::string::npos; dot = dir.find('.', dot + 1)) {
+    std::string parent = dir.substr(0, dot);
+    if (is_inbox(parent) || is_dir(inbox.path() + "/." + parent)) continue;
+    if (Status s = make_folder(inbox, parent); !s) return s;
+  }
+  return Status::ok();
+}
+
+// A folder directory with its first index, its UIDVALIDITY from the counter (taken first:
+// a damaged counter makes no directory).
+Status MailboxTree::make_folder(const Maildir& inbox, const std::string& dir) const {
+  auto uidvalidity = next_uidvalidity();
+  if (!uidvalidity) return Error{uidvalidity.error()};
+  if (auto f = inbox.create_folder(dir); !f) return Error{f.error()};
+  return start_index(root_ + "/." + dir, *uidvalidity);
+}
+
+// A UIDVALIDITY above every one given to a folder before (RFC 3501 2.3.1.1: UIDs of a deleted
+// folder must not be valid for the one made again under its name), durable in the counter
+// before any index carries it.
+Result<std::uint32_t> MailboxTree::next_uidvalidity() const {
+  std::string counter = root_ + "/" + kUidValidityFile;
+  std::uint32_t last = 0;
+  if (path_exists(counter)) {
+    auto text = read_file_bounded(counter, 64);
+    if (!text) return Error{text.error()};
+    std::string_view digits(*text);
+    if (!digits.empty() && digits.back() == '\n') digits.remove_suffix(1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), last);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+      return Error{counter + ":1: not a UIDVALIDITY (a decimal number): '" + std::string(digits.substr(0, 20)) + "'"};
+  }
+  auto now = static_cast<std::uint32_t>(std::time(nullptr));
+  std::uint32_t uidvalidity = last >= now && last < UINT32_MAX ? last + 1 : now;
+  if (Status s = replace_file_atomically(counter, std::to_string(uidvalidity) + "\n", 0600); !s)
+    return Error{s.message()};
+  return uidvalidity;
+}
+
+// The new folder's first index (unless a session opened it meanwhile and made one).
+Status MailboxTree::start_index(const std::string& folder_path, std::uint32_t uidvalidity) const {
+  auto lock = IndexLock::acquire(folder_path);
+  if (!lock) return Error{lock.error()};
+  if (path_exists(folder_path + "/" + kIndexFile)) return Status::ok();
+  return save_index_file(folder_path, MailboxIndex::fresh(uidvalidity), IndexDurability::durable);
 }
 
 Status MailboxTree::remove(std::string_view name) {
@@ -248,7 +290,7 @@ Status MailboxTree::rename(std::string_view from, std::string_view to) {
   }
   auto inbox = Maildir::open(root_);  // missing parents of the new name: created, as RFC 3501 says
   if (!inbox) return Error{inbox.error()};
-  if (Status s = create_parents(*inbox, *to_dir); !s) return s;
+  if (Status s = make_parents(*inbox, *to_dir); !s) return s;
   if (Status s = fsync_directory(root_); !s) return s;
   auto follow = [&](std::string& n) {
     if (n == from || under(n, from)) n = renamed(n, from, to);

@@ -82,6 +82,38 @@ TEST(MailboxTree, CreateListDeleteWithChildren) {
   EXPECT_EQ(describe(*t).back(), "Archive.2024.Q1 -c");
 }
 
+// RFC 3501 2.3.1.1: a folder deleted and made again under its name gets another
+// UIDVALIDITY, also within the same second (the old one's UIDs name other messages now).
+TEST(MailboxTree, AFolderMadeAgainNeverGetsItsOldUidValidity) {
+  TempDir dir;
+  auto t = MailboxTree::open(dir / "Maildir");
+  ASSERT_TRUE(t) << t.error();
+  auto validity = [&](const char* name) {
+    auto mb = Mailbox::open(*t->path_of(name));
+    EXPECT_TRUE(mb) << mb.error();
+    return mb ? mb->uidvalidity() : 0;
+  };
+  std::vector<std::uint32_t> seen;
+  for (int i = 0; i < 3; ++i) {  // three times within (almost surely) one second
+    ASSERT_TRUE(t->create("Lists"));
+    seen.push_back(validity("Lists"));
+    ASSERT_TRUE(t->remove("Lists"));
+  }
+  EXPECT_LT(seen[0], seen[1]);
+  EXPECT_LT(seen[1], seen[2]);
+  ASSERT_TRUE(t->create("Lists"));
+  ASSERT_TRUE(t->rename("Lists", "Old"));
+  std::uint32_t moved = validity("Old");
+  ASSERT_TRUE(t->create("Lists"));
+  EXPECT_GT(validity("Lists"), moved) << "a renamed folder keeps its UIDVALIDITY; the new one gets another";
+  EXPECT_EQ(validity("Old"), moved);
+
+  // A damaged counter is named, and the folder is not made with a guess.
+  ASSERT_TRUE(replace_file(dir / "Maildir/hamail-uidvalidity", "12x\n", 0600));
+  EXPECT_EQ(t->create("Other").message(), dir / "Maildir/hamail-uidvalidity" + ":1: not a UIDVALIDITY (a decimal number): '12x'");
+  EXPECT_FALSE(path_exists(dir / "Maildir/.Other"));
+}
+
 TEST(MailboxTree, FoldersUnderInboxLeaveInboxTheRoot) {
   TempDir dir;
   auto t = MailboxTree::open(dir / "Maildir");

@@ -3,12 +3,14 @@
 // and special-use attributes, CREATE (with parents), DELETE, RENAME, subscriptions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hamail/base/result.h"
 #include "hamail/mailsvc/store/folder_lists.h"
+#include "hamail/mailsvc/store/maildir.h"
 
 namespace hamail::mailsvc::store {
 
@@ -25,6 +27,9 @@ class MailboxTree {
   static constexpr const char* kSubscriptionsFile = "subscriptions";
   static constexpr const char* kSpecialUseFile = "hamail-special-use";
   static constexpr const char* kTrashDir = "hamail-deleted";  // DELETE renames here first
+  // The last UIDVALIDITY given to a folder made here (Dovecot's dovecot-uidvalidity): a
+  // folder deleted and made again never gets its old one back, even within a second.
+  static constexpr const char* kUidValidityFile = "hamail-uidvalidity";
 
   // Opens the user's Maildir root, creating it if missing. The first time (no
   // hamail-special-use file yet: a new user, or one pop3d created) Sent, Drafts, Trash
@@ -57,6 +62,12 @@ class MailboxTree {
   Status save_special_uses(const std::vector<SpecialUse>& uses) const;
   Status save_subscriptions(const std::vector<std::string>& names) const;
   Status create_specials();
+  // Under the tree lock: a new folder (and its missing parents), each with its first index
+  // and the next UIDVALIDITY from kUidValidityFile.
+  Status make_parents(const Maildir& inbox, const std::string& dir) const;
+  Status make_folder(const Maildir& inbox, const std::string& dir) const;
+  Result<std::uint32_t> next_uidvalidity() const;
+  Status start_index(const std::string& folder_path, std::uint32_t uidvalidity) const;
   Status move_inbox_messages(const std::string& to_path) const;
 
   std::string root_;
