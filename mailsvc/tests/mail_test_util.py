@@ -27,6 +27,26 @@ def wait_until(pred, what, timeout=15):
     raise AssertionError("timed out waiting for " + what)
 
 
+def listens_here(pid, port):
+    """The process `pid` holds a listening TCP socket on 127.0.0.1:port (by the socket
+    inodes of /proc/PID/fd and /proc/net/tcp)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    with open(f"/proc/{pid}/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            cols = line.split()
+            local, state, inode = cols[1], cols[3], cols[9]
+            if state == "0A" and int(local.split(":")[1], 16) == port and inode in inodes:
+                return True
+    return False
+
+
 def can_connect(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -138,16 +158,44 @@ auth_failure_delay: 300ms
         return sorted(os.listdir(os.path.join(self.maildir, "new")) + os.listdir(os.path.join(self.maildir, "cur")))
 
     def start(self):
-        """Starts the daemon; returns once both ports accept and it runs as run_as."""
+        """Starts the daemon; returns once both ports accept, on its own listeners, and it
+        runs as run_as. A port another test took between free_port() and the daemon's bind
+        (tests run in parallel) is picked again, at most twice."""
+        for attempt in range(3):
+            if self._start_once(last=attempt == 2):
+                expect_runs_as(self.proc.pid, self.run_as, self.name)
+                return
+            old = (self.plain_port, self.tls_port)
+            self.plain_port, self.tls_port = free_port(), free_port()
+            with open(self.config) as f:
+                text = f.read()
+            for o, n in zip(old, (self.plain_port, self.tls_port)):
+                text = text.replace(f"port: {o}}}", f"port: {n}}}")
+            with open(self.config, "w") as f:
+                f.write(text)
+
+    def _start_once(self, last):
+        """True once both ports accept on this daemon's own listeners; False when a port
+        was someone else's (the daemon then stopped or exited), unless this is the last try."""
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen([self.binary, "--config", self.config, *getattr(self, "extra_args", [])], stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + self.timeout
         for port in (self.plain_port, self.tls_port):
             while not can_connect(port):
+                if self.proc.poll() is not None and "in use" in self.log_text() and not last:
+                    self.log.close()
+                    return False
                 assert self.proc.poll() is None, f"{self.name} exited:\n" + self.log_text()
                 assert time.monotonic() < deadline, f"{self.name} not listening:\n" + self.log_text()
                 time.sleep(0.05)
-        expect_runs_as(self.proc.pid, self.run_as, self.name)
+        theirs = [p for p in (self.plain_port, self.tls_port) if not listens_here(self.proc.pid, p)]
+        if theirs and not last:
+            self.proc.kill()
+            self.proc.wait(timeout=self.timeout)
+            self.log.close()
+            return False
+        assert not theirs, f"{self.name}: port(s) {theirs} answered by another process:\n" + self.log_text()
+        return True
 
     def stop(self):
         """SIGTERM; the daemon must exit 0."""
